@@ -1,0 +1,110 @@
+//! Frame batching for forwarders that pay per message (the webview's IPC): runs of `token`s go
+//! out at most once per frame, anything else goes out at once (after the tokens before it).
+
+use std::time::Duration;
+
+use telltale_protocol::{Event, EventKind};
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::Instant;
+
+/// One animation frame at 60 Hz.
+pub const FRAME: Duration = Duration::from_millis(16);
+
+/// Reads `events` until the channel closes and calls `send` with batches in order.
+pub async fn forward_in_frames<F>(mut events: UnboundedReceiver<Event>, frame: Duration, mut send: F)
+where
+    F: FnMut(Vec<Event>),
+{
+    let mut batch: Vec<Event> = Vec::new();
+    let mut last_flush: Option<Instant> = None;
+    loop {
+        let next = if batch.is_empty() {
+            events.recv().await
+        } else {
+            let deadline = last_flush.map_or_else(Instant::now, |t| t + frame);
+            match tokio::time::timeout_at(deadline, events.recv()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    send(std::mem::take(&mut batch));
+                    last_flush = Some(Instant::now());
+                    continue;
+                }
+            }
+        };
+        let Some(event) = next else { break };
+        let urgent = !matches!(event.kind, EventKind::Token { .. });
+        batch.push(event);
+        let frame_due = last_flush.is_none_or(|t| t.elapsed() >= frame);
+        if urgent || frame_due {
+            send(std::mem::take(&mut batch));
+            last_flush = Some(Instant::now());
+        }
+    }
+    if !batch.is_empty() {
+        send(batch);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::sync::mpsc::unbounded_channel;
+
+    fn event(seq: u64, kind: EventKind) -> Event {
+        Event { run_id: "r".into(), seq, t_ms: 0.0, kind }
+    }
+    fn token(seq: u64) -> Event {
+        event(seq, EventKind::Token { text: format!("t{seq} ") })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn tokens_are_batched_per_frame_and_other_events_flush_at_once() {
+        let (tx, rx) = unbounded_channel();
+        let (out_tx, mut out_rx) = unbounded_channel::<(Instant, Vec<u64>)>();
+        let forward = tokio::spawn(forward_in_frames(rx, FRAME, move |batch| {
+            let _ = out_tx.send((Instant::now(), batch.iter().map(|e| e.seq).collect()));
+        }));
+        let start = Instant::now();
+        // 1 token then 9 more within the same frame; then a status; then tokens again.
+        tx.send(token(0)).unwrap();
+        tokio::task::yield_now().await;
+        for seq in 1..10 {
+            tx.send(token(seq)).unwrap();
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        tx.send(event(10, EventKind::Status { message: "x".into(), icon: None })).unwrap();
+        tokio::task::yield_now().await;
+        tx.send(token(11)).unwrap();
+        tx.send(token(12)).unwrap();
+        drop(tx);
+        forward.await.unwrap();
+
+        let batches: Vec<(Instant, Vec<u64>)> = std::iter::from_fn(|| out_rx.try_recv().ok()).collect();
+        let seqs: Vec<Vec<u64>> = batches.iter().map(|(_, s)| s.clone()).collect();
+        assert_eq!(seqs, vec![vec![0], (1..=10).collect(), vec![11, 12]]);
+        assert!(batches[1].0 - start < FRAME, "the status flushed the pending tokens at once");
+        let all: Vec<u64> = seqs.concat();
+        assert_eq!(all, (0..=12).collect::<Vec<_>>(), "nothing lost, duplicated or reordered");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_token_run_goes_out_once_per_frame() {
+        let (tx, rx) = unbounded_channel();
+        let (out_tx, mut out_rx) = unbounded_channel::<usize>();
+        let forward = tokio::spawn(forward_in_frames(rx, FRAME, move |batch| {
+            let _ = out_tx.send(batch.len());
+        }));
+        // 1,000 tokens at 5,000 per second: 200 ms, about 13 frames.
+        for ms in 0..200 {
+            for i in 0..5 {
+                tx.send(token(ms * 5 + i)).unwrap();
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        drop(tx);
+        forward.await.unwrap();
+        let sizes: Vec<usize> = std::iter::from_fn(|| out_rx.try_recv().ok()).collect();
+        assert_eq!(sizes.iter().sum::<usize>(), 1000);
+        assert!(sizes.len() <= 200 / 16 + 3, "{} messages for 200 ms of tokens", sizes.len());
+    }
+}

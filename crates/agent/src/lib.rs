@@ -1,0 +1,24 @@
+//! Telltale's agent runtime, free of any UI: the loop, providers, tools, keep-alive, batching.
+//!
+//! A run streams typed [`telltale_protocol::Event`]s into a channel; the desktop shell, the CLI
+//! and tests all watch the same events.
+
+pub mod batch;
+mod emitter;
+mod keepalive;
+pub mod message;
+pub mod provider;
+pub mod providers;
+mod runner;
+pub mod tools;
+
+pub use emitter::Emitter;
+pub use message::{Message, ToolCall};
+pub use provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
+pub use runner::{Agent, AgentConfig, RunOutcome};
+pub use tools::{Tool, ToolError, ToolRegistry, ToolSpec};
+
+/// A fresh run id.
+pub fn new_run_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

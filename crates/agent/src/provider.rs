@@ -1,0 +1,112 @@
+//! The provider trait: one streamed step of a model (or the offline demo).
+
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use telltale_protocol::{ErrorCode, EventKind, StatusIcon, Usage};
+
+use crate::emitter::Emitter;
+use crate::message::{Message, ToolCall};
+use crate::tools::ToolSpec;
+
+/// What a provider is asked for in one step.
+pub struct StepRequest<'a> {
+    pub messages: &'a [Message],
+    pub tools: &'a [ToolSpec],
+}
+
+/// What one step produced once its stream ended.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StepResponse {
+    /// The answer text of this step (everything that was sent as `token`s).
+    pub text: String,
+    /// Tool calls to run before the next step; none means the answer is final.
+    pub tool_calls: Vec<ToolCall>,
+    pub usage: Option<Usage>,
+}
+
+/// A provider failure, typed for the UI and CLI, with a message the user can act on.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ProviderError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub retryable: bool,
+}
+
+impl ProviderError {
+    pub fn new(code: ErrorCode, message: impl Into<String>, retryable: bool) -> Self {
+        ProviderError { code, message: message.into(), retryable }
+    }
+}
+
+/// A model that streams one step at a time.
+#[async_trait]
+pub trait Provider: Send + Sync {
+    /// `offline`, `openai`, `anthropic`…
+    fn id(&self) -> &str;
+    fn model(&self) -> &str;
+    /// How the UI names this provider ("Offline demo — no model", "gpt-4o-mini via OpenAI").
+    fn label(&self) -> String;
+    /// Streams one step into `sink` and returns what it produced. Dropping the future cancels it.
+    async fn step(&self, request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError>;
+}
+
+/// Where a provider streams a step: answer tokens, thoughts and tool-argument fragments.
+/// It remembers the text that streamed, so that a stopped run keeps it.
+pub struct StepSink {
+    emitter: Emitter,
+    streamed: Mutex<String>,
+}
+
+impl StepSink {
+    pub(crate) fn new(emitter: Emitter) -> Self {
+        StepSink { emitter, streamed: Mutex::new(String::new()) }
+    }
+
+    /// Appends answer text. The first token of a step also says the agent is writing.
+    pub fn token(&self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let first = {
+            let mut streamed = self.streamed.lock().unwrap_or_else(|e| e.into_inner());
+            let first = streamed.is_empty();
+            streamed.push_str(text);
+            first
+        };
+        if first {
+            self.status("Writing the answer…", StatusIcon::Writing);
+            self.emitter.set_waiting_for(None);
+        }
+        self.emitter.emit(EventKind::Token { text: text.to_owned() });
+    }
+
+    pub fn thought(&self, text: &str) {
+        if !text.is_empty() {
+            self.emitter.emit(EventKind::Thought { text: text.to_owned() });
+        }
+    }
+
+    pub fn tool_call_delta(&self, call_id: &str, name: &str, args_delta: &str) {
+        self.emitter.emit(EventKind::ToolCallDelta {
+            call_id: call_id.to_owned(),
+            name: name.to_owned(),
+            args_delta: args_delta.to_owned(),
+        });
+    }
+
+    pub fn status(&self, message: &str, icon: StatusIcon) {
+        self.emitter.emit(EventKind::Status { message: message.to_owned(), icon: Some(icon) });
+    }
+
+    /// Names what the step waits on, for keep-alive pings.
+    pub fn waiting_for(&self, what: &str) {
+        self.emitter.set_waiting_for(Some(what.to_owned()));
+    }
+
+    /// The answer text streamed so far in this step.
+    pub fn streamed_text(&self) -> String {
+        self.streamed.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}

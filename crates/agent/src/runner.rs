@@ -1,0 +1,247 @@
+//! The agent loop: ask the provider for a step, run the tools it calls, feed the results back,
+//! until a final answer, an error, a stop, or the step limit.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::emitter::Emitter;
+use crate::keepalive::keep_alive;
+use crate::message::{Message, ToolCall};
+use crate::provider::{Provider, ProviderError, StepRequest, StepSink};
+use crate::tools::{ToolError, ToolRegistry};
+
+#[derive(Debug, Clone)]
+pub struct AgentConfig {
+    /// Provider steps per run before the run ends with a `step_limit` error.
+    pub max_steps: usize,
+    /// How long one tool call may take.
+    pub tool_timeout: Duration,
+    /// A `ping` goes out whenever nothing else was sent for this long (zero: never).
+    pub keepalive: Duration,
+}
+
+impl Default for AgentConfig {
+    fn default() -> Self {
+        AgentConfig {
+            max_steps: 8,
+            tool_timeout: Duration::from_secs(30),
+            keepalive: Duration::from_secs(1),
+        }
+    }
+}
+
+/// How a run ended, and what it added to the conversation (kept even when stopped or failed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutcome {
+    pub reason: FinishReason,
+    pub new_messages: Vec<Message>,
+    pub error: Option<ProviderError>,
+}
+
+pub struct Agent {
+    provider: Arc<dyn Provider>,
+    tools: ToolRegistry,
+    config: AgentConfig,
+}
+
+enum StepsEnd {
+    Completed,
+    Cancelled,
+    Failed(ProviderError),
+}
+
+impl Agent {
+    pub fn new(provider: Arc<dyn Provider>, tools: ToolRegistry, config: AgentConfig) -> Self {
+        Agent { provider, tools, config }
+    }
+
+    pub fn provider(&self) -> &Arc<dyn Provider> {
+        &self.provider
+    }
+
+    /// Runs one turn: `prompt` after `history`. Every event goes to `events`, the last one is
+    /// always `run_finished`, and `cancel` ends the run at once, keeping what streamed.
+    pub async fn run(
+        &self,
+        run_id: &str,
+        history: &[Message],
+        prompt: &str,
+        events: UnboundedSender<Event>,
+        cancel: CancellationToken,
+    ) -> RunOutcome {
+        let emitter = Emitter::new(run_id, events);
+        emitter.emit(EventKind::RunStarted {
+            provider: self.provider.id().to_owned(),
+            model: self.provider.model().to_owned(),
+            started_at: emitter.started_at_ms(),
+        });
+        let stop_pings = CancellationToken::new();
+        let pings = tokio::spawn(keep_alive(emitter.clone(), self.config.keepalive, stop_pings.clone()));
+
+        let mut messages = history.to_vec();
+        messages.push(Message::User { text: prompt.to_owned() });
+        let mut usage = None;
+        let end = self.run_steps(&emitter, &mut messages, &mut usage, &cancel).await;
+
+        stop_pings.cancel();
+        let (reason, error) = match end {
+            StepsEnd::Completed => (FinishReason::Completed, None),
+            StepsEnd::Cancelled => (FinishReason::Cancelled, None),
+            StepsEnd::Failed(error) => {
+                emitter.emit(EventKind::Error {
+                    code: error.code,
+                    message: error.message.clone(),
+                    retryable: error.retryable,
+                });
+                (FinishReason::Error, Some(error))
+            }
+        };
+        emitter.emit(EventKind::RunFinished { reason, usage, ttft_ms: emitter.first_token_ms() });
+        let _ = pings.await;
+        RunOutcome { reason, new_messages: messages.split_off(history.len()), error }
+    }
+
+    async fn run_steps(
+        &self,
+        emitter: &Emitter,
+        messages: &mut Vec<Message>,
+        usage: &mut Option<Usage>,
+        cancel: &CancellationToken,
+    ) -> StepsEnd {
+        let specs = self.tools.specs();
+        for step in 0..self.config.max_steps {
+            let (message, icon) = match step {
+                0 => ("Planning…", StatusIcon::Planning),
+                _ => ("Reading the results…", StatusIcon::Thinking),
+            };
+            emitter.emit(EventKind::Status { message: message.into(), icon: Some(icon) });
+            emitter.set_waiting_for(Some(self.provider.model().to_owned()));
+
+            let sink = StepSink::new(emitter.clone());
+            let request = StepRequest { messages, tools: &specs };
+            let result = tokio::select! {
+                biased;
+                _ = cancel.cancelled() => None,
+                result = self.provider.step(request, &sink) => Some(result),
+            };
+            let response = match result {
+                None | Some(Err(_)) => {
+                    let partial = sink.streamed_text();
+                    if !partial.is_empty() {
+                        messages.push(Message::Assistant { text: partial, tool_calls: vec![] });
+                    }
+                    return match result {
+                        Some(Err(error)) => StepsEnd::Failed(error),
+                        _ => StepsEnd::Cancelled,
+                    };
+                }
+                Some(Ok(response)) => response,
+            };
+            if let Some(step_usage) = response.usage {
+                let total = usage.get_or_insert_with(Usage::default);
+                total.input_tokens += step_usage.input_tokens;
+                total.output_tokens += step_usage.output_tokens;
+            }
+            let calls = response.tool_calls;
+            messages.push(Message::Assistant { text: response.text, tool_calls: calls.clone() });
+            if calls.is_empty() {
+                return StepsEnd::Completed;
+            }
+            let (results, cancelled) = self.run_tools(emitter, &calls, cancel).await;
+            messages.extend(results);
+            if cancelled {
+                return StepsEnd::Cancelled;
+            }
+        }
+        StepsEnd::Failed(ProviderError::new(
+            ErrorCode::StepLimit,
+            format!(
+                "The agent used all {} of its steps without finishing the answer. \
+                 Try a narrower question.",
+                self.config.max_steps
+            ),
+            false,
+        ))
+    }
+
+    /// Runs `calls` concurrently, each with the tool timeout. Returns one `Message::Tool` per
+    /// call, in call order, and whether the run was stopped meanwhile (unfinished calls are then
+    /// recorded as cancelled, so the conversation stays well-formed).
+    async fn run_tools(
+        &self,
+        emitter: &Emitter,
+        calls: &[ToolCall],
+        cancel: &CancellationToken,
+    ) -> (Vec<Message>, bool) {
+        let mut tasks = JoinSet::new();
+        for (index, call) in calls.iter().enumerate() {
+            emitter.emit(EventKind::ToolCall {
+                call_id: call.call_id.clone(),
+                name: call.name.clone(),
+                args: call.args.clone(),
+            });
+            let tool = self.tools.get(&call.name);
+            let (message, icon) = match &tool {
+                Some(tool) => tool.status(&call.args),
+                None => (format!("Calling {}…", call.name), StatusIcon::Tool),
+            };
+            emitter.emit(EventKind::Status { message, icon: Some(icon) });
+            let (emitter, call, timeout) = (emitter.clone(), call.clone(), self.config.tool_timeout);
+            tasks.spawn(async move {
+                let started = Instant::now();
+                let result = match tool {
+                    None => Err(ToolError::Unknown(call.name.clone())),
+                    Some(tool) => tokio::time::timeout(timeout, tool.call(call.args.clone()))
+                        .await
+                        .unwrap_or(Err(ToolError::TimedOut(timeout))),
+                };
+                let (ok, output) = match result {
+                    Ok(output) => (true, output),
+                    Err(error) => (false, error.to_string()),
+                };
+                emitter.emit(EventKind::ToolResult {
+                    call_id: call.call_id.clone(),
+                    ok,
+                    output: output.clone(),
+                    duration_ms: started.elapsed().as_micros() as f64 / 1000.0,
+                });
+                (index, ok, output)
+            });
+        }
+        let names: Vec<&str> = calls.iter().map(|c| c.name.as_str()).collect();
+        emitter.set_waiting_for(Some(names.join(", ")));
+
+        let mut outcomes: Vec<Option<(bool, String)>> = vec![None; calls.len()];
+        let mut cancelled = false;
+        loop {
+            let joined = tokio::select! {
+                biased;
+                _ = cancel.cancelled() => { cancelled = true; break; }
+                joined = tasks.join_next() => joined,
+            };
+            match joined {
+                None => break,
+                Some(Ok((index, ok, output))) => outcomes[index] = Some((ok, output)),
+                Some(Err(panic)) => tracing::error!(%panic, "a tool task failed"),
+            }
+        }
+        tasks.abort_all();
+        let results = calls
+            .iter()
+            .zip(outcomes)
+            .map(|(call, outcome)| {
+                let (ok, output) = outcome.unwrap_or_else(|| {
+                    let why = if cancelled { "cancelled: the run was stopped" } else { "the tool crashed" };
+                    (false, why.to_owned())
+                });
+                Message::Tool { call_id: call.call_id.clone(), name: call.name.clone(), ok, output }
+            })
+            .collect();
+        (results, cancelled)
+    }
+}

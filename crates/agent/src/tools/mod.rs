@@ -1,0 +1,84 @@
+//! Tools the agent can call: the trait, the built-in tools and the registry that runs them.
+
+mod calculator;
+mod clock;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use telltale_protocol::StatusIcon;
+
+pub use calculator::{evaluate as evaluate_arithmetic, format_number, Calculator};
+pub use clock::{describe as describe_time, resolve_zone, Clock};
+
+/// What a model is told about a tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolSpec {
+    pub name: String,
+    pub description: String,
+    /// JSON Schema of the arguments object.
+    pub parameters: Value,
+}
+
+/// Why a tool call failed; the message is shown to the user and given back to the model.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ToolError {
+    #[error("invalid arguments: {0}")]
+    InvalidArgs(String),
+    #[error("{0}")]
+    Failed(String),
+    #[error("timed out after {0:?}")]
+    TimedOut(Duration),
+    #[error("there is no tool named \"{0}\"")]
+    Unknown(String),
+}
+
+#[async_trait]
+pub trait Tool: Send + Sync {
+    fn spec(&self) -> ToolSpec;
+    /// The status line shown while this call runs ("Checking the time in Asia/Tokyo…").
+    fn status(&self, args: &Value) -> (String, StatusIcon) {
+        let _ = args;
+        (format!("Running {}…", self.spec().name), StatusIcon::Tool)
+    }
+    async fn call(&self, args: Value) -> Result<String, ToolError>;
+}
+
+/// The tools a run may use.
+#[derive(Clone, Default)]
+pub struct ToolRegistry {
+    tools: Vec<Arc<dyn Tool>>,
+}
+
+impl ToolRegistry {
+    /// The built-in tools: calculator and clock.
+    pub fn builtin() -> Self {
+        let mut registry = ToolRegistry::default();
+        registry.add(Arc::new(Calculator));
+        registry.add(Arc::new(Clock));
+        registry
+    }
+
+    pub fn add(&mut self, tool: Arc<dyn Tool>) {
+        self.tools.push(tool);
+    }
+
+    pub fn get(&self, name: &str) -> Option<Arc<dyn Tool>> {
+        self.tools.iter().find(|t| t.spec().name == name).cloned()
+    }
+
+    pub fn specs(&self) -> Vec<ToolSpec> {
+        self.tools.iter().map(|t| t.spec()).collect()
+    }
+}
+
+/// Reads a required string argument.
+pub(crate) fn string_arg(args: &Value, name: &str) -> Result<String, ToolError> {
+    args.get(name)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| ToolError::InvalidArgs(format!("\"{name}\" (a string) is required")))
+}

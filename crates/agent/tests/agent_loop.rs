@@ -1,0 +1,266 @@
+//! The agent loop end to end with the offline provider and scripted providers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde_json::{json, Value};
+use telltale_agent::providers::{OfflinePace, OfflineProvider};
+use telltale_agent::{
+    Agent, AgentConfig, Message, Provider, ProviderError, StepRequest, StepResponse, StepSink, Tool,
+    ToolCall, ToolError, ToolRegistry, ToolSpec,
+};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
+use tokio::sync::mpsc::unbounded_channel;
+use tokio_util::sync::CancellationToken;
+
+async fn run(agent: &Agent, prompt: &str, cancel: CancellationToken) -> (Vec<Event>, telltale_agent::RunOutcome) {
+    let (tx, mut rx) = unbounded_channel();
+    let outcome = agent.run("run-1", &[], prompt, tx, cancel).await;
+    let events = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+    (events, outcome)
+}
+
+fn offline(pace: OfflinePace, config: AgentConfig) -> Agent {
+    Agent::new(Arc::new(OfflineProvider::new(pace)), ToolRegistry::builtin(), config)
+}
+
+fn no_pings() -> AgentConfig {
+    AgentConfig { keepalive: Duration::ZERO, ..AgentConfig::default() }
+}
+
+/// Checks the invariants every run keeps, and returns the events' type tags.
+fn check_invariants(events: &[Event]) -> Vec<&'static str> {
+    for (i, event) in events.iter().enumerate() {
+        assert_eq!(event.seq, i as u64, "seq has no gaps");
+        assert_eq!(event.run_id, "run-1");
+        if i > 0 {
+            assert!(event.t_ms >= events[i - 1].t_ms, "t_ms never goes back");
+        }
+    }
+    let types: Vec<&'static str> = events.iter().map(|e| e.kind.type_name()).collect();
+    assert_eq!(types.first(), Some(&"run_started"));
+    assert_eq!(types.iter().filter(|t| **t == "run_finished").count(), 1);
+    assert_eq!(types.last(), Some(&"run_finished"));
+    types
+}
+
+fn answer_text(events: &[Event]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Token { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn statuses(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Status { message, .. } => Some(message.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn offline_run_calls_both_tools_and_streams_the_answer() {
+    let agent = offline(OfflinePace::instant(), no_pings());
+    let (events, outcome) = run(&agent, "What is 17 * 23, and what time is it in Tokyo?", CancellationToken::new()).await;
+    let types = check_invariants(&events);
+    let head: Vec<&str> = types.iter().copied().take_while(|t| *t != "token").collect();
+    assert_eq!(
+        head,
+        [
+            "run_started", "status", "thought", "tool_call_delta", "tool_call_delta", "tool_call_delta",
+            "tool_call_delta", "tool_call", "status", "tool_call", "status", "tool_result", "tool_result",
+            "status", "status",
+        ]
+    );
+    assert_eq!(
+        statuses(&events),
+        ["Planning…", "Calculating 17 * 23…", "Checking the time in Tokyo…", "Reading the results…", "Writing the answer…"]
+    );
+    let args: String = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ToolCallDelta { call_id, args_delta, .. } if call_id == "offline_call_1" => Some(args_delta.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(serde_json::from_str::<Value>(&args).unwrap(), json!({"expression": "17 * 23"}));
+    for event in &events {
+        if let EventKind::ToolResult { ok, output, .. } = &event.kind {
+            assert!(ok, "{output}");
+        }
+    }
+    let text = answer_text(&events);
+    assert!(text.starts_with("17 * 23 = 391.\n\nIn Tokyo (Asia/Tokyo) it is "), "{text}");
+    let Some(EventKind::RunFinished { reason, ttft_ms, .. }) = events.last().map(|e| &e.kind) else { panic!() };
+    assert_eq!(*reason, FinishReason::Completed);
+    assert!(ttft_ms.is_some());
+    assert_eq!(outcome.reason, FinishReason::Completed);
+    assert_eq!(outcome.new_messages.len(), 5, "user, assistant with 2 calls, 2 tool results, answer");
+    assert_eq!(outcome.new_messages.last(), Some(&Message::Assistant { text, tool_calls: vec![] }));
+}
+
+#[tokio::test]
+async fn stop_ends_the_run_within_100ms_and_keeps_the_partial_answer() {
+    let pace = OfflinePace { think: Duration::ZERO, word: Duration::from_millis(40) };
+    let agent = offline(pace, no_pings());
+    let cancel = CancellationToken::new();
+    let (tx, mut rx) = unbounded_channel();
+    let stopper = cancel.clone();
+    let handle = tokio::spawn(async move {
+        let outcome = agent.run("run-1", &[], "Tell me a story about dragons", tx, stopper).await;
+        (outcome, tokio::time::Instant::now())
+    });
+    // Wait for a few tokens, then stop.
+    let mut tokens = 0;
+    let mut seen = Vec::new();
+    while tokens < 3 {
+        let event = rx.recv().await.expect("events flow");
+        tokens += matches!(event.kind, EventKind::Token { .. }) as usize;
+        seen.push(event);
+    }
+    let stopped_at = tokio::time::Instant::now();
+    cancel.cancel();
+    let (outcome, finished_at) = handle.await.unwrap();
+    assert!(finished_at - stopped_at < Duration::from_millis(100), "took {:?}", finished_at - stopped_at);
+    seen.extend(std::iter::from_fn(|| rx.try_recv().ok()));
+    check_invariants(&seen);
+    assert!(matches!(seen.last().unwrap().kind, EventKind::RunFinished { reason: FinishReason::Cancelled, .. }));
+    let partial = answer_text(&seen);
+    assert!(!partial.is_empty());
+    assert_eq!(outcome.reason, FinishReason::Cancelled);
+    assert_eq!(outcome.new_messages.last(), Some(&Message::Assistant { text: partial, tool_calls: vec![] }));
+}
+
+/// A tool that takes its time.
+struct Slow(Duration);
+
+#[async_trait]
+impl Tool for Slow {
+    fn spec(&self) -> ToolSpec {
+        ToolSpec { name: "slow".into(), description: "waits".into(), parameters: json!({"type": "object"}) }
+    }
+    async fn call(&self, _args: Value) -> Result<String, ToolError> {
+        tokio::time::sleep(self.0).await;
+        Ok("done".into())
+    }
+}
+
+/// A provider that calls `slow` once (or forever), then answers "ok".
+struct CallsSlow {
+    forever: bool,
+}
+
+#[async_trait]
+impl Provider for CallsSlow {
+    fn id(&self) -> &str {
+        "scripted"
+    }
+    fn model(&self) -> &str {
+        "scripted-model"
+    }
+    fn label(&self) -> String {
+        "scripted".into()
+    }
+    async fn step(&self, request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError> {
+        let called = request.messages.iter().any(|m| matches!(m, Message::Tool { .. }));
+        if called && !self.forever {
+            sink.token("ok");
+            return Ok(StepResponse { text: "ok".into(), ..Default::default() });
+        }
+        let n = request.messages.len();
+        let call = ToolCall { call_id: format!("c{n}"), name: "slow".into(), args: json!({}) };
+        Ok(StepResponse { tool_calls: vec![call], ..Default::default() })
+    }
+}
+
+fn with_slow_tool(tool_time: Duration, forever: bool, config: AgentConfig) -> Agent {
+    let mut tools = ToolRegistry::default();
+    tools.add(Arc::new(Slow(tool_time)));
+    Agent::new(Arc::new(CallsSlow { forever }), tools, config)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_tool_keeps_pings_flowing_with_what_the_run_waits_for() {
+    let config = AgentConfig { keepalive: Duration::from_secs(1), ..AgentConfig::default() };
+    let agent = with_slow_tool(Duration::from_millis(3500), false, config);
+    let (events, outcome) = run(&agent, "go", CancellationToken::new()).await;
+    check_invariants(&events);
+    let pings: Vec<&Event> = events.iter().filter(|e| matches!(e.kind, EventKind::Ping { .. })).collect();
+    assert_eq!(pings.len(), 3, "one per silent second of the 3.5 s tool call");
+    for ping in pings {
+        assert_eq!(ping.kind, EventKind::Ping { waiting_for: Some("slow".into()) });
+    }
+    assert_eq!(outcome.reason, FinishReason::Completed);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_tool_past_its_timeout_fails_and_the_run_goes_on() {
+    let config = AgentConfig { tool_timeout: Duration::from_millis(100), ..no_pings() };
+    let agent = with_slow_tool(Duration::from_secs(5), false, config);
+    let (events, outcome) = run(&agent, "go", CancellationToken::new()).await;
+    let result = events.iter().find_map(|e| match &e.kind {
+        EventKind::ToolResult { ok, output, .. } => Some((*ok, output.clone())),
+        _ => None,
+    });
+    assert_eq!(result, Some((false, "timed out after 100ms".to_string())));
+    assert_eq!(answer_text(&events), "ok");
+    assert_eq!(outcome.reason, FinishReason::Completed);
+}
+
+#[tokio::test]
+async fn the_step_limit_ends_the_run_with_a_typed_error() {
+    let config = AgentConfig { max_steps: 3, ..no_pings() };
+    let agent = with_slow_tool(Duration::ZERO, true, config);
+    let (events, outcome) = run(&agent, "go", CancellationToken::new()).await;
+    let types = check_invariants(&events);
+    assert_eq!(types[types.len() - 2], "error");
+    assert!(matches!(
+        &events[events.len() - 2].kind,
+        EventKind::Error { code: ErrorCode::StepLimit, retryable: false, .. }
+    ));
+    assert_eq!(outcome.reason, FinishReason::Error);
+    let results = outcome.new_messages.iter().filter(|m| matches!(m, Message::Tool { .. })).count();
+    assert_eq!(results, 3);
+}
+
+/// A provider that streams some text and then fails.
+struct FailsMidStream;
+
+#[async_trait]
+impl Provider for FailsMidStream {
+    fn id(&self) -> &str {
+        "scripted"
+    }
+    fn model(&self) -> &str {
+        "m"
+    }
+    fn label(&self) -> String {
+        "scripted".into()
+    }
+    async fn step(&self, _request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError> {
+        sink.token("Hello");
+        sink.token(" wor");
+        Err(ProviderError::new(ErrorCode::ProviderUnavailable, "The provider is overloaded; try again in a minute.", true))
+    }
+}
+
+#[tokio::test]
+async fn a_provider_error_keeps_what_streamed_and_ends_with_error() {
+    let agent = Agent::new(Arc::new(FailsMidStream), ToolRegistry::builtin(), no_pings());
+    let (events, outcome) = run(&agent, "hi", CancellationToken::new()).await;
+    let types = check_invariants(&events);
+    assert_eq!(&types[types.len() - 2..], ["error", "run_finished"]);
+    assert_eq!(answer_text(&events), "Hello wor");
+    assert_eq!(
+        outcome.new_messages.last(),
+        Some(&Message::Assistant { text: "Hello wor".into(), tool_calls: vec![] })
+    );
+    assert_eq!(outcome.error.map(|e| e.code), Some(ErrorCode::ProviderUnavailable));
+}

@@ -1,0 +1,167 @@
+//! The events a run streams to its watchers (the window, the CLI, history).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// One event of one run. Every event carries where it belongs (`run_id`), its place in the
+/// run (`seq`: 0, 1, 2, … with no gaps) and when it was created (`t_ms`: milliseconds since
+/// the run started, with microsecond precision). What happened is in `kind`, flattened into
+/// the same JSON object and tagged by `"type"`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Event {
+    pub run_id: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+    pub t_ms: f64,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// What happened, tagged by `"type"` in snake_case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The first event of every run.
+    RunStarted {
+        /// Which provider answers (`offline`, `openai`, `anthropic`).
+        provider: String,
+        /// The model's name as the provider knows it.
+        model: String,
+        /// Unix epoch milliseconds when the run started: an event's wall-clock time is
+        /// `started_at + t_ms`.
+        #[ts(type = "number")]
+        started_at: u64,
+    },
+    /// What the agent is doing now, in words a user understands.
+    Status {
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        icon: Option<StatusIcon>,
+    },
+    /// Reasoning or plan text (a delta to append).
+    Thought { text: String },
+    /// A fragment of a tool call's arguments while the model is still writing them.
+    ToolCallDelta {
+        call_id: String,
+        name: String,
+        args_delta: String,
+    },
+    /// A complete tool call; `args` is a JSON object.
+    ToolCall {
+        call_id: String,
+        name: String,
+        #[ts(type = "Record<string, unknown>")]
+        args: serde_json::Value,
+    },
+    /// The outcome of a tool call.
+    ToolResult {
+        call_id: String,
+        ok: bool,
+        output: String,
+        duration_ms: f64,
+    },
+    /// Answer text (a delta to append).
+    Token { text: String },
+    /// Keep-alive: sent whenever nothing else was sent for the keep-alive interval.
+    Ping {
+        /// What the run is waiting on (the model, a tool by name).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        waiting_for: Option<String>,
+    },
+    /// Something went wrong; `message` says what the user can do about it.
+    Error {
+        code: ErrorCode,
+        message: String,
+        /// Whether trying the same request again may succeed.
+        retryable: bool,
+    },
+    /// The last event of every run, exactly once.
+    RunFinished {
+        reason: FinishReason,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        usage: Option<Usage>,
+        /// Milliseconds from the start of the run to the first answer token.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        ttft_ms: Option<f64>,
+    },
+}
+
+/// The icon a status chip shows beside its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusIcon {
+    Planning,
+    Thinking,
+    Tool,
+    Calculator,
+    Clock,
+    Writing,
+    Waiting,
+    Retrying,
+}
+
+/// Why a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FinishReason {
+    Completed,
+    Cancelled,
+    Error,
+}
+
+/// The kind of failure, so that the UI and scripts can react without parsing messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The provider rejected the API key (401/403).
+    AuthFailed,
+    /// The model or endpoint does not exist (404).
+    NotFound,
+    /// Too many requests (429).
+    RateLimited,
+    /// The provider is overloaded or failing (5xx, 529, `overloaded_error`).
+    ProviderUnavailable,
+    /// The provider could not be reached (refused, reset, DNS).
+    Network,
+    /// No byte arrived for the idle timeout.
+    Timeout,
+    /// The provider sent something that is not the expected stream.
+    MalformedStream,
+    /// The provider reported an error of its own.
+    ProviderError,
+    /// The request was invalid (bad settings, unknown provider).
+    InvalidRequest,
+    /// The agent took more steps than it is allowed.
+    StepLimit,
+    /// A bug in Telltale.
+    Internal,
+}
+
+/// Token counts reported by the provider at the end of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct Usage {
+    pub input_tokens: u32,
+    pub output_tokens: u32,
+}
+
+impl EventKind {
+    /// The `"type"` tag this kind serialises with.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventKind::RunStarted { .. } => "run_started",
+            EventKind::Status { .. } => "status",
+            EventKind::Thought { .. } => "thought",
+            EventKind::ToolCallDelta { .. } => "tool_call_delta",
+            EventKind::ToolCall { .. } => "tool_call",
+            EventKind::ToolResult { .. } => "tool_result",
+            EventKind::Token { .. } => "token",
+            EventKind::Ping { .. } => "ping",
+            EventKind::Error { .. } => "error",
+            EventKind::RunFinished { .. } => "run_finished",
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Telltale's event protocol: the typed events an agent run streams, defined once here.
+//!
+//! The TypeScript types the UI uses are generated from these definitions
+//! ([`typescript::bindings`]); a test fails when the committed file is stale.
+
+mod event;
+pub mod typescript;
+
+pub use event::{ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage};
+
+/// The protocol's version, written into exports and printed by the CLI.
+pub const PROTOCOL_VERSION: u32 = 1;
