@@ -81,7 +81,7 @@ async fn offline_run_calls_both_tools_and_streams_the_answer() {
     );
     assert_eq!(
         statuses(&events),
-        ["Planning…", "Calculating 17 * 23…", "Checking the time in Tokyo…", "Reading the results…", "Writing the answer…"]
+        ["Planning…", "Calculating 17 * 23…", "Checking the time in Asia/Tokyo…", "Reading the results…", "Writing the answer…"]
     );
     let args: String = events
         .iter()

@@ -120,7 +120,11 @@ fn plan_calls(intents: &[Intent], earlier_calls: usize, available: &dyn Fn(&str)
     for intent in intents {
         let (name, args) = match intent {
             Intent::Arithmetic(expression) => ("calculator", json!({ "expression": expression })),
-            Intent::Time { place } | Intent::Date { place } => ("clock", json!({ "timezone": place })),
+            Intent::Time { place } | Intent::Date { place } => {
+                // Like a model would: name the IANA zone when the place is a known city.
+                let zone = crate::tools::resolve_zone(place).map_or_else(|| place.clone(), |tz| tz.name().to_owned());
+                ("clock", json!({ "timezone": zone }))
+            }
             Intent::Greeting | Intent::Help => continue,
         };
         if available(name) {

@@ -1,0 +1,78 @@
+//! The readable live view of a run: status lines, tool steps, the streamed answer.
+
+use std::io::{self, Write};
+
+use telltale_protocol::{Event, EventKind, FinishReason};
+
+pub struct LiveView {
+    color: bool,
+    /// Whether the answer is mid-line (so the next status starts on a new line).
+    in_answer: bool,
+}
+
+impl LiveView {
+    pub fn new(color: bool) -> Self {
+        LiveView { color, in_answer: false }
+    }
+
+    fn dim(&self, text: &str) -> String {
+        if self.color {
+            format!("\x1b[2m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn side_line(&mut self, out: &mut impl Write, line: &str) -> io::Result<()> {
+        if self.in_answer {
+            writeln!(out)?;
+            self.in_answer = false;
+        }
+        writeln!(out, "{}", self.dim(line))
+    }
+
+    pub fn show(&mut self, out: &mut impl Write, event: &Event) -> io::Result<()> {
+        match &event.kind {
+            EventKind::RunStarted { provider, model, .. } => self.side_line(out, &format!("● {provider} · {model}")),
+            EventKind::Status { message, .. } => self.side_line(out, &format!("◦ {message}")),
+            EventKind::Thought { text } => self.side_line(out, &format!("  ✎ {text}")),
+            EventKind::ToolCallDelta { .. } | EventKind::Ping { .. } => Ok(()),
+            EventKind::ToolCall { name, args, .. } => self.side_line(out, &format!("  → {name} {args}")),
+            EventKind::ToolResult { ok, output, duration_ms, .. } => {
+                let mark = if *ok { "✓" } else { "✕" };
+                let output: String = output.chars().take(200).collect();
+                self.side_line(out, &format!("  {mark} {output} ({duration_ms:.1} ms)"))
+            }
+            EventKind::Token { text } => {
+                if !self.in_answer {
+                    writeln!(out)?;
+                }
+                self.in_answer = true;
+                write!(out, "{text}")
+            }
+            EventKind::Error { message, code, .. } => {
+                let code = serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                self.side_line(out, &format!("✕ error ({code}): {message}"))
+            }
+            EventKind::RunFinished { reason, usage, ttft_ms } => {
+                let mut parts = vec![match reason {
+                    FinishReason::Completed => "done".to_owned(),
+                    FinishReason::Cancelled => "stopped".to_owned(),
+                    FinishReason::Error => "failed".to_owned(),
+                }];
+                if let Some(ttft) = ttft_ms {
+                    parts.push(format!("{ttft:.0} ms to first token"));
+                }
+                if let Some(usage) = usage {
+                    parts.push(format!("{} tokens in, {} out", usage.input_tokens, usage.output_tokens));
+                }
+                if self.in_answer {
+                    writeln!(out)?;
+                    self.in_answer = false;
+                }
+                writeln!(out)?;
+                self.side_line(out, &format!("— {}", parts.join(" · ")))
+            }
+        }
+    }
+}
