@@ -1,0 +1,100 @@
+// A minimal W3C WebDriver client over fetch, enough to drive the app through tauri-driver.
+import { spawn } from "node:child_process";
+import { writeFileSync, mkdirSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+export async function startDriver({ port = 4444, env = {} } = {}) {
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${base}/status`);
+      if (r.ok) return { base, stop: () => driver.kill() };
+    } catch {}
+    await sleep(100);
+  }
+  driver.kill();
+  throw new Error("tauri-driver did not start");
+}
+
+export class Session {
+  static async create(base, application) {
+    const caps = { capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application } } } };
+    const value = await request(base, "POST", "/session", caps);
+    return new Session(base, value.sessionId);
+  }
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+  cmd(method, path, body) {
+    return request(this.base, method, `/session/${this.id}${path}`, body);
+  }
+  async find(css) {
+    const found = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    return found.map((e) => new Element(this, e[ELEMENT]));
+  }
+  /** Waits until `css` matches and `check(elements)` holds; returns the elements. */
+  async waitFor(css, check = (els) => els.length > 0, { timeout = 10000, what = css } = {}) {
+    const deadline = Date.now() + timeout;
+    let last;
+    while (Date.now() < deadline) {
+      const els = await this.find(css);
+      try {
+        if (await check(els)) return els;
+      } catch (e) {
+        last = e;
+      }
+      await sleep(50);
+    }
+    throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+  }
+  execute(script, args = []) {
+    return this.cmd("POST", "/execute/sync", { script, args });
+  }
+  async screenshot(name) {
+    const png = await this.cmd("GET", "/screenshot");
+    mkdirSync("artifacts", { recursive: true });
+    writeFileSync(`artifacts/${name}.png`, Buffer.from(png, "base64"));
+  }
+  close() {
+    return this.cmd("DELETE", "");
+  }
+}
+
+export class Element {
+  constructor(session, id) {
+    this.s = session;
+    this.id = id;
+  }
+  text() {
+    return this.s.cmd("GET", `/element/${this.id}/text`);
+  }
+  attr(name) {
+    return this.s.cmd("GET", `/element/${this.id}/attribute/${name}`);
+  }
+  click() {
+    return this.s.cmd("POST", `/element/${this.id}/click`, {});
+  }
+  type(text) {
+    return this.s.cmd("POST", `/element/${this.id}/value`, { text });
+  }
+}
+
+async function request(base, method, path, body) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await r.json();
+  if (!r.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
+  return json.value;
+}
+
+export const ENTER = "\uE007";

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what Telltale needs and this machine lacks: Debian/Ubuntu packages, Rust, Node.js
+# packages and Rust crates. Safe to run again: it only installs what is missing.
+#   scripts/setup.sh          what building and running the app needs
+#   scripts/setup.sh --test   also what the tests need (Xvfb, WebKitWebDriver, tauri-driver)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# --- system packages (Tauri v2 on Linux: WebKitGTK 4.1 and friends) ---
+packages=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
+          libayatana-appindicator3-dev librsvg2-dev)
+[ "$want_test" = 1 ] && packages+=(xvfb xauth imagemagick webkit2gtk-driver)
+command -v node >/dev/null || packages+=(nodejs npm)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# --- Node.js 20.19+ (Vite 8) ---
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  say "Node.js $(node --version 2>/dev/null || echo none) is too old: Telltale's UI build needs Node.js 20.19 or newer."
+  say "Install it from https://nodejs.org (or your distribution's backports) and run this again."
+  exit 1
+fi
+
+# --- Rust (rustup, stable) ---
+if ! command -v cargo >/dev/null; then
+  [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+fi
+if ! command -v cargo >/dev/null; then
+  say "installing Rust with rustup"
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+  . "$HOME/.cargo/env"
+fi
+
+# --- npm packages (exactly the lock file) ---
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.telltale-lock; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.telltale-lock
+fi
+
+# --- Rust crates ---
+cargo fetch --locked -q
+
+# --- tauri-driver (WebDriver for the real app window) ---
+if [ "$want_test" = 1 ] && ! command -v tauri-driver >/dev/null; then
+  say "installing tauri-driver"
+  cargo install tauri-driver --locked -q
+fi
+exit 0

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every test, stage by stage:
+#   rust   protocol, agent and CLI (fast; no WebKitGTK needed)
+#   ui     TypeScript types, the reducer's unit tests, the production build
+#   e2e    SLOW: builds the desktop app and drives its real window through WebDriver under Xvfb
+# `scripts/test.sh rust ui` runs only those stages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stages=("$@")
+[ "${#stages[@]}" -eq 0 ] && stages=(rust ui e2e)
+
+scripts/setup.sh --test
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+
+stage() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+for s in "${stages[@]}"; do
+  SECONDS=0
+  case "$s" in
+    rust)
+      stage "rust: protocol, agent, cli"
+      cargo test --locked
+      ;;
+    ui)
+      stage "ui: typecheck, unit tests, build"
+      npm run -s ui:typecheck
+      npm run -s ui:test
+      npm run -s ui:build
+      ;;
+    e2e)
+      stage "e2e (slow): the real app window through tauri-driver + WebKitWebDriver under Xvfb"
+      [ -f ui/dist/index.html ] || npm run -s ui:build
+      cargo build --locked -p telltale-app
+      mkdir -p artifacts
+      xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 e2e/app.e2e.test.mjs
+      ;;
+    *) echo "unknown stage $s (rust, ui, e2e)"; exit 2 ;;
+  esac
+  echo "[$s] took ${SECONDS}s"
+done

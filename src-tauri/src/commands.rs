@@ -1,0 +1,63 @@
+//! The commands the webview invokes.
+
+use serde::Serialize;
+use tauri::{AppHandle, Runtime, State, WebviewWindow};
+use tokio::sync::mpsc::unbounded_channel;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::CommandError;
+use crate::forward::forward_to_window;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub struct AppInfo {
+    provider: String,
+    model: String,
+    label: String,
+}
+
+/// Which provider and model answer, and how the UI should name them.
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    let provider = state.agent.provider();
+    AppInfo { provider: provider.id().to_owned(), model: provider.model().to_owned(), label: provider.label() }
+}
+
+/// Starts a run of `prompt` in a conversation. The webview picks `run_id`, so it can show the
+/// run before any event arrives; events go only to the window that asked.
+#[tauri::command]
+pub fn start_run<R: Runtime>(
+    app: AppHandle<R>,
+    window: WebviewWindow<R>,
+    state: State<'_, AppState>,
+    conversation_id: String,
+    run_id: String,
+    prompt: String,
+) -> Result<(), CommandError> {
+    let valid_id = |id: &str| !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid_id(&conversation_id) || !valid_id(&run_id) {
+        return Err(CommandError::InvalidRequest("conversation and run ids must be 1–128 letters, digits, - or _".into()));
+    }
+    if prompt.trim().is_empty() {
+        return Err(CommandError::InvalidRequest("type a message first".into()));
+    }
+    let cancel = CancellationToken::new();
+    let history = state.begin_run(&conversation_id, &run_id, cancel.clone()).map_err(CommandError::Busy)?;
+
+    let (tx, rx) = unbounded_channel();
+    tauri::async_runtime::spawn(forward_to_window(app, window.label().to_owned(), rx));
+    let state = state.inner().clone();
+    tauri::async_runtime::spawn(async move {
+        let outcome = state.agent.run(&run_id, &history, &prompt, tx, cancel).await;
+        state.end_run(&conversation_id, &run_id, outcome.new_messages);
+    });
+    Ok(())
+}
+
+/// Stops a run; what streamed so far stays. Stopping a run that already ended does nothing.
+#[tauri::command]
+pub fn stop_run(state: State<'_, AppState>, run_id: String) {
+    if !state.stop_run(&run_id) {
+        tracing::debug!(run_id, "stop for a run that is not in progress");
+    }
+}

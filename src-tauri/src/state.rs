@@ -1,0 +1,84 @@
+//! What the shell keeps between commands: the agent, each conversation's messages (in memory
+//! until history lands) and the runs in progress.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use telltale_agent::providers::{OfflinePace, OfflineProvider};
+use telltale_agent::{Agent, AgentConfig, Message, ToolRegistry};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub agent: Arc<Agent>,
+    inner: Arc<Mutex<Inner>>,
+}
+
+#[derive(Default)]
+struct Inner {
+    conversations: HashMap<String, Vec<Message>>,
+    /// run id → (conversation id, stop token)
+    runs: HashMap<String, (String, CancellationToken)>,
+}
+
+impl AppState {
+    /// The offline demo, with its pace and the keep-alive interval overridable for tests
+    /// (`TELLTALE_OFFLINE_PACE_MS`, `TELLTALE_KEEPALIVE_MS`).
+    pub fn from_env() -> Self {
+        let millis = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+        let mut pace = OfflinePace::default();
+        if let Some(ms) = millis("TELLTALE_OFFLINE_PACE_MS") {
+            pace.word = Duration::from_millis(ms);
+        }
+        let mut config = AgentConfig::default();
+        if let Some(ms) = millis("TELLTALE_KEEPALIVE_MS") {
+            config.keepalive = Duration::from_millis(ms);
+        }
+        let provider = Arc::new(OfflineProvider::new(pace));
+        AppState {
+            agent: Arc::new(Agent::new(provider, ToolRegistry::builtin(), config)),
+            inner: Arc::default(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a run; returns the conversation so far, or why the run cannot start.
+    pub fn begin_run(
+        &self,
+        conversation_id: &str,
+        run_id: &str,
+        cancel: CancellationToken,
+    ) -> Result<Vec<Message>, String> {
+        let mut inner = self.lock();
+        if inner.runs.contains_key(run_id) {
+            return Err(format!("a run with id {run_id} already exists"));
+        }
+        if inner.runs.values().any(|(conversation, _)| conversation == conversation_id) {
+            return Err("this conversation is still answering; stop it or wait for it to finish".into());
+        }
+        inner.runs.insert(run_id.to_owned(), (conversation_id.to_owned(), cancel));
+        Ok(inner.conversations.get(conversation_id).cloned().unwrap_or_default())
+    }
+
+    /// Records what a finished run added and forgets the run.
+    pub fn end_run(&self, conversation_id: &str, run_id: &str, new_messages: Vec<Message>) {
+        let mut inner = self.lock();
+        inner.runs.remove(run_id);
+        inner.conversations.entry(conversation_id.to_owned()).or_default().extend(new_messages);
+    }
+
+    /// Stops a run; false when no such run is in progress.
+    pub fn stop_run(&self, run_id: &str) -> bool {
+        match self.lock().runs.get(run_id) {
+            Some((_, cancel)) => {
+                cancel.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+}

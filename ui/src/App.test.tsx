@@ -1,0 +1,269 @@
+// @vitest-environment happy-dom
+// The window wired to a fake shell: what the user sees after each action and event batch.
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { App } from './App';
+import type { Event, EventKind } from './generated/protocol';
+import type { AppInfo, Backend, StartRun } from './ipc';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const PROMPT = 'What is 17 * 23, and what time is it in Tokyo?';
+
+function fakeBackend() {
+  let handler: ((events: Event[]) => void) | null = null;
+  let release: () => void = () => {};
+  const listening = new Promise<void>((resolve) => (release = resolve));
+  const calls = { started: [] as StartRun[], stopped: [] as string[], unlistened: 0 };
+  const backend: Backend = {
+    appInfo: async (): Promise<AppInfo> => ({ provider: 'offline', model: 'demo', label: 'Offline demo — no model' }),
+    startRun: async (args) => {
+      calls.started.push(args);
+    },
+    stopRun: async (runId) => {
+      calls.stopped.push(runId);
+    },
+    onEvents: async (h) => {
+      await listening;
+      handler = h;
+      return () => {
+        calls.unlistened++;
+        handler = null;
+      };
+    },
+  };
+  const seqs = new Map<string, number>();
+  return {
+    backend,
+    calls,
+    /** Lets `onEvents` resolve (the listener is registered). */
+    listen: release,
+    /** Sends one batch for a run, numbering seq as the shell does. */
+    emit(runId: string, ...kinds: EventKind[]) {
+      if (!handler) throw new Error('no listener');
+      const events = kinds.map((kind): Event => {
+        const seq = seqs.get(runId) ?? 0;
+        seqs.set(runId, seq + 1);
+        return { run_id: runId, seq, t_ms: seq * 100, ...kind };
+      });
+      handler(events);
+    },
+  };
+}
+
+let container: HTMLDivElement;
+let root: Root;
+
+beforeEach(() => {
+  container = document.createElement('div');
+  document.body.appendChild(container);
+  root = createRoot(container);
+});
+
+afterEach(() => {
+  act(() => root.unmount());
+  container.remove();
+});
+
+const byTestId = (id: string) => container.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+const allByTestId = (id: string) => [...container.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
+
+/** Waits for the next animation frame(s) so queued event batches are applied. */
+async function nextFrame() {
+  await act(() => new Promise<void>((resolve) => setTimeout(resolve, 40)));
+}
+
+async function settle() {
+  await act(async () => {
+    await Promise.resolve();
+  });
+}
+
+function type(text: string) {
+  const input = byTestId('composer-input') as HTMLTextAreaElement;
+  act(() => {
+    Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!.call(input, text);
+    input.dispatchEvent(new window.Event('input', { bubbles: true }));
+  });
+}
+
+function press(key: string, init: KeyboardEventInit = {}) {
+  const input = byTestId('composer-input')!;
+  act(() => {
+    input.dispatchEvent(new window.KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init }));
+  });
+}
+
+async function startApp() {
+  const fake = fakeBackend();
+  act(() => root.render(<App backend={fake.backend} />));
+  await settle();
+  return fake;
+}
+
+describe('App', () => {
+  it('keeps the composer disabled until the event listener is registered', async () => {
+    const fake = await startApp();
+    expect((byTestId('composer-input') as HTMLTextAreaElement).disabled).toBe(true);
+    expect((byTestId('send-button') as HTMLButtonElement).disabled).toBe(true);
+    fake.listen();
+    await settle();
+    expect((byTestId('composer-input') as HTMLTextAreaElement).disabled).toBe(false);
+    expect(document.activeElement).toBe(byTestId('composer-input'));
+    expect((byTestId('send-button') as HTMLButtonElement).disabled).toBe(true);
+    type(PROMPT);
+    expect((byTestId('send-button') as HTMLButtonElement).disabled).toBe(false);
+    expect(byTestId('provider-label')!.textContent).toBe('Offline demo — no model');
+  });
+
+  it('runs a prompt from Enter to the finished answer', async () => {
+    const fake = await startApp();
+    fake.listen();
+    await settle();
+    type(PROMPT);
+    press('Enter');
+
+    // Same frame: user bubble, pending turn with skeleton and chip, Stop instead of Send.
+    expect(byTestId('user-message')!.textContent).toBe(PROMPT);
+    expect(byTestId('turn')!.dataset.state).toBe('pending');
+    expect(byTestId('status-chip')!.textContent).toBe('Planning…');
+    expect(byTestId('status-chip')!.getAttribute('aria-live')).toBe('polite');
+    expect(container.querySelector('.skeleton')).not.toBeNull();
+    expect(byTestId('stop-button')).not.toBeNull();
+    expect(byTestId('send-button')).toBeNull();
+    expect((byTestId('composer-input') as HTMLTextAreaElement).value).toBe('');
+    expect(fake.calls.started).toHaveLength(1);
+    const { runId, conversationId, prompt } = fake.calls.started[0]!;
+    expect(prompt).toBe(PROMPT);
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(conversationId).toMatch(/^[0-9a-f-]{36}$/);
+
+    fake.emit(
+      runId,
+      { type: 'run_started', provider: 'offline', model: 'demo', started_at: 0 },
+      { type: 'status', message: 'Calculating…', icon: 'calculator' },
+      { type: 'tool_call', call_id: 'a', name: 'calculator', args: { expression: '17 * 23' } },
+    );
+    fake.emit(runId, { type: 'tool_result', call_id: 'a', ok: true, output: '391', duration_ms: 2 });
+    fake.emit(runId, { type: 'status', message: 'Checking the time in Asia/Tokyo…', icon: 'clock' });
+    fake.emit(runId, { type: 'tool_call', call_id: 'b', name: 'clock', args: { timezone: 'Asia/Tokyo' } });
+    fake.emit(runId, { type: 'ping', waiting_for: 'clock' }, { type: 'ping', waiting_for: 'clock' });
+    await nextFrame();
+    // 200 ms in (seq 5..8 at 100 ms apart): the wait shows, under a second, without a count.
+    expect(byTestId('status-chip')!.textContent).toBe('Checking the time in Asia/Tokyo… · waiting on clock');
+
+    fake.emit(
+      runId,
+      ...Array.from({ length: 10 }, (): EventKind => ({ type: 'ping', waiting_for: 'clock' })),
+    );
+    await nextFrame();
+    expect(byTestId('status-chip')!.textContent).toBe('Checking the time in Asia/Tokyo… · waiting on clock · 1 s');
+
+    const toggle = byTestId('steps-toggle')!;
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(toggle.textContent).toContain('View steps (2)');
+    act(() => toggle.click());
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(allByTestId('step').map((s) => s.dataset.state)).toEqual(['done', 'running']);
+
+    fake.emit(runId, { type: 'tool_result', call_id: 'b', ok: true, output: '09:00', duration_ms: 400 });
+    fake.emit(runId, { type: 'status', message: 'Writing the answer…', icon: 'writing' }, { type: 'token', text: '17 × 23 = 391.' });
+    await nextFrame();
+    expect(byTestId('turn')!.dataset.state).toBe('streaming');
+    expect(container.querySelector('.skeleton')).toBeNull();
+    expect(byTestId('answer')!.textContent).toBe('17 × 23 = 391.');
+    expect(byTestId('status-chip')!.textContent).toBe('Writing the answer…');
+
+    fake.emit(
+      runId,
+      { type: 'token', text: '\nIt is 09:00 in Tokyo.' },
+      { type: 'run_finished', reason: 'completed', usage: { input_tokens: 1000, output_tokens: 204 }, ttft_ms: 412 },
+    );
+    await nextFrame();
+    expect(byTestId('turn')!.dataset.state).toBe('completed');
+    expect(byTestId('answer')!.textContent).toBe('17 × 23 = 391.\nIt is 09:00 in Tokyo.');
+    expect(byTestId('status-chip')).toBeNull();
+    expect(byTestId('run-meta')!.textContent).toBe('412 ms to first token · 1,204 tokens');
+    expect(allByTestId('step').map((s) => s.dataset.state)).toEqual(['done', 'done']);
+    expect(byTestId('send-button')).not.toBeNull();
+    expect(byTestId('stop-button')).toBeNull();
+    expect(container.querySelector('.conversation-link')!.textContent).toBe(PROMPT);
+  });
+
+  it('stops with Esc and keeps the partial answer, marked stopped', async () => {
+    const fake = await startApp();
+    fake.listen();
+    await settle();
+    type('Tell me a long story');
+    press('Enter');
+    const { runId } = fake.calls.started[0]!;
+    fake.emit(runId, { type: 'token', text: 'Once upon' });
+    await nextFrame();
+    press('Escape');
+    expect(fake.calls.stopped).toEqual([runId]);
+    expect(byTestId('status-chip')!.textContent).toContain('Stopping…');
+    fake.emit(runId, { type: 'run_finished', reason: 'cancelled' });
+    await nextFrame();
+    expect(byTestId('turn')!.dataset.state).toBe('cancelled');
+    expect(byTestId('answer')!.textContent).toBe('Once upon');
+    expect(byTestId('run-meta')!.textContent).toContain('Stopped');
+    expect(byTestId('send-button')).not.toBeNull();
+  });
+
+  it('shows an error in place of the chip, below the partial text', async () => {
+    const fake = await startApp();
+    fake.listen();
+    await settle();
+    type('hi');
+    act(() => byTestId('send-button')!.click());
+    const { runId } = fake.calls.started[0]!;
+    fake.emit(
+      runId,
+      { type: 'token', text: 'Partial' },
+      { type: 'error', code: 'network', message: 'Could not reach the provider.', retryable: false },
+      { type: 'run_finished', reason: 'error' },
+    );
+    await nextFrame();
+    expect(byTestId('turn')!.dataset.state).toBe('error');
+    expect(byTestId('status-chip')).toBeNull();
+    expect(byTestId('turn-error')!.textContent).toBe('Could not reach the provider.');
+    expect(byTestId('answer')!.textContent).toBe('Partial');
+  });
+
+  it('adds a line on Shift+Enter instead of sending', async () => {
+    const fake = await startApp();
+    fake.listen();
+    await settle();
+    type('first line');
+    press('Enter', { shiftKey: true });
+    expect(fake.calls.started).toEqual([]);
+  });
+
+  it('starts a fresh chat from "+ New chat"', async () => {
+    const fake = await startApp();
+    fake.listen();
+    await settle();
+    type('one');
+    press('Enter');
+    const first = fake.calls.started[0]!;
+    fake.emit(first.runId, { type: 'run_finished', reason: 'completed' });
+    await nextFrame();
+    act(() => byTestId('new-chat')!.click());
+    expect(allByTestId('turn')).toHaveLength(0);
+    type('two');
+    press('Enter');
+    const second = fake.calls.started[1]!;
+    expect(second.conversationId).not.toBe(first.conversationId);
+    expect([...container.querySelectorAll('.conversation-link')].map((e) => e.textContent)).toEqual(['two', 'one']);
+  });
+
+  it('removes the listener on teardown', async () => {
+    const fake = await startApp();
+    fake.listen();
+    await settle();
+    act(() => root.unmount());
+    expect(fake.calls.unlistened).toBe(1);
+    root = createRoot(container);
+  });
+});

@@ -1,0 +1,154 @@
+// The window: sidebar, header, reading column and composer, wired to the shell through `Backend`.
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { Composer } from './components/Composer';
+import { ConversationView } from './components/ConversationView';
+import { Sidebar } from './components/Sidebar';
+import { createEventQueue } from './eventQueue';
+import { conversationTitle } from './format';
+import { newId } from './ids';
+import { errorMessage, type AppInfo, type Backend } from './ipc';
+import { initialState, reducer } from './state/reducer';
+import { activeConversation, isFinished, runningTurn, sidebarConversations } from './state/selectors';
+
+type Connection = { kind: 'connecting' } | { kind: 'ready' } | { kind: 'failed'; message: string };
+
+export function App({ backend }: { backend: Backend }) {
+  const [state, dispatch] = useReducer(reducer, undefined, () => initialState(newId(), Date.now()));
+  const [connection, setConnection] = useState<Connection>({ kind: 'connecting' });
+  const [info, setInfo] = useState<AppInfo | null>(null);
+
+  // Listen before anything can be started; events are applied once per frame.
+  useEffect(() => {
+    let disposed = false;
+    let unlisten: (() => void) | null = null;
+    const queue = createEventQueue((events) => dispatch({ type: 'events', events }));
+    backend
+      .onEvents((events) => queue.push(events))
+      .then(
+        (stop) => {
+          if (disposed) {
+            stop();
+            return;
+          }
+          unlisten = stop;
+          setConnection({ kind: 'ready' });
+        },
+        (error: unknown) => {
+          if (!disposed) setConnection({ kind: 'failed', message: errorMessage(error) });
+        },
+      );
+    return () => {
+      disposed = true;
+      unlisten?.();
+      queue.dispose();
+    };
+  }, [backend]);
+
+  useEffect(() => {
+    let disposed = false;
+    backend.appInfo().then(
+      (value) => {
+        if (!disposed) setInfo(value);
+      },
+      (error: unknown) => {
+        if (!disposed) setInfo({ provider: '', model: '', label: `Unknown provider (${errorMessage(error)})` });
+      },
+    );
+    return () => {
+      disposed = true;
+    };
+  }, [backend]);
+
+  const conversation = activeConversation(state);
+  const running = runningTurn(state, conversation);
+  const ready = connection.kind === 'ready';
+
+  // The latest values for callbacks that must not change on every event.
+  const latest = useRef({ state, running });
+  latest.current = { state, running };
+
+  const send = useCallback(
+    (prompt: string) => {
+      const { state: now, running: busy } = latest.current;
+      if (busy) return;
+      const conversationId = now.activeConversationId;
+      const runId = newId();
+      dispatch({ type: 'submit', conversationId, runId, prompt, now: Date.now() });
+      backend
+        .startRun({ conversationId, runId, prompt })
+        .catch((error: unknown) => dispatch({ type: 'start_failed', runId, message: errorMessage(error) }));
+    },
+    [backend],
+  );
+
+  const stop = useCallback(() => {
+    const turn = latest.current.running;
+    if (!turn || turn.stopRequested) return;
+    dispatch({ type: 'stop_requested', runId: turn.runId });
+    backend.stopRun(turn.runId).catch((error: unknown) => {
+      console.warn('stop_run failed', error);
+    });
+  }, [backend]);
+
+  // Esc stops the chat's run from anywhere in the window.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented && latest.current.running) {
+        e.preventDefault();
+        stop();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [stop]);
+
+  const newChat = useCallback(() => dispatch({ type: 'new_conversation', conversationId: newId(), now: Date.now() }), []);
+  const select = useCallback((id: string) => dispatch({ type: 'select_conversation', conversationId: id }), []);
+
+  const runningIds = useMemo(() => {
+    const ids = new Set<string>();
+    for (const turn of Object.values(state.turns)) if (!isFinished(turn)) ids.add(turn.conversationId);
+    return ids;
+  }, [state.turns]);
+
+  const providerTitle = info && info.model ? `${info.provider} · ${info.model}` : undefined;
+
+  return (
+    <div className="app">
+      <Sidebar
+        conversations={sidebarConversations(state)}
+        activeId={state.activeConversationId}
+        runningIds={runningIds}
+        onNewChat={newChat}
+        onSelect={select}
+      />
+      <main className="main">
+        <header className="header">
+          <h1 className="header-title">{conversationTitle(conversation?.title ?? '')}</h1>
+          <span className="provider-label" data-testid="provider-label" title={providerTitle}>
+            {info ? info.label : ''}
+          </span>
+        </header>
+        {connection.kind === 'failed' && (
+          <p className="banner banner-error" role="alert">
+            Can't receive the agent's events: {connection.message}
+          </p>
+        )}
+        {conversation && (
+          <ConversationView conversation={conversation} turns={state.turns} onRetry={running ? undefined : send} />
+        )}
+        <div className="composer-bar">
+          <div className="column">
+            <Composer
+              ready={ready}
+              busy={running !== undefined}
+              onSend={send}
+              onStop={stop}
+              conversationId={state.activeConversationId}
+            />
+          </div>
+        </div>
+      </main>
+    </div>
+  );
+}

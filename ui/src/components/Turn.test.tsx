@@ -1,0 +1,106 @@
+// Renders turns to HTML (no DOM needed) and checks what the end-to-end test relies on.
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import type { Event, EventKind } from '../generated/protocol';
+import { initialState, reducer } from '../state/reducer';
+import type { AppState, Turn as TurnValue } from '../state/types';
+import { elapsedLabel } from './StatusChip';
+import { ToolTimeline } from './ToolTimeline';
+import { Turn } from './Turn';
+
+function turnAfter(kinds: EventKind[], stop = false): TurnValue {
+  let state: AppState = reducer(initialState('c', 0), { type: 'submit', conversationId: 'c', runId: 'r', prompt: 'p', now: 0 });
+  if (stop) state = reducer(state, { type: 'stop_requested', runId: 'r' });
+  const events: Event[] = kinds.map((kind, seq) => ({ run_id: 'r', seq, t_ms: seq * 100, ...kind }));
+  state = reducer(state, { type: 'events', events });
+  return state.turns.r!;
+}
+
+const html = (turn: TurnValue) => renderToStaticMarkup(<Turn turn={turn} />);
+
+describe('Turn', () => {
+  it('shows the skeleton and the Planning chip before any event', () => {
+    const out = html(turnAfter([]));
+    expect(out).toContain('data-testid="turn" data-state="pending"');
+    expect(out).toMatch(/data-testid="status-chip"[^>]*aria-live="polite"/);
+    expect(out).toContain('Planning…');
+    expect(out).toContain('class="skeleton"');
+    expect(out).not.toContain('data-testid="answer"');
+    expect(out).not.toContain('data-testid="run-meta"');
+  });
+
+  it('replaces the skeleton with the streaming answer', () => {
+    const out = html(turnAfter([{ type: 'token', text: 'Line 1\nLine <2>' }]));
+    expect(out).toContain('data-state="streaming"');
+    expect(out).not.toContain('class="skeleton"');
+    expect(out).toContain('data-testid="answer">Line 1\nLine &lt;2&gt;</div>');
+  });
+
+  it('counts the wait on the chip', () => {
+    const turn = turnAfter([
+      { type: 'status', message: 'Checking the time in Asia/Tokyo…', icon: 'clock' },
+      ...Array.from({ length: 30 }, (): EventKind => ({ type: 'ping', waiting_for: 'clock' })),
+    ]);
+    expect(elapsedLabel(turn)).toBe('waiting on clock · 3 s');
+    expect(html(turn)).toContain('waiting on clock · 3 s');
+  });
+
+  it('shows the steps row collapsed, then each step in order when open', () => {
+    const turn = turnAfter([
+      { type: 'thought', text: 'Multiply first.' },
+      { type: 'tool_call', call_id: 'a', name: 'calculator', args: { expression: '17 * 23' } },
+      { type: 'tool_result', call_id: 'a', ok: true, output: '391', duration_ms: 3 },
+      { type: 'tool_call_delta', call_id: 'b', name: 'clock', args_delta: '{"timezone": "Asia/' },
+    ]);
+    const collapsed = html(turn);
+    expect(collapsed).toMatch(/data-testid="steps-toggle" aria-expanded="false"/);
+    expect(collapsed).toContain('View steps (2)');
+    expect(collapsed).not.toContain('data-testid="step"');
+    const open = renderToStaticMarkup(<ToolTimeline turn={turn} initiallyExpanded />);
+    const steps = [...open.matchAll(/data-testid="step" data-kind="(\w+)"(?: data-state="(\w+)")?/g)].map((m) => [m[1], m[2]]);
+    expect(steps).toEqual([
+      ['thought', undefined],
+      ['tool', 'done'],
+      ['tool', 'running'],
+    ]);
+    expect(open).toContain('Hide steps (2)');
+    expect(open).toContain('{\n  &quot;expression&quot;: &quot;17 * 23&quot;\n}');
+    expect(open).toContain('{&quot;timezone&quot;: &quot;Asia/');
+  });
+
+  it('shows the meta line after a completed run, without the chip', () => {
+    const out = html(
+      turnAfter([
+        { type: 'token', text: '391' },
+        { type: 'run_finished', reason: 'completed', usage: { input_tokens: 1000, output_tokens: 204 }, ttft_ms: 412 },
+      ]),
+    );
+    expect(out).toContain('data-state="completed"');
+    expect(out).not.toContain('data-testid="status-chip"');
+    expect(out).toMatch(/data-testid="run-meta"[^>]*>412 ms to first token · 1,204 tokens</);
+  });
+
+  it('marks a stopped answer and keeps it', () => {
+    const out = html(turnAfter([{ type: 'token', text: 'Partial' }, { type: 'run_finished', reason: 'cancelled' }], true));
+    expect(out).toContain('data-state="cancelled"');
+    expect(out).toContain('>Partial</div>');
+    expect(out).toContain('Stopped');
+  });
+
+  it('says Stopping… on the chip once stop was asked for', () => {
+    expect(html(turnAfter([{ type: 'token', text: 'x' }], true))).toContain('Stopping…');
+  });
+
+  it('turns the chip into the error message, text above it', () => {
+    const out = html(
+      turnAfter([
+        { type: 'token', text: 'So far' },
+        { type: 'error', code: 'network', message: 'Could not reach the provider.', retryable: true },
+      ]),
+    );
+    expect(out).toContain('data-state="error"');
+    expect(out).not.toContain('data-testid="status-chip"');
+    expect(out.indexOf('So far')).toBeLessThan(out.indexOf('data-testid="turn-error"'));
+    expect(out).toContain('Could not reach the provider.');
+  });
+});

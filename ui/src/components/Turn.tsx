@@ -1,0 +1,29 @@
+// One assistant turn: chip, steps row, answer, and the line after it.
+import { memo } from 'react';
+import type { Turn as TurnValue } from '../state/types';
+import { AnswerBubble } from './AnswerBubble';
+import { RunMeta } from './RunMeta';
+import { StatusChip } from './StatusChip';
+import { ToolTimeline } from './ToolTimeline';
+import { TurnError } from './TurnError';
+
+export interface TurnProps {
+  turn: TurnValue;
+  /** Offered on retryable errors; absent while another run of the chat is going. */
+  onRetry?: ((prompt: string) => void) | undefined;
+}
+
+export const Turn = memo(function Turn({ turn, onRetry }: TurnProps) {
+  const showError = turn.phase === 'error' && turn.error;
+  return (
+    <article className="turn" data-testid="turn" data-state={turn.phase} aria-label="Assistant">
+      {turn.status && !showError && <StatusChip turn={turn} />}
+      <ToolTimeline turn={turn} />
+      <AnswerBubble turn={turn} />
+      {showError && turn.error && (
+        <TurnError error={turn.error} onRetry={onRetry && turn.finish ? () => onRetry(turn.prompt) : undefined} />
+      )}
+      <RunMeta turn={turn} />
+    </article>
+  );
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { conversationTitle, formatArgs, formatCount, formatDuration, truncate } from './format';
+
+describe('format', () => {
+  it('formats counts and durations', () => {
+    expect(formatCount(1204)).toBe('1,204');
+    expect(formatDuration(412.4)).toBe('412 ms');
+    expect(formatDuration(372)).toBe('372 ms');
+    expect(formatDuration(6100)).toBe('6.1 s');
+    expect(formatDuration(125_000)).toBe('2 min 5 s');
+  });
+
+  it('shows complete arguments as pretty JSON, streaming ones as they are', () => {
+    expect(formatArgs({ expression: '17 * 23' }, '')).toBe('{\n  "expression": "17 * 23"\n}');
+    expect(formatArgs(undefined, '{"expression": "17')).toBe('{"expression": "17');
+    expect(formatArgs(undefined, '{"a":1}')).toBe('{\n  "a": 1\n}');
+    expect(formatArgs(undefined, '')).toBe('');
+  });
+
+  it('folds long output by characters and by lines', () => {
+    expect(truncate('short')).toEqual({ text: 'short', truncated: false });
+    expect(truncate('x'.repeat(700))).toEqual({ text: 'x'.repeat(600), truncated: true });
+    const lines = Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n');
+    const folded = truncate(lines);
+    expect(folded.truncated).toBe(true);
+    expect(folded.text.split('\n')).toHaveLength(8);
+  });
+
+  it('titles a chat by the first line of its first prompt', () => {
+    expect(conversationTitle('  Plan a day\nin Tokyo')).toBe('Plan a day');
+    expect(conversationTitle('')).toBe('New chat');
+  });
+});

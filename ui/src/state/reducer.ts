@@ -1,0 +1,245 @@
+// The one reducer of the window. Pure: time comes in with the actions, ids too.
+import type { Event } from '../generated/protocol';
+import type { Action, AppState, Conversation, Step, ToolStep, Turn, TurnStatus } from './types';
+
+/** What the chip says between Enter and the run's first `status`. */
+export const INITIAL_STATUS = { message: 'Planning…', icon: 'planning', sinceMs: 0 } as const;
+
+export function emptyConversation(id: string, now: number): Conversation {
+  return { id, title: '', createdAt: now, items: [] };
+}
+
+export function initialState(conversationId: string, now: number): AppState {
+  return {
+    conversations: { [conversationId]: emptyConversation(conversationId, now) },
+    conversationOrder: [conversationId],
+    activeConversationId: conversationId,
+    turns: {},
+  };
+}
+
+export function newTurn(runId: string, conversationId: string, prompt: string, now: number): Turn {
+  return {
+    runId,
+    conversationId,
+    prompt,
+    submittedAt: now,
+    phase: 'pending',
+    status: { ...INITIAL_STATUS },
+    trail: [],
+    steps: [],
+    answer: '',
+    stopRequested: false,
+    lastSeq: -1,
+    lastMs: 0,
+  };
+}
+
+export function reducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'submit':
+      return submit(state, action);
+    case 'events':
+      return applyEvents(state, action.events);
+    case 'stop_requested':
+      return updateTurn(state, action.runId, (turn) =>
+        turn.finish || turn.stopRequested ? turn : { ...turn, stopRequested: true },
+      );
+    case 'start_failed':
+      return updateTurn(state, action.runId, (turn) =>
+        turn.finish
+          ? turn
+          : {
+              ...turn,
+              phase: 'error',
+              status: null,
+              waitingFor: undefined,
+              error: { message: action.message, retryable: true },
+              finish: { reason: 'error' },
+            },
+      );
+    case 'new_conversation': {
+      const active = state.conversations[state.activeConversationId];
+      // An empty chat is already a new chat: don't pile up blank ones.
+      if (active && active.items.length === 0) return state;
+      if (state.conversations[action.conversationId]) {
+        return { ...state, activeConversationId: action.conversationId };
+      }
+      return {
+        ...state,
+        conversations: {
+          ...state.conversations,
+          [action.conversationId]: emptyConversation(action.conversationId, action.now),
+        },
+        conversationOrder: [action.conversationId, ...state.conversationOrder],
+        activeConversationId: action.conversationId,
+      };
+    }
+    case 'select_conversation':
+      if (!state.conversations[action.conversationId]) return state;
+      if (state.activeConversationId === action.conversationId) return state;
+      return { ...state, activeConversationId: action.conversationId };
+  }
+}
+
+function submit(state: AppState, action: Extract<Action, { type: 'submit' }>): AppState {
+  const { conversationId, runId, prompt, now } = action;
+  if (state.turns[runId]) return state;
+  const existing = state.conversations[conversationId];
+  const conversation = existing ?? emptyConversation(conversationId, now);
+  const updated: Conversation = {
+    ...conversation,
+    title: conversation.title || prompt.trim(),
+    items: [
+      ...conversation.items,
+      { role: 'user', id: `user-${runId}`, text: prompt, at: now },
+      { role: 'assistant', runId },
+    ],
+  };
+  return {
+    ...state,
+    conversations: { ...state.conversations, [conversationId]: updated },
+    conversationOrder: existing ? state.conversationOrder : [conversationId, ...state.conversationOrder],
+    activeConversationId: conversationId,
+    turns: { ...state.turns, [runId]: newTurn(runId, conversationId, prompt, now) },
+  };
+}
+
+function updateTurn(state: AppState, runId: string, f: (turn: Turn) => Turn): AppState {
+  const turn = state.turns[runId];
+  if (!turn) return state;
+  const next = f(turn);
+  return next === turn ? state : { ...state, turns: { ...state.turns, [runId]: next } };
+}
+
+/**
+ * Applies one batch: per run, in `seq` order; events of unknown runs, events whose `seq`
+ * was already applied, and anything after `run_finished` are ignored.
+ */
+function applyEvents(state: AppState, events: readonly Event[]): AppState {
+  if (events.length === 0) return state;
+  const byRun = new Map<string, Event[]>();
+  for (const event of events) {
+    if (!state.turns[event.run_id]) continue;
+    const list = byRun.get(event.run_id);
+    if (list) list.push(event);
+    else byRun.set(event.run_id, [event]);
+  }
+  if (byRun.size === 0) return state;
+
+  let turns: Record<string, Turn> | null = null;
+  for (const [runId, list] of byRun) {
+    const before = state.turns[runId]!;
+    list.sort((a, b) => a.seq - b.seq);
+    let turn = before;
+    for (const event of list) {
+      if (turn.finish || event.seq <= turn.lastSeq) continue;
+      turn = applyEvent(turn === before ? cloneTurn(before) : turn, event);
+    }
+    if (turn !== before) {
+      turns ??= { ...state.turns };
+      turns[runId] = turn;
+    }
+  }
+  return turns ? { ...state, turns } : state;
+}
+
+/** A copy whose own arrays may be changed in place; step objects are replaced, never changed. */
+function cloneTurn(turn: Turn): Turn {
+  return { ...turn, steps: [...turn.steps], trail: [...turn.trail] };
+}
+
+/** Applies one event to a turn from `cloneTurn` (changed in place and returned). */
+function applyEvent(turn: Turn, event: Event): Turn {
+  turn.lastSeq = event.seq;
+  turn.lastMs = Math.max(turn.lastMs, event.t_ms);
+  if (event.type !== 'ping') turn.waitingFor = undefined;
+
+  switch (event.type) {
+    case 'run_started':
+      turn.provider = event.provider;
+      turn.model = event.model;
+      turn.startedAt = event.started_at;
+      break;
+    case 'status': {
+      const status: TurnStatus =
+        event.icon === undefined
+          ? { message: event.message, sinceMs: event.t_ms }
+          : { message: event.message, icon: event.icon, sinceMs: event.t_ms };
+      turn.status = status;
+      turn.trail.push(status);
+      break;
+    }
+    case 'thought': {
+      const last = turn.steps[turn.steps.length - 1];
+      if (last?.kind === 'thought') {
+        turn.steps[turn.steps.length - 1] = { ...last, text: last.text + event.text };
+      } else {
+        turn.steps.push({ kind: 'thought', id: `thought-${event.seq}`, text: event.text });
+      }
+      break;
+    }
+    case 'tool_call_delta':
+      updateTool(turn.steps, event.call_id, event.name, (step) => ({
+        ...step,
+        argsText: step.argsText + event.args_delta,
+      }));
+      break;
+    case 'tool_call':
+      updateTool(turn.steps, event.call_id, event.name, (step) => ({ ...step, args: event.args }));
+      break;
+    case 'tool_result':
+      updateTool(turn.steps, event.call_id, '', (step) => ({
+        ...step,
+        state: event.ok ? 'done' : 'failed',
+        output: event.output,
+        durationMs: event.duration_ms,
+      }));
+      break;
+    case 'token':
+      turn.answer += event.text;
+      turn.firstTokenMs ??= event.t_ms;
+      if (turn.phase === 'pending') turn.phase = 'streaming';
+      break;
+    case 'ping':
+      turn.waitingFor = event.waiting_for;
+      break;
+    case 'error':
+      turn.error = { code: event.code, message: event.message, retryable: event.retryable };
+      turn.phase = 'error';
+      break;
+    case 'run_finished': {
+      const finish: Turn['finish'] = { reason: event.reason };
+      if (event.usage) finish.usage = event.usage;
+      if (event.ttft_ms !== undefined) finish.ttftMs = event.ttft_ms;
+      turn.finish = finish;
+      turn.status = null;
+      turn.waitingFor = undefined;
+      turn.phase =
+        event.reason === 'completed' ? 'completed' : event.reason === 'cancelled' ? 'cancelled' : 'error';
+      if (event.reason === 'error' && !turn.error) {
+        turn.error = { message: 'The run ended with an error.', retryable: false };
+      }
+      for (let i = 0; i < turn.steps.length; i++) {
+        const step = turn.steps[i]!;
+        if (step.kind === 'tool' && step.state === 'running') {
+          turn.steps[i] = { ...step, state: 'failed', interrupted: true };
+        }
+      }
+      break;
+    }
+  }
+  return turn;
+}
+
+function updateTool(steps: Step[], callId: string, name: string, f: (step: ToolStep) => ToolStep): void {
+  const index = steps.findIndex((s) => s.kind === 'tool' && s.id === callId);
+  if (index < 0) {
+    steps.push(f({ kind: 'tool', id: callId, name, argsText: '', state: 'running' }));
+    return;
+  }
+  const step = steps[index] as ToolStep;
+  const updated = f(step);
+  if (name && updated.name !== name) updated.name = name;
+  steps[index] = updated;
+}

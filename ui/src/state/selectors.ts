@@ -1,0 +1,54 @@
+// Derived views of the state, kept out of the components so they can be tested.
+import type { AppState, Conversation, ToolStep, Turn } from './types';
+
+export function isFinished(turn: Turn): boolean {
+  return turn.finish !== undefined;
+}
+
+export function toolSteps(turn: Turn): ToolStep[] {
+  return turn.steps.filter((s): s is ToolStep => s.kind === 'tool');
+}
+
+/** Sum of the tool calls' durations (ms) reported so far. */
+export function totalToolMs(turn: Turn): number {
+  let total = 0;
+  for (const step of turn.steps) if (step.kind === 'tool' && step.durationMs) total += step.durationMs;
+  return total;
+}
+
+/** Whole seconds the current phase has lasted, measured in the run's own clock (`t_ms`). */
+export function phaseElapsedSeconds(turn: Turn): number {
+  const since = turn.status?.sinceMs ?? 0;
+  return Math.max(0, Math.floor((turn.lastMs - since) / 1000));
+}
+
+/** Time to first token: the run's own figure, else when the first token arrived. */
+export function ttftMs(turn: Turn): number | undefined {
+  return turn.finish?.ttftMs ?? turn.firstTokenMs;
+}
+
+export function activeConversation(state: AppState): Conversation | undefined {
+  return state.conversations[state.activeConversationId];
+}
+
+/** The conversation's run that has not finished yet, if any (one at a time per chat). */
+export function runningTurn(state: AppState, conversation: Conversation | undefined): Turn | undefined {
+  if (!conversation) return undefined;
+  for (let i = conversation.items.length - 1; i >= 0; i--) {
+    const item = conversation.items[i]!;
+    if (item.role !== 'assistant') continue;
+    const turn = state.turns[item.runId];
+    if (turn && !isFinished(turn)) return turn;
+  }
+  return undefined;
+}
+
+/** Conversations for the sidebar, newest first: those with a prompt, plus the active one. */
+export function sidebarConversations(state: AppState): Conversation[] {
+  const list: Conversation[] = [];
+  for (const id of state.conversationOrder) {
+    const c = state.conversations[id];
+    if (c && (c.items.length > 0 || id === state.activeConversationId)) list.push(c);
+  }
+  return list;
+}

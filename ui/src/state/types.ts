@@ -1,0 +1,114 @@
+// The UI's state: conversations in memory, and one turn per run, keyed by run id.
+import type { ErrorCode, Event, FinishReason, StatusIcon, Usage } from '../generated/protocol';
+
+/** One event kind, with the common fields (`run_id`, `seq`, `t_ms`). */
+export type EventOf<T extends Event['type']> = Extract<Event, { type: T }>;
+
+export type TurnPhase = 'pending' | 'streaming' | 'completed' | 'cancelled' | 'error';
+
+export interface ThoughtStep {
+  kind: 'thought';
+  /** Stable key: `thought-<seq of its first delta>`. */
+  id: string;
+  text: string;
+}
+
+export type ToolStepState = 'running' | 'done' | 'failed';
+
+export interface ToolStep {
+  kind: 'tool';
+  /** The provider's `call_id`. */
+  id: string;
+  name: string;
+  /** Argument JSON text as it streamed in (`tool_call_delta`), before the complete call. */
+  argsText: string;
+  /** The complete arguments, once `tool_call` arrived. */
+  args?: Record<string, unknown>;
+  state: ToolStepState;
+  output?: string;
+  durationMs?: number;
+  /** The run ended (stopped or failed) before this call had a result. */
+  interrupted?: boolean;
+}
+
+export type Step = ThoughtStep | ToolStep;
+
+export interface TurnStatus {
+  message: string;
+  icon?: StatusIcon;
+  /** `t_ms` at which this phase began (0 for the local "Planning…" before any event). */
+  sinceMs: number;
+}
+
+export interface TurnError {
+  /** Absent for failures on the UI side (e.g. `start_run` rejected). */
+  code?: ErrorCode;
+  message: string;
+  retryable: boolean;
+}
+
+export interface TurnFinish {
+  reason: FinishReason;
+  usage?: Usage;
+  ttftMs?: number;
+}
+
+/** One assistant turn: everything the events of one run built up. */
+export interface Turn {
+  runId: string;
+  conversationId: string;
+  prompt: string;
+  /** Wall clock (epoch ms) when the user pressed Send. */
+  submittedAt: number;
+  phase: TurnPhase;
+  provider?: string;
+  model?: string;
+  /** Epoch ms from `run_started`. */
+  startedAt?: number;
+  /** The live chip; `null` once the run finished. */
+  status: TurnStatus | null;
+  /** The phases the chip went through, in order (the trail). */
+  trail: TurnStatus[];
+  /** What the latest `ping` said the run waits on; cleared by any other event. */
+  waitingFor?: string;
+  steps: Step[];
+  answer: string;
+  /** `t_ms` of the first answer token. */
+  firstTokenMs?: number;
+  error?: TurnError;
+  finish?: TurnFinish;
+  stopRequested: boolean;
+  /** Highest `seq` applied so far (-1 before any event). */
+  lastSeq: number;
+  /** Highest `t_ms` seen so far. */
+  lastMs: number;
+}
+
+export type ConversationItem =
+  | { role: 'user'; id: string; text: string; at: number }
+  | { role: 'assistant'; runId: string };
+
+export interface Conversation {
+  id: string;
+  /** The first prompt, or empty while the conversation has none. */
+  title: string;
+  createdAt: number;
+  items: ConversationItem[];
+}
+
+export interface AppState {
+  conversations: Record<string, Conversation>;
+  /** Conversation ids, newest first. */
+  conversationOrder: string[];
+  activeConversationId: string;
+  turns: Record<string, Turn>;
+}
+
+export type Action =
+  | { type: 'submit'; conversationId: string; runId: string; prompt: string; now: number }
+  | { type: 'events'; events: readonly Event[] }
+  | { type: 'stop_requested'; runId: string }
+  /** The UI could not start the run (e.g. `start_run` rejected): the turn ends in error. */
+  | { type: 'start_failed'; runId: string; message: string }
+  | { type: 'new_conversation'; conversationId: string; now: number }
+  | { type: 'select_conversation'; conversationId: string };
