@@ -10,6 +10,7 @@ pub mod message;
 pub mod provider;
 pub mod providers;
 mod runner;
+pub mod sse;
 pub mod tools;
 
 pub use emitter::Emitter;
