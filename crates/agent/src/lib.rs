@@ -19,6 +19,12 @@ pub use provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink}
 pub use runner::{Agent, AgentConfig, RunOutcome};
 pub use tools::{Tool, ToolError, ToolRegistry, ToolSpec};
 
+/// A sink that streams one step's events through `emitter`, for driving a [`Provider`] on its
+/// own (provider tests, tools that call a model) rather than through an [`Agent`].
+pub fn step_sink(emitter: Emitter) -> StepSink {
+    StepSink::new(emitter)
+}
+
 /// A fresh run id.
 pub fn new_run_id() -> String {
     uuid::Uuid::new_v4().to_string()

@@ -1,0 +1,340 @@
+//! OpenAI-compatible Chat Completions (`POST {base_url}/chat/completions`, streamed): OpenAI,
+//! OpenRouter, Groq, Together, DeepSeek, Mistral, vLLM, llama.cpp, LM Studio, Ollama's `/v1`.
+//!
+//! Answer text streams as tokens, `reasoning_content` / `reasoning` as thoughts, and tool-call
+//! argument fragments as `tool_call_delta`s; the calls are assembled by `index` and their
+//! arguments parsed when the stream ends with `[DONE]`. Every failure is a typed
+//! [`ProviderError`]; the API key never appears in one.
+
+mod wire;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use telltale_protocol::{ErrorCode, Usage};
+
+use crate::message::ToolCall;
+use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
+use crate::providers::http_errors::{self, looks_like_html, ApiKey, Context};
+use crate::sse::{SseEvent, SseParser};
+
+/// How long a stream may go without a byte before the step fails with a timeout.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Largest error body read to quote the server's message.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+pub struct OpenAiProvider {
+    client: reqwest::Client,
+    /// `{base_url}/chat/completions`
+    url: String,
+    model: String,
+    key: Option<ApiKey>,
+    idle_timeout: Duration,
+    /// How messages name the server: "OpenAI-compatible server at api.openai.com".
+    server: String,
+}
+
+impl OpenAiProvider {
+    pub const ID: &'static str = "openai";
+
+    /// A provider for `model` at `base_url` (`https://api.openai.com/v1`, `http://localhost:11434/v1`…).
+    /// `key` may be `None` for local servers that need none.
+    pub fn new(base_url: &str, model: &str, key: Option<ApiKey>) -> Result<Self, ProviderError> {
+        let base = base_url.trim().trim_end_matches('/');
+        let parsed = reqwest::Url::parse(base).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
+        let Some(parsed) = parsed else {
+            return Err(ProviderError::new(
+                ErrorCode::InvalidRequest,
+                format!("The base URL \"{base}\" is not an http(s) URL. Use one like https://api.openai.com/v1."),
+                false,
+            ));
+        };
+        if model.trim().is_empty() {
+            return Err(ProviderError::new(ErrorCode::InvalidRequest, "No model is set. Name the model to use.", false));
+        }
+        let host = parsed.host_str().unwrap_or("?");
+        let server = match parsed.port() {
+            Some(port) => format!("OpenAI-compatible server at {host}:{port}"),
+            None => format!("OpenAI-compatible server at {host}"),
+        };
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(15))
+            .build()
+            .map_err(|e| ProviderError::new(ErrorCode::Internal, format!("Cannot set up the HTTP client: {e}"), false))?;
+        Ok(OpenAiProvider {
+            client,
+            url: format!("{base}/chat/completions"),
+            model: model.trim().to_owned(),
+            key,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            server,
+        })
+    }
+
+    /// Fails a step when no byte arrived for this long (default [`DEFAULT_IDLE_TIMEOUT`]).
+    pub fn with_idle_timeout(mut self, idle_timeout: Duration) -> Self {
+        self.idle_timeout = idle_timeout;
+        self
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context { provider: &self.server, model: &self.model, url: &self.url, key: self.key.as_ref() }
+    }
+
+    fn stall(&self) -> ProviderError {
+        ProviderError::new(
+            ErrorCode::Timeout,
+            format!(
+                "The {} sent nothing for {} s, so Telltale gave up waiting. Try again; if it keeps \
+                 happening, the model may be overloaded.",
+                self.server,
+                self.idle_timeout.as_secs_f64()
+            ),
+            true,
+        )
+    }
+
+    fn malformed(&self, what: String) -> ProviderError {
+        ProviderError::new(ErrorCode::MalformedStream, ApiKey::redact(self.key.as_ref(), &what), false)
+    }
+
+    /// Reads an error body (at most [`ERROR_BODY_LIMIT`] bytes, within the idle timeout).
+    async fn error_body(&self, response: reqwest::Response) -> String {
+        let mut body = Vec::new();
+        let mut stream = response.bytes_stream();
+        while body.len() < ERROR_BODY_LIMIT {
+            match tokio::time::timeout(self.idle_timeout, stream.next()).await {
+                Ok(Some(Ok(bytes))) => body.extend_from_slice(&bytes),
+                _ => break,
+            }
+        }
+        String::from_utf8_lossy(&body).into_owned()
+    }
+}
+
+#[async_trait]
+impl Provider for OpenAiProvider {
+    fn id(&self) -> &str {
+        Self::ID
+    }
+
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    fn label(&self) -> String {
+        format!("{} via {}", self.model, self.server)
+    }
+
+    async fn step(&self, request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError> {
+        sink.waiting_for(&self.model);
+        let body = wire::request_body(&self.model, request.messages, request.tools);
+        let mut builder = self.client.post(&self.url).header(ACCEPT, "text/event-stream").json(&body);
+        if let Some(key) = &self.key {
+            builder = builder.bearer_auth(key.expose());
+        }
+        tracing::debug!(url = %self.url, model = %self.model, "chat completions request");
+        let response = match tokio::time::timeout(self.idle_timeout, builder.send()).await {
+            Err(_) => return Err(self.stall()),
+            Ok(Err(error)) => return Err(http_errors::transport_error(&self.context(), &error)),
+            Ok(Ok(response)) => response,
+        };
+
+        let status = response.status();
+        if !status.is_success() {
+            let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let body = self.error_body(response).await;
+            return Err(http_errors::status_error(&self.context(), status.as_u16(), retry_after.as_deref(), &body));
+        }
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if content_type.starts_with("text/html") {
+            return Err(self.html_instead_of_stream());
+        }
+
+        let mut stream = response.bytes_stream();
+        let mut parser = SseParser::new();
+        let mut head = Vec::new();
+        let mut step = StepState::default();
+        loop {
+            let chunk = match tokio::time::timeout(self.idle_timeout, stream.next()).await {
+                Err(_) => return Err(self.stall()),
+                Ok(None) => break,
+                Ok(Some(Err(error))) => return Err(http_errors::transport_error(&self.context(), &error)),
+                Ok(Some(Ok(chunk))) => chunk,
+            };
+            if head.len() < 64 {
+                head.extend(chunk.iter().take(64 - head.len()));
+            }
+            for event in parser.feed(&chunk) {
+                if self.handle(&event, &mut step, sink)? {
+                    return self.finish(step);
+                }
+            }
+        }
+        parser.finish();
+        if looks_like_html(&head) {
+            return Err(self.html_instead_of_stream());
+        }
+        let what = if step.text.is_empty() && step.calls.is_empty() { "before any answer" } else { "mid-answer" };
+        Err(self.malformed(format!(
+            "The {} stream was cut off {what} (it ended without its [DONE] marker). What arrived \
+             is kept; try again.",
+            self.server
+        )))
+    }
+}
+
+/// What one step has streamed so far.
+#[derive(Default)]
+struct StepState {
+    text: String,
+    /// Tool calls in the order they appeared, keyed by their `index`.
+    calls: Vec<PartialCall>,
+    usage: Option<Usage>,
+}
+
+struct PartialCall {
+    index: Option<u32>,
+    id: String,
+    name: String,
+    args: String,
+}
+
+impl OpenAiProvider {
+    fn html_instead_of_stream(&self) -> ProviderError {
+        self.malformed(format!(
+            "The {} answered with an HTML page instead of an event stream. Check the base URL: \
+             it usually ends in /v1.",
+            self.server
+        ))
+    }
+
+    /// Handles one event; returns whether it was the final `[DONE]`.
+    fn handle(&self, event: &SseEvent, step: &mut StepState, sink: &StepSink) -> Result<bool, ProviderError> {
+        let data = event.data.trim();
+        if data == "[DONE]" {
+            return Ok(true);
+        }
+        let chunk: wire::Chunk = serde_json::from_str(data).map_err(|e| {
+            self.malformed(format!(
+                "The {} sent a stream chunk that is not valid JSON ({e}): {}",
+                self.server,
+                excerpt(data)
+            ))
+        })?;
+        if let Some(error) = chunk.error.as_ref().or((event.event == "error").then_some(&serde_json::Value::Null)) {
+            let message = error
+                .pointer("/message")
+                .and_then(|m| m.as_str())
+                .map(str::to_owned)
+                .or_else(|| http_errors::server_message(data))
+                .unwrap_or_else(|| "no details".to_owned());
+            return Err(ProviderError::new(
+                ErrorCode::ProviderError,
+                ApiKey::redact(
+                    self.key.as_ref(),
+                    &format!("The {} reported an error mid-answer: \"{message}\". Try again.", self.server),
+                ),
+                false,
+            ));
+        }
+        if let Some(usage) = &chunk.usage {
+            step.usage = Some(Usage {
+                input_tokens: clamp(usage.prompt_tokens),
+                output_tokens: clamp(usage.completion_tokens),
+            });
+        }
+        // With `n` > 1 other choices would follow; Telltale asks for one.
+        let Some(delta) = chunk.choices.into_iter().find(|c| c.index == 0).and_then(|c| c.delta) else {
+            return Ok(false);
+        };
+        if let Some(thought) = delta.reasoning_content.as_deref().or(delta.reasoning.as_deref()) {
+            sink.thought(thought);
+        }
+        if let Some(text) = delta.content.as_deref() {
+            step.text.push_str(text);
+            sink.token(text);
+        }
+        for fragment in delta.tool_calls.unwrap_or_default() {
+            let slot = match fragment.index {
+                Some(index) => step.calls.iter().position(|c| c.index == Some(index)),
+                // Servers that leave out `index`: a new id starts a call, else the last one goes on.
+                None => match &fragment.id {
+                    Some(id) => step.calls.iter().position(|c| &c.id == id),
+                    None => step.calls.len().checked_sub(1),
+                },
+            };
+            let (slot, new) = match slot {
+                Some(slot) => (slot, false),
+                None => {
+                    let ordinal = step.calls.len();
+                    step.calls.push(PartialCall {
+                        index: fragment.index,
+                        id: fragment.id.clone().unwrap_or_else(|| format!("call_{ordinal}")),
+                        name: String::new(),
+                        args: String::new(),
+                    });
+                    (ordinal, true)
+                }
+            };
+            let call = &mut step.calls[slot];
+            let function = fragment.function.unwrap_or_default();
+            if let Some(name) = function.name.filter(|n| !n.is_empty()) {
+                if call.name.is_empty() {
+                    call.name = name;
+                }
+            }
+            let args = function.arguments.unwrap_or_default();
+            call.args.push_str(&args);
+            if new || !args.is_empty() {
+                sink.tool_call_delta(&call.id, &call.name, &args);
+            }
+        }
+        Ok(false)
+    }
+
+    fn finish(&self, step: StepState) -> Result<StepResponse, ProviderError> {
+        let mut tool_calls = Vec::with_capacity(step.calls.len());
+        for call in step.calls {
+            if call.name.is_empty() {
+                return Err(self.malformed(format!(
+                    "The model asked for a tool call ({}) without naming the tool. Try again.",
+                    call.id
+                )));
+            }
+            let args = if call.args.trim().is_empty() {
+                serde_json::Value::Object(Default::default())
+            } else {
+                serde_json::from_str(&call.args).map_err(|e| {
+                    self.malformed(format!(
+                        "The model's arguments for the tool \"{}\" are not valid JSON ({e}): {}. Try again.",
+                        call.name,
+                        excerpt(&call.args)
+                    ))
+                })?
+            };
+            tool_calls.push(ToolCall { call_id: call.id, name: call.name, args });
+        }
+        Ok(StepResponse { text: step.text, tool_calls, usage: step.usage })
+    }
+}
+
+fn clamp(tokens: Option<u64>) -> u32 {
+    u32::try_from(tokens.unwrap_or(0)).unwrap_or(u32::MAX)
+}
+
+/// The start of `text`, for a message.
+fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(120) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
