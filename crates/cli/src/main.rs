@@ -19,15 +19,26 @@ enum Command {
     Run(run::RunArgs),
 }
 
-fn main() -> Result<()> {
+fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("TELLTALE_LOG"))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let code = match cli.command {
-        Command::Run(args) => runtime.block_on(run::run(args))?,
+    let code = match execute(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            // The message alone (no backtrace even with RUST_BACKTRACE set): it says what to fix.
+            eprintln!("telltale: {error:#}");
+            1
+        }
     };
     std::process::exit(code)
+}
+
+fn execute(cli: Cli) -> Result<i32> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    match cli.command {
+        Command::Run(args) => runtime.block_on(run::run(args)),
+    }
 }

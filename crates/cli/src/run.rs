@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use telltale_agent::providers::{OfflinePace, OfflineProvider};
+use telltale_agent::providers::{ApiKey, OfflinePace, OfflineProvider, OpenAiProvider};
 use telltale_agent::{Agent, AgentConfig, Provider, ToolRegistry};
 use telltale_protocol::FinishReason;
 use tokio::sync::mpsc::unbounded_channel;
@@ -18,7 +18,13 @@ use crate::live_view::LiveView;
 pub enum ProviderKind {
     /// The built-in offline demo: no network, no key.
     Offline,
+    /// Any OpenAI-compatible Chat Completions server (OpenAI, OpenRouter, Groq, vLLM, llama.cpp,
+    /// LM Studio, Ollama's /v1…). The key comes from TELLTALE_API_KEY, else OPENAI_API_KEY.
+    Openai,
 }
+
+/// Where `--provider openai` goes without `--base-url`.
+const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -28,6 +34,12 @@ pub struct RunArgs {
     /// The model to ask (the offline demo has one).
     #[arg(long)]
     model: Option<String>,
+    /// The provider's API base URL, e.g. http://127.0.0.1:8080/v1 (OpenAI's by default).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Give up on the provider when it sends nothing for this many seconds.
+    #[arg(long, default_value_t = 60, value_name = "N")]
+    idle_timeout_s: u64,
     /// Print every event as one line of JSON (the protocol, nothing else) instead of the live view.
     #[arg(long)]
     json: bool,
@@ -45,6 +57,30 @@ pub struct RunArgs {
     prompt: Vec<String>,
 }
 
+/// The first non-empty key among the environment variables `names`.
+fn api_key(names: &[&str]) -> Option<ApiKey> {
+    names
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .map(|key| key.trim().to_owned())
+        .find(|key| !key.is_empty())
+        .map(ApiKey::new)
+}
+
+/// Whether `base_url` points at this machine (where local servers need no key).
+fn is_local(base_url: &str) -> bool {
+    let Some(rest) = base_url.trim().split_once("://").map(|(_, rest)| rest) else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(host, _)| host),
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost" || host.ends_with(".localhost") || host == "::1" || host.starts_with("127.")
+}
+
 /// Runs the agent; returns the process exit code: 0 completed, 1 error, 130 interrupted.
 pub async fn run(args: RunArgs) -> Result<i32> {
     let provider: Arc<dyn Provider> = match args.provider {
@@ -57,6 +93,21 @@ pub async fn run(args: RunArgs) -> Result<i32> {
                 ms => OfflinePace { word: Duration::from_millis(ms), ..OfflinePace::default() },
             };
             Arc::new(OfflineProvider::new(pace))
+        }
+        ProviderKind::Openai => {
+            let base_url = args.base_url.as_deref().unwrap_or(OPENAI_BASE_URL);
+            let Some(model) = args.model.as_deref() else {
+                anyhow::bail!("--provider openai needs --model NAME (e.g. --model gpt-4o-mini)");
+            };
+            let key = api_key(&["TELLTALE_API_KEY", "OPENAI_API_KEY"]);
+            if key.is_none() && !is_local(base_url) {
+                anyhow::bail!(
+                    "no API key for {base_url}: set TELLTALE_API_KEY (or OPENAI_API_KEY). \
+                     Only a server on this machine (localhost) may go without one."
+                );
+            }
+            let provider = OpenAiProvider::new(base_url, model, key).map_err(|e| anyhow::anyhow!(e.message))?;
+            Arc::new(provider.with_idle_timeout(Duration::from_secs(args.idle_timeout_s.max(1))))
         }
     };
     let config = AgentConfig {
@@ -107,4 +158,19 @@ pub async fn run(args: RunArgs) -> Result<i32> {
         FinishReason::Cancelled if interrupted.is_cancelled() => 130,
         FinishReason::Cancelled => 1,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local;
+
+    #[test]
+    fn local_base_urls_are_recognised() {
+        for url in ["http://localhost:11434/v1", "http://127.0.0.1:8080/v1", "http://[::1]:1234/v1", "http://LOCALHOST/v1"] {
+            assert!(is_local(url), "{url}");
+        }
+        for url in ["https://api.openai.com/v1", "http://localhost.evil.com/v1", "http://10.0.0.2/v1", "localhost:80"] {
+            assert!(!is_local(url), "{url}");
+        }
+    }
 }

@@ -1,0 +1,106 @@
+//! `telltale run --provider openai` as a user runs it, against an OpenAI-compatible server on
+//! 127.0.0.1 serving the shared fixtures.
+
+#[path = "../../agent/tests/support/server.rs"]
+mod server;
+
+use std::process::{Command, Output};
+
+use serde_json::json;
+use server::{fixture_expected, Chunking, Reply, TestServer};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
+
+const KEY: &str = "sk-cli-test-0b7e1d-secret";
+
+/// `telltale run --json --provider openai …` with `key` (or none) in TELLTALE_API_KEY.
+fn telltale_openai(base_url: &str, key: Option<&str>) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+    command
+        .args(["run", "--json", "--keepalive-ms", "0", "--provider", "openai", "--base-url", base_url])
+        .args(["--model", "m", "hi"])
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("TELLTALE_API_KEY");
+    if let Some(key) = key {
+        command.env("TELLTALE_API_KEY", key);
+    }
+    command
+}
+
+async fn output(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output()).await.expect("join").expect("telltale runs")
+}
+
+fn events(out: &Output) -> Vec<Event> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not a protocol event: {line}: {e}")))
+        .collect()
+}
+
+fn tokens(events: &[Event]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Token { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn streams_exactly_the_servers_text_and_exits_0() {
+    let server = TestServer::always(Reply::sse_fixture("openai_chat_text.sse").chunked(Chunking::OneByte)).await;
+    let out = output(telltale_openai(&server.base_url(), Some(KEY))).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let events = events(&out);
+    let text = fixture_expected("openai_chat_text.sse")["expected"]["text"].as_str().expect("text").to_owned();
+    assert_eq!(tokens(&events), text);
+    match &events.first().expect("events").kind {
+        EventKind::RunStarted { provider, model, .. } => assert_eq!((provider.as_str(), model.as_str()), ("openai", "m")),
+        other => panic!("starts with run_started, not {other:?}"),
+    }
+    assert!(matches!(
+        events.last().expect("events").kind,
+        EventKind::RunFinished { reason: FinishReason::Completed, usage: Some(_), .. }
+    ));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].header("authorization"), Some(format!("Bearer {KEY}").as_str()));
+    assert_eq!(requests[0].json()["model"], "m");
+}
+
+#[tokio::test]
+async fn a_rejected_key_prints_the_typed_error_and_exits_1_without_the_key() {
+    let body = json!({ "error": { "message": "Incorrect API key provided" } });
+    let server = TestServer::always(Reply::json(401, &body)).await;
+    let out = output(telltale_openai(&server.base_url(), Some(KEY))).await;
+    assert_eq!(out.status.code(), Some(1));
+    let events = events(&out);
+    let error = events
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::Error { code, message, .. } => Some((*code, message.clone())),
+            _ => None,
+        })
+        .expect("an error event");
+    assert_eq!(error.0, ErrorCode::AuthFailed);
+    assert!(error.1.contains("Incorrect API key provided"), "{}", error.1);
+    for stream in [&out.stdout, &out.stderr] {
+        assert!(!String::from_utf8_lossy(stream).contains(KEY), "the key leaked");
+    }
+}
+
+#[tokio::test]
+async fn a_local_server_needs_no_key_but_a_remote_one_does() {
+    let server = TestServer::always(Reply::sse_fixture("openai_chat_text.sse")).await;
+    let local = server.base_url().replace("127.0.0.1", "localhost");
+    let out = output(telltale_openai(&local, None)).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(server.requests()[0].header("authorization"), None);
+
+    let out = output(telltale_openai("https://api.example.com/v1", None)).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no run starts");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("TELLTALE_API_KEY"), "{stderr}");
+}
