@@ -1,6 +1,7 @@
 //! Providers: the offline demo (no network, no key) and OpenAI-compatible servers.
 
 pub mod http_errors;
+mod http_stream;
 pub mod offline;
 pub mod openai;
 

@@ -11,20 +11,20 @@ mod wire;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures_util::StreamExt;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::ACCEPT;
 use telltale_protocol::{ErrorCode, Usage};
 
 use crate::message::ToolCall;
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
-use crate::providers::http_errors::{self, looks_like_html, ApiKey, Context};
-use crate::sse::{SseEvent, SseParser};
+use crate::providers::http_errors::{self, ApiKey, Context};
+use crate::providers::http_stream::{self, clamp, excerpt, Ended};
+use crate::sse::SseEvent;
 
 /// How long a stream may go without a byte before the step fails with a timeout.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Largest error body read to quote the server's message.
-const ERROR_BODY_LIMIT: usize = 64 * 1024;
+/// Completes "Check the base URL…" when an HTML page came instead of a stream.
+const URL_HINT: &str = ": it usually ends in /v1";
 
 pub struct OpenAiProvider {
     client: reqwest::Client,
@@ -80,38 +80,12 @@ impl OpenAiProvider {
         self
     }
 
+    fn malformed(&self, what: &str) -> ProviderError {
+        http_stream::malformed(&self.context(), what)
+    }
+
     fn context(&self) -> Context<'_> {
         Context { provider: &self.server, model: &self.model, url: &self.url, key: self.key.as_ref() }
-    }
-
-    fn stall(&self) -> ProviderError {
-        ProviderError::new(
-            ErrorCode::Timeout,
-            format!(
-                "The {} sent nothing for {} s, so Telltale gave up waiting. Try again; if it keeps \
-                 happening, the model may be overloaded.",
-                self.server,
-                self.idle_timeout.as_secs_f64()
-            ),
-            true,
-        )
-    }
-
-    fn malformed(&self, what: String) -> ProviderError {
-        ProviderError::new(ErrorCode::MalformedStream, ApiKey::redact(self.key.as_ref(), &what), false)
-    }
-
-    /// Reads an error body (at most [`ERROR_BODY_LIMIT`] bytes, within the idle timeout).
-    async fn error_body(&self, response: reqwest::Response) -> String {
-        let mut body = Vec::new();
-        let mut stream = response.bytes_stream();
-        while body.len() < ERROR_BODY_LIMIT {
-            match tokio::time::timeout(self.idle_timeout, stream.next()).await {
-                Ok(Some(Ok(bytes))) => body.extend_from_slice(&bytes),
-                _ => break,
-            }
-        }
-        String::from_utf8_lossy(&body).into_owned()
     }
 }
 
@@ -137,58 +111,26 @@ impl Provider for OpenAiProvider {
             builder = builder.bearer_auth(key.expose());
         }
         tracing::debug!(url = %self.url, model = %self.model, "chat completions request");
-        let response = match tokio::time::timeout(self.idle_timeout, builder.send()).await {
-            Err(_) => return Err(self.stall()),
-            Ok(Err(error)) => return Err(http_errors::transport_error(&self.context(), &error)),
-            Ok(Ok(response)) => response,
-        };
-
-        let status = response.status();
-        if !status.is_success() {
-            let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
-            let body = self.error_body(response).await;
-            return Err(http_errors::status_error(&self.context(), status.as_u16(), retry_after.as_deref(), &body));
-        }
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if content_type.starts_with("text/html") {
-            return Err(self.html_instead_of_stream());
-        }
-
-        let mut stream = response.bytes_stream();
-        let mut parser = SseParser::new();
-        let mut head = Vec::new();
+        let ctx = self.context();
+        let response = http_stream::send(&ctx, builder, self.idle_timeout, URL_HINT).await?;
         let mut step = StepState::default();
-        loop {
-            let chunk = match tokio::time::timeout(self.idle_timeout, stream.next()).await {
-                Err(_) => return Err(self.stall()),
-                Ok(None) => break,
-                Ok(Some(Err(error))) => return Err(http_errors::transport_error(&self.context(), &error)),
-                Ok(Some(Ok(chunk))) => chunk,
-            };
-            if head.len() < 64 {
-                head.extend(chunk.iter().take(64 - head.len()));
-            }
-            for event in parser.feed(&chunk) {
-                if self.handle(&event, &mut step, sink)? {
-                    return self.finish(step);
-                }
+        let ended =
+            http_stream::read_events(&ctx, response, self.idle_timeout, URL_HINT, |event| self.handle(event, &mut step, sink))
+                .await?;
+        match ended {
+            Ended::Done => self.finish(step),
+            Ended::Eof => {
+                let when = if step.text.is_empty() && step.calls.is_empty() { "before any answer" } else { "mid-answer" };
+                Err(http_stream::malformed(
+                    &ctx,
+                    &format!(
+                        "The {} stream was cut off {when} (it ended without its [DONE] marker). \
+                         What arrived is kept; try again.",
+                        self.server
+                    ),
+                ))
             }
         }
-        parser.finish();
-        if looks_like_html(&head) {
-            return Err(self.html_instead_of_stream());
-        }
-        let what = if step.text.is_empty() && step.calls.is_empty() { "before any answer" } else { "mid-answer" };
-        Err(self.malformed(format!(
-            "The {} stream was cut off {what} (it ended without its [DONE] marker). What arrived \
-             is kept; try again.",
-            self.server
-        )))
     }
 }
 
@@ -209,14 +151,6 @@ struct PartialCall {
 }
 
 impl OpenAiProvider {
-    fn html_instead_of_stream(&self) -> ProviderError {
-        self.malformed(format!(
-            "The {} answered with an HTML page instead of an event stream. Check the base URL: \
-             it usually ends in /v1.",
-            self.server
-        ))
-    }
-
     /// Handles one event; returns whether it was the final `[DONE]`.
     fn handle(&self, event: &SseEvent, step: &mut StepState, sink: &StepSink) -> Result<bool, ProviderError> {
         let data = event.data.trim();
@@ -224,7 +158,7 @@ impl OpenAiProvider {
             return Ok(true);
         }
         let chunk: wire::Chunk = serde_json::from_str(data).map_err(|e| {
-            self.malformed(format!(
+            self.malformed(&format!(
                 "The {} sent a stream chunk that is not valid JSON ({e}): {}",
                 self.server,
                 excerpt(data)
@@ -305,36 +239,15 @@ impl OpenAiProvider {
         let mut tool_calls = Vec::with_capacity(step.calls.len());
         for call in step.calls {
             if call.name.is_empty() {
-                return Err(self.malformed(format!(
+                return Err(self.malformed(&format!(
                     "The model asked for a tool call ({}) without naming the tool. Try again.",
                     call.id
                 )));
             }
-            let args = if call.args.trim().is_empty() {
-                serde_json::Value::Object(Default::default())
-            } else {
-                serde_json::from_str(&call.args).map_err(|e| {
-                    self.malformed(format!(
-                        "The model's arguments for the tool \"{}\" are not valid JSON ({e}): {}. Try again.",
-                        call.name,
-                        excerpt(&call.args)
-                    ))
-                })?
-            };
+            let args = http_stream::parse_args(&self.context(), &call.name, &call.args)?;
             tool_calls.push(ToolCall { call_id: call.id, name: call.name, args });
         }
         Ok(StepResponse { text: step.text, tool_calls, usage: step.usage })
     }
 }
 
-fn clamp(tokens: Option<u64>) -> u32 {
-    u32::try_from(tokens.unwrap_or(0)).unwrap_or(u32::MAX)
-}
-
-/// The start of `text`, for a message.
-fn excerpt(text: &str) -> String {
-    match text.char_indices().nth(120) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
-}
