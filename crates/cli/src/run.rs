@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use telltale_agent::providers::{ApiKey, OfflinePace, OfflineProvider, OpenAiProvider};
+use telltale_agent::providers::{AnthropicProvider, ApiKey, OfflinePace, OfflineProvider, OpenAiProvider};
 use telltale_agent::{Agent, AgentConfig, Provider, ToolRegistry};
 use telltale_protocol::FinishReason;
 use tokio::sync::mpsc::unbounded_channel;
@@ -21,6 +21,9 @@ pub enum ProviderKind {
     /// Any OpenAI-compatible Chat Completions server (OpenAI, OpenRouter, Groq, vLLM, llama.cpp,
     /// LM Studio, Ollama's /v1…). The key comes from TELLTALE_API_KEY, else OPENAI_API_KEY.
     Openai,
+    /// Anthropic Messages, or a server speaking its format. The key comes from TELLTALE_API_KEY,
+    /// else ANTHROPIC_API_KEY.
+    Anthropic,
 }
 
 /// Where `--provider openai` goes without `--base-url`.
@@ -34,7 +37,7 @@ pub struct RunArgs {
     /// The model to ask (the offline demo has one).
     #[arg(long)]
     model: Option<String>,
-    /// The provider's API base URL, e.g. http://127.0.0.1:8080/v1 (OpenAI's by default).
+    /// The provider's API base URL, e.g. http://127.0.0.1:8080/v1 (the vendor's by default).
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
     /// Give up on the provider when it sends nothing for this many seconds.
@@ -94,20 +97,32 @@ pub async fn run(args: RunArgs) -> Result<i32> {
             };
             Arc::new(OfflineProvider::new(pace))
         }
-        ProviderKind::Openai => {
-            let base_url = args.base_url.as_deref().unwrap_or(OPENAI_BASE_URL);
-            let Some(model) = args.model.as_deref() else {
-                anyhow::bail!("--provider openai needs --model NAME (e.g. --model gpt-4o-mini)");
+        ProviderKind::Openai | ProviderKind::Anthropic => {
+            let (name, default_url, key_var) = match args.provider {
+                ProviderKind::Anthropic => ("anthropic", telltale_agent::providers::anthropic::DEFAULT_BASE_URL, "ANTHROPIC_API_KEY"),
+                _ => ("openai", OPENAI_BASE_URL, "OPENAI_API_KEY"),
             };
-            let key = api_key(&["TELLTALE_API_KEY", "OPENAI_API_KEY"]);
+            let base_url = args.base_url.as_deref().unwrap_or(default_url);
+            let Some(model) = args.model.as_deref() else {
+                anyhow::bail!("--provider {name} needs --model NAME");
+            };
+            let key = api_key(&["TELLTALE_API_KEY", key_var]);
             if key.is_none() && !is_local(base_url) {
                 anyhow::bail!(
-                    "no API key for {base_url}: set TELLTALE_API_KEY (or OPENAI_API_KEY). \
+                    "no API key for {base_url}: set TELLTALE_API_KEY (or {key_var}). \
                      Only a server on this machine (localhost) may go without one."
                 );
             }
-            let provider = OpenAiProvider::new(base_url, model, key).map_err(|e| anyhow::anyhow!(e.message))?;
-            Arc::new(provider.with_idle_timeout(Duration::from_secs(args.idle_timeout_s.max(1))))
+            let idle = Duration::from_secs(args.idle_timeout_s.max(1));
+            let provider: Arc<dyn Provider> = match args.provider {
+                ProviderKind::Anthropic => Arc::new(
+                    AnthropicProvider::new(base_url, model, key).map_err(|e| anyhow::anyhow!(e.message))?.with_idle_timeout(idle),
+                ),
+                _ => Arc::new(
+                    OpenAiProvider::new(base_url, model, key).map_err(|e| anyhow::anyhow!(e.message))?.with_idle_timeout(idle),
+                ),
+            };
+            provider
         }
     };
     let config = AgentConfig {

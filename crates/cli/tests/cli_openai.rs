@@ -104,3 +104,18 @@ async fn a_local_server_needs_no_key_but_a_remote_one_does() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("TELLTALE_API_KEY"), "{stderr}");
 }
+
+#[tokio::test]
+async fn the_anthropic_provider_streams_exactly_the_servers_text() {
+    let server = TestServer::always(Reply::sse_fixture("anthropic_text.sse").chunked(Chunking::OneByte)).await;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+    command
+        .args(["run", "--json", "--keepalive-ms", "0", "--provider", "anthropic"])
+        .args(["--base-url", &format!("http://{}", server.addr), "--model", "c", "hi"])
+        .env_remove("TELLTALE_API_KEY")
+        .env("ANTHROPIC_API_KEY", KEY);
+    let out = output(command).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(tokens(&events(&out)), "Hello!");
+    assert_eq!(server.requests()[0].header("x-api-key"), Some(KEY));
+}

@@ -1,10 +1,12 @@
-//! Providers: the offline demo (no network, no key) and OpenAI-compatible servers.
+//! Providers: the offline demo (no network, no key), OpenAI-compatible servers and Anthropic.
 
+pub mod anthropic;
 pub mod http_errors;
 mod http_stream;
 pub mod offline;
 pub mod openai;
 
+pub use anthropic::AnthropicProvider;
 pub use http_errors::ApiKey;
 pub use offline::{OfflinePace, OfflineProvider};
 pub use openai::OpenAiProvider;

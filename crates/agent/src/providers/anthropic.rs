@@ -1,0 +1,350 @@
+//! Anthropic Messages (`POST {base_url}/v1/messages`, streamed).
+//!
+//! `text_delta` streams as tokens, `thinking_delta` as thoughts, `input_json_delta` as
+//! `tool_call_delta`s; tool calls are parsed when their stream ends with `message_stop`. Usage
+//! comes from `message_start`, updated by the cumulative `message_delta` usage (replaced, not
+//! added). `ping` and unknown events are ignored; an `error` event ends the step with its typed
+//! error (`overloaded_error` is the HTTP 529 of a stream).
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use telltale_protocol::{ErrorCode, Usage};
+
+use crate::message::{Message, ToolCall};
+use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
+use crate::providers::http_errors::{ApiKey, Context};
+use crate::providers::http_stream::{self, clamp, excerpt, Ended};
+use crate::sse::SseEvent;
+use crate::tools::ToolSpec;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
+const API_VERSION: &str = "2023-06-01";
+/// Answers longer than this many tokens are cut by the server (Anthropic requires a limit).
+pub const DEFAULT_MAX_TOKENS: u32 = 4096;
+const URL_HINT: &str = ": it is the server's root, without /v1 (e.g. https://api.anthropic.com)";
+
+pub struct AnthropicProvider {
+    client: reqwest::Client,
+    /// `{base_url}/v1/messages`
+    url: String,
+    model: String,
+    key: Option<ApiKey>,
+    idle_timeout: Duration,
+    max_tokens: u32,
+    server: String,
+}
+
+impl AnthropicProvider {
+    pub const ID: &'static str = "anthropic";
+
+    /// A provider for `model` at `base_url` (`https://api.anthropic.com`, or a compatible server).
+    pub fn new(base_url: &str, model: &str, key: Option<ApiKey>) -> Result<Self, ProviderError> {
+        let base = base_url.trim().trim_end_matches('/');
+        // `…/v1` is a common slip: the path is always `/v1/messages` below it.
+        let base = base.strip_suffix("/v1").unwrap_or(base);
+        let parsed = reqwest::Url::parse(base).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
+        let Some(parsed) = parsed else {
+            return Err(ProviderError::new(
+                ErrorCode::InvalidRequest,
+                format!("The base URL \"{base}\" is not an http(s) URL. Use one like {DEFAULT_BASE_URL}."),
+                false,
+            ));
+        };
+        if model.trim().is_empty() {
+            return Err(ProviderError::new(ErrorCode::InvalidRequest, "No model is set. Name the model to use.", false));
+        }
+        let host = parsed.host_str().unwrap_or("?");
+        let server = match parsed.port() {
+            Some(port) => format!("Anthropic-format server at {host}:{port}"),
+            None if host == "api.anthropic.com" => "Anthropic API".to_owned(),
+            None => format!("Anthropic-format server at {host}"),
+        };
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(15))
+            .build()
+            .map_err(|e| ProviderError::new(ErrorCode::Internal, format!("Cannot set up the HTTP client: {e}"), false))?;
+        Ok(AnthropicProvider {
+            client,
+            url: format!("{base}/v1/messages"),
+            model: model.trim().to_owned(),
+            key,
+            idle_timeout: super::openai::DEFAULT_IDLE_TIMEOUT,
+            max_tokens: DEFAULT_MAX_TOKENS,
+            server,
+        })
+    }
+
+    /// Fails a step when no byte arrived for this long (default 60 s).
+    pub fn with_idle_timeout(mut self, idle_timeout: Duration) -> Self {
+        self.idle_timeout = idle_timeout;
+        self
+    }
+
+    pub fn with_max_tokens(mut self, max_tokens: u32) -> Self {
+        self.max_tokens = max_tokens.max(1);
+        self
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context { provider: &self.server, model: &self.model, url: &self.url, key: self.key.as_ref() }
+    }
+}
+
+#[async_trait]
+impl Provider for AnthropicProvider {
+    fn id(&self) -> &str {
+        Self::ID
+    }
+
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    fn label(&self) -> String {
+        format!("{} via {}", self.model, self.server)
+    }
+
+    async fn step(&self, request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError> {
+        sink.waiting_for(&self.model);
+        let body = request_body(&self.model, self.max_tokens, request.messages, request.tools);
+        let mut builder = self
+            .client
+            .post(&self.url)
+            .header("anthropic-version", API_VERSION)
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .json(&body);
+        if let Some(key) = &self.key {
+            let mut value = reqwest::header::HeaderValue::from_str(key.expose()).map_err(|_| {
+                ProviderError::new(ErrorCode::AuthFailed, "The API key has characters no key has. Check it in Settings.", false)
+            })?;
+            value.set_sensitive(true);
+            builder = builder.header("x-api-key", value);
+        }
+        tracing::debug!(url = %self.url, model = %self.model, "messages request");
+        let ctx = self.context();
+        let response = http_stream::send(&ctx, builder, self.idle_timeout, URL_HINT).await?;
+        let mut step = StepState::default();
+        let ended =
+            http_stream::read_events(&ctx, response, self.idle_timeout, URL_HINT, |event| self.handle(event, &mut step, sink))
+                .await?;
+        match ended {
+            Ended::Done => self.finish(step),
+            Ended::Eof => {
+                let when = if step.text.is_empty() && step.blocks.is_empty() { "before any answer" } else { "mid-answer" };
+                Err(http_stream::malformed(
+                    &ctx,
+                    &format!(
+                        "The {} stream was cut off {when} (it ended without message_stop). What \
+                         arrived is kept; try again.",
+                        self.server
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct StepState {
+    text: String,
+    /// Tool-use blocks by their content-block index, in order.
+    blocks: Vec<ToolBlock>,
+    usage: Option<Usage>,
+}
+
+struct ToolBlock {
+    index: u64,
+    id: String,
+    name: String,
+    args: String,
+}
+
+#[derive(Deserialize)]
+struct StreamEvent {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    index: Option<u64>,
+    #[serde(default)]
+    message: Option<Value>,
+    #[serde(default)]
+    content_block: Option<Value>,
+    #[serde(default)]
+    delta: Option<Value>,
+    #[serde(default)]
+    usage: Option<Value>,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+impl AnthropicProvider {
+    /// Handles one event; returns whether it was `message_stop`.
+    fn handle(&self, event: &SseEvent, step: &mut StepState, sink: &StepSink) -> Result<bool, ProviderError> {
+        let parsed: StreamEvent = serde_json::from_str(&event.data).map_err(|e| {
+            http_stream::malformed(
+                &self.context(),
+                &format!("The {} sent a stream event that is not valid JSON ({e}): {}", self.server, excerpt(&event.data)),
+            )
+        })?;
+        let str_at = |value: &Option<Value>, pointer: &str| {
+            value.as_ref().and_then(|v| v.pointer(pointer)).and_then(Value::as_str).map(str::to_owned)
+        };
+        match parsed.kind.as_str() {
+            "message_start" => {
+                if let Some(usage) = parsed.message.as_ref().and_then(|m| m.get("usage")) {
+                    update_usage(&mut step.usage, usage);
+                }
+            }
+            "content_block_start" if str_at(&parsed.content_block, "/type").as_deref() == Some("tool_use") => {
+                let index = parsed.index.unwrap_or(step.blocks.len() as u64);
+                let id = str_at(&parsed.content_block, "/id").unwrap_or_else(|| format!("toolu_{index}"));
+                let name = str_at(&parsed.content_block, "/name").unwrap_or_default();
+                sink.tool_call_delta(&id, &name, "");
+                step.blocks.push(ToolBlock { index, id, name, args: String::new() });
+            }
+            "content_block_delta" => match str_at(&parsed.delta, "/type").as_deref() {
+                Some("text_delta") => {
+                    let text = str_at(&parsed.delta, "/text").unwrap_or_default();
+                    step.text.push_str(&text);
+                    sink.token(&text);
+                }
+                Some("thinking_delta") => sink.thought(&str_at(&parsed.delta, "/thinking").unwrap_or_default()),
+                Some("input_json_delta") => {
+                    let fragment = str_at(&parsed.delta, "/partial_json").unwrap_or_default();
+                    let block = match parsed.index {
+                        Some(index) => step.blocks.iter_mut().find(|b| b.index == index),
+                        None => step.blocks.last_mut(),
+                    };
+                    let Some(block) = block else {
+                        return Err(http_stream::malformed(
+                            &self.context(),
+                            &format!("The {} sent tool arguments for a tool call it never started.", self.server),
+                        ));
+                    };
+                    block.args.push_str(&fragment);
+                    if !fragment.is_empty() {
+                        sink.tool_call_delta(&block.id, &block.name, &fragment);
+                    }
+                }
+                _ => {}
+            },
+            "message_delta" => {
+                if let Some(usage) = &parsed.usage {
+                    update_usage(&mut step.usage, usage);
+                }
+            }
+            "message_stop" => return Ok(true),
+            "error" => return Err(self.stream_error(parsed.error.as_ref())),
+            // ping, text and thinking block starts, content_block_stop, and whatever comes next.
+            _ => {}
+        }
+        Ok(false)
+    }
+
+    /// The typed error of an `error` event (`{"type":"overloaded_error","message":"Overloaded"}`).
+    fn stream_error(&self, error: Option<&Value>) -> ProviderError {
+        let kind = error.and_then(|e| e.get("type")).and_then(Value::as_str).unwrap_or("error");
+        let message = error.and_then(|e| e.get("message")).and_then(Value::as_str).unwrap_or("no details");
+        let message = ApiKey::redact(self.key.as_ref(), message);
+        let server = &self.server;
+        let (code, retryable, what) = match kind {
+            "overloaded_error" => (
+                ErrorCode::ProviderUnavailable,
+                true,
+                format!("The {server} is overloaded and stopped mid-answer. Try again in a moment."),
+            ),
+            "rate_limit_error" => (
+                ErrorCode::RateLimited,
+                true,
+                format!("The {server} is rate-limiting requests. Wait a moment and try again."),
+            ),
+            "api_error" => (ErrorCode::ProviderUnavailable, true, format!("The {server} failed mid-answer. Try again.")),
+            "authentication_error" | "permission_error" => (
+                ErrorCode::AuthFailed,
+                false,
+                "The provider rejected the API key. Check the key in Settings (or TELLTALE_API_KEY).".to_owned(),
+            ),
+            "not_found_error" => (
+                ErrorCode::NotFound,
+                false,
+                format!("The model \"{}\" was not found. Check the model name.", self.model),
+            ),
+            "invalid_request_error" => (ErrorCode::InvalidRequest, false, format!("The {server} refused the request.")),
+            _ => (ErrorCode::ProviderError, false, format!("The {server} reported an error mid-answer.")),
+        };
+        ProviderError::new(code, format!("{what} The server said: \"{message}\" ({kind})"), retryable)
+    }
+
+    fn finish(&self, step: StepState) -> Result<StepResponse, ProviderError> {
+        let ctx = self.context();
+        let mut tool_calls = Vec::with_capacity(step.blocks.len());
+        for block in step.blocks {
+            let args = http_stream::parse_args(&ctx, &block.name, &block.args)?;
+            tool_calls.push(ToolCall { call_id: block.id, name: block.name, args });
+        }
+        Ok(StepResponse { text: step.text, tool_calls, usage: step.usage })
+    }
+}
+
+/// Usage counts present in `update` replace the ones in `usage` (Anthropic's are cumulative).
+fn update_usage(usage: &mut Option<Usage>, update: &Value) {
+    let usage = usage.get_or_insert_with(Usage::default);
+    if let Some(input) = update.get("input_tokens").and_then(Value::as_u64) {
+        usage.input_tokens = clamp(Some(input));
+    }
+    if let Some(output) = update.get("output_tokens").and_then(Value::as_u64) {
+        usage.output_tokens = clamp(Some(output));
+    }
+}
+
+/// The body of `POST /v1/messages` for a streamed step.
+fn request_body(model: &str, max_tokens: u32, messages: &[Message], tools: &[ToolSpec]) -> Value {
+    // Anthropic wants user and assistant turns to alternate, and tool results inside a user
+    // turn: consecutive messages of one role are merged into one turn of content blocks.
+    let mut turns: Vec<(&str, Vec<Value>)> = Vec::new();
+    for message in messages {
+        let (role, blocks) = match message {
+            Message::User { text } => ("user", vec![json!({ "type": "text", "text": text })]),
+            Message::Assistant { text, tool_calls } => {
+                let mut blocks = Vec::new();
+                if !text.is_empty() {
+                    blocks.push(json!({ "type": "text", "text": text }));
+                }
+                blocks.extend(tool_calls.iter().map(|call| {
+                    json!({ "type": "tool_use", "id": call.call_id, "name": call.name, "input": call.args })
+                }));
+                ("assistant", blocks)
+            }
+            Message::Tool { call_id, ok, output, .. } => (
+                "user",
+                vec![json!({ "type": "tool_result", "tool_use_id": call_id, "content": output, "is_error": !ok })],
+            ),
+        };
+        if blocks.is_empty() {
+            continue;
+        }
+        match turns.last_mut() {
+            Some((last, content)) if *last == role => content.extend(blocks),
+            _ => turns.push((role, blocks)),
+        }
+    }
+    let mut body = json!({
+        "model": model,
+        "max_tokens": max_tokens,
+        "stream": true,
+        "messages": turns
+            .into_iter()
+            .map(|(role, content)| json!({ "role": role, "content": content }))
+            .collect::<Vec<_>>(),
+    });
+    if !tools.is_empty() {
+        body["tools"] = tools
+            .iter()
+            .map(|t| json!({ "name": t.name, "description": t.description, "input_schema": t.parameters }))
+            .collect();
+    }
+    body
+}
