@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use server::{fixture_expected, Chunking, Reply, TestServer};
-use telltale_agent::providers::{AnthropicProvider, ApiKey};
+use telltale_agent::providers::{AnthropicProvider, ApiKey, RetryPolicy};
 use telltale_agent::{
     step_sink, Agent, AgentConfig, Emitter, Message, Provider, ProviderError, StepRequest, StepResponse, ToolRegistry,
 };
@@ -23,6 +23,8 @@ const MODEL: &str = "claude-test";
 
 fn provider(base_url: &str) -> AnthropicProvider {
     AnthropicProvider::new(base_url, MODEL, Some(ApiKey::new(KEY))).expect("a valid provider")
+        // Each failure once: retries have their own tests.
+        .with_retry(RetryPolicy { max_tries: 1, ..RetryPolicy::default() })
 }
 
 async fn step_against(reply: Reply) -> (Result<StepResponse, ProviderError>, Vec<Event>, TestServer) {

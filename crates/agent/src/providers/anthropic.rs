@@ -16,7 +16,7 @@ use telltale_protocol::{ErrorCode, Usage};
 use crate::message::{Message, ToolCall};
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 use crate::providers::http_errors::{ApiKey, Context};
-use crate::providers::http_stream::{self, clamp, excerpt, Ended};
+use crate::providers::http_stream::{self, clamp, excerpt, Ended, RetryPolicy};
 use crate::sse::SseEvent;
 use crate::tools::ToolSpec;
 
@@ -33,6 +33,7 @@ pub struct AnthropicProvider {
     model: String,
     key: Option<ApiKey>,
     idle_timeout: Duration,
+    retry: RetryPolicy,
     max_tokens: u32,
     server: String,
 }
@@ -71,6 +72,7 @@ impl AnthropicProvider {
             url: format!("{base}/v1/messages"),
             model: model.trim().to_owned(),
             key,
+            retry: RetryPolicy::default(),
             idle_timeout: super::openai::DEFAULT_IDLE_TIMEOUT,
             max_tokens: DEFAULT_MAX_TOKENS,
             server,
@@ -85,6 +87,12 @@ impl AnthropicProvider {
 
     pub fn with_max_tokens(mut self, max_tokens: u32) -> Self {
         self.max_tokens = max_tokens.max(1);
+        self
+    }
+
+    /// How failures before the answer starts are retried (default: 3 tries, from 0.5 s).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
         self
     }
 
@@ -110,22 +118,31 @@ impl Provider for AnthropicProvider {
     async fn step(&self, request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError> {
         sink.waiting_for(&self.model);
         let body = request_body(&self.model, self.max_tokens, request.messages, request.tools);
-        let mut builder = self
-            .client
-            .post(&self.url)
-            .header("anthropic-version", API_VERSION)
-            .header(reqwest::header::ACCEPT, "text/event-stream")
-            .json(&body);
-        if let Some(key) = &self.key {
-            let mut value = reqwest::header::HeaderValue::from_str(key.expose()).map_err(|_| {
-                ProviderError::new(ErrorCode::AuthFailed, "The API key has characters no key has. Check it in Settings.", false)
-            })?;
-            value.set_sensitive(true);
-            builder = builder.header("x-api-key", value);
-        }
+        let key = match &self.key {
+            None => None,
+            Some(key) => {
+                let mut value = reqwest::header::HeaderValue::from_str(key.expose()).map_err(|_| {
+                    ProviderError::new(ErrorCode::AuthFailed, "The API key has characters no key has. Check it in Settings.", false)
+                })?;
+                value.set_sensitive(true);
+                Some(value)
+            }
+        };
+        let make = || {
+            let builder = self
+                .client
+                .post(&self.url)
+                .header("anthropic-version", API_VERSION)
+                .header(reqwest::header::ACCEPT, "text/event-stream")
+                .json(&body);
+            match &key {
+                Some(key) => builder.header("x-api-key", key.clone()),
+                None => builder,
+            }
+        };
         tracing::debug!(url = %self.url, model = %self.model, "messages request");
         let ctx = self.context();
-        let response = http_stream::send(&ctx, builder, self.idle_timeout, URL_HINT).await?;
+        let response = http_stream::send_with_retry(&ctx, make, self.idle_timeout, URL_HINT, self.retry, sink).await?;
         let mut step = StepState::default();
         let ended =
             http_stream::read_events(&ctx, response, self.idle_timeout, URL_HINT, |event| self.handle(event, &mut step, sink))

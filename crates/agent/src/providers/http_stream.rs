@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
-use telltale_protocol::ErrorCode;
+use telltale_protocol::{ErrorCode, StatusIcon};
 
-use crate::provider::ProviderError;
+use crate::provider::{ProviderError, StepSink};
 use crate::providers::http_errors::{self, looks_like_html, ApiKey, Context};
 use crate::sse::{SseEvent, SseParser};
 
@@ -46,28 +46,105 @@ fn html_instead_of_stream(ctx: &Context<'_>, hint: &str) -> ProviderError {
     )
 }
 
-/// Sends `request` and returns the response once it is a success; any other status becomes its
-/// typed error. `url_hint` completes "Check the base URL…" for an HTML page (", which usually ends in /v1").
-pub(crate) async fn send(
+/// How often, and how patiently, a request is retried before anything has streamed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryPolicy {
+    /// Tries in all (1: no retry).
+    pub max_tries: u32,
+    /// The wait before the second try; it doubles for each further one, with jitter.
+    pub base_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy { max_tries: 3, base_delay: Duration::from_millis(500) }
+    }
+}
+
+/// A server's `Retry-After` longer than this is not waited for: the error goes to the user.
+const LONGEST_RETRY_WAIT: Duration = Duration::from_secs(30);
+
+/// Sends the request `make` builds, retrying retryable failures (refused, 408, 429, 5xx, a stall
+/// before the answer's headers) with jittered exponential backoff, at most `policy.max_tries`
+/// times in all. Nothing has streamed at this point, so a retry never replays an answer.
+/// Each retry is announced as a `status`. Returns the response once it is a success.
+pub(crate) async fn send_with_retry(
+    ctx: &Context<'_>,
+    make: impl Fn() -> reqwest::RequestBuilder,
+    idle: Duration,
+    url_hint: &str,
+    policy: RetryPolicy,
+    sink: &StepSink,
+) -> Result<reqwest::Response, ProviderError> {
+    let max_tries = policy.max_tries.max(1);
+    let mut attempt = 1;
+    loop {
+        let (error, retry_after) = match send(ctx, make(), idle, url_hint).await {
+            Ok(response) => return Ok(response),
+            Err(failure) => failure,
+        };
+        if !error.retryable || attempt >= max_tries {
+            return Err(error);
+        }
+        let backoff = jittered(policy.base_delay.saturating_mul(1 << (attempt - 1).min(16)));
+        let wait = retry_after.map_or(backoff, |server| server.max(backoff));
+        if wait > LONGEST_RETRY_WAIT {
+            return Err(error);
+        }
+        attempt += 1;
+        tracing::info!(code = ?error.code, ?wait, attempt, "retrying the provider request");
+        sink.status(
+            &format!(
+                "{} Retrying in {:.1} s (try {attempt} of {max_tries})…",
+                short_reason(&error),
+                wait.as_secs_f64()
+            ),
+            StatusIcon::Retrying,
+        );
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// The first sentence of an error message, for a status line.
+fn short_reason(error: &ProviderError) -> String {
+    match error.message.find(". ") {
+        Some(end) => error.message[..=end].to_owned(),
+        None => error.message.clone(),
+    }
+}
+
+/// `delay` scaled by a random factor in [0.5, 1) so that clients do not retry in step.
+fn jittered(delay: Duration) -> Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+    let unit = (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64;
+    delay.mul_f64(0.5 + unit / 2.0)
+}
+
+/// Sends `request` once: the response if it is a success, else the typed error and the server's
+/// `Retry-After`. `url_hint` completes "Check the base URL…" for an HTML page.
+async fn send(
     ctx: &Context<'_>,
     request: reqwest::RequestBuilder,
     idle: Duration,
     url_hint: &str,
-) -> Result<reqwest::Response, ProviderError> {
+) -> Result<reqwest::Response, (ProviderError, Option<Duration>)> {
     let response = match tokio::time::timeout(idle, request.send()).await {
-        Err(_) => return Err(stall(ctx, idle)),
-        Ok(Err(error)) => return Err(http_errors::transport_error(ctx, &error)),
+        Err(_) => return Err((stall(ctx, idle), None)),
+        Ok(Err(error)) => return Err((http_errors::transport_error(ctx, &error), None)),
         Ok(Ok(response)) => response,
     };
     let status = response.status();
     if !status.is_success() {
         let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let body = error_body(response, idle).await;
-        return Err(http_errors::status_error(ctx, status.as_u16(), retry_after.as_deref(), &body));
+        let error = http_errors::status_error(ctx, status.as_u16(), retry_after.as_deref(), &body);
+        return Err((error, retry_after.as_deref().and_then(http_errors::parse_retry_after)));
     }
     let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if content_type.to_ascii_lowercase().starts_with("text/html") {
-        return Err(html_instead_of_stream(ctx, url_hint));
+        return Err((html_instead_of_stream(ctx, url_hint), None));
     }
     Ok(response)
 }

@@ -8,5 +8,6 @@ pub mod openai;
 
 pub use anthropic::AnthropicProvider;
 pub use http_errors::ApiKey;
+pub use http_stream::RetryPolicy;
 pub use offline::{OfflinePace, OfflineProvider};
 pub use openai::OpenAiProvider;

@@ -17,7 +17,7 @@ use telltale_protocol::{ErrorCode, Usage};
 use crate::message::ToolCall;
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 use crate::providers::http_errors::{self, ApiKey, Context};
-use crate::providers::http_stream::{self, clamp, excerpt, Ended};
+use crate::providers::http_stream::{self, clamp, excerpt, Ended, RetryPolicy};
 use crate::sse::SseEvent;
 
 /// How long a stream may go without a byte before the step fails with a timeout.
@@ -33,6 +33,7 @@ pub struct OpenAiProvider {
     model: String,
     key: Option<ApiKey>,
     idle_timeout: Duration,
+    retry: RetryPolicy,
     /// How messages name the server: "OpenAI-compatible server at api.openai.com".
     server: String,
 }
@@ -69,6 +70,7 @@ impl OpenAiProvider {
             url: format!("{base}/chat/completions"),
             model: model.trim().to_owned(),
             key,
+            retry: RetryPolicy::default(),
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             server,
         })
@@ -82,6 +84,12 @@ impl OpenAiProvider {
 
     fn malformed(&self, what: &str) -> ProviderError {
         http_stream::malformed(&self.context(), what)
+    }
+
+    /// How failures before the answer starts are retried (default: 3 tries, from 0.5 s).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
 
     fn context(&self) -> Context<'_> {
@@ -106,13 +114,16 @@ impl Provider for OpenAiProvider {
     async fn step(&self, request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError> {
         sink.waiting_for(&self.model);
         let body = wire::request_body(&self.model, request.messages, request.tools);
-        let mut builder = self.client.post(&self.url).header(ACCEPT, "text/event-stream").json(&body);
-        if let Some(key) = &self.key {
-            builder = builder.bearer_auth(key.expose());
-        }
+        let make = || {
+            let builder = self.client.post(&self.url).header(ACCEPT, "text/event-stream").json(&body);
+            match &self.key {
+                Some(key) => builder.bearer_auth(key.expose()),
+                None => builder,
+            }
+        };
         tracing::debug!(url = %self.url, model = %self.model, "chat completions request");
         let ctx = self.context();
-        let response = http_stream::send(&ctx, builder, self.idle_timeout, URL_HINT).await?;
+        let response = http_stream::send_with_retry(&ctx, make, self.idle_timeout, URL_HINT, self.retry, sink).await?;
         let mut step = StepState::default();
         let ended =
             http_stream::read_events(&ctx, response, self.idle_timeout, URL_HINT, |event| self.handle(event, &mut step, sink))
