@@ -5,8 +5,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
-export async function startDriver({ port = 4444, env = {} } = {}) {
-  const driver = spawn("tauri-driver", ["--port", String(port), "--native-driver", "/usr/bin/WebKitWebDriver"], {
+export async function startDriver({ port = 4444 + Math.floor(Math.random() * 1000) * 2, env = {} } = {}) {
+  const args = ["--port", String(port), "--native-port", String(port + 1), "--native-driver", "/usr/bin/WebKitWebDriver"];
+  const driver = spawn("tauri-driver", args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit"],
   });
@@ -72,8 +73,13 @@ export class Element {
     this.s = session;
     this.id = id;
   }
+  /** The rendered text (innerText); WebKitWebDriver's own "element text" misses some elements. */
   text() {
-    return this.s.cmd("GET", `/element/${this.id}/text`);
+    return this.s.execute("return arguments[0].innerText", [{ [ELEMENT]: this.id }]);
+  }
+  async find(css) {
+    const found = await this.s.cmd("POST", `/element/${this.id}/elements`, { using: "css selector", value: css });
+    return found.map((e) => new Element(this.s, e[ELEMENT]));
   }
   attr(name) {
     return this.s.cmd("GET", `/element/${this.id}/attribute/${name}`);
