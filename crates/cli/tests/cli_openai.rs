@@ -119,3 +119,52 @@ async fn the_anthropic_provider_streams_exactly_the_servers_text() {
     assert_eq!(tokens(&events(&out)), "Hello!");
     assert_eq!(server.requests()[0].header("x-api-key"), Some(KEY));
 }
+
+#[tokio::test]
+async fn the_environment_chooses_the_provider_and_flags_override_it() {
+    let server = TestServer::always(Reply::sse_fixture("openai_chat_text.sse")).await;
+    let text = fixture_expected("openai_chat_text.sse")["expected"]["text"].as_str().expect("text").to_owned();
+    let base = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+        command
+            .args(["run", "--json", "--keepalive-ms", "0"])
+            .env_remove("OPENAI_API_KEY")
+            .env_remove("ANTHROPIC_API_KEY")
+            .env_remove("TELLTALE_IDLE_TIMEOUT_S");
+        command
+    };
+
+    // As the desktop app is configured: no flags at all.
+    let mut command = base();
+    command
+        .env("TELLTALE_PROVIDER", "openai")
+        .env("TELLTALE_BASE_URL", server.base_url())
+        .env("TELLTALE_MODEL", "m")
+        .env("TELLTALE_API_KEY", KEY)
+        .arg("hi");
+    let out = output(command).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(tokens(&events(&out)), text);
+
+    // Flags win over the variables, even unreadable ones.
+    let mut command = base();
+    command
+        .env("TELLTALE_PROVIDER", "gemini")
+        .env("TELLTALE_BASE_URL", "https://api.example.com/v1")
+        .env("TELLTALE_MODEL", "other")
+        .env_remove("TELLTALE_API_KEY")
+        .args(["--provider", "openai", "--base-url", &server.base_url(), "--model", "m", "hi"]);
+    let out = output(command).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(tokens(&events(&out)), text);
+    assert_eq!(server.requests().len(), 2);
+
+    // An unreadable variable with no flag over it is a clear error before any run starts.
+    let mut command = base();
+    command.env("TELLTALE_PROVIDER", "gemini").arg("hi");
+    let out = output(command).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no run starts");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("TELLTALE_PROVIDER") && stderr.contains("offline, openai or anthropic"), "{stderr}");
+}

@@ -5,9 +5,11 @@ pub mod http_errors;
 mod http_stream;
 pub mod offline;
 pub mod openai;
+pub mod settings;
 
 pub use anthropic::AnthropicProvider;
 pub use http_errors::ApiKey;
 pub use http_stream::RetryPolicy;
 pub use offline::{OfflinePace, OfflineProvider};
 pub use openai::OpenAiProvider;
+pub use settings::{ProviderKind, ProviderSettings, SettingsError};

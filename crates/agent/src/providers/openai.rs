@@ -20,6 +20,9 @@ use crate::providers::http_errors::{self, ApiKey, Context};
 use crate::providers::http_stream::{self, clamp, excerpt, Ended, RetryPolicy};
 use crate::sse::SseEvent;
 
+/// Where requests go without a base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
 /// How long a stream may go without a byte before the step fails with a timeout.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 

@@ -1,0 +1,354 @@
+//! The one place that chooses the provider: which kind, model, base URL and key, read from the
+//! environment (until the settings screen lands), overridable field by field (the CLI's flags),
+//! and turned into a ready [`Provider`] or an error the user can act on.
+//!
+//! Environment variables:
+//! - `TELLTALE_PROVIDER`: `offline` (default), `openai` or `anthropic`
+//! - `TELLTALE_MODEL`, `TELLTALE_BASE_URL` (the vendor's by default)
+//! - `TELLTALE_IDLE_TIMEOUT_S`: give up on a silent stream after this many seconds (default 60)
+//! - the key: `TELLTALE_API_KEY`, else `OPENAI_API_KEY` / `ANTHROPIC_API_KEY` by kind. A server
+//!   on this machine (localhost) may go without one.
+//!
+//! No error message, and no `Debug` output, ever contains the key.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::provider::{Provider, ProviderError};
+use crate::providers::anthropic::{self, AnthropicProvider};
+use crate::providers::http_errors::ApiKey;
+use crate::providers::offline::{OfflinePace, OfflineProvider};
+use crate::providers::openai::{self, OpenAiProvider};
+
+pub const PROVIDER_VAR: &str = "TELLTALE_PROVIDER";
+pub const MODEL_VAR: &str = "TELLTALE_MODEL";
+pub const BASE_URL_VAR: &str = "TELLTALE_BASE_URL";
+pub const IDLE_TIMEOUT_VAR: &str = "TELLTALE_IDLE_TIMEOUT_S";
+pub const API_KEY_VAR: &str = "TELLTALE_API_KEY";
+
+/// Which provider answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProviderKind {
+    /// The built-in offline demo: no network, no key.
+    #[default]
+    Offline,
+    /// Any OpenAI-compatible Chat Completions server.
+    Openai,
+    /// Anthropic Messages, or a server speaking its format.
+    Anthropic,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 3] = [ProviderKind::Offline, ProviderKind::Openai, ProviderKind::Anthropic];
+
+    /// The name used in `TELLTALE_PROVIDER` and `--provider`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Offline => "offline",
+            ProviderKind::Openai => "openai",
+            ProviderKind::Anthropic => "anthropic",
+        }
+    }
+
+    /// How messages name it: "OpenAI", "Anthropic", "Offline demo".
+    pub fn display_name(self) -> &'static str {
+        match self {
+            ProviderKind::Offline => "Offline demo",
+            ProviderKind::Openai => "OpenAI",
+            ProviderKind::Anthropic => "Anthropic",
+        }
+    }
+
+    /// The vendor's key variable, read when `TELLTALE_API_KEY` is not set.
+    pub fn key_var(self) -> Option<&'static str> {
+        match self {
+            ProviderKind::Offline => None,
+            ProviderKind::Openai => Some("OPENAI_API_KEY"),
+            ProviderKind::Anthropic => Some("ANTHROPIC_API_KEY"),
+        }
+    }
+
+    /// Where requests go without a base URL.
+    pub fn default_base_url(self) -> Option<&'static str> {
+        match self {
+            ProviderKind::Offline => None,
+            ProviderKind::Openai => Some(openai::DEFAULT_BASE_URL),
+            ProviderKind::Anthropic => Some(anthropic::DEFAULT_BASE_URL),
+        }
+    }
+}
+
+impl std::str::FromStr for ProviderKind {
+    type Err = SettingsError;
+
+    fn from_str(value: &str) -> Result<Self, SettingsError> {
+        let wanted = value.trim();
+        ProviderKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| SettingsError::UnknownProvider { value: wanted.to_owned() })
+    }
+}
+
+impl std::fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why the settings cannot make a provider. Every message says what to change, and none
+/// contains the API key.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("the provider \"{value}\" is unknown: set TELLTALE_PROVIDER (or --provider) to offline, openai or anthropic")]
+    UnknownProvider { value: String },
+    #[error("the idle timeout \"{value}\" is not a whole number of seconds: set TELLTALE_IDLE_TIMEOUT_S (or --idle-timeout-s) to e.g. 60")]
+    InvalidIdleTimeout { value: String },
+    #[error("the offline provider has one model, \"{}\", not \"{model}\"", OfflineProvider::MODEL)]
+    OfflineModel { model: String },
+    #[error("no model is set for {}: set TELLTALE_MODEL (or --model) to the model to ask", kind.display_name())]
+    MissingModel { kind: ProviderKind },
+    #[error(
+        "no API key for {base_url}: set TELLTALE_API_KEY (or {key_var}). Only a server on this machine \
+         (localhost) may go without one."
+    )]
+    MissingKey { base_url: String, key_var: &'static str },
+    /// The provider refused the settings (a base URL that is not http(s), …).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Everything that chooses and configures the provider.
+#[derive(Debug, Clone)]
+pub struct ProviderSettings {
+    pub kind: ProviderKind,
+    pub model: Option<String>,
+    pub base_url: Option<String>,
+    pub api_key: Option<ApiKey>,
+    /// Give up on a stream that sends nothing for this long (at least 1 s is used).
+    pub idle_timeout: Duration,
+    /// How fast the offline demo types.
+    pub offline_pace: OfflinePace,
+}
+
+impl Default for ProviderSettings {
+    fn default() -> Self {
+        ProviderSettings {
+            kind: ProviderKind::Offline,
+            model: None,
+            base_url: None,
+            api_key: None,
+            idle_timeout: openai::DEFAULT_IDLE_TIMEOUT,
+            offline_pace: OfflinePace::default(),
+        }
+    }
+}
+
+impl ProviderSettings {
+    /// The settings in the process environment (see the module docs).
+    pub fn from_env() -> Result<Self, SettingsError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// The settings that `lookup` gives for each variable name (the environment, or the
+    /// environment with some names overridden). Blank values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let kind = match get(PROVIDER_VAR) {
+            Some(value) => value.parse()?,
+            None => ProviderKind::Offline,
+        };
+        let idle_timeout = match get(IDLE_TIMEOUT_VAR) {
+            Some(value) => Duration::from_secs(value.parse().map_err(|_| SettingsError::InvalidIdleTimeout { value })?),
+            None => openai::DEFAULT_IDLE_TIMEOUT,
+        };
+        let key_vars = std::iter::once(API_KEY_VAR).chain(kind.key_var());
+        let api_key = key_vars.filter_map(get).next().map(ApiKey::new);
+        Ok(ProviderSettings {
+            kind,
+            model: get(MODEL_VAR),
+            base_url: get(BASE_URL_VAR),
+            api_key,
+            idle_timeout,
+            offline_pace: OfflinePace::default(),
+        })
+    }
+
+    /// The provider these settings describe, or what to fix.
+    pub fn build(&self) -> Result<Arc<dyn Provider>, SettingsError> {
+        let model = self.model.as_deref().map(str::trim).filter(|m| !m.is_empty());
+        let (key_var, default_url) = match (self.kind.key_var(), self.kind.default_base_url()) {
+            (Some(var), Some(url)) => (var, url),
+            _ => {
+                if let Some(model) = model.filter(|m| *m != OfflineProvider::MODEL) {
+                    return Err(SettingsError::OfflineModel { model: model.to_owned() });
+                }
+                return Ok(Arc::new(OfflineProvider::new(self.offline_pace)));
+            }
+        };
+        let Some(model) = model else {
+            return Err(SettingsError::MissingModel { kind: self.kind });
+        };
+        let base_url = self.base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or(default_url);
+        let key = self.api_key.clone();
+        if key.is_none() && !is_local(base_url) {
+            return Err(SettingsError::MissingKey { base_url: base_url.to_owned(), key_var });
+        }
+        let idle = self.idle_timeout.max(Duration::from_secs(1));
+        let refused = |e: ProviderError| SettingsError::Invalid(ApiKey::redact(self.api_key.as_ref(), &e.message));
+        let provider: Arc<dyn Provider> = match self.kind {
+            ProviderKind::Anthropic => {
+                Arc::new(AnthropicProvider::new(base_url, model, key).map_err(refused)?.with_idle_timeout(idle))
+            }
+            _ => Arc::new(OpenAiProvider::new(base_url, model, key).map_err(refused)?.with_idle_timeout(idle)),
+        };
+        Ok(provider)
+    }
+}
+
+/// Whether `base_url` points at this machine (where local servers need no key).
+pub fn is_local(base_url: &str) -> bool {
+    let Some(rest) = base_url.trim().split_once("://").map(|(_, rest)| rest) else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // Credentials before the host (`user:pass@host`) are not the host.
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(host, _)| host),
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost" || host.ends_with(".localhost") || host == "::1" || host.starts_with("127.")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    const KEY: &str = "sk-test-secret-4242";
+
+    fn settings(vars: &[(&str, &str)]) -> Result<ProviderSettings, SettingsError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        ProviderSettings::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    fn key_of(settings: &ProviderSettings) -> Option<String> {
+        settings.api_key.as_ref().map(|k| k.expose().to_owned())
+    }
+
+    #[test]
+    fn nothing_set_is_the_offline_demo() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.kind, ProviderKind::Offline);
+        assert_eq!((s.model, s.base_url, s.idle_timeout), (None, None, Duration::from_secs(60)));
+        assert!(s.api_key.is_none());
+        assert_eq!(settings(&[]).unwrap().build().unwrap().id(), "offline");
+    }
+
+    #[test]
+    fn every_variable_is_read_and_blank_values_are_unset() {
+        let s = settings(&[
+            (PROVIDER_VAR, " OpenAI "),
+            (MODEL_VAR, "gpt-4o-mini"),
+            (BASE_URL_VAR, "http://127.0.0.1:8080/v1"),
+            (IDLE_TIMEOUT_VAR, "5"),
+        ])
+        .unwrap();
+        assert_eq!(s.kind, ProviderKind::Openai);
+        assert_eq!(s.model.as_deref(), Some("gpt-4o-mini"));
+        assert_eq!(s.base_url.as_deref(), Some("http://127.0.0.1:8080/v1"));
+        assert_eq!(s.idle_timeout, Duration::from_secs(5));
+
+        let s = settings(&[(PROVIDER_VAR, "  "), (MODEL_VAR, ""), (API_KEY_VAR, " ")]).unwrap();
+        assert_eq!((s.kind, s.model), (ProviderKind::Offline, None));
+        assert!(s.api_key.is_none());
+    }
+
+    #[test]
+    fn the_key_comes_from_telltale_api_key_else_the_vendors_variable() {
+        let both = [(API_KEY_VAR, "tt"), ("OPENAI_API_KEY", "oa"), ("ANTHROPIC_API_KEY", "an")];
+        for (kind, vendor) in [("openai", "oa"), ("anthropic", "an")] {
+            let mut vars = vec![(PROVIDER_VAR, kind)];
+            vars.extend(both);
+            assert_eq!(key_of(&settings(&vars).unwrap()).as_deref(), Some("tt"), "{kind}");
+            vars.retain(|(name, _)| *name != API_KEY_VAR);
+            assert_eq!(key_of(&settings(&vars).unwrap()).as_deref(), Some(vendor), "{kind}");
+        }
+        // One vendor's key is never sent to the other.
+        let s = settings(&[(PROVIDER_VAR, "anthropic"), ("OPENAI_API_KEY", "oa")]).unwrap();
+        assert!(s.api_key.is_none());
+    }
+
+    #[test]
+    fn unreadable_values_say_which_variable_to_fix() {
+        let error = settings(&[(PROVIDER_VAR, "gemini")]).unwrap_err();
+        assert_eq!(error, SettingsError::UnknownProvider { value: "gemini".into() });
+        assert!(error.to_string().contains("TELLTALE_PROVIDER"), "{error}");
+        assert!(error.to_string().contains("offline, openai or anthropic"), "{error}");
+
+        let error = settings(&[(IDLE_TIMEOUT_VAR, "1m")]).unwrap_err();
+        assert!(error.to_string().contains("TELLTALE_IDLE_TIMEOUT_S"), "{error}");
+    }
+
+    #[test]
+    fn a_local_server_needs_no_key_but_a_remote_one_does() {
+        let local = settings(&[(PROVIDER_VAR, "openai"), (MODEL_VAR, "m"), (BASE_URL_VAR, "http://localhost:11434/v1")]);
+        let provider = local.unwrap().build().unwrap();
+        assert_eq!((provider.id(), provider.model()), ("openai", "m"));
+
+        let error = settings(&[(PROVIDER_VAR, "openai"), (MODEL_VAR, "m")]).unwrap().build().err().unwrap();
+        assert_eq!(
+            error,
+            SettingsError::MissingKey { base_url: openai::DEFAULT_BASE_URL.into(), key_var: "OPENAI_API_KEY" }
+        );
+        let message = error.to_string();
+        assert!(message.contains("TELLTALE_API_KEY") && message.contains("OPENAI_API_KEY"), "{message}");
+
+        let error = settings(&[(PROVIDER_VAR, "anthropic"), (MODEL_VAR, "c")]).unwrap().build().err().unwrap();
+        assert!(error.to_string().contains("ANTHROPIC_API_KEY"), "{error}");
+        let remote = settings(&[(PROVIDER_VAR, "anthropic"), (MODEL_VAR, "c"), ("ANTHROPIC_API_KEY", KEY)]);
+        assert_eq!(remote.unwrap().build().unwrap().id(), "anthropic");
+    }
+
+    #[test]
+    fn a_missing_model_or_a_wrong_offline_model_is_named() {
+        let error = settings(&[(PROVIDER_VAR, "anthropic"), (API_KEY_VAR, KEY)]).unwrap().build().err().unwrap();
+        assert_eq!(error, SettingsError::MissingModel { kind: ProviderKind::Anthropic });
+        assert!(error.to_string().contains("TELLTALE_MODEL"), "{error}");
+
+        assert!(settings(&[(MODEL_VAR, "offline-demo")]).unwrap().build().is_ok());
+        let error = settings(&[(MODEL_VAR, "gpt-4o")]).unwrap().build().err().unwrap();
+        assert!(error.to_string().contains("\"offline-demo\", not \"gpt-4o\""), "{error}");
+    }
+
+    #[test]
+    fn the_key_never_shows_in_errors_or_debug_output() {
+        let s = settings(&[(PROVIDER_VAR, "openai"), (MODEL_VAR, "m"), (API_KEY_VAR, KEY)]).unwrap();
+        assert!(!format!("{s:?}").contains(KEY), "{s:?}");
+        // A user who pasted the key where the URL goes.
+        let s = settings(&[(PROVIDER_VAR, "openai"), (MODEL_VAR, "m"), (BASE_URL_VAR, KEY), (API_KEY_VAR, KEY)]).unwrap();
+        let error = s.build().err().unwrap();
+        assert!(matches!(error, SettingsError::Invalid(_)), "{error:?}");
+        assert!(!error.to_string().contains(KEY), "{error}");
+        assert!(!format!("{error:?}").contains(KEY), "{error:?}");
+    }
+
+    #[test]
+    fn local_base_urls_are_recognised() {
+        for url in ["http://localhost:11434/v1", "http://127.0.0.1:8080/v1", "http://[::1]:1234/v1", "http://LOCALHOST/v1"] {
+            assert!(is_local(url), "{url}");
+        }
+        for url in [
+            "https://api.openai.com/v1",
+            "http://localhost.evil.com/v1",
+            "http://10.0.0.2/v1",
+            "localhost:80",
+            "http://localhost@evil.com/v1",
+        ] {
+            assert!(!is_local(url), "{url}");
+        }
+    }
+}
