@@ -2,6 +2,7 @@
 
 mod calculator;
 mod clock;
+mod drafts;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +14,7 @@ use telltale_protocol::StatusIcon;
 
 pub use calculator::{evaluate as evaluate_arithmetic, format_number, Calculator};
 pub use clock::{describe as describe_time, resolve_zone, Clock};
+pub use drafts::{DraftEmail, DraftNote};
 
 /// What a model is told about a tool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,11 +56,13 @@ pub struct ToolRegistry {
 }
 
 impl ToolRegistry {
-    /// The built-in tools: calculator and clock.
+    /// The built-in tools: calculator, clock, and the email and note drafters.
     pub fn builtin() -> Self {
         let mut registry = ToolRegistry::default();
         registry.add(Arc::new(Calculator));
         registry.add(Arc::new(Clock));
+        registry.add(Arc::new(DraftEmail));
+        registry.add(Arc::new(DraftNote));
         registry
     }
 

@@ -13,6 +13,8 @@ pub fn plan(intents: &[Intent]) -> String {
             Intent::Arithmetic(expression) => Some(format!("work out {expression} with the calculator")),
             Intent::Time { place } => Some(format!("check the clock for {place}")),
             Intent::Date { place } => Some(format!("look up today's date in {place}")),
+            Intent::DraftEmail { to, .. } => Some(format!("draft the email to {to} in the editor, field by field")),
+            Intent::DraftNote { .. } => Some("draft the note in the editor".to_owned()),
             Intent::Greeting | Intent::Help => None,
         })
         .collect();
@@ -53,6 +55,16 @@ pub fn compose(intents: &[Intent], this_turn: &[Message]) -> String {
             (Intent::Time { place } | Intent::Date { place }, Some((_, false, error))) => {
                 format!("I couldn't tell the time in {place}: {error}.")
             }
+            (Intent::DraftEmail { to, .. }, Some(("draft_email", true, _))) => format!(
+                "I've drafted the email to {to}. It's open in the editor: change anything you like, then copy it \
+                 into your mail app. Nothing was sent."
+            ),
+            (Intent::DraftNote { .. }, Some(("draft_note", true, _))) => {
+                "I've drafted the note. It's open in the editor, ready to edit and copy.".to_owned()
+            }
+            (Intent::DraftEmail { .. } | Intent::DraftNote { .. }, Some((_, false, error))) => {
+                format!("I couldn't open the draft: {error}.")
+            }
             _ => continue,
         };
         sentences.push(sentence);
@@ -65,6 +77,30 @@ const CAPABILITIES: &str = "Without a model I can do arithmetic (\"what is 17 * 
 or date anywhere (\"what time is it in Tokyo?\"), using the same tools a real model would call.";
 const HOW_TO_ADD_A_MODEL: &str = "To chat with a real model, add an API key for OpenAI, Anthropic or an \
 OpenAI-compatible server, then pick that provider.";
+
+/// A demo email (subject, body) to `to` about `topic`.
+pub fn email_draft(to: &str, topic: Option<&str>) -> (String, String) {
+    let subject = topic.map_or_else(|| "Quick note".to_owned(), capitalise);
+    let about = topic.unwrap_or("something I've been meaning to mention");
+    let body = format!(
+        "Hi {to},\n\nI wanted to reach out about {about}. Here is where things stand and what I'd suggest next:\n\n\
+         - what has been decided so far\n- what is still open\n- who will take the next step, and by when\n\n\
+         Could you let me know what you think by the end of the week?\n\nBest regards,\n"
+    );
+    (subject, body)
+}
+
+/// A demo note (title, body) about `topic`.
+pub fn note_draft(topic: Option<&str>) -> (String, String) {
+    let title = topic.map_or_else(|| "Note".to_owned(), capitalise);
+    let body = "Key points:\n- \n- \n\nDecisions:\n- \n\nNext steps:\n- ".to_owned();
+    (title, body)
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
 
 fn time_sentence(place: &str, clock_output: &str, date_only: bool) -> String {
     let Ok(clock) = serde_json::from_str::<Value>(clock_output) else {

@@ -12,6 +12,10 @@ pub enum Intent {
     Time { place: String },
     /// Today's date in a place.
     Date { place: String },
+    /// An email to draft: to whom, and about what (if the user said).
+    DraftEmail { to: String, topic: Option<String> },
+    /// A note to draft, about what (if the user said).
+    DraftNote { topic: Option<String> },
     Greeting,
     Help,
 }
@@ -47,6 +51,16 @@ static PLACE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bin\s+([A-Za-z][A-Za-z_/\- ]{0,40}?)\s*(?:[?.!,;]|\s(?:and|right|now|today|please|at|currently)\b|$)")
         .expect("static regex")
 });
+static DRAFT_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(draft|write|compose|prepare)\b.*\b(e-?mail|message|letter)\b(?:.*?\bto\s+([\w.@+-]+(?-i:\s[A-Z][\w-]*)?))?")
+        .expect("static regex")
+});
+static DRAFT_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(draft|write|take|make|jot)\b.*\bnote\b").expect("static regex")
+});
+static TOPIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:about|regarding|on the subject of|for)\s+(.{1,80}?)\s*[.?!]*$").expect("static regex")
+});
 static GREETING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy)\b").expect("static regex")
 });
@@ -56,6 +70,14 @@ static HELP: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Everything the demo recognises in `prompt`, in the order it will answer.
 pub fn detect(prompt: &str) -> Vec<Intent> {
+    let topic = || TOPIC.captures(prompt).and_then(|c| c.get(1)).map(|m| m.as_str().trim().to_owned());
+    if let Some(email) = DRAFT_EMAIL.captures(prompt) {
+        let to = email.get(3).map_or("there", |m| m.as_str()).trim().to_owned();
+        return vec![Intent::DraftEmail { to, topic: topic() }];
+    }
+    if DRAFT_NOTE.is_match(prompt) {
+        return vec![Intent::DraftNote { topic: topic() }];
+    }
     let mut intents = Vec::new();
     if let Some(expression) = arithmetic(prompt) {
         intents.push(Intent::Arithmetic(expression));
@@ -138,6 +160,15 @@ mod tests {
             ("Hello there", vec![Intent::Greeting]),
             ("what can you do?", vec![Intent::Help]),
             ("Write me a poem about the sea", vec![]),
+            (
+                "Draft an email to Alice about the launch date.",
+                vec![Intent::DraftEmail { to: "Alice".into(), topic: Some("the launch date".into()) }],
+            ),
+            ("write an email please", vec![Intent::DraftEmail { to: "there".into(), topic: None }]),
+            (
+                "Take a note about the Q3 planning meeting",
+                vec![Intent::DraftNote { topic: Some("the Q3 planning meeting".into()) }],
+            ),
             ("Remind me about 2026-11-23", vec![]),
         ];
         for (prompt, want) in cases {

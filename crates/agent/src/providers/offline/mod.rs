@@ -7,7 +7,7 @@ mod intents;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde_json::json;
+use serde_json::Value;
 
 use crate::message::{Message, ToolCall};
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
@@ -98,14 +98,15 @@ impl Provider for OfflineProvider {
             let calls = plan_calls(&intents, earlier_calls, &available);
             if !calls.is_empty() {
                 sink.thought(&answer::plan(&intents));
-                for call in &calls {
-                    let args = call.args.to_string();
-                    let (head, tail) = args.split_at(args.len() / 2);
-                    sink.tool_call_delta(&call.call_id, &call.name, head);
-                    self.pause(self.pace.word).await;
-                    sink.tool_call_delta(&call.call_id, &call.name, tail);
+                for (call, args_text) in &calls {
+                    // As a model writes arguments: a few characters at a time.
+                    for fragment in fragments(args_text, ARGS_FRAGMENT_CHARS) {
+                        sink.tool_call_delta(&call.call_id, &call.name, fragment);
+                        self.pause(self.pace.word).await;
+                    }
                 }
-                return Ok(StepResponse { text: String::new(), tool_calls: calls, usage: None });
+                let tool_calls = calls.into_iter().map(|(call, _)| call).collect();
+                return Ok(StepResponse { text: String::new(), tool_calls, usage: None });
             }
         }
         let text = answer::compose(&intents, this_turn);
@@ -114,23 +115,79 @@ impl Provider for OfflineProvider {
     }
 }
 
-/// The tool calls that answer `intents`, with ids unique within the conversation.
-fn plan_calls(intents: &[Intent], earlier_calls: usize, available: &dyn Fn(&str) -> bool) -> Vec<ToolCall> {
+/// How many characters of a call's arguments go in one `tool_call_delta`.
+const ARGS_FRAGMENT_CHARS: usize = 12;
+
+/// `text` cut into pieces of at most `size` characters.
+fn fragments(text: &str, size: usize) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (count, (index, _)) in text.char_indices().enumerate() {
+        if count > 0 && count % size == 0 {
+            pieces.push(&text[start..index]);
+            start = index;
+        }
+    }
+    if start < text.len() {
+        pieces.push(&text[start..]);
+    }
+    pieces
+}
+
+/// The tool calls that answer `intents` with their arguments' JSON text (fields in the order a
+/// person writes them), with ids unique within the conversation.
+fn plan_calls(intents: &[Intent], earlier_calls: usize, available: &dyn Fn(&str) -> bool) -> Vec<(ToolCall, String)> {
     let mut calls = Vec::new();
     for intent in intents {
-        let (name, args) = match intent {
-            Intent::Arithmetic(expression) => ("calculator", json!({ "expression": expression })),
+        let (name, fields) = match intent {
+            Intent::Arithmetic(expression) => ("calculator", vec![("expression", expression.clone())]),
             Intent::Time { place } | Intent::Date { place } => {
                 // Like a model would: name the IANA zone when the place is a known city.
                 let zone = crate::tools::resolve_zone(place).map_or_else(|| place.clone(), |tz| tz.name().to_owned());
-                ("clock", json!({ "timezone": zone }))
+                ("clock", vec![("timezone", zone)])
+            }
+            Intent::DraftEmail { to, topic } => {
+                let (subject, body) = answer::email_draft(to, topic.as_deref());
+                ("draft_email", vec![("to", to.clone()), ("subject", subject), ("body", body)])
+            }
+            Intent::DraftNote { topic } => {
+                let (title, body) = answer::note_draft(topic.as_deref());
+                ("draft_note", vec![("title", title), ("body", body)])
             }
             Intent::Greeting | Intent::Help => continue,
         };
         if available(name) {
             let call_id = format!("offline_call_{}", earlier_calls + calls.len() + 1);
-            calls.push(ToolCall { call_id, name: name.to_owned(), args });
+            let members: Vec<String> =
+                fields.iter().map(|(key, value)| format!("{}:{}", Value::from(*key), Value::from(value.as_str()))).collect();
+            let args_text = format!("{{{}}}", members.join(","));
+            let args = Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), Value::from(v))).collect());
+            calls.push((ToolCall { call_id, name: name.to_owned(), args }, args_text));
         }
     }
     calls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_cover_the_text_on_char_boundaries() {
+        let text = "{\"to\":\"Zoë\",\"body\":\"👋🏽 hi\"}";
+        let pieces = fragments(text, 5);
+        assert_eq!(pieces.concat(), text);
+        assert!(pieces.iter().all(|p| p.chars().count() <= 5));
+        assert_eq!(fragments("", 5), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn call_arguments_stream_in_writing_order_and_parse_back() {
+        let intents = [Intent::DraftEmail { to: "Alice".into(), topic: Some("the launch".into()) }];
+        let calls = plan_calls(&intents, 0, &|_| true);
+        let (call, text) = &calls[0];
+        assert!(text.starts_with("{\"to\":\"Alice\",\"subject\":"), "{text}");
+        assert_eq!(&serde_json::from_str::<Value>(text).unwrap(), &call.args);
+        assert_eq!(call.call_id, "offline_call_1");
+    }
 }
