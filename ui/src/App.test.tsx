@@ -15,7 +15,7 @@ function fakeBackend() {
   let handler: ((events: Event[]) => void) | null = null;
   let release: () => void = () => {};
   const listening = new Promise<void>((resolve) => (release = resolve));
-  const calls = { started: [] as StartRun[], stopped: [] as string[], unlistened: 0 };
+  const calls = { started: [] as StartRun[], stopped: [] as string[], opened: [] as string[], unlistened: 0 };
   const backend: Backend = {
     appInfo: async (): Promise<AppInfo> => ({ provider: 'offline', model: 'demo', label: 'Offline demo — no model' }),
     startRun: async (args) => {
@@ -23,6 +23,9 @@ function fakeBackend() {
     },
     stopRun: async (runId) => {
       calls.stopped.push(runId);
+    },
+    openExternal: async (url) => {
+      calls.opened.push(url);
     },
     onEvents: async (h) => {
       await listening;
@@ -229,6 +232,35 @@ describe('App', () => {
     expect(byTestId('status-chip')).toBeNull();
     expect(byTestId('turn-error')!.textContent).toBe('Could not reach the provider.');
     expect(byTestId('answer')!.textContent).toBe('Partial');
+  });
+
+  it('renders Markdown and opens its links outside the window', async () => {
+    const fake = await startApp();
+    fake.listen();
+    await settle();
+    type('links');
+    press('Enter');
+    const { runId } = fake.calls.started[0]!;
+    fake.emit(
+      runId,
+      { type: 'token', text: '## Sources\n\nSee [the docs](https://example.com/docs) and ' },
+      { type: 'token', text: '[bad](javascript:alert(1)).\n\n```js\nlet x = 1;\n```' },
+      { type: 'run_finished', reason: 'completed' },
+    );
+    await nextFrame();
+    const answer = byTestId('answer')!;
+    expect(answer.querySelector('h2')!.textContent).toBe('Sources');
+    const links = [...answer.querySelectorAll('a')];
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://example.com/docs']);
+    expect(answer.textContent).toContain('[bad](javascript:alert(1))');
+    const click = new window.MouseEvent('click', { bubbles: true, cancelable: true });
+    act(() => {
+      links[0]!.dispatchEvent(click);
+    });
+    expect(click.defaultPrevented).toBe(true);
+    expect(fake.calls.opened).toEqual(['https://example.com/docs']);
+    expect(answer.querySelector('.code-block .hljs-keyword')!.textContent).toBe('let');
+    expect(answer.querySelector('button[data-copy]')!.textContent).toBe('');
   });
 
   it('adds a line on Shift+Enter instead of sending', async () => {

@@ -7,6 +7,7 @@ import { createEventQueue } from './eventQueue';
 import { conversationTitle } from './format';
 import { newId } from './ids';
 import { errorMessage, type AppInfo, type Backend } from './ipc';
+import { ShellContext, type ShellActions } from './shell';
 import { initialState, reducer } from './state/reducer';
 import { activeConversation, isFinished, runningTurn, sidebarConversations } from './state/selectors';
 
@@ -111,44 +112,55 @@ export function App({ backend }: { backend: Backend }) {
     return ids;
   }, [state.turns]);
 
+  const shell = useMemo<ShellActions>(
+    () => ({
+      openExternal: (url) => {
+        backend.openExternal(url).catch((error: unknown) => console.warn('open_external failed', error));
+      },
+    }),
+    [backend],
+  );
+
   const providerTitle = info && info.model ? `${info.provider} · ${info.model}` : undefined;
 
   return (
-    <div className="app">
-      <Sidebar
-        conversations={sidebarConversations(state)}
-        activeId={state.activeConversationId}
-        runningIds={runningIds}
-        onNewChat={newChat}
-        onSelect={select}
-      />
-      <main className="main">
-        <header className="header">
-          <h1 className="header-title">{conversationTitle(conversation?.title ?? '')}</h1>
-          <span className="provider-label" data-testid="provider-label" title={providerTitle}>
-            {info ? info.label : ''}
-          </span>
-        </header>
-        {connection.kind === 'failed' && (
-          <p className="banner banner-error" role="alert">
-            Can't receive the agent's events: {connection.message}
-          </p>
-        )}
-        {conversation && (
-          <ConversationView conversation={conversation} turns={state.turns} onRetry={running ? undefined : send} />
-        )}
-        <div className="composer-bar">
-          <div className="column">
-            <Composer
-              ready={ready}
-              busy={running !== undefined}
-              onSend={send}
-              onStop={stop}
-              conversationId={state.activeConversationId}
-            />
+    <ShellContext.Provider value={shell}>
+      <div className="app">
+        <Sidebar
+          conversations={sidebarConversations(state)}
+          activeId={state.activeConversationId}
+          runningIds={runningIds}
+          onNewChat={newChat}
+          onSelect={select}
+        />
+        <main className="main">
+          <header className="header">
+            <h1 className="header-title">{conversationTitle(conversation?.title ?? '')}</h1>
+            <span className="provider-label" data-testid="provider-label" title={providerTitle}>
+              {info ? info.label : ''}
+            </span>
+          </header>
+          {connection.kind === 'failed' && (
+            <p className="banner banner-error" role="alert">
+              Can't receive the agent's events: {connection.message}
+            </p>
+          )}
+          {conversation && (
+            <ConversationView conversation={conversation} turns={state.turns} onRetry={running ? undefined : send} />
+          )}
+          <div className="composer-bar">
+            <div className="column">
+              <Composer
+                ready={ready}
+                busy={running !== undefined}
+                onSend={send}
+                onStop={stop}
+                conversationId={state.activeConversationId}
+              />
+            </div>
           </div>
-        </div>
-      </main>
-    </div>
+        </main>
+      </div>
+    </ShellContext.Provider>
   );
 }

@@ -25,6 +25,8 @@ export interface Backend {
   stopRun(runId: string): Promise<void>;
   /** Resolves once the listener is registered, with the function that removes it. */
   onEvents(handler: (events: Event[]) => void): Promise<() => void>;
+  /** Opens an http(s) or mailto link in the system's browser or mail app, never in the window. */
+  openExternal(url: string): Promise<void>;
 }
 
 export function insideTauri(): boolean {
@@ -41,6 +43,9 @@ export const tauriBackend: Backend = {
   },
   onEvents: (handler) =>
     getCurrentWebviewWindow().listen<Event[]>(EVENTS_CHANNEL, (message) => handler(message.payload)),
+  openExternal: async (url) => {
+    await invoke<null>('open_external', { url });
+  },
 };
 
 /** Stands in outside the shell (e.g. `npm run ui:dev` in a browser): says so, runs nothing. */
@@ -51,6 +56,9 @@ export const noBackend: Backend = {
   },
   stopRun: async () => {},
   onEvents: async () => () => {},
+  openExternal: async (url) => {
+    window.open(url, '_blank', 'noopener,noreferrer');
+  },
 };
 
 /** Why a call failed, in words for the user. */

@@ -1,7 +1,14 @@
-// The answer: a skeleton until the first token, then the text as it streams (plain text).
+// The answer: a skeleton until the first token, then Markdown as it streams.
+import { useContext, type MouseEvent } from 'react';
+import { Markdown } from '../markdown/Markdown';
+import { isSafeUrl } from '../markdown/render';
+import { copyText, ShellContext } from '../shell';
 import type { Turn } from '../state/types';
 
+const COPIED_MS = 1500;
+
 export function AnswerBubble({ turn }: { turn: Turn }) {
+  const shell = useContext(ShellContext);
   const finished = turn.finish !== undefined;
   if (turn.answer === '' && !finished && turn.phase !== 'error') {
     return (
@@ -12,13 +19,46 @@ export function AnswerBubble({ turn }: { turn: Turn }) {
       </div>
     );
   }
-  const classes = ['answer'];
-  if (!finished && turn.phase === 'streaming') classes.push('answer-streaming');
+  const streaming = !finished && turn.phase === 'streaming';
+  const classes = ['answer', 'markdown'];
+  if (streaming) classes.push('answer-streaming');
   if (turn.phase === 'cancelled') classes.push('answer-stopped');
+
+  // One handler for the links and Copy buttons of every block (their HTML comes from Markdown).
+  const onClick = (e: MouseEvent<HTMLDivElement>) => {
+    const target = e.target as Element;
+    const copy = target.closest('button[data-copy]');
+    if (copy) {
+      const code = copy.closest('.code-block')?.querySelector('code');
+      if (code) {
+        void copyText(code.textContent ?? '').then((ok) => {
+          copy.setAttribute('data-copied', ok ? 'yes' : 'no');
+          setTimeout(() => copy.removeAttribute('data-copied'), COPIED_MS);
+        });
+      }
+      return;
+    }
+    const link = target.closest('a');
+    if (link) {
+      // Never navigate the app's window; the system browser opens the link.
+      e.preventDefault();
+      const href = link.getAttribute('href') ?? '';
+      if (isSafeUrl(href)) shell.openExternal(href);
+    }
+  };
+
   return (
     <>
-      <div className={classes.join(' ')} data-testid="answer">
-        {turn.answer}
+      <div
+        className={classes.join(' ')}
+        data-testid="answer"
+        onClick={onClick}
+        onAuxClick={(e) => {
+          // A middle click must not open a second app window either.
+          if ((e.target as Element).closest('a')) e.preventDefault();
+        }}
+      >
+        <Markdown text={turn.answer} streaming={streaming} />
       </div>
       {finished && turn.answer === '' && turn.phase === 'cancelled' && (
         <p className="answer-note">Stopped before any answer.</p>

@@ -33,7 +33,7 @@ describe('Turn', () => {
     const out = html(turnAfter([{ type: 'token', text: 'Line 1\nLine <2>' }]));
     expect(out).toContain('data-state="streaming"');
     expect(out).not.toContain('class="skeleton"');
-    expect(out).toContain('data-testid="answer">Line 1\nLine &lt;2&gt;</div>');
+    expect(out).toContain('data-testid="answer"><div class="md-block"><p>Line 1\nLine &lt;2&gt;</p></div></div>');
   });
 
   it('counts the wait on the chip', () => {
@@ -83,7 +83,7 @@ describe('Turn', () => {
   it('marks a stopped answer and keeps it', () => {
     const out = html(turnAfter([{ type: 'token', text: 'Partial' }, { type: 'run_finished', reason: 'cancelled' }], true));
     expect(out).toContain('data-state="cancelled"');
-    expect(out).toContain('>Partial</div>');
+    expect(out).toContain('<p>Partial</p>');
     expect(out).toContain('Stopped');
   });
 

@@ -1,0 +1,134 @@
+// Markdown to HTML for model output, which is untrusted.
+//
+// Safe by construction: markdown-it with `html: false` escapes every tag the text contains, so the
+// only elements in the output are the ones its renderer (and ours below) write; links are checked
+// against an allowlist of schemes (http, https, mailto) and anything else stays plain text; images
+// become links (no remote load from an answer); code is highlighted by highlight.js, which escapes it.
+// `markdown.test.ts` checks a list of XSS payloads against an allowlist of elements and attributes.
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import css from 'highlight.js/lib/languages/css';
+import diff from 'highlight.js/lib/languages/diff';
+import go from 'highlight.js/lib/languages/go';
+import javascript from 'highlight.js/lib/languages/javascript';
+import json from 'highlight.js/lib/languages/json';
+import python from 'highlight.js/lib/languages/python';
+import rust from 'highlight.js/lib/languages/rust';
+import sql from 'highlight.js/lib/languages/sql';
+import typescript from 'highlight.js/lib/languages/typescript';
+import xml from 'highlight.js/lib/languages/xml';
+import yaml from 'highlight.js/lib/languages/yaml';
+import MarkdownIt from 'markdown-it';
+
+hljs.registerLanguage('bash', bash);
+hljs.registerLanguage('css', css);
+hljs.registerLanguage('diff', diff);
+hljs.registerLanguage('go', go);
+hljs.registerLanguage('javascript', javascript);
+hljs.registerLanguage('json', json);
+hljs.registerLanguage('python', python);
+hljs.registerLanguage('rust', rust);
+hljs.registerLanguage('sql', sql);
+hljs.registerLanguage('typescript', typescript);
+hljs.registerLanguage('xml', xml);
+hljs.registerLanguage('yaml', yaml);
+
+/** The schemes a link in an answer may have; they open in the system browser. */
+const SAFE_URL = /^(https?:\/\/|mailto:)/i;
+
+export function isSafeUrl(url: string): boolean {
+  // Browsers ignore control characters and whitespace inside a scheme ("java\tscript:").
+  const compact = url.replace(/[\u0000-\u0020\u007f-\u009f]/g, '');
+  return SAFE_URL.test(compact) && compact === url.trim();
+}
+
+const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: false });
+
+md.validateLink = (url) => isSafeUrl(url);
+
+// Links: keep the address visible on hover; clicks are handled by the answer (system browser).
+md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
+  const token = tokens[idx]!;
+  const href = token.attrGet('href') ?? '';
+  token.attrSet('title', href);
+  token.attrSet('rel', 'noopener noreferrer');
+  return self.renderToken(tokens, idx, options);
+};
+
+// Images: a link to the picture, not a request from the app to whatever host the model named.
+md.renderer.rules.image = (tokens, idx) => {
+  const token = tokens[idx]!;
+  const src = String(token.attrGet('src') ?? '');
+  const alt = token.content || src;
+  const esc = md.utils.escapeHtml;
+  return `<a href="${esc(src)}" title="${esc(src)}" rel="noopener noreferrer" class="md-image-link">${esc(`🖼 ${alt}`)}</a>`;
+};
+
+const LANGUAGE_ALIASES: Record<string, string> = {
+  js: 'javascript',
+  jsx: 'javascript',
+  mjs: 'javascript',
+  ts: 'typescript',
+  tsx: 'typescript',
+  py: 'python',
+  rs: 'rust',
+  sh: 'bash',
+  shell: 'bash',
+  zsh: 'bash',
+  console: 'bash',
+  html: 'xml',
+  svg: 'xml',
+  yml: 'yaml',
+  golang: 'go',
+  patch: 'diff',
+};
+
+export function languageOf(info: string): string {
+  const word = info.trim().split(/\s+/, 1)[0]!.toLowerCase();
+  return LANGUAGE_ALIASES[word] ?? word;
+}
+
+export function highlight(code: string, language: string): string {
+  if (language && hljs.getLanguage(language)) {
+    try {
+      return hljs.highlight(code, { language, ignoreIllegals: true }).value;
+    } catch {
+      // fall through to plain text
+    }
+  }
+  return md.utils.escapeHtml(code);
+}
+
+// Code blocks: a header with the language and a Copy button (its label is CSS-generated, so the
+// answer's text stays the answer), then the highlighted code.
+md.renderer.rules.fence = (tokens, idx) => {
+  const token = tokens[idx]!;
+  const language = languageOf(token.info);
+  const label = token.info.trim().split(/\s+/, 1)[0] ?? '';
+  const safeClass = language.replace(/[^\w+#-]/g, '');
+  const esc = md.utils.escapeHtml;
+  return (
+    `<div class="code-block"><div class="code-head"><span class="code-lang">${esc(label)}</span>` +
+    `<button type="button" class="code-copy" aria-label="Copy code" data-copy=""></button></div>` +
+    `<pre><code class="hljs${safeClass ? ` language-${safeClass}` : ''}">${highlight(token.content, language)}</code></pre></div>\n`
+  );
+};
+
+// Indented code blocks look like fenced ones, without a language.
+md.renderer.rules.code_block = (tokens, idx) => {
+  const token = tokens[idx]!;
+  return (
+    `<div class="code-block"><div class="code-head"><span class="code-lang"></span>` +
+    `<button type="button" class="code-copy" aria-label="Copy code" data-copy=""></button></div>` +
+    `<pre><code class="hljs">${md.utils.escapeHtml(token.content)}</code></pre></div>\n`
+  );
+};
+
+// Tables scroll sideways inside the column rather than widening it.
+md.renderer.rules.table_open = () => '<div class="table-scroll"><table>\n';
+md.renderer.rules.table_close = () => '</table></div>\n';
+
+/** One block of Markdown as HTML (safe to insert; see the top of this file). */
+export function renderMarkdown(source: string): string {
+  return md.render(source).trimEnd();
+}
