@@ -43,8 +43,9 @@ export class PartialJsonObject {
   }
 
   feed(fragment: string): this {
-    for (let i = 0; i < fragment.length && this.mode !== 'failed'; i++) {
-      this.step(fragment[i]);
+    for (const c of fragment) {
+      if (this.mode === 'failed') break;
+      this.step(c);
     }
     // Publish the growing string once per fragment, not per character.
     if (this.mode === 'string') this.fields[this.key] = this.buf;
