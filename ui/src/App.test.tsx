@@ -165,7 +165,7 @@ describe('App', () => {
 
     const toggle = byTestId('steps-toggle')!;
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
-    expect(toggle.textContent).toContain('View steps (2)');
+    expect(toggle.textContent).toBe('▸2 steps · 1.7 s');
     act(() => toggle.click());
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     expect(allByTestId('step').map((s) => s.dataset.state)).toEqual(['done', 'running']);

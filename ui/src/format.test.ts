@@ -5,6 +5,9 @@ describe('format', () => {
   it('formats counts and durations', () => {
     expect(formatCount(1204)).toBe('1,204');
     expect(formatDuration(412.4)).toBe('412 ms');
+    expect(formatDuration(0.034)).toBe('<1 ms');
+    expect(formatDuration(0)).toBe('<1 ms');
+    expect(formatDuration(1)).toBe('1 ms');
     expect(formatDuration(372)).toBe('372 ms');
     expect(formatDuration(6100)).toBe('6.1 s');
     expect(formatDuration(125_000)).toBe('2 min 5 s');

@@ -7,8 +7,9 @@ export function formatCount(n: number): string {
   return integer.format(n);
 }
 
-/** Under a second in ms ("412 ms"), else seconds with one decimal ("6.1 s"), minutes past 60 s. */
+/** Under a millisecond "<1 ms", under a second in ms ("412 ms"), else seconds with one decimal ("6.1 s"), minutes past 60 s. */
 export function formatDuration(ms: number): string {
+  if (ms < 1) return '<1 ms';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   if (s < 60) return `${s.toFixed(1)} s`;

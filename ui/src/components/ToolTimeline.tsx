@@ -1,42 +1,86 @@
-// The steps row of a turn: folded by default; open, each thought and tool call in order.
+// The steps row of a turn, one line from Enter to the end so nothing below it jumps: the live chip
+// while the run goes, the steps summary ("3 steps · 4.2 s", folded by default) and the trail of
+// finished phases. Open, it lists each thought and tool call in order.
 import { memo, useId, useState } from 'react';
 import { formatArgs, formatDuration } from '../format';
-import { toolSteps, totalToolMs } from '../state/selectors';
-import type { Step, ToolStep, Turn } from '../state/types';
+import { finishedPhases, stepsMs, toolSteps } from '../state/selectors';
+import type { Step, ToolStep, Turn, TurnStatus } from '../state/types';
+import { StatusChip } from './StatusChip';
+import { StatusIcon } from './StatusIcon';
 import { StepOutput } from './StepOutput';
 
-export function stepsLabel(turn: Turn, expanded: boolean): string {
+/** "3 steps", "1 step", or "Thinking" when the run only thought. */
+export function stepsLabel(turn: Turn): string {
   const tools = toolSteps(turn).length;
-  if (tools === 0 && turn.steps.length > 0) return expanded ? 'Hide thinking' : 'View thinking';
-  return `${expanded ? 'Hide' : 'View'} steps (${tools})`;
+  if (tools === 0 && turn.steps.length > 0) return 'Thinking';
+  return `${tools} ${tools === 1 ? 'step' : 'steps'}`;
 }
 
-export function ToolTimeline({ turn, initiallyExpanded = false }: { turn: Turn; initiallyExpanded?: boolean }) {
+/** A phase's words for the trail: "Calculating 17 * 23" (no ellipsis). */
+function phaseWords(phase: TurnStatus): string {
+  return phase.message.replace(/(…|\.\.\.)\s*$/, '');
+}
+
+function Trail({ phases, end }: { phases: readonly TurnStatus[]; end: number }) {
+  if (phases.length === 0) return null;
+  return (
+    <ol className="trail" aria-label="Finished phases">
+      {phases.map((phase, i) => {
+        const until = phases[i + 1]?.sinceMs ?? end;
+        return (
+          <li key={`${phase.sinceMs}-${i}`} className="trail-item" title={`${phase.message} ${formatDuration(until - phase.sinceMs)}`}>
+            <StatusIcon name={phase.icon} className="trail-icon" />
+            <span>{phaseWords(phase)}</span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export interface ToolTimelineProps {
+  turn: Turn;
+  initiallyExpanded?: boolean;
+  /** Show the live chip in the row (false when an error replaces it). */
+  showChip?: boolean;
+}
+
+export function ToolTimeline({ turn, initiallyExpanded = false, showChip = true }: ToolTimelineProps) {
   const [expanded, setExpanded] = useState(initiallyExpanded);
   const listId = useId();
   const running = turn.finish === undefined;
-  if (turn.steps.length === 0) {
-    // Keep the row's height while the run may still add steps, so nothing jumps.
+  const chip = showChip && turn.status ? <StatusChip turn={turn} /> : null;
+  const phases = finishedPhases(turn);
+  const hasSteps = turn.steps.length > 0;
+  if (!chip && !hasSteps && phases.length === 0) {
+    // Keep the row's height while the run may still add something, so nothing jumps.
     return running ? <div className="steps-row steps-row-placeholder" aria-hidden="true" /> : null;
   }
-  const total = totalToolMs(turn);
+  const total = stepsMs(turn);
   return (
     <div className="steps-row">
-      <button
-        type="button"
-        className="steps-toggle"
-        data-testid="steps-toggle"
-        aria-expanded={expanded}
-        aria-controls={listId}
-        onClick={() => setExpanded(!expanded)}
-      >
-        <span className="steps-caret" aria-hidden="true">
-          ▸
-        </span>
-        <span>{stepsLabel(turn, expanded)}</span>
-        {total > 0 && <span className="steps-total"> · {formatDuration(total)}</span>}
-      </button>
-      {expanded && (
+      <div className="steps-line">
+        {chip}
+        {hasSteps && (
+          <button
+            type="button"
+            className="steps-toggle"
+            data-testid="steps-toggle"
+            aria-expanded={expanded}
+            aria-controls={listId}
+            title={expanded ? 'Hide steps' : 'Show steps'}
+            onClick={() => setExpanded(!expanded)}
+          >
+            <span className="steps-caret" aria-hidden="true">
+              ▸
+            </span>
+            <span>{stepsLabel(turn)}</span>
+            {total > 0 && <span className="steps-total"> · {formatDuration(total)}</span>}
+          </button>
+        )}
+        <Trail phases={phases} end={turn.lastMs} />
+      </div>
+      {hasSteps && expanded && (
         <ol className="steps" id={listId}>
           {turn.steps.map((step) => (
             <StepItem key={step.id} step={step} />

@@ -54,7 +54,7 @@ describe('Turn', () => {
     ]);
     const collapsed = html(turn);
     expect(collapsed).toMatch(/data-testid="steps-toggle" aria-expanded="false"/);
-    expect(collapsed).toContain('View steps (2)');
+    expect(collapsed).toMatch(/<span>2 steps<\/span><span class="steps-total"> · [^<]+<\/span>/);
     expect(collapsed).not.toContain('data-testid="step"');
     const open = renderToStaticMarkup(<ToolTimeline turn={turn} initiallyExpanded />);
     const steps = [...open.matchAll(/data-testid="step" data-kind="(\w+)"(?: data-state="(\w+)")?/g)].map((m) => [m[1], m[2]]);
@@ -63,7 +63,6 @@ describe('Turn', () => {
       ['tool', 'done'],
       ['tool', 'running'],
     ]);
-    expect(open).toContain('Hide steps (2)');
     expect(open).toContain('{\n  &quot;expression&quot;: &quot;17 * 23&quot;\n}');
     expect(open).toContain('{&quot;timezone&quot;: &quot;Asia/');
   });
@@ -102,5 +101,49 @@ describe('Turn', () => {
     expect(out).not.toContain('data-testid="status-chip"');
     expect(out.indexOf('So far')).toBeLessThan(out.indexOf('data-testid="turn-error"'));
     expect(out).toContain('Could not reach the provider.');
+  });
+
+  it('keeps chip, steps summary and trail on one line; the trail holds the finished phases', () => {
+    const running = turnAfter([
+      { type: 'status', message: 'Planning…', icon: 'planning' },
+      { type: 'status', message: 'Calculating 17 * 23…', icon: 'calculator' },
+      { type: 'tool_call', call_id: 'a', name: 'calculator', args: { expression: '17 * 23' } },
+      { type: 'ping', waiting_for: 'calculator' },
+      { type: 'ping', waiting_for: 'calculator' },
+    ]);
+    const live = html(running);
+    const line = live.slice(live.indexOf('class="steps-line"'), live.indexOf('</div></div>'));
+    expect(line).toContain('data-testid="status-chip"');
+    expect(line).toContain('data-testid="steps-toggle"');
+    // A tool is running: the summary counts up with the run's clock (t_ms of the last ping).
+    expect(line).toContain('1 step</span><span class="steps-total"> · 400 ms');
+    expect(live).toMatch(/class="trail"[^>]*>.*Planning<\/span><\/li><\/ol>/);
+    expect(live).not.toMatch(/class="trail".*Calculating/);
+
+    const done = turnAfter([
+      { type: 'status', message: 'Calculating 17 * 23…', icon: 'calculator' },
+      { type: 'tool_call', call_id: 'a', name: 'calculator', args: { expression: '17 * 23' } },
+      { type: 'tool_result', call_id: 'a', ok: true, output: '391', duration_ms: 0.03 },
+      { type: 'status', message: 'Writing the answer…', icon: 'writing' },
+      { type: 'token', text: '391' },
+      { type: 'run_finished', reason: 'completed' },
+    ]);
+    const out = html(done);
+    expect(out).not.toContain('data-testid="status-chip"');
+    expect(out).toContain('1 step</span><span class="steps-total"> · 200 ms');
+    expect(out).toMatch(/class="trail".*Calculating 17 \* 23<\/span>.*Writing the answer<\/span>/);
+    const open = renderToStaticMarkup(<ToolTimeline turn={done} initiallyExpanded />);
+    expect(open).toContain('<span class="step-duration">&lt;1 ms</span>');
+  });
+
+  it('offers Retry on a retryable error once the run ended, and sends the same prompt', () => {
+    const turn = turnAfter([
+      { type: 'error', code: 'rate_limited', message: 'Slow down.', retryable: true },
+      { type: 'run_finished', reason: 'error' },
+    ]);
+    const prompts: string[] = [];
+    const out = renderToStaticMarkup(<Turn turn={turn} onRetry={(p) => prompts.push(p)} />);
+    expect(out).toMatch(/data-testid="turn-error".*>Retry<\/button>/);
+    expect(renderToStaticMarkup(<Turn turn={turn} />)).not.toContain('Retry');
   });
 });

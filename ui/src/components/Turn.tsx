@@ -3,7 +3,6 @@ import { memo } from 'react';
 import type { Turn as TurnValue } from '../state/types';
 import { AnswerBubble } from './AnswerBubble';
 import { RunMeta } from './RunMeta';
-import { StatusChip } from './StatusChip';
 import { ToolTimeline } from './ToolTimeline';
 import { TurnError } from './TurnError';
 
@@ -17,8 +16,7 @@ export const Turn = memo(function Turn({ turn, onRetry }: TurnProps) {
   const showError = turn.phase === 'error' && turn.error;
   return (
     <article className="turn" data-testid="turn" data-state={turn.phase} aria-label="Assistant">
-      {turn.status && !showError && <StatusChip turn={turn} />}
-      <ToolTimeline turn={turn} />
+      <ToolTimeline turn={turn} showChip={!showError} />
       <AnswerBubble turn={turn} />
       {showError && turn.error && (
         <TurnError error={turn.error} onRetry={onRetry && turn.finish ? () => onRetry(turn.prompt) : undefined} />

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Event, EventKind, StatusIcon } from '../generated/protocol';
 import { initialState, newTurn, reducer } from './reducer';
-import { phaseElapsedSeconds, runningTurn, sidebarConversations, toolSteps, totalToolMs } from './selectors';
+import { finishedPhases, phaseElapsedSeconds, runningTurn, sidebarConversations, stepsMs, toolSteps, totalToolMs } from './selectors';
 import type { Action, AppState, Turn } from './types';
 
 const CONV = 'conv-1';
@@ -167,6 +167,7 @@ describe('events', () => {
           durationMs: 369.5,
         },
       ],
+      stepsEndMs: 400,
       answer: '17 × 23 = 391.\nIn Tokyo it is 09:00.',
       firstTokenMs: 412,
       finish: { reason: 'completed', usage: { input_tokens: 1000, output_tokens: 204 }, ttftMs: 412 },
@@ -176,6 +177,13 @@ describe('events', () => {
     });
     expect(toolSteps(turnOf(state))).toHaveLength(2);
     expect(totalToolMs(turnOf(state))).toBe(372);
+    expect(stepsMs(turnOf(state))).toBe(400);
+    expect(finishedPhases(turnOf(state)).map((p) => p.message)).toEqual([
+      'Planning…',
+      'Calculating…',
+      'Checking the time in Asia/Tokyo…',
+      'Writing the answer…',
+    ]);
     expect(runningTurn(state, state.conversations[CONV])).toBeUndefined();
   });
 

@@ -154,6 +154,7 @@ function applyEvent(turn: Turn, event: Event): Turn {
   turn.lastSeq = event.seq;
   turn.lastMs = Math.max(turn.lastMs, event.t_ms);
   if (event.type !== 'ping') turn.waitingFor = undefined;
+  if (event.type === 'thought' || event.type.startsWith('tool_')) turn.stepsEndMs = event.t_ms;
 
   switch (event.type) {
     case 'run_started':

@@ -52,3 +52,15 @@ export function sidebarConversations(state: AppState): Conversation[] {
   }
   return list;
 }
+
+/** How long the steps took: up to now while a tool runs, else up to the last step's event. */
+export function stepsMs(turn: Turn): number {
+  const toolRunning = turn.steps.some((s) => s.kind === 'tool' && s.state === 'running');
+  if (toolRunning && !isFinished(turn)) return turn.lastMs;
+  return turn.stepsEndMs ?? 0;
+}
+
+/** The phases that are over: the trail without the one the chip shows now. */
+export function finishedPhases(turn: Turn): Turn['trail'] {
+  return turn.status && turn.trail[turn.trail.length - 1] === turn.status ? turn.trail.slice(0, -1) : turn.trail;
+}

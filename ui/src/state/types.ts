@@ -72,6 +72,8 @@ export interface Turn {
   /** What the latest `ping` said the run waits on; cleared by any other event. */
   waitingFor?: string;
   steps: Step[];
+  /** `t_ms` of the latest thought or tool event: when the steps so far ended. */
+  stepsEndMs?: number;
   answer: string;
   /** `t_ms` of the first answer token. */
   firstTokenMs?: number;
