@@ -2,12 +2,13 @@
 # Installs what is missing and runs every test, stage by stage:
 #   rust   protocol, agent and CLI (fast; no WebKitGTK needed)
 #   ui     TypeScript types, the reducer's unit tests, the production build
+#   browser  the built window (IPC mocked) in headless Chromium: every visual state, 5,000 tok/s
 #   e2e    SLOW: builds the desktop app and drives its real window through WebDriver under Xvfb
 # `scripts/test.sh rust ui` runs only those stages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stages=("$@")
-[ "${#stages[@]}" -eq 0 ] && stages=(rust ui e2e)
+[ "${#stages[@]}" -eq 0 ] && stages=(rust ui browser e2e)
 
 scripts/setup.sh --test
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
@@ -25,6 +26,11 @@ for s in "${stages[@]}"; do
       npm run -s ui:typecheck
       npm run -s ui:test
       npm run -s ui:build
+      ;;
+    browser)
+      stage "browser: the built window in headless Chromium (Tauri IPC mocked); screenshots in artifacts/browser"
+      npm run -s ui:build:mock
+      npm run -s ui:browser-test
       ;;
     e2e)
       stage "e2e (slow): the real app window through tauri-driver + WebKitWebDriver under Xvfb"

@@ -4,9 +4,10 @@ import { defineConfig } from 'vitest/config';
 
 // The webview UI of Telltale. Run from the repository root:
 //   npm run ui:build | ui:test | ui:dev
+//   npm run ui:build:mock   the test build (mode "mock"): mock.html, the Tauri IPC mocked, into dist-mock
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root,
   base: './',
   plugins: [react()],
@@ -18,8 +19,10 @@ export default defineConfig({
     watch: { ignored: ['**/src-tauri/**', '**/target/**'] },
   },
   build: {
-    outDir: 'dist',
+    // The mock build never lands in dist/ (which the app embeds) and production never has mock.html.
+    outDir: mode === 'mock' ? 'dist-mock' : 'dist',
     emptyOutDir: true,
+    rollupOptions: { input: `${root}${mode === 'mock' ? 'mock.html' : 'index.html'}` },
     // WebKitGTK 2.50 (Linux), WKWebView (macOS), WebView2 (Windows).
     target: ['es2021', 'safari15'],
     cssTarget: ['safari15'],
@@ -29,4 +32,4 @@ export default defineConfig({
     environment: 'node',
     include: ['src/**/*.test.{ts,tsx}'],
   },
-});
+}));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversationTitle, formatArgs, formatCount, formatDuration, truncate } from './format';
+import { conversationTitle, formatArgs, formatCount, formatDuration, inlineArgs, isShortOutput, truncate } from './format';
 
 describe('format', () => {
   it('formats counts and durations', () => {
@@ -32,5 +32,16 @@ describe('format', () => {
   it('titles a chat by the first line of its first prompt', () => {
     expect(conversationTitle('  Plan a day\nin Tokyo')).toBe('Plan a day');
     expect(conversationTitle('')).toBe('New chat');
+  });
+
+  it('puts short flat arguments and one-line output on the step line', () => {
+    expect(inlineArgs({ expression: '17 * 23' })).toBe('{"expression": "17 * 23"}');
+    expect(inlineArgs({ path: 'a.rs', line: 3, all: true })).toBe('{"path": "a.rs", "line": 3, "all": true}');
+    expect(inlineArgs({ nested: { a: 1 } })).toBeUndefined();
+    expect(inlineArgs({ body: 'x'.repeat(80) })).toBeUndefined();
+    expect(inlineArgs({ body: 'two\nlines' })).toBeUndefined();
+    expect(inlineArgs(undefined)).toBeUndefined();
+    expect(isShortOutput('391')).toBe(true);
+    expect(isShortOutput('a\nb')).toBe(false);
   });
 });

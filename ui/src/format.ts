@@ -46,3 +46,20 @@ export function conversationTitle(title: string): string {
   const line = title.split('\n', 1)[0]!.trim();
   return line || 'New chat';
 }
+
+/** Short, flat arguments on one line (`{"path": "src/a.rs"}`), or undefined when they need the block. */
+export function inlineArgs(args: Record<string, unknown> | undefined, maxChars = 72): string | undefined {
+  if (args === undefined) return undefined;
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(args)) {
+    if (value !== null && typeof value === 'object') return undefined;
+    parts.push(`${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+  }
+  const text = `{${parts.join(', ')}}`;
+  return text.length <= maxChars && !text.includes('\\n') ? text : undefined;
+}
+
+/** Output short enough to sit on the step's line. */
+export function isShortOutput(output: string, maxChars = 72): boolean {
+  return output.length <= maxChars && !output.includes('\n');
+}

@@ -2,7 +2,7 @@
 // while the run goes, the steps summary ("3 steps · 4.2 s", folded by default) and the trail of
 // finished phases. Open, it lists each thought and tool call in order.
 import { memo, useId, useState } from 'react';
-import { formatArgs, formatDuration } from '../format';
+import { formatArgs, formatDuration, inlineArgs, isShortOutput } from '../format';
 import { finishedPhases, stepsMs, toolSteps } from '../state/selectors';
 import type { Step, ToolStep, Turn, TurnStatus } from '../state/types';
 import { StatusChip } from './StatusChip';
@@ -105,7 +105,10 @@ const StepItem = memo(function StepItem({ step }: { step: Step }) {
 const STATE_TEXT = { running: 'running', done: 'done', failed: 'failed' } as const;
 
 function ToolStepItem({ step }: { step: ToolStep }) {
-  const args = formatArgs(step.args, step.argsText);
+  // Short calls fit on one or two lines, so 50+ of them stay readable; long ones get blocks.
+  const inline = inlineArgs(step.args);
+  const args = inline === undefined ? formatArgs(step.args, step.argsText) : '';
+  const shortOutput = step.output !== undefined && isShortOutput(step.output) && step.output !== '';
   return (
     <li className={`step step-tool step-${step.state}`} data-testid="step" data-kind="tool" data-state={step.state}>
       <div className="step-head">
@@ -113,11 +116,18 @@ function ToolStepItem({ step }: { step: ToolStep }) {
           {step.state === 'done' ? '✓' : step.state === 'failed' ? '✕' : ''}
         </span>
         <span className="tool-name">{step.name || 'tool'}</span>
+        {inline !== undefined && <code className="step-args-inline">{inline}</code>}
         {step.state === 'running' && <span className="step-note">running…</span>}
         {step.durationMs !== undefined && <span className="step-duration">{formatDuration(step.durationMs)}</span>}
       </div>
       {args && <pre className="code step-args">{args}</pre>}
-      {step.output !== undefined && <StepOutput text={step.output} failed={step.state === 'failed'} />}
+      {shortOutput && (
+        <div className={step.state === 'failed' ? 'step-output-inline step-output-failed' : 'step-output-inline'}>
+          <span aria-hidden="true">→ </span>
+          <code>{step.output}</code>
+        </div>
+      )}
+      {step.output !== undefined && !shortOutput && <StepOutput text={step.output} failed={step.state === 'failed'} />}
       {step.interrupted && <p className="step-note">Stopped before it returned.</p>}
     </li>
   );

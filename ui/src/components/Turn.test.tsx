@@ -63,7 +63,7 @@ describe('Turn', () => {
       ['tool', 'done'],
       ['tool', 'running'],
     ]);
-    expect(open).toContain('{\n  &quot;expression&quot;: &quot;17 * 23&quot;\n}');
+    expect(open).toContain('<code class="step-args-inline">{&quot;expression&quot;: &quot;17 * 23&quot;}</code>');
     expect(open).toContain('{&quot;timezone&quot;: &quot;Asia/');
   });
 

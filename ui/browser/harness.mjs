@@ -1,0 +1,122 @@
+// Shared by the browser tests: a static server for ui/dist-mock on 127.0.0.1, Debian's Chromium
+// through playwright-core (no browser download), and helpers that drive the mocked shell.
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const DIST = join(repo, 'ui', 'dist-mock');
+export const ARTIFACTS = join(repo, 'artifacts', 'browser');
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+
+/** Serves ui/dist-mock on 127.0.0.1 (a free port); resolves to its base URL and a close function. */
+export async function serveDist() {
+  if (!existsSync(join(DIST, 'mock.html'))) {
+    throw new Error(`${DIST}/mock.html is missing: run \`npm run ui:build:mock\` first`);
+  }
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    const file = normalize(join(DIST, path === '/' ? 'mock.html' : path));
+    if (!file.startsWith(DIST) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/mock.html`,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}
+
+export async function launch() {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+export function screenshotPath(name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return join(ARTIFACTS, `${name}.png`);
+}
+
+/** Opens the window (mocked shell) and waits until the composer is usable (listener registered). */
+export async function openApp(browser, url, { width = 1100, height = 760, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    deviceScaleFactor: 1,
+    colorScheme,
+    reducedMotion: 'reduce',
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(new Error(m.text()));
+  });
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="composer-input"]:not([disabled])');
+  return { page, context, errors };
+}
+
+/** Types a prompt and presses Enter; resolves to the run id the window chose. */
+export async function ask(page, prompt) {
+  const before = await page.evaluate(() => window.__telltaleMock.started.length);
+  await page.fill('[data-testid="composer-input"]', prompt);
+  await page.press('[data-testid="composer-input"]', 'Enter');
+  await page.waitForFunction((n) => window.__telltaleMock.started.length > n, before);
+  return page.evaluate(() => window.__telltaleMock.lastRun().runId);
+}
+
+/** Sends one event batch on `telltale://events` and waits until the window applied it (next frames). */
+export async function emit(page, runId, kinds) {
+  await page.evaluate(([id, k]) => window.__telltaleMock.emit(id, k), [runId, kinds]);
+  await settle(page);
+}
+
+/** Two animation frames: the event queue flushed and React committed. */
+export async function settle(page) {
+  await page.evaluate(
+    () => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(ok, 0)))),
+  );
+}
+
+/** The last turn on screen. */
+export function lastTurn(page) {
+  return page.locator('[data-testid="turn"]').last();
+}
+
+/** Words, whitespace kept on the word before it: how a model's tokens look. */
+export function tokenize(text) {
+  return text.match(/\s*\S+|\s+/g) ?? [];
+}
+
+export function sleep(ms) {
+  return new Promise((ok) => setTimeout(ok, ms));
+}

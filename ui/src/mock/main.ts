@@ -1,0 +1,125 @@
+// The window with the Tauri shell mocked (`@tauri-apps/api/mocks`), for the headless Chromium
+// tests. Only mock.html loads this, and only the mock build (`vite build --mode mock`, into
+// ui/dist-mock) has mock.html as its entry: the production bundle carries none of it.
+//
+// The page answers `app_info`, records `start_run`/`stop_run`/`open_external`, and lets the test
+// drive a run through `window.__telltaleMock`: emit event batches on `telltale://events` (seq and
+// t_ms filled in as the shell does), or stream a long answer at a given rate.
+import { emit } from '@tauri-apps/api/event';
+import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import type { Event, EventKind } from '../generated/protocol';
+import { EVENTS_CHANNEL, type StartRun } from '../ipc';
+
+interface StreamOptions {
+  tokensPerSecond: number;
+  /** Milliseconds between batches (the shell sends at most one per frame). */
+  batchMs?: number;
+  /** Send `run_finished` after the last token. */
+  finish?: boolean;
+}
+
+interface StreamReport {
+  tokens: number;
+  batches: number;
+  elapsedMs: number;
+}
+
+const started: StartRun[] = [];
+const stopped: string[] = [];
+const opened: string[] = [];
+const seqs = new Map<string, number>();
+const clocks = new Map<string, number>();
+let autoFinishOnStop = true;
+
+function nextEvents(runId: string, kinds: readonly (EventKind & { t_ms?: number })[]): Event[] {
+  return kinds.map((kind) => {
+    const seq = seqs.get(runId) ?? 0;
+    seqs.set(runId, seq + 1);
+    const t = kind.t_ms ?? (clocks.get(runId) ?? 0) + 5;
+    clocks.set(runId, t);
+    return { ...kind, run_id: runId, seq, t_ms: t } as Event;
+  });
+}
+
+const api = {
+  started,
+  stopped,
+  opened,
+  /** The run the window started last. */
+  lastRun(): StartRun | undefined {
+    return started[started.length - 1];
+  },
+  /** Sends one batch for a run; `t_ms` defaults to 5 ms after the previous event. */
+  async emit(runId: string, kinds: (EventKind & { t_ms?: number })[]): Promise<void> {
+    await emit(EVENTS_CHANNEL, nextEvents(runId, kinds));
+  },
+  /** Whether `stop_run` answers with `run_finished {cancelled}` (as the shell does). */
+  setAutoFinishOnStop(on: boolean): void {
+    autoFinishOnStop = on;
+  },
+  /** Streams `tokens` as `token` events, batched every `batchMs`, at `tokensPerSecond`. */
+  stream(runId: string, tokens: readonly string[], options: StreamOptions): Promise<StreamReport> {
+    const batchMs = options.batchMs ?? 16;
+    return new Promise((resolve) => {
+      const t0 = performance.now();
+      let sent = 0;
+      let batches = 0;
+      const tick = () => {
+        const due = Math.min(tokens.length, Math.floor(((performance.now() - t0) / 1000) * options.tokensPerSecond));
+        if (due > sent) {
+          const kinds: EventKind[] = [];
+          for (; sent < due; sent++) kinds.push({ type: 'token', text: tokens[sent]! });
+          batches++;
+          void emit(EVENTS_CHANNEL, nextEvents(runId, kinds));
+        }
+        if (sent < tokens.length) {
+          setTimeout(tick, batchMs);
+          return;
+        }
+        if (options.finish) {
+          void emit(EVENTS_CHANNEL, nextEvents(runId, [{ type: 'run_finished', reason: 'completed', usage: { input_tokens: 120, output_tokens: tokens.length }, ttft_ms: 180 }]));
+        }
+        resolve({ tokens: sent, batches, elapsedMs: performance.now() - t0 });
+      };
+      setTimeout(tick, batchMs);
+    });
+  },
+};
+
+declare global {
+  interface Window {
+    __telltaleMock: typeof api;
+  }
+}
+
+mockWindows('main');
+mockIPC(
+  (cmd, payload) => {
+    const args = (payload ?? {}) as Record<string, unknown>;
+    switch (cmd) {
+      case 'app_info':
+        return { provider: 'mock', model: 'scripted', label: 'Mock shell — scripted runs' };
+      case 'start_run':
+        started.push(args as unknown as StartRun);
+        return null;
+      case 'stop_run': {
+        const runId = String(args.runId);
+        stopped.push(runId);
+        if (autoFinishOnStop) {
+          setTimeout(() => void api.emit(runId, [{ type: 'run_finished', reason: 'cancelled' }]), 30);
+        }
+        return null;
+      }
+      case 'open_external':
+        opened.push(String(args.url));
+        return null;
+      default:
+        throw new Error(`mock shell: unknown command ${cmd}`);
+    }
+  },
+  { shouldMockEvents: true },
+);
+window.__telltaleMock = api;
+
+// The app itself, exactly as production starts it (it sees a Tauri shell).
+void import('../main');
