@@ -263,6 +263,28 @@ describe('App', () => {
     expect(answer.querySelector('button[data-copy]')!.textContent).toBe('');
   });
 
+  it('opens a new chat with Ctrl+N and regenerates a finished answer', async () => {
+    const fake = await startApp();
+    fake.listen();
+    await settle();
+    type('first question');
+    press('Enter');
+    const { runId, conversationId } = fake.calls.started[0]!;
+    fake.emit(runId, { type: 'token', text: 'An answer.' }, { type: 'run_finished', reason: 'completed' });
+    await nextFrame();
+    act(() => byTestId('regenerate')!.click());
+    expect(fake.calls.started.map((r) => [r.prompt, r.conversationId])).toEqual([
+      ['first question', conversationId],
+      ['first question', conversationId],
+    ]);
+    expect(allByTestId('turn')).toHaveLength(2);
+    // A run is going: no Regenerate on the first turn now.
+    expect(byTestId('regenerate')).toBeNull();
+    press('n', { ctrlKey: true });
+    expect(container.querySelector('.empty-state')).not.toBeNull();
+    expect(container.querySelectorAll('.conversation-link')).toHaveLength(2);
+  });
+
   it('adds a line on Shift+Enter instead of sending', async () => {
     const fake = await startApp();
     fake.listen();

@@ -91,19 +91,23 @@ export function App({ backend }: { backend: Backend }) {
     });
   }, [backend]);
 
-  // Esc stops the chat's run from anywhere in the window.
+  const newChat = useCallback(() => dispatch({ type: 'new_conversation', conversationId: newId(), now: Date.now() }), []);
+
+  // Esc stops the chat's run and Ctrl/Cmd+N opens a new chat, from anywhere in the window.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented && latest.current.running) {
+      if (e.defaultPrevented) return;
+      if (e.key === 'Escape' && latest.current.running) {
         e.preventDefault();
         stop();
+      } else if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'n') {
+        e.preventDefault();
+        newChat();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [stop]);
-
-  const newChat = useCallback(() => dispatch({ type: 'new_conversation', conversationId: newId(), now: Date.now() }), []);
+  }, [stop, newChat]);
   const select = useCallback((id: string) => dispatch({ type: 'select_conversation', conversationId: id }), []);
 
   const runningIds = useMemo(() => {

@@ -4,6 +4,7 @@ import type { Turn as TurnValue } from '../state/types';
 import { AnswerBubble } from './AnswerBubble';
 import { RunMeta } from './RunMeta';
 import { ToolTimeline } from './ToolTimeline';
+import { TurnActions } from './TurnActions';
 import { TurnError } from './TurnError';
 
 export interface TurnProps {
@@ -22,6 +23,7 @@ export const Turn = memo(function Turn({ turn, onRetry }: TurnProps) {
         <TurnError error={turn.error} onRetry={onRetry && turn.finish ? () => onRetry(turn.prompt) : undefined} />
       )}
       <RunMeta turn={turn} />
+      {!showError && <TurnActions turn={turn} onRegenerate={onRetry ? () => onRetry(turn.prompt) : undefined} />}
     </article>
   );
 });
