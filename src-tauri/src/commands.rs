@@ -16,11 +16,12 @@ pub struct AppInfo {
     label: String,
 }
 
-/// Which provider and model answer, and how the UI should name them.
+/// Which provider and model answer, and how the UI should name them (with why the offline demo
+/// answers when the provider settings were unusable). Never the API key.
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     let provider = state.agent.provider();
-    AppInfo { provider: provider.id().to_owned(), model: provider.model().to_owned(), label: provider.label() }
+    AppInfo { provider: provider.id().to_owned(), model: provider.model().to_owned(), label: state.provider_label.clone() }
 }
 
 /// Starts a run of `prompt` in a conversation. The webview picks `run_id`, so it can show the

@@ -5,13 +5,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use telltale_agent::providers::{OfflinePace, OfflineProvider};
-use telltale_agent::{Agent, AgentConfig, Message, ToolRegistry};
+use telltale_agent::providers::{OfflinePace, OfflineProvider, ProviderKind, ProviderSettings};
+use telltale_agent::{Agent, AgentConfig, Message, Provider, ToolRegistry};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Clone)]
 pub struct AppState {
     pub agent: Arc<Agent>,
+    /// How the header names the provider; says so when the settings were unusable and the
+    /// offline demo answers instead. Never contains the API key.
+    pub provider_label: String,
     inner: Arc<Mutex<Inner>>,
 }
 
@@ -23,21 +26,45 @@ struct Inner {
 }
 
 impl AppState {
-    /// The offline demo, with its pace and the keep-alive interval overridable for tests
-    /// (`TELLTALE_OFFLINE_PACE_MS`, `TELLTALE_KEEPALIVE_MS`).
+    /// The provider chosen by the environment (`TELLTALE_PROVIDER`, `TELLTALE_MODEL`,
+    /// `TELLTALE_BASE_URL`, `TELLTALE_API_KEY`…; see `ProviderSettings`), with the offline pace
+    /// and the keep-alive interval overridable for tests (`TELLTALE_OFFLINE_PACE_MS`,
+    /// `TELLTALE_KEEPALIVE_MS`). Settings that cannot make a provider do not keep the app from
+    /// opening: the offline demo answers, and the label says why.
     pub fn from_env() -> Self {
-        let millis = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
-        let mut pace = OfflinePace::default();
-        if let Some(ms) = millis("TELLTALE_OFFLINE_PACE_MS") {
-            pace.word = Duration::from_millis(ms);
-        }
+        let millis = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok());
         let mut config = AgentConfig::default();
         if let Some(ms) = millis("TELLTALE_KEEPALIVE_MS") {
             config.keepalive = Duration::from_millis(ms);
         }
-        let provider = Arc::new(OfflineProvider::new(pace));
+        let mut pace = OfflinePace::default();
+        if let Some(ms) = millis("TELLTALE_OFFLINE_PACE_MS") {
+            pace.word = Duration::from_millis(ms);
+        }
+        let chosen = match ProviderSettings::from_env() {
+            Ok(mut settings) => {
+                settings.offline_pace = pace;
+                settings.build().map_err(|e| match settings.kind {
+                    ProviderKind::Offline => format!("settings invalid: {e}"),
+                    kind => format!("{} settings incomplete: {e}", kind.display_name()),
+                })
+            }
+            Err(e) => Err(format!("provider settings invalid: {e}")),
+        };
+        let (provider, provider_label): (Arc<dyn Provider>, String) = match chosen {
+            Ok(provider) => {
+                let label = provider.label();
+                (provider, label)
+            }
+            Err(reason) => {
+                tracing::warn!("{reason}; the offline demo answers instead");
+                (Arc::new(OfflineProvider::new(pace)), format!("Offline demo — {reason}"))
+            }
+        };
+        tracing::info!(provider = provider.id(), model = provider.model(), "provider chosen");
         AppState {
             agent: Arc::new(Agent::new(provider, ToolRegistry::builtin(), config)),
+            provider_label,
             inner: Arc::default(),
         }
     }
