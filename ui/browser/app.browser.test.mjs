@@ -155,6 +155,40 @@ describe('visual states', () => {
     await context.close();
   });
 
+  test('live draft: the email editor opens at the first byte and fills field by field, editable at the end', async () => {
+    const { page, context, errors } = await openApp(browser, server.url);
+    const runId = await ask(page, 'Draft an email to Alice about the launch date');
+    const args = JSON.stringify({ to: 'Alice', subject: 'The launch date', body: 'Hi Alice,\n\nThe launch moves to Monday.\n\nBest regards,\n' });
+    const pieces = args.match(/.{1,12}/gs);
+    const delta = (args_delta) => ({ type: 'tool_call_delta', call_id: 'd1', name: 'draft_email', args_delta });
+    await emit(page, runId, [
+      { type: 'run_started', provider: 'mock', model: 'scripted', started_at: Date.now() },
+      { type: 'status', message: 'Planning…', icon: 'planning' },
+      delta(pieces[0]),
+    ]);
+    await page.waitForSelector('[data-testid="draft-panel"][data-state="streaming"]');
+    const upToBody = pieces.findIndex((_, i) => pieces.slice(0, i + 1).join('').includes('"body":"Hi'));
+    await emit(page, runId, pieces.slice(1, upToBody + 1).map(delta));
+    await page.waitForFunction(() => document.querySelector('[data-testid="draft-field-subject"]')?.value === 'The launch date');
+    assert.equal(await page.inputValue('[data-testid="draft-field-to"]'), 'Alice');
+    assert.match(await page.inputValue('[data-testid="draft-field-body"]'), /^Hi/);
+    await page.screenshot({ path: screenshotPath('11-draft-streaming') });
+    await emit(page, runId, [
+      ...pieces.slice(upToBody + 1).map(delta),
+      { type: 'tool_call', call_id: 'd1', name: 'draft_email', args: JSON.parse(args) },
+      { type: 'tool_result', call_id: 'd1', ok: true, output: 'Draft ready for review.', duration_ms: 0.2 },
+      ...tokenize("I've drafted the email to Alice.").map((text) => ({ type: 'token', text })),
+      { type: 'run_finished', reason: 'completed', ttft_ms: 120 },
+    ]);
+    await page.waitForSelector('[data-testid="draft-panel"][data-state="editable"]');
+    await page.fill('[data-testid="draft-field-subject"]', 'Launch moves to Monday');
+    assert.equal(await page.inputValue('[data-testid="draft-field-subject"]'), 'Launch moves to Monday');
+    assert.match(await page.inputValue('[data-testid="draft-field-body"]'), /The launch moves to Monday\./);
+    await page.screenshot({ path: screenshotPath('12-draft-editable') });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('error: a red message below the partial text, and Retry sends the prompt again', async () => {
     const { page, context, errors } = await openApp(browser, server.url);
     const runId = await ask(page, 'Summarise the release notes');

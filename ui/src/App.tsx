@@ -1,6 +1,8 @@
 // The window: sidebar, header, reading column and composer, wired to the shell through `Backend`.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { Composer } from './components/Composer';
+import { DraftPanel } from './components/DraftPanel';
+import { latestDraft } from './drafts/useDraft';
 import { ConversationView } from './components/ConversationView';
 import { Sidebar } from './components/Sidebar';
 import { createEventQueue } from './eventQueue';
@@ -110,6 +112,36 @@ export function App({ backend }: { backend: Backend }) {
   }, [stop, newChat]);
   const select = useCallback((id: string) => dispatch({ type: 'select_conversation', conversationId: id }), []);
 
+  // File → New Chat in the native menu.
+  useEffect(() => {
+    if (!backend.onMenu) return;
+    let disposed = false;
+    let unlisten: (() => void) | null = null;
+    backend
+      .onMenu((action) => {
+        if (action === 'new_chat') newChat();
+      })
+      .then(
+        (stop) => (disposed ? stop() : (unlisten = stop)),
+        (error: unknown) => console.warn('menu listener failed', error),
+      );
+    return () => {
+      disposed = true;
+      unlisten?.();
+    };
+  }, [backend, newChat]);
+
+  // The newest live draft of this chat opens beside it, until the user closes it.
+  const [closedDraft, setClosedDraft] = useState<string | null>(null);
+  const draft = useMemo(() => {
+    const turns = (conversation?.items ?? []).flatMap((item) => {
+      const turn = item.role === 'assistant' ? state.turns[item.runId] : undefined;
+      return turn ? [turn] : [];
+    });
+    return latestDraft(turns);
+  }, [conversation, state.turns]);
+  const showDraft = draft && draft.step.id !== closedDraft ? draft : undefined;
+
   const runningIds = useMemo(() => {
     const ids = new Set<string>();
     for (const turn of Object.values(state.turns)) if (!isFinished(turn)) ids.add(turn.conversationId);
@@ -129,7 +161,7 @@ export function App({ backend }: { backend: Backend }) {
 
   return (
     <ShellContext.Provider value={shell}>
-      <div className="app">
+      <div className={showDraft ? 'app app-with-draft' : 'app'}>
         <Sidebar
           conversations={sidebarConversations(state)}
           activeId={state.activeConversationId}
@@ -164,6 +196,9 @@ export function App({ backend }: { backend: Backend }) {
             </div>
           </div>
         </main>
+        {showDraft && (
+          <DraftPanel turn={showDraft.turn} step={showDraft.step} onClose={() => setClosedDraft(showDraft.step.id)} />
+        )}
       </div>
     </ShellContext.Provider>
   );

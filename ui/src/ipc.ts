@@ -6,6 +6,9 @@ import type { Event } from './generated/protocol';
 /** The Tauri event that carries `Event[]` batches to the window that started the run. */
 export const EVENTS_CHANNEL = 'telltale://events';
 
+/** The Tauri event that carries native menu actions (e.g. `"new_chat"`) to the window. */
+export const MENU_CHANNEL = 'telltale://menu';
+
 export interface AppInfo {
   provider: string;
   model: string;
@@ -27,6 +30,8 @@ export interface Backend {
   onEvents(handler: (events: Event[]) => void): Promise<() => void>;
   /** Opens an http(s) or mailto link in the system's browser or mail app, never in the window. */
   openExternal(url: string): Promise<void>;
+  /** Native menu actions; resolves with the function that removes the listener. */
+  onMenu?(handler: (action: string) => void): Promise<() => void>;
 }
 
 export function insideTauri(): boolean {
@@ -46,6 +51,7 @@ export const tauriBackend: Backend = {
   openExternal: async (url) => {
     await invoke<null>('open_external', { url });
   },
+  onMenu: (handler) => getCurrentWebviewWindow().listen<string>(MENU_CHANNEL, (message) => handler(message.payload)),
 };
 
 /** Stands in outside the shell (e.g. `npm run ui:dev` in a browser): says so, runs nothing. */
