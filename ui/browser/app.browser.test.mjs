@@ -172,7 +172,7 @@ describe('visual states', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="draft-field-subject"]')?.value === 'The launch date');
     assert.equal(await page.inputValue('[data-testid="draft-field-to"]'), 'Alice');
     assert.match(await page.inputValue('[data-testid="draft-field-body"]'), /^Hi/);
-    await page.screenshot({ path: screenshotPath('11-draft-streaming') });
+    await page.screenshot({ path: screenshotPath('14-draft-streaming') });
     await emit(page, runId, [
       ...pieces.slice(upToBody + 1).map(delta),
       { type: 'tool_call', call_id: 'd1', name: 'draft_email', args: JSON.parse(args) },
@@ -184,7 +184,7 @@ describe('visual states', () => {
     await page.fill('[data-testid="draft-field-subject"]', 'Launch moves to Monday');
     assert.equal(await page.inputValue('[data-testid="draft-field-subject"]'), 'Launch moves to Monday');
     assert.match(await page.inputValue('[data-testid="draft-field-body"]'), /The launch moves to Monday\./);
-    await page.screenshot({ path: screenshotPath('12-draft-editable') });
+    await page.screenshot({ path: screenshotPath('15-draft-editable') });
     assert.deepEqual(errors, []);
     await context.close();
   });
