@@ -1,0 +1,274 @@
+//! Conversations: create, list by last activity, rename, delete (soft, undoable), read back
+//! with their runs and events, and the messages to continue one.
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use telltale_agent::Message;
+use telltale_protocol::{Event, EventKind, FinishReason};
+
+use crate::db::History;
+use crate::error::{Error, Result};
+use crate::recorder;
+use crate::schema::ANSWER_SQL;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: String,
+    pub title: String,
+    /// Unix epoch milliseconds.
+    pub created_at: i64,
+    /// Last activity (a run started or finished), Unix epoch milliseconds.
+    pub updated_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<i64>,
+}
+
+/// How a run stands when read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Being recorded by this process right now.
+    Running,
+    Completed,
+    Cancelled,
+    Error,
+    /// Its `run_finished` never arrived: the process died (crash, power cut, kill) mid-run.
+    Interrupted,
+}
+
+impl RunStatus {
+    fn from_reason(reason: Option<FinishReason>, run_id: &str) -> RunStatus {
+        match reason {
+            Some(FinishReason::Completed) => RunStatus::Completed,
+            Some(FinishReason::Cancelled) => RunStatus::Cancelled,
+            Some(FinishReason::Error) => RunStatus::Error,
+            None if recorder::is_recording(run_id) => RunStatus::Running,
+            None => RunStatus::Interrupted,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunRecord {
+    pub run_id: String,
+    pub prompt: String,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    pub reason: Option<FinishReason>,
+    pub status: RunStatus,
+    /// Every event, in `seq` order, exactly as it streamed.
+    pub events: Vec<Event>,
+}
+
+impl RunRecord {
+    /// The answer text: the run's `token` texts, in order (partial when interrupted).
+    pub fn answer(&self) -> String {
+        self.events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Token { text } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConversationDetail {
+    pub conversation: Conversation,
+    pub runs: Vec<RunRecord>,
+}
+
+/// A title from a first prompt: its first line, at most 60 characters, cut at a word.
+pub fn title_from_prompt(prompt: &str) -> String {
+    let line = prompt.trim().lines().next().unwrap_or("").trim();
+    if line.chars().count() <= 60 {
+        return if line.is_empty() { "New conversation".into() } else { line.into() };
+    }
+    let cut: String = line.chars().take(60).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > 20 => &cut[..i],
+        _ => &cut,
+    };
+    format!("{}…", cut.trim_end())
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+pub(crate) fn reason_str(reason: FinishReason) -> &'static str {
+    match reason {
+        FinishReason::Completed => "completed",
+        FinishReason::Cancelled => "cancelled",
+        FinishReason::Error => "error",
+    }
+}
+
+fn parse_reason(text: Option<String>) -> Option<FinishReason> {
+    match text.as_deref() {
+        Some("completed") => Some(FinishReason::Completed),
+        Some("cancelled") => Some(FinishReason::Cancelled),
+        Some("error") => Some(FinishReason::Error),
+        _ => None,
+    }
+}
+
+const CONVERSATION_COLUMNS: &str = "id, title, created_at, updated_at, deleted_at";
+
+fn conversation_row(row: &Row<'_>) -> rusqlite::Result<Conversation> {
+    Ok(Conversation {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        created_at: row.get(2)?,
+        updated_at: row.get(3)?,
+        deleted_at: row.get(4)?,
+    })
+}
+
+impl History {
+    /// A new, empty conversation.
+    pub fn create_conversation(&self, title: &str) -> Result<Conversation> {
+        let now = self.now();
+        let conversation =
+            Conversation { id: new_id(), title: title.to_owned(), created_at: now, updated_at: now, deleted_at: None };
+        self.conn.execute(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?4)",
+            params![conversation.id, conversation.title, now, now],
+        )?;
+        Ok(conversation)
+    }
+
+    /// The conversations not deleted, most recent activity first.
+    pub fn list_conversations(&self) -> Result<Vec<Conversation>> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE deleted_at IS NULL ORDER BY updated_at DESC, rowid DESC"
+        ))?;
+        let rows = statement.query_map([], conversation_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One conversation (deleted or not).
+    pub fn conversation(&self, id: &str) -> Result<Conversation> {
+        self.conn
+            .query_row(&format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?1"), [id], conversation_row)
+            .optional()?
+            .ok_or_else(|| Error::NotFound(id.to_owned()))
+    }
+
+    /// The full id of the conversation whose id is or starts with `prefix` (at least 4 characters).
+    pub fn resolve_id(&self, prefix: &str) -> Result<String> {
+        let prefix = prefix.trim();
+        if prefix.len() < 4 || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return self.conversation(prefix).map(|c| c.id);
+        }
+        let mut statement = self.conn.prepare("SELECT id FROM conversations WHERE id >= ?1 AND id < ?2 LIMIT 2")?;
+        let upper = format!("{prefix}\u{10FFFF}");
+        let ids: Vec<String> = statement.query_map(params![prefix, upper], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        match ids.as_slice() {
+            [id] => Ok(id.clone()),
+            [] => Err(Error::NotFound(prefix.to_owned())),
+            _ if ids.iter().any(|id| id == prefix) => Ok(prefix.to_owned()),
+            _ => Err(Error::Ambiguous(prefix.to_owned())),
+        }
+    }
+
+    fn update_one(&self, sql: &str, id: &str, value: &dyn rusqlite::ToSql) -> Result<()> {
+        match self.conn.execute(sql, params![id, value])? {
+            0 => Err(Error::NotFound(id.to_owned())),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn rename(&self, id: &str, title: &str) -> Result<()> {
+        self.update_one("UPDATE conversations SET title = ?2 WHERE id = ?1", id, &title)
+    }
+
+    /// Hides the conversation from the list and search; [`History::undelete`] brings it back.
+    pub fn delete(&self, id: &str) -> Result<()> {
+        self.update_one("UPDATE conversations SET deleted_at = ?2 WHERE id = ?1", id, &self.now())
+    }
+
+    pub fn undelete(&self, id: &str) -> Result<()> {
+        self.update_one("UPDATE conversations SET deleted_at = ?2 WHERE id = ?1", id, &rusqlite::types::Null)
+    }
+
+    /// Removes for good the conversations deleted before `before` (epoch ms); returns how many.
+    pub fn purge_deleted(&self, before: i64) -> Result<usize> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "DELETE FROM run_text WHERE rowid IN (SELECT r.id FROM runs r JOIN conversations c ON c.id = r.conversation_id \
+             WHERE c.deleted_at IS NOT NULL AND c.deleted_at < ?1)",
+            [before],
+        )?;
+        let purged = tx.execute("DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at < ?1", [before])?;
+        tx.commit()?;
+        Ok(purged)
+    }
+
+    /// The conversation with every run and every event, as it streamed.
+    pub fn get(&self, id: &str) -> Result<ConversationDetail> {
+        let conversation = self.conversation(id)?;
+        let mut statement = self.conn.prepare(
+            "SELECT run_id, prompt, provider, model, started_at, finished_at, reason FROM runs \
+             WHERE conversation_id = ?1 ORDER BY position",
+        )?;
+        let mut runs: Vec<RunRecord> = statement
+            .query_map([id], |row| {
+                let run_id: String = row.get(0)?;
+                let reason = parse_reason(row.get(6)?);
+                Ok(RunRecord {
+                    status: RunStatus::from_reason(reason, &run_id),
+                    run_id,
+                    prompt: row.get(1)?,
+                    provider: row.get(2)?,
+                    model: row.get(3)?,
+                    started_at: row.get(4)?,
+                    finished_at: row.get(5)?,
+                    reason,
+                    events: Vec::new(),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut events = self.conn.prepare("SELECT json FROM events WHERE run_id = ?1 ORDER BY seq")?;
+        for run in &mut runs {
+            let rows = events.query_map([&run.run_id], |row| row.get::<_, String>(0))?;
+            for json in rows {
+                run.events.push(serde_json::from_str(&json?)?);
+            }
+        }
+        Ok(ConversationDetail { conversation, runs })
+    }
+
+    /// The conversation's messages, to continue it: what each finished run added, and for a run
+    /// that was interrupted, its prompt and partial answer (when there is one).
+    pub fn messages(&self, conversation_id: &str) -> Result<Vec<Message>> {
+        self.conversation(conversation_id)?;
+        let mut runs = self
+            .conn
+            .prepare("SELECT run_id, prompt, reason FROM runs WHERE conversation_id = ?1 ORDER BY position")?;
+        let runs: Vec<(String, String, Option<String>)> = runs
+            .query_map([conversation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut stored = self.conn.prepare("SELECT json FROM messages WHERE run_id = ?1 ORDER BY idx")?;
+        let mut messages = Vec::new();
+        for (run_id, prompt, reason) in runs {
+            let run_messages: Vec<String> =
+                stored.query_map([&run_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            if !run_messages.is_empty() {
+                for json in run_messages {
+                    messages.push(serde_json::from_str(&json)?);
+                }
+            } else if reason.is_none() && !recorder::is_recording(&run_id) {
+                let answer: String = self.conn.query_row(ANSWER_SQL, [&run_id], |r| r.get(0))?;
+                if !answer.is_empty() {
+                    messages.push(Message::User { text: prompt });
+                    messages.push(Message::Assistant { text: answer, tool_calls: vec![] });
+                }
+            }
+        }
+        Ok(messages)
+    }
+}

@@ -1,0 +1,100 @@
+//! Opening the history database: where it lives, how it is configured, the clock it uses.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+use crate::migrations;
+
+/// The app's identifier: its data folder's name.
+pub const APP_IDENTIFIER: &str = "app.telltale.desktop";
+/// Overrides the data folder for the app and the CLI alike (tests, portable installs).
+pub const DATA_DIR_VAR: &str = "TELLTALE_DATA_DIR";
+/// The database file's name in the data folder.
+pub const DB_FILE: &str = "history.sqlite3";
+
+/// The data folder: `TELLTALE_DATA_DIR` if set, else the platform's app-data folder for the app.
+pub fn data_dir() -> Result<PathBuf> {
+    match std::env::var_os(DATA_DIR_VAR) {
+        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
+        _ => Ok(dirs::data_dir().ok_or(Error::NoDataDir)?.join(APP_IDENTIFIER)),
+    }
+}
+
+/// `PRAGMA integrity_check` on the database at `path`, without changing it: `"ok"` when sound.
+pub fn integrity_check(path: &Path) -> Result<String> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let lines: Vec<String> =
+        conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(lines.join("\n"))
+}
+
+/// Milliseconds since the Unix epoch, from the history's clock (fixed in golden tests).
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    })
+}
+
+/// Opens a connection configured for crash safety: WAL (appends, never rewrites in place),
+/// `synchronous=NORMAL` (a commit survives a process crash; a power cut may lose the last
+/// commits but never corrupts), foreign keys on, and a wait for other writers.
+pub(crate) fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(conn)
+}
+
+/// The conversation history. One per thread that uses it (the connection is not `Sync`): wrap it
+/// in a `Mutex` to share it. Recorders open their own connection to the same file.
+pub struct History {
+    pub(crate) conn: Connection,
+    pub(crate) path: PathBuf,
+    pub(crate) clock: Clock,
+}
+
+impl History {
+    /// Opens (creating or upgrading) the database in the data folder.
+    pub fn open_default() -> Result<History> {
+        let dir = data_dir()?;
+        std::fs::create_dir_all(&dir).map_err(|source| Error::CreateDir { path: dir.clone(), source })?;
+        History::open(dir.join(DB_FILE))
+    }
+
+    /// Opens (creating or upgrading) the database at `path`.
+    pub fn open(path: impl Into<PathBuf>) -> Result<History> {
+        let path = path.into();
+        let mut conn = connect(&path)?;
+        migrations::migrate(&mut conn)?;
+        let history = History { conn, path, clock: system_clock() };
+        history.index_unfinished_runs()?;
+        Ok(history)
+    }
+
+    /// Replaces the clock (tests with fixed timestamps).
+    pub fn with_clock(mut self, clock: Clock) -> History {
+        self.clock = clock;
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        (self.clock)()
+    }
+
+    /// The underlying connection, for checks such as `PRAGMA integrity_check`.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}

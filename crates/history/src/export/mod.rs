@@ -1,0 +1,51 @@
+//! Exporting a conversation: Markdown (readable anywhere), JSON (lossless, re-importable) and
+//! HTML (one self-contained file that looks like the app).
+
+pub mod html;
+pub mod json;
+pub mod markdown;
+mod transcript;
+
+use crate::db::History;
+use crate::error::Result;
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Json,
+    Html,
+}
+
+impl Format {
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Json => "json",
+            Format::Html => "html",
+        }
+    }
+}
+
+impl History {
+    /// The conversation exported in `format`.
+    pub fn export(&self, conversation_id: &str, format: Format) -> Result<String> {
+        let detail = self.get(conversation_id)?;
+        Ok(match format {
+            Format::Markdown => markdown::render(&detail),
+            Format::Html => html::render(&detail),
+            Format::Json => {
+                let messages = self.stored_messages(conversation_id)?;
+                json::render(&detail, &messages)?
+            }
+        })
+    }
+}
+
+/// `2024-05-01 09:30 UTC` for epoch milliseconds.
+pub fn format_time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| ms.to_string())
+}

@@ -1,0 +1,82 @@
+//! A run's events folded into what a reader sees: steps, thoughts, tool calls with their
+//! results, the answer, errors, and how it ended. Shared by the Markdown and HTML exports.
+
+use telltale_protocol::{ErrorCode, EventKind};
+
+use crate::conversations::{RunRecord, RunStatus};
+
+pub enum Block {
+    Status(String),
+    Thought(String),
+    Tool { call_id: String, name: String, args: String, result: Option<ToolOutcome> },
+    Answer(String),
+    Error { code: String, message: String },
+}
+
+pub struct ToolOutcome {
+    pub ok: bool,
+    pub output: String,
+    pub duration_ms: f64,
+}
+
+pub fn code_name(code: ErrorCode) -> String {
+    serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+pub fn status_label(status: RunStatus) -> &'static str {
+    match status {
+        RunStatus::Running => "running",
+        RunStatus::Completed => "completed",
+        RunStatus::Cancelled => "stopped",
+        RunStatus::Error => "failed",
+        RunStatus::Interrupted => "interrupted",
+    }
+}
+
+/// The blocks of a run, in the order they streamed; deltas are merged.
+pub fn blocks(run: &RunRecord) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
+    for event in &run.events {
+        match &event.kind {
+            EventKind::Status { message, .. } => blocks.push(Block::Status(message.clone())),
+            EventKind::Thought { text } => match blocks.last_mut() {
+                Some(Block::Thought(all)) => all.push_str(text),
+                _ => blocks.push(Block::Thought(text.clone())),
+            },
+            EventKind::Token { text } => match blocks.last_mut() {
+                Some(Block::Answer(all)) => all.push_str(text),
+                _ => blocks.push(Block::Answer(text.clone())),
+            },
+            EventKind::ToolCall { call_id, name, args } => blocks.push(Block::Tool {
+                call_id: call_id.clone(),
+                name: name.clone(),
+                args: serde_json::to_string_pretty(args).unwrap_or_else(|_| args.to_string()),
+                result: None,
+            }),
+            EventKind::ToolResult { call_id, ok, output, duration_ms } => {
+                let outcome = ToolOutcome { ok: *ok, output: output.clone(), duration_ms: *duration_ms };
+                let slot = blocks.iter_mut().rev().find_map(|b| match b {
+                    Block::Tool { call_id: id, result, .. } if id == call_id => Some(result),
+                    _ => None,
+                });
+                match slot {
+                    Some(result) => *result = Some(outcome),
+                    None => blocks.push(Block::Tool {
+                        call_id: call_id.clone(),
+                        name: call_id.clone(),
+                        args: String::new(),
+                        result: Some(outcome),
+                    }),
+                }
+            }
+            EventKind::Error { code, message, .. } => {
+                blocks.push(Block::Error { code: code_name(*code), message: message.clone() })
+            }
+            EventKind::RunStarted { .. }
+            | EventKind::RunFinished { .. }
+            | EventKind::Ping { .. }
+            | EventKind::ToolCallDelta { .. } => {}
+        }
+    }
+    blocks
+}

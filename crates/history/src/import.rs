@@ -1,0 +1,128 @@
+//! Importing a JSON export as a new conversation (new conversation and run ids). The file is
+//! checked whole before anything is written, and written in one transaction: a malformed or
+//! foreign file changes nothing.
+
+use std::collections::HashMap;
+
+use rusqlite::params;
+use serde_json::Value;
+use telltale_agent::Message;
+use telltale_protocol::PROTOCOL_VERSION;
+
+use crate::conversations::{new_id, reason_str, Conversation};
+use crate::db::History;
+use crate::error::{ImportError, Result};
+use crate::export::json::{ExportFile, FORMAT};
+use crate::recorder::index_answer;
+
+fn malformed(message: impl Into<String>) -> ImportError {
+    ImportError::Malformed(message.into())
+}
+
+/// Parses and checks an export without touching any database.
+pub fn parse(text: &str) -> Result<ExportFile, ImportError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJson(e.to_string()))?;
+    let format = match value.get("format") {
+        Some(Value::String(format)) => format.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    if format != FORMAT {
+        return Err(ImportError::ForeignFormat(format));
+    }
+    match value.get("protocol_version").and_then(Value::as_u64) {
+        Some(found) if found > u64::from(PROTOCOL_VERSION) => {
+            return Err(ImportError::UnsupportedVersion { found, supported: PROTOCOL_VERSION })
+        }
+        Some(_) => {}
+        None => return Err(malformed("no protocol_version")),
+    }
+    let file: ExportFile = serde_json::from_value(value).map_err(|e| malformed(e.to_string()))?;
+    let mut run_ids = std::collections::HashSet::new();
+    for run in &file.runs {
+        if !run_ids.insert(run.run_id.as_str()) {
+            return Err(malformed(format!("run {} appears twice", run.run_id)));
+        }
+        for (index, event) in run.events.iter().enumerate() {
+            if event.run_id != run.run_id {
+                return Err(malformed(format!("an event of run {} belongs to run {}", run.run_id, event.run_id)));
+            }
+            if event.seq != index as u64 {
+                return Err(malformed(format!("run {}: event {index} has seq {}", run.run_id, event.seq)));
+            }
+        }
+    }
+    if let Some(m) = file.messages.iter().find(|m| !run_ids.contains(m.run_id.as_str())) {
+        return Err(malformed(format!("a message belongs to unknown run {}", m.run_id)));
+    }
+    Ok(file)
+}
+
+impl History {
+    /// Imports a JSON export as a new conversation and returns it.
+    pub fn import_json(&self, text: &str) -> Result<Conversation> {
+        let file = parse(text)?;
+        let c = &file.conversation;
+        let conversation = Conversation {
+            id: new_id(),
+            title: c.title.clone(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            deleted_at: None,
+        };
+        let new_run_ids: HashMap<&str, String> = file.runs.iter().map(|r| (r.run_id.as_str(), new_id())).collect();
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?4)",
+            params![conversation.id, conversation.title, conversation.created_at, conversation.updated_at],
+        )?;
+        for (position, run) in file.runs.iter().enumerate() {
+            let run_id = &new_run_ids[run.run_id.as_str()];
+            tx.execute(
+                "INSERT INTO runs (run_id, conversation_id, position, prompt, provider, model, started_at, finished_at, reason) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    run_id,
+                    conversation.id,
+                    position as i64,
+                    run.prompt,
+                    run.provider,
+                    run.model,
+                    run.started_at,
+                    run.finished_at,
+                    run.reason.map(reason_str)
+                ],
+            )?;
+            tx.execute("INSERT INTO run_text (rowid, prompt, answer) VALUES (last_insert_rowid(), ?1, '')", [&run.prompt])?;
+            let mut insert = tx.prepare_cached("INSERT INTO events (run_id, seq, json) VALUES (?1, ?2, ?3)")?;
+            for event in &run.events {
+                let mut event = event.clone();
+                event.run_id = run_id.clone();
+                insert.execute(params![run_id, event.seq as i64, serde_json::to_string(&event)?])?;
+            }
+            index_answer(&tx, run_id)?;
+        }
+        let mut counters: HashMap<&str, i64> = HashMap::new();
+        for m in &file.messages {
+            let idx = counters.entry(m.run_id.as_str()).or_insert(0);
+            tx.execute(
+                "INSERT INTO messages (run_id, idx, json) VALUES (?1, ?2, ?3)",
+                params![new_run_ids[m.run_id.as_str()], *idx, serde_json::to_string(&m.message)?],
+            )?;
+            *idx += 1;
+        }
+        tx.commit()?;
+        Ok(conversation)
+    }
+
+    /// The messages as stored, each with its run (what the JSON export carries).
+    pub(crate) fn stored_messages(&self, conversation_id: &str) -> Result<Vec<(String, Message)>> {
+        let mut statement = self.conn.prepare(
+            "SELECT m.run_id, m.json FROM messages m JOIN runs r ON r.run_id = m.run_id \
+             WHERE r.conversation_id = ?1 ORDER BY r.position, m.idx",
+        )?;
+        let rows: Vec<(String, String)> =
+            statement.query_map([conversation_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        rows.into_iter().map(|(run_id, json)| Ok((run_id, serde_json::from_str(&json)?))).collect()
+    }
+}

@@ -1,0 +1,60 @@
+//! The schema, as the list of migrations that build it. Each entry takes the database from
+//! version `index` to `index + 1`; entries are never edited once released, only appended.
+
+/// Version 1: conversations, their runs, every event of every run, and the messages that let a
+/// conversation be continued.
+const V1: &str = r#"
+CREATE TABLE conversations (
+    id          TEXT PRIMARY KEY,
+    title       TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,   -- Unix epoch milliseconds
+    updated_at  INTEGER NOT NULL,   -- last activity
+    deleted_at  INTEGER             -- set by a (soft, undoable) delete
+);
+CREATE INDEX conversations_by_activity ON conversations (updated_at DESC);
+
+CREATE TABLE runs (
+    id              INTEGER PRIMARY KEY,          -- also the rowid of the run's search row
+    run_id          TEXT NOT NULL UNIQUE,
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL,             -- 0, 1, 2… within the conversation
+    prompt          TEXT NOT NULL,
+    provider        TEXT,
+    model           TEXT,
+    started_at      INTEGER NOT NULL,
+    finished_at     INTEGER,
+    reason          TEXT,                         -- completed | cancelled | error; NULL until run_finished
+    UNIQUE (conversation_id, position)
+);
+
+CREATE TABLE events (
+    run_id  TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,
+    json    TEXT NOT NULL,                        -- the protocol event, exactly as streamed
+    PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE messages (
+    run_id  TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    idx     INTEGER NOT NULL,
+    json    TEXT NOT NULL,                        -- a telltale_agent::Message
+    PRIMARY KEY (run_id, idx)
+) WITHOUT ROWID;
+"#;
+
+/// Version 2: full-text search over prompts and answers, one row per run (rowid = runs.id),
+/// filled from the runs already recorded.
+const V2: &str = r#"
+CREATE VIRTUAL TABLE run_text USING fts5 (prompt, answer, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO run_text (rowid, prompt, answer)
+    SELECT id, prompt, (
+        SELECT coalesce(group_concat(json_extract(e.json, '$.text'), '' ORDER BY e.seq), '')
+        FROM events e WHERE e.run_id = runs.run_id AND json_extract(e.json, '$.type') = 'token'
+    ) FROM runs;
+"#;
+
+pub const MIGRATIONS: &[&str] = &[V1, V2];
+
+/// The answer text of a run: its `token` texts in order (parameter 1: the run id).
+pub const ANSWER_SQL: &str = "SELECT coalesce(group_concat(json_extract(json, '$.text'), '' ORDER BY seq), '') \
+     FROM events WHERE run_id = ?1 AND json_extract(json, '$.type') = 'token'";

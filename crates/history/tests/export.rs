@@ -1,0 +1,124 @@
+//! Export golden files (`UPDATE_GOLDEN=1` rewrites them) and import.
+
+mod support;
+
+use std::path::PathBuf;
+
+use support::*;
+use telltale_history::{Error, Format, ImportError};
+
+fn golden(name: &str, actual: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display()));
+    assert!(expected == actual, "{name} differs from the golden file (UPDATE_GOLDEN=1 rewrites it):\n{actual}");
+}
+
+/// The export with the conversation's random id replaced by a fixed one.
+fn exported(format: Format) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let id = fixed_conversation(&history);
+    history.export(&id, format).unwrap().replace(&id, "CONVERSATION-ID")
+}
+
+#[test]
+fn markdown_matches_the_golden_file() {
+    let md = exported(Format::Markdown);
+    golden("conversation.md", &md);
+    assert!(md.contains("<details><summary>Tool: calculator ✓ 0.4 ms</summary>"));
+    assert!(md.contains("````text\nHere") || md.contains("Here is <b>bold</b>"));
+}
+
+#[test]
+fn json_matches_the_golden_file() {
+    golden("conversation.json", &exported(Format::Json));
+}
+
+#[test]
+fn html_matches_the_golden_file_and_is_escaped_and_self_contained() {
+    let html = exported(Format::Html);
+    golden("conversation.html", &html);
+    assert!(!html.contains("<script"), "no scripts, not even the user's");
+    assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
+    assert!(html.contains("Here is &lt;b&gt;bold&lt;/b&gt; &amp;"));
+    assert!(!html.contains("<b>"));
+    for external in ["http://", "https://", "src=", "href=", "@import", "url("] {
+        assert!(!html.contains(external), "no external request: {external}");
+    }
+}
+
+/// Replaces every id the import assigns (the conversation's and each run's) with a placeholder.
+fn without_ids(json: &str) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut ids = vec![value["conversation"]["id"].as_str().unwrap().to_owned()];
+    for run in value["runs"].as_array().unwrap() {
+        ids.push(run["run_id"].as_str().unwrap().to_owned());
+    }
+    value["conversation"]["id"] = "ID".into();
+    let mut text = serde_json::to_string_pretty(&value).unwrap();
+    for (i, id) in ids.iter().enumerate() {
+        text = text.replace(&format!("\"{id}\""), &format!("\"ID{i}\""));
+    }
+    text
+}
+
+#[test]
+fn import_round_trip_gives_the_same_json_with_new_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let id = fixed_conversation(&history);
+    let first = history.export(&id, Format::Json).unwrap();
+    let imported = history.import_json(&first).unwrap();
+    assert_ne!(imported.id, id);
+    let second = history.export(&imported.id, Format::Json).unwrap();
+    assert!(!second.contains("\"run-1\""), "runs get new ids too");
+    assert_eq!(without_ids(&first), without_ids(&second));
+    assert_eq!(history.messages(&imported.id).unwrap(), history.messages(&id).unwrap());
+    assert_eq!(history.search("lantern", 10).unwrap().len(), 2, "the import is searchable");
+    // Importing twice is fine: every import is a new conversation.
+    history.import_json(&first).unwrap();
+    assert_eq!(history.list_conversations().unwrap().len(), 3);
+}
+
+#[test]
+fn a_malformed_or_foreign_file_is_a_clear_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let id = fixed_conversation(&history);
+    let good = history.export(&id, Format::Json).unwrap();
+    let mut wrong_event = serde_json::from_str::<serde_json::Value>(&good).unwrap();
+    wrong_event["runs"][1]["events"][2]["seq"] = 7.into();
+    let mut newer = serde_json::from_str::<serde_json::Value>(&good).unwrap();
+    newer["protocol_version"] = 99.into();
+    let mut bad_kind = serde_json::from_str::<serde_json::Value>(&good).unwrap();
+    bad_kind["runs"][2]["events"][1]["type"] = "teleport".into();
+
+    let cases: Vec<(String, fn(&ImportError) -> bool)> = vec![
+        ("not json {".into(), |e| matches!(e, ImportError::NotJson(_))),
+        (r#"{"format":"chatgpt-export","conversations":[]}"#.into(), |e| matches!(e, ImportError::ForeignFormat(_))),
+        ("[1, 2]".into(), |e| matches!(e, ImportError::ForeignFormat(_))),
+        (newer.to_string(), |e| matches!(e, ImportError::UnsupportedVersion { found: 99, .. })),
+        (wrong_event.to_string(), |e| matches!(e, ImportError::Malformed(_))),
+        (bad_kind.to_string(), |e| matches!(e, ImportError::Malformed(_))),
+        (good[..good.len() / 2].to_owned(), |e| matches!(e, ImportError::NotJson(_))),
+    ];
+    let before = std::fs::read(history.path()).unwrap();
+    for (text, expected) in cases {
+        match history.import_json(&text) {
+            Err(Error::Import(error)) => {
+                assert!(expected(&error), "unexpected error {error:?}");
+                assert!(!error.to_string().is_empty());
+            }
+            other => panic!("expected an import error, got {:?}", other.map(|c| c.id)),
+        }
+    }
+    assert_eq!(history.list_conversations().unwrap().len(), 1);
+    let runs: i64 = history.connection().query_row("SELECT count(*) FROM runs", [], |r| r.get(0)).unwrap();
+    assert_eq!(runs, 3);
+    assert_eq!(before.len(), std::fs::read(history.path()).unwrap().len());
+}

@@ -1,0 +1,213 @@
+//! The history API: conversations, recording, reading back, continuing, search, migrations.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use support::*;
+use telltale_agent::Message;
+use telltale_history::{migrations, Error, History, RecorderConfig, RunStatus};
+use telltale_protocol::{EventKind, FinishReason};
+
+#[test]
+fn conversations_list_by_activity_rename_delete_and_undelete() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Arc::new(std::sync::atomic::AtomicI64::new(1_000));
+    let clock = now.clone();
+    let history = History::open(dir.path().join("h.sqlite3"))
+        .unwrap()
+        .with_clock(Arc::new(move || clock.load(std::sync::atomic::Ordering::SeqCst)));
+    let a = history.create_conversation("first").unwrap();
+    now.store(2_000, std::sync::atomic::Ordering::SeqCst);
+    let b = history.create_conversation("second").unwrap();
+    let titles = |h: &History| h.list_conversations().unwrap().into_iter().map(|c| c.title).collect::<Vec<_>>();
+    assert_eq!(titles(&history), ["second", "first"]);
+
+    now.store(3_000, std::sync::atomic::Ordering::SeqCst);
+    let run = events("r-a", 3_000, vec![token("hi"), finished(FinishReason::Completed)]);
+    record(&history, &a.id, "hello", &run, Some(vec![]));
+    assert_eq!(titles(&history), ["first", "second"], "a run is activity");
+
+    history.rename(&b.id, "renamed").unwrap();
+    history.delete(&a.id).unwrap();
+    assert_eq!(titles(&history), ["renamed"]);
+    assert!(history.get(&a.id).unwrap().conversation.deleted_at.is_some());
+    history.undelete(&a.id).unwrap();
+    assert_eq!(titles(&history), ["first", "renamed"]);
+    assert!(matches!(history.rename("nope", "x"), Err(Error::NotFound(_))));
+
+    assert_eq!(history.resolve_id(&a.id[..8]).unwrap(), a.id);
+    assert!(matches!(history.resolve_id("zzzzzzzz"), Err(Error::NotFound(_))));
+
+    history.delete(&b.id).unwrap();
+    assert_eq!(history.purge_deleted(i64::MAX).unwrap(), 1);
+    assert!(matches!(history.get(&b.id), Err(Error::NotFound(_))));
+}
+
+#[test]
+fn a_conversation_reads_back_as_it_streamed_and_persists_across_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let history = open(&dir);
+        fixed_conversation(&history)
+    };
+    let history = open(&dir);
+    let detail = history.get(&id).unwrap();
+    let statuses: Vec<_> = detail.runs.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [RunStatus::Completed, RunStatus::Error, RunStatus::Interrupted]);
+    assert_eq!(detail.runs[0].events.len(), 12);
+    assert_eq!(detail.runs[0].answer(), "17 * 23 = **391**.");
+    assert_eq!(detail.runs[0].provider.as_deref(), Some("offline"));
+    assert_eq!(detail.runs[0].started_at, T0 + 1_000);
+    assert_eq!(detail.runs[0].finished_at, Some(T0 + 1_000 + 138), "started_at + t_ms of run_finished");
+    assert_eq!(detail.runs[2].answer(), "Once upon a time, in Tokyo, a lantern");
+    assert!(detail.runs[2].finished_at.is_none());
+    assert_eq!(detail.conversation.updated_at, T0 + 60_000 + 50);
+}
+
+#[test]
+fn messages_continue_a_conversation_including_an_interrupted_partial_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let id = fixed_conversation(&history);
+    let messages = history.messages(&id).unwrap();
+    assert_eq!(messages.len(), 4 + 2 + 2);
+    assert_eq!(messages[6], Message::User { text: "Tell me a long story about Tokyo".into() });
+    assert_eq!(
+        messages[7],
+        Message::Assistant { text: "Once upon a time, in Tokyo, a lantern".into(), tool_calls: vec![] }
+    );
+}
+
+#[test]
+fn search_finds_prompts_and_answers_with_highlighted_hits_but_not_deleted_conversations() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let id = fixed_conversation(&history);
+    let other = history.create_conversation("Other").unwrap();
+    let run = events("r-o", T0, vec![token("Kyoto is calm; Tokyō is busy."), finished(FinishReason::Completed)]);
+    record(&history, &other.id, "cities", &run, Some(vec![]));
+
+    let hits = history.search("lantern", 10).unwrap();
+    assert_eq!(hits.len(), 1, "the interrupted run's partial answer is indexed");
+    assert_eq!(hits[0].conversation_id, id);
+    assert_eq!(hits[0].title, "What is 17 * 23?");
+    assert_eq!(hits[0].snippet_marked("[", "]"), "Once upon a time, in Tokyo, a [lantern]");
+
+    let hits = history.search("tokyo", 10).unwrap();
+    assert_eq!(hits.len(), 2, "diacritics folded; one hit per conversation: {hits:?}");
+    assert!(history.search("391", 10).unwrap().iter().any(|h| h.conversation_id == id));
+    assert_eq!(history.search("lant", 10).unwrap().len(), 1, "the last word is a prefix");
+    assert!(history.search("\" OR NEAR(", 10).unwrap().is_empty(), "operators are literal, no syntax error");
+
+    history.delete(&id).unwrap();
+    assert!(history.search("lantern", 10).unwrap().is_empty());
+}
+
+#[test]
+fn an_unfinished_run_is_indexed_when_the_database_is_reopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let id = {
+        let history = History::open(&path).unwrap();
+        let c = history.create_conversation("c").unwrap();
+        let recorder = history.start_run(&c.id, "r1", "prompt").unwrap();
+        for event in events("r1", T0, vec![token("a partial zebra")]) {
+            recorder.record(&event);
+        }
+        drop(recorder);
+        // What a crash leaves: events written, the search row's answer never updated.
+        history.connection().execute("UPDATE run_text SET answer = ''", []).unwrap();
+        c.id
+    };
+    let history = History::open(&path).unwrap();
+    assert_eq!(history.search("zebra", 5).unwrap()[0].conversation_id, id);
+}
+
+#[test]
+fn a_run_being_recorded_reads_back_as_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let c = history.create_conversation("c").unwrap();
+    let recorder = history.start_run(&c.id, "live", "p").unwrap();
+    assert_eq!(history.get(&c.id).unwrap().runs[0].status, RunStatus::Running);
+    assert!(matches!(history.start_run(&c.id, "live", "p"), Err(Error::DuplicateRun(_))));
+    recorder.finish(&[]).unwrap();
+    assert_eq!(history.get(&c.id).unwrap().runs[0].status, RunStatus::Interrupted);
+}
+
+#[test]
+fn a_newer_app_upgrades_an_older_database_and_an_older_app_refuses_a_newer_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    {
+        // A version-1 database (before search existed) with a recorded run.
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        migrations::migrate_to(&mut conn, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO conversations VALUES ('old', 'Old one', 1, 2, NULL);
+             INSERT INTO runs (run_id, conversation_id, position, prompt, started_at, reason)
+                 VALUES ('r', 'old', 0, 'about giraffes', 1, 'completed');
+             INSERT INTO events VALUES ('r', 0, '{\"run_id\":\"r\",\"seq\":0,\"t_ms\":0.0,\"type\":\"token\",\"text\":\"tall necks\"}');",
+        )
+        .unwrap();
+    }
+    let history = History::open(&path).unwrap();
+    assert_eq!(migrations::user_version(history.connection()).unwrap(), migrations::SCHEMA_VERSION);
+    assert_eq!(history.search("necks", 5).unwrap()[0].conversation_id, "old");
+    assert_eq!(history.search("giraffes", 5).unwrap()[0].title, "Old one");
+    drop(history);
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", migrations::SCHEMA_VERSION + 1).unwrap();
+    drop(conn);
+    match History::open(&path) {
+        Err(Error::TooNew { found, supported }) => {
+            assert_eq!((found, supported), (migrations::SCHEMA_VERSION + 1, migrations::SCHEMA_VERSION));
+        }
+        other => panic!("expected TooNew, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn the_database_runs_in_wal_mode_with_foreign_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let conn = history.connection();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+    let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    assert_eq!((mode.as_str(), sync, fk), ("wal", 1, 1));
+}
+
+/// Measures the recorder at a fast model's pace (an event every 2 ms) with group commit and with
+/// a 100 ms coalescing window. Prints the figures (`cargo test -- --nocapture`).
+#[test]
+fn recorder_write_latency() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    for (label, config) in [
+        ("group commit", RecorderConfig::default()),
+        ("100 ms window", RecorderConfig { coalesce: Duration::from_millis(100) }),
+    ] {
+        let c = history.create_conversation(label).unwrap();
+        let run_id = format!("bench-{}", label.len());
+        let recorder = history.start_run_with(&c.id, &run_id, "p", config).unwrap();
+        let mut kinds: Vec<EventKind> = (0..200).map(|i| token(&format!("word{i} "))).collect();
+        kinds.push(finished(FinishReason::Completed));
+        let started = Instant::now();
+        for event in events(&run_id, T0, kinds) {
+            recorder.record(&event);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let stats = recorder.finish(&[]).unwrap();
+        assert_eq!(stats.events, 202);
+        let per_tx = stats.total_write / stats.transactions as u32;
+        println!(
+            "{label}: {} events in {} transactions (max {} per transaction), {:?} per transaction, max {:?}, wall {:?}",
+            stats.events, stats.transactions, stats.max_events_per_transaction, per_tx, stats.max_write, started.elapsed()
+        );
+        assert!(stats.max_write < Duration::from_millis(250), "{stats:?}");
+    }
+}
