@@ -1,5 +1,6 @@
 //! `telltale`: run an agent headless and watch its events.
 
+mod history;
 mod live_view;
 mod run;
 
@@ -17,6 +18,14 @@ struct Cli {
 enum Command {
     /// Run an agent on one prompt and stream what it does.
     Run(run::RunArgs),
+    /// List the saved conversations, most recent activity first.
+    List(history::ListArgs),
+    /// Export a conversation as Markdown, JSON (lossless) or HTML.
+    Export(history::ExportArgs),
+    /// Import a JSON export as a new conversation; prints its id.
+    Import(history::ImportArgs),
+    /// Find conversations by the words in their prompts and answers.
+    Search(history::SearchArgs),
 }
 
 fn main() {
@@ -37,8 +46,14 @@ fn main() {
 }
 
 fn execute(cli: Cli) -> Result<i32> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
-        Command::Run(args) => runtime.block_on(run::run(args)),
+        Command::Run(args) => {
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            runtime.block_on(run::run(args))
+        }
+        Command::List(args) => history::list(args),
+        Command::Export(args) => history::export(args),
+        Command::Import(args) => history::import(args),
+        Command::Search(args) => history::search(args),
     }
 }

@@ -64,6 +64,13 @@ pub struct RunArgs {
     /// Most provider steps before the run stops with an error.
     #[arg(long, default_value_t = 8)]
     max_steps: usize,
+    /// Don't save this conversation in the history.
+    #[arg(long)]
+    no_save: bool,
+    /// Continue this saved conversation (its id, or enough of its start to be unique); with
+    /// --no-save the run sees the conversation but is not added to it.
+    #[arg(long, value_name = "ID")]
+    conversation: Option<String>,
     /// What to ask.
     #[arg(required = true, num_args = 1.., trailing_var_arg = true)]
     prompt: Vec<String>,
@@ -101,6 +108,22 @@ pub async fn run(args: RunArgs) -> Result<i32> {
     let agent = Agent::new(provider, ToolRegistry::builtin(), config);
     let prompt = args.prompt.join(" ");
 
+    // The history: the conversation this run belongs to, and what was said before.
+    let saved = match (args.no_save, &args.conversation) {
+        (true, None) => None,
+        (_, Some(id)) => {
+            let history = crate::history::open()?;
+            let id = history.resolve_id(id)?;
+            let messages = history.messages(&id)?;
+            Some((history, id, messages))
+        }
+        (false, None) => {
+            let history = crate::history::open()?;
+            let id = history.create_conversation(&telltale_history::title_from_prompt(&prompt))?.id;
+            Some((history, id, Vec::new()))
+        }
+    };
+
     let cancel = CancellationToken::new();
     let interrupted = CancellationToken::new();
     {
@@ -116,10 +139,22 @@ pub async fn run(args: RunArgs) -> Result<i32> {
     let (tx, mut rx) = unbounded_channel();
     let run_id = telltale_agent::new_run_id();
     let json = args.json;
+    let recorder = match &saved {
+        Some((history, id, _)) if !args.no_save => {
+            if !json {
+                eprintln!("conversation {id}");
+            }
+            Some(history.start_run(id, &run_id, &prompt)?)
+        }
+        _ => None,
+    };
     let printer = tokio::spawn(async move {
         let stdout = std::io::stdout();
         let mut view = LiveView::new(std::io::IsTerminal::is_terminal(&stdout));
         while let Some(event) = rx.recv().await {
+            if let Some(recorder) = &recorder {
+                recorder.record(&event);
+            }
             let mut out = stdout.lock();
             let written = if json {
                 serde_json::to_writer(&mut out, &event)
@@ -130,10 +165,13 @@ pub async fn run(args: RunArgs) -> Result<i32> {
             };
             written.and_then(|_| out.flush()).context("cannot write to stdout")?;
         }
-        anyhow::Ok(())
+        anyhow::Ok(recorder)
     });
-    let outcome = agent.run(&run_id, &[], &prompt, tx, cancel).await;
-    printer.await.context("the output task failed")??;
+    let history = saved.as_ref().map_or(&[][..], |(_, _, messages)| messages.as_slice());
+    let outcome = agent.run(&run_id, history, &prompt, tx, cancel).await;
+    if let Some(recorder) = printer.await.context("the output task failed")?? {
+        recorder.finish(&outcome.new_messages).context("cannot save the run in the history")?;
+    }
 
     Ok(match outcome.reason {
         FinishReason::Completed => 0,

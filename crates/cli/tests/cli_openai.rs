@@ -10,11 +10,18 @@ use serde_json::json;
 use server::{fixture_expected, Chunking, Reply, TestServer};
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
 
+/// The CLI with its history in a throwaway folder under the target directory.
+fn telltale_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+    command.env("TELLTALE_DATA_DIR", std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests-history"));
+    command
+}
+
 const KEY: &str = "sk-cli-test-0b7e1d-secret";
 
 /// `telltale run --json --provider openai …` with `key` (or none) in TELLTALE_API_KEY.
 fn telltale_openai(base_url: &str, key: Option<&str>) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+    let mut command = telltale_command();
     command
         .args(["run", "--json", "--keepalive-ms", "0", "--provider", "openai", "--base-url", base_url])
         .args(["--model", "m", "hi"])
@@ -108,7 +115,7 @@ async fn a_local_server_needs_no_key_but_a_remote_one_does() {
 #[tokio::test]
 async fn the_anthropic_provider_streams_exactly_the_servers_text() {
     let server = TestServer::always(Reply::sse_fixture("anthropic_text.sse").chunked(Chunking::OneByte)).await;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+    let mut command = telltale_command();
     command
         .args(["run", "--json", "--keepalive-ms", "0", "--provider", "anthropic"])
         .args(["--base-url", &format!("http://{}", server.addr), "--model", "c", "hi"])
@@ -125,7 +132,7 @@ async fn the_environment_chooses_the_provider_and_flags_override_it() {
     let server = TestServer::always(Reply::sse_fixture("openai_chat_text.sse")).await;
     let text = fixture_expected("openai_chat_text.sse")["expected"]["text"].as_str().expect("text").to_owned();
     let base = || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+        let mut command = telltale_command();
         command
             .args(["run", "--json", "--keepalive-ms", "0"])
             .env_remove("OPENAI_API_KEY")

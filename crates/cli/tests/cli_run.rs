@@ -5,8 +5,15 @@ use std::time::{Duration, Instant};
 
 use telltale_protocol::{Event, EventKind, FinishReason};
 
+/// The CLI with its history in a throwaway folder under the target directory.
+fn telltale_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+    command.env("TELLTALE_DATA_DIR", std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests-history"));
+    command
+}
+
 fn telltale() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_telltale"))
+    telltale_command()
 }
 
 fn parse_lines(stdout: &[u8]) -> Vec<Event> {

@@ -24,6 +24,32 @@ pub fn data_dir() -> Result<PathBuf> {
     }
 }
 
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Switches a database to WAL (once: the mode is persistent). Switching needs the database to
+/// itself, and SQLite does not wait for that, so several processes opening a new database at
+/// once retry here.
+fn use_wal(conn: &Connection) -> Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        let mode: rusqlite::Result<String> = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0));
+        let result = match mode {
+            Ok(mode) if mode.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(_) => conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)).map(|_| ()),
+            Err(error) => Err(error),
+        };
+        match result {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(error) => return Err(error.into()),
+            Ok(()) => {}
+        }
+    }
+}
+
 /// `PRAGMA integrity_check` on the database at `path`, without changing it: `"ok"` when sound.
 pub fn integrity_check(path: &Path) -> Result<String> {
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
@@ -45,9 +71,12 @@ pub fn system_clock() -> Clock {
 /// `synchronous=NORMAL` (a commit survives a process crash; a power cut may lose the last
 /// commits but never corrupts), foreign keys on, and a wait for other writers.
 pub(crate) fn connect(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Write transactions take the write lock up front: a transaction that read first could
+    // not be upgraded once another process (the app, the CLI) wrote meanwhile.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+    use_wal(&conn)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     Ok(conn)

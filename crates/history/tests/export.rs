@@ -98,7 +98,8 @@ fn a_malformed_or_foreign_file_is_a_clear_error_and_changes_nothing() {
     let mut bad_kind = serde_json::from_str::<serde_json::Value>(&good).unwrap();
     bad_kind["runs"][2]["events"][1]["type"] = "teleport".into();
 
-    let cases: Vec<(String, fn(&ImportError) -> bool)> = vec![
+    type Check = fn(&ImportError) -> bool;
+    let cases: Vec<(String, Check)> = vec![
         ("not json {".into(), |e| matches!(e, ImportError::NotJson(_))),
         (r#"{"format":"chatgpt-export","conversations":[]}"#.into(), |e| matches!(e, ImportError::ForeignFormat(_))),
         ("[1, 2]".into(), |e| matches!(e, ImportError::ForeignFormat(_))),

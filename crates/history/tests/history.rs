@@ -211,3 +211,26 @@ fn recorder_write_latency() {
         assert!(stats.max_write < Duration::from_millis(250), "{stats:?}");
     }
 }
+
+/// The app and several CLI processes may open a new database and record at the same moment.
+#[test]
+fn many_connections_open_a_new_database_and_record_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let threads: Vec<_> = (0..6)
+        .map(|i| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let history = History::open(&path).expect("opens");
+                let c = history.create_conversation(&format!("c{i}")).unwrap();
+                let run_id = format!("many-{i}");
+                let run = events(&run_id, T0, vec![token("x"), finished(FinishReason::Completed)]);
+                record(&history, &c.id, "p", &run, Some(vec![]));
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().expect("no error");
+    }
+    assert_eq!(History::open(&path).unwrap().list_conversations().unwrap().len(), 6);
+}
