@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import { startDriver, Session, ENTER } from "./webdriver.mjs";
 
-const APP = resolve("target/debug/telltale-app");
+// The app under test: the debug build, or an installed one (the .deb stage sets TELLTALE_APP).
+const APP = process.env.TELLTALE_APP ?? resolve("target/debug/telltale-app");
 let driver;
 let app;
 
@@ -67,7 +68,7 @@ test("asking shows the status at once, then the steps and the streamed answer", 
   assert.match(stepsText, /calculator/);
   assert.match(stepsText, /391/);
   assert.match(stepsText, /Asia\/Tokyo/);
-  assert.match(await textIn(turn, "run-meta"), /ms to first token/);
+  assert.match(await textIn(turn, "run-meta"), /\d( ms| s) to first token/);
   await app.screenshot("e2e-03-completed-steps");
 });
 
