@@ -15,7 +15,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- system packages (Tauri v2 on Linux: WebKitGTK 4.1 and friends) ---
 packages=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
           libayatana-appindicator3-dev librsvg2-dev)
-[ "$want_test" = 1 ] && packages+=(xvfb xauth imagemagick webkit2gtk-driver chromium)
+[ "$want_test" = 1 ] && packages+=(xvfb xauth imagemagick webkit2gtk-driver dbus chromium)
 command -v node >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do

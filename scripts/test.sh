@@ -4,11 +4,12 @@
 #   ui     TypeScript types, the reducer's unit tests, the production build
 #   browser  the built window (IPC mocked) in headless Chromium: every visual state, 5,000 tok/s
 #   e2e    SLOW: builds the desktop app and drives its real window through WebDriver under Xvfb
+#   deb    SLOW: builds the release .deb, installs it, drives the installed app, uninstalls it
 # `scripts/test.sh rust ui` runs only those stages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stages=("$@")
-[ "${#stages[@]}" -eq 0 ] && stages=(rust ui browser e2e)
+[ "${#stages[@]}" -eq 0 ] && stages=(rust ui browser e2e deb)
 
 scripts/setup.sh --test
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
@@ -38,6 +39,22 @@ for s in "${stages[@]}"; do
       cargo build --locked -p telltale-app
       mkdir -p artifacts
       xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 e2e/app.e2e.test.mjs e2e/providers.e2e.test.mjs
+      ;;
+    deb)
+      stage "deb (slow): build the .deb, install it, launch the installed app, uninstall it"
+      [ -f ui/dist/index.html ] || npm run -s ui:build
+      npm run -s tauri -- build --bundles deb
+      deb=$(ls -t target/release/bundle/deb/*.deb | head -n 1)
+      pkg=$(dpkg-deb -f "$deb" Package)
+      echo "[deb] $deb ($(du -h "$deb" | cut -f1)), package $pkg"
+      if [ "$(id -u)" -eq 0 ]; then as_root=(); else as_root=(sudo); fi
+      DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "./$deb"
+      status=0
+      TELLTALE_APP=/usr/bin/telltale-app TELLTALE_PACKAGE="$pkg" dbus-run-session -- \
+        xvfb-run -a -s "-screen 0 1280x800x24" \
+        node --test --test-concurrency=1 e2e/installed.e2e.test.mjs e2e/app.e2e.test.mjs || status=$?
+      DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get remove -y -qq "$pkg"
+      [ "$status" -eq 0 ]
       ;;
     *) echo "unknown stage $s (rust, ui, e2e)"; exit 2 ;;
   esac

@@ -55,6 +55,19 @@ pub fn start_run<R: Runtime>(
     Ok(())
 }
 
+/// Opens a link from an answer in the system browser (http, https and mailto only).
+#[tauri::command]
+pub fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> Result<(), CommandError> {
+    use tauri_plugin_opener::OpenerExt;
+    let scheme = url.split_once(':').map(|(scheme, _)| scheme.to_ascii_lowercase());
+    if !matches!(scheme.as_deref(), Some("http" | "https" | "mailto")) {
+        return Err(CommandError::InvalidRequest("only http, https and mailto links can be opened".into()));
+    }
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| CommandError::InvalidRequest(format!("could not open the link: {e}")))
+}
+
 /// Stops a run; what streamed so far stays. Stopping a run that already ended does nothing.
 #[tauri::command]
 pub fn stop_run(state: State<'_, AppState>, run_id: String) {

@@ -4,6 +4,7 @@
 mod commands;
 mod error;
 mod forward;
+mod menu;
 mod state;
 
 use state::AppState;
@@ -16,11 +17,18 @@ pub fn run() {
         )
         .init();
     let result = tauri::Builder::default()
+        // First, so that a second launch hands over to the running app before anything starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| menu::focus_main_window(app)))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .menu(menu::build)
+        .on_menu_event(menu::handle)
         .manage(AppState::from_env())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::start_run,
-            commands::stop_run
+            commands::stop_run,
+            commands::open_external
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
