@@ -141,6 +141,19 @@ impl History {
         Ok(conversation)
     }
 
+    /// The conversation `id`, created with `title` if there is none (a UI that picks its own
+    /// conversation ids calls this before a conversation's first run). An existing conversation is
+    /// returned as it is: its title is kept, and a deleted one stays deleted.
+    pub fn ensure_conversation(&self, id: &str, title: &str) -> Result<Conversation> {
+        let now = self.now();
+        self.conn.execute(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?3) \
+             ON CONFLICT (id) DO NOTHING",
+            params![id, title, now],
+        )?;
+        self.conversation(id)
+    }
+
     /// The conversations not deleted, most recent activity first.
     pub fn list_conversations(&self) -> Result<Vec<Conversation>> {
         let mut statement = self.conn.prepare(&format!(

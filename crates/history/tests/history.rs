@@ -46,6 +46,22 @@ fn conversations_list_by_activity_rename_delete_and_undelete() {
 }
 
 #[test]
+fn ensure_conversation_creates_once_with_the_callers_id_and_keeps_an_existing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let created = history.ensure_conversation("ui-picked-id", "What time is it?").unwrap();
+    assert_eq!((created.id.as_str(), created.title.as_str()), ("ui-picked-id", "What time is it?"));
+    history.rename("ui-picked-id", "Renamed").unwrap();
+    let again = history.ensure_conversation("ui-picked-id", "another title").unwrap();
+    assert_eq!(again.title, "Renamed", "an existing conversation is left as it is");
+    assert_eq!(again.created_at, created.created_at);
+    assert_eq!(history.list_conversations().unwrap().len(), 1);
+    let run = events("r-e", 5_000, vec![token("hi"), finished(FinishReason::Completed)]);
+    record(&history, "ui-picked-id", "What time is it?", &run, Some(vec![]));
+    assert_eq!(history.get("ui-picked-id").unwrap().runs.len(), 1);
+}
+
+#[test]
 fn a_conversation_reads_back_as_it_streamed_and_persists_across_reopen() {
     let dir = tempfile::tempdir().unwrap();
     let id = {
