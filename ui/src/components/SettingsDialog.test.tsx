@@ -1,0 +1,240 @@
+// @vitest-environment happy-dom
+// The Settings screen against a fake shell: loading, the write-only key, saving, testing.
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Settings, SettingsBackend, SettingsView, TestResult } from '../settings/types';
+import { isSettingsShortcut } from '../settings/useSettingsShortcut';
+import { SettingsDialog } from './SettingsDialog';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const KEY = 'sk-proj-VERYSECRET-0123456789-a1b2';
+
+function baseView(): SettingsView {
+  const presets = [
+    { id: 'offline', name: 'Offline demo', api: 'offline' as const, base_url: '', needs_key: false },
+    { id: 'openai', name: 'OpenAI', api: 'openai' as const, base_url: 'https://api.openai.com/v1', needs_key: true },
+    { id: 'ollama', name: 'Ollama', api: 'openai' as const, base_url: 'http://127.0.0.1:11434/v1', needs_key: false },
+  ];
+  return {
+    settings: {
+      version: 1,
+      default_provider: 'openai',
+      providers: [
+        { id: 'offline', base_url: '', model: 'offline-demo' },
+        { id: 'openai', base_url: 'https://api.openai.com/v1', model: 'gpt-4o-mini' },
+        { id: 'ollama', base_url: 'http://127.0.0.1:11434/v1', model: '' },
+      ],
+      keepalive_ms: 1000,
+      idle_timeout_s: 60,
+      tools: { calculator: true, clock: true },
+    },
+    presets,
+    keys: { openai: null, ollama: null },
+    key_storage: 'file',
+    key_file: '/data/api-keys.json',
+    tools: [
+      { name: 'calculator', description: 'Arithmetic' },
+      { name: 'clock', description: 'The time' },
+    ],
+    env_override: null,
+    active_label: 'gpt-4o-mini via OpenAI',
+  };
+}
+
+function fakeSettings() {
+  let view = baseView();
+  const calls = { saved: [] as Settings[], keys: [] as [string, string][], cleared: [] as string[], tests: [] as unknown[][] };
+  let testResult: TestResult = { ok: true, code: null, message: 'OpenAI answered with gpt-4o-mini.' };
+  const backend: SettingsBackend = {
+    get: async () => view,
+    save: async (settings) => {
+      calls.saved.push(settings);
+      view = { ...view, settings };
+      return view;
+    },
+    setApiKey: async (id, key) => {
+      calls.keys.push([id, key]);
+      view = { ...view, keys: { ...view.keys, [id]: `sk-…${key.slice(-4)}` } };
+      return view;
+    },
+    clearApiKey: async (id) => {
+      calls.cleared.push(id);
+      view = { ...view, keys: { ...view.keys, [id]: null } };
+      return view;
+    },
+    testConnection: async (...args) => {
+      calls.tests.push(args);
+      return testResult;
+    },
+    listModels: async (id) => (id === 'openai' ? ['gpt-4o', 'gpt-4o-mini'] : []),
+  };
+  return {
+    backend,
+    calls,
+    setView: (v: SettingsView) => (view = v),
+    failTestWith: (r: TestResult) => (testResult = r),
+  };
+}
+
+let container: HTMLDivElement;
+let root: Root;
+
+beforeEach(() => {
+  vi.useFakeTimers({ shouldAdvanceTime: true });
+  container = document.createElement('div');
+  document.body.appendChild(container);
+  root = createRoot(container);
+});
+
+afterEach(() => {
+  act(() => root.unmount());
+  container.remove();
+  vi.useRealTimers();
+});
+
+const $ = <T extends Element = HTMLElement>(id: string) => container.querySelector<T>(`[data-testid="${id}"]`);
+
+async function flush() {
+  await act(async () => {
+    await vi.advanceTimersByTimeAsync(400);
+  });
+}
+
+async function open(fake = fakeSettings(), onClose = () => {}, onChanged = () => {}) {
+  await act(async () => {
+    root.render(<SettingsDialog backend={fake.backend} onClose={onClose} onChanged={onChanged} />);
+  });
+  await flush();
+  return fake;
+}
+
+function type(input: HTMLInputElement | HTMLSelectElement, value: string) {
+  const proto = input instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(input, value);
+  input.dispatchEvent(new Event(input instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
+}
+
+async function click(el: Element | null) {
+  expect(el).not.toBeNull();
+  await act(async () => {
+    (el as HTMLElement).click();
+  });
+  await flush();
+}
+
+describe('SettingsDialog', () => {
+  it('is a labelled dialog showing the default provider, its fields and the key-storage notice', async () => {
+    await open();
+    const dialog = $('settings-dialog')!;
+    expect(dialog.getAttribute('role')).toBe('dialog');
+    expect(dialog.getAttribute('aria-modal')).toBe('true');
+    const title = container.querySelector(`#${CSS.escape(dialog.getAttribute('aria-labelledby')!)}`);
+    expect(title?.textContent).toBe('Settings');
+    expect($<HTMLSelectElement>('settings-provider')!.value).toBe('openai');
+    expect($<HTMLInputElement>('settings-base-url')!.value).toBe('https://api.openai.com/v1');
+    expect($<HTMLInputElement>('settings-model')!.value).toBe('gpt-4o-mini');
+    // Every input has a label.
+    for (const input of container.querySelectorAll('input:not([type="checkbox"]), select')) {
+      expect(container.querySelector(`label[for="${CSS.escape(input.id)}"]`), input.outerHTML).not.toBeNull();
+    }
+    expect($('settings-key-storage')!.dataset.storage).toBe('file');
+    expect($('settings-key-storage')!.textContent).toContain('/data/api-keys.json');
+    // The server's models fill the model picker.
+    expect([...$('settings-models')!.querySelectorAll('option')].map((o) => o.getAttribute('value'))).toEqual(['gpt-4o', 'gpt-4o-mini']);
+  });
+
+  it('sends a key once, then shows only its mask, with Replace and Clear', async () => {
+    const onChanged = vi.fn();
+    const fake = await open(fakeSettings(), () => {}, onChanged);
+    const input = $<HTMLInputElement>('settings-api-key')!;
+    expect(input.type).toBe('password');
+    act(() => type(input, KEY));
+    await click($('settings-key-save'));
+    expect(fake.calls.keys).toEqual([['openai', KEY]]);
+    expect(onChanged).toHaveBeenCalled();
+    expect($('settings-key-mask')!.textContent).toBe('sk-…a1b2');
+    expect($('settings-api-key')).toBeNull();
+    expect(container.innerHTML).not.toContain('VERYSECRET');
+
+    await click([...container.querySelectorAll('button')].find((b) => b.textContent === 'Replace')!);
+    expect($<HTMLInputElement>('settings-api-key')!.value).toBe('');
+    await click([...container.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')!);
+    await click($('settings-key-clear'));
+    expect(fake.calls.cleared).toEqual(['openai']);
+    expect($('settings-key-mask')).toBeNull();
+    expect($('settings-api-key')).not.toBeNull();
+  });
+
+  it('saves the edited settings', async () => {
+    const fake = await open();
+    act(() => type($<HTMLInputElement>('settings-model')!, 'gpt-4o'));
+    act(() => type($<HTMLSelectElement>('settings-default-provider')!, 'ollama'));
+    act(() => type($<HTMLInputElement>('settings-keepalive')!, '2.5'));
+    act(() => type($<HTMLInputElement>('settings-idle-timeout')!, '90'));
+    await click($('settings-tool-clock'));
+    await click($('settings-save'));
+    const saved = fake.calls.saved[0]!;
+    expect(saved.providers.find((p) => p.id === 'openai')!.model).toBe('gpt-4o');
+    expect(saved.default_provider).toBe('ollama');
+    expect(saved.keepalive_ms).toBe(2500);
+    expect(saved.idle_timeout_s).toBe(90);
+    expect(saved.tools).toEqual({ calculator: true, clock: false });
+    expect(container.textContent).toContain('Saved.');
+  });
+
+  it('shows a refused save', async () => {
+    const fake = fakeSettings();
+    fake.backend.save = async () => {
+      throw { code: 'invalid_request', message: 'the base URL of OpenAI must start with http:// or https://' };
+    };
+    await open(fake);
+    await click($('settings-save'));
+    expect(container.querySelector('[role="alert"]')!.textContent).toContain('must start with http');
+  });
+
+  it('tests the connection with the fields being edited and shows ✓ or the typed error', async () => {
+    const fake = await open();
+    act(() => type($<HTMLInputElement>('settings-model')!, 'gpt-4o'));
+    await click($('settings-test'));
+    expect(fake.calls.tests).toEqual([['openai', 'https://api.openai.com/v1', 'gpt-4o']]);
+    expect($('settings-test-result')!.textContent).toBe('✓ OpenAI answered with gpt-4o-mini.');
+    expect($('settings-test-result')!.dataset.ok).toBe('true');
+
+    fake.failTestWith({ ok: false, code: 'auth_failed', message: 'The provider rejected the API key (HTTP 401).' });
+    await click($('settings-test'));
+    expect($('settings-test-result')!.dataset.ok).toBe('false');
+    expect($('settings-test-result')!.textContent).toContain('auth_failed');
+    expect($('settings-test-result')!.textContent).toContain('rejected the API key');
+  });
+
+  it('says when the keychain keeps keys and when the environment chooses the provider', async () => {
+    const fake = fakeSettings();
+    fake.setView({ ...baseView(), key_storage: 'keychain', key_file: null, env_override: 'TELLTALE_PROVIDER=openai is set' });
+    await open(fake);
+    expect($('settings-key-storage')!.textContent).toBe('API keys are kept in the system keychain.');
+    expect($('settings-env-override')!.textContent).toContain('TELLTALE_PROVIDER');
+  });
+
+  it('the offline demo has no URL, model or key fields', async () => {
+    await open();
+    act(() => type($<HTMLSelectElement>('settings-provider')!, 'offline'));
+    await flush();
+    expect($('settings-base-url')).toBeNull();
+    expect($('settings-api-key')).toBeNull();
+    expect($('settings-test')).not.toBeNull();
+  });
+
+  it('Esc closes, and Ctrl/Cmd+, is the shortcut that opens it', async () => {
+    const onClose = vi.fn();
+    await open(fakeSettings(), onClose);
+    act(() => {
+      $('settings-dialog')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }));
+    });
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(isSettingsShortcut({ key: ',', ctrlKey: true, metaKey: false, altKey: false, shiftKey: false })).toBe(true);
+    expect(isSettingsShortcut({ key: ',', ctrlKey: false, metaKey: true, altKey: false, shiftKey: false })).toBe(true);
+    expect(isSettingsShortcut({ key: ',', ctrlKey: false, metaKey: false, altKey: false, shiftKey: false })).toBe(false);
+  });
+});

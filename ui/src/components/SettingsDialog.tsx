@@ -1,0 +1,451 @@
+// The Settings screen: providers (presets, base URL, model, write-only API key, "Test
+// connection"), the default provider, keep-alive, idle timeout and tools. Keys are sent to the
+// shell once and never come back: the screen shows only their masks.
+import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { errorMessage } from '../ipc';
+import type { Preset, ProviderEntry, Settings, SettingsBackend, SettingsView, TestResult } from '../settings/types';
+import './SettingsDialog.css';
+
+export interface SettingsDialogProps {
+  backend: SettingsBackend;
+  onClose: () => void;
+  /** After a save or a key change: the provider the app answers with may have changed. */
+  onChanged?: (view: SettingsView) => void;
+}
+
+type Test = { state: 'idle' } | { state: 'testing' } | { state: 'done'; result: TestResult };
+
+function entry(settings: Settings, id: string): ProviderEntry {
+  return settings.providers.find((p) => p.id === id) ?? { id, base_url: '', model: '' };
+}
+
+export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogProps) {
+  const [view, setView] = useState<SettingsView | null>(null);
+  const [draft, setDraft] = useState<Settings | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string>('');
+  const [keyInput, setKeyInput] = useState('');
+  const [replacing, setReplacing] = useState(false);
+  const [keyError, setKeyError] = useState<string | null>(null);
+  const [models, setModels] = useState<string[]>([]);
+  const [test, setTest] = useState<Test>({ state: 'idle' });
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const ids = useId();
+
+  const adopt = useCallback((next: SettingsView, replaceDraft: boolean) => {
+    setView(next);
+    if (replaceDraft) setDraft(next.settings);
+  }, []);
+
+  useEffect(() => {
+    let disposed = false;
+    backend.get().then(
+      (v) => {
+        if (disposed) return;
+        adopt(v, true);
+        setSelected(v.settings.default_provider);
+      },
+      (error: unknown) => !disposed && setLoadError(errorMessage(error)),
+    );
+    return () => {
+      disposed = true;
+    };
+  }, [backend, adopt]);
+
+  // Focus moves into the dialog and back to where it was when the dialog goes.
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    dialogRef.current?.focus();
+    return () => before?.focus?.();
+  }, []);
+
+  const preset: Preset | undefined = view?.presets.find((p) => p.id === selected);
+  const current = draft && selected ? entry(draft, selected) : undefined;
+  const baseUrl = current?.base_url ?? '';
+
+  // The server's models, once the base URL has settled.
+  useEffect(() => {
+    if (!selected) return;
+    let disposed = false;
+    const timer = setTimeout(() => {
+      backend.listModels(selected, baseUrl || undefined).then(
+        (list) => !disposed && setModels(list),
+        () => !disposed && setModels([]),
+      );
+    }, 300);
+    return () => {
+      disposed = true;
+      clearTimeout(timer);
+    };
+  }, [backend, selected, baseUrl]);
+
+  useEffect(() => {
+    setTest({ state: 'idle' });
+    setKeyInput('');
+    setReplacing(false);
+    setKeyError(null);
+  }, [selected]);
+
+  const editProvider = (patch: Partial<ProviderEntry>) => {
+    setSaved(false);
+    setDraft((d) => d && { ...d, providers: d.providers.map((p) => (p.id === selected ? { ...p, ...patch } : p)) });
+  };
+  const edit = (patch: Partial<Settings>) => {
+    setSaved(false);
+    setDraft((d) => d && { ...d, ...patch });
+  };
+
+  const storeKey = async () => {
+    const key = keyInput.trim();
+    // The key leaves the page's state at once, whatever the shell answers.
+    setKeyInput('');
+    if (!key) return;
+    setKeyError(null);
+    try {
+      const next = await backend.setApiKey(selected, key);
+      adopt(next, false);
+      setReplacing(false);
+      onChanged?.(next);
+    } catch (error) {
+      setKeyError(errorMessage(error));
+    }
+  };
+
+  const clearKey = async () => {
+    setKeyError(null);
+    try {
+      const next = await backend.clearApiKey(selected);
+      adopt(next, false);
+      onChanged?.(next);
+    } catch (error) {
+      setKeyError(errorMessage(error));
+    }
+  };
+
+  const runTest = async () => {
+    if (!current) return;
+    setTest({ state: 'testing' });
+    try {
+      const result = await backend.testConnection(selected, current.base_url || undefined, current.model || undefined);
+      setTest({ state: 'done', result });
+    } catch (error) {
+      setTest({ state: 'done', result: { ok: false, code: null, message: errorMessage(error) } });
+    }
+  };
+
+  const save = async () => {
+    if (!draft) return;
+    setSaving(true);
+    setSaveError(null);
+    try {
+      const next = await backend.save(draft);
+      adopt(next, true);
+      setSaved(true);
+      onChanged?.(next);
+    } catch (error) {
+      setSaveError(commandMessage(error));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  // Esc closes; Tab stays inside the dialog.
+  const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      onClose();
+      return;
+    }
+    if (e.key !== 'Tab' || !dialogRef.current) return;
+    const focusable = Array.from(
+      dialogRef.current.querySelectorAll<HTMLElement>('button, input, select, textarea, [href], [tabindex]:not([tabindex="-1"])'),
+    ).filter((el) => !el.hasAttribute('disabled'));
+    if (focusable.length === 0) return;
+    const first = focusable[0]!;
+    const last = focusable[focusable.length - 1]!;
+    if (e.shiftKey && (document.activeElement === first || document.activeElement === dialogRef.current)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
+
+  const mask = view?.keys[selected] ?? null;
+  const isOffline = preset?.api === 'offline';
+
+  return (
+    <div className="settings-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div
+        ref={dialogRef}
+        className="settings-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={`${ids}-title`}
+        data-testid="settings-dialog"
+        tabIndex={-1}
+        onKeyDown={onKeyDown}
+      >
+        <header className="settings-header">
+          <h2 id={`${ids}-title`}>Settings</h2>
+          <button type="button" className="button settings-close" aria-label="Close settings" onClick={onClose}>
+            ×
+          </button>
+        </header>
+        {loadError && (
+          <p className="banner banner-error" role="alert">
+            Can't read the settings: {loadError}
+          </p>
+        )}
+        {!view || !draft ? (
+          !loadError && <p className="settings-loading">Loading…</p>
+        ) : (
+          <div className="settings-body">
+            <p
+              className={view.key_storage === 'file' ? 'settings-notice settings-notice-warning' : 'settings-notice'}
+              data-testid="settings-key-storage"
+              data-storage={view.key_storage}
+            >
+              {view.key_storage === 'keychain'
+                ? 'API keys are kept in the system keychain.'
+                : `No system keychain is available: API keys are kept in a file only you can read (${view.key_file ?? 'in the data folder'}).`}
+            </p>
+            {view.env_override && (
+              <p className="settings-notice settings-notice-warning" data-testid="settings-env-override">
+                {view.env_override}
+              </p>
+            )}
+
+            <section className="settings-section" aria-labelledby={`${ids}-providers`}>
+              <h3 id={`${ids}-providers`}>Providers</h3>
+              <div className="settings-field">
+                <label htmlFor={`${ids}-provider`}>Provider</label>
+                <select
+                  id={`${ids}-provider`}
+                  data-testid="settings-provider"
+                  value={selected}
+                  onChange={(e) => setSelected(e.target.value)}
+                >
+                  {view.presets.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.name}
+                      {p.id === draft.default_provider ? ' (default)' : ''}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              {current && !isOffline && (
+                <>
+                  <div className="settings-field">
+                    <label htmlFor={`${ids}-base-url`}>Base URL</label>
+                    <input
+                      id={`${ids}-base-url`}
+                      data-testid="settings-base-url"
+                      type="url"
+                      spellCheck={false}
+                      autoComplete="off"
+                      placeholder={preset?.base_url || 'https://…/v1'}
+                      value={current.base_url}
+                      onChange={(e) => editProvider({ base_url: e.target.value })}
+                    />
+                  </div>
+                  <div className="settings-field">
+                    <label htmlFor={`${ids}-model`}>Model</label>
+                    <input
+                      id={`${ids}-model`}
+                      data-testid="settings-model"
+                      list={`${ids}-models`}
+                      spellCheck={false}
+                      autoComplete="off"
+                      placeholder={models.length ? `${models.length} models on the server, or type one` : 'Type a model name'}
+                      value={current.model}
+                      onChange={(e) => editProvider({ model: e.target.value })}
+                    />
+                    <datalist id={`${ids}-models`} data-testid="settings-models">
+                      {models.map((m) => (
+                        <option key={m} value={m} />
+                      ))}
+                    </datalist>
+                  </div>
+                  <div className="settings-field">
+                    <label htmlFor={`${ids}-key`}>API key</label>
+                    {mask && !replacing ? (
+                      <div className="settings-key-row">
+                        <code className="settings-key-mask" data-testid="settings-key-mask" aria-label={`Stored key ${mask}`}>
+                          {mask}
+                        </code>
+                        <button type="button" className="button" id={`${ids}-key`} onClick={() => setReplacing(true)}>
+                          Replace
+                        </button>
+                        <button type="button" className="button" data-testid="settings-key-clear" onClick={() => void clearKey()}>
+                          Clear
+                        </button>
+                      </div>
+                    ) : (
+                      <div className="settings-key-row">
+                        <input
+                          id={`${ids}-key`}
+                          data-testid="settings-api-key"
+                          type="password"
+                          autoComplete="off"
+                          spellCheck={false}
+                          placeholder={preset?.needs_key ? 'Paste the key' : 'Not needed on this machine; paste one if the server wants it'}
+                          value={keyInput}
+                          onChange={(e) => setKeyInput(e.target.value)}
+                          onKeyDown={(e) => {
+                            if (e.key === 'Enter') {
+                              e.preventDefault();
+                              void storeKey();
+                            }
+                          }}
+                        />
+                        <button
+                          type="button"
+                          className="button"
+                          data-testid="settings-key-save"
+                          disabled={!keyInput.trim()}
+                          onClick={() => void storeKey()}
+                        >
+                          Store key
+                        </button>
+                        {replacing && (
+                          <button type="button" className="button" onClick={() => setReplacing(false)}>
+                            Cancel
+                          </button>
+                        )}
+                      </div>
+                    )}
+                    <p className="settings-hint">Stored at once, and never shown again: only its first and last characters.</p>
+                    {keyError && (
+                      <p className="settings-error" role="alert">
+                        {keyError}
+                      </p>
+                    )}
+                  </div>
+                </>
+              )}
+              {isOffline && <p className="settings-hint">The built-in demo answers without a network or a key.</p>}
+              <div className="settings-test-row">
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="settings-test"
+                  disabled={test.state === 'testing'}
+                  onClick={() => void runTest()}
+                >
+                  {test.state === 'testing' ? 'Testing…' : 'Test connection'}
+                </button>
+                <span role="status" data-testid="settings-test-result" data-ok={test.state === 'done' ? String(test.result.ok) : undefined}>
+                  {test.state === 'done' &&
+                    (test.result.ok ? (
+                      <span className="settings-ok">✓ {test.result.message}</span>
+                    ) : (
+                      <span className="settings-error">
+                        ✗ {test.result.code && <code>{test.result.code}</code>} {test.result.message}
+                      </span>
+                    ))}
+                </span>
+              </div>
+            </section>
+
+            <section className="settings-section" aria-labelledby={`${ids}-general`}>
+              <h3 id={`${ids}-general`}>Answering</h3>
+              <div className="settings-field">
+                <label htmlFor={`${ids}-default`}>Default provider</label>
+                <select
+                  id={`${ids}-default`}
+                  data-testid="settings-default-provider"
+                  value={draft.default_provider}
+                  onChange={(e) => edit({ default_provider: e.target.value })}
+                >
+                  {view.presets.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="settings-field settings-field-inline">
+                <label htmlFor={`${ids}-keepalive`}>Keep-alive interval (seconds)</label>
+                <input
+                  id={`${ids}-keepalive`}
+                  data-testid="settings-keepalive"
+                  type="number"
+                  min={0.25}
+                  max={60}
+                  step={0.25}
+                  value={draft.keepalive_ms / 1000}
+                  onChange={(e) => edit({ keepalive_ms: Math.round(Number(e.target.value) * 1000) })}
+                />
+              </div>
+              <div className="settings-field settings-field-inline">
+                <label htmlFor={`${ids}-idle`}>Idle timeout (seconds)</label>
+                <input
+                  id={`${ids}-idle`}
+                  data-testid="settings-idle-timeout"
+                  type="number"
+                  min={5}
+                  max={3600}
+                  step={1}
+                  value={draft.idle_timeout_s}
+                  onChange={(e) => edit({ idle_timeout_s: Math.round(Number(e.target.value)) })}
+                />
+              </div>
+            </section>
+
+            <fieldset className="settings-section settings-tools">
+              <legend>Tools the agent may use</legend>
+              {view.tools.map((tool) => (
+                <label key={tool.name} className="settings-tool">
+                  <input
+                    type="checkbox"
+                    data-testid={`settings-tool-${tool.name}`}
+                    checked={draft.tools[tool.name] ?? true}
+                    onChange={(e) => edit({ tools: { ...draft.tools, [tool.name]: e.target.checked } })}
+                  />
+                  <span className="settings-tool-name">{tool.name}</span>
+                  <span className="settings-hint">{tool.description}</span>
+                </label>
+              ))}
+            </fieldset>
+          </div>
+        )}
+        <footer className="settings-footer">
+          {saveError && (
+            <p className="settings-error" role="alert">
+              {saveError}
+            </p>
+          )}
+          {saved && !saveError && (
+            <p className="settings-ok" role="status">
+              Saved. New chats use these settings.
+            </p>
+          )}
+          <button type="button" className="button" onClick={onClose}>
+            Close
+          </button>
+          <button
+            type="button"
+            className="button button-primary"
+            data-testid="settings-save"
+            disabled={!draft || saving}
+            onClick={() => void save()}
+          >
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+        </footer>
+      </div>
+    </div>
+  );
+}
+
+/** The message of a command error (`{code, message}` from the shell) or any other failure. */
+function commandMessage(error: unknown): string {
+  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') return error.message;
+  return errorMessage(error);
+}

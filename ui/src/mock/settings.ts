@@ -1,0 +1,84 @@
+// The mocked shell's settings commands (see main.ts): an in-memory copy of what the Rust side
+// keeps, with keys stored write-only (only masks come back), as in src-tauri/src/settings.
+import type { Settings, SettingsView, TestResult } from '../settings/types';
+
+const presets: SettingsView['presets'] = [
+  { id: 'offline', name: 'Offline demo', api: 'offline', base_url: '', needs_key: false },
+  { id: 'openai', name: 'OpenAI', api: 'openai', base_url: 'https://api.openai.com/v1', needs_key: true },
+  { id: 'anthropic', name: 'Anthropic', api: 'anthropic', base_url: 'https://api.anthropic.com', needs_key: true },
+  { id: 'openrouter', name: 'OpenRouter', api: 'openai', base_url: 'https://openrouter.ai/api/v1', needs_key: true },
+  { id: 'groq', name: 'Groq', api: 'openai', base_url: 'https://api.groq.com/openai/v1', needs_key: true },
+  { id: 'ollama', name: 'Ollama', api: 'openai', base_url: 'http://127.0.0.1:11434/v1', needs_key: false },
+  { id: 'lmstudio', name: 'LM Studio', api: 'openai', base_url: 'http://127.0.0.1:1234/v1', needs_key: false },
+  { id: 'custom', name: 'Custom (OpenAI-compatible)', api: 'openai', base_url: '', needs_key: false },
+];
+
+let settings: Settings = {
+  version: 1,
+  default_provider: 'offline',
+  providers: presets.map((p) => ({ id: p.id, base_url: p.base_url, model: p.id === 'offline' ? 'offline-demo' : '' })),
+  keepalive_ms: 1000,
+  idle_timeout_s: 60,
+  tools: { calculator: true, clock: true, draft_email: true, draft_note: true },
+};
+const keys = new Map<string, string>();
+
+function mask(key: string): string {
+  if (key.length < 12) return '••••';
+  const dash = key.indexOf('-');
+  return `${dash >= 0 && dash < 4 ? key.slice(0, dash + 1) : ''}…${key.slice(-4)}`;
+}
+
+function view(): SettingsView {
+  return {
+    settings,
+    presets,
+    keys: Object.fromEntries(presets.filter((p) => p.api !== 'offline').map((p) => [p.id, keys.has(p.id) ? mask(keys.get(p.id)!) : null])),
+    key_storage: 'file',
+    key_file: '/home/user/.local/share/app.telltale.desktop/api-keys.json',
+    tools: [
+      { name: 'calculator', description: 'Evaluates an arithmetic expression.' },
+      { name: 'clock', description: 'The current date and time in a time zone.' },
+      { name: 'draft_email', description: 'Drafts an email for the user to edit.' },
+      { name: 'draft_note', description: 'Drafts a note for the user to edit.' },
+    ],
+    env_override: null,
+    active_label: 'Mock shell — scripted runs',
+  };
+}
+
+/** Calls to the settings commands the page made, for the tests. */
+export const settingsCalls: { cmd: string; args: Record<string, unknown> }[] = [];
+
+/** Answers a settings command, or returns `undefined` for any other command. */
+export function settingsCommand(cmd: string, args: Record<string, unknown>): { value: unknown } | undefined {
+  const providerId = String(args.providerId ?? '');
+  switch (cmd) {
+    case 'get_settings':
+      return { value: view() };
+    case 'save_settings':
+      settingsCalls.push({ cmd, args });
+      settings = args.settings as Settings;
+      return { value: view() };
+    case 'set_api_key':
+      // The key itself is not recorded: only that one was set.
+      settingsCalls.push({ cmd, args: { providerId } });
+      keys.set(providerId, String(args.key));
+      return { value: view() };
+    case 'clear_api_key':
+      settingsCalls.push({ cmd, args });
+      keys.delete(providerId);
+      return { value: view() };
+    case 'test_connection': {
+      settingsCalls.push({ cmd, args });
+      const result: TestResult = keys.has(providerId) || providerId === 'offline' || providerId === 'ollama'
+        ? { ok: true, code: null, message: `${providerId} answered with ${String(args.model ?? 'its model')}.` }
+        : { ok: false, code: 'auth_failed', message: 'The provider rejected the API key (HTTP 401). Check the key in Settings.' };
+      return { value: result };
+    }
+    case 'list_models':
+      return { value: providerId === 'openai' ? ['gpt-4o', 'gpt-4o-mini', 'o3-mini'] : providerId === 'offline' ? ['offline-demo'] : [] };
+    default:
+      return undefined;
+  }
+}
