@@ -3,13 +3,14 @@
 #   rust   protocol, agent and CLI (fast; no WebKitGTK needed)
 #   ui     TypeScript types, the reducer's unit tests, the production build
 #   browser  the built window (IPC mocked) in headless Chromium: every visual state, 5,000 tok/s
+#   fuzz   libFuzzer on the SSE parser and both providers' stream decoders, FUZZ_SECONDS (30) each
 #   e2e    SLOW: builds the desktop app and drives its real window through WebDriver under Xvfb
 #   deb    SLOW: builds the release .deb, installs it, drives the installed app, uninstalls it
 # `scripts/test.sh rust ui` runs only those stages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stages=("$@")
-[ "${#stages[@]}" -eq 0 ] && stages=(rust ui browser e2e deb)
+[ "${#stages[@]}" -eq 0 ] && stages=(rust ui browser fuzz e2e deb)
 
 scripts/setup.sh --test
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
@@ -32,6 +33,27 @@ for s in "${stages[@]}"; do
       stage "browser: the built window in headless Chromium (Tauri IPC mocked); screenshots in artifacts/browser"
       npm run -s ui:build:mock
       npm run -s ui:browser-test
+      ;;
+    fuzz)
+      stage "fuzz: SSE parser, OpenAI and Anthropic stream decoders under libFuzzer, ${FUZZ_SECONDS:-30} s each"
+      # cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP=1 lets the stable toolchain take them.
+      command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
+      export RUSTC_BOOTSTRAP=1
+      cargo fuzz build
+      fixtures=${TELLTALE_FIXTURES:-../shared/fixtures}
+      for target in sse_parser openai_stream anthropic_stream; do
+        corpus=fuzz/corpus/$target
+        mkdir -p "$corpus"
+        # Seeds: the shared wire recordings (copied, never committed).
+        case $target in
+          sse_parser) seeds=("$fixtures"/*.sse) ;;
+          openai_stream) seeds=("$fixtures"/openai_chat*.sse) ;;
+          anthropic_stream) seeds=("$fixtures"/anthropic*.sse) ;;
+        esac
+        for seed in "${seeds[@]}"; do [ -f "$seed" ] && cp "$seed" "$corpus/"; done
+        cargo fuzz run "$target" -- -max_total_time="${FUZZ_SECONDS:-30}" -print_final_stats=1 2>&1 | tail -n 40
+      done
+      unset RUSTC_BOOTSTRAP
       ;;
     e2e)
       stage "e2e (slow): the real app window through tauri-driver + WebKitWebDriver under Xvfb"
@@ -56,7 +78,7 @@ for s in "${stages[@]}"; do
       DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get remove -y -qq "$pkg"
       [ "$status" -eq 0 ]
       ;;
-    *) echo "unknown stage $s (rust, ui, e2e)"; exit 2 ;;
+    *) echo "unknown stage $s (rust, ui, browser, fuzz, e2e, deb)"; exit 2 ;;
   esac
   echo "[$s] took ${SECONDS}s"
 done

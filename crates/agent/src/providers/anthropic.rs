@@ -147,20 +147,7 @@ impl Provider for AnthropicProvider {
         let ended =
             http_stream::read_events(&ctx, response, self.idle_timeout, URL_HINT, |event| self.handle(event, &mut step, sink))
                 .await?;
-        match ended {
-            Ended::Done => self.finish(step),
-            Ended::Eof => {
-                let when = if step.text.is_empty() && step.blocks.is_empty() { "before any answer" } else { "mid-answer" };
-                Err(http_stream::malformed(
-                    &ctx,
-                    &format!(
-                        "The {} stream was cut off {when} (it ended without message_stop). What \
-                         arrived is kept; try again.",
-                        self.server
-                    ),
-                ))
-            }
-        }
+        self.end(ended, step)
     }
 }
 
@@ -293,6 +280,41 @@ impl AnthropicProvider {
             _ => (ErrorCode::ProviderError, false, format!("The {server} reported an error mid-answer.")),
         };
         ProviderError::new(code, format!("{what} The server said: \"{message}\" ({kind})"), retryable)
+    }
+
+    /// Decodes a step's events exactly as [`Provider::step`] does once the response streams, with
+    /// no I/O: tokens, thoughts and tool-argument fragments go to `sink`, and the step (or its
+    /// typed error) comes back. For tests and fuzzing of the decoder.
+    pub fn decode_events<'e>(
+        &self,
+        events: impl IntoIterator<Item = &'e SseEvent>,
+        sink: &StepSink,
+    ) -> Result<StepResponse, ProviderError> {
+        let mut step = StepState::default();
+        for event in events {
+            if self.handle(event, &mut step, sink)? {
+                return self.end(Ended::Done, step);
+            }
+        }
+        self.end(Ended::Eof, step)
+    }
+
+    /// The step, once its stream ended.
+    fn end(&self, ended: Ended, step: StepState) -> Result<StepResponse, ProviderError> {
+        match ended {
+            Ended::Done => self.finish(step),
+            Ended::Eof => {
+                let when = if step.text.is_empty() && step.blocks.is_empty() { "before any answer" } else { "mid-answer" };
+                Err(http_stream::malformed(
+                    &self.context(),
+                    &format!(
+                        "The {} stream was cut off {when} (it ended without message_stop). What \
+                         arrived is kept; try again.",
+                        self.server
+                    ),
+                ))
+            }
+        }
     }
 
     fn finish(&self, step: StepState) -> Result<StepResponse, ProviderError> {

@@ -131,20 +131,7 @@ impl Provider for OpenAiProvider {
         let ended =
             http_stream::read_events(&ctx, response, self.idle_timeout, URL_HINT, |event| self.handle(event, &mut step, sink))
                 .await?;
-        match ended {
-            Ended::Done => self.finish(step),
-            Ended::Eof => {
-                let when = if step.text.is_empty() && step.calls.is_empty() { "before any answer" } else { "mid-answer" };
-                Err(http_stream::malformed(
-                    &ctx,
-                    &format!(
-                        "The {} stream was cut off {when} (it ended without its [DONE] marker). \
-                         What arrived is kept; try again.",
-                        self.server
-                    ),
-                ))
-            }
-        }
+        self.end(ended, step)
     }
 }
 
@@ -247,6 +234,38 @@ impl OpenAiProvider {
             }
         }
         Ok(false)
+    }
+
+    /// Decodes a step's events exactly as [`Provider::step`] does once the response streams, with
+    /// no I/O: tokens, thoughts and tool-argument fragments go to `sink`, and the step (or its
+    /// typed error) comes back. For tests and fuzzing of the decoder.
+    pub fn decode_events<'e>(
+        &self,
+        events: impl IntoIterator<Item = &'e SseEvent>,
+        sink: &StepSink,
+    ) -> Result<StepResponse, ProviderError> {
+        let mut step = StepState::default();
+        for event in events {
+            if self.handle(event, &mut step, sink)? {
+                return self.end(Ended::Done, step);
+            }
+        }
+        self.end(Ended::Eof, step)
+    }
+
+    /// The step, once its stream ended.
+    fn end(&self, ended: Ended, step: StepState) -> Result<StepResponse, ProviderError> {
+        match ended {
+            Ended::Done => self.finish(step),
+            Ended::Eof => {
+                let when = if step.text.is_empty() && step.calls.is_empty() { "before any answer" } else { "mid-answer" };
+                Err(self.malformed(&format!(
+                    "The {} stream was cut off {when} (it ended without its [DONE] marker). \
+                     What arrived is kept; try again.",
+                    self.server
+                )))
+            }
+        }
     }
 
     fn finish(&self, step: StepState) -> Result<StepResponse, ProviderError> {
