@@ -22,7 +22,7 @@ export function AnswerBubble({ turn }: { turn: Turn }) {
   const streaming = !finished && turn.phase === 'streaming';
   const classes = ['answer', 'markdown'];
   if (streaming) classes.push('answer-streaming');
-  if (turn.phase === 'cancelled') classes.push('answer-stopped');
+  if (turn.phase === 'cancelled' || turn.phase === 'interrupted') classes.push('answer-stopped');
 
   // One handler for the links and Copy buttons of every block (their HTML comes from Markdown).
   const onClick = (e: MouseEvent<HTMLDivElement>) => {

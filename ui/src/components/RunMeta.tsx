@@ -15,8 +15,9 @@ export function runMetaParts(turn: Turn): string[] {
 export function RunMeta({ turn }: { turn: Turn }) {
   if (!turn.finish) return null;
   const stopped = turn.phase === 'cancelled';
+  const interrupted = turn.phase === 'interrupted';
   const parts = runMetaParts(turn);
-  if (!stopped && parts.length === 0) return null;
+  if (!stopped && !interrupted && parts.length === 0) return null;
   const usage = turn.finish.usage;
   const title = [
     turn.model ? `${turn.provider ?? ''} · ${turn.model}` : '',
@@ -27,6 +28,15 @@ export function RunMeta({ turn }: { turn: Turn }) {
   return (
     <p className="run-meta" data-testid="run-meta" title={title || undefined}>
       {stopped && <span className="badge badge-stopped">Stopped</span>}
+      {interrupted && (
+        <span
+          className="badge badge-interrupted"
+          data-testid="interrupted-marker"
+          title="The app closed before this answer finished; what had streamed was saved."
+        >
+          Interrupted
+        </span>
+      )}
       {parts.join(' · ')}
     </p>
   );

@@ -1,6 +1,6 @@
 // The one reducer of the window. Pure: time comes in with the actions, ids too.
 import type { Event } from '../generated/protocol';
-import type { Action, AppState, Conversation, Step, ToolStep, Turn, TurnStatus } from './types';
+import type { Action, AppState, Conversation, LoadedConversation, Step, ToolStep, Turn, TurnStatus } from './types';
 
 /** What the chip says between Enter and the run's first `status`. */
 export const INITIAL_STATUS = { message: 'Planning…', icon: 'planning', sinceMs: 0 } as const;
@@ -75,11 +75,74 @@ export function reducer(state: AppState, action: Action): AppState {
         activeConversationId: action.conversationId,
       };
     }
+    case 'load_conversation':
+      return loadConversation(state, action.conversation, action.select);
+    case 'rename_conversation': {
+      const conversation = state.conversations[action.conversationId];
+      if (!conversation || conversation.title === action.title) return state;
+      return {
+        ...state,
+        conversations: { ...state.conversations, [action.conversationId]: { ...conversation, title: action.title } },
+      };
+    }
     case 'select_conversation':
       if (!state.conversations[action.conversationId]) return state;
       if (state.activeConversationId === action.conversationId) return state;
       return { ...state, activeConversationId: action.conversationId };
   }
+}
+
+/**
+ * A saved conversation: each run's recorded events go through the same code as live ones, so it
+ * reads exactly as it streamed. A run that never got its `run_finished` (the app died) ends as
+ * `interrupted`, keeping its partial answer. A conversation already in memory is left as it is.
+ */
+function loadConversation(state: AppState, loaded: LoadedConversation, select: boolean): AppState {
+  if (state.conversations[loaded.id]) {
+    return select && state.activeConversationId !== loaded.id ? { ...state, activeConversationId: loaded.id } : state;
+  }
+  const turns = { ...state.turns };
+  const items: Conversation['items'] = [];
+  for (const run of loaded.runs) {
+    if (turns[run.runId]) continue;
+    items.push({ role: 'user', id: `user-${run.runId}`, text: run.prompt, at: run.startedAt });
+    items.push({ role: 'assistant', runId: run.runId });
+    let turn = cloneTurn(newTurn(run.runId, loaded.id, run.prompt, run.startedAt));
+    for (const event of [...run.events].sort((a, b) => a.seq - b.seq)) {
+      if (turn.finish || event.seq <= turn.lastSeq) continue;
+      turn = applyEvent(turn, event);
+    }
+    if (!turn.finish && run.status !== 'running') turn = interrupt(turn);
+    turns[run.runId] = turn;
+  }
+  const conversation: Conversation = { id: loaded.id, title: loaded.title, createdAt: loaded.createdAt, items };
+  // Replace the untouched empty chat the window opened with, rather than keep a blank one.
+  const active = state.conversations[state.activeConversationId];
+  const dropBlank = select && active !== undefined && active.items.length === 0;
+  const conversations = { ...state.conversations, [loaded.id]: conversation };
+  if (dropBlank) delete conversations[state.activeConversationId];
+  const order = state.conversationOrder.filter((id) => !(dropBlank && id === state.activeConversationId));
+  return {
+    ...state,
+    conversations,
+    conversationOrder: [...order, loaded.id],
+    activeConversationId: select ? loaded.id : state.activeConversationId,
+    turns,
+  };
+}
+
+/** Ends a replayed run that has no `run_finished`: what streamed stays, running tools stop. */
+function interrupt(turn: Turn): Turn {
+  return {
+    ...turn,
+    phase: 'interrupted',
+    status: null,
+    waitingFor: undefined,
+    finish: { reason: 'cancelled' },
+    steps: turn.steps.map((step) =>
+      step.kind === 'tool' && step.state === 'running' ? { ...step, state: 'failed', interrupted: true } : step,
+    ),
+  };
 }
 
 function submit(state: AppState, action: Extract<Action, { type: 'submit' }>): AppState {

@@ -4,7 +4,8 @@ import type { ErrorCode, Event, FinishReason, StatusIcon, Usage } from '../gener
 /** One event kind, with the common fields (`run_id`, `seq`, `t_ms`). */
 export type EventOf<T extends Event['type']> = Extract<Event, { type: T }>;
 
-export type TurnPhase = 'pending' | 'streaming' | 'completed' | 'cancelled' | 'error';
+/** `interrupted`: a saved run whose `run_finished` never arrived (the app was killed mid-run). */
+export type TurnPhase = 'pending' | 'streaming' | 'completed' | 'cancelled' | 'error' | 'interrupted';
 
 export interface ThoughtStep {
   kind: 'thought';
@@ -113,4 +114,26 @@ export type Action =
   /** The UI could not start the run (e.g. `start_run` rejected): the turn ends in error. */
   | { type: 'start_failed'; runId: string; message: string }
   | { type: 'new_conversation'; conversationId: string; now: number }
-  | { type: 'select_conversation'; conversationId: string };
+  | { type: 'select_conversation'; conversationId: string }
+  /** A saved conversation, replayed run by run from its recorded events. */
+  | { type: 'load_conversation'; conversation: LoadedConversation; select: boolean }
+  | { type: 'rename_conversation'; conversationId: string; title: string };
+
+/** How a saved run stands (the history's `RunStatus`). */
+export type SavedRunStatus = 'running' | 'completed' | 'cancelled' | 'error' | 'interrupted';
+
+export interface LoadedRun {
+  runId: string;
+  prompt: string;
+  /** Epoch ms. */
+  startedAt: number;
+  status: SavedRunStatus;
+  events: readonly Event[];
+}
+
+export interface LoadedConversation {
+  id: string;
+  title: string;
+  createdAt: number;
+  runs: readonly LoadedRun[];
+}

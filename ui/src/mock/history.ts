@@ -1,0 +1,165 @@
+// The mock shell's history: a few saved conversations (one interrupted mid-answer) answering the
+// history commands, with a simple search that marks hits the way the shell's snippets do.
+import type { Event, EventKind } from '../generated/protocol';
+import type { ConversationDetail, SavedConversation, SearchHit, SnippetPart } from '../history/types';
+
+const DAY = 86_400_000;
+const BASE = Date.UTC(2025, 4, 12, 9, 30);
+
+function events(runId: string, kinds: EventKind[]): Event[] {
+  return kinds.map((kind, seq) => ({ ...kind, run_id: runId, seq, t_ms: seq * 180 }) as Event);
+}
+
+function run(
+  id: string,
+  prompt: string,
+  startedAt: number,
+  kinds: EventKind[],
+  status: ConversationDetail['runs'][number]['status'],
+): ConversationDetail['runs'][number] {
+  return { run_id: id, prompt, provider: 'offline', model: 'demo', started_at: startedAt, status, events: events(id, kinds) };
+}
+
+const started = (at: number): EventKind => ({ type: 'run_started', provider: 'offline', model: 'demo', started_at: at });
+
+function seed(): ConversationDetail[] {
+  return [
+    {
+      conversation: { id: 'saved-tokyo', title: 'What time is it in Tokyo?', created_at: BASE, updated_at: BASE + 2 * DAY },
+      runs: [
+        run(
+          'saved-tokyo-1',
+          'What time is it in Tokyo?',
+          BASE + 2 * DAY,
+          [
+            started(BASE + 2 * DAY),
+            { type: 'status', message: 'Checking the clock…', icon: 'clock' },
+            { type: 'tool_call', call_id: 'c1', name: 'clock', args: { timezone: 'Asia/Tokyo' } },
+            { type: 'tool_result', call_id: 'c1', ok: true, output: '2025-05-14 18:30 JST', duration_ms: 2 },
+            { type: 'token', text: 'It is **18:30** in Tokyo (JST, UTC+9).' },
+            { type: 'run_finished', reason: 'completed', usage: { input_tokens: 96, output_tokens: 14 }, ttft_ms: 210 },
+          ],
+          'completed',
+        ),
+      ],
+    },
+    {
+      conversation: { id: 'saved-haiku', title: 'A haiku about the sea', created_at: BASE, updated_at: BASE + DAY },
+      runs: [
+        run(
+          'saved-haiku-1',
+          'A haiku about the sea',
+          BASE + DAY,
+          [started(BASE + DAY), { type: 'token', text: 'Grey waves fold and break —\nthe tide keeps' }],
+          'interrupted',
+        ),
+      ],
+    },
+    {
+      conversation: { id: 'saved-math', title: 'What is 17 * 23?', created_at: BASE, updated_at: BASE },
+      runs: [
+        run(
+          'saved-math-1',
+          'What is 17 * 23?',
+          BASE,
+          [
+            started(BASE),
+            { type: 'tool_call', call_id: 'c2', name: 'calculator', args: { expression: '17 * 23' } },
+            { type: 'tool_result', call_id: 'c2', ok: true, output: '391', duration_ms: 1 },
+            { type: 'token', text: '17 * 23 = **391**. The sea of numbers is calm today.' },
+            { type: 'run_finished', reason: 'completed' },
+          ],
+          'completed',
+        ),
+      ],
+    },
+  ];
+}
+
+const store: ConversationDetail[] = seed();
+const deleted = new Set<string>();
+export const historyCalls = { exported: [] as { id: string; format: string }[], imported: 0 };
+
+function answer(detail: ConversationDetail): string {
+  return detail.runs
+    .map((r) => r.events.map((e) => (e.type === 'token' ? e.text : '')).join(''))
+    .join(' ');
+}
+
+function snippet(text: string, words: string[]): SnippetPart[] | null {
+  const lower = text.toLowerCase();
+  if (!words.every((w) => lower.includes(w))) return null;
+  const parts: SnippetPart[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let next = -1;
+    let word = '';
+    for (const w of words) {
+      const at = lower.indexOf(w, i);
+      if (at >= 0 && (next < 0 || at < next)) [next, word] = [at, w];
+    }
+    if (next < 0) {
+      parts.push({ text: text.slice(i), hit: false });
+      break;
+    }
+    if (next > i) parts.push({ text: text.slice(i, next), hit: false });
+    parts.push({ text: text.slice(next, next + word.length), hit: true });
+    i = next + word.length;
+  }
+  return parts;
+}
+
+function list(): SavedConversation[] {
+  return store
+    .filter((d) => !deleted.has(d.conversation.id))
+    .map((d) => d.conversation)
+    .sort((a, b) => b.updated_at - a.updated_at);
+}
+
+/** Answers a history command, or `undefined` when `cmd` is not one. */
+export function historyCommand(cmd: string, args: Record<string, unknown>): unknown {
+  const id = String(args.id ?? '');
+  const find = () => {
+    const d = store.find((x) => x.conversation.id === id);
+    if (!d) throw { code: 'not_found', message: `no conversation ${id}` };
+    return d;
+  };
+  switch (cmd) {
+    case 'history_status':
+      return { enabled: true, path: '/mock/history.sqlite3' };
+    case 'list_conversations':
+      return list();
+    case 'open_conversation':
+      return find();
+    case 'rename_conversation':
+      find().conversation.title = String(args.title);
+      return null;
+    case 'delete_conversation':
+      find();
+      deleted.add(id);
+      return null;
+    case 'undelete_conversation':
+      deleted.delete(id);
+      return null;
+    case 'search_history': {
+      const words = String(args.query).toLowerCase().split(/\s+/).filter(Boolean);
+      const hits: SearchHit[] = [];
+      for (const d of store) {
+        if (deleted.has(d.conversation.id) || words.length === 0) continue;
+        const text = `${d.runs.map((r) => r.prompt).join(' ')} ${answer(d)}`;
+        const parts = snippet(text, words);
+        if (parts) hits.push({ conversation_id: d.conversation.id, title: d.conversation.title, run_id: d.runs[0]?.run_id ?? '', snippet: parts });
+      }
+      return hits;
+    }
+    case 'export_conversation':
+      find();
+      historyCalls.exported.push({ id, format: String(args.format) });
+      return `/home/user/Documents/${find().conversation.title}.${String(args.format)}`;
+    case 'import_conversation':
+      historyCalls.imported++;
+      return null;
+    default:
+      return undefined;
+  }
+}
