@@ -59,6 +59,7 @@ for s in "${stages[@]}"; do
       stage "e2e (slow): the real app window through tauri-driver + WebKitWebDriver under Xvfb"
       [ -f ui/dist/index.html ] || npm run -s ui:build
       cargo build --locked -p telltale-app
+      cargo test --locked -p telltale-app
       mkdir -p artifacts
       xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 e2e/app.e2e.test.mjs e2e/providers.e2e.test.mjs
       ;;
