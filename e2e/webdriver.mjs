@@ -1,14 +1,18 @@
 // A minimal W3C WebDriver client over fetch, enough to drive the app through tauri-driver.
 import { spawn } from "node:child_process";
-import { writeFileSync, mkdirSync } from "node:fs";
+import { writeFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 export async function startDriver({ port = 4444 + Math.floor(Math.random() * 1000) * 2, env = {} } = {}) {
   const args = ["--port", String(port), "--native-port", String(port + 1), "--native-driver", "/usr/bin/WebKitWebDriver"];
+  // Each app under test keeps its history and settings in a fresh folder, never the user's.
+  const dataDir = env.TELLTALE_DATA_DIR ?? mkdtempSync(join(tmpdir(), "telltale-e2e-"));
   const driver = spawn("tauri-driver", args, {
-    env: { ...process.env, ...env },
+    env: { ...process.env, TELLTALE_DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;

@@ -5,6 +5,7 @@ use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
+use crate::app_history::{finish_recording, relay, AppHistory};
 use crate::error::CommandError;
 use crate::forward::forward_to_window;
 use crate::state::AppState;
@@ -21,7 +22,7 @@ pub struct AppInfo {
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     let provider = state.agent.provider();
-    AppInfo { provider: provider.id().to_owned(), model: provider.model().to_owned(), label: state.provider_label.clone() }
+    AppInfo { provider: provider.id().to_owned(), model: provider.model().to_owned(), label: state.agent.label() }
 }
 
 /// Starts a run of `prompt` in a conversation. The webview picks `run_id`, so it can show the
@@ -31,6 +32,7 @@ pub fn start_run<R: Runtime>(
     app: AppHandle<R>,
     window: WebviewWindow<R>,
     state: State<'_, AppState>,
+    saved: State<'_, AppHistory>,
     conversation_id: String,
     run_id: String,
     prompt: String,
@@ -43,13 +45,27 @@ pub fn start_run<R: Runtime>(
         return Err(CommandError::InvalidRequest("type a message first".into()));
     }
     let cancel = CancellationToken::new();
-    let history = state.begin_run(&conversation_id, &run_id, cancel.clone()).map_err(CommandError::Busy)?;
+    let in_memory = state.begin_run(&conversation_id, &run_id, cancel.clone()).map_err(CommandError::Busy)?;
 
     let (tx, rx) = unbounded_channel();
     tauri::async_runtime::spawn(forward_to_window(app, window.label().to_owned(), rx));
     let state = state.inner().clone();
+    let saved = saved.inner().clone();
     tauri::async_runtime::spawn(async move {
+        // The saved conversation is the run's history, and every event is recorded as it streams
+        // (in memory only when the history is off).
+        let (c, r, p) = (conversation_id.clone(), run_id.clone(), prompt.clone());
+        let prepared = tauri::async_runtime::spawn_blocking(move || saved.prepare_run(&c, &r, &p)).await.ok().flatten();
+        let (history, recorder) = match prepared {
+            Some((messages, recorder)) => (messages, Some(recorder)),
+            None => (in_memory, None),
+        };
+        let (tx, relayed) = relay(recorder, tx);
         let outcome = state.agent.run(&run_id, &history, &prompt, tx, cancel).await;
+        if let Ok(Some(recorder)) = relayed.await {
+            let new_messages = outcome.new_messages.clone();
+            let _ = tauri::async_runtime::spawn_blocking(move || finish_recording(recorder, &new_messages)).await;
+        }
         state.end_run(&conversation_id, &run_id, outcome.new_messages);
     });
     Ok(())

@@ -1,10 +1,13 @@
 //! Telltale's desktop shell: commands to start and stop runs, and the forwarding of each run's
 //! events to the window that started it. The agent itself lives in `telltale-agent`.
 
+mod app_history;
 mod commands;
 mod error;
 mod forward;
+mod history_commands;
 mod menu;
+mod settings;
 mod state;
 
 use state::AppState;
@@ -21,14 +24,38 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| menu::focus_main_window(app)))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_store::Builder::default().build())
         .menu(menu::build)
         .on_menu_event(menu::handle)
+        .setup(|app| {
+            use tauri::Manager;
+            let slot = app.state::<AppState>().agent.clone();
+            app.manage(settings::init(app.handle(), &slot));
+            Ok(())
+        })
         .manage(AppState::from_env())
+        .manage(app_history::AppHistory::open_default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::start_run,
             commands::stop_run,
-            commands::open_external
+            commands::open_external,
+            settings::commands::get_settings,
+            settings::commands::save_settings,
+            settings::commands::set_api_key,
+            settings::commands::clear_api_key,
+            settings::commands::test_connection,
+            settings::commands::list_models,
+            history_commands::history_status,
+            history_commands::list_conversations,
+            history_commands::open_conversation,
+            history_commands::rename_conversation,
+            history_commands::delete_conversation,
+            history_commands::undelete_conversation,
+            history_commands::search_history,
+            history_commands::export_conversation,
+            history_commands::import_conversation
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

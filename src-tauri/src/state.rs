@@ -9,12 +9,14 @@ use telltale_agent::providers::{OfflinePace, OfflineProvider, ProviderKind, Prov
 use telltale_agent::{Agent, AgentConfig, Message, Provider, ToolRegistry};
 use tokio_util::sync::CancellationToken;
 
+use crate::settings::AgentSlot;
+
 #[derive(Clone)]
 pub struct AppState {
-    pub agent: Arc<Agent>,
-    /// How the header names the provider; says so when the settings were unusable and the
-    /// offline demo answers instead. Never contains the API key.
-    pub provider_label: String,
+    /// The agent and how the header names its provider (saying so when the settings were
+    /// unusable and the offline demo answers instead; never the API key). Saving the settings
+    /// swaps it; runs in progress keep theirs.
+    pub agent: AgentSlot,
     inner: Arc<Mutex<Inner>>,
 }
 
@@ -63,8 +65,7 @@ impl AppState {
         };
         tracing::info!(provider = provider.id(), model = provider.model(), "provider chosen");
         AppState {
-            agent: Arc::new(Agent::new(provider, ToolRegistry::builtin(), config)),
-            provider_label,
+            agent: AgentSlot::new(Arc::new(Agent::new(provider, ToolRegistry::builtin(), config)), provider_label),
             inner: Arc::default(),
         }
     }

@@ -4,7 +4,13 @@ import { Composer } from './components/Composer';
 import { DraftPanel } from './components/DraftPanel';
 import { latestDraft } from './drafts/useDraft';
 import { ConversationView } from './components/ConversationView';
+import { SettingsDialog } from './components/SettingsDialog';
 import { Sidebar } from './components/Sidebar';
+import { ExportMenu } from './components/ExportMenu';
+import { SearchBox } from './components/SearchBox';
+import { Toast } from './components/Toast';
+import { useHistory } from './history/useHistory';
+import { useSettingsShortcut } from './settings/useSettingsShortcut';
 import { createEventQueue } from './eventQueue';
 import { conversationTitle } from './format';
 import { newId } from './ids';
@@ -110,7 +116,6 @@ export function App({ backend }: { backend: Backend }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [stop, newChat]);
-  const select = useCallback((id: string) => dispatch({ type: 'select_conversation', conversationId: id }), []);
 
   // File → New Chat in the native menu.
   useEffect(() => {
@@ -157,17 +162,33 @@ export function App({ backend }: { backend: Backend }) {
     [backend],
   );
 
+  // Settings (sidebar button, Ctrl/Cmd+,); a change may switch the provider in the header.
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const openSettings = useCallback(() => setSettingsOpen(true), []);
+  useSettingsShortcut(openSettings, backend.settings !== undefined);
+  const refreshInfo = useCallback(() => {
+    backend.appInfo().then(setInfo, (error: unknown) => console.warn('app_info failed', error));
+  }, [backend]);
+
+  // The saved history: sidebar list, open/rename/delete, search, export, import.
+  const saved = useHistory(backend.history, state, dispatch, sidebarConversations(state), newChat);
+
   const providerTitle = info && info.model ? `${info.provider} · ${info.model}` : undefined;
 
   return (
     <ShellContext.Provider value={shell}>
       <div className={showDraft ? 'app app-with-draft' : 'app'}>
         <Sidebar
-          conversations={sidebarConversations(state)}
+          conversations={saved.conversations}
           activeId={state.activeConversationId}
           runningIds={runningIds}
           onNewChat={newChat}
-          onSelect={select}
+          onSelect={saved.open}
+          onRename={saved.rename}
+          onDelete={saved.enabled ? saved.remove : undefined}
+          search={saved.enabled ? <SearchBox search={saved.search} onOpen={saved.open} /> : undefined}
+          onImport={saved.enabled ? saved.importConversation : undefined}
+          onOpenSettings={backend.settings ? openSettings : undefined}
         />
         <main className="main">
           <header className="header">
@@ -175,7 +196,13 @@ export function App({ backend }: { backend: Backend }) {
             <span className="provider-label" data-testid="provider-label" title={providerTitle}>
               {info ? info.label : ''}
             </span>
+            {saved.enabled && <ExportMenu disabled={!saved.activeSaved} onExport={saved.exportConversation} />}
           </header>
+          {saved.status && !saved.status.enabled && saved.status.reason && (
+            <p className="banner banner-warning" role="alert" data-testid="history-off">
+              History is off — {saved.status.reason}. Chats are kept only until the app closes.
+            </p>
+          )}
           {connection.kind === 'failed' && (
             <p className="banner banner-error" role="alert">
               Can't receive the agent's events: {connection.message}
@@ -200,6 +227,10 @@ export function App({ backend }: { backend: Backend }) {
           <DraftPanel turn={showDraft.turn} step={showDraft.step} onClose={() => setClosedDraft(showDraft.step.id)} />
         )}
       </div>
+      <Toast toast={saved.toast} onDismiss={saved.dismissToast} />
+      {settingsOpen && backend.settings && (
+        <SettingsDialog backend={backend.settings} onClose={() => setSettingsOpen(false)} onChanged={refreshInfo} />
+      )}
     </ShellContext.Provider>
   );
 }

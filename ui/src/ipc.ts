@@ -2,6 +2,8 @@
 import { invoke } from '@tauri-apps/api/core';
 import { getCurrentWebviewWindow } from '@tauri-apps/api/webviewWindow';
 import type { Event } from './generated/protocol';
+import type { ConversationDetail, HistoryBackend, HistoryStatus, SavedConversation, SearchHit } from './history/types';
+import type { Settings, SettingsBackend, SettingsView, TestResult } from './settings/types';
 
 /** The Tauri event that carries `Event[]` batches to the window that started the run. */
 export const EVENTS_CHANNEL = 'telltale://events';
@@ -32,11 +34,44 @@ export interface Backend {
   openExternal(url: string): Promise<void>;
   /** Native menu actions; resolves with the function that removes the listener. */
   onMenu?(handler: (action: string) => void): Promise<() => void>;
+  /** The saved conversations (absent outside the shell: conversations live in memory). */
+  history?: HistoryBackend;
+  /** The Settings screen's commands (absent outside the shell). */
+  settings?: SettingsBackend;
 }
 
 export function insideTauri(): boolean {
   return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
 }
+
+/** Settings: keys go in (`set_api_key`) and never come back, only their masks. */
+export const tauriSettings: SettingsBackend = {
+  get: () => invoke<SettingsView>('get_settings'),
+  save: (settings: Settings) => invoke<SettingsView>('save_settings', { settings }),
+  setApiKey: (providerId, key) => invoke<SettingsView>('set_api_key', { providerId, key }),
+  clearApiKey: (providerId) => invoke<SettingsView>('clear_api_key', { providerId }),
+  testConnection: (providerId, baseUrl, model) => invoke<TestResult>('test_connection', { providerId, baseUrl, model }),
+  listModels: (providerId, baseUrl) => invoke<string[]>('list_models', { providerId, baseUrl }),
+};
+
+/** The history database, through the shell (export and import open native dialogs there). */
+export const tauriHistory: HistoryBackend = {
+  status: () => invoke<HistoryStatus>('history_status'),
+  list: () => invoke<SavedConversation[]>('list_conversations'),
+  open: (id) => invoke<ConversationDetail>('open_conversation', { id }),
+  rename: async (id, title) => {
+    await invoke<null>('rename_conversation', { id, title });
+  },
+  remove: async (id) => {
+    await invoke<null>('delete_conversation', { id });
+  },
+  restore: async (id) => {
+    await invoke<null>('undelete_conversation', { id });
+  },
+  search: (query) => invoke<SearchHit[]>('search_history', { query }),
+  exportConversation: (id, format) => invoke<string | null>('export_conversation', { id, format }),
+  importConversation: () => invoke<SavedConversation | null>('import_conversation'),
+};
 
 export const tauriBackend: Backend = {
   appInfo: () => invoke<AppInfo>('app_info'),
@@ -52,6 +87,8 @@ export const tauriBackend: Backend = {
     await invoke<null>('open_external', { url });
   },
   onMenu: (handler) => getCurrentWebviewWindow().listen<string>(MENU_CHANNEL, (message) => handler(message.payload)),
+  history: tauriHistory,
+  settings: tauriSettings,
 };
 
 /** Stands in outside the shell (e.g. `npm run ui:dev` in a browser): says so, runs nothing. */
@@ -71,5 +108,9 @@ export const noBackend: Backend = {
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;
+  // The shell's typed command errors: `{code, message}`.
+  if (error && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message;
+  }
   return 'Something went wrong talking to the app.';
 }

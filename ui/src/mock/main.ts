@@ -9,6 +9,8 @@ import { emit } from '@tauri-apps/api/event';
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import type { Event, EventKind } from '../generated/protocol';
 import { EVENTS_CHANNEL, type StartRun } from '../ipc';
+import { historyCalls, historyCommand } from './history';
+import { settingsCalls, settingsCommand } from './settings';
 
 interface StreamOptions {
   tokensPerSecond: number;
@@ -42,6 +44,8 @@ function nextEvents(runId: string, kinds: readonly (EventKind & { t_ms?: number 
 }
 
 const api = {
+  historyCalls,
+  settingsCalls,
   started,
   stopped,
   opened,
@@ -113,8 +117,13 @@ mockIPC(
       case 'open_external':
         opened.push(String(args.url));
         return null;
-      default:
+      default: {
+        const answer = settingsCommand(cmd, args);
+        if (answer) return answer.value;
+        const saved = historyCommand(cmd, args);
+        if (saved !== undefined) return saved;
         throw new Error(`mock shell: unknown command ${cmd}`);
+      }
     }
   },
   { shouldMockEvents: true },

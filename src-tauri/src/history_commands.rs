@@ -1,0 +1,224 @@
+//! The history commands the webview invokes: list, open, rename, delete/undelete, search,
+//! export (native save dialog, file written here) and import (native open dialog).
+//!
+//! Every command works on the database off the main thread (`spawn_blocking`) and fails with a
+//! typed error, serialised as `{code, message}`.
+
+use serde::Serialize;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+use telltale_history::{Conversation, ConversationDetail, Format, History, SearchHit};
+
+use crate::app_history::{AppHistory, HistoryStatus};
+
+/// How many conversations a search returns at most.
+const SEARCH_LIMIT: usize = 30;
+
+#[derive(Debug, thiserror::Error, Serialize)]
+#[serde(tag = "code", content = "message", rename_all = "snake_case")]
+pub enum HistoryCommandError {
+    /// The database could not be opened at startup; the message says why.
+    #[error("history is off: {0}")]
+    HistoryOff(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    InvalidRequest(String),
+    /// The file is not a Telltale JSON export (or is malformed): nothing was imported.
+    #[error("{0}")]
+    ImportInvalid(String),
+    /// Reading or writing a file failed.
+    #[error("{0}")]
+    File(String),
+    #[error("{0}")]
+    Database(String),
+}
+
+type Result<T> = std::result::Result<T, HistoryCommandError>;
+
+impl From<telltale_history::Error> for HistoryCommandError {
+    fn from(error: telltale_history::Error) -> Self {
+        use telltale_history::Error as E;
+        match error {
+            E::NotFound(_) => HistoryCommandError::NotFound(error.to_string()),
+            E::Import(e) => HistoryCommandError::ImportInvalid(e.to_string()),
+            other => HistoryCommandError::Database(other.to_string()),
+        }
+    }
+}
+
+/// Runs `f` on the database on a blocking thread.
+async fn with_db<T: Send + 'static>(
+    history: &AppHistory,
+    f: impl FnOnce(&History) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let history = history.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let db = history.lock().ok_or_else(|| HistoryCommandError::HistoryOff(history.off_reason()))?;
+        f(&db)
+    })
+    .await
+    .map_err(|e| HistoryCommandError::Database(format!("the history task failed: {e}")))?
+}
+
+/// Whether the history is on, and if not, why (the window shows a banner).
+#[tauri::command]
+pub fn history_status(history: State<'_, AppHistory>) -> HistoryStatus {
+    history.status()
+}
+
+/// The saved conversations, most recent activity first.
+#[tauri::command]
+pub async fn list_conversations(history: State<'_, AppHistory>) -> Result<Vec<Conversation>> {
+    with_db(&history, |db| Ok(db.list_conversations()?)).await
+}
+
+/// One conversation with its runs (status and every event, as they streamed).
+#[tauri::command]
+pub async fn open_conversation(history: State<'_, AppHistory>, id: String) -> Result<ConversationDetail> {
+    with_db(&history, move |db| Ok(db.get(&id)?)).await
+}
+
+#[tauri::command]
+pub async fn rename_conversation(history: State<'_, AppHistory>, id: String, title: String) -> Result<()> {
+    let title = title.trim().to_owned();
+    if title.is_empty() {
+        return Err(HistoryCommandError::InvalidRequest("a title cannot be empty".into()));
+    }
+    with_db(&history, move |db| Ok(db.rename(&id, &title)?)).await
+}
+
+#[tauri::command]
+pub async fn delete_conversation(history: State<'_, AppHistory>, id: String) -> Result<()> {
+    with_db(&history, move |db| Ok(db.delete(&id)?)).await
+}
+
+#[tauri::command]
+pub async fn undelete_conversation(history: State<'_, AppHistory>, id: String) -> Result<()> {
+    with_db(&history, move |db| Ok(db.undelete(&id)?)).await
+}
+
+/// Conversations whose prompts or answers contain every word of `query`, with the hits marked.
+#[tauri::command]
+pub async fn search_history(history: State<'_, AppHistory>, query: String) -> Result<Vec<SearchHit>> {
+    with_db(&history, move |db| Ok(db.search(&query, SEARCH_LIMIT)?)).await
+}
+
+fn parse_format(format: &str) -> Result<Format> {
+    match format {
+        "md" | "markdown" => Ok(Format::Markdown),
+        "json" => Ok(Format::Json),
+        "html" => Ok(Format::Html),
+        other => Err(HistoryCommandError::InvalidRequest(format!("unknown export format {other:?} (md, json or html)"))),
+    }
+}
+
+/// A file name from a title: letters, digits, spaces and dashes, at most 60 characters.
+fn file_name(title: &str, format: Format) -> String {
+    let cleaned: String = title
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == ' ' || c == '-' || c == '_' { c } else { ' ' })
+        .collect();
+    let words: Vec<&str> = cleaned.split_whitespace().collect();
+    let mut stem: String = words.join(" ").chars().take(60).collect();
+    stem = stem.trim().to_owned();
+    if stem.is_empty() {
+        stem = "conversation".into();
+    }
+    format!("{stem}.{}", format.extension())
+}
+
+/// Exports a conversation: the native save dialog (default name from the title), then the file
+/// is written here. Returns the path, or `null` when the user cancelled.
+#[tauri::command]
+pub async fn export_conversation<R: Runtime>(
+    app: AppHandle<R>,
+    history: State<'_, AppHistory>,
+    id: String,
+    format: String,
+) -> Result<Option<String>> {
+    let format = parse_format(&format)?;
+    let (title, text) = with_db(&history, move |db| {
+        let title = db.conversation(&id)?.title;
+        Ok((title, db.export(&id, format)?))
+    })
+    .await?;
+    let (filter, extensions): (&str, &[&str]) = match format {
+        Format::Markdown => ("Markdown", &["md"]),
+        Format::Json => ("Telltale JSON", &["json"]),
+        Format::Html => ("HTML", &["html"]),
+    };
+    let name = file_name(&title, format);
+    tauri::async_runtime::spawn_blocking(move || {
+        let Some(chosen) = app.dialog().file().set_title("Export conversation").set_file_name(&name).add_filter(filter, extensions).blocking_save_file()
+        else {
+            return Ok(None);
+        };
+        let path = chosen.into_path().map_err(|e| HistoryCommandError::File(format!("cannot save there: {e}")))?;
+        std::fs::write(&path, text)
+            .map_err(|e| HistoryCommandError::File(format!("cannot write {}: {e}", path.display())))?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
+    .map_err(|e| HistoryCommandError::File(format!("the export failed: {e}")))?
+}
+
+/// Imports a JSON export chosen in the native open dialog as a new conversation. Returns it, or
+/// `null` when the user cancelled. A malformed or foreign file changes nothing.
+#[tauri::command]
+pub async fn import_conversation<R: Runtime>(
+    app: AppHandle<R>,
+    history: State<'_, AppHistory>,
+) -> Result<Option<Conversation>> {
+    let text = tauri::async_runtime::spawn_blocking(move || {
+        let Some(chosen) = app
+            .dialog()
+            .file()
+            .set_title("Import a conversation")
+            .add_filter("Telltale JSON export", &["json"])
+            .blocking_pick_file()
+        else {
+            return Ok(None);
+        };
+        let path = chosen.into_path().map_err(|e| HistoryCommandError::File(format!("cannot open that file: {e}")))?;
+        std::fs::read_to_string(&path)
+            .map(Some)
+            .map_err(|e| HistoryCommandError::ImportInvalid(format!("cannot read {}: {e}", path.display())))
+    })
+    .await
+    .map_err(|e| HistoryCommandError::File(format!("the import failed: {e}")))??;
+    match text {
+        None => Ok(None),
+        Some(text) => with_db(&history, move |db| Ok(Some(db.import_json(&text)?))).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_serialise_as_code_and_message() {
+        let error: HistoryCommandError =
+            telltale_history::Error::Import(telltale_history::ImportError::ForeignFormat("x".into())).into();
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["code"], "import_invalid");
+        assert!(json["message"].as_str().unwrap().contains("not a Telltale conversation export"));
+        let json = serde_json::to_value(HistoryCommandError::HistoryOff("no folder".into())).unwrap();
+        assert_eq!(json["code"], "history_off");
+    }
+
+    #[test]
+    fn export_file_names_come_from_the_title() {
+        assert_eq!(file_name("What time is it in Tokyo?", Format::Markdown), "What time is it in Tokyo.md");
+        assert_eq!(file_name("a/b\\c:d", Format::Json), "a b c d.json");
+        assert_eq!(file_name("???", Format::Html), "conversation.html");
+    }
+
+    #[test]
+    fn formats_are_md_json_html() {
+        assert_eq!(parse_format("md").unwrap(), Format::Markdown);
+        assert_eq!(parse_format("html").unwrap(), Format::Html);
+        assert!(matches!(parse_format("pdf"), Err(HistoryCommandError::InvalidRequest(_))));
+    }
+}

@@ -1,0 +1,56 @@
+//! The settings commands the webview invokes. None returns a key: only masks.
+
+use tauri::State;
+
+use super::model::Settings;
+use super::service::{SettingsCommandError, SettingsService, SettingsView, TestResult};
+use crate::state::AppState;
+
+type Result<T> = std::result::Result<T, SettingsCommandError>;
+
+#[tauri::command]
+pub fn get_settings(service: State<'_, SettingsService>, app: State<'_, AppState>) -> SettingsView {
+    service.view(&app.agent)
+}
+
+#[tauri::command]
+pub fn save_settings(service: State<'_, SettingsService>, app: State<'_, AppState>, settings: Settings) -> Result<SettingsView> {
+    service.save(settings, &app.agent)
+}
+
+/// Stores a provider's key (write-only: the answer shows its mask).
+#[tauri::command]
+pub fn set_api_key(
+    service: State<'_, SettingsService>,
+    app: State<'_, AppState>,
+    provider_id: String,
+    key: String,
+) -> Result<SettingsView> {
+    service.set_api_key(&provider_id, &key, &app.agent)
+}
+
+#[tauri::command]
+pub fn clear_api_key(service: State<'_, SettingsService>, app: State<'_, AppState>, provider_id: String) -> Result<SettingsView> {
+    service.clear_api_key(&provider_id, &app.agent)
+}
+
+/// A tiny real request to `provider_id` (with the base URL and model being edited, if given).
+#[tauri::command]
+pub async fn test_connection(
+    service: State<'_, SettingsService>,
+    provider_id: String,
+    base_url: Option<String>,
+    model: Option<String>,
+) -> Result<TestResult> {
+    Ok(service.test_connection(&provider_id, base_url.as_deref(), model.as_deref()).await)
+}
+
+/// The models the provider's server lists; empty when it does not answer.
+#[tauri::command]
+pub async fn list_models(
+    service: State<'_, SettingsService>,
+    provider_id: String,
+    base_url: Option<String>,
+) -> Result<Vec<String>> {
+    Ok(service.list_models(&provider_id, base_url.as_deref()).await)
+}

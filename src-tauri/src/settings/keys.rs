@@ -1,0 +1,297 @@
+//! Where API keys live: the OS keychain (service `app.telltale.desktop`, one entry per provider
+//! id) when one answers, otherwise `api-keys.json` in the data folder with permissions 0600.
+//! Nothing here logs a key or puts one in an error.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+/// The keychain service name: the app's identifier.
+pub const SERVICE: &str = "app.telltale.desktop";
+/// The fallback file, in the data folder.
+pub const KEY_FILE: &str = "api-keys.json";
+/// `file` forces the file (tests, portable installs); `keychain` insists on the keychain.
+pub const KEY_STORE_VAR: &str = "TELLTALE_KEY_STORE";
+
+/// Where keys are kept, as the Settings screen says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyStorage {
+    Keychain,
+    File,
+}
+
+/// Why a key could not be read, stored or removed. Never contains the key.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum KeyError {
+    #[error("the keychain refused: {0}")]
+    Keychain(String),
+    #[error("the key file {path} could not be {what}: {reason}")]
+    File { path: String, what: &'static str, reason: String },
+}
+
+#[derive(Default, Serialize, Deserialize)]
+struct KeyFile {
+    #[serde(default)]
+    keys: BTreeMap<String, String>,
+}
+
+pub struct KeyStore {
+    storage: KeyStorage,
+    file: PathBuf,
+    /// One writer of the file at a time.
+    lock: Mutex<()>,
+}
+
+impl KeyStore {
+    /// Keys in `dir/api-keys.json` only.
+    pub fn file_only(dir: &Path) -> Self {
+        KeyStore { storage: KeyStorage::File, file: dir.join(KEY_FILE), lock: Mutex::new(()) }
+    }
+
+    /// The keychain if one answers (or `TELLTALE_KEY_STORE=keychain`), else the file in `dir`.
+    pub fn detect(dir: &Path, env: &dyn Fn(&str) -> Option<String>) -> Self {
+        let mut store = KeyStore::file_only(dir);
+        let wanted = env(KEY_STORE_VAR).map(|v| v.trim().to_ascii_lowercase());
+        let use_keychain = match wanted.as_deref() {
+            Some("file") => false,
+            Some("keychain") => true,
+            _ => keychain_answers(),
+        };
+        if use_keychain {
+            store.storage = KeyStorage::Keychain;
+        } else {
+            tracing::info!(file = %store.file.display(), "no keychain answers: API keys are kept in a file readable only by this user");
+        }
+        store
+    }
+
+    pub fn storage(&self) -> KeyStorage {
+        self.storage
+    }
+
+    pub fn file_path(&self) -> &Path {
+        &self.file
+    }
+
+    /// The key stored for `provider_id` (the keychain first, then the file).
+    pub fn get(&self, provider_id: &str) -> Result<Option<String>, KeyError> {
+        if self.storage == KeyStorage::Keychain {
+            match entry(provider_id)?.get_password() {
+                Ok(key) => return Ok(Some(key)),
+                Err(keyring::Error::NoEntry) => {}
+                Err(e) => return Err(keychain_error(&e)),
+            }
+        }
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(self.read_file()?.keys.remove(provider_id))
+    }
+
+    pub fn set(&self, provider_id: &str, key: &str) -> Result<(), KeyError> {
+        match self.storage {
+            KeyStorage::Keychain => {
+                entry(provider_id)?.set_password(key).map_err(|e| keychain_error(&e))?;
+                // A key left in the file from a time without keychain must not outlive this one.
+                self.remove_from_file(provider_id)
+            }
+            KeyStorage::File => {
+                let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+                let mut file = self.read_file()?;
+                file.keys.insert(provider_id.to_owned(), key.to_owned());
+                self.write_file(&file)
+            }
+        }
+    }
+
+    /// Forgets the key wherever it is; forgetting a key that is not there is fine.
+    pub fn clear(&self, provider_id: &str) -> Result<(), KeyError> {
+        if self.storage == KeyStorage::Keychain {
+            match entry(provider_id)?.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => {}
+                Err(e) => return Err(keychain_error(&e)),
+            }
+        }
+        self.remove_from_file(provider_id)
+    }
+
+    fn remove_from_file(&self, provider_id: &str) -> Result<(), KeyError> {
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        if !self.file.exists() {
+            return Ok(());
+        }
+        let mut file = self.read_file()?;
+        if file.keys.remove(provider_id).is_some() {
+            self.write_file(&file)?;
+        }
+        Ok(())
+    }
+
+    fn file_error(&self, what: &'static str, e: impl std::fmt::Display) -> KeyError {
+        KeyError::File { path: self.file.display().to_string(), what, reason: e.to_string() }
+    }
+
+    fn read_file(&self) -> Result<KeyFile, KeyError> {
+        let bytes = match fs::read(&self.file) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(KeyFile::default()),
+            Err(e) => return Err(self.file_error("read", e)),
+        };
+        restrict(&self.file).map_err(|e| self.file_error("made private", e))?;
+        // serde_json's errors quote no input, only positions.
+        serde_json::from_slice(&bytes).map_err(|e| self.file_error("read", e))
+    }
+
+    /// Writes the whole file anew (a private temporary file renamed over the old one).
+    fn write_file(&self, file: &KeyFile) -> Result<(), KeyError> {
+        let dir = self.file.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(|e| self.file_error("written", e))?;
+        let tmp = self.file.with_extension("json.tmp");
+        let _ = fs::remove_file(&tmp);
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let bytes = serde_json::to_vec_pretty(file).map_err(|e| self.file_error("written", e))?;
+        let written = options.open(&tmp).and_then(|mut out| {
+            out.write_all(&bytes)?;
+            out.sync_all()
+        });
+        if let Err(e) = written.and_then(|()| fs::rename(&tmp, &self.file)) {
+            let _ = fs::remove_file(&tmp);
+            return Err(self.file_error("written", e));
+        }
+        restrict(&self.file).map_err(|e| self.file_error("made private", e))
+    }
+}
+
+/// Only the owner may read or write `path` (0600).
+fn restrict(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path)?.permissions().mode() & 0o777;
+        if mode != 0o600 {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+fn entry(provider_id: &str) -> Result<keyring::Entry, KeyError> {
+    keyring::Entry::new(SERVICE, provider_id).map_err(|e| keychain_error(&e))
+}
+
+/// Describes a keychain failure without anything the error may carry of a secret
+/// (`BadEncoding` holds the stored bytes, `Ambiguous` the credentials).
+fn keychain_error(e: &keyring::Error) -> KeyError {
+    let reason = match e {
+        keyring::Error::PlatformFailure(inner) | keyring::Error::NoStorageAccess(inner) => inner.to_string(),
+        keyring::Error::NoEntry => "no such entry".to_owned(),
+        keyring::Error::BadEncoding(_) => "the stored key is not text".to_owned(),
+        keyring::Error::Ambiguous(_) => "more than one entry matches".to_owned(),
+        keyring::Error::TooLong(what, limit) => format!("the {what} is longer than {limit}"),
+        keyring::Error::Invalid(what, why) => format!("{what} is invalid: {why}"),
+        _ => "unknown error".to_owned(),
+    };
+    KeyError::Keychain(reason)
+}
+
+/// Whether a keychain answers here: reading an entry that need not exist succeeds or says
+/// "no entry" (a machine without a Secret Service fails).
+fn keychain_answers() -> bool {
+    let probe = keyring::Entry::new(SERVICE, "telltale-probe").and_then(|entry| entry.get_password());
+    match probe {
+        Ok(_) | Err(keyring::Error::NoEntry) => true,
+        Err(e) => {
+            tracing::debug!(reason = %keychain_error(&e), "keychain unavailable");
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A fresh empty folder under the system's temp folder.
+    pub(crate) fn temp_dir(name: &str) -> PathBuf {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "telltale-{name}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    const KEY: &str = "sk-test-secret-0123456789";
+
+    #[test]
+    fn the_file_fallback_stores_replaces_and_clears_keys() {
+        let dir = temp_dir("keys");
+        let store = KeyStore::file_only(&dir);
+        assert_eq!(store.storage(), KeyStorage::File);
+        assert_eq!(store.get("openai").unwrap(), None);
+        store.set("openai", KEY).unwrap();
+        store.set("groq", "gsk-other-0123456789").unwrap();
+        assert_eq!(store.get("openai").unwrap().as_deref(), Some(KEY));
+        store.set("openai", "sk-replaced-0123456789").unwrap();
+        assert_eq!(store.get("openai").unwrap().as_deref(), Some("sk-replaced-0123456789"));
+        // A second store on the same folder (the next launch) sees the same keys.
+        let again = KeyStore::file_only(&dir);
+        assert_eq!(again.get("groq").unwrap().as_deref(), Some("gsk-other-0123456789"));
+        again.clear("openai").unwrap();
+        again.clear("openai").unwrap();
+        assert_eq!(store.get("openai").unwrap(), None);
+        assert!(!dir.join("api-keys.json.tmp").exists());
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_key_file_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = temp_dir("perms");
+        let store = KeyStore::file_only(&dir.join("nested"));
+        store.set("openai", KEY).unwrap();
+        let path = store.file_path().to_owned();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        // A file someone loosened is made private again on the next read.
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(store.get("openai").unwrap().as_deref(), Some(KEY));
+        assert_eq!(mode(&path), 0o600);
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn forcing_the_file_needs_no_keychain() {
+        let dir = temp_dir("detect");
+        let store = KeyStore::detect(&dir, &|name| (name == KEY_STORE_VAR).then(|| "file".to_owned()));
+        assert_eq!(store.storage(), KeyStorage::File);
+        assert_eq!(serde_json::to_string(&store.storage()).unwrap(), "\"file\"");
+        assert_eq!(serde_json::to_string(&KeyStorage::Keychain).unwrap(), "\"keychain\"");
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_broken_key_file_is_an_error_that_quotes_nothing_of_it() {
+        let dir = temp_dir("broken");
+        fs::write(dir.join(KEY_FILE), format!("{{\"keys\": {{\"openai\": \"{KEY}\"")).unwrap();
+        let error = KeyStore::file_only(&dir).get("openai").unwrap_err();
+        assert!(!error.to_string().contains(KEY), "{error}");
+        fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,264 @@
+//! The settings the user edits: providers (from presets), the default provider, keep-alive,
+//! idle timeout and the enabled tools. Persisted as one JSON value; API keys are never part of it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use telltale_agent::ToolRegistry;
+
+/// Which wire protocol a provider speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Api {
+    /// The built-in demo: no network, no key.
+    Offline,
+    /// OpenAI-compatible Chat Completions.
+    Openai,
+    /// Anthropic Messages.
+    Anthropic,
+}
+
+/// A provider Telltale knows how to reach, with where it lives by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Preset {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub api: Api,
+    /// Empty for the offline demo and for a custom server (the user types it).
+    pub base_url: &'static str,
+    /// Whether requests need a key (servers on this machine usually do not).
+    pub needs_key: bool,
+}
+
+pub const OFFLINE: &str = "offline";
+
+pub const PRESETS: [Preset; 8] = [
+    Preset { id: OFFLINE, name: "Offline demo", api: Api::Offline, base_url: "", needs_key: false },
+    Preset { id: "openai", name: "OpenAI", api: Api::Openai, base_url: "https://api.openai.com/v1", needs_key: true },
+    Preset { id: "anthropic", name: "Anthropic", api: Api::Anthropic, base_url: "https://api.anthropic.com", needs_key: true },
+    Preset { id: "openrouter", name: "OpenRouter", api: Api::Openai, base_url: "https://openrouter.ai/api/v1", needs_key: true },
+    Preset { id: "groq", name: "Groq", api: Api::Openai, base_url: "https://api.groq.com/openai/v1", needs_key: true },
+    Preset { id: "ollama", name: "Ollama", api: Api::Openai, base_url: "http://127.0.0.1:11434/v1", needs_key: false },
+    Preset { id: "lmstudio", name: "LM Studio", api: Api::Openai, base_url: "http://127.0.0.1:1234/v1", needs_key: false },
+    Preset { id: "custom", name: "Custom (OpenAI-compatible)", api: Api::Openai, base_url: "", needs_key: false },
+];
+
+pub fn preset(id: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.id == id)
+}
+
+/// One provider's editable settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderEntry {
+    pub id: String,
+    #[serde(default)]
+    pub base_url: String,
+    #[serde(default)]
+    pub model: String,
+}
+
+pub const DEFAULT_KEEPALIVE_MS: u64 = 1000;
+pub const DEFAULT_IDLE_TIMEOUT_S: u64 = 60;
+pub const KEEPALIVE_MS_RANGE: (u64, u64) = (250, 60_000);
+pub const IDLE_TIMEOUT_S_RANGE: (u64, u64) = (5, 3600);
+
+/// Everything in `settings.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub version: u32,
+    pub default_provider: String,
+    /// One entry per preset, in preset order.
+    pub providers: Vec<ProviderEntry>,
+    pub keepalive_ms: u64,
+    pub idle_timeout_s: u64,
+    /// Tool name → enabled; every built-in tool is listed.
+    pub tools: BTreeMap<String, bool>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            version: 1,
+            default_provider: OFFLINE.to_owned(),
+            providers: Vec::new(),
+            keepalive_ms: DEFAULT_KEEPALIVE_MS,
+            idle_timeout_s: DEFAULT_IDLE_TIMEOUT_S,
+            tools: BTreeMap::new(),
+        }
+        .normalized()
+    }
+}
+
+/// The names of the built-in tools.
+pub fn builtin_tool_names() -> Vec<String> {
+    ToolRegistry::builtin().specs().into_iter().map(|s| s.name).collect()
+}
+
+impl Settings {
+    /// Settings read from disk: whatever is missing takes its default, whatever is unknown is
+    /// dropped, and anything unreadable gives the defaults.
+    pub fn from_json(value: Option<serde_json::Value>) -> Self {
+        value.and_then(|v| serde_json::from_value::<Settings>(v).ok()).unwrap_or_default().normalized()
+    }
+
+    /// Every preset present once, in order; every built-in tool listed; known default provider;
+    /// numbers within their ranges; text trimmed.
+    pub fn normalized(mut self) -> Self {
+        self.version = 1;
+        let mut providers = Vec::with_capacity(PRESETS.len());
+        for preset in &PRESETS {
+            let found = self.providers.iter().find(|p| p.id == preset.id);
+            let mut entry = found.cloned().unwrap_or_else(|| ProviderEntry {
+                id: preset.id.to_owned(),
+                base_url: preset.base_url.to_owned(),
+                model: String::new(),
+            });
+            entry.base_url = entry.base_url.trim().trim_end_matches('/').to_owned();
+            entry.model = entry.model.trim().to_owned();
+            if preset.api == Api::Offline {
+                entry.base_url.clear();
+                entry.model = telltale_agent::providers::OfflineProvider::MODEL.to_owned();
+            }
+            providers.push(entry);
+        }
+        self.providers = providers;
+        if preset(&self.default_provider).is_none() {
+            self.default_provider = OFFLINE.to_owned();
+        }
+        self.keepalive_ms = self.keepalive_ms.clamp(KEEPALIVE_MS_RANGE.0, KEEPALIVE_MS_RANGE.1);
+        self.idle_timeout_s = self.idle_timeout_s.clamp(IDLE_TIMEOUT_S_RANGE.0, IDLE_TIMEOUT_S_RANGE.1);
+        let names = builtin_tool_names();
+        self.tools.retain(|name, _| names.contains(name));
+        for name in names {
+            self.tools.entry(name).or_insert(true);
+        }
+        self
+    }
+
+    /// What is wrong with settings the user wants to save, in words for them.
+    pub fn validate(&self) -> Result<(), String> {
+        if preset(&self.default_provider).is_none() {
+            return Err(format!("unknown default provider \"{}\"", self.default_provider));
+        }
+        for entry in &self.providers {
+            let Some(preset) = preset(&entry.id) else {
+                return Err(format!("unknown provider \"{}\"", entry.id));
+            };
+            let url = entry.base_url.trim();
+            if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(format!("the base URL of {} must start with http:// or https://", preset.name));
+            }
+            if url.chars().any(char::is_whitespace) {
+                return Err(format!("the base URL of {} contains spaces", preset.name));
+            }
+        }
+        let default = self.provider(&self.default_provider);
+        if self.default_provider == "custom" && default.is_none_or(|p| p.base_url.trim().is_empty()) {
+            return Err("the custom provider needs a base URL before it can be the default".into());
+        }
+        let (lo, hi) = KEEPALIVE_MS_RANGE;
+        if !(lo..=hi).contains(&self.keepalive_ms) {
+            return Err(format!("the keep-alive interval must be between {lo} ms and {} s", hi / 1000));
+        }
+        let (lo, hi) = IDLE_TIMEOUT_S_RANGE;
+        if !(lo..=hi).contains(&self.idle_timeout_s) {
+            return Err(format!("the idle timeout must be between {lo} and {hi} seconds"));
+        }
+        Ok(())
+    }
+
+    pub fn provider(&self, id: &str) -> Option<&ProviderEntry> {
+        self.providers.iter().find(|p| p.id == id)
+    }
+
+    pub fn tool_enabled(&self, name: &str) -> bool {
+        self.tools.get(name).copied().unwrap_or(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn presets_have_the_documented_base_urls() {
+        let urls: Vec<(&str, &str)> = PRESETS.iter().map(|p| (p.id, p.base_url)).collect();
+        assert_eq!(
+            urls,
+            [
+                ("offline", ""),
+                ("openai", "https://api.openai.com/v1"),
+                ("anthropic", "https://api.anthropic.com"),
+                ("openrouter", "https://openrouter.ai/api/v1"),
+                ("groq", "https://api.groq.com/openai/v1"),
+                ("ollama", "http://127.0.0.1:11434/v1"),
+                ("lmstudio", "http://127.0.0.1:1234/v1"),
+                ("custom", ""),
+            ]
+        );
+        assert_eq!(preset("anthropic").unwrap().api, Api::Anthropic);
+        assert!(PRESETS.iter().filter(|p| p.id != "anthropic" && p.id != OFFLINE).all(|p| p.api == Api::Openai));
+    }
+
+    #[test]
+    fn defaults_list_every_preset_and_tool_and_answer_offline() {
+        let s = Settings::default();
+        assert_eq!(s.default_provider, "offline");
+        assert_eq!(s.providers.len(), PRESETS.len());
+        assert_eq!(s.provider("groq").unwrap().base_url, "https://api.groq.com/openai/v1");
+        assert_eq!((s.keepalive_ms, s.idle_timeout_s), (1000, 60));
+        assert_eq!(s.tools.keys().cloned().collect::<Vec<_>>(), ["calculator", "clock", "draft_email", "draft_note"]);
+        assert!(s.tools.values().all(|on| *on));
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn a_json_round_trip_keeps_everything() {
+        let mut s = Settings::default();
+        s.default_provider = "ollama".into();
+        s.providers[5].model = "llama3.2".into();
+        s.keepalive_ms = 2500;
+        s.idle_timeout_s = 90;
+        s.tools.insert("clock".into(), false);
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(Settings::from_json(Some(json)), s);
+    }
+
+    #[test]
+    fn partial_unknown_or_broken_json_is_repaired() {
+        let s = Settings::from_json(Some(json!({
+            "default_provider": "gemini",
+            "providers": [{"id": "openai", "base_url": " https://proxy.example/v1/ ", "model": " gpt-4o "}, {"id": "zzz"}],
+            "tools": {"clock": false, "rm_rf": true},
+            "keepalive_ms": 5,
+        })));
+        assert_eq!(s.default_provider, "offline");
+        assert_eq!(s.provider("openai").unwrap().base_url, "https://proxy.example/v1");
+        assert_eq!(s.provider("openai").unwrap().model, "gpt-4o");
+        assert!(s.provider("zzz").is_none());
+        assert_eq!(s.providers.len(), PRESETS.len());
+        assert!(!s.tool_enabled("clock") && !s.tools.contains_key("rm_rf"));
+        assert_eq!(s.keepalive_ms, 250);
+        assert_eq!(Settings::from_json(Some(json!("nonsense"))), Settings::default());
+        assert_eq!(Settings::from_json(None), Settings::default());
+    }
+
+    #[test]
+    fn validation_names_what_to_fix() {
+        let mut s = Settings::default();
+        s.providers[1].base_url = "api.openai.com".into();
+        assert!(s.validate().unwrap_err().contains("OpenAI must start with http"));
+        let mut s = Settings::default();
+        s.default_provider = "custom".into();
+        assert!(s.validate().unwrap_err().contains("custom provider needs a base URL"));
+        let mut s = Settings::default();
+        s.idle_timeout_s = 1;
+        assert!(s.validate().unwrap_err().contains("idle timeout"));
+        let mut s = Settings::default();
+        s.keepalive_ms = 0;
+        assert!(s.validate().unwrap_err().contains("keep-alive"));
+    }
+}

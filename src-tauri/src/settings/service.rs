@@ -1,0 +1,419 @@
+//! What the settings commands do, free of Tauri so that tests call it directly: read and save the
+//! settings, store and forget keys, test a connection, list a server's models, and swap the
+//! app's agent when anything changes. No response carries a key.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::Serialize;
+use telltale_agent::{Agent, AgentConfig, ToolRegistry};
+use telltale_protocol::{ErrorCode, FinishReason};
+use tokio::sync::mpsc::unbounded_channel;
+use tokio_util::sync::CancellationToken;
+
+use super::apply::{self, describe, Env};
+use super::keys::{KeyStorage, KeyStore};
+use super::mask::mask;
+use super::model::{preset, Api, Preset, Settings, OFFLINE, PRESETS};
+use super::slot::AgentSlot;
+
+/// Where the settings JSON is kept (tauri-plugin-store in the app; memory in tests).
+pub trait Storage: Send + Sync {
+    fn load(&self) -> Option<serde_json::Value>;
+    fn save(&self, value: serde_json::Value) -> Result<(), String>;
+}
+
+/// A settings command's failure: `{code, message}`, never with a key in it.
+#[derive(Debug, thiserror::Error, Serialize)]
+#[serde(tag = "code", content = "message", rename_all = "snake_case")]
+pub enum SettingsCommandError {
+    #[error("{0}")]
+    InvalidRequest(String),
+    #[error("{0}")]
+    Storage(String),
+}
+
+#[derive(Debug, Serialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub description: String,
+}
+
+/// Everything the Settings screen shows. Keys appear only as masks.
+#[derive(Debug, Serialize)]
+pub struct SettingsView {
+    pub settings: Settings,
+    pub presets: &'static [Preset],
+    /// provider id → the mask of its stored key (`sk-…a1b2`), or null.
+    pub keys: BTreeMap<String, Option<String>>,
+    pub key_storage: KeyStorage,
+    /// Where keys are kept when `key_storage` is `file`.
+    pub key_file: Option<String>,
+    pub tools: Vec<ToolInfo>,
+    /// Set when environment variables choose the provider instead of these settings.
+    pub env_override: Option<String>,
+    /// How the header names the provider now.
+    pub active_label: String,
+}
+
+/// The outcome of "Test connection".
+#[derive(Debug, Serialize)]
+pub struct TestResult {
+    pub ok: bool,
+    pub code: Option<ErrorCode>,
+    pub message: String,
+}
+
+pub struct SettingsService {
+    storage: Box<dyn Storage>,
+    keys: KeyStore,
+    current: Mutex<Settings>,
+    env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+}
+
+const MAX_KEY_LEN: usize = 4096;
+
+/// `text` with every occurrence of `key` replaced (a server may echo a key back).
+fn redact(key: Option<&str>, text: &str) -> String {
+    match key {
+        Some(key) if key.len() >= 4 => text.replace(key, "[redacted]"),
+        _ => text.to_owned(),
+    }
+}
+
+impl SettingsService {
+    pub fn new(storage: Box<dyn Storage>, keys: KeyStore, env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>) -> Self {
+        let settings = Settings::from_json(storage.load());
+        SettingsService { storage, keys, current: Mutex::new(settings), env }
+    }
+
+    fn env(&self) -> Env<'_> {
+        &*self.env
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.current.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Builds the agent from the settings (and the environment) and makes it the app's.
+    pub fn apply(&self, slot: &AgentSlot) {
+        let (agent, label) = apply::build_agent(&self.settings(), &self.keys, self.env());
+        slot.replace(agent, label);
+    }
+
+    pub fn view(&self, slot: &AgentSlot) -> SettingsView {
+        let settings = self.settings();
+        let keys = PRESETS
+            .iter()
+            .filter(|p| p.api != Api::Offline)
+            .map(|p| {
+                // A key that cannot be read shows as absent; the error is logged without it.
+                let key = self.keys.get(p.id).unwrap_or_else(|e| {
+                    tracing::warn!(provider = p.id, "could not read the API key: {e}");
+                    None
+                });
+                (p.id.to_owned(), key.as_deref().map(mask))
+            })
+            .collect();
+        let tools = ToolRegistry::builtin()
+            .specs()
+            .into_iter()
+            .map(|s| ToolInfo { name: s.name, description: s.description })
+            .collect();
+        SettingsView {
+            settings,
+            presets: &PRESETS,
+            keys,
+            key_storage: self.keys.storage(),
+            key_file: (self.keys.storage() == KeyStorage::File).then(|| self.keys.file_path().display().to_string()),
+            tools,
+            env_override: apply::env_override(self.env()),
+            active_label: slot.label(),
+        }
+    }
+
+    pub fn save(&self, new: Settings, slot: &AgentSlot) -> Result<SettingsView, SettingsCommandError> {
+        let new = Settings { version: 1, ..new };
+        new.validate().map_err(SettingsCommandError::InvalidRequest)?;
+        let new = new.normalized();
+        let json = serde_json::to_value(&new).map_err(|e| SettingsCommandError::Storage(e.to_string()))?;
+        self.storage.save(json).map_err(|e| SettingsCommandError::Storage(format!("the settings could not be saved: {e}")))?;
+        *self.current.lock().unwrap_or_else(|e| e.into_inner()) = new;
+        self.apply(slot);
+        Ok(self.view(slot))
+    }
+
+    fn key_provider(provider_id: &str) -> Result<&'static Preset, SettingsCommandError> {
+        preset(provider_id)
+            .filter(|p| p.id != OFFLINE)
+            .ok_or_else(|| SettingsCommandError::InvalidRequest(format!("no provider \"{provider_id}\" takes a key")))
+    }
+
+    pub fn set_api_key(&self, provider_id: &str, key: &str, slot: &AgentSlot) -> Result<SettingsView, SettingsCommandError> {
+        let preset = Self::key_provider(provider_id)?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(SettingsCommandError::InvalidRequest("paste a key first".into()));
+        }
+        if key.len() > MAX_KEY_LEN || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(SettingsCommandError::InvalidRequest(
+                "that key contains spaces or line breaks, or is far too long: paste the key alone".into(),
+            ));
+        }
+        self.keys
+            .set(preset.id, key)
+            .map_err(|e| SettingsCommandError::Storage(redact(Some(key), &e.to_string())))?;
+        tracing::info!(provider = preset.id, "API key stored");
+        self.apply(slot);
+        Ok(self.view(slot))
+    }
+
+    pub fn clear_api_key(&self, provider_id: &str, slot: &AgentSlot) -> Result<SettingsView, SettingsCommandError> {
+        let preset = Self::key_provider(provider_id)?;
+        self.keys.clear(preset.id).map_err(|e| SettingsCommandError::Storage(e.to_string()))?;
+        tracing::info!(provider = preset.id, "API key cleared");
+        self.apply(slot);
+        Ok(self.view(slot))
+    }
+
+    /// A tiny real request (a one-word prompt, one step, no tools) through the agent crate's
+    /// provider: success, or the typed error's code and message.
+    pub async fn test_connection(&self, provider_id: &str, base_url: Option<&str>, model: Option<&str>) -> TestResult {
+        let settings = self.settings();
+        let name = preset(provider_id).map_or(provider_id, |p| p.name);
+        let provider_settings = match apply::provider_settings(&settings, &self.keys, provider_id, base_url, model) {
+            Ok(s) => s,
+            Err(message) => return TestResult { ok: false, code: Some(ErrorCode::InvalidRequest), message },
+        };
+        let key = match provider_settings.api_key {
+            Some(_) => self.keys.get(provider_id).ok().flatten(),
+            None => None,
+        };
+        let provider = match provider_settings.build() {
+            Ok(provider) => provider,
+            Err(e) => {
+                return TestResult { ok: false, code: Some(ErrorCode::InvalidRequest), message: describe(name, &e) }
+            }
+        };
+        let model_name = provider.model().to_owned();
+        let config = AgentConfig { max_steps: 1, keepalive: Duration::ZERO, ..AgentConfig::default() };
+        let agent = Agent::new(provider, ToolRegistry::default(), config);
+        let (tx, mut rx) = unbounded_channel();
+        let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+        let cancel = CancellationToken::new();
+        let run = agent.run("settings-test", &[], "Reply with the single word OK.", tx, cancel.clone());
+        let outcome = match tokio::time::timeout(Duration::from_secs(30), run).await {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                cancel.cancel();
+                drain.abort();
+                return TestResult {
+                    ok: false,
+                    code: Some(ErrorCode::Timeout),
+                    message: format!("{name} did not answer within 30 s."),
+                };
+            }
+        };
+        drain.abort();
+        let redact = |text: &str| redact(key.as_deref(), text);
+        match (outcome.reason, outcome.error) {
+            (_, Some(error)) => TestResult { ok: false, code: Some(error.code), message: redact(&error.message) },
+            (FinishReason::Completed, None) => {
+                TestResult { ok: true, code: None, message: format!("{name} answered with {model_name}.") }
+            }
+            (reason, None) => TestResult { ok: false, code: None, message: format!("the test ended early ({reason:?})") },
+        }
+    }
+
+    /// The models the server lists (`GET {base}/models`, OpenAI-style `{data:[{id}]}`); empty
+    /// when it does not answer.
+    pub async fn list_models(&self, provider_id: &str, base_url: Option<&str>) -> Vec<String> {
+        let settings = self.settings();
+        let Ok(s) = apply::provider_settings(&settings, &self.keys, provider_id, base_url, None) else {
+            return Vec::new();
+        };
+        // Only when the key goes to the saved base URL (see `apply::provider_settings`).
+        let key = match s.api_key {
+            Some(_) => self.keys.get(provider_id).ok().flatten(),
+            None => None,
+        };
+        super::models::list(s.kind, s.base_url.as_deref(), key.as_deref()).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use serde_json::Value;
+
+    use super::*;
+    use crate::settings::keys::tests::temp_dir;
+
+    const KEY: &str = "sk-live-SECRET-abcdefghijklmnop-a1b2";
+
+    #[derive(Default)]
+    struct Memory(Mutex<Option<Value>>);
+
+    impl Storage for Arc<Memory> {
+        fn load(&self) -> Option<Value> {
+            self.0.lock().unwrap().clone()
+        }
+        fn save(&self, value: Value) -> Result<(), String> {
+            *self.0.lock().unwrap() = Some(value);
+            Ok(())
+        }
+    }
+
+    fn service(dir: &std::path::Path, memory: &Arc<Memory>) -> SettingsService {
+        SettingsService::new(Box::new(memory.clone()), KeyStore::file_only(dir), Box::new(|_| None))
+    }
+
+    fn slot() -> AgentSlot {
+        let (agent, label) = apply::build_agent(&Settings::default(), &KeyStore::file_only(&temp_dir("unused")), &|_| None);
+        AgentSlot::new(agent, label)
+    }
+
+    fn assert_no_key(what: &str, value: &impl Serialize) {
+        let json = serde_json::to_string(value).unwrap();
+        assert!(!json.contains(KEY), "{what} contains the key: {json}");
+        assert!(!json.contains("SECRET"), "{what} contains part of the key: {json}");
+    }
+
+    #[test]
+    fn settings_round_trip_through_the_storage_and_swap_the_agent() {
+        let dir = temp_dir("svc-roundtrip");
+        let memory = Arc::new(Memory::default());
+        let slot = slot();
+        let svc = service(&dir, &memory);
+        assert_eq!(slot.provider().id(), "offline");
+        let mut s = svc.view(&slot).settings;
+        s.default_provider = "ollama".into();
+        s.providers.iter_mut().find(|p| p.id == "ollama").unwrap().model = "llama3.2".into();
+        s.tools.insert("clock".into(), false);
+        s.keepalive_ms = 3000;
+        let view = svc.save(s.clone(), &slot).unwrap();
+        assert_eq!(view.settings, s);
+        // The next launch reads the same settings.
+        assert_eq!(service(&dir, &memory).settings(), s);
+        // Later runs use the new provider.
+        assert_eq!((slot.provider().id(), slot.provider().model()), ("openai", "llama3.2"));
+        assert!(slot.label().contains("llama3.2"), "{}", slot.label());
+    }
+
+    #[test]
+    fn invalid_settings_are_refused_and_nothing_changes() {
+        let dir = temp_dir("svc-invalid");
+        let memory = Arc::new(Memory::default());
+        let slot = slot();
+        let svc = service(&dir, &memory);
+        let mut s = svc.settings();
+        s.providers[1].base_url = "ftp://nope".into();
+        let error = svc.save(s, &slot).unwrap_err();
+        assert_eq!(serde_json::to_value(&error).unwrap()["code"], "invalid_request");
+        assert!(memory.load().is_none());
+        assert_eq!(svc.settings(), Settings::default());
+    }
+
+    #[test]
+    fn a_remote_provider_without_a_key_falls_back_to_the_offline_demo_and_says_why() {
+        let dir = temp_dir("svc-nokey");
+        let memory = Arc::new(Memory::default());
+        let slot = slot();
+        let svc = service(&dir, &memory);
+        let mut s = svc.settings();
+        s.default_provider = "openai".into();
+        s.providers[1].model = "gpt-4o-mini".into();
+        svc.save(s, &slot).unwrap();
+        assert_eq!(slot.provider().id(), "offline");
+        assert!(slot.label().contains("no API key for OpenAI"), "{}", slot.label());
+        svc.set_api_key("openai", KEY, &slot).unwrap();
+        assert_eq!((slot.provider().id(), slot.provider().model()), ("openai", "gpt-4o-mini"));
+        svc.clear_api_key("openai", &slot).unwrap();
+        assert_eq!(slot.provider().id(), "offline");
+    }
+
+    #[test]
+    fn the_environment_still_chooses_the_provider() {
+        let dir = temp_dir("svc-env");
+        let memory = Arc::new(Memory::default());
+        let svc = SettingsService::new(
+            Box::new(memory.clone()),
+            KeyStore::file_only(&dir),
+            Box::new(|name| match name {
+                "TELLTALE_PROVIDER" => Some("openai".into()),
+                "TELLTALE_MODEL" => Some("from-env".into()),
+                "TELLTALE_BASE_URL" => Some("http://127.0.0.1:9/v1".into()),
+                _ => None,
+            }),
+        );
+        let slot = slot();
+        svc.apply(&slot);
+        assert_eq!(slot.provider().model(), "from-env");
+        assert!(svc.view(&slot).env_override.unwrap().contains("TELLTALE_PROVIDER=openai"));
+    }
+
+    #[tokio::test]
+    async fn no_command_response_contains_the_key() {
+        let dir = temp_dir("svc-leak");
+        let memory = Arc::new(Memory::default());
+        let slot = slot();
+        let svc = service(&dir, &memory);
+        let mut s = svc.settings();
+        s.default_provider = "openai".into();
+        s.providers[1].model = "gpt-4o-mini".into();
+        // Nothing listens here: requests fail fast with a typed error.
+        s.providers[1].base_url = "http://127.0.0.1:9/v1".into();
+        assert_no_key("save_settings", &svc.save(s, &slot).unwrap());
+
+        let view = svc.set_api_key("openai", KEY, &slot).unwrap();
+        assert_no_key("set_api_key", &view);
+        assert_eq!(view.keys["openai"].as_deref(), Some("sk-…a1b2"));
+        assert_eq!(view.keys["groq"], None);
+        assert_eq!(view.key_storage, KeyStorage::File);
+        assert!(view.key_file.as_deref().unwrap().ends_with("api-keys.json"));
+        assert_no_key("get_settings", &svc.view(&slot));
+        assert_no_key("settings storage", &memory.load());
+        assert_no_key("app_info label", &slot.label());
+
+        let result = svc.test_connection("openai", None, None).await;
+        assert!(!result.ok);
+        assert_eq!(result.code, Some(ErrorCode::Network), "{result:?}");
+        assert_no_key("test_connection", &result);
+        assert_no_key("list_models", &svc.list_models("openai", None).await);
+
+        // Errors that involve the key do not quote it either.
+        let error = svc.set_api_key("openai", &format!("{KEY} {KEY}"), &slot).unwrap_err();
+        assert_no_key("set_api_key error", &error);
+        let error = svc.set_api_key("offline", KEY, &slot).unwrap_err();
+        assert_no_key("set_api_key error", &error);
+        assert_no_key("clear_api_key", &svc.clear_api_key("openai", &slot).unwrap());
+        assert_eq!(svc.view(&slot).keys["openai"], None);
+    }
+
+    #[tokio::test]
+    async fn the_offline_demo_passes_the_connection_test() {
+        let dir = temp_dir("svc-offline");
+        let memory = Arc::new(Memory::default());
+        let svc = service(&dir, &memory);
+        let result = svc.test_connection("offline", None, None).await;
+        assert!(result.ok, "{result:?}");
+        assert_eq!(svc.list_models("offline", None).await, ["offline-demo"]);
+        let result = svc.test_connection("openai", None, Some("gpt-4o-mini")).await;
+        assert_eq!(result.code, Some(ErrorCode::InvalidRequest), "{result:?}");
+        assert!(result.message.contains("no API key for OpenAI"), "{result:?}");
+    }
+
+    #[tokio::test]
+    async fn a_key_goes_only_to_the_saved_base_url() {
+        let dir = temp_dir("svc-url");
+        let memory = Arc::new(Memory::default());
+        let svc = service(&dir, &memory);
+        svc.keys.set("openai", KEY).unwrap();
+        let s = apply::provider_settings(&svc.settings(), &svc.keys, "openai", None, None).unwrap();
+        assert!(s.api_key.is_some());
+        let s = apply::provider_settings(&svc.settings(), &svc.keys, "openai", Some("https://elsewhere.example/v1"), None).unwrap();
+        assert!(s.api_key.is_none());
+    }
+}
