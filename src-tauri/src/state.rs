@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use telltale_agent::providers::{OfflinePace, OfflineProvider, ProviderKind, ProviderSettings};
-use telltale_agent::{Agent, AgentConfig, Message, Provider, ToolRegistry};
+use telltale_agent::providers::{OfflinePace, ProviderKind, ProviderSettings};
+use telltale_agent::{Agent, AgentConfig, Message, ToolRegistry};
 use tokio_util::sync::CancellationToken;
 
 use crate::settings::AgentSlot;
@@ -53,17 +53,7 @@ impl AppState {
             }
             Err(e) => Err(format!("provider settings invalid: {e}")),
         };
-        let (provider, provider_label): (Arc<dyn Provider>, String) = match chosen {
-            Ok(provider) => {
-                let label = provider.label();
-                (provider, label)
-            }
-            Err(reason) => {
-                tracing::warn!("{reason}; the offline demo answers instead");
-                (Arc::new(OfflineProvider::new(pace)), format!("Offline demo — {reason}"))
-            }
-        };
-        tracing::info!(provider = provider.id(), model = provider.model(), "provider chosen");
+        let (provider, provider_label) = crate::settings::apply::or_offline(chosen, pace);
         AppState {
             agent: AgentSlot::new(Arc::new(Agent::new(provider, ToolRegistry::builtin(), config)), provider_label),
             inner: Arc::default(),

@@ -124,6 +124,13 @@ pub fn build_agent(settings: &Settings, keys: &KeyStore, env: Env<'_>) -> (Arc<A
             })
             .map_err(|reason| format!("{name} settings incomplete: {reason}"))
     };
+    let (provider, label) = or_offline(chosen, pace);
+    (Arc::new(Agent::new(provider, tools(settings), config)), label)
+}
+
+/// The chosen provider and its label; when settings could not make one, the offline demo answers
+/// and the label says why, so the app always opens.
+pub fn or_offline(chosen: Result<Arc<dyn Provider>, String>, pace: OfflinePace) -> (Arc<dyn Provider>, String) {
     let (provider, label): (Arc<dyn Provider>, String) = match chosen {
         Ok(provider) => {
             let label = provider.label();
@@ -135,5 +142,5 @@ pub fn build_agent(settings: &Settings, keys: &KeyStore, env: Env<'_>) -> (Arc<A
         }
     };
     tracing::info!(provider = provider.id(), model = provider.model(), "provider chosen");
-    (Arc::new(Agent::new(provider, tools(settings), config)), label)
+    (provider, label)
 }
