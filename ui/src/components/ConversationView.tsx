@@ -60,7 +60,7 @@ export function ConversationView({ conversation, turns, onRetry }: ConversationV
           </div>
         )}
         {conversation.items.map((item) => {
-          if (item.role === 'user') return <UserMessage key={item.id} text={item.text} />;
+          if (item.role === 'user') return <UserMessage key={item.id} text={item.text} onResend={onRetry} />;
           const turn = turns[item.runId];
           return turn ? <Turn key={item.runId} turn={turn} onRetry={onRetry} /> : null;
         })}

@@ -1,12 +1,68 @@
-// The user's prompt, as a bubble on the right.
-import { memo } from 'react';
+// The user's prompt, as a bubble on the right. "Edit" turns it into a field whose text is sent
+// again as a new turn (earlier turns stay as they were).
+import { memo, useState } from 'react';
 
-export const UserMessage = memo(function UserMessage({ text }: { text: string }) {
+export interface UserMessageProps {
+  text: string;
+  /** Sends an edited prompt; absent while a run is in progress. */
+  onResend?: ((prompt: string) => void) | undefined;
+}
+
+export const UserMessage = memo(function UserMessage({ text, onResend }: UserMessageProps) {
+  const [draft, setDraft] = useState<string | null>(null);
+
+  if (draft !== null) {
+    const send = () => {
+      const prompt = draft.trim();
+      if (!prompt || !onResend) return;
+      setDraft(null);
+      onResend(prompt);
+    };
+    return (
+      <div className="user-row">
+        <div className="user-edit">
+          <textarea
+            className="user-edit-input"
+            data-testid="edit-input"
+            aria-label="Edit your message"
+            value={draft}
+            rows={Math.min(8, Math.max(2, draft.split('\n').length))}
+            autoFocus
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey) {
+                e.preventDefault();
+                send();
+              } else if (e.key === 'Escape') {
+                e.preventDefault();
+                e.stopPropagation();
+                setDraft(null);
+              }
+            }}
+          />
+          <div className="user-edit-actions">
+            <button type="button" className="link-button" onClick={() => setDraft(null)}>
+              Cancel
+            </button>
+            <button type="button" className="button button-small" data-testid="edit-send" onClick={send} disabled={!onResend || !draft.trim()}>
+              Send
+            </button>
+          </div>
+        </div>
+      </div>
+    );
+  }
+
   return (
     <div className="user-row">
       <div className="user-bubble" data-testid="user-message">
         {text}
       </div>
+      {onResend && (
+        <button type="button" className="link-button user-edit-button" data-testid="edit-message" onClick={() => setDraft(text)}>
+          Edit
+        </button>
+      )}
     </div>
   );
 });
