@@ -37,12 +37,12 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
-    fn from_reason(reason: Option<FinishReason>, run_id: &str) -> RunStatus {
+    fn from_reason(reason: Option<FinishReason>, db: &std::path::Path, run_id: &str) -> RunStatus {
         match reason {
             Some(FinishReason::Completed) => RunStatus::Completed,
             Some(FinishReason::Cancelled) => RunStatus::Cancelled,
             Some(FinishReason::Error) => RunStatus::Error,
-            None if recorder::is_recording(run_id) => RunStatus::Running,
+            None if recorder::is_recording(db, run_id) => RunStatus::Running,
             None => RunStatus::Interrupted,
         }
     }
@@ -233,7 +233,7 @@ impl History {
                 let run_id: String = row.get(0)?;
                 let reason = parse_reason(row.get(6)?);
                 Ok(RunRecord {
-                    status: RunStatus::from_reason(reason, &run_id),
+                    status: RunStatus::from_reason(reason, &self.path, &run_id),
                     run_id,
                     prompt: row.get(1)?,
                     provider: row.get(2)?,
@@ -274,7 +274,7 @@ impl History {
                 for json in run_messages {
                     messages.push(serde_json::from_str(&json)?);
                 }
-            } else if reason.is_none() && !recorder::is_recording(&run_id) {
+            } else if reason.is_none() && !recorder::is_recording(&self.path, &run_id) {
                 let answer: String = self.conn.query_row(ANSWER_SQL, [&run_id], |r| r.get(0))?;
                 if !answer.is_empty() {
                     messages.push(Message::User { text: prompt });

@@ -4,7 +4,7 @@
 //! before writing). A process crash loses only what was still in the channel.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Mutex;
 use std::thread::JoinHandle;
@@ -19,20 +19,24 @@ use crate::db::{connect, History};
 use crate::error::{Error, Result};
 use crate::schema::ANSWER_SQL;
 
-static RECORDING: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+/// The runs this process is recording, by database file and run id (two databases may hold
+/// runs with the same id).
+static RECORDING: Mutex<Option<HashSet<(PathBuf, String)>>> = Mutex::new(None);
 
-/// Whether a recorder of this process is recording the run now.
-pub fn is_recording(run_id: &str) -> bool {
-    RECORDING.lock().map(|set| set.as_ref().is_some_and(|s| s.contains(run_id))).unwrap_or(false)
+/// Whether a recorder of this process is recording the run of database `db` now.
+pub fn is_recording(db: &Path, run_id: &str) -> bool {
+    let key = (db.to_path_buf(), run_id.to_owned());
+    RECORDING.lock().map(|set| set.as_ref().is_some_and(|s| s.contains(&key))).unwrap_or(false)
 }
 
-fn set_recording(run_id: &str, on: bool) {
+fn set_recording(db: &Path, run_id: &str, on: bool) {
     if let Ok(mut set) = RECORDING.lock() {
         let set = set.get_or_insert_with(HashSet::new);
+        let key = (db.to_path_buf(), run_id.to_owned());
         if on {
-            set.insert(run_id.to_owned());
+            set.insert(key);
         } else {
-            set.remove(run_id);
+            set.remove(&key);
         }
     }
 }
@@ -106,13 +110,14 @@ impl Recorder {
     fn spawn(path: &Path, run_id: &str, config: RecorderConfig) -> Result<Recorder> {
         let conn = connect(path)?;
         let (tx, rx) = channel();
-        set_recording(run_id, true);
+        set_recording(path, run_id, true);
         let id = run_id.to_owned();
+        let db = path.to_path_buf();
         let writer = std::thread::Builder::new()
             .name("telltale-history-recorder".into())
             .spawn(move || {
                 let result = write_loop(conn, &id, rx, config);
-                set_recording(&id, false);
+                set_recording(&db, &id, false);
                 result
             })
             .map_err(|e| Error::RecorderGone(e.to_string()))?;
@@ -273,7 +278,7 @@ impl History {
     pub(crate) fn index_unfinished_runs(&self) -> Result<()> {
         let mut statement = self.conn.prepare("SELECT run_id FROM runs WHERE reason IS NULL")?;
         let ids: Vec<String> = statement.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        for run_id in ids.iter().filter(|id| !is_recording(id)) {
+        for run_id in ids.iter().filter(|id| !is_recording(&self.path, id)) {
             index_answer(&self.conn, run_id)?;
         }
         Ok(())
