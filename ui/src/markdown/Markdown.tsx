@@ -1,11 +1,27 @@
-// Streaming Markdown: completed blocks are memoised; only the last, growing block re-renders.
+// Streaming Markdown: completed blocks are memoised; only the last, growing block re-renders, and
+// a large block re-renders only its last chunk (see chunks.ts), so the work per frame stays small
+// however long the answer grows.
 import { memo, useMemo, useRef } from 'react';
 import { BlockSplitter, prepareOpenBlock } from './blocks';
+import { ChunkedBlockView } from './ChunkedBlockView';
+import { BlockChunker } from './chunks';
 import { renderMarkdown } from './render';
 
-const Block = memo(function Block({ source }: { source: string }) {
+const WholeBlock = memo(function WholeBlock({ source }: { source: string }) {
   const html = useMemo(() => renderMarkdown(source), [source]);
   return <div className="md-block" dangerouslySetInnerHTML={{ __html: html }} />;
+});
+
+/**
+ * One top-level block. A block keeps its key (its index) from the moment it opens until the
+ * answer ends, so its chunker sees it grow and never starts over.
+ */
+const Block = memo(function Block({ source, open }: { source: string; open: boolean }) {
+  const chunker = useRef<BlockChunker | null>(null);
+  chunker.current ??= new BlockChunker();
+  const view = useMemo(() => chunker.current!.update(source), [source]);
+  if (view.kind === 'whole') return <WholeBlock source={open ? prepareOpenBlock(source) : source} />;
+  return <ChunkedBlockView view={view} />;
 });
 
 export interface MarkdownProps {
@@ -18,14 +34,13 @@ export function Markdown({ text, streaming }: MarkdownProps) {
   const splitter = useRef<BlockSplitter | null>(null);
   splitter.current ??= new BlockSplitter();
   const { complete, open } = useMemo(() => splitter.current!.update(text), [text]);
-  const last = streaming ? prepareOpenBlock(open) : open;
   return (
     <>
       {complete.map((block, i) => (
         // A block's index never changes and a completed block's text never does.
-        <Block key={i} source={block} />
+        <Block key={i} source={block} open={false} />
       ))}
-      {last !== '' && <Block key={complete.length} source={last} />}
+      {open !== '' && <Block key={complete.length} source={open} open={streaming} />}
     </>
   );
 }

@@ -88,6 +88,11 @@ export function languageOf(info: string): string {
   return LANGUAGE_ALIASES[word] ?? word;
 }
 
+/** What a code block's header says: the first word of its info string. */
+export function codeLabel(info: string): string {
+  return info.trim().split(/\s+/, 1)[0] ?? '';
+}
+
 export function highlight(code: string, language: string): string {
   if (language && hljs.getLanguage(language)) {
     try {
@@ -103,14 +108,11 @@ export function highlight(code: string, language: string): string {
 // answer's text stays the answer), then the highlighted code.
 md.renderer.rules.fence = (tokens, idx) => {
   const token = tokens[idx]!;
-  const language = languageOf(token.info);
-  const label = token.info.trim().split(/\s+/, 1)[0] ?? '';
-  const safeClass = language.replace(/[^\w+#-]/g, '');
   const esc = md.utils.escapeHtml;
   return (
-    `<div class="code-block"><div class="code-head"><span class="code-lang">${esc(label)}</span>` +
+    `<div class="code-block"><div class="code-head"><span class="code-lang">${esc(codeLabel(token.info))}</span>` +
     `<button type="button" class="code-copy" aria-label="Copy code" data-copy=""></button></div>` +
-    `<pre><code class="hljs${safeClass ? ` language-${safeClass}` : ''}">${highlight(token.content, language)}</code></pre></div>\n`
+    `<pre><code class="${codeClass(token.info)}">${highlight(token.content, languageOf(token.info))}</code></pre></div>\n`
   );
 };
 
@@ -127,6 +129,17 @@ md.renderer.rules.code_block = (tokens, idx) => {
 // Tables scroll sideways inside the column rather than widening it.
 md.renderer.rules.table_open = () => '<div class="table-scroll"><table>\n';
 md.renderer.rules.table_close = () => '</table></div>\n';
+
+/** A paragraph's inline content (no `<p>`), for a long paragraph rendered in chunks. */
+export function renderInline(source: string): string {
+  return md.renderInline(source);
+}
+
+/** The class of a code block's `<code>`: `hljs`, and the language when it names one. */
+export function codeClass(info: string): string {
+  const safeClass = languageOf(info).replace(/[^\w+#-]/g, '');
+  return `hljs${safeClass ? ` language-${safeClass}` : ''}`;
+}
 
 /** One block of Markdown as HTML (safe to insert; see the top of this file). */
 export function renderMarkdown(source: string): string {

@@ -24,6 +24,8 @@ interface StreamReport {
   tokens: number;
   batches: number;
   elapsedMs: number;
+  /** Milliseconds each batch's delivery took on the main thread (the window applies it and renders). */
+  batchCosts: number[];
 }
 
 const started: StartRun[] = [];
@@ -68,13 +70,16 @@ const api = {
       const t0 = performance.now();
       let sent = 0;
       let batches = 0;
+      const batchCosts: number[] = [];
       const tick = () => {
         const due = Math.min(tokens.length, Math.floor(((performance.now() - t0) / 1000) * options.tokensPerSecond));
         if (due > sent) {
           const kinds: EventKind[] = [];
           for (; sent < due; sent++) kinds.push({ type: 'token', text: tokens[sent]! });
           batches++;
+          const t = performance.now();
           void emit(EVENTS_CHANNEL, nextEvents(runId, kinds));
+          batchCosts.push(performance.now() - t);
         }
         if (sent < tokens.length) {
           setTimeout(tick, batchMs);
@@ -83,7 +88,7 @@ const api = {
         if (options.finish) {
           void emit(EVENTS_CHANNEL, nextEvents(runId, [{ type: 'run_finished', reason: 'completed', usage: { input_tokens: 120, output_tokens: tokens.length }, ttft_ms: 180 }]));
         }
-        resolve({ tokens: sent, batches, elapsedMs: performance.now() - t0 });
+        resolve({ tokens: sent, batches, elapsedMs: performance.now() - t0, batchCosts });
       };
       setTimeout(tick, batchMs);
     });

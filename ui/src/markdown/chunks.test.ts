@@ -1,0 +1,124 @@
+// @vitest-environment happy-dom
+// A large block drawn in chunks must read exactly as the same block drawn whole, at every moment
+// of the stream, and a chunk once cut never changes.
+import { describe, expect, it } from 'vitest';
+import { BlockChunker, CHUNKING_FROM, type ChunkedBlock } from './chunks';
+import { renderInline, renderMarkdown } from './render';
+
+/** Feeds `text` in pieces of `step` characters; checks every intermediate result. */
+function stream(text: string, step: number, check: (view: ChunkedBlock, sofar: string) => void): ChunkedBlock {
+  const chunker = new BlockChunker();
+  let seen: readonly string[] = [];
+  let view: ChunkedBlock = { kind: 'whole' };
+  for (let i = step; ; i += step) {
+    const sofar = text.slice(0, Math.min(i, text.length)).trimEnd();
+    view = chunker.update(sofar);
+    if (view.kind !== 'whole') {
+      // Cut chunks are final: what was cut before is still there, unchanged.
+      expect(view.chunks.slice(0, seen.length)).toEqual(seen);
+      seen = view.chunks;
+    }
+    check(view, sofar);
+    if (i >= text.length) return view;
+  }
+}
+
+function textOf(html: string): string {
+  const host = document.createElement('div');
+  host.innerHTML = html;
+  return host.textContent ?? '';
+}
+
+const codeLines = Array.from({ length: 400 }, (_, i) => `x = w${i} + "a string ${i}"  # note ${i}`);
+const CODE = ['```python', ...codeLines, '```'].join('\n');
+
+const PROSE = Array.from(
+  { length: 120 },
+  (_, i) => `Sentence ${i} has **bold ${i}**, \`code ${i}\`, a [link](https://example.com/${i}) and _stress_.`,
+).join(' ');
+
+const LIST = Array.from({ length: 150 }, (_, i) => `- item ${i} with *emphasis* and \`code\``).join('\n');
+const ORDERED = Array.from({ length: 150 }, (_, i) => `${i + 1}. step ${i + 1} of the plan`).join('\n');
+
+describe('BlockChunker', () => {
+  it('leaves small blocks whole', () => {
+    expect(new BlockChunker().update('```py\nx = 1\n```')).toEqual({ kind: 'whole' });
+    expect(new BlockChunker().update('a'.repeat(CHUNKING_FROM - 1))).toEqual({ kind: 'whole' });
+  });
+
+  it('cuts a long code block into whole lines; chunks and tail are always the code so far', () => {
+    const end = stream(CODE, 7, (view, sofar) => {
+      if (view.kind === 'whole') return expect(sofar.length).toBeLessThan(CHUNKING_FROM);
+      expect(view.kind).toBe('code');
+      if (view.kind !== 'code') return;
+      expect(view.info).toBe('python');
+      for (const chunk of view.chunks) expect(chunk.endsWith('\n')).toBe(true);
+      const body = sofar.slice(sofar.indexOf('\n') + 1);
+      const shown = view.chunks.join('') + view.tail;
+      // Everything but a closing fence that may be arriving.
+      expect(body.startsWith(shown)).toBe(true);
+      expect(body.slice(shown.length).replace(/\n?`*$/, '')).toBe('');
+    });
+    expect(end.kind).toBe('code');
+    if (end.kind !== 'code') return;
+    // The closing fence is not code.
+    expect(end.chunks.join('') + end.tail).toBe(`${codeLines.join('\n')}\n`);
+    expect(end.chunks.length).toBeGreaterThan(5);
+  });
+
+  it('renders a long paragraph exactly as the whole paragraph renders', () => {
+    const end = stream(PROSE, 5, (view, sofar) => {
+      if (view.kind === 'whole') return;
+      expect(view.kind).toBe('para');
+      expect(view.chunks.join('') + (view.kind === 'para' ? view.tail : '')).toBe(sofar);
+    });
+    expect(end.kind).toBe('para');
+    if (end.kind !== 'para') return;
+    expect(end.chunks.length).toBeGreaterThan(5);
+    const chunked = `<p>${[...end.chunks, end.tail].map(renderInline).join('')}</p>`;
+    expect(chunked).toBe(renderMarkdown(PROSE));
+  });
+
+  it('cuts a paragraph with a stray delimiter all the same once it is very long', () => {
+    const text = `5 * 3 = 15, said the model. ${'word '.repeat(8000)}`.trimEnd();
+    const view = stream(text, 500, () => {});
+    expect(view.kind).toBe('para');
+    if (view.kind === 'para') expect(view.chunks.length).toBeGreaterThan(1);
+  });
+
+  it('renders a long list with the same items and numbers as the whole list', () => {
+    for (const list of [LIST, ORDERED]) {
+      const end = stream(list, 9, () => {});
+      expect(end.kind).toBe('list');
+      if (end.kind !== 'list') continue;
+      expect(end.chunks.length).toBeGreaterThan(3);
+      const chunked = [...end.chunks, end.tail].map((c) => renderMarkdown(c.trimEnd())).join('');
+      const whole = renderMarkdown(list);
+      expect(chunked.match(/<li>/g)?.length).toBe(150);
+      expect(textOf(chunked).replace(/\s+/g, ' ')).toBe(textOf(whole).replace(/\s+/g, ' '));
+      if (list === ORDERED) expect(chunked).toContain(`<ol start="${end.chunks[0]!.trimEnd().split('\n').length + 1}">`);
+    }
+  });
+
+  it('falls back to whole when the block turns into something chunks cannot show', () => {
+    const long = 'plain words '.repeat(300);
+    const cases = [
+      `${long}\n- a list interrupts the paragraph`,
+      `${long}\n# a heading`,
+      `${long}\n=====`,
+      `${long}| a | b |`,
+      `${LIST}\n# heading after the list\nand more`,
+      `${LIST}\n* another kind of list\nand more`,
+      `${CODE}\nText after the closing fence.`,
+    ];
+    for (const text of cases) {
+      expect(stream(text, 11, () => {}).kind, text.slice(-40)).toBe('whole');
+    }
+  });
+
+  it('starts over when the text is replaced rather than extended', () => {
+    const chunker = new BlockChunker();
+    expect(chunker.update(CODE).kind).toBe('code');
+    expect(chunker.update(PROSE).kind).toBe('para');
+  });
+});

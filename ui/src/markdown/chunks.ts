@@ -1,0 +1,307 @@
+// A large block of a streaming answer (one long code block, list or paragraph) in stable chunks.
+//
+// Re-rendering a whole block on every frame costs in proportion to the block, so a long code block
+// makes the window fall behind the stream. Once a block is larger than CHUNKING_FROM characters,
+// its text is cut into chunks that never change once cut (rendered once, memoised) and a small
+// growing tail (the only part rendered per frame). Each update scans only the text added since the
+// last one, so the cost per token does not grow with the block.
+//
+// Cuts are made only where rendering the pieces apart gives what rendering the whole would:
+//   code  after every CODE_LINES complete lines of a fenced block (the fence and language kept);
+//   list  before an item marker in column 0, every LIST_ITEMS items (an `<ol>` keeps its numbers,
+//         since a chunk starts with its first item's number);
+//   para  at a space after PARA_CHARS characters, where no inline construct (code span, emphasis,
+//         link, autolink, escape) is left open.
+// A block that turns into something these cannot render the same way (a paragraph interrupted
+// by a list, a table, a setext heading…) falls back to being rendered whole, as small blocks are.
+
+/** Blocks smaller than this render whole, exactly as the Markdown renderer would. */
+export const CHUNKING_FROM = 2048;
+export const CODE_LINES = 48;
+export const LIST_ITEMS = 16;
+export const PARA_CHARS = 600;
+/**
+ * A stray delimiter ("5 * 3", a smiley's ")") would keep a paragraph from ever being cut again;
+ * past this many characters it is cut at a space anyway (at worst, an emphasis that spans the cut
+ * shows its asterisks).
+ */
+export const PARA_FORCE_CHARS = 16384;
+
+export type ChunkedBlock =
+  | { kind: 'whole' }
+  | { kind: 'code'; info: string; chunks: readonly string[]; tail: string }
+  | { kind: 'list'; chunks: readonly string[]; tail: string }
+  | { kind: 'para'; chunks: readonly string[]; tail: string };
+
+const WHOLE: ChunkedBlock = { kind: 'whole' };
+
+const FENCE_LINE = /^(`{3,}|~{3,})([^`]*)$/;
+const BULLET = /^([-*+])[ \t]/;
+const ORDERED = /^\d{1,9}([.)])[ \t]/;
+/** Line starts that end a paragraph or change what it is (lists, headings, quotes, fences, HTML, breaks). */
+const INTERRUPTS_PARAGRAPH = /^ {0,3}(?:[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>|`{3}|~{3}|<|=+[ \t]*$|-+[ \t]*$|(?:[*_][ \t]*){3,}$)/;
+/** Column-0 lines that end a list or change it. */
+const INTERRUPTS_LIST = /^(?:#{1,6}(?:[ \t]|$)|>|`{3}|~{3}|<|\||=+[ \t]*$|-+[ \t]*$|(?:[-*_][ \t]*){3,}$)/;
+
+/** Cuts one block into chunks as it grows; `update` takes the block's whole text each time. */
+export class BlockChunker {
+  private text = '';
+  private kind: 'undecided' | 'whole' | 'code' | 'list' | 'para' = 'undecided';
+  private chunks: string[] = [];
+  /** Where the current (uncut) chunk starts. */
+  private chunkStart = 0;
+  /** Where scanning goes on: the start of the first line (or character, for paragraphs) not yet seen. */
+  private pos = 0;
+  private result: ChunkedBlock = WHOLE;
+  // code
+  private info = '';
+  private fence = '';
+  private closed = false;
+  private lines = 0;
+  // list
+  private marker = '';
+  private items = 0;
+  // para: what is open in the current chunk (a cut needs all of it closed): a code span (its
+  // backtick run's length), emphasis, link text, a link destination's parentheses
+  private inline = { code: 0, emphasis: 0, bracket: 0, destination: 0 };
+
+  update(text: string): ChunkedBlock {
+    if (text === this.text) return this.result;
+    if (!text.startsWith(this.text)) this.reset();
+    this.text = text;
+    if (this.kind === 'undecided') {
+      if (text.length < CHUNKING_FROM) return WHOLE;
+      this.decide();
+    }
+    const before = this.chunks.length;
+    if (this.kind === 'code') this.scanCode();
+    else if (this.kind === 'list') this.scanList();
+    else if (this.kind === 'para') this.scanPara();
+    const kind = this.kind as BlockChunker['kind'];
+    if (kind === 'whole' || kind === 'undecided') return (this.result = WHOLE);
+    // The same array while nothing was cut, so memoised chunk lists stay equal.
+    const chunks = this.chunks.length === before && this.result.kind !== 'whole' ? this.result.chunks : this.chunks.slice();
+    const tail = this.tail();
+    this.result = kind === 'code' ? { kind, info: this.info, chunks, tail } : { kind, chunks, tail };
+    return this.result;
+  }
+
+  private reset(): void {
+    this.text = '';
+    this.kind = 'undecided';
+    this.chunks = [];
+    this.chunkStart = 0;
+    this.pos = 0;
+    this.result = WHOLE;
+    this.info = '';
+    this.fence = '';
+    this.closed = false;
+    this.lines = 0;
+    this.marker = '';
+    this.items = 0;
+    this.resetDelimiters();
+  }
+
+  private decide(): void {
+    const nl = this.text.indexOf('\n');
+    const first = nl < 0 ? this.text : this.text.slice(0, nl);
+    const fence = FENCE_LINE.exec(first);
+    if (fence && nl >= 0) {
+      this.kind = 'code';
+      this.fence = fence[1]!;
+      this.info = fence[2]!.trim();
+      this.pos = this.chunkStart = nl + 1;
+      return;
+    }
+    const bullet = BULLET.exec(first);
+    const ordered = ORDERED.exec(first);
+    if (bullet || ordered) {
+      this.kind = 'list';
+      this.marker = bullet ? bullet[1]! : ordered![1]!;
+      return;
+    }
+    if (first[0] !== ' ' && first[0] !== '\t' && !INTERRUPTS_PARAGRAPH.test(first) && !first.includes('|')) {
+      this.kind = 'para';
+      return;
+    }
+    this.kind = 'whole';
+  }
+
+  /** The text after the last cut, as it renders now (the closing fence is not code). */
+  private tail(): string {
+    if (this.kind === 'code') {
+      if (this.closed) return '';
+      const rest = this.text.slice(this.pos);
+      // A closing fence still arriving is shown once it is certain not to be one; a complete one ends the block.
+      const t = this.text.slice(this.chunkStart);
+      return this.isClosingFence(rest.trim()) ? t.slice(0, t.length - rest.length) : t;
+    }
+    return this.text.slice(this.chunkStart);
+  }
+
+  private isClosingFence(line: string): boolean {
+    return line.length >= this.fence.length && /^(`{3,}|~{3,})$/.test(line) && line[0] === this.fence[0];
+  }
+
+  private scanCode(): void {
+    const text = this.text;
+    while (!this.closed) {
+      const nl = text.indexOf('\n', this.pos);
+      if (nl < 0) break;
+      const line = text.slice(this.pos, nl);
+      if (this.isClosingFence(line.trim())) {
+        this.cutAt(this.pos);
+        this.closed = true;
+        this.pos = nl + 1;
+        break;
+      }
+      this.pos = nl + 1;
+      if (++this.lines >= CODE_LINES) this.cutAt(this.pos);
+    }
+    // Text after the closing fence (in the same block) is more than one code block.
+    if (this.closed && text.slice(this.pos).trim() !== '') this.kind = 'whole';
+  }
+
+  private scanList(): void {
+    const text = this.text;
+    for (;;) {
+      const nl = text.indexOf('\n', this.pos);
+      // Only complete lines: the partial last line is in the tail, which renders whole anyway.
+      if (nl < 0) break;
+      const line = text.slice(this.pos, nl);
+      if (line !== '' && line[0] !== ' ' && line[0] !== '\t') {
+        const bullet = BULLET.exec(line);
+        const ordered = ORDERED.exec(line);
+        const item = bullet ? bullet[1] === this.marker : ordered ? ordered[1] === this.marker : false;
+        if (item) {
+          if (this.pos > 0 && this.items >= LIST_ITEMS) this.cutAt(this.pos);
+          this.items++;
+        } else if (bullet || ordered || INTERRUPTS_LIST.test(line)) {
+          // Another kind of list, a heading, a fence…: no longer one list.
+          this.kind = 'whole';
+          return;
+        }
+      }
+      this.pos = nl + 1;
+    }
+  }
+
+  private scanPara(): void {
+    const text = this.text;
+    const o = this.inline;
+    let i = this.pos;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (o.code > 0) {
+        // Inside a code span nothing else counts; it ends at a backtick run of its own length.
+        if (c === 96) {
+          const run = runLength(text, i);
+          if (i + run >= text.length) return this.wait(i);
+          if (run === o.code) o.code = 0;
+          i += run - 1;
+        }
+        continue;
+      }
+      switch (c) {
+        case 10: {
+          // "\n": the next line must not turn the paragraph into something else.
+          const end = text.indexOf('\n', i + 1);
+          const next = end < 0 ? text.slice(i + 1) : text.slice(i + 1, end);
+          if (end < 0 && next.length < 4 && !/[^ \t=\-*_#>`~<\d.)+]/.test(next)) return this.wait(i);
+          if (INTERRUPTS_PARAGRAPH.test(next) || next.includes('|')) {
+            this.kind = 'whole';
+            return;
+          }
+          break;
+        }
+        case 96: {
+          // `: a code span opens (its closing run is looked for from here on)
+          const run = runLength(text, i);
+          if (i + run >= text.length) return this.wait(i);
+          o.code = run;
+          i += run - 1;
+          continue;
+        }
+        case 42: // *
+        case 95: // _
+        case 126: {
+          // ~: a delimiter run opens emphasis when it leads a word, closes it when it ends one
+          const run = runLength(text, i);
+          if (i + run >= text.length) return this.wait(i);
+          const before = i === 0 ? ' ' : text[i - 1]!;
+          const after = text[i + run]!;
+          const opens = !/\s/.test(after) && (/[\s\p{P}]/u.test(before) || c === 42);
+          const closes = !/\s/.test(before) && (/[\s\p{P}]/u.test(after) || c === 42);
+          if (closes && o.emphasis > 0) o.emphasis--;
+          else if (opens) o.emphasis++;
+          i += run - 1;
+          continue;
+        }
+        case 91: // [
+          o.bracket++;
+          break;
+        case 93: // ]
+          if (o.bracket > 0) o.bracket--;
+          if (text.charCodeAt(i + 1) === 40) {
+            o.destination = 1; // "](": a link destination, to its closing parenthesis
+            i++;
+          }
+          break;
+        case 40: // (
+          if (o.destination > 0) o.destination++;
+          break;
+        case 41: // )
+          if (o.destination > 0) o.destination--;
+          break;
+        case 124: // |: a table may be starting
+          this.kind = 'whole';
+          return;
+        case 92: // \: an escape of the next character (wait for it if it has not arrived)
+          if (i + 1 >= text.length) return this.wait(i);
+          if (text.charCodeAt(i + 1) !== 10) i++;
+          break;
+      }
+      // A cut goes after a run of spaces, before the next word, once the chunk is long enough.
+      if (
+        (c === 32 || c === 10) &&
+        i + 1 < text.length &&
+        text.charCodeAt(i + 1) !== 32 &&
+        text.charCodeAt(i + 1) !== 10 &&
+        i + 1 - this.chunkStart >= PARA_CHARS &&
+        (this.balanced() || i + 1 - this.chunkStart >= PARA_FORCE_CHARS)
+      ) {
+        this.cutAt(i + 1);
+      }
+    }
+    this.pos = Math.min(i, text.length);
+  }
+
+  /** Stops scanning at `at` until more text comes (what is there cannot be judged yet). */
+  private wait(at: number): void {
+    this.pos = at;
+  }
+
+  private balanced(): boolean {
+    const o = this.inline;
+    return o.code === 0 && o.emphasis === 0 && o.bracket === 0 && o.destination === 0;
+  }
+
+  private resetDelimiters(): void {
+    this.inline = { code: 0, emphasis: 0, bracket: 0, destination: 0 };
+  }
+
+  private cutAt(at: number): void {
+    if (at > this.chunkStart) this.chunks.push(this.text.slice(this.chunkStart, at));
+    this.chunkStart = at;
+    this.lines = 0;
+    this.items = 0;
+    this.resetDelimiters();
+  }
+}
+
+function runLength(text: string, at: number): number {
+  const c = text.charCodeAt(at);
+  let end = at + 1;
+  while (end < text.length && text.charCodeAt(end) === c) end++;
+  return end - at;
+}
