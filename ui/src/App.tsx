@@ -1,5 +1,6 @@
 // The window: sidebar, header, reading column and composer, wired to the shell through `Backend`.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { Composer } from './components/Composer';
 import { DraftPanel } from './components/DraftPanel';
 import { latestDraft } from './drafts/useDraft';
@@ -26,11 +27,12 @@ export function App({ backend }: { backend: Backend }) {
   const [connection, setConnection] = useState<Connection>({ kind: 'connecting' });
   const [info, setInfo] = useState<AppInfo | null>(null);
 
-  // Listen before anything can be started; events are applied once per frame.
+  // Listen before anything can be started. Events are rendered synchronously as they are applied
+  // (not in a later task, which could miss the frame being painted); see eventQueue.ts for when.
   useEffect(() => {
     let disposed = false;
     let unlisten: (() => void) | null = null;
-    const queue = createEventQueue((events) => dispatch({ type: 'events', events }));
+    const queue = createEventQueue((events) => flushSync(() => dispatch({ type: 'events', events })));
     backend
       .onEvents((events) => queue.push(events))
       .then(

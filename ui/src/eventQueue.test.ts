@@ -29,22 +29,29 @@ function manualFrames() {
 const token = (seq: number): Event => ({ run_id: 'r', seq, t_ms: seq, type: 'token', text: String(seq) });
 
 describe('event queue', () => {
-  it('delivers everything that arrived before a frame in one call', () => {
+  it('applies a batch at once when the window is quiet, and what follows at the next frame, together', () => {
     const frames = manualFrames();
     const delivered: Event[][] = [];
     const queue = createEventQueue((events) => delivered.push(events), frames.scheduler);
     queue.push([token(0), token(1)]);
+    expect(delivered).toEqual([[token(0), token(1)]]);
     queue.push([token(2)]);
     queue.push([]);
-    expect(frames.pending()).toBe(1);
-    expect(delivered).toEqual([]);
-    frames.frame();
-    expect(delivered).toEqual([[token(0), token(1), token(2)]]);
-    frames.frame();
-    expect(delivered).toHaveLength(1);
     queue.push([token(3)]);
+    expect(delivered).toHaveLength(1);
+    expect(frames.pending()).toBe(1);
     frames.frame();
-    expect(delivered).toEqual([[token(0), token(1), token(2)], [token(3)]]);
+    expect(delivered).toEqual([[token(0), token(1)], [token(2), token(3)]]);
+    // Applied in that frame: the next batch waits for the following frame.
+    queue.push([token(4)]);
+    expect(delivered).toHaveLength(2);
+    frames.frame();
+    expect(delivered[2]).toEqual([token(4)]);
+    // A frame with nothing to apply makes the window quiet again.
+    frames.frame();
+    expect(frames.pending()).toBe(0);
+    queue.push([token(5)]);
+    expect(delivered[3]).toEqual([token(5)]);
   });
 
   it('schedules nothing for an empty batch', () => {
@@ -54,14 +61,14 @@ describe('event queue', () => {
     expect(frames.pending()).toBe(0);
   });
 
-  it('flushes now when asked and cancels the frame', () => {
+  it('flushes what waits now when asked', () => {
     const frames = manualFrames();
     const delivered: Event[][] = [];
     const queue = createEventQueue((events) => delivered.push(events), frames.scheduler);
     queue.push([token(0)]);
+    queue.push([token(1)]);
     queue.flush();
-    expect(delivered).toEqual([[token(0)]]);
-    expect(frames.pending()).toBe(0);
+    expect(delivered).toEqual([[token(0)], [token(1)]]);
   });
 
   it('drops what is queued on dispose', () => {
@@ -69,9 +76,10 @@ describe('event queue', () => {
     const delivered: Event[][] = [];
     const queue = createEventQueue((events) => delivered.push(events), frames.scheduler);
     queue.push([token(0)]);
+    queue.push([token(1)]);
     queue.dispose();
     frames.frame();
-    expect(delivered).toEqual([]);
+    expect(delivered).toEqual([[token(0)]]);
     expect(frames.pending()).toBe(0);
   });
 });

@@ -1,9 +1,12 @@
-// Collects event batches as they arrive from the shell and hands them on at most once per
-// animation frame, everything queued in one call (so one state update per frame).
+// Hands event batches from the shell to the window with the least delay that still keeps the work
+// to about one update per frame: a batch that arrives when nothing was applied since the last frame
+// began is applied at once (so it is painted in the very next frame); batches that arrive after
+// that wait for the next frame's callback, which runs before that frame is painted, and are
+// applied there together.
 import type { Event } from './generated/protocol';
 
 export interface EventQueue {
-  /** Queues a batch; the flush is scheduled if none is. */
+  /** Applies a batch now if nothing was applied since the last frame began, else at the next frame. */
   push(batch: readonly Event[]): void;
   /** Hands on everything queued now (no-op when empty). */
   flush(): void;
@@ -52,31 +55,34 @@ export function createEventQueue(
   scheduler: Scheduler = frameScheduler(),
 ): EventQueue {
   let queued: Event[] = [];
+  /** Set while something was applied since the last frame began (the frame callback clears it). */
   let handle: number | null = null;
 
-  const flush = () => {
-    if (handle !== null) {
-      scheduler.cancel(handle);
-      handle = null;
-    }
-    if (queued.length === 0) return;
+  const onFrame = () => {
+    handle = null;
+    if (queued.length === 0) return; // quiet again: the next batch is applied at once
     const events = queued;
     queued = [];
+    handle = scheduler.request(onFrame);
     deliver(events);
   };
 
   return {
     push(batch) {
       if (batch.length === 0) return;
-      for (const event of batch) queued.push(event);
       if (handle === null) {
-        handle = scheduler.request(() => {
-          handle = null;
-          flush();
-        });
+        handle = scheduler.request(onFrame);
+        deliver([...batch]);
+        return;
       }
+      for (const event of batch) queued.push(event);
     },
-    flush,
+    flush() {
+      if (queued.length === 0) return;
+      const events = queued;
+      queued = [];
+      deliver(events);
+    },
     dispose() {
       queued = [];
       if (handle !== null) scheduler.cancel(handle);
