@@ -1,5 +1,8 @@
-//! Frame batching for forwarders that pay per message (the webview's IPC): runs of `token`s go
-//! out at most once per frame, anything else goes out at once (after the tokens before it).
+//! Batching for forwarders that pay per message (the webview's IPC): a token goes out at once when
+//! nothing went out for `min_gap`, else with the tokens that follow it `min_gap` after the last
+//! send; anything else goes out at once (after the tokens before it). At a model's pace every
+//! token is sent as it comes (no added wait); at thousands of tokens a second the window gets at
+//! most one message per `min_gap`, well within what its IPC takes (~7,000 messages a second).
 
 use std::time::Duration;
 
@@ -7,11 +10,12 @@ use telltale_protocol::{Event, EventKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
-/// One animation frame at 60 Hz.
-pub const FRAME: Duration = Duration::from_millis(16);
+/// The least time between two messages of tokens: a quarter of a 60 Hz frame, so a frame's worth
+/// of tokens arrives in a few messages and the window applies them all before its next paint.
+pub const MIN_GAP: Duration = Duration::from_millis(4);
 
 /// Reads `events` until the channel closes and calls `send` with batches in order.
-pub async fn forward_in_frames<F>(mut events: UnboundedReceiver<Event>, frame: Duration, mut send: F)
+pub async fn forward_batched<F>(mut events: UnboundedReceiver<Event>, min_gap: Duration, mut send: F)
 where
     F: FnMut(Vec<Event>),
 {
@@ -21,7 +25,7 @@ where
         let next = if batch.is_empty() {
             events.recv().await
         } else {
-            let deadline = last_flush.map_or_else(Instant::now, |t| t + frame);
+            let deadline = last_flush.map_or_else(Instant::now, |t| t + min_gap);
             match tokio::time::timeout_at(deadline, events.recv()).await {
                 Ok(next) => next,
                 Err(_) => {
@@ -34,8 +38,8 @@ where
         let Some(event) = next else { break };
         let urgent = !matches!(event.kind, EventKind::Token { .. });
         batch.push(event);
-        let frame_due = last_flush.is_none_or(|t| t.elapsed() >= frame);
-        if urgent || frame_due {
+        let due = last_flush.is_none_or(|t| t.elapsed() >= min_gap);
+        if urgent || due {
             send(std::mem::take(&mut batch));
             last_flush = Some(Instant::now());
         }
@@ -57,15 +61,18 @@ mod tests {
         event(seq, EventKind::Token { text: format!("t{seq} ") })
     }
 
+    /// A 60 Hz frame: the tests send tokens faster than this gap.
+    const GAP: Duration = Duration::from_millis(16);
+
     #[tokio::test(start_paused = true)]
-    async fn tokens_are_batched_per_frame_and_other_events_flush_at_once() {
+    async fn tokens_are_batched_per_gap_and_other_events_flush_at_once() {
         let (tx, rx) = unbounded_channel();
         let (out_tx, mut out_rx) = unbounded_channel::<(Instant, Vec<u64>)>();
-        let forward = tokio::spawn(forward_in_frames(rx, FRAME, move |batch| {
+        let forward = tokio::spawn(forward_batched(rx, GAP, move |batch| {
             let _ = out_tx.send((Instant::now(), batch.iter().map(|e| e.seq).collect()));
         }));
         let start = Instant::now();
-        // 1 token then 9 more within the same frame; then a status; then tokens again.
+        // 1 token then 9 more within the same gap; then a status; then tokens again.
         tx.send(token(0)).unwrap();
         tokio::task::yield_now().await;
         for seq in 1..10 {
@@ -82,19 +89,19 @@ mod tests {
         let batches: Vec<(Instant, Vec<u64>)> = std::iter::from_fn(|| out_rx.try_recv().ok()).collect();
         let seqs: Vec<Vec<u64>> = batches.iter().map(|(_, s)| s.clone()).collect();
         assert_eq!(seqs, vec![vec![0], (1..=10).collect(), vec![11, 12]]);
-        assert!(batches[1].0 - start < FRAME, "the status flushed the pending tokens at once");
+        assert!(batches[1].0 - start < GAP, "the status flushed the pending tokens at once");
         let all: Vec<u64> = seqs.concat();
         assert_eq!(all, (0..=12).collect::<Vec<_>>(), "nothing lost, duplicated or reordered");
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_long_token_run_goes_out_once_per_frame() {
+    async fn a_long_token_run_goes_out_once_per_gap() {
         let (tx, rx) = unbounded_channel();
         let (out_tx, mut out_rx) = unbounded_channel::<usize>();
-        let forward = tokio::spawn(forward_in_frames(rx, FRAME, move |batch| {
+        let forward = tokio::spawn(forward_batched(rx, GAP, move |batch| {
             let _ = out_tx.send(batch.len());
         }));
-        // 1,000 tokens at 5,000 per second: 200 ms, about 13 frames.
+        // 1,000 tokens at 5,000 per second: 200 ms, about 13 gaps of 16 ms.
         for ms in 0..200 {
             for i in 0..5 {
                 tx.send(token(ms * 5 + i)).unwrap();
@@ -106,5 +113,29 @@ mod tests {
         let sizes: Vec<usize> = std::iter::from_fn(|| out_rx.try_recv().ok()).collect();
         assert_eq!(sizes.iter().sum::<usize>(), 1000);
         assert!(sizes.len() <= 200 / 16 + 3, "{} messages for 200 ms of tokens", sizes.len());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn tokens_at_a_models_pace_go_out_as_they_come() {
+        let (tx, rx) = unbounded_channel();
+        let (out_tx, mut out_rx) = unbounded_channel::<(Instant, Vec<u64>)>();
+        let forward = tokio::spawn(forward_batched(rx, MIN_GAP, move |batch| {
+            let _ = out_tx.send((Instant::now(), batch.iter().map(|e| e.seq).collect()));
+        }));
+        // 100 tokens a second: one every 10 ms, longer than the gap.
+        let mut sent = Vec::new();
+        for seq in 0..20 {
+            sent.push(Instant::now());
+            tx.send(token(seq)).unwrap();
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        drop(tx);
+        forward.await.unwrap();
+        let batches: Vec<(Instant, Vec<u64>)> = std::iter::from_fn(|| out_rx.try_recv().ok()).collect();
+        assert_eq!(batches.len(), 20, "one message per token");
+        for (seq, (at, seqs)) in batches.iter().enumerate() {
+            assert_eq!(seqs, &vec![seq as u64]);
+            assert_eq!(*at, sent[seq], "token {seq} waited before it was sent");
+        }
     }
 }
