@@ -299,6 +299,19 @@ impl AnthropicProvider {
         self.end(Ended::Eof, step)
     }
 
+    /// Decodes a step's response body, given as the byte chunks it arrived in, exactly as
+    /// [`Provider::step`] does once the response streams (SSE parsing included), with no I/O.
+    /// For benchmarks of the whole read path, and tests.
+    pub fn decode_body<'c>(
+        &self,
+        chunks: impl IntoIterator<Item = &'c [u8]>,
+        sink: &StepSink,
+    ) -> Result<StepResponse, ProviderError> {
+        let mut step = StepState::default();
+        let ended = http_stream::decode_chunks(chunks, |event| self.handle(event, &mut step, sink))?;
+        self.end(ended, step)
+    }
+
     /// The step, once its stream ended.
     fn end(&self, ended: Ended, step: StepState) -> Result<StepResponse, ProviderError> {
         match ended {

@@ -184,10 +184,8 @@ pub(crate) async fn read_events(
         if head.len() < 64 {
             head.extend(chunk.iter().take(64 - head.len()));
         }
-        for event in parser.feed(&chunk) {
-            if handle(&event)? {
-                return Ok(Ended::Done);
-            }
+        if handle_chunk(&mut parser, &chunk, &mut handle)? {
+            return Ok(Ended::Done);
         }
     }
     parser.finish();
@@ -195,6 +193,36 @@ pub(crate) async fn read_events(
         return Err(html_instead_of_stream(ctx, url_hint));
     }
     Ok(Ended::Eof)
+}
+
+/// [`read_events`] without the I/O: the body as the chunks it arrived in (for `decode_body`).
+pub(crate) fn decode_chunks<'c>(
+    chunks: impl IntoIterator<Item = &'c [u8]>,
+    mut handle: impl FnMut(&SseEvent) -> Result<bool, ProviderError>,
+) -> Result<Ended, ProviderError> {
+    let mut parser = SseParser::new();
+    for chunk in chunks {
+        if handle_chunk(&mut parser, chunk, &mut handle)? {
+            return Ok(Ended::Done);
+        }
+    }
+    parser.finish();
+    Ok(Ended::Eof)
+}
+
+/// Parses one chunk and hands each event it completes to `handle`; `true` once `handle` says the
+/// stream is complete (the rest of the chunk is then ignored).
+fn handle_chunk(
+    parser: &mut SseParser,
+    chunk: &[u8],
+    handle: &mut impl FnMut(&SseEvent) -> Result<bool, ProviderError>,
+) -> Result<bool, ProviderError> {
+    for event in parser.feed(chunk) {
+        if handle(&event)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The start of `text`, for a message.
@@ -221,4 +249,28 @@ pub(crate) fn parse_args(ctx: &Context<'_>, name: &str, raw: &str) -> Result<ser
 /// Token counts as the protocol keeps them.
 pub(crate) fn clamp(tokens: Option<u64>) -> u32 {
     u32::try_from(tokens.unwrap_or(0)).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_chunks_hands_over_events_across_chunks_and_stops_when_told() {
+        let body = b"data: a\n\ndata: stop\n\ndata: never\n\n";
+        let mut seen = Vec::new();
+        let ended = decode_chunks(body.chunks(1), |event| {
+            seen.push(event.data.clone());
+            Ok(event.data == "stop")
+        });
+        assert!(matches!(ended, Ok(Ended::Done)));
+        assert_eq!(seen, ["a", "stop"]);
+        let mut count = 0;
+        let ended = decode_chunks(body.chunks(5), |_| {
+            count += 1;
+            Ok(false)
+        });
+        assert!(matches!(ended, Ok(Ended::Eof)));
+        assert_eq!(count, 3);
+    }
 }
