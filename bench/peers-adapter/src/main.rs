@@ -10,6 +10,7 @@ mod args;
 mod clock;
 mod error;
 mod report;
+mod settle;
 mod stream;
 mod verify;
 
@@ -57,6 +58,11 @@ fn run(name: &str, argv: Vec<String>, main_ns: u64) -> Result<(serde_json::Value
     let capture = stream::measure(&args, args.n + 8)?;
     let received = verify::read_events(&capture);
     let (line, ok) = report::result(name, args.n, &startup, &capture, &received);
+    if let Some(sha256) = line.get("sha256").and_then(|v| v.as_str()) {
+        if !settle::wait_for_record(&args.base_url, sha256) {
+            eprintln!("telltale-peers-adapter: the server's record of the stream did not match in time");
+        }
+    }
     if let Some(path) = std::env::var_os("BENCH_RAW") {
         std::fs::write(&path, report::raw_lines(&received.tokens))
             .map_err(|e| AdapterError::Usage(format!("cannot write BENCH_RAW {}: {e}", path.to_string_lossy())))?;
