@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Issue 9, target 3 ("Core client"): Telltale's figures from one bench-peers run against the
+targets, with recording on (the `telltale` row). Usage: targets.py artifacts/bench/peers.json"""
+import json
+import sys
+
+
+def median(summary, client, scenario, key):
+    cell = summary.get(client, {}).get(scenario, {}).get(key)
+    return cell["median"] if cell else None
+
+
+def show(v, digits):
+    return "–" if v is None else "%.*f" % (digits, v)
+
+
+def main():
+    doc = json.load(open(sys.argv[1]))
+    s = doc["summary"]
+    node_cpu = median(s, "openai-node", "S2", "cpu_us_per_token")
+    rows = []
+    for client in ("telltale", "telltale-nosave"):
+        cpu = median(s, client, "S2", "cpu_us_per_token")
+        ratio = cpu / node_cpu if cpu is not None and node_cpu else None
+        p99 = median(s, client, "S1", "lat_p99_ms")
+        cold = median(s, client, "S3", "spawn_to_first_ms")
+        rows.append((client, cpu, ratio, p99, cold))
+    out = ["", "### Target 3 (Core client), recording on = `telltale`", "",
+           "| client | CPU µs/token (S2) | ÷ openai-node (%s µs) | S1 lat p99 ms | S3 spawn→1st tok ms |"
+           % show(node_cpu, 1), "|---|---|---|---|---|"]
+    for client, cpu, ratio, p99, cold in rows:
+        out.append("| %s | %s | %s | %s | %s |" % (client, show(cpu, 1), show(ratio, 2), show(p99, 2), show(cold, 1)))
+    client, cpu, ratio, p99, cold = rows[0]
+    verdict = lambda ok: "–" if ok is None else ("met" if ok else "MISSED")  # noqa: E731
+    out.append("| target (telltale) | | ≤ 0.33: %s | ≤ 1: %s | ≤ 5: %s |" % (
+        verdict(None if ratio is None else ratio <= 1 / 3),
+        verdict(None if p99 is None else p99 <= 1.0),
+        verdict(None if cold is None else cold <= 5.0)))
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
