@@ -75,6 +75,13 @@ impl SseParser {
     /// Parses `chunk` and returns the events it completed.
     pub fn feed(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
         let mut events = Vec::new();
+        self.feed_into(chunk, &mut events);
+        events
+    }
+
+    /// Parses `chunk` and appends the events it completed to `events`: a reader that keeps one
+    /// vector for the whole stream allocates none per chunk.
+    pub fn feed_into(&mut self, chunk: &[u8], events: &mut Vec<SseEvent>) {
         let mut bytes: &[u8] = chunk;
         let joined;
         if !self.utf8_tail.is_empty() {
@@ -86,13 +93,13 @@ impl SseParser {
         loop {
             match std::str::from_utf8(bytes) {
                 Ok(text) => {
-                    self.push_text(text, &mut events);
+                    self.push_text(text, events);
                     break;
                 }
                 Err(error) => {
                     let (valid, rest) = bytes.split_at(error.valid_up_to());
                     // The first `valid_up_to` bytes are valid UTF-8 by definition.
-                    self.push_text(std::str::from_utf8(valid).unwrap_or_default(), &mut events);
+                    self.push_text(std::str::from_utf8(valid).unwrap_or_default(), events);
                     match error.error_len() {
                         // An incomplete sequence at the end: the next chunk may complete it.
                         None => {
@@ -100,14 +107,13 @@ impl SseParser {
                             break;
                         }
                         Some(invalid) => {
-                            self.push_text("\u{FFFD}", &mut events);
+                            self.push_text("\u{FFFD}", events);
                             bytes = &rest[invalid..];
                         }
                     }
                 }
             }
         }
-        events
     }
 
     /// Ends the stream. Whatever was not terminated by a blank line is discarded (and returned,
@@ -145,13 +151,22 @@ impl SseParser {
                     return;
                 }
                 Some(end) => {
-                    self.line.push_str(&text[..end]);
                     self.after_cr = text.as_bytes()[end] == b'\r';
+                    let event = if self.line.is_empty() {
+                        // The whole line is in this chunk (the usual case): read it in place.
+                        self.process_line(&text[..end])
+                    } else {
+                        self.line.push_str(&text[..end]);
+                        // Borrowed out and put back, so its buffer serves every line of the
+                        // stream instead of one allocation per line.
+                        let mut line = std::mem::take(&mut self.line);
+                        let event = self.process_line(&line);
+                        line.clear();
+                        self.line = line;
+                        event
+                    };
                     text = &text[end + 1..];
-                    let line = std::mem::take(&mut self.line);
-                    if let Some(event) = self.process_line(&line) {
-                        events.push(event);
-                    }
+                    events.extend(event);
                 }
             }
         }
@@ -171,6 +186,8 @@ impl SseParser {
         match field {
             "event" => value.clone_into(&mut self.event_type),
             "data" => {
+                // Room for the line end too: pushing it would otherwise grow the buffer again.
+                self.data.reserve(value.len() + 1);
                 self.data.push_str(value);
                 self.data.push('\n');
             }

@@ -42,9 +42,11 @@ impl Decoder {
 /// dropped); returns how many events there were and their data bytes (so nothing is optimised out).
 pub fn parse_and_drop(chunks: &[&[u8]]) -> (usize, usize) {
     let mut parser = SseParser::new();
+    let mut scratch = Vec::new();
     let (mut events, mut data) = (0, 0);
     for chunk in chunks {
-        for event in parser.feed(chunk) {
+        parser.feed_into(chunk, &mut scratch);
+        for event in scratch.drain(..) {
             events += 1;
             data += event.data.len();
         }

@@ -173,6 +173,7 @@ pub(crate) async fn read_events(
 ) -> Result<Ended, ProviderError> {
     let mut stream = response.bytes_stream();
     let mut parser = SseParser::new();
+    let mut events = Vec::new();
     let mut head = Vec::new();
     loop {
         let chunk = match tokio::time::timeout(idle, stream.next()).await {
@@ -184,7 +185,7 @@ pub(crate) async fn read_events(
         if head.len() < 64 {
             head.extend(chunk.iter().take(64 - head.len()));
         }
-        if handle_chunk(&mut parser, &chunk, &mut handle)? {
+        if handle_chunk(&mut parser, &chunk, &mut events, &mut handle)? {
             return Ok(Ended::Done);
         }
     }
@@ -201,8 +202,9 @@ pub(crate) fn decode_chunks<'c>(
     mut handle: impl FnMut(&SseEvent) -> Result<bool, ProviderError>,
 ) -> Result<Ended, ProviderError> {
     let mut parser = SseParser::new();
+    let mut events = Vec::new();
     for chunk in chunks {
-        if handle_chunk(&mut parser, chunk, &mut handle)? {
+        if handle_chunk(&mut parser, chunk, &mut events, &mut handle)? {
             return Ok(Ended::Done);
         }
     }
@@ -211,13 +213,17 @@ pub(crate) fn decode_chunks<'c>(
 }
 
 /// Parses one chunk and hands each event it completes to `handle`; `true` once `handle` says the
-/// stream is complete (the rest of the chunk is then ignored).
+/// stream is complete (the rest of the chunk is then ignored). `events` is scratch space kept
+/// across chunks, so that a chunk costs no allocation of its own.
 fn handle_chunk(
     parser: &mut SseParser,
     chunk: &[u8],
+    events: &mut Vec<SseEvent>,
     handle: &mut impl FnMut(&SseEvent) -> Result<bool, ProviderError>,
 ) -> Result<bool, ProviderError> {
-    for event in parser.feed(chunk) {
+    events.clear();
+    parser.feed_into(chunk, events);
+    for event in events.drain(..) {
         if handle(&event)? {
             return Ok(true);
         }
