@@ -6,6 +6,9 @@
 //! added). `ping` and unknown events are ignored; an `error` event ends the step with its typed
 //! error (`overloaded_error` is the HTTP 529 of a stream).
 
+mod delta;
+
+use std::borrow::Cow;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -166,18 +169,20 @@ struct ToolBlock {
     args: String,
 }
 
+/// One stream event. The per-token parts (`type`, `delta`) borrow from the event's data; the
+/// rare ones are kept as JSON values.
 #[derive(Deserialize)]
-struct StreamEvent {
-    #[serde(rename = "type")]
-    kind: String,
+struct StreamEvent<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
     #[serde(default)]
     index: Option<u64>,
     #[serde(default)]
     message: Option<Value>,
     #[serde(default)]
     content_block: Option<Value>,
-    #[serde(default)]
-    delta: Option<Value>,
+    #[serde(default, borrow)]
+    delta: Option<delta::Delta<'a>>,
     #[serde(default)]
     usage: Option<Value>,
     #[serde(default)]
@@ -196,7 +201,7 @@ impl AnthropicProvider {
         let str_at = |value: &Option<Value>, pointer: &str| {
             value.as_ref().and_then(|v| v.pointer(pointer)).and_then(Value::as_str).map(str::to_owned)
         };
-        match parsed.kind.as_str() {
+        match parsed.kind.as_ref() {
             "message_start" => {
                 if let Some(usage) = parsed.message.as_ref().and_then(|m| m.get("usage")) {
                     update_usage(&mut step.usage, usage);
@@ -209,15 +214,17 @@ impl AnthropicProvider {
                 sink.tool_call_delta(&id, &name, "");
                 step.blocks.push(ToolBlock { index, id, name, args: String::new() });
             }
-            "content_block_delta" => match str_at(&parsed.delta, "/type").as_deref() {
+            "content_block_delta" => match parsed.delta.as_ref().and_then(|d| d.kind.as_deref()) {
                 Some("text_delta") => {
-                    let text = str_at(&parsed.delta, "/text").unwrap_or_default();
-                    step.text.push_str(&text);
-                    sink.token(&text);
+                    let text = parsed.delta.as_ref().and_then(|d| d.text.as_deref()).unwrap_or_default();
+                    step.text.push_str(text);
+                    sink.token(text);
                 }
-                Some("thinking_delta") => sink.thought(&str_at(&parsed.delta, "/thinking").unwrap_or_default()),
+                Some("thinking_delta") => {
+                    sink.thought(parsed.delta.as_ref().and_then(|d| d.thinking.as_deref()).unwrap_or_default())
+                }
                 Some("input_json_delta") => {
-                    let fragment = str_at(&parsed.delta, "/partial_json").unwrap_or_default();
+                    let fragment = parsed.delta.as_ref().and_then(|d| d.partial_json.as_deref()).unwrap_or_default();
                     let block = match parsed.index {
                         Some(index) => step.blocks.iter_mut().find(|b| b.index == index),
                         None => step.blocks.last_mut(),
@@ -228,9 +235,9 @@ impl AnthropicProvider {
                             &format!("The {} sent tool arguments for a tool call it never started.", self.server),
                         ));
                     };
-                    block.args.push_str(&fragment);
+                    block.args.push_str(fragment);
                     if !fragment.is_empty() {
-                        sink.tool_call_delta(&block.id, &block.name, &fragment);
+                        sink.tool_call_delta(&block.id, &block.name, fragment);
                     }
                 }
                 _ => {}

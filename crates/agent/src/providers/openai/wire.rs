@@ -1,7 +1,9 @@
 //! The Chat Completions wire format: the request body, and the streamed chunks as far as
 //! Telltale reads them (unknown fields are ignored, every field may be missing or null).
 
-use serde::Deserialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 
 use crate::message::Message;
@@ -56,11 +58,13 @@ fn message(message: &Message) -> Value {
     }
 }
 
-/// One `data:` chunk of the stream.
+/// One `data:` chunk of the stream. The streamed text borrows from the event's data (copied only
+/// when it holds escapes): this runs once per token.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct Chunk {
-    pub choices: Vec<Choice>,
+pub(crate) struct Chunk<'a> {
+    #[serde(borrow)]
+    pub choices: Vec<Choice<'a>>,
     pub usage: Option<ChunkUsage>,
     /// Some compatible servers report failures mid-stream as `{"error": {...}}`.
     pub error: Option<Value>,
@@ -68,36 +72,51 @@ pub(crate) struct Chunk {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct Choice {
+pub(crate) struct Choice<'a> {
     pub index: u32,
-    pub delta: Option<Delta>,
+    #[serde(borrow)]
+    pub delta: Option<Delta<'a>>,
     pub finish_reason: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct Delta {
-    pub content: Option<String>,
+pub(crate) struct Delta<'a> {
+    #[serde(borrow, deserialize_with = "borrowed")]
+    pub content: Option<Cow<'a, str>>,
     /// DeepSeek, vLLM, LM Studio…
-    pub reasoning_content: Option<String>,
+    #[serde(borrow, deserialize_with = "borrowed")]
+    pub reasoning_content: Option<Cow<'a, str>>,
     /// OpenRouter, Ollama, Groq…
-    pub reasoning: Option<String>,
-    pub tool_calls: Option<Vec<ToolCallDelta>>,
+    #[serde(borrow, deserialize_with = "borrowed")]
+    pub reasoning: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub tool_calls: Option<Vec<ToolCallDelta<'a>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct ToolCallDelta {
+pub(crate) struct ToolCallDelta<'a> {
     pub index: Option<u32>,
     pub id: Option<String>,
-    pub function: Option<FunctionDelta>,
+    #[serde(borrow)]
+    pub function: Option<FunctionDelta<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub(crate) struct FunctionDelta {
+pub(crate) struct FunctionDelta<'a> {
     pub name: Option<String>,
-    pub arguments: Option<String>,
+    #[serde(borrow, deserialize_with = "borrowed")]
+    pub arguments: Option<Cow<'a, str>>,
+}
+
+/// A string or null, borrowed from the input unless it holds escapes. (serde's own impl for
+/// `Option<Cow<str>>` always copies: only a `Cow` field directly marked `borrow` borrows.)
+fn borrowed<'de: 'a, 'a, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Cow<'a, str>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Borrowed<'a>(#[serde(borrow)] Cow<'a, str>);
+    Ok(Option::<Borrowed<'a>>::deserialize(deserializer)?.map(|b| b.0))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -105,4 +124,23 @@ pub(crate) struct FunctionDelta {
 pub(crate) struct ChunkUsage {
     pub prompt_tokens: Option<u64>,
     pub completion_tokens: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_borrows_unless_escaped_and_null_or_missing_is_none() {
+        let chunk: Chunk = serde_json::from_str(
+            r#"{"choices":[{"index":0,"delta":{"content":"plain","reasoning":"a\"b","reasoning_content":null}}]}"#,
+        )
+        .expect("parses");
+        let delta = chunk.choices.into_iter().next().and_then(|c| c.delta).expect("a delta");
+        assert!(matches!(delta.content, Some(Cow::Borrowed("plain"))));
+        assert_eq!(delta.reasoning.as_deref(), Some("a\"b"));
+        assert_eq!(delta.reasoning_content, None);
+        assert!(delta.tool_calls.is_none());
+        assert!(serde_json::from_str::<Chunk>(r#"{"choices":[{"delta":{"content":5}}]}"#).is_err(), "a number is no text");
+    }
 }
