@@ -25,5 +25,5 @@ pub use conversations::{title_from_prompt, Conversation, ConversationDetail, Run
 pub use db::{data_dir, integrity_check, system_clock, Clock, History, APP_IDENTIFIER, DATA_DIR_VAR, DB_FILE};
 pub use error::{Error, ImportError, Result};
 pub use export::{format_time, Format};
-pub use recorder::{is_recording, Recorder, RecorderConfig, RecorderStats};
+pub use recorder::{is_recording, RecordBatch, Recorder, RecorderConfig, RecorderStats};
 pub use search::{SearchHit, SnippetPart};

@@ -2,6 +2,10 @@
 //! connection, which appends whatever has arrived in one small write transaction (group commit:
 //! one event per transaction at a model's pace, more when they come in a burst, and never a wait
 //! before writing). A process crash loses only what was still in the channel.
+//!
+//! A caller that has the events' JSON already (the CLI prints it) hands it over in a
+//! [`RecordBatch`]: the event is not serialized twice, and a burst costs the writer one wake-up
+//! rather than one per event.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -60,8 +64,80 @@ pub struct RecorderStats {
 }
 
 enum Msg {
-    Event(Event),
+    Rows(Vec<Row>),
     Finish(Vec<Message>),
+}
+
+/// One event as the writer stores it: its number, its protocol JSON, and what it changes in
+/// the run's own row.
+struct Row {
+    seq: i64,
+    json: String,
+    effect: Effect,
+}
+
+/// What an event changes besides its own row.
+enum Effect {
+    None,
+    /// The answer's search text grows (the writer keeps it, rather than reading every event
+    /// back out of the database when the run finishes).
+    Token(String),
+    Started { provider: String, model: String, started_at: i64 },
+    Finished { reason: &'static str, t_ms: i64 },
+}
+
+impl Row {
+    fn new(event: &Event, json: String) -> Row {
+        let effect = match &event.kind {
+            EventKind::RunStarted { provider, model, started_at } => {
+                Effect::Started { provider: provider.clone(), model: model.clone(), started_at: *started_at as i64 }
+            }
+            EventKind::RunFinished { reason, .. } => {
+                Effect::Finished { reason: reason_str(*reason), t_ms: event.t_ms.round() as i64 }
+            }
+            EventKind::Token { text } => Effect::Token(text.clone()),
+            _ => Effect::None,
+        };
+        Row { seq: event.seq as i64, json, effect }
+    }
+}
+
+/// Events to record together, in order.
+#[derive(Default)]
+pub struct RecordBatch {
+    rows: Vec<Row>,
+}
+
+impl RecordBatch {
+    pub fn new() -> RecordBatch {
+        RecordBatch::default()
+    }
+
+    /// Adds `event` with its JSON exactly as `serde_json::to_string(event)` writes it (what the
+    /// protocol streams); the caller vouches that `json` is that.
+    pub fn push_json(&mut self, event: &Event, json: String) {
+        self.rows.push(Row::new(event, json));
+    }
+
+    /// Adds `event`, serializing it.
+    pub fn push(&mut self, event: &Event) -> Result<()> {
+        let json = serde_json::to_string(event)?;
+        self.push_json(event, json);
+        Ok(())
+    }
+
+    /// Moves `other`'s events after these.
+    pub fn append(&mut self, mut other: RecordBatch) {
+        self.rows.append(&mut other.rows);
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
 }
 
 /// Records one run. [`Recorder::record`] never blocks; [`Recorder::finish`] stores the run's
@@ -130,8 +206,21 @@ impl Recorder {
 
     /// Queues one event for writing.
     pub fn record(&self, event: &Event) {
+        let mut batch = RecordBatch::new();
+        match batch.push(event) {
+            Ok(()) => self.record_batch(batch),
+            // Not reachable for protocol events (plain data); said rather than dropped silently.
+            Err(error) => eprintln!("telltale-history: cannot record event {} of run {}: {error}", event.seq, self.run_id),
+        }
+    }
+
+    /// Queues events for writing, in order, with one hand-over to the writer.
+    pub fn record_batch(&self, batch: RecordBatch) {
+        if batch.is_empty() {
+            return;
+        }
         if let Some(tx) = &self.tx {
-            let _ = tx.send(Msg::Event(event.clone()));
+            let _ = tx.send(Msg::Rows(batch.rows));
         }
     }
 
@@ -167,6 +256,8 @@ fn write_loop(mut conn: Connection, run_id: &str, rx: Receiver<Msg>, config: Rec
     let mut stats = RecorderStats::default();
     let mut first_error = None;
     let mut finished = false;
+    // The answer so far, as committed: what ANSWER_SQL would read back.
+    let mut answer = String::new();
     while !finished {
         let Ok(first) = rx.recv() else { break };
         let mut batch = vec![first];
@@ -186,7 +277,8 @@ fn write_loop(mut conn: Connection, run_id: &str, rx: Receiver<Msg>, config: Rec
         }
         finished = batch.iter().any(|m| matches!(m, Msg::Finish(_)));
         let started = Instant::now();
-        match write_batch(&mut conn, run_id, &batch) {
+        let committed = answer.len();
+        match write_batch(&mut conn, run_id, &batch, &mut answer) {
             Ok(events) => {
                 let took = started.elapsed();
                 stats.events += events;
@@ -196,6 +288,8 @@ fn write_loop(mut conn: Connection, run_id: &str, rx: Receiver<Msg>, config: Rec
                 stats.max_write = stats.max_write.max(took);
             }
             Err(error) => {
+                // Rolled back: its tokens are not in the database, so not in the answer either.
+                answer.truncate(committed);
                 first_error.get_or_insert(error);
             }
         }
@@ -204,7 +298,7 @@ fn write_loop(mut conn: Connection, run_id: &str, rx: Receiver<Msg>, config: Rec
     let finished_run: rusqlite::Result<bool> =
         conn.query_row("SELECT reason IS NOT NULL FROM runs WHERE run_id = ?1", [run_id], |r| r.get(0));
     if let Ok(false) = finished_run {
-        if let Err(error) = index_answer(&conn, run_id) {
+        if let Err(error) = set_answer(&conn, run_id, &answer) {
             first_error.get_or_insert(error);
         }
     }
@@ -214,46 +308,29 @@ fn write_loop(mut conn: Connection, run_id: &str, rx: Receiver<Msg>, config: Rec
     }
 }
 
-fn write_batch(conn: &mut Connection, run_id: &str, batch: &[Msg]) -> Result<usize> {
+/// Writes `batch` in one transaction, appending its token texts to `answer` (the caller takes
+/// them off again when this fails).
+fn write_batch(conn: &mut Connection, run_id: &str, batch: &[Msg], answer: &mut String) -> Result<usize> {
     let tx = conn.transaction()?;
     let mut events = 0;
-    for msg in batch {
-        match msg {
-            Msg::Event(event) => {
-                events += 1;
-                tx.prepare_cached("INSERT INTO events (run_id, seq, json) VALUES (?1, ?2, ?3)")?.execute(params![
-                    run_id,
-                    event.seq as i64,
-                    serde_json::to_string(event)?
-                ])?;
-                match &event.kind {
-                    EventKind::RunStarted { provider, model, started_at } => {
-                        tx.execute(
-                            "UPDATE runs SET provider = ?2, model = ?3, started_at = ?4 WHERE run_id = ?1",
-                            params![run_id, provider, model, *started_at as i64],
-                        )?;
+    {
+        // Prepared once per transaction, not looked up again for every event of a burst.
+        let mut insert_event = tx.prepare_cached("INSERT INTO events (run_id, seq, json) VALUES (?1, ?2, ?3)")?;
+        for msg in batch {
+            match msg {
+                Msg::Rows(rows) => {
+                    for row in rows {
+                        events += 1;
+                        insert_event.execute(params![run_id, row.seq, row.json])?;
+                        apply_effect(&tx, run_id, &row.effect, answer)?;
                     }
-                    EventKind::RunFinished { reason, .. } => {
-                        let t_ms = event.t_ms.round() as i64;
-                        tx.execute(
-                            "UPDATE runs SET reason = ?2, finished_at = started_at + ?3 WHERE run_id = ?1",
-                            params![run_id, reason_str(*reason), t_ms],
-                        )?;
-                        tx.execute(
-                            "UPDATE conversations SET updated_at = max(updated_at, \
-                             (SELECT finished_at FROM runs WHERE run_id = ?1)) \
-                             WHERE id = (SELECT conversation_id FROM runs WHERE run_id = ?1)",
-                            [run_id],
-                        )?;
-                        index_answer(&tx, run_id)?;
-                    }
-                    _ => {}
                 }
-            }
-            Msg::Finish(messages) => {
-                let mut insert = tx.prepare_cached("INSERT OR REPLACE INTO messages (run_id, idx, json) VALUES (?1, ?2, ?3)")?;
-                for (idx, message) in messages.iter().enumerate() {
-                    insert.execute(params![run_id, idx as i64, serde_json::to_string(message)?])?;
+                Msg::Finish(messages) => {
+                    let mut insert =
+                        tx.prepare_cached("INSERT OR REPLACE INTO messages (run_id, idx, json) VALUES (?1, ?2, ?3)")?;
+                    for (idx, message) in messages.iter().enumerate() {
+                        insert.execute(params![run_id, idx as i64, serde_json::to_string(message)?])?;
+                    }
                 }
             }
         }
@@ -262,9 +339,42 @@ fn write_batch(conn: &mut Connection, run_id: &str, batch: &[Msg]) -> Result<usi
     Ok(events)
 }
 
-/// Puts the run's answer (its token texts so far) into the search index.
+/// What `run_started` and `run_finished` change in the run's row.
+fn apply_effect(tx: &rusqlite::Transaction<'_>, run_id: &str, effect: &Effect, answer: &mut String) -> Result<()> {
+    match effect {
+        Effect::None => {}
+        Effect::Token(text) => answer.push_str(text),
+        Effect::Started { provider, model, started_at } => {
+            tx.execute(
+                "UPDATE runs SET provider = ?2, model = ?3, started_at = ?4 WHERE run_id = ?1",
+                params![run_id, provider, model, started_at],
+            )?;
+        }
+        Effect::Finished { reason, t_ms } => {
+            tx.execute(
+                "UPDATE runs SET reason = ?2, finished_at = started_at + ?3 WHERE run_id = ?1",
+                params![run_id, reason, t_ms],
+            )?;
+            tx.execute(
+                "UPDATE conversations SET updated_at = max(updated_at, \
+                 (SELECT finished_at FROM runs WHERE run_id = ?1)) \
+                 WHERE id = (SELECT conversation_id FROM runs WHERE run_id = ?1)",
+                [run_id],
+            )?;
+            set_answer(tx, run_id, answer)?;
+        }
+    }
+    Ok(())
+}
+
+/// Puts the run's answer (its token texts so far, read from the database) into the search index.
 pub(crate) fn index_answer(conn: &Connection, run_id: &str) -> Result<()> {
     let answer: String = conn.query_row(ANSWER_SQL, [run_id], |r| r.get(0))?;
+    set_answer(conn, run_id, &answer)
+}
+
+/// Puts `answer` into the search index as the run's answer.
+fn set_answer(conn: &Connection, run_id: &str, answer: &str) -> Result<()> {
     conn.execute(
         "UPDATE run_text SET answer = ?2 WHERE rowid = (SELECT id FROM runs WHERE run_id = ?1)",
         params![run_id, answer],
