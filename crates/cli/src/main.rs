@@ -2,7 +2,9 @@
 
 mod history;
 mod live_view;
+mod output;
 mod run;
+mod saving;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -48,8 +50,15 @@ fn main() {
 fn execute(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Run(args) => {
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            runtime.block_on(run::run(args))
+            // One thread does the run: reading the stream, decoding, printing. Handing each
+            // event between worker threads cost more than the work itself (a wake-up per
+            // token), and a current-thread runtime starts quicker. The history writes on its
+            // own threads.
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            // As a task, not as block_on's own future: the scheduler looks at that future only
+            // between its rounds (with a poll of the I/O driver each time), so a stream read
+            // there would cost an extra system call for every chunk.
+            runtime.block_on(async { tokio::spawn(run::run(args)).await })?
         }
         Command::List(args) => history::list(args),
         Command::Export(args) => history::export(args),

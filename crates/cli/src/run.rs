@@ -1,6 +1,5 @@
 //! `telltale run`: one prompt, one run, its events on stdout.
 
-use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -12,7 +11,8 @@ use telltale_protocol::FinishReason;
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
-use crate::live_view::LiveView;
+use crate::output::print_events;
+use crate::saving::{Saver, Saving};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ProviderArg {
@@ -107,20 +107,30 @@ pub async fn run(args: RunArgs) -> Result<i32> {
     };
     let agent = Agent::new(provider, ToolRegistry::builtin(), config);
     let prompt = args.prompt.join(" ");
+    let run_id = telltale_agent::new_run_id();
 
-    // The history: the conversation this run belongs to, and what was said before.
-    let saved = match (args.no_save, &args.conversation) {
-        (true, None) => None,
-        (_, Some(id)) => {
+    // The history: what was said before (needed for the request), and where this run is saved.
+    let (history, saving) = match (args.no_save, &args.conversation) {
+        (true, None) => (Vec::new(), Saving::Off),
+        (no_save, Some(id)) => {
             let history = crate::history::open()?;
             let id = history.resolve_id(id)?;
             let messages = history.messages(&id)?;
-            Some((history, id, messages))
+            let saving = if no_save {
+                Saving::Off
+            } else {
+                let recorder = history.start_run(&id, &run_id, &prompt)?;
+                if !args.json {
+                    eprintln!("conversation {id}");
+                }
+                Saving::Ready(Saver { recorder, conversation_id: id })
+            };
+            (messages, saving)
         }
+        // A new conversation: made beside the run, so the request goes out at once.
         (false, None) => {
-            let history = crate::history::open()?;
-            let id = history.create_conversation(&telltale_history::title_from_prompt(&prompt))?.id;
-            Some((history, id, Vec::new()))
+            let title = telltale_history::title_from_prompt(&prompt);
+            (Vec::new(), Saving::start_in_new_conversation(title, run_id.clone(), prompt.clone()))
         }
     };
 
@@ -136,41 +146,15 @@ pub async fn run(args: RunArgs) -> Result<i32> {
         });
     }
 
-    let (tx, mut rx) = unbounded_channel();
-    let run_id = telltale_agent::new_run_id();
-    let json = args.json;
-    let recorder = match &saved {
-        Some((history, id, _)) if !args.no_save => {
-            if !json {
-                eprintln!("conversation {id}");
-            }
-            Some(history.start_run(id, &run_id, &prompt)?)
-        }
-        _ => None,
-    };
-    let printer = tokio::spawn(async move {
-        let stdout = std::io::stdout();
-        let mut view = LiveView::new(std::io::IsTerminal::is_terminal(&stdout));
-        while let Some(event) = rx.recv().await {
-            if let Some(recorder) = &recorder {
-                recorder.record(&event);
-            }
-            let mut out = stdout.lock();
-            let written = if json {
-                serde_json::to_writer(&mut out, &event)
-                    .map_err(std::io::Error::from)
-                    .and_then(|_| out.write_all(b"\n"))
-            } else {
-                view.show(&mut out, &event)
-            };
-            written.and_then(|_| out.flush()).context("cannot write to stdout")?;
-        }
-        anyhow::Ok(recorder)
-    });
-    let history = saved.as_ref().map_or(&[][..], |(_, _, messages)| messages.as_slice());
-    let outcome = agent.run(&run_id, history, &prompt, tx, cancel).await;
-    if let Some(recorder) = printer.await.context("the output task failed")?? {
+    let (tx, rx) = unbounded_channel();
+    let printer = tokio::spawn(print_events(rx, saving, args.json, cancel.clone()));
+    let outcome = agent.run(&run_id, &history, &prompt, tx, cancel).await;
+    let printed = printer.await.context("the output task failed")??;
+    if let Some(recorder) = printed.recorder {
         recorder.finish(&outcome.new_messages).context("cannot save the run in the history")?;
+    }
+    if let Some(error) = printed.history_error {
+        return Err(error);
     }
 
     Ok(match outcome.reason {
