@@ -18,6 +18,7 @@ use telltale_protocol::{ErrorCode, Usage};
 
 use crate::message::{Message, ToolCall};
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
+use crate::providers::http_client;
 use crate::providers::http_errors::{ApiKey, Context};
 use crate::providers::http_stream::{self, clamp, excerpt, Ended, RetryPolicy};
 use crate::sse::SseEvent;
@@ -66,10 +67,7 @@ impl AnthropicProvider {
             None if host == "api.anthropic.com" => "Anthropic API".to_owned(),
             None => format!("Anthropic-format server at {host}"),
         };
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(15))
-            .build()
-            .map_err(|e| ProviderError::new(ErrorCode::Internal, format!("Cannot set up the HTTP client: {e}"), false))?;
+        let client = http_client::client_for(&parsed)?;
         Ok(AnthropicProvider {
             client,
             url: format!("{base}/v1/messages"),

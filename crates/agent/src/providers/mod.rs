@@ -1,6 +1,7 @@
 //! Providers: the offline demo (no network, no key), OpenAI-compatible servers and Anthropic.
 
 pub mod anthropic;
+mod http_client;
 pub mod http_errors;
 mod http_stream;
 pub mod offline;

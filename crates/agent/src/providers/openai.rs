@@ -16,6 +16,7 @@ use telltale_protocol::{ErrorCode, Usage};
 
 use crate::message::ToolCall;
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
+use crate::providers::http_client;
 use crate::providers::http_errors::{self, ApiKey, Context};
 use crate::providers::http_stream::{self, clamp, excerpt, Ended, RetryPolicy};
 use crate::sse::SseEvent;
@@ -64,10 +65,7 @@ impl OpenAiProvider {
             Some(port) => format!("OpenAI-compatible server at {host}:{port}"),
             None => format!("OpenAI-compatible server at {host}"),
         };
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(15))
-            .build()
-            .map_err(|e| ProviderError::new(ErrorCode::Internal, format!("Cannot set up the HTTP client: {e}"), false))?;
+        let client = http_client::client_for(&parsed)?;
         Ok(OpenAiProvider {
             client,
             url: format!("{base}/chat/completions"),
