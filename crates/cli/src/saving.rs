@@ -29,7 +29,7 @@ impl Saving {
             let saver = (|| {
                 let history = crate::history::open()?;
                 let conversation_id = history.create_conversation(&title)?.id;
-                let recorder = history.start_run(&conversation_id, &run_id, &prompt)?;
+                let recorder = history.into_recorder(&conversation_id, &run_id, &prompt)?;
                 Ok(Saver { recorder, conversation_id })
             })();
             // The run may have ended without waiting (the receiver gone): the recorder then

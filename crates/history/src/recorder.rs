@@ -163,6 +163,20 @@ impl History {
         prompt: &str,
         config: RecorderConfig,
     ) -> Result<Recorder> {
+        self.insert_run(conversation_id, run_id, prompt)?;
+        Recorder::spawn(connect(&self.path)?, &self.path, run_id, config)
+    }
+
+    /// Like [`start_run`](Self::start_run), for a caller that opened the history only to record
+    /// this run (the CLI): the recorder writes on this history's connection instead of opening
+    /// another, which saves the work of a second open on the way to the first token.
+    pub fn into_recorder(self, conversation_id: &str, run_id: &str, prompt: &str) -> Result<Recorder> {
+        self.insert_run(conversation_id, run_id, prompt)?;
+        Recorder::spawn(self.conn, &self.path, run_id, RecorderConfig::default())
+    }
+
+    /// Adds the run (no events yet) to the conversation.
+    fn insert_run(&self, conversation_id: &str, run_id: &str, prompt: &str) -> Result<()> {
         self.conversation(conversation_id)?;
         let now = self.now();
         let tx = self.conn.unchecked_transaction()?;
@@ -178,13 +192,12 @@ impl History {
         tx.execute("INSERT INTO run_text (rowid, prompt, answer) VALUES (last_insert_rowid(), ?1, '')", [prompt])?;
         tx.execute("UPDATE conversations SET updated_at = max(updated_at, ?2) WHERE id = ?1", params![conversation_id, now])?;
         tx.commit()?;
-        Recorder::spawn(&self.path, run_id, config)
+        Ok(())
     }
 }
 
 impl Recorder {
-    fn spawn(path: &Path, run_id: &str, config: RecorderConfig) -> Result<Recorder> {
-        let conn = connect(path)?;
+    fn spawn(conn: Connection, path: &Path, run_id: &str, config: RecorderConfig) -> Result<Recorder> {
         let (tx, rx) = channel();
         set_recording(path, run_id, true);
         let id = run_id.to_owned();
