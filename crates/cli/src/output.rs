@@ -3,7 +3,7 @@
 //!
 //! Whatever has queued up is handled as one batch: one hand-over to the recorder and one write
 //! to stdout. At a model's pace a batch is one event (printed at once); in a burst it is many,
-//! so the cost per event stays small. Each event is queued for the recorder before it is
+//! so the cost per event stays small. Each batch goes to the recorder right after it is
 //! printed, so what a reader saw is saved but for what was in flight at a crash.
 
 use std::io::{IsTerminal, Write};
@@ -78,10 +78,13 @@ pub async fn print_events(
                         }
                     }
                 }
-                saving.record(batch);
                 let mut out = stdout.lock();
                 out.write_all(&buf).and_then(|_| out.flush()).context("cannot write to stdout")?;
+                drop(out);
                 buf.clear();
+                // After the write: waking the recorder's thread first could let it take this
+                // core (a transaction's worth of time) before the reader has the events.
+                saving.record(batch);
             }
         }
     }
