@@ -12,6 +12,7 @@ mod error;
 mod report;
 mod settle;
 mod stream;
+mod task_clock;
 mod verify;
 
 use std::io::Write;

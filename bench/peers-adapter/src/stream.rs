@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use crate::args::Args;
 use crate::clock::{children_cpu_ns, now_ns, self_cpu_ns};
 use crate::error::AdapterError;
+use crate::task_clock::TaskClock;
 
 /// Any model name does; the benchmark server ignores it.
 const MODEL: &str = "bench-model";
@@ -30,6 +31,9 @@ pub struct Capture {
     pub self_cpu_stream_ns: u64,
     /// The measured `telltale` process's whole CPU (user + system, every thread).
     pub child_cpu_ns: u64,
+    /// CPU of this adapter and `telltale` together from `t_req` until `t_end` (the contract's
+    /// "request to end of stream"), where the task clock is available.
+    pub until_end_cpu_ns: Option<u64>,
 }
 
 fn command(args: &Args) -> Command {
@@ -67,12 +71,15 @@ pub fn measure(args: &Args, expected_lines: usize) -> Result<Capture, AdapterErr
     let mut reads = Vec::with_capacity(expected_lines.saturating_add(16));
     let mut chunk = vec![0u8; 1 << 16];
 
+    let task_clock = TaskClock::open();
     let children_before = children_cpu_ns();
     let self_cpu_before_ns = self_cpu_ns();
+    let clock_before = task_clock.as_ref().and_then(TaskClock::read_ns);
     let t_req = now_ns();
     let mut child = command.spawn().map_err(AdapterError::Spawn)?;
     let mut stdout = child.stdout.take().ok_or_else(|| AdapterError::Stream("no stdout pipe".into()))?;
     let mut t_end = None;
+    let mut clock_at_end = None;
     loop {
         let n = match stdout.read(&mut chunk) {
             Ok(0) => break,
@@ -89,6 +96,7 @@ pub fn measure(args: &Args, expected_lines: usize) -> Result<Capture, AdapterErr
         reads.push((now, bytes.len()));
         if t_end.is_none() && last_line_is_run_finished(&bytes) {
             t_end = Some(now);
+            clock_at_end = task_clock.as_ref().and_then(TaskClock::read_ns);
         }
     }
     let status = child.wait().map_err(AdapterError::Spawn)?;
@@ -98,7 +106,11 @@ pub fn measure(args: &Args, expected_lines: usize) -> Result<Capture, AdapterErr
     if !status.success() {
         return Err(AdapterError::Exit { what: "measured run", code: status.code() });
     }
-    Ok(Capture { bytes, reads, t_req, t_end, t_exit, self_cpu_before_ns, self_cpu_stream_ns, child_cpu_ns })
+    let until_end_cpu_ns = match (clock_before, clock_at_end) {
+        (Some(before), Some(end)) => Some(end.saturating_sub(before)),
+        _ => None,
+    };
+    Ok(Capture { bytes, reads, t_req, t_end, t_exit, self_cpu_before_ns, self_cpu_stream_ns, child_cpu_ns, until_end_cpu_ns })
 }
 
 /// Whether the buffer ends with a complete `run_finished` line: `telltale` prints it last, so
