@@ -1,13 +1,14 @@
 //! The commands the webview invokes.
 
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, State, WebviewWindow};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
 use crate::app_history::{finish_recording, relay, AppHistory};
 use crate::error::CommandError;
-use crate::forward::forward_to_window;
+use crate::forward::forward_to_channel;
 use crate::state::AppState;
 
 #[derive(Serialize)]
@@ -26,16 +27,15 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 }
 
 /// Starts a run of `prompt` in a conversation. The webview picks `run_id`, so it can show the
-/// run before any event arrives; events go only to the window that asked.
+/// run before any event arrives; events go only to the window that asked, over `on_event`.
 #[tauri::command]
-pub fn start_run<R: Runtime>(
-    app: AppHandle<R>,
-    window: WebviewWindow<R>,
+pub fn start_run(
     state: State<'_, AppState>,
     saved: State<'_, AppHistory>,
     conversation_id: String,
     run_id: String,
     prompt: String,
+    on_event: Channel<Vec<telltale_protocol::Event>>,
 ) -> Result<(), CommandError> {
     let valid_id = |id: &str| !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid_id(&conversation_id) || !valid_id(&run_id) {
@@ -48,7 +48,7 @@ pub fn start_run<R: Runtime>(
     let in_memory = state.begin_run(&conversation_id, &run_id, cancel.clone()).map_err(CommandError::Busy)?;
 
     let (tx, rx) = unbounded_channel();
-    tauri::async_runtime::spawn(forward_to_window(app, window.label().to_owned(), rx));
+    tauri::async_runtime::spawn(forward_to_channel(on_event, rx));
     let state = state.inner().clone();
     let saved = saved.inner().clone();
     tauri::async_runtime::spawn(async move {

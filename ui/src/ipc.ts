@@ -1,12 +1,9 @@
 // Every call into the Tauri shell goes through here; components and tests use `Backend`.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { getCurrentWebviewWindow } from '@tauri-apps/api/webviewWindow';
 import type { Event } from './generated/protocol';
 import type { ConversationDetail, HistoryBackend, HistoryStatus, SavedConversation, SearchHit } from './history/types';
 import type { Settings, SettingsBackend, SettingsView, TestResult } from './settings/types';
-
-/** The Tauri event that carries `Event[]` batches to the window that started the run. */
-export const EVENTS_CHANNEL = 'telltale://events';
 
 /** The Tauri event that carries native menu actions (e.g. `"new_chat"`) to the window. */
 export const MENU_CHANNEL = 'telltale://menu';
@@ -73,16 +70,25 @@ export const tauriHistory: HistoryBackend = {
   importConversation: () => invoke<SavedConversation | null>('import_conversation'),
 };
 
+/** Who gets the event batches of the runs this window starts (see `onEvents`). */
+const eventHandlers = new Set<(events: Event[]) => void>();
+
 export const tauriBackend: Backend = {
   appInfo: () => invoke<AppInfo>('app_info'),
   startRun: async ({ conversationId, runId, prompt }) => {
-    await invoke<null>('start_run', { conversationId, runId, prompt });
+    // Each run's events come back over its own IPC channel, `Event[]` batches in `seq` order.
+    const onEvent = new Channel<Event[]>((events) => {
+      for (const handler of eventHandlers) handler(events);
+    });
+    await invoke<null>('start_run', { conversationId, runId, prompt, onEvent });
   },
   stopRun: async (runId) => {
     await invoke<null>('stop_run', { runId });
   },
-  onEvents: (handler) =>
-    getCurrentWebviewWindow().listen<Event[]>(EVENTS_CHANNEL, (message) => handler(message.payload)),
+  onEvents: async (handler) => {
+    eventHandlers.add(handler);
+    return () => eventHandlers.delete(handler);
+  },
   openExternal: async (url) => {
     await invoke<null>('open_external', { url });
   },

@@ -3,12 +3,12 @@
 // ui/dist-mock) has mock.html as its entry: the production bundle carries none of it.
 //
 // The page answers `app_info`, records `start_run`/`stop_run`/`open_external`, and lets the test
-// drive a run through `window.__telltaleMock`: emit event batches on `telltale://events` (seq and
+// drive a run through `window.__telltaleMock`: send event batches over the run's channel (seq and
 // t_ms filled in as the shell does), or stream a long answer at a given rate.
-import { emit } from '@tauri-apps/api/event';
+import type { Channel } from '@tauri-apps/api/core';
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import type { Event, EventKind } from '../generated/protocol';
-import { EVENTS_CHANNEL, type StartRun } from '../ipc';
+import type { StartRun } from '../ipc';
 import { historyCalls, historyCommand } from './history';
 import { settingsCalls, settingsCommand } from './settings';
 
@@ -29,6 +29,15 @@ interface StreamReport {
 }
 
 const started: StartRun[] = [];
+/** Each started run's event channel, as `start_run` got it. */
+const channels = new Map<string, Channel<Event[]>>();
+
+/** Delivers a batch as the shell's channel does: synchronously, to the channel's handler. */
+function send(runId: string, events: Event[]): void {
+  const channel = channels.get(runId);
+  if (!channel) throw new Error(`mock shell: no run ${runId} was started`);
+  channel.onmessage(events);
+}
 const stopped: string[] = [];
 const opened: string[] = [];
 const seqs = new Map<string, number>();
@@ -57,7 +66,7 @@ const api = {
   },
   /** Sends one batch for a run; `t_ms` defaults to 5 ms after the previous event. */
   async emit(runId: string, kinds: (EventKind & { t_ms?: number })[]): Promise<void> {
-    await emit(EVENTS_CHANNEL, nextEvents(runId, kinds));
+    send(runId, nextEvents(runId, kinds));
   },
   /** Whether `stop_run` answers with `run_finished {cancelled}` (as the shell does). */
   setAutoFinishOnStop(on: boolean): void {
@@ -78,7 +87,7 @@ const api = {
           for (; sent < due; sent++) kinds.push({ type: 'token', text: tokens[sent]! });
           batches++;
           const t = performance.now();
-          void emit(EVENTS_CHANNEL, nextEvents(runId, kinds));
+          send(runId, nextEvents(runId, kinds));
           batchCosts.push(performance.now() - t);
         }
         if (sent < tokens.length) {
@@ -86,7 +95,7 @@ const api = {
           return;
         }
         if (options.finish) {
-          void emit(EVENTS_CHANNEL, nextEvents(runId, [{ type: 'run_finished', reason: 'completed', usage: { input_tokens: 120, output_tokens: tokens.length }, ttft_ms: 180 }]));
+          send(runId, nextEvents(runId, [{ type: 'run_finished', reason: 'completed', usage: { input_tokens: 120, output_tokens: tokens.length }, ttft_ms: 180 }]));
         }
         resolve({ tokens: sent, batches, elapsedMs: performance.now() - t0, batchCosts });
       };
@@ -108,9 +117,12 @@ mockIPC(
     switch (cmd) {
       case 'app_info':
         return { provider: 'mock', model: 'scripted', label: 'Mock shell — scripted runs' };
-      case 'start_run':
-        started.push(args as unknown as StartRun);
+      case 'start_run': {
+        const { onEvent, ...run } = args as unknown as StartRun & { onEvent: Channel<Event[]> };
+        started.push(run);
+        channels.set(run.runId, onEvent);
         return null;
+      }
       case 'stop_run': {
         const runId = String(args.runId);
         stopped.push(runId);
