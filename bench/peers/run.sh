@@ -9,6 +9,9 @@
 #   telltale-nosave   the same with --no-save
 # The history lives in a throwaway folder under the scratch folder, never the user's.
 #
+# TELLTALE_BASELINE=/path/to/an/older/telltale adds a row `telltale-baseline` (recording on,
+# its own history folder): before and after in the same run.
+#
 #   bench/peers/run.sh                  # full run (about 15 minutes on 2 cores)
 #   bench/peers/run.sh --quick          # --reps 1 --s1-n 50 --s2-n 2000, a minute or two
 #   BENCH_ONLY=openai-node,telltale bench/peers/run.sh --scenarios S2
@@ -45,7 +48,7 @@ for item in "$SHARED"/* "$SHARED"/.gitignore; do
 done
 chmod -R u+w "$WORK"
 echo "$stamp" > "$WORK/.deps-stamp"
-rm -rf "$WORK/results" "$WORK/history"
+rm -rf "$WORK/results" "$WORK/history" "$WORK/history-baseline"
 mkdir -p "$WORK/results" "$WORK/history"
 
 # ---- build -----------------------------------------------------------------------------------
@@ -55,11 +58,14 @@ TELLTALE="$TARGET/release/telltale"
 
 # ---- run -------------------------------------------------------------------------------------
 common="--telltale=$TELLTALE --data-dir=$WORK/history"
+clients=(--client "telltale=$ADAPTER $common" --client "telltale-nosave=$ADAPTER --no-save $common")
+if [ -n "${TELLTALE_BASELINE:-}" ]; then
+  [ -x "$TELLTALE_BASELINE" ] || { echo "TELLTALE_BASELINE=$TELLTALE_BASELINE is not an executable" >&2; exit 1; }
+  mkdir -p "$WORK/history-baseline"
+  clients+=(--client "telltale-baseline=$ADAPTER --telltale=$TELLTALE_BASELINE --data-dir=$WORK/history-baseline")
+fi
 status=0
-"$WORK/run.sh" \
-  --client "telltale=$ADAPTER $common" \
-  --client "telltale-nosave=$ADAPTER --no-save $common" \
-  "${args[@]}" || status=$?
+"$WORK/run.sh" "${clients[@]}" "${args[@]}" || status=$?
 
 if [ -f "$WORK/results/peers.json" ]; then
   cp "$WORK/results/peers.json" "$OUT/peers.json"
