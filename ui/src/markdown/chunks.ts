@@ -17,8 +17,8 @@
 
 /** Blocks smaller than this render whole, exactly as the Markdown renderer would. */
 export const CHUNKING_FROM = 2048;
-export const CODE_LINES = 48;
-export const LIST_ITEMS = 16;
+export const CODE_LINES = 16;
+export const LIST_ITEMS = 8;
 export const PARA_CHARS = 600;
 /**
  * A stray delimiter ("5 * 3", a smiley's ")") would keep a paragraph from ever being cut again;
