@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Every performance figure of issue 9, on this machine, in one run (not part of scripts/test.sh:
+# benchmarks print figures and never fail on them; they exit non-zero only when they cannot run).
+#   build    the release app, the CLI, the peers adapter, the minimal window, the stop benchmark
+#   window   the real window (WebKitGTK under Xvfb): latency, frames, growth, throughput, startup,
+#            reopen, scroll                                          bench/window/run.mjs
+#   memory   PSS of all the app's processes, idle vs a minimal Tauri window, and after long
+#            streams                                                 bench/memory/run.sh
+#   peers    `telltale run --json` beside openai-python/-node, LangChain, the Vercel AI SDK
+#                                                                    bench/peers/run.sh
+#   parsers  SSE parsing and the providers' decoders: MB/s and allocations per event (criterion)
+#   stop     Stop → run_finished{cancelled}, and → the server sees the connection closed
+# `scripts/bench.sh window stop` runs only those stages (after `build`, which is always first).
+# About 15 minutes on 2 cores; tables go to stdout, JSON and Markdown to artifacts/bench/.
+# Nothing else should run on the machine meanwhile: the figures are only as quiet as it is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stages=("$@")
+[ "${#stages[@]}" -eq 0 ] && stages=(window memory peers parsers stop)
+
+scripts/setup.sh --test
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+mkdir -p artifacts/bench
+stage() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+
+SECONDS=0
+stage "build: release app, CLI, peers adapter, minimal window, stop benchmark"
+npm run -s ui:build
+cargo build --release --locked -p telltale-app -p telltale-cli -p telltale-peers-adapter
+cargo build --release --locked -p telltale-app --example minimal_window
+cargo build --release --locked -p telltale-agent --example stop_latency
+echo "[build] took ${SECONDS}s"
+
+total=0
+for s in "${stages[@]}"; do
+  SECONDS=0
+  case "$s" in
+    window)
+      stage "window: the real app window under Xvfb"
+      node bench/window/run.mjs
+      ;;
+    memory)
+      stage "memory: PSS of the app's processes against a minimal Tauri window"
+      MEMORY_SKIP_BUILD=1 bench/memory/run.sh
+      ;;
+    peers)
+      stage "peers: telltale run --json beside the well-known streaming clients"
+      # Three repetitions (the harness's default is five) keep the whole script near 15 minutes.
+      bench/peers/run.sh --reps "${PEERS_REPS:-3}"
+      ;;
+    parsers)
+      stage "parsers: SSE and provider decoding throughput, allocations per event"
+      cargo bench --locked -p telltale-agent --bench parsers -- --warm-up-time 1 --measurement-time 3 2>&1 |
+        tee artifacts/bench/parsers.txt
+      ;;
+    stop)
+      stage "stop: Stop → run_finished{cancelled}, Stop → connection closed"
+      target/release/examples/stop_latency | tee artifacts/bench/stop.txt
+      ;;
+    *) echo "unknown stage $s (window, memory, peers, parsers, stop)"; exit 2 ;;
+  esac
+  echo "[$s] took ${SECONDS}s"
+  total=$((total + SECONDS))
+done
+echo "[bench] stages took ${total}s; results in artifacts/bench/"
