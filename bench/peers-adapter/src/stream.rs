@@ -63,6 +63,10 @@ pub fn warm_up(args: &Args) -> Result<(), AdapterError> {
 
 /// Runs the measured `telltale` process and captures its stdout.
 pub fn measure(args: &Args, expected_lines: usize) -> Result<Capture, AdapterError> {
+    // The task clock only where CPU per token means something: the first perf counter after a
+    // quiet while makes the kernel enable its scheduler hooks (code patching across CPUs),
+    // which took ~10 ms and would land in a one-token run's spawn-to-first-token time.
+    let task_clock = if args.n > 1 { TaskClock::open() } else { None };
     let mut command = command(args);
     command.stdout(Stdio::piped());
     // Sized for the whole stream up front (about 120 bytes a token line), so the hot loop
@@ -71,7 +75,6 @@ pub fn measure(args: &Args, expected_lines: usize) -> Result<Capture, AdapterErr
     let mut reads = Vec::with_capacity(expected_lines.saturating_add(16));
     let mut chunk = vec![0u8; 1 << 16];
 
-    let task_clock = TaskClock::open();
     let children_before = children_cpu_ns();
     let self_cpu_before_ns = self_cpu_ns();
     let clock_before = task_clock.as_ref().and_then(TaskClock::read_ns);
