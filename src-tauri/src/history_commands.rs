@@ -73,10 +73,11 @@ pub async fn list_conversations(history: State<'_, AppHistory>) -> Result<Vec<Co
     with_db(&history, |db| Ok(db.list_conversations()?)).await
 }
 
-/// One conversation with its runs (status and every event, as they streamed).
+/// One conversation with its runs (status and every event as they streamed, consecutive tokens
+/// joined into one: see replay.rs).
 #[tauri::command]
 pub async fn open_conversation(history: State<'_, AppHistory>, id: String) -> Result<ConversationDetail> {
-    with_db(&history, move |db| Ok(db.get(&id)?)).await
+    with_db(&history, move |db| Ok(crate::replay::merge_token_runs(db.get(&id)?))).await
 }
 
 #[tauri::command]

@@ -8,6 +8,7 @@ mod forward;
 mod history_commands;
 mod menu;
 mod rendering;
+mod replay;
 mod settings;
 mod state;
 
