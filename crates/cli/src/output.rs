@@ -85,10 +85,12 @@ pub async fn print_events(
                 // After the write: waking the recorder's thread first could let it take this
                 // core (a transaction's worth of time) before the reader has the events.
                 saving.record(batch);
+                saving.start();
             }
         }
     }
     // The run ended before the history was ready (a fast answer): everything waited for it.
+    saving.start();
     if saving.is_pending() {
         match saving.ready().await {
             Ok(id) => announce(json, &id),

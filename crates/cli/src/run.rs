@@ -130,7 +130,7 @@ pub async fn run(args: RunArgs) -> Result<i32> {
         // A new conversation: made beside the run, so the request goes out at once.
         (false, None) => {
             let title = telltale_history::title_from_prompt(&prompt);
-            (Vec::new(), Saving::start_in_new_conversation(title, run_id.clone(), prompt.clone()))
+            (Vec::new(), Saving::in_new_conversation(title, run_id.clone(), prompt.clone()))
         }
     };
 

@@ -1,6 +1,6 @@
 //! Where `telltale run` saves the run: nowhere (`--no-save`), a recorder made before the run
 //! (continuing a conversation: its messages are needed for the request anyway), or one made on
-//! a thread of its own while the request goes out, so that opening the history never delays
+//! a thread of its own once the request is on its way, so that opening the history never delays
 //! the first token. Events that come before that recorder is ready wait in memory for it.
 
 use anyhow::{Context, Result};
@@ -16,14 +16,33 @@ pub struct Saver {
 pub enum Saving {
     Off,
     Ready(Saver),
+    /// To be set up in a new conversation once the first events are out (see
+    /// [`start`](Self::start)); `waiting` holds the events until then.
+    Deferred { title: String, run_id: String, prompt: String, waiting: RecordBatch },
     /// Being set up; `waiting` holds the events that came meanwhile, in order.
     Pending { setup: oneshot::Receiver<Result<Saver>>, waiting: RecordBatch },
 }
 
 impl Saving {
+    /// Records run `run_id` in a new conversation, set up when [`start`](Self::start) is called.
+    pub fn in_new_conversation(title: String, run_id: String, prompt: String) -> Saving {
+        Saving::Deferred { title, run_id, prompt, waiting: RecordBatch::new() }
+    }
+
+    /// Starts setting up a deferred recorder on a thread of its own. The caller does this once
+    /// the run's first events are printed and the request is on its way: the new thread then
+    /// runs while the process waits for the provider, instead of beside the work of starting.
+    pub fn start(&mut self) {
+        if let Saving::Deferred { title, run_id, prompt, waiting } = self {
+            let waiting = std::mem::take(waiting);
+            let setup = Self::spawn_setup(std::mem::take(title), std::mem::take(run_id), std::mem::take(prompt));
+            *self = Saving::Pending { setup, waiting };
+        }
+    }
+
     /// Opens the history and starts recording run `run_id` in a new conversation, on its own
     /// thread.
-    pub fn start_in_new_conversation(title: String, run_id: String, prompt: String) -> Saving {
+    fn spawn_setup(title: String, run_id: String, prompt: String) -> oneshot::Receiver<Result<Saver>> {
         let (tx, setup) = oneshot::channel();
         let spawned = std::thread::Builder::new().name("telltale-history-setup".into()).spawn(move || {
             let saver = (|| {
@@ -37,11 +56,11 @@ impl Saving {
             let _ = tx.send(saver);
         });
         match spawned {
-            Ok(_) => Saving::Pending { setup, waiting: RecordBatch::new() },
+            Ok(_) => setup,
             Err(error) => {
                 let (tx, setup) = oneshot::channel();
                 let _ = tx.send(Err(error).context("cannot start a thread to open the history"));
-                Saving::Pending { setup, waiting: RecordBatch::new() }
+                setup
             }
         }
     }
@@ -60,7 +79,7 @@ impl Saving {
         match self {
             Saving::Off => {}
             Saving::Ready(saver) => saver.recorder.record_batch(batch),
-            Saving::Pending { waiting, .. } => waiting.append(batch),
+            Saving::Deferred { waiting, .. } | Saving::Pending { waiting, .. } => waiting.append(batch),
         }
     }
 
