@@ -79,6 +79,16 @@ describe('BlockChunker', () => {
     expect(chunked).toBe(renderMarkdown(PROSE));
   });
 
+  it('cuts a paragraph that starts with spaces (they do not show) like any other', () => {
+    const text = Array.from({ length: 3000 }, (_, i) => ` w${i}:1796063141968029241`).join('');
+    const view = stream(text, 26, () => {});
+    expect(view.kind).toBe('para');
+    if (view.kind !== 'para') return;
+    expect(view.chunks.length).toBeGreaterThan(50);
+    expect(view.chunks.join('') + view.tail).toBe(text.trimStart());
+    expect(`<p>${[...view.chunks, view.tail].map(renderInline).join('')}</p>`).toBe(renderMarkdown(text));
+  });
+
   it('cuts a paragraph with a stray delimiter all the same once it is very long', () => {
     const text = `5 * 3 = 15, said the model. ${'word '.repeat(8000)}`.trimEnd();
     const view = stream(text, 500, () => {});

@@ -120,8 +120,12 @@ export class BlockChunker {
       this.marker = bullet ? bullet[1]! : ordered![1]!;
       return;
     }
-    if (first[0] !== ' ' && first[0] !== '\t' && !INTERRUPTS_PARAGRAPH.test(first) && !first.includes('|')) {
+    // A paragraph may start with up to three spaces, which do not show (four make a code block).
+    const indent = /^ {0,3}/.exec(first)![0].length;
+    const rest = first.slice(indent);
+    if (rest !== '' && rest[0] !== ' ' && rest[0] !== '\t' && !INTERRUPTS_PARAGRAPH.test(rest) && !rest.includes('|')) {
       this.kind = 'para';
+      this.pos = this.chunkStart = indent;
       return;
     }
     this.kind = 'whole';
