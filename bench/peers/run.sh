@@ -34,8 +34,15 @@ done
 
 [ -f "$SHARED/bench.py" ] || { echo "no benchmark at $SHARED (set TELLTALE_SHARED)" >&2; exit 1; }
 
-# ---- a private copy of the harness; its venv and node_modules are kept between runs --------
+# ---- one run at a time: a second (scripts/bench.sh, another shell) waits for the first -------
 mkdir -p "$WORK"
+exec 9>"$OUT/peers-work.lock"
+if ! flock -n 9; then
+  echo "another bench/peers run is using $WORK: waiting for it" >&2
+  flock 9
+fi
+
+# ---- a private copy of the harness; its venv and node_modules are kept between runs --------
 stamp="$(cat "$SHARED/requirements.lock" "$SHARED/package-lock.json" | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$WORK/.deps-stamp" 2>/dev/null)" != "$stamp" ]; then
   rm -rf "$WORK/.venv" "$WORK/node_modules"   # locks changed: the harness reinstalls them
