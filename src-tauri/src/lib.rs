@@ -7,7 +7,6 @@ mod error;
 mod forward;
 mod history_commands;
 mod menu;
-mod rendering;
 mod replay;
 mod settings;
 mod state;
@@ -15,7 +14,6 @@ mod state;
 use state::AppState;
 
 pub fn run() {
-    rendering::choose();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("TELLTALE_LOG")
