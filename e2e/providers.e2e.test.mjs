@@ -13,7 +13,7 @@ import { startDriver, Session, ENTER } from "./webdriver.mjs";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 // The debug build, or an installed app (TELLTALE_APP).
 const APP = process.env.TELLTALE_APP ?? join(ROOT, "target/debug/telltale-app");
-const FIXTURES = process.env.TELLTALE_FIXTURES ?? resolve(ROOT, "../shared/fixtures");
+const FIXTURES = process.env.TELLTALE_FIXTURES ?? join(ROOT, "fixtures/wire");
 const STREAM = readFileSync(join(FIXTURES, "openai_chat_text.sse"));
 const EXPECTED = JSON.parse(readFileSync(join(FIXTURES, "openai_chat_text.expected.json"), "utf8")).expected;
 

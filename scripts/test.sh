@@ -40,11 +40,11 @@ for s in "${stages[@]}"; do
       command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
       export RUSTC_BOOTSTRAP=1
       cargo fuzz build
-      fixtures=${TELLTALE_FIXTURES:-../shared/fixtures}
+      fixtures=${TELLTALE_FIXTURES:-fixtures/wire}
       for target in sse_parser openai_stream anthropic_stream; do
         corpus=fuzz/corpus/$target
         mkdir -p "$corpus"
-        # Seeds: the shared wire recordings (copied, never committed).
+        # Seeds: the wire recordings in fixtures/wire (copied into the corpus, which is not committed).
         case $target in
           sse_parser) seeds=("$fixtures"/*.sse) ;;
           openai_stream) seeds=("$fixtures"/openai_chat*.sse) ;;

@@ -16,7 +16,7 @@ pub enum Format {
 
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("cannot read the fixture {path}: {source} (set TELLTALE_FIXTURES to the shared fixtures folder)")]
+    #[error("cannot read the fixture {path}: {source} (the repository's fixtures/wire, or TELLTALE_FIXTURES)")]
     Read { path: PathBuf, source: std::io::Error },
     #[error("the fixture {0} does not end with a blank line, so copies of it would run together")]
     Unterminated(String),
@@ -75,12 +75,12 @@ fn event_chunks(bytes: &[u8]) -> Vec<&[u8]> {
     chunks
 }
 
-/// Where the shared wire fixtures are: `TELLTALE_FIXTURES`, else `shared/fixtures` beside the
-/// repository (as the tests find them).
+/// Where the wire fixtures are: `TELLTALE_FIXTURES`, else the repository's `fixtures/wire` (as
+/// the tests find them).
 pub fn fixtures_dir() -> PathBuf {
     match std::env::var_os("TELLTALE_FIXTURES") {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures")),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/wire")),
     }
 }
 

@@ -14,11 +14,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-/// Where the shared wire fixtures are: `TELLTALE_FIXTURES`, else `shared/fixtures` beside the repo.
+/// Where the wire fixtures are: `TELLTALE_FIXTURES`, else the repository's `fixtures/wire`
+/// (the same path from `crates/agent` and `crates/cli`).
 pub fn fixtures_dir() -> PathBuf {
     match std::env::var_os("TELLTALE_FIXTURES") {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures")),
+        None => PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/wire")),
     }
 }
 
