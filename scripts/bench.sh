@@ -20,6 +20,7 @@ stages=("$@")
 
 scripts/setup.sh --test
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+. scripts/node-path.sh   # the Node.js setup.sh chose (.tools/bin when the system's is too old)
 mkdir -p artifacts/bench
 stage() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+. scripts/node-path.sh   # the Node.js setup.sh chose (.tools/bin when the system's is too old)
 echo "[run] building the UI and the app (the first build takes a few minutes)"
 npm run -s ui:build
 cargo build -p telltale-app

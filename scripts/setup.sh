@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what Telltale needs and this machine lacks: Debian/Ubuntu packages, Rust, Node.js
-# packages and Rust crates. Safe to run again: it only installs what is missing.
+# Installs what Telltale needs and this machine lacks: Debian/Ubuntu packages, Node.js 20.19+ (from
+# apt, or else from the npm registry into .tools: scripts/setup-node.sh), Rust, Node.js packages
+# and Rust crates. Safe to run again: it only installs what is missing.
 #   scripts/setup.sh          what building and running the app needs
 #   scripts/setup.sh --test   also what the tests need (Xvfb, WebKitWebDriver, tauri-driver)
 set -euo pipefail
@@ -13,10 +14,9 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # --- system packages (Tauri v2 on Linux: WebKitGTK 4.1 and friends) ---
-packages=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev
-          libayatana-appindicator3-dev librsvg2-dev)
+packages=(build-essential pkg-config curl ca-certificates wget file libwebkit2gtk-4.1-dev libxdo-dev
+          libssl-dev libayatana-appindicator3-dev librsvg2-dev)
 [ "$want_test" = 1 ] && packages+=(xvfb xauth imagemagick webkit2gtk-driver dbus chromium)
-command -v node >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -27,13 +27,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# --- Node.js 20.19+ (Vite 8) ---
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  say "Node.js $(node --version 2>/dev/null || echo none) is too old: Telltale's UI build needs Node.js 20.19 or newer."
-  say "Install it from https://nodejs.org (or your distribution's backports) and run this again."
-  exit 1
-fi
+# --- Node.js 20.19+ or 22.12+ (Vite 8) and npm: the system's, apt's, or else the npm registry's in
+# .tools/bin, which node-path.sh puts first on PATH (test.sh, run.sh and bench.sh source it too) ---
+scripts/setup-node.sh
+. scripts/node-path.sh
 
 # --- Rust (rustup, stable) ---
 if ! command -v cargo >/dev/null; then

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every test, stage by stage:
+#   setup  Node.js selection on a machine whose Node.js is too old (scripts/tests/old-node.test.sh;
+#          a few seconds, network only to registry.npmjs.org)
 #   rust   protocol, agent and CLI (fast; no WebKitGTK needed)
 #   ui     TypeScript types, the reducer's unit tests, the production build
 #   browser  the built window (IPC mocked) in headless Chromium: every visual state, 5,000 tok/s
@@ -10,15 +12,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stages=("$@")
-[ "${#stages[@]}" -eq 0 ] && stages=(rust ui browser fuzz e2e deb)
+[ "${#stages[@]}" -eq 0 ] && stages=(setup rust ui browser fuzz e2e deb)
 
 scripts/setup.sh --test
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+. scripts/node-path.sh   # the Node.js setup.sh chose (.tools/bin when the system's is too old)
 
 stage() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 for s in "${stages[@]}"; do
   SECONDS=0
   case "$s" in
+    setup)
+      stage "setup: a too-old Node.js is replaced by the npm registry's, with npm, first on PATH"
+      scripts/tests/old-node.test.sh
+      ;;
     rust)
       stage "rust: protocol, agent, cli"
       cargo test --locked
@@ -79,7 +86,7 @@ for s in "${stages[@]}"; do
       DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get remove -y -qq "$pkg"
       [ "$status" -eq 0 ]
       ;;
-    *) echo "unknown stage $s (rust, ui, browser, fuzz, e2e, deb)"; exit 2 ;;
+    *) echo "unknown stage $s (setup, rust, ui, browser, fuzz, e2e, deb)"; exit 2 ;;
   esac
   echo "[$s] took ${SECONDS}s"
 done
