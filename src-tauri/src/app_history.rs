@@ -5,8 +5,8 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
-use telltale_agent::Message;
 use telltale_history::{title_from_prompt, History, Recorder};
+use telltale_protocol::Message;
 use telltale_protocol::{Event, EventKind};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
@@ -74,7 +74,12 @@ impl AppHistory {
     /// Before a run (blocking; call from `spawn_blocking`): makes sure the conversation exists,
     /// reads its messages as the run's history, and starts recording the run. `None` when the
     /// history is off or fails, and the caller uses what it keeps in memory.
-    pub fn prepare_run(&self, conversation_id: &str, run_id: &str, prompt: &str) -> Option<(Vec<Message>, Recorder)> {
+    pub fn prepare_run(
+        &self,
+        conversation_id: &str,
+        run_id: &str,
+        prompt: &str,
+    ) -> Option<(Vec<Message>, Recorder)> {
         let history = self.lock()?;
         let prepared = (|| -> telltale_history::Result<(Vec<Message>, Recorder)> {
             history.ensure_conversation(conversation_id, &title_from_prompt(prompt))?;
@@ -145,7 +150,8 @@ mod tests {
     #[tokio::test]
     async fn a_run_is_recorded_as_it_streams_and_continues_from_the_database() {
         let dir = tempfile::tempdir().unwrap();
-        let history = AppHistory::from_history(History::open(dir.path().join("h.sqlite3")).unwrap());
+        let history =
+            AppHistory::from_history(History::open(dir.path().join("h.sqlite3")).unwrap());
         let (messages, recorder) = history.prepare_run("conv-1", "run-1", "What is 2+2?").unwrap();
         assert!(messages.is_empty());
 
@@ -153,7 +159,15 @@ mod tests {
         let (agent_tx, task) = relay(Some(recorder), window_tx);
         agent_tx.send(event("run-1", 0, EventKind::Token { text: "4".into() })).unwrap();
         agent_tx
-            .send(event("run-1", 1, EventKind::RunFinished { reason: FinishReason::Completed, usage: None, ttft_ms: None }))
+            .send(event(
+                "run-1",
+                1,
+                EventKind::RunFinished {
+                    reason: FinishReason::Completed,
+                    usage: None,
+                    ttft_ms: None,
+                },
+            ))
             .unwrap();
         let recorder = task.await.unwrap().unwrap();
         assert_eq!(window_rx.recv().await.unwrap().seq, 0, "events go on to the window");

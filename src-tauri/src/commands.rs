@@ -23,7 +23,11 @@ pub struct AppInfo {
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     let provider = state.agent.provider();
-    AppInfo { provider: provider.id().to_owned(), model: provider.model().to_owned(), label: state.agent.label() }
+    AppInfo {
+        provider: provider.id().to_owned(),
+        model: provider.model().to_owned(),
+        label: state.agent.label(),
+    }
 }
 
 /// Starts a run of `prompt` in a conversation. The webview picks `run_id`, so it can show the
@@ -37,15 +41,22 @@ pub fn start_run(
     prompt: String,
     on_event: Channel<Vec<telltale_protocol::Event>>,
 ) -> Result<(), CommandError> {
-    let valid_id = |id: &str| !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let valid_id = |id: &str| {
+        !id.is_empty()
+            && id.len() <= 128
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
     if !valid_id(&conversation_id) || !valid_id(&run_id) {
-        return Err(CommandError::InvalidRequest("conversation and run ids must be 1–128 letters, digits, - or _".into()));
+        return Err(CommandError::InvalidRequest(
+            "conversation and run ids must be 1–128 letters, digits, - or _".into(),
+        ));
     }
     if prompt.trim().is_empty() {
         return Err(CommandError::InvalidRequest("type a message first".into()));
     }
     let cancel = CancellationToken::new();
-    let in_memory = state.begin_run(&conversation_id, &run_id, cancel.clone()).map_err(CommandError::Busy)?;
+    let in_memory =
+        state.begin_run(&conversation_id, &run_id, cancel.clone()).map_err(CommandError::Busy)?;
 
     let (tx, rx) = unbounded_channel();
     tauri::async_runtime::spawn(forward_to_channel(on_event, rx));
@@ -55,7 +66,10 @@ pub fn start_run(
         // The saved conversation is the run's history, and every event is recorded as it streams
         // (in memory only when the history is off).
         let (c, r, p) = (conversation_id.clone(), run_id.clone(), prompt.clone());
-        let prepared = tauri::async_runtime::spawn_blocking(move || saved.prepare_run(&c, &r, &p)).await.ok().flatten();
+        let prepared = tauri::async_runtime::spawn_blocking(move || saved.prepare_run(&c, &r, &p))
+            .await
+            .ok()
+            .flatten();
         let (history, recorder) = match prepared {
             Some((messages, recorder)) => (messages, Some(recorder)),
             None => (in_memory, None),
@@ -64,7 +78,10 @@ pub fn start_run(
         let outcome = state.agent.run(&run_id, &history, &prompt, tx, cancel).await;
         if let Ok(Some(recorder)) = relayed.await {
             let new_messages = outcome.new_messages.clone();
-            let _ = tauri::async_runtime::spawn_blocking(move || finish_recording(recorder, &new_messages)).await;
+            let _ = tauri::async_runtime::spawn_blocking(move || {
+                finish_recording(recorder, &new_messages)
+            })
+            .await;
         }
         state.end_run(&conversation_id, &run_id, outcome.new_messages);
     });
@@ -77,7 +94,9 @@ pub fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> Result<(), C
     use tauri_plugin_opener::OpenerExt;
     let scheme = url.split_once(':').map(|(scheme, _)| scheme.to_ascii_lowercase());
     if !matches!(scheme.as_deref(), Some("http" | "https" | "mailto")) {
-        return Err(CommandError::InvalidRequest("only http, https and mailto links can be opened".into()));
+        return Err(CommandError::InvalidRequest(
+            "only http, https and mailto links can be opened".into(),
+        ));
     }
     app.opener()
         .open_url(url, None::<&str>)

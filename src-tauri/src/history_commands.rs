@@ -54,7 +54,8 @@ async fn with_db<T: Send + 'static>(
 ) -> Result<T> {
     let history = history.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let db = history.lock().ok_or_else(|| HistoryCommandError::HistoryOff(history.off_reason()))?;
+        let db =
+            history.lock().ok_or_else(|| HistoryCommandError::HistoryOff(history.off_reason()))?;
         f(&db)
     })
     .await
@@ -76,12 +77,19 @@ pub async fn list_conversations(history: State<'_, AppHistory>) -> Result<Vec<Co
 /// One conversation with its runs (status and every event as they streamed, consecutive tokens
 /// joined into one: see replay.rs).
 #[tauri::command]
-pub async fn open_conversation(history: State<'_, AppHistory>, id: String) -> Result<ConversationDetail> {
+pub async fn open_conversation(
+    history: State<'_, AppHistory>,
+    id: String,
+) -> Result<ConversationDetail> {
     with_db(&history, move |db| Ok(crate::replay::merge_token_runs(db.get(&id)?))).await
 }
 
 #[tauri::command]
-pub async fn rename_conversation(history: State<'_, AppHistory>, id: String, title: String) -> Result<()> {
+pub async fn rename_conversation(
+    history: State<'_, AppHistory>,
+    id: String,
+    title: String,
+) -> Result<()> {
     let title = title.trim().to_owned();
     if title.is_empty() {
         return Err(HistoryCommandError::InvalidRequest("a title cannot be empty".into()));
@@ -101,7 +109,10 @@ pub async fn undelete_conversation(history: State<'_, AppHistory>, id: String) -
 
 /// Conversations whose prompts or answers contain every word of `query`, with the hits marked.
 #[tauri::command]
-pub async fn search_history(history: State<'_, AppHistory>, query: String) -> Result<Vec<SearchHit>> {
+pub async fn search_history(
+    history: State<'_, AppHistory>,
+    query: String,
+) -> Result<Vec<SearchHit>> {
     with_db(&history, move |db| Ok(db.search(&query, SEARCH_LIMIT)?)).await
 }
 
@@ -110,7 +121,9 @@ fn parse_format(format: &str) -> Result<Format> {
         "md" | "markdown" => Ok(Format::Markdown),
         "json" => Ok(Format::Json),
         "html" => Ok(Format::Html),
-        other => Err(HistoryCommandError::InvalidRequest(format!("unknown export format {other:?} (md, json or html)"))),
+        other => Err(HistoryCommandError::InvalidRequest(format!(
+            "unknown export format {other:?} (md, json or html)"
+        ))),
     }
 }
 
@@ -151,13 +164,22 @@ pub async fn export_conversation<R: Runtime>(
     };
     let name = file_name(&title, format);
     tauri::async_runtime::spawn_blocking(move || {
-        let Some(chosen) = app.dialog().file().set_title("Export conversation").set_file_name(&name).add_filter(filter, extensions).blocking_save_file()
+        let Some(chosen) = app
+            .dialog()
+            .file()
+            .set_title("Export conversation")
+            .set_file_name(&name)
+            .add_filter(filter, extensions)
+            .blocking_save_file()
         else {
             return Ok(None);
         };
-        let path = chosen.into_path().map_err(|e| HistoryCommandError::File(format!("cannot save there: {e}")))?;
-        std::fs::write(&path, text)
-            .map_err(|e| HistoryCommandError::File(format!("cannot write {}: {e}", path.display())))?;
+        let path = chosen
+            .into_path()
+            .map_err(|e| HistoryCommandError::File(format!("cannot save there: {e}")))?;
+        std::fs::write(&path, text).map_err(|e| {
+            HistoryCommandError::File(format!("cannot write {}: {e}", path.display()))
+        })?;
         Ok(Some(path.display().to_string()))
     })
     .await
@@ -181,10 +203,12 @@ pub async fn import_conversation<R: Runtime>(
         else {
             return Ok(None);
         };
-        let path = chosen.into_path().map_err(|e| HistoryCommandError::File(format!("cannot open that file: {e}")))?;
-        std::fs::read_to_string(&path)
-            .map(Some)
-            .map_err(|e| HistoryCommandError::ImportInvalid(format!("cannot read {}: {e}", path.display())))
+        let path = chosen
+            .into_path()
+            .map_err(|e| HistoryCommandError::File(format!("cannot open that file: {e}")))?;
+        std::fs::read_to_string(&path).map(Some).map_err(|e| {
+            HistoryCommandError::ImportInvalid(format!("cannot read {}: {e}", path.display()))
+        })
     })
     .await
     .map_err(|e| HistoryCommandError::File(format!("the import failed: {e}")))??;
@@ -200,18 +224,24 @@ mod tests {
 
     #[test]
     fn errors_serialise_as_code_and_message() {
-        let error: HistoryCommandError =
-            telltale_history::Error::Import(telltale_history::ImportError::ForeignFormat("x".into())).into();
+        let error: HistoryCommandError = telltale_history::Error::Import(
+            telltale_history::ImportError::ForeignFormat("x".into()),
+        )
+        .into();
         let json = serde_json::to_value(&error).unwrap();
         assert_eq!(json["code"], "import_invalid");
         assert!(json["message"].as_str().unwrap().contains("not a Telltale conversation export"));
-        let json = serde_json::to_value(HistoryCommandError::HistoryOff("no folder".into())).unwrap();
+        let json =
+            serde_json::to_value(HistoryCommandError::HistoryOff("no folder".into())).unwrap();
         assert_eq!(json["code"], "history_off");
     }
 
     #[test]
     fn export_file_names_come_from_the_title() {
-        assert_eq!(file_name("What time is it in Tokyo?", Format::Markdown), "What time is it in Tokyo.md");
+        assert_eq!(
+            file_name("What time is it in Tokyo?", Format::Markdown),
+            "What time is it in Tokyo.md"
+        );
         assert_eq!(file_name("a/b\\c:d", Format::Json), "a b c d.json");
         assert_eq!(file_name("???", Format::Html), "conversation.html");
     }

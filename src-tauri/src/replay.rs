@@ -44,13 +44,40 @@ mod tests {
     #[test]
     fn consecutive_tokens_become_one_and_everything_else_stays() {
         let status = event(3, EventKind::Status { message: "Writing…".into(), icon: None });
-        let finished = event(6, EventKind::RunFinished { reason: FinishReason::Completed, usage: None, ttft_ms: None });
-        let events = vec![token(0, "a"), token(1, "b"), token(2, "c"), status.clone(), token(4, "d"), token(5, "e"), finished.clone()];
+        let finished = event(
+            6,
+            EventKind::RunFinished { reason: FinishReason::Completed, usage: None, ttft_ms: None },
+        );
+        let events = vec![
+            token(0, "a"),
+            token(1, "b"),
+            token(2, "c"),
+            status.clone(),
+            token(4, "d"),
+            token(5, "e"),
+            finished.clone(),
+        ];
         let merged = merge_tokens(events);
         assert_eq!(merged.len(), 4);
-        assert_eq!(merged[0], Event { run_id: "r".into(), seq: 2, t_ms: 0.0, kind: EventKind::Token { text: "abc".into() } });
+        assert_eq!(
+            merged[0],
+            Event {
+                run_id: "r".into(),
+                seq: 2,
+                t_ms: 0.0,
+                kind: EventKind::Token { text: "abc".into() }
+            }
+        );
         assert_eq!(merged[1], status);
-        assert_eq!(merged[2], Event { run_id: "r".into(), seq: 5, t_ms: 40.0, kind: EventKind::Token { text: "de".into() } });
+        assert_eq!(
+            merged[2],
+            Event {
+                run_id: "r".into(),
+                seq: 5,
+                t_ms: 40.0,
+                kind: EventKind::Token { text: "de".into() }
+            }
+        );
         assert_eq!(merged[3], finished);
     }
 

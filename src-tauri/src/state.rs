@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use telltale_agent::providers::{OfflinePace, ProviderKind, ProviderSettings};
-use telltale_agent::{Agent, AgentConfig, Message, ToolRegistry};
+use telltale_agent::{Agent, AgentConfig, ToolRegistry};
+use telltale_protocol::Message;
 use tokio_util::sync::CancellationToken;
 
 use crate::settings::AgentSlot;
@@ -34,7 +35,8 @@ impl AppState {
     /// `TELLTALE_KEEPALIVE_MS`). Settings that cannot make a provider do not keep the app from
     /// opening: the offline demo answers, and the label says why.
     pub fn from_env() -> Self {
-        let millis = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok());
+        let millis =
+            |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok());
         let mut config = AgentConfig::default();
         if let Some(ms) = millis("TELLTALE_KEEPALIVE_MS") {
             config.keepalive = Duration::from_millis(ms);
@@ -55,7 +57,10 @@ impl AppState {
         };
         let (provider, provider_label) = crate::settings::apply::or_offline(chosen, pace);
         AppState {
-            agent: AgentSlot::new(Arc::new(Agent::new(provider, ToolRegistry::builtin(), config)), provider_label),
+            agent: AgentSlot::new(
+                Arc::new(Agent::new(provider, ToolRegistry::builtin(), config)),
+                provider_label,
+            ),
             inner: Arc::default(),
         }
     }
@@ -76,7 +81,9 @@ impl AppState {
             return Err(format!("a run with id {run_id} already exists"));
         }
         if inner.runs.values().any(|(conversation, _)| conversation == conversation_id) {
-            return Err("this conversation is still answering; stop it or wait for it to finish".into());
+            return Err(
+                "this conversation is still answering; stop it or wait for it to finish".into()
+            );
         }
         inner.runs.insert(run_id.to_owned(), (conversation_id.to_owned(), cancel));
         Ok(inner.conversations.get(conversation_id).cloned().unwrap_or_default())

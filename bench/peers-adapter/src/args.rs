@@ -35,8 +35,9 @@ impl Args {
                 positional.push(arg);
             }
         }
-        let [base_url, n] = <[String; 2]>::try_from(positional)
-            .map_err(|p| AdapterError::Usage(format!("expected <base_url> <n>, got {} arguments", p.len())))?;
+        let [base_url, n] = <[String; 2]>::try_from(positional).map_err(|p| {
+            AdapterError::Usage(format!("expected <base_url> <n>, got {} arguments", p.len()))
+        })?;
         let n = n.parse().map_err(|_| AdapterError::Usage(format!("<n> is not a count: {n:?}")))?;
         let telltale = match telltale {
             Some(path) => path,
@@ -44,14 +45,22 @@ impl Args {
         };
         // A fixed folder under the temp dir, so that runs after the first see an existing
         // history as a user's would (no schema creation in the cold-start figure).
-        let data_dir = data_dir.unwrap_or_else(|| std::env::temp_dir().join("telltale-peers-adapter-history"));
-        Ok(Args { base_url: base_url.trim_end_matches('/').to_owned(), n, no_save, telltale, data_dir })
+        let data_dir =
+            data_dir.unwrap_or_else(|| std::env::temp_dir().join("telltale-peers-adapter-history"));
+        Ok(Args {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            n,
+            no_save,
+            telltale,
+            data_dir,
+        })
     }
 }
 
 /// `name` in the folder this executable is in.
 fn beside_me(name: &str) -> Result<PathBuf, AdapterError> {
-    let me = std::env::current_exe().map_err(|e| AdapterError::Usage(format!("cannot find my own path: {e}")))?;
+    let me = std::env::current_exe()
+        .map_err(|e| AdapterError::Usage(format!("cannot find my own path: {e}")))?;
     let dir = me.parent().ok_or_else(|| AdapterError::Usage("my own path has no folder".into()))?;
     Ok(dir.join(name))
 }

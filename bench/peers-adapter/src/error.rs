@@ -19,8 +19,12 @@ impl fmt::Display for AdapterError {
         match self {
             AdapterError::Usage(why) => write!(f, "usage: {why}"),
             AdapterError::Spawn(error) => write!(f, "cannot run telltale: {error}"),
-            AdapterError::Exit { what, code: Some(code) } => write!(f, "telltale ({what}) exited with {code}"),
-            AdapterError::Exit { what, code: None } => write!(f, "telltale ({what}) was killed by a signal"),
+            AdapterError::Exit { what, code: Some(code) } => {
+                write!(f, "telltale ({what}) exited with {code}")
+            }
+            AdapterError::Exit { what, code: None } => {
+                write!(f, "telltale ({what}) was killed by a signal")
+            }
             AdapterError::Stream(why) => write!(f, "{why}"),
         }
     }

@@ -24,7 +24,8 @@ use report::Startup;
 fn main() {
     let main_ns = clock::now_ns();
     let argv: Vec<String> = std::env::args().skip(1).collect();
-    let name = if argv.iter().any(|a| a == "--no-save") { "telltale --no-save" } else { "telltale" };
+    let name =
+        if argv.iter().any(|a| a == "--no-save") { "telltale --no-save" } else { "telltale" };
     let n_hint = argv.last().and_then(|n| n.parse::<usize>().ok()).unwrap_or(0);
     let code = match run(name, argv, main_ns) {
         Ok((line, code)) => {
@@ -33,7 +34,9 @@ fn main() {
         }
         Err(error) => {
             eprintln!("telltale-peers-adapter: {error}");
-            emit(&serde_json::json!({ "client": name, "ok": false, "n_expected": n_hint, "error": error.to_string() }));
+            emit(
+                &serde_json::json!({ "client": name, "ok": false, "n_expected": n_hint, "error": error.to_string() }),
+            );
             error.exit_code()
         }
     };
@@ -41,7 +44,11 @@ fn main() {
 }
 
 /// Measures one run: the result line and the exit code.
-fn run(name: &str, argv: Vec<String>, main_ns: u64) -> Result<(serde_json::Value, i32), AdapterError> {
+fn run(
+    name: &str,
+    argv: Vec<String>,
+    main_ns: u64,
+) -> Result<(serde_json::Value, i32), AdapterError> {
     let args = Args::parse(argv)?;
     let env_number = |var: &str| std::env::var(var).ok().and_then(|v| v.trim().parse::<u64>().ok());
     let startup = Startup {
@@ -50,8 +57,9 @@ fn run(name: &str, argv: Vec<String>, main_ns: u64) -> Result<(serde_json::Value
         warmup: env_number("BENCH_WARMUP").unwrap_or(0) as usize,
         no_save: args.no_save,
     };
-    std::fs::create_dir_all(&args.data_dir)
-        .map_err(|e| AdapterError::Usage(format!("cannot create {}: {e}", args.data_dir.display())))?;
+    std::fs::create_dir_all(&args.data_dir).map_err(|e| {
+        AdapterError::Usage(format!("cannot create {}: {e}", args.data_dir.display()))
+    })?;
     for _ in 0..startup.warmup {
         stream::warm_up(&args)?;
     }
@@ -61,12 +69,15 @@ fn run(name: &str, argv: Vec<String>, main_ns: u64) -> Result<(serde_json::Value
     let (line, ok) = report::result(name, args.n, &startup, &capture, &received);
     if let Some(sha256) = line.get("sha256").and_then(|v| v.as_str()) {
         if !settle::wait_for_record(&args.base_url, sha256) {
-            eprintln!("telltale-peers-adapter: the server's record of the stream did not match in time");
+            eprintln!(
+                "telltale-peers-adapter: the server's record of the stream did not match in time"
+            );
         }
     }
     if let Some(path) = std::env::var_os("BENCH_RAW") {
-        std::fs::write(&path, report::raw_lines(&received.tokens))
-            .map_err(|e| AdapterError::Usage(format!("cannot write BENCH_RAW {}: {e}", path.to_string_lossy())))?;
+        std::fs::write(&path, report::raw_lines(&received.tokens)).map_err(|e| {
+            AdapterError::Usage(format!("cannot write BENCH_RAW {}: {e}", path.to_string_lossy()))
+        })?;
     }
     Ok((line, if ok { 0 } else { 3 }))
 }

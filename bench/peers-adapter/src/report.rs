@@ -32,7 +32,13 @@ pub struct Startup {
 }
 
 /// The result line, and whether it verified.
-pub fn result(name: &str, n: usize, startup: &Startup, capture: &Capture, received: &Received) -> (Value, bool) {
+pub fn result(
+    name: &str,
+    n: usize,
+    startup: &Startup,
+    capture: &Capture,
+    received: &Received,
+) -> (Value, bool) {
     let mut errors = received.errors.clone();
     if received.tokens.len() != n {
         errors.push(format!("token count {} != expected {n}", received.tokens.len()));
@@ -64,9 +70,15 @@ pub fn result(name: &str, n: usize, startup: &Startup, capture: &Capture, receiv
     put("lat_p90_ms", json!(pct(&lats, 90)));
     put("lat_p99_ms", json!(pct(&lats, 99)));
     put("lat_max_ms", json!(lats.last()));
-    put("lat_mean_ms", json!((!lats.is_empty()).then(|| lats.iter().sum::<f64>() / lats.len() as f64)));
+    put(
+        "lat_mean_ms",
+        json!((!lats.is_empty()).then(|| lats.iter().sum::<f64>() / lats.len() as f64)),
+    );
     put("wall_ms", json!(wall_ms));
-    put("tokens_per_s", json!((wall_ms > 0.0).then(|| received.tokens.len() as f64 / (wall_ms / 1e3))));
+    put(
+        "tokens_per_s",
+        json!((wall_ms > 0.0).then(|| received.tokens.len() as f64 / (wall_ms / 1e3))),
+    );
     // The request is made by the telltale process, so its CPU from its start counts, plus this
     // adapter's, until the end of the stream (the contract's cpu_stream_s). What telltale
     // spends after the stream (finishing the history: the search index, the last write) is in

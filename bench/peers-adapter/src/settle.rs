@@ -15,7 +15,8 @@ const PATIENCE: Duration = Duration::from_secs(2);
 /// Polls `GET /bench/stats` on the server of `base_url` until its last stream's sha256 is
 /// `sha256`. Returns whether it got there (a server without that endpoint: no).
 pub fn wait_for_record(base_url: &str, sha256: &str) -> bool {
-    let Some(authority) = base_url.strip_prefix("http://").and_then(|rest| rest.split('/').next()) else {
+    let Some(authority) = base_url.strip_prefix("http://").and_then(|rest| rest.split('/').next())
+    else {
         return false;
     };
     let started = Instant::now();

@@ -39,7 +39,16 @@ pub struct Capture {
 fn command(args: &Args) -> Command {
     let mut command = Command::new(&args.telltale);
     command
-        .args(["run", "--json", "--provider", "openai", "--model", MODEL, "--base-url", &args.base_url])
+        .args([
+            "run",
+            "--json",
+            "--provider",
+            "openai",
+            "--model",
+            MODEL,
+            "--base-url",
+            &args.base_url,
+        ])
         .args(args.no_save.then_some("--no-save"))
         .arg(PROMPT)
         .env("TELLTALE_DATA_DIR", &args.data_dir)
@@ -80,7 +89,8 @@ pub fn measure(args: &Args, expected_lines: usize) -> Result<Capture, AdapterErr
     let clock_before = task_clock.as_ref().and_then(TaskClock::read_ns);
     let t_req = now_ns();
     let mut child = command.spawn().map_err(AdapterError::Spawn)?;
-    let mut stdout = child.stdout.take().ok_or_else(|| AdapterError::Stream("no stdout pipe".into()))?;
+    let mut stdout =
+        child.stdout.take().ok_or_else(|| AdapterError::Stream("no stdout pipe".into()))?;
     let mut t_end = None;
     let mut clock_at_end = None;
     loop {
@@ -113,13 +123,25 @@ pub fn measure(args: &Args, expected_lines: usize) -> Result<Capture, AdapterErr
         (Some(before), Some(end)) => Some(end.saturating_sub(before)),
         _ => None,
     };
-    Ok(Capture { bytes, reads, t_req, t_end, t_exit, self_cpu_before_ns, self_cpu_stream_ns, child_cpu_ns, until_end_cpu_ns })
+    Ok(Capture {
+        bytes,
+        reads,
+        t_req,
+        t_end,
+        t_exit,
+        self_cpu_before_ns,
+        self_cpu_stream_ns,
+        child_cpu_ns,
+        until_end_cpu_ns,
+    })
 }
 
 /// Whether the buffer ends with a complete `run_finished` line: `telltale` prints it last, so
 /// only the last line is looked at (a token's text cannot fake it: its quotes are escaped).
 fn last_line_is_run_finished(bytes: &[u8]) -> bool {
-    let Some((b'\n', body)) = bytes.split_last() else { return false };
+    let Some((b'\n', body)) = bytes.split_last() else {
+        return false;
+    };
     let start = body.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let line = &body[start..];
     const NEEDLE: &[u8] = b"\"type\":\"run_finished\"";
@@ -132,9 +154,13 @@ mod tests {
 
     #[test]
     fn only_a_complete_last_run_finished_line_counts() {
-        assert!(last_line_is_run_finished(b"{\"type\":\"token\"}\n{\"seq\":2,\"type\":\"run_finished\"}\n"));
+        assert!(last_line_is_run_finished(
+            b"{\"type\":\"token\"}\n{\"seq\":2,\"type\":\"run_finished\"}\n"
+        ));
         assert!(!last_line_is_run_finished(b"{\"seq\":2,\"type\":\"run_finished\"}"));
         assert!(!last_line_is_run_finished(b"{\"type\":\"run_finished\"}\n{\"type\":\"token\"}\n"));
-        assert!(!last_line_is_run_finished(b"{\"type\":\"token\",\"text\":\"\\\"type\\\":\\\"run_finished\\\"\"}\n"));
+        assert!(!last_line_is_run_finished(
+            b"{\"type\":\"token\",\"text\":\"\\\"type\\\":\\\"run_finished\\\"\"}\n"
+        ));
     }
 }

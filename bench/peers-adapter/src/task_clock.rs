@@ -44,7 +44,14 @@ impl TaskClock {
         // SAFETY: `attr` is a valid perf_event_attr of the size it declares; pid 0 = this
         // process, cpu -1 = any, no group; the kernel only reads `attr`.
         let fd = unsafe {
-            libc::syscall(libc::SYS_perf_event_open, &attr as *const PerfEventAttr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC)
+            libc::syscall(
+                libc::SYS_perf_event_open,
+                &attr as *const PerfEventAttr,
+                0,
+                -1,
+                -1,
+                PERF_FLAG_FD_CLOEXEC,
+            )
         };
         if fd < 0 {
             return None;

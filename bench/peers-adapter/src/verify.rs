@@ -50,12 +50,19 @@ pub fn read_events(capture: &Capture) -> Received {
         let event: Value = match serde_json::from_slice(line) {
             Ok(event) => event,
             Err(error) => {
-                errors.push(format!("line {} is not JSON ({error}): {}", events + 1, String::from_utf8_lossy(line)));
+                errors.push(format!(
+                    "line {} is not JSON ({error}): {}",
+                    events + 1,
+                    String::from_utf8_lossy(line)
+                ));
                 break;
             }
         };
         if event.get("seq").and_then(Value::as_u64) != Some(events as u64) {
-            errors.push(format!("event {events} has seq {:?}: events are missing or out of order", event.get("seq")));
+            errors.push(format!(
+                "event {events} has seq {:?}: events are missing or out of order",
+                event.get("seq")
+            ));
             break;
         }
         let kind = event.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
@@ -139,7 +146,13 @@ mod tests {
     fn tokens_take_the_time_of_the_delta_that_completes_them() {
         let (tokens, error) = parse_tokens(&[delta(10, " w0:5 w1:"), delta(20, "7")]);
         assert_eq!(error, None);
-        assert_eq!(tokens, vec![Token { seq: 0, send_ns: 5, recv_ns: 10 }, Token { seq: 1, send_ns: 7, recv_ns: 20 }]);
+        assert_eq!(
+            tokens,
+            vec![
+                Token { seq: 0, send_ns: 5, recv_ns: 10 },
+                Token { seq: 1, send_ns: 7, recv_ns: 20 }
+            ]
+        );
     }
 
     #[test]

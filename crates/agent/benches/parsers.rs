@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput};
 use support::counting_alloc::{counted, CountingAlloc};
 use support::drive::{decode_steps, parse_all, parse_and_drop, wire, Decoder};
-use support::inputs::{replicated, synthetic_anthropic, synthetic_openai, Format, Input, InputError};
+use support::inputs::{
+    replicated, synthetic_anthropic, synthetic_openai, Format, Input, InputError,
+};
 use telltale_agent::sse::SseEvent;
 use telltale_agent::ProviderError;
 
@@ -53,14 +55,22 @@ impl Prepared {
             .map_err(|error| BenchError::Decode { input: input.name.clone(), error })?;
         let events = parse_all(&input.event_chunks());
         if events.len() != input.events() {
-            return Err(BenchError::EventCount { input: input.name.clone(), events: events.len(), expected: input.events() });
+            return Err(BenchError::EventCount {
+                input: input.name.clone(),
+                events: events.len(),
+                expected: input.events(),
+            });
         }
         let tokens = decode_steps(&decoder, &events, input.events_per_step)
             .map_err(|error| BenchError::Decode { input: input.name.clone(), error })?;
-        let wire_tokens =
-            wire(&decoder, &input.step_chunks()).map_err(|error| BenchError::Decode { input: input.name.clone(), error })?;
+        let wire_tokens = wire(&decoder, &input.step_chunks())
+            .map_err(|error| BenchError::Decode { input: input.name.clone(), error })?;
         if wire_tokens != tokens {
-            return Err(BenchError::Tokens { input: input.name.clone(), wire: wire_tokens, decoded: tokens });
+            return Err(BenchError::Tokens {
+                input: input.name.clone(),
+                wire: wire_tokens,
+                decoded: tokens,
+            });
         }
         Ok(Prepared { input, decoder, events })
     }
@@ -116,7 +126,13 @@ fn print_summary(all: &[Prepared]) {
     );
     println!(
         "{:<34} {:>5} {:>6} | {:<27} | {:<27} | {:<27} | {:<27}",
-        "input", "MB", "events", "sse, one event per write", "sse, 4 KiB reads", "decode (events → tokens)", "wire (bytes → tokens)"
+        "input",
+        "MB",
+        "events",
+        "sse, one event per write",
+        "sse, 4 KiB reads",
+        "decode (events → tokens)",
+        "wire (bytes → tokens)"
     );
     for prepared in all {
         let input = &prepared.input;
@@ -131,7 +147,11 @@ fn print_summary(all: &[Prepared]) {
                 black_box(parse_and_drop(black_box(&reads)));
             }),
             figure(prepared, || {
-                let _ = black_box(decode_steps(&prepared.decoder, black_box(&prepared.events), input.events_per_step));
+                let _ = black_box(decode_steps(
+                    &prepared.decoder,
+                    black_box(&prepared.events),
+                    input.events_per_step,
+                ));
             }),
             figure(prepared, || {
                 let _ = black_box(wire(&prepared.decoder, black_box(&steps)));
@@ -140,7 +160,10 @@ fn print_summary(all: &[Prepared]) {
         let cells: Vec<String> = figures
             .iter()
             .map(|f| {
-                format!("{:>5.0} ({:>4.0}) {:>5.1} ({:>5.0} B)", f.best, f.median, f.allocs_per_event, f.bytes_per_event)
+                format!(
+                    "{:>5.0} ({:>4.0}) {:>5.1} ({:>5.0} B)",
+                    f.best, f.median, f.allocs_per_event, f.bytes_per_event
+                )
             })
             .collect();
         println!(
@@ -171,9 +194,17 @@ fn criterion_runs(all: &[Prepared]) {
             let per_write = input.event_chunks();
             let steps = input.step_chunks();
             match stage {
-                "sse" => group.bench_function(&input.name, |b| b.iter(|| parse_and_drop(black_box(&per_write)))),
+                "sse" => group.bench_function(&input.name, |b| {
+                    b.iter(|| parse_and_drop(black_box(&per_write)))
+                }),
                 "decode" => group.bench_function(&input.name, |b| {
-                    b.iter(|| decode_steps(&prepared.decoder, black_box(&prepared.events), input.events_per_step))
+                    b.iter(|| {
+                        decode_steps(
+                            &prepared.decoder,
+                            black_box(&prepared.events),
+                            input.events_per_step,
+                        )
+                    })
                 }),
                 _ => group.bench_function(&input.name, |b| {
                     b.iter(|| wire(&prepared.decoder, black_box(&steps)))

@@ -15,8 +15,11 @@ use tokio::time::Instant;
 pub const MIN_GAP: Duration = Duration::from_millis(4);
 
 /// Reads `events` until the channel closes and calls `send` with batches in order.
-pub async fn forward_batched<F>(mut events: UnboundedReceiver<Event>, min_gap: Duration, mut send: F)
-where
+pub async fn forward_batched<F>(
+    mut events: UnboundedReceiver<Event>,
+    min_gap: Duration,
+    mut send: F,
+) where
     F: FnMut(Vec<Event>),
 {
     let mut batch: Vec<Event> = Vec::new();
@@ -86,7 +89,8 @@ mod tests {
         drop(tx);
         forward.await.unwrap();
 
-        let batches: Vec<(Instant, Vec<u64>)> = std::iter::from_fn(|| out_rx.try_recv().ok()).collect();
+        let batches: Vec<(Instant, Vec<u64>)> =
+            std::iter::from_fn(|| out_rx.try_recv().ok()).collect();
         let seqs: Vec<Vec<u64>> = batches.iter().map(|(_, s)| s.clone()).collect();
         assert_eq!(seqs, vec![vec![0], (1..=10).collect(), vec![11, 12]]);
         assert!(batches[1].0 - start < GAP, "the status flushed the pending tokens at once");
@@ -131,7 +135,8 @@ mod tests {
         }
         drop(tx);
         forward.await.unwrap();
-        let batches: Vec<(Instant, Vec<u64>)> = std::iter::from_fn(|| out_rx.try_recv().ok()).collect();
+        let batches: Vec<(Instant, Vec<u64>)> =
+            std::iter::from_fn(|| out_rx.try_recv().ok()).collect();
         assert_eq!(batches.len(), 20, "one message per token");
         for (seq, (at, seqs)) in batches.iter().enumerate() {
             assert_eq!(seqs, &vec![seq as u64]);

@@ -37,10 +37,8 @@ struct State {
 impl Emitter {
     pub fn new(run_id: impl Into<String>, tx: UnboundedSender<Event>) -> Self {
         let started = Instant::now();
-        let started_at_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis() as u64)
-            .unwrap_or(0);
+        let started_at_ms =
+            SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
         Emitter {
             inner: Arc::new(Inner {
                 run_id: run_id.into(),
@@ -82,12 +80,7 @@ impl Emitter {
             EventKind::RunFinished { .. } => state.finished = true,
             _ => {}
         }
-        let event = Event {
-            run_id: self.inner.run_id.clone(),
-            seq: state.next_seq,
-            t_ms,
-            kind,
-        };
+        let event = Event { run_id: self.inner.run_id.clone(), seq: state.next_seq, t_ms, kind };
         state.next_seq += 1;
         state.last_sent = now;
         // The watcher may have gone away (window closed); the run still finishes cleanly.

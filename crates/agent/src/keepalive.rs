@@ -42,7 +42,8 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(900)).await;
         stop.cancel();
         task.await.expect("keep-alive task");
-        let kinds: Vec<EventKind> = std::iter::from_fn(|| rx.try_recv().ok()).map(|e| e.kind).collect();
+        let kinds: Vec<EventKind> =
+            std::iter::from_fn(|| rx.try_recv().ok()).map(|e| e.kind).collect();
         let ping = EventKind::Ping { waiting_for: Some("clock".into()) };
         assert_eq!(kinds, vec![ping.clone(), ping, EventKind::Token { text: "x".into() }]);
     }

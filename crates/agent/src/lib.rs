@@ -6,7 +6,6 @@
 pub mod batch;
 mod emitter;
 mod keepalive;
-pub mod message;
 pub mod provider;
 pub mod providers;
 mod runner;
@@ -14,7 +13,6 @@ pub mod sse;
 pub mod tools;
 
 pub use emitter::Emitter;
-pub use message::{Message, ToolCall};
 pub use provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 pub use runner::{Agent, AgentConfig, RunOutcome};
 pub use tools::{Tool, ToolError, ToolRegistry, ToolSpec};

@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use telltale_protocol::{ErrorCode, EventKind, StatusIcon, Usage};
 
 use crate::emitter::Emitter;
-use crate::message::{Message, ToolCall};
 use crate::tools::ToolSpec;
+use telltale_protocol::{Message, ToolCall};
 
 /// What a provider is asked for in one step.
 pub struct StepRequest<'a> {
@@ -49,7 +49,11 @@ pub trait Provider: Send + Sync {
     /// How the UI names this provider ("Offline demo — no model", "gpt-4o-mini via OpenAI").
     fn label(&self) -> String;
     /// Streams one step into `sink` and returns what it produced. Dropping the future cancels it.
-    async fn step(&self, request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError>;
+    async fn step(
+        &self,
+        request: StepRequest<'_>,
+        sink: &StepSink,
+    ) -> Result<StepResponse, ProviderError>;
 }
 
 /// Where a provider streams a step: answer tokens, thoughts and tool-argument fragments.

@@ -11,9 +11,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::emitter::Emitter;
 use crate::keepalive::keep_alive;
-use crate::message::{Message, ToolCall};
 use crate::provider::{Provider, ProviderError, StepRequest, StepSink};
 use crate::tools::{ToolError, ToolRegistry};
+use telltale_protocol::{Message, ToolCall};
 
 #[derive(Debug, Clone)]
 pub struct AgentConfig {
@@ -81,7 +81,8 @@ impl Agent {
             started_at: emitter.started_at_ms(),
         });
         let stop_pings = CancellationToken::new();
-        let pings = tokio::spawn(keep_alive(emitter.clone(), self.config.keepalive, stop_pings.clone()));
+        let pings =
+            tokio::spawn(keep_alive(emitter.clone(), self.config.keepalive, stop_pings.clone()));
 
         let mut messages = history.to_vec();
         messages.push(Message::User { text: prompt.to_owned() });
@@ -191,7 +192,8 @@ impl Agent {
                 None => (format!("Calling {}…", call.name), StatusIcon::Tool),
             };
             emitter.emit(EventKind::Status { message, icon: Some(icon) });
-            let (emitter, call, timeout) = (emitter.clone(), call.clone(), self.config.tool_timeout);
+            let (emitter, call, timeout) =
+                (emitter.clone(), call.clone(), self.config.tool_timeout);
             tasks.spawn(async move {
                 let started = Instant::now();
                 let result = match tool {
@@ -236,7 +238,11 @@ impl Agent {
             .zip(outcomes)
             .map(|(call, outcome)| {
                 let (ok, output) = outcome.unwrap_or_else(|| {
-                    let why = if cancelled { "cancelled: the run was stopped" } else { "the tool crashed" };
+                    let why = if cancelled {
+                        "cancelled: the run was stopped"
+                    } else {
+                        "the tool crashed"
+                    };
                     (false, why.to_owned())
                 });
                 Message::Tool { call_id: call.call_id.clone(), name: call.name.clone(), ok, output }

@@ -223,7 +223,8 @@ mod tests {
         let mut whole = SseParser::new();
         let expected = whole.feed(input);
         let mut bytewise = SseParser::new();
-        let got: Vec<SseEvent> = input.iter().flat_map(|b| bytewise.feed(std::slice::from_ref(b))).collect();
+        let got: Vec<SseEvent> =
+            input.iter().flat_map(|b| bytewise.feed(std::slice::from_ref(b))).collect();
         assert_eq!(got, expected, "one byte at a time differs from whole");
         expected
     }
@@ -254,7 +255,15 @@ mod tests {
     #[test]
     fn cr_lf_and_crlf_end_lines_and_crlf_is_one_end() {
         let events = all_ways(b"data: a\r\n\r\ndata: b\r\rdata: c\n\ndata: d\r\n\r");
-        assert_eq!(events, vec![ev("message", "a", ""), ev("message", "b", ""), ev("message", "c", ""), ev("message", "d", "")]);
+        assert_eq!(
+            events,
+            vec![
+                ev("message", "a", ""),
+                ev("message", "b", ""),
+                ev("message", "c", ""),
+                ev("message", "d", "")
+            ]
+        );
     }
 
     #[test]
@@ -272,7 +281,10 @@ mod tests {
                       event: x\n\nid: bad\0id\ndata: y\n\nid\ndata: z\n\ndata: unterminated\n";
         let mut parser = SseParser::new();
         let events = parser.feed(input);
-        assert_eq!(events, vec![ev("ping", "\n two", "7"), ev("message", "y", "7"), ev("message", "z", "")]);
+        assert_eq!(
+            events,
+            vec![ev("ping", "\n two", "7"), ev("message", "y", "7"), ev("message", "z", "")]
+        );
         assert_eq!(parser.retry_ms(), Some(250));
         let leftover = parser.finish();
         assert_eq!(leftover.data, "unterminated\n");

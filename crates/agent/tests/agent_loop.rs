@@ -7,14 +7,18 @@ use async_trait::async_trait;
 use serde_json::{json, Value};
 use telltale_agent::providers::{OfflinePace, OfflineProvider};
 use telltale_agent::{
-    Agent, AgentConfig, Message, Provider, ProviderError, StepRequest, StepResponse, StepSink, Tool,
-    ToolCall, ToolError, ToolRegistry, ToolSpec,
+    Agent, AgentConfig, Provider, ProviderError, StepRequest, StepResponse, StepSink, Tool,
+    ToolError, ToolRegistry, ToolSpec,
 };
-use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message, ToolCall};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
-async fn run(agent: &Agent, prompt: &str, cancel: CancellationToken) -> (Vec<Event>, telltale_agent::RunOutcome) {
+async fn run(
+    agent: &Agent,
+    prompt: &str,
+    cancel: CancellationToken,
+) -> (Vec<Event>, telltale_agent::RunOutcome) {
     let (tx, mut rx) = unbounded_channel();
     let outcome = agent.run("run-1", &[], prompt, tx, cancel).await;
     let events = std::iter::from_fn(|| rx.try_recv().ok()).collect();
@@ -68,25 +72,45 @@ fn statuses(events: &[Event]) -> Vec<String> {
 #[tokio::test]
 async fn offline_run_calls_both_tools_and_streams_the_answer() {
     let agent = offline(OfflinePace::instant(), no_pings());
-    let (events, outcome) = run(&agent, "What is 17 * 23, and what time is it in Tokyo?", CancellationToken::new()).await;
+    let (events, outcome) =
+        run(&agent, "What is 17 * 23, and what time is it in Tokyo?", CancellationToken::new())
+            .await;
     let types = check_invariants(&events);
     let mut head: Vec<&str> = types.iter().copied().take_while(|t| *t != "token").collect();
     head.dedup_by(|a, b| *a == "tool_call_delta" && *b == "tool_call_delta");
     assert_eq!(
         head,
         [
-            "run_started", "status", "thought", "tool_call_delta", "tool_call", "status", "tool_call", "status",
-            "tool_result", "tool_result", "status", "status",
+            "run_started",
+            "status",
+            "thought",
+            "tool_call_delta",
+            "tool_call",
+            "status",
+            "tool_call",
+            "status",
+            "tool_result",
+            "tool_result",
+            "status",
+            "status",
         ]
     );
     assert_eq!(
         statuses(&events),
-        ["Planning…", "Calculating 17 * 23…", "Checking the time in Asia/Tokyo…", "Reading the results…", "Writing the answer…"]
+        [
+            "Planning…",
+            "Calculating 17 * 23…",
+            "Checking the time in Asia/Tokyo…",
+            "Reading the results…",
+            "Writing the answer…"
+        ]
     );
     let args: String = events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::ToolCallDelta { call_id, args_delta, .. } if call_id == "offline_call_1" => Some(args_delta.as_str()),
+            EventKind::ToolCallDelta { call_id, args_delta, .. } if call_id == "offline_call_1" => {
+                Some(args_delta.as_str())
+            }
             _ => None,
         })
         .collect();
@@ -98,23 +122,34 @@ async fn offline_run_calls_both_tools_and_streams_the_answer() {
     }
     let text = answer_text(&events);
     assert!(text.starts_with("17 * 23 = 391.\n\nIn Tokyo (Asia/Tokyo) it is "), "{text}");
-    let Some(EventKind::RunFinished { reason, ttft_ms, .. }) = events.last().map(|e| &e.kind) else { panic!() };
+    let Some(EventKind::RunFinished { reason, ttft_ms, .. }) = events.last().map(|e| &e.kind)
+    else {
+        panic!()
+    };
     assert_eq!(*reason, FinishReason::Completed);
     assert!(ttft_ms.is_some());
     assert_eq!(outcome.reason, FinishReason::Completed);
-    assert_eq!(outcome.new_messages.len(), 5, "user, assistant with 2 calls, 2 tool results, answer");
+    assert_eq!(
+        outcome.new_messages.len(),
+        5,
+        "user, assistant with 2 calls, 2 tool results, answer"
+    );
     assert_eq!(outcome.new_messages.last(), Some(&Message::Assistant { text, tool_calls: vec![] }));
 }
 
 #[tokio::test]
 async fn offline_draft_streams_the_email_arguments_field_by_field() {
     let agent = offline(OfflinePace::instant(), no_pings());
-    let (events, outcome) = run(&agent, "Draft an email to Alice about the launch date", CancellationToken::new()).await;
+    let (events, outcome) =
+        run(&agent, "Draft an email to Alice about the launch date", CancellationToken::new())
+            .await;
     check_invariants(&events);
     let deltas: Vec<&str> = events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::ToolCallDelta { name, args_delta, .. } if name == "draft_email" => Some(args_delta.as_str()),
+            EventKind::ToolCallDelta { name, args_delta, .. } if name == "draft_email" => {
+                Some(args_delta.as_str())
+            }
             _ => None,
         })
         .collect();
@@ -150,14 +185,24 @@ async fn stop_ends_the_run_within_100ms_and_keeps_the_partial_answer() {
     let stopped_at = tokio::time::Instant::now();
     cancel.cancel();
     let (outcome, finished_at) = handle.await.unwrap();
-    assert!(finished_at - stopped_at < Duration::from_millis(100), "took {:?}", finished_at - stopped_at);
+    assert!(
+        finished_at - stopped_at < Duration::from_millis(100),
+        "took {:?}",
+        finished_at - stopped_at
+    );
     seen.extend(std::iter::from_fn(|| rx.try_recv().ok()));
     check_invariants(&seen);
-    assert!(matches!(seen.last().unwrap().kind, EventKind::RunFinished { reason: FinishReason::Cancelled, .. }));
+    assert!(matches!(
+        seen.last().unwrap().kind,
+        EventKind::RunFinished { reason: FinishReason::Cancelled, .. }
+    ));
     let partial = answer_text(&seen);
     assert!(!partial.is_empty());
     assert_eq!(outcome.reason, FinishReason::Cancelled);
-    assert_eq!(outcome.new_messages.last(), Some(&Message::Assistant { text: partial, tool_calls: vec![] }));
+    assert_eq!(
+        outcome.new_messages.last(),
+        Some(&Message::Assistant { text: partial, tool_calls: vec![] })
+    );
 }
 
 /// A tool that takes its time.
@@ -166,7 +211,11 @@ struct Slow(Duration);
 #[async_trait]
 impl Tool for Slow {
     fn spec(&self) -> ToolSpec {
-        ToolSpec { name: "slow".into(), description: "waits".into(), parameters: json!({"type": "object"}) }
+        ToolSpec {
+            name: "slow".into(),
+            description: "waits".into(),
+            parameters: json!({"type": "object"}),
+        }
     }
     async fn call(&self, _args: Value) -> Result<String, ToolError> {
         tokio::time::sleep(self.0).await;
@@ -190,7 +239,11 @@ impl Provider for CallsSlow {
     fn label(&self) -> String {
         "scripted".into()
     }
-    async fn step(&self, request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError> {
+    async fn step(
+        &self,
+        request: StepRequest<'_>,
+        sink: &StepSink,
+    ) -> Result<StepResponse, ProviderError> {
         let called = request.messages.iter().any(|m| matches!(m, Message::Tool { .. }));
         if called && !self.forever {
             sink.token("ok");
@@ -214,7 +267,8 @@ async fn a_slow_tool_keeps_pings_flowing_with_what_the_run_waits_for() {
     let agent = with_slow_tool(Duration::from_millis(3500), false, config);
     let (events, outcome) = run(&agent, "go", CancellationToken::new()).await;
     check_invariants(&events);
-    let pings: Vec<&Event> = events.iter().filter(|e| matches!(e.kind, EventKind::Ping { .. })).collect();
+    let pings: Vec<&Event> =
+        events.iter().filter(|e| matches!(e.kind, EventKind::Ping { .. })).collect();
     assert_eq!(pings.len(), 3, "one per silent second of the 3.5 s tool call");
     for ping in pings {
         assert_eq!(ping.kind, EventKind::Ping { waiting_for: Some("slow".into()) });
@@ -266,10 +320,18 @@ impl Provider for FailsMidStream {
     fn label(&self) -> String {
         "scripted".into()
     }
-    async fn step(&self, _request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError> {
+    async fn step(
+        &self,
+        _request: StepRequest<'_>,
+        sink: &StepSink,
+    ) -> Result<StepResponse, ProviderError> {
         sink.token("Hello");
         sink.token(" wor");
-        Err(ProviderError::new(ErrorCode::ProviderUnavailable, "The provider is overloaded; try again in a minute.", true))
+        Err(ProviderError::new(
+            ErrorCode::ProviderUnavailable,
+            "The provider is overloaded; try again in a minute.",
+            true,
+        ))
     }
 }
 

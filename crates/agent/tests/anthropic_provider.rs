@@ -12,9 +12,10 @@ use serde_json::{json, Value};
 use server::{fixture_expected, Chunking, Reply, TestServer};
 use telltale_agent::providers::{AnthropicProvider, ApiKey, RetryPolicy};
 use telltale_agent::{
-    step_sink, Agent, AgentConfig, Emitter, Message, Provider, ProviderError, StepRequest, StepResponse, ToolRegistry,
+    step_sink, Agent, AgentConfig, Emitter, Provider, ProviderError, StepRequest, StepResponse,
+    ToolRegistry,
 };
-use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
@@ -22,12 +23,15 @@ const KEY: &str = "sk-ant-test-77c1-never-show-me";
 const MODEL: &str = "claude-test";
 
 fn provider(base_url: &str) -> AnthropicProvider {
-    AnthropicProvider::new(base_url, MODEL, Some(ApiKey::new(KEY))).expect("a valid provider")
+    AnthropicProvider::new(base_url, MODEL, Some(ApiKey::new(KEY)))
+        .expect("a valid provider")
         // Each failure once: retries have their own tests.
         .with_retry(RetryPolicy { max_tries: 1, ..RetryPolicy::default() })
 }
 
-async fn step_against(reply: Reply) -> (Result<StepResponse, ProviderError>, Vec<Event>, TestServer) {
+async fn step_against(
+    reply: Reply,
+) -> (Result<StepResponse, ProviderError>, Vec<Event>, TestServer) {
     let server = TestServer::always(reply).await;
     let provider = provider(&format!("http://{}", server.addr));
     let (tx, mut rx) = unbounded_channel();
@@ -60,12 +64,18 @@ fn thoughts(events: &[Event]) -> String {
 
 #[tokio::test]
 async fn complete_fixtures_stream_text_thoughts_tool_calls_and_usage_every_way() {
-    let names =
-        ["anthropic_text.sse", "anthropic_tools.sse", "adv_cr_only.sse", "adv_keepalive_comments.sse", "adv_utf8_multibyte.sse"];
+    let names = [
+        "anthropic_text.sse",
+        "anthropic_tools.sse",
+        "adv_cr_only.sse",
+        "adv_keepalive_comments.sse",
+        "adv_utf8_multibyte.sse",
+    ];
     for name in names {
         let expected = fixture_expected(name)["expected"].clone();
         for chunking in Chunking::ALL {
-            let (result, events, _server) = step_against(Reply::sse_fixture(name).chunked(chunking)).await;
+            let (result, events, _server) =
+                step_against(Reply::sse_fixture(name).chunked(chunking)).await;
             let how = format!("{name} served {chunking:?}");
             let response = result.unwrap_or_else(|e| panic!("{how}: {e:?}"));
             assert_eq!(response.text, expected["text"].as_str().expect("text"), "{how}");
@@ -78,14 +88,25 @@ async fn complete_fixtures_stream_text_thoughts_tool_calls_and_usage_every_way()
                 assert_eq!(call.name, want["name"].as_str().expect("name"), "{how}");
                 assert_eq!(call.args, want["arguments"], "{how}");
                 let raw = joined(&events, |k| match k {
-                    EventKind::ToolCallDelta { call_id, args_delta, .. } if *call_id == call.call_id => Some(args_delta),
+                    EventKind::ToolCallDelta { call_id, args_delta, .. }
+                        if *call_id == call.call_id =>
+                    {
+                        Some(args_delta)
+                    }
                     _ => None,
                 });
                 assert_eq!(raw, want["arguments_raw"].as_str().expect("arguments_raw"), "{how}");
             }
             let usage = response.usage.expect("usage");
-            let want = (expected["usage"]["input_tokens"].as_u64(), expected["usage"]["output_tokens"].as_u64());
-            assert_eq!((Some(u64::from(usage.input_tokens)), Some(u64::from(usage.output_tokens))), want, "{how}");
+            let want = (
+                expected["usage"]["input_tokens"].as_u64(),
+                expected["usage"]["output_tokens"].as_u64(),
+            );
+            assert_eq!(
+                (Some(u64::from(usage.input_tokens)), Some(u64::from(usage.output_tokens))),
+                want,
+                "{how}"
+            );
         }
     }
 }
@@ -102,7 +123,10 @@ async fn the_request_is_a_streamed_message_with_the_key_header_and_tools() {
     let body = request.json();
     assert_eq!((body["model"].clone(), body["stream"].clone()), (json!(MODEL), json!(true)));
     assert!(body["max_tokens"].as_u64().is_some_and(|n| n > 0));
-    assert_eq!(body["messages"], json!([{ "role": "user", "content": [{ "type": "text", "text": "hi" }] }]));
+    assert_eq!(
+        body["messages"],
+        json!([{ "role": "user", "content": [{ "type": "text", "text": "hi" }] }])
+    );
     let tools = body["tools"].as_array().expect("tools");
     let calculator = tools.iter().find(|t| t["name"] == "calculator").expect("calculator offered");
     assert_eq!(calculator["input_schema"]["type"], "object");
@@ -111,9 +135,14 @@ async fn the_request_is_a_streamed_message_with_the_key_header_and_tools() {
 #[tokio::test]
 async fn an_error_event_mid_stream_ends_the_step_as_overloaded_keeping_the_text() {
     for chunking in Chunking::ALL {
-        let (result, events, _server) = step_against(Reply::sse_fixture("anthropic_error.sse").chunked(chunking)).await;
+        let (result, events, _server) =
+            step_against(Reply::sse_fixture("anthropic_error.sse").chunked(chunking)).await;
         let error = result.expect_err("an error event is not an answer");
-        assert_eq!((error.code, error.retryable), (ErrorCode::ProviderUnavailable, true), "{error:?}");
+        assert_eq!(
+            (error.code, error.retryable),
+            (ErrorCode::ProviderUnavailable, true),
+            "{error:?}"
+        );
         assert!(error.message.contains("Overloaded"), "{}", error.message);
         assert_eq!(tokens(&events), "Hello");
     }
@@ -131,7 +160,8 @@ async fn a_stream_without_message_stop_is_cut_off_but_keeps_its_text() {
     for name in names {
         let expected = fixture_expected(name);
         assert_eq!(expected["expected"]["saw_message_stop"], false, "{name}");
-        let (result, events, _server) = step_against(Reply::sse_fixture(name).chunked(Chunking::OneByte)).await;
+        let (result, events, _server) =
+            step_against(Reply::sse_fixture(name).chunked(Chunking::OneByte)).await;
         let error = result.expect_err("no message_stop, no complete answer");
         assert_eq!(error.code, ErrorCode::MalformedStream, "{name}: {error:?}");
         assert!(error.message.contains("without message_stop"), "{}", error.message);
@@ -157,7 +187,11 @@ async fn http_failures_are_typed_and_never_show_the_key() {
 }
 
 fn sse(events: &[Value]) -> Vec<u8> {
-    events.iter().map(|e| format!("event: {}\ndata: {e}\n\n", e["type"].as_str().expect("type"))).collect::<String>().into_bytes()
+    events
+        .iter()
+        .map(|e| format!("event: {}\ndata: {e}\n\n", e["type"].as_str().expect("type")))
+        .collect::<String>()
+        .into_bytes()
 }
 
 /// A Messages stream that calls `calculator` with `expression`, event by event.
@@ -179,7 +213,9 @@ fn calculator_call_stream(id: &str, expression: &str) -> Vec<u8> {
 #[tokio::test]
 async fn a_two_step_run_sends_the_tool_result_back_in_a_user_turn() {
     let server = TestServer::start(|index, _| match index {
-        0 => Reply::new(200, "text/event-stream", calculator_call_stream("toolu_calc_1", "17 * 23")),
+        0 => {
+            Reply::new(200, "text/event-stream", calculator_call_stream("toolu_calc_1", "17 * 23"))
+        }
         _ => Reply::sse_fixture("anthropic_text.sse"),
     })
     .await;
@@ -211,7 +247,9 @@ async fn a_two_step_run_sends_the_tool_result_back_in_a_user_turn() {
     );
     match &events.last().expect("events").kind {
         // 40 + 25 in; 12 + 15 out (each step's cumulative usage replaced, then the steps added).
-        EventKind::RunFinished { usage: Some(usage), .. } => assert_eq!((usage.input_tokens, usage.output_tokens), (65, 27)),
+        EventKind::RunFinished { usage: Some(usage), .. } => {
+            assert_eq!((usage.input_tokens, usage.output_tokens), (65, 27))
+        }
         other => panic!("the run ends with its usage, not {other:?}"),
     }
 }

@@ -12,9 +12,10 @@ use serde_json::{json, Value};
 use server::{fixture_bytes, fixture_expected, Chunking, Ending, Reply, TestServer};
 use telltale_agent::providers::{ApiKey, OpenAiProvider, RetryPolicy};
 use telltale_agent::{
-    step_sink, Agent, AgentConfig, Emitter, Message, Provider, ProviderError, StepRequest, StepResponse, ToolRegistry,
+    step_sink, Agent, AgentConfig, Emitter, Provider, ProviderError, StepRequest, StepResponse,
+    ToolRegistry,
 };
-use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
@@ -22,7 +23,8 @@ const KEY: &str = "sk-test-4f9a2c-never-show-me";
 const MODEL: &str = "gpt-test";
 
 fn provider(base_url: &str) -> OpenAiProvider {
-    OpenAiProvider::new(base_url, MODEL, Some(ApiKey::new(KEY))).expect("a valid provider")
+    OpenAiProvider::new(base_url, MODEL, Some(ApiKey::new(KEY)))
+        .expect("a valid provider")
         // Each failure once: retries have their own tests.
         .with_retry(RetryPolicy { max_tries: 1, ..RetryPolicy::default() })
 }
@@ -54,7 +56,11 @@ fn tokens(events: &[Event]) -> String {
         .collect()
 }
 
-fn expect_error(result: Result<StepResponse, ProviderError>, code: ErrorCode, retryable: bool) -> ProviderError {
+fn expect_error(
+    result: Result<StepResponse, ProviderError>,
+    code: ErrorCode,
+    retryable: bool,
+) -> ProviderError {
     let error = result.expect_err("the step fails");
     assert_eq!((error.code, error.retryable), (code, retryable), "{error:?}");
     assert!(!error.message.contains(KEY), "the key leaked: {}", error.message);
@@ -71,7 +77,13 @@ fn expected_usage(expected: &Value) -> (u32, u32) {
 
 #[tokio::test]
 async fn text_fixtures_stream_exactly_the_servers_text_every_way() {
-    for name in ["openai_chat_text.sse", "adv_crlf.sse", "adv_bom.sse", "adv_id_retry.sse", "adv_spec_corners.sse"] {
+    for name in [
+        "openai_chat_text.sse",
+        "adv_crlf.sse",
+        "adv_bom.sse",
+        "adv_id_retry.sse",
+        "adv_spec_corners.sse",
+    ] {
         let expected = fixture_expected(name);
         let text = expected["expected"]["text"].as_str().expect("text");
         for chunking in Chunking::ALL {
@@ -82,7 +94,11 @@ async fn text_fixtures_stream_exactly_the_servers_text_every_way() {
             assert_eq!(tokens(&events), text, "{how}: tokens");
             assert!(response.tool_calls.is_empty(), "{how}");
             let usage = response.usage.expect("usage from the final chunk");
-            assert_eq!((usage.input_tokens, usage.output_tokens), expected_usage(&expected), "{how}");
+            assert_eq!(
+                (usage.input_tokens, usage.output_tokens),
+                expected_usage(&expected),
+                "{how}"
+            );
         }
     }
 }
@@ -112,10 +128,18 @@ async fn tool_call_fixtures_assemble_ids_names_and_arguments_every_way() {
                         }
                     }
                 }
-                assert_eq!(raw, want["arguments_raw"].as_str().expect("arguments_raw"), "{how}: deltas");
+                assert_eq!(
+                    raw,
+                    want["arguments_raw"].as_str().expect("arguments_raw"),
+                    "{how}: deltas"
+                );
             }
             let usage = response.usage.expect("usage");
-            assert_eq!((usage.input_tokens, usage.output_tokens), expected_usage(&expected), "{how}");
+            assert_eq!(
+                (usage.input_tokens, usage.output_tokens),
+                expected_usage(&expected),
+                "{how}"
+            );
         }
     }
 }
@@ -136,7 +160,8 @@ async fn the_request_is_a_streamed_chat_completion_with_tools_and_the_key() {
     assert_eq!(body["stream_options"], json!({ "include_usage": true }));
     assert_eq!(body["messages"], json!([{ "role": "user", "content": "hi" }]));
     let tools = body["tools"].as_array().expect("tools");
-    let calculator = tools.iter().find(|t| t["function"]["name"] == "calculator").expect("calculator offered");
+    let calculator =
+        tools.iter().find(|t| t["function"]["name"] == "calculator").expect("calculator offered");
     assert_eq!(calculator["type"], "function");
     assert!(calculator["function"]["description"].as_str().is_some_and(|d| !d.is_empty()));
     assert_eq!(calculator["function"]["parameters"]["type"], "object");
@@ -221,7 +246,11 @@ async fn http_statuses_map_to_typed_errors_with_the_servers_message() {
         let error = expect_error(result, code, retryable);
         let message = error.message.to_lowercase();
         assert!(message.contains(says), "HTTP {status}: {}", error.message);
-        assert!(error.message.contains(&format!("\"Boom {status} for key [redacted]\"")), "{}", error.message);
+        assert!(
+            error.message.contains(&format!("\"Boom {status} for key [redacted]\"")),
+            "{}",
+            error.message
+        );
     }
 }
 
@@ -236,7 +265,8 @@ async fn a_429_says_when_to_retry() {
 
 #[tokio::test]
 async fn an_html_page_instead_of_a_stream_is_a_malformed_stream() {
-    let page = "<!DOCTYPE html>\n<html><head><title>Welcome</title></head><body>It works</body></html>\n";
+    let page =
+        "<!DOCTYPE html>\n<html><head><title>Welcome</title></head><body>It works</body></html>\n";
     for content_type in ["text/html; charset=utf-8", "text/event-stream"] {
         for chunking in [Chunking::Whole, Chunking::OneByte] {
             let reply = Reply::new(200, content_type, page).chunked(chunking);
@@ -260,7 +290,8 @@ async fn a_refused_connection_is_a_network_error() {
 #[tokio::test]
 async fn a_stall_past_the_idle_timeout_is_a_timeout_and_keeps_the_text() {
     let body = text_fixture_without_done();
-    let reply = Reply::new(200, "text/event-stream", body[..body.len() / 2].to_vec()).ending(Ending::Stall(Duration::from_secs(5)));
+    let reply = Reply::new(200, "text/event-stream", body[..body.len() / 2].to_vec())
+        .ending(Ending::Stall(Duration::from_secs(5)));
     let server = TestServer::always(reply).await;
     let provider = provider(&server.base_url()).with_idle_timeout(Duration::from_millis(200));
     let started = std::time::Instant::now();
@@ -329,10 +360,15 @@ async fn a_two_step_run_sends_the_tool_result_back_in_openai_format() {
         ])
     );
 
-    let text = fixture_expected("openai_chat_text.sse")["expected"]["text"].as_str().expect("text").to_owned();
+    let text = fixture_expected("openai_chat_text.sse")["expected"]["text"]
+        .as_str()
+        .expect("text")
+        .to_owned();
     assert_eq!(tokens(&events), text);
     let kinds: Vec<&str> = events.iter().map(|e| e.kind.type_name()).collect();
-    let first = |kind: &str| kinds.iter().position(|k| *k == kind).unwrap_or_else(|| panic!("no {kind} in {kinds:?}"));
+    let first = |kind: &str| {
+        kinds.iter().position(|k| *k == kind).unwrap_or_else(|| panic!("no {kind} in {kinds:?}"))
+    };
     assert!(first("tool_call_delta") < first("tool_call"));
     assert!(first("tool_call") < first("tool_result"));
     assert!(first("tool_result") < first("token"));
@@ -346,14 +382,17 @@ async fn a_two_step_run_sends_the_tool_result_back_in_openai_format() {
 }
 
 fn retrying(base_url: &str) -> OpenAiProvider {
-    provider(base_url).with_retry(RetryPolicy { max_tries: 3, base_delay: Duration::from_millis(1) })
+    provider(base_url)
+        .with_retry(RetryPolicy { max_tries: 3, base_delay: Duration::from_millis(1) })
 }
 
 fn retry_statuses(events: &[Event]) -> Vec<String> {
     events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Status { message, icon: Some(telltale_protocol::StatusIcon::Retrying) } => Some(message.clone()),
+            EventKind::Status { message, icon: Some(telltale_protocol::StatusIcon::Retrying) } => {
+                Some(message.clone())
+            }
             _ => None,
         })
         .collect()
@@ -372,11 +411,17 @@ async fn failures_before_the_answer_are_retried_and_announced() {
     .await;
     let (result, events) = step(&retrying(&server.base_url())).await;
     let response = result.expect("the third try succeeds");
-    assert_eq!(response.text, fixture_expected("openai_chat_text.sse")["expected"]["text"].as_str().expect("text"));
+    assert_eq!(
+        response.text,
+        fixture_expected("openai_chat_text.sse")["expected"]["text"].as_str().expect("text")
+    );
     assert_eq!(server.requests().len(), 3);
     let statuses = retry_statuses(&events);
     assert_eq!(statuses.len(), 2, "{statuses:?}");
-    assert!(statuses[0].contains("try 2 of 3") && statuses[1].contains("try 3 of 3"), "{statuses:?}");
+    assert!(
+        statuses[0].contains("try 2 of 3") && statuses[1].contains("try 3 of 3"),
+        "{statuses:?}"
+    );
     assert!(statuses[0].contains("HTTP 503"), "{statuses:?}");
 }
 
@@ -387,7 +432,8 @@ async fn retries_stop_after_three_tries_and_honour_retry_after() {
     expect_error(result, ErrorCode::ProviderUnavailable, true);
     assert_eq!((server.requests().len(), retry_statuses(&events).len()), (3, 2));
 
-    let limited = Reply::json(429, &json!({ "error": { "message": "slow down" } })).header("retry-after", "0.3");
+    let limited = Reply::json(429, &json!({ "error": { "message": "slow down" } }))
+        .header("retry-after", "0.3");
     let server = TestServer::start(move |index, _| match index {
         0 => limited.clone(),
         _ => Reply::sse_fixture("openai_chat_text.sse"),
@@ -401,13 +447,17 @@ async fn retries_stop_after_three_tries_and_honour_retry_after() {
 
 #[tokio::test]
 async fn rejected_keys_and_half_streamed_answers_are_never_retried() {
-    let server = TestServer::always(Reply::json(401, &json!({ "error": { "message": "bad key" } }))).await;
+    let server =
+        TestServer::always(Reply::json(401, &json!({ "error": { "message": "bad key" } }))).await;
     let (result, _) = step(&retrying(&server.base_url())).await;
     expect_error(result, ErrorCode::AuthFailed, false);
     assert_eq!(server.requests().len(), 1);
 
     let body = text_fixture_without_done();
-    let server = TestServer::always(Reply::new(200, "text/event-stream", body[..body.len() / 2].to_vec()).ending(Ending::Cut)).await;
+    let server = TestServer::always(
+        Reply::new(200, "text/event-stream", body[..body.len() / 2].to_vec()).ending(Ending::Cut),
+    )
+    .await;
     let (result, events) = step(&retrying(&server.base_url())).await;
     expect_error(result, ErrorCode::Network, true);
     assert_eq!(server.requests().len(), 1, "a half-streamed answer is not replayed");

@@ -13,7 +13,8 @@ use telltale_agent::sse::{SseEvent, SseParser};
 
 fn sse_fixture_names() -> Vec<String> {
     let dir = fixtures_dir();
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+    let entries =
+        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
     let mut names: Vec<String> = entries
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| name.ends_with(".sse"))
@@ -54,7 +55,11 @@ fn leftover_json(parser: &mut SseParser) -> Value {
 #[tokio::test]
 async fn every_fixture_parses_exactly_whole_in_random_chunks_and_byte_by_byte() {
     let names = sse_fixture_names();
-    assert!(names.len() >= 20, "expected the shared fixtures in {}, found {names:?}", fixtures_dir().display());
+    assert!(
+        names.len() >= 20,
+        "expected the shared fixtures in {}, found {names:?}",
+        fixtures_dir().display()
+    );
     let client = reqwest::Client::new();
     for name in &names {
         let expected = fixture_expected(name);
@@ -69,12 +74,17 @@ async fn every_fixture_parses_exactly_whole_in_random_chunks_and_byte_by_byte() 
                 id: e["id"].as_str().expect("id").to_owned(),
             })
             .collect();
-        assert_eq!(want.len() as u64, sse["dispatched_event_count"].as_u64().expect("count"), "{name}");
+        assert_eq!(
+            want.len() as u64,
+            sse["dispatched_event_count"].as_u64().expect("count"),
+            "{name}"
+        );
         let body_len = fixture_bytes(name).len();
 
         for chunking in Chunking::ALL {
             let server = TestServer::always(Reply::sse_fixture(name).chunked(chunking)).await;
-            let (events, mut parser, chunks) = fetch_and_parse(&client, &format!("http://{}/", server.addr)).await;
+            let (events, mut parser, chunks) =
+                fetch_and_parse(&client, &format!("http://{}/", server.addr)).await;
             let how = format!("{name} served {chunking:?}");
             if chunking == Chunking::OneByte {
                 // Each HTTP chunk reaches the parser on its own, so splits really are tested.
@@ -85,7 +95,11 @@ async fn every_fixture_parses_exactly_whole_in_random_chunks_and_byte_by_byte() 
                 assert_eq!(got, want, "{how}: event {i}");
             }
             assert_eq!(parser.retry_ms(), sse["final_retry_ms"].as_u64(), "{how}: retry");
-            assert_eq!(leftover_json(&mut parser), sse["pending_discarded_at_eof"], "{how}: discarded at EOF");
+            assert_eq!(
+                leftover_json(&mut parser),
+                sse["pending_discarded_at_eof"],
+                "{how}: discarded at EOF"
+            );
         }
     }
 }

@@ -94,8 +94,11 @@ pub struct ImportArgs {
 }
 
 pub fn import(args: ImportArgs) -> Result<i32> {
-    let text = std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let conversation = open()?.import_json(&text).with_context(|| format!("cannot import {}", args.file.display()))?;
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let conversation = open()?
+        .import_json(&text)
+        .with_context(|| format!("cannot import {}", args.file.display()))?;
     println!("{}", conversation.id);
     Ok(0)
 }
@@ -121,7 +124,13 @@ pub fn search(args: SearchArgs) -> Result<i32> {
         writeln!(out)?;
     } else {
         for hit in hits {
-            writeln!(out, "{}  {}\n    {}", hit.conversation_id, hit.title, hit.snippet_marked("[", "]").replace('\n', " "))?;
+            writeln!(
+                out,
+                "{}  {}\n    {}",
+                hit.conversation_id,
+                hit.title,
+                hit.snippet_marked("[", "]").replace('\n', " ")
+            )?;
         }
     }
     out.flush()?;

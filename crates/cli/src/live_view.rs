@@ -33,11 +33,15 @@ impl LiveView {
 
     pub fn show(&mut self, out: &mut impl Write, event: &Event) -> io::Result<()> {
         match &event.kind {
-            EventKind::RunStarted { provider, model, .. } => self.side_line(out, &format!("● {provider} · {model}")),
+            EventKind::RunStarted { provider, model, .. } => {
+                self.side_line(out, &format!("● {provider} · {model}"))
+            }
             EventKind::Status { message, .. } => self.side_line(out, &format!("◦ {message}")),
             EventKind::Thought { text } => self.side_line(out, &format!("  ✎ {text}")),
             EventKind::ToolCallDelta { .. } | EventKind::Ping { .. } => Ok(()),
-            EventKind::ToolCall { name, args, .. } => self.side_line(out, &format!("  → {name} {args}")),
+            EventKind::ToolCall { name, args, .. } => {
+                self.side_line(out, &format!("  → {name} {args}"))
+            }
             EventKind::ToolResult { ok, output, duration_ms, .. } => {
                 let mark = if *ok { "✓" } else { "✕" };
                 let output: String = output.chars().take(200).collect();
@@ -51,7 +55,10 @@ impl LiveView {
                 write!(out, "{text}")
             }
             EventKind::Error { message, code, .. } => {
-                let code = serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                let code = serde_json::to_value(code)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
                 self.side_line(out, &format!("✕ error ({code}): {message}"))
             }
             EventKind::RunFinished { reason, usage, ttft_ms } => {
@@ -64,7 +71,10 @@ impl LiveView {
                     parts.push(format!("{ttft:.0} ms to first token"));
                 }
                 if let Some(usage) = usage {
-                    parts.push(format!("{} tokens in, {} out", usage.input_tokens, usage.output_tokens));
+                    parts.push(format!(
+                        "{} tokens in, {} out",
+                        usage.input_tokens, usage.output_tokens
+                    ));
                 }
                 if self.in_answer {
                     writeln!(out)?;

@@ -101,7 +101,12 @@ pub async fn print_events(
 }
 
 /// One event as a JSON line; its JSON also goes to the recorder (serialized once).
-fn write_json(buf: &mut Vec<u8>, batch: &mut RecordBatch, saving: bool, event: &Event) -> Result<()> {
+fn write_json(
+    buf: &mut Vec<u8>,
+    batch: &mut RecordBatch,
+    saving: bool,
+    event: &Event,
+) -> Result<()> {
     if saving {
         let line = serde_json::to_string(event).context("cannot encode an event")?;
         buf.extend_from_slice(line.as_bytes());

@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use telltale_agent::providers::settings::{BASE_URL_VAR, IDLE_TIMEOUT_VAR, MODEL_VAR, PROVIDER_VAR};
+use telltale_agent::providers::settings::{
+    BASE_URL_VAR, IDLE_TIMEOUT_VAR, MODEL_VAR, PROVIDER_VAR,
+};
 use telltale_agent::providers::{OfflinePace, ProviderKind, ProviderSettings};
 use telltale_agent::{Agent, AgentConfig, ToolRegistry};
 use telltale_protocol::FinishReason;
@@ -85,9 +87,11 @@ impl RunArgs {
             (BASE_URL_VAR, self.base_url.clone()),
             (IDLE_TIMEOUT_VAR, self.idle_timeout_s.map(|s| s.to_string())),
         ];
-        let mut settings = ProviderSettings::from_lookup(|name| match flags.iter().find(|(var, _)| *var == name) {
-            Some((_, Some(flag))) => Some(flag.clone()),
-            _ => std::env::var(name).ok(),
+        let mut settings = ProviderSettings::from_lookup(|name| {
+            match flags.iter().find(|(var, _)| *var == name) {
+                Some((_, Some(flag))) => Some(flag.clone()),
+                _ => std::env::var(name).ok(),
+            }
         })?;
         settings.offline_pace = match self.pace_ms {
             0 => OfflinePace::instant(),

@@ -18,9 +18,17 @@ pub enum Saving {
     Ready(Saver),
     /// To be set up in a new conversation once the first events are out (see
     /// [`start`](Self::start)); `waiting` holds the events until then.
-    Deferred { title: String, run_id: String, prompt: String, waiting: RecordBatch },
+    Deferred {
+        title: String,
+        run_id: String,
+        prompt: String,
+        waiting: RecordBatch,
+    },
     /// Being set up; `waiting` holds the events that came meanwhile, in order.
-    Pending { setup: oneshot::Receiver<Result<Saver>>, waiting: RecordBatch },
+    Pending {
+        setup: oneshot::Receiver<Result<Saver>>,
+        waiting: RecordBatch,
+    },
 }
 
 impl Saving {
@@ -35,26 +43,35 @@ impl Saving {
     pub fn start(&mut self) {
         if let Saving::Deferred { title, run_id, prompt, waiting } = self {
             let waiting = std::mem::take(waiting);
-            let setup = Self::spawn_setup(std::mem::take(title), std::mem::take(run_id), std::mem::take(prompt));
+            let setup = Self::spawn_setup(
+                std::mem::take(title),
+                std::mem::take(run_id),
+                std::mem::take(prompt),
+            );
             *self = Saving::Pending { setup, waiting };
         }
     }
 
     /// Opens the history and starts recording run `run_id` in a new conversation, on its own
     /// thread.
-    fn spawn_setup(title: String, run_id: String, prompt: String) -> oneshot::Receiver<Result<Saver>> {
+    fn spawn_setup(
+        title: String,
+        run_id: String,
+        prompt: String,
+    ) -> oneshot::Receiver<Result<Saver>> {
         let (tx, setup) = oneshot::channel();
-        let spawned = std::thread::Builder::new().name("telltale-history-setup".into()).spawn(move || {
-            let saver = (|| {
-                let history = crate::history::open()?;
-                let conversation_id = history.create_conversation(&title)?.id;
-                let recorder = history.into_recorder(&conversation_id, &run_id, &prompt)?;
-                Ok(Saver { recorder, conversation_id })
-            })();
-            // The run may have ended without waiting (the receiver gone): the recorder then
-            // drops here, which writes what it has.
-            let _ = tx.send(saver);
-        });
+        let spawned =
+            std::thread::Builder::new().name("telltale-history-setup".into()).spawn(move || {
+                let saver = (|| {
+                    let history = crate::history::open()?;
+                    let conversation_id = history.create_conversation(&title)?.id;
+                    let recorder = history.into_recorder(&conversation_id, &run_id, &prompt)?;
+                    Ok(Saver { recorder, conversation_id })
+                })();
+                // The run may have ended without waiting (the receiver gone): the recorder then
+                // drops here, which writes what it has.
+                let _ = tx.send(saver);
+            });
         match spawned {
             Ok(_) => setup,
             Err(error) => {
@@ -79,7 +96,9 @@ impl Saving {
         match self {
             Saving::Off => {}
             Saving::Ready(saver) => saver.recorder.record_batch(batch),
-            Saving::Deferred { waiting, .. } | Saving::Pending { waiting, .. } => waiting.append(batch),
+            Saving::Deferred { waiting, .. } | Saving::Pending { waiting, .. } => {
+                waiting.append(batch)
+            }
         }
     }
 
@@ -90,7 +109,8 @@ impl Saving {
         let Saving::Pending { setup, waiting } = self else {
             anyhow::bail!("the history is not being set up");
         };
-        let outcome = setup.await.context("the history set-up thread failed").and_then(|saver| saver);
+        let outcome =
+            setup.await.context("the history set-up thread failed").and_then(|saver| saver);
         let waiting = std::mem::take(waiting);
         match outcome {
             Ok(saver) => {

@@ -39,7 +39,11 @@ fn run_records_then_list_export_and_import_share_the_history() {
     command.args(["run", "--pace-ms", "0", "--keepalive-ms", "0", "what is 2 + 2"]);
     let out = ok(command);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let id = stderr.lines().find_map(|l| l.strip_prefix("conversation ")).expect("the id on stderr").to_owned();
+    let id = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("conversation "))
+        .expect("the id on stderr")
+        .to_owned();
 
     let listed = list(data.path());
     assert_eq!(listed.len(), 1);
@@ -54,7 +58,17 @@ fn run_records_then_list_export_and_import_share_the_history() {
 
     // Continue it, by a unique prefix of its id.
     let mut command = telltale(data.path());
-    command.args(["run", "--json", "--pace-ms", "0", "--keepalive-ms", "0", "--conversation", &id[..8], "and 3 * 3?"]);
+    command.args([
+        "run",
+        "--json",
+        "--pace-ms",
+        "0",
+        "--keepalive-ms",
+        "0",
+        "--conversation",
+        &id[..8],
+        "and 3 * 3?",
+    ]);
     ok(command);
     let history = History::open(data.path().join("history.sqlite3")).unwrap();
     let detail = history.get(&id).unwrap();
@@ -64,7 +78,9 @@ fn run_records_then_list_export_and_import_share_the_history() {
     let messages = history.messages(&id).unwrap();
     assert!(messages.len() >= 4, "both runs' messages: {messages:?}");
 
-    for (format, marker) in [("md", "### You"), ("json", "\"telltale-conversation\""), ("html", "<!DOCTYPE html>")] {
+    for (format, marker) in
+        [("md", "### You"), ("json", "\"telltale-conversation\""), ("html", "<!DOCTYPE html>")]
+    {
         let mut command = telltale(data.path());
         command.args(["export", &id, "--format", format]);
         let text = stdout(&ok(command));
@@ -91,12 +107,14 @@ fn run_records_then_list_export_and_import_share_the_history() {
 
     // A foreign file: a clear error, nothing imported.
     std::fs::write(data.path().join("foreign.json"), r#"{"format":"something-else"}"#).unwrap();
-    let out = telltale(data.path()).arg("import").arg(data.path().join("foreign.json")).output().unwrap();
+    let out =
+        telltale(data.path()).arg("import").arg(data.path().join("foreign.json")).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a Telltale conversation export"));
     assert_eq!(list(data.path()).len(), 2);
 
-    let out = telltale(data.path()).args(["export", "ffffffff", "--format", "md"]).output().unwrap();
+    let out =
+        telltale(data.path()).args(["export", "ffffffff", "--format", "md"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no conversation ffffffff"));
 }
@@ -108,7 +126,8 @@ fn json_mode_stdout_stays_exactly_the_protocol_and_no_save_saves_nothing() {
     command.args(["run", "--json", "--pace-ms", "0", "--keepalive-ms", "0", "what is 2 + 2"]);
     let out = ok(command);
     for line in stdout(&out).lines() {
-        serde_json::from_str::<Event>(line).unwrap_or_else(|e| panic!("not a protocol event: {line}: {e}"));
+        serde_json::from_str::<Event>(line)
+            .unwrap_or_else(|e| panic!("not a protocol event: {line}: {e}"));
     }
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(list(data.path()).len(), 1);
@@ -138,7 +157,10 @@ fn a_run_killed_mid_stream_reads_back_interrupted_with_its_partial_answer() {
         assert!(started.elapsed() < Duration::from_secs(20), "too slow");
         let line = lines.next().expect("more events").unwrap();
         let event: Event = serde_json::from_str(&line).unwrap();
-        assert!(!matches!(event.kind, EventKind::RunFinished { .. }), "the story ended before the kill");
+        assert!(
+            !matches!(event.kind, EventKind::RunFinished { .. }),
+            "the story ended before the kill"
+        );
         if let EventKind::Token { text } = event.kind {
             streamed.push_str(&text);
             tokens += 1;
@@ -158,13 +180,35 @@ fn a_run_killed_mid_stream_reads_back_interrupted_with_its_partial_answer() {
     let answer = run.answer();
     // Each event is queued for the recorder before it is printed: all that was printed is saved,
     // but for what was still in flight at the kill (a fraction of a second).
-    assert!(answer.len() + 40 >= streamed.len() && !answer.is_empty(), "saved {answer:?}, streamed {streamed:?}");
-    assert!(streamed.starts_with(&answer) || answer.starts_with(&streamed), "saved {answer:?}, streamed {streamed:?}");
-    let word = answer.split_whitespace().find(|w| w.len() > 4 && w.chars().all(char::is_alphabetic)).expect("a word");
-    assert!(!history.search(word, 5).unwrap().is_empty(), "the partial answer is searchable: {word}");
+    assert!(
+        answer.len() + 40 >= streamed.len() && !answer.is_empty(),
+        "saved {answer:?}, streamed {streamed:?}"
+    );
+    assert!(
+        streamed.starts_with(&answer) || answer.starts_with(&streamed),
+        "saved {answer:?}, streamed {streamed:?}"
+    );
+    let word = answer
+        .split_whitespace()
+        .find(|w| w.len() > 4 && w.chars().all(char::is_alphabetic))
+        .expect("a word");
+    assert!(
+        !history.search(word, 5).unwrap().is_empty(),
+        "the partial answer is searchable: {word}"
+    );
     // And the conversation can be continued.
     let mut command = telltale(data.path());
-    command.args(["run", "--json", "--pace-ms", "0", "--keepalive-ms", "0", "--conversation", &detail.conversation.id, "go on"]);
+    command.args([
+        "run",
+        "--json",
+        "--pace-ms",
+        "0",
+        "--keepalive-ms",
+        "0",
+        "--conversation",
+        &detail.conversation.id,
+        "go on",
+    ]);
     ok(command);
     assert_eq!(history.get(&detail.conversation.id).unwrap().runs.len(), 2);
 }

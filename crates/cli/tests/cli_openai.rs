@@ -13,7 +13,10 @@ use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
 /// The CLI with its history in a throwaway folder under the target directory.
 fn telltale_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
-    command.env("TELLTALE_DATA_DIR", std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests-history"));
+    command.env(
+        "TELLTALE_DATA_DIR",
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests-history"),
+    );
     command
 }
 
@@ -23,7 +26,16 @@ const KEY: &str = "sk-cli-test-0b7e1d-secret";
 fn telltale_openai(base_url: &str, key: Option<&str>) -> Command {
     let mut command = telltale_command();
     command
-        .args(["run", "--json", "--keepalive-ms", "0", "--provider", "openai", "--base-url", base_url])
+        .args([
+            "run",
+            "--json",
+            "--keepalive-ms",
+            "0",
+            "--provider",
+            "openai",
+            "--base-url",
+            base_url,
+        ])
         .args(["--model", "m", "hi"])
         .env_remove("OPENAI_API_KEY")
         .env_remove("TELLTALE_API_KEY");
@@ -34,13 +46,19 @@ fn telltale_openai(base_url: &str, key: Option<&str>) -> Command {
 }
 
 async fn output(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output()).await.expect("join").expect("telltale runs")
+    tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("join")
+        .expect("telltale runs")
 }
 
 fn events(out: &Output) -> Vec<Event> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not a protocol event: {line}: {e}")))
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("not a protocol event: {line}: {e}"))
+        })
         .collect()
 }
 
@@ -56,14 +74,21 @@ fn tokens(events: &[Event]) -> String {
 
 #[tokio::test]
 async fn streams_exactly_the_servers_text_and_exits_0() {
-    let server = TestServer::always(Reply::sse_fixture("openai_chat_text.sse").chunked(Chunking::OneByte)).await;
+    let server =
+        TestServer::always(Reply::sse_fixture("openai_chat_text.sse").chunked(Chunking::OneByte))
+            .await;
     let out = output(telltale_openai(&server.base_url(), Some(KEY))).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let events = events(&out);
-    let text = fixture_expected("openai_chat_text.sse")["expected"]["text"].as_str().expect("text").to_owned();
+    let text = fixture_expected("openai_chat_text.sse")["expected"]["text"]
+        .as_str()
+        .expect("text")
+        .to_owned();
     assert_eq!(tokens(&events), text);
     match &events.first().expect("events").kind {
-        EventKind::RunStarted { provider, model, .. } => assert_eq!((provider.as_str(), model.as_str()), ("openai", "m")),
+        EventKind::RunStarted { provider, model, .. } => {
+            assert_eq!((provider.as_str(), model.as_str()), ("openai", "m"))
+        }
         other => panic!("starts with run_started, not {other:?}"),
     }
     assert!(matches!(
@@ -114,7 +139,9 @@ async fn a_local_server_needs_no_key_but_a_remote_one_does() {
 
 #[tokio::test]
 async fn the_anthropic_provider_streams_exactly_the_servers_text() {
-    let server = TestServer::always(Reply::sse_fixture("anthropic_text.sse").chunked(Chunking::OneByte)).await;
+    let server =
+        TestServer::always(Reply::sse_fixture("anthropic_text.sse").chunked(Chunking::OneByte))
+            .await;
     let mut command = telltale_command();
     command
         .args(["run", "--json", "--keepalive-ms", "0", "--provider", "anthropic"])
@@ -130,7 +157,10 @@ async fn the_anthropic_provider_streams_exactly_the_servers_text() {
 #[tokio::test]
 async fn the_environment_chooses_the_provider_and_flags_override_it() {
     let server = TestServer::always(Reply::sse_fixture("openai_chat_text.sse")).await;
-    let text = fixture_expected("openai_chat_text.sse")["expected"]["text"].as_str().expect("text").to_owned();
+    let text = fixture_expected("openai_chat_text.sse")["expected"]["text"]
+        .as_str()
+        .expect("text")
+        .to_owned();
     let base = || {
         let mut command = telltale_command();
         command
@@ -173,5 +203,8 @@ async fn the_environment_chooses_the_provider_and_flags_override_it() {
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty(), "no run starts");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("TELLTALE_PROVIDER") && stderr.contains("offline, openai or anthropic"), "{stderr}");
+    assert!(
+        stderr.contains("TELLTALE_PROVIDER") && stderr.contains("offline, openai or anthropic"),
+        "{stderr}"
+    );
 }

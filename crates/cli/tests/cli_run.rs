@@ -8,7 +8,10 @@ use telltale_protocol::{Event, EventKind, FinishReason};
 /// The CLI with its history in a throwaway folder under the target directory.
 fn telltale_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
-    command.env("TELLTALE_DATA_DIR", std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests-history"));
+    command.env(
+        "TELLTALE_DATA_DIR",
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests-history"),
+    );
     command
 }
 
@@ -19,7 +22,10 @@ fn telltale() -> Command {
 fn parse_lines(stdout: &[u8]) -> Vec<Event> {
     String::from_utf8_lossy(stdout)
         .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not a protocol event: {line}: {e}")))
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("not a protocol event: {line}: {e}"))
+        })
         .collect()
 }
 
@@ -32,7 +38,10 @@ fn json_mode_prints_exactly_the_protocol_and_exits_0() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let events = parse_lines(&out.stdout);
     assert!(matches!(events[0].kind, EventKind::RunStarted { .. }));
-    assert!(matches!(events.last().unwrap().kind, EventKind::RunFinished { reason: FinishReason::Completed, .. }));
+    assert!(matches!(
+        events.last().unwrap().kind,
+        EventKind::RunFinished { reason: FinishReason::Completed, .. }
+    ));
     let seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
     assert_eq!(seqs, (0..events.len() as u64).collect::<Vec<_>>());
     let text: String = events
@@ -47,10 +56,15 @@ fn json_mode_prints_exactly_the_protocol_and_exits_0() {
 
 #[test]
 fn live_view_shows_steps_and_the_answer() {
-    let out = telltale().args(["run", "--pace-ms", "0", "what is 2 + 2"]).output().expect("telltale runs");
+    let out = telltale()
+        .args(["run", "--pace-ms", "0", "what is 2 + 2"])
+        .output()
+        .expect("telltale runs");
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    for expected in ["◦ Planning…", "→ calculator {\"expression\":\"2 + 2\"}", "✓ 4", "2 + 2 = 4.", "— done"] {
+    for expected in
+        ["◦ Planning…", "→ calculator {\"expression\":\"2 + 2\"}", "✓ 4", "2 + 2 = 4.", "— done"]
+    {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
 }
@@ -63,15 +77,22 @@ fn ctrl_c_cancels_prints_run_finished_and_exits_130() {
         .spawn()
         .expect("telltale runs");
     std::thread::sleep(Duration::from_millis(1500));
-    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill runs");
+    let killed =
+        Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill runs");
     assert!(killed.success());
     let started = Instant::now();
     let out = child.wait_with_output().expect("telltale exits");
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(out.status.code(), Some(130));
     let events = parse_lines(&out.stdout);
-    assert!(events.iter().any(|e| matches!(e.kind, EventKind::Token { .. })), "some answer streamed first");
-    assert!(matches!(events.last().unwrap().kind, EventKind::RunFinished { reason: FinishReason::Cancelled, .. }));
+    assert!(
+        events.iter().any(|e| matches!(e.kind, EventKind::Token { .. })),
+        "some answer streamed first"
+    );
+    assert!(matches!(
+        events.last().unwrap().kind,
+        EventKind::RunFinished { reason: FinishReason::Cancelled, .. }
+    ));
 }
 
 #[test]

@@ -24,7 +24,10 @@ fn telltale(data: &Path) -> Command {
 }
 
 async fn output(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output()).await.expect("join").expect("telltale runs")
+    tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("join")
+        .expect("telltale runs")
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
@@ -35,7 +38,10 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 async fn the_api_key_appears_in_no_database_file_export_or_output() {
     let server = TestServer::start(|n, _| match n {
         0 => Reply::sse_fixture("openai_chat_text.sse"),
-        _ => Reply::json(401, &json!({ "error": { "message": format!("Incorrect API key provided: {KEY}") } })),
+        _ => Reply::json(
+            401,
+            &json!({ "error": { "message": format!("Incorrect API key provided: {KEY}") } }),
+        ),
     })
     .await;
     let data = tempfile::tempdir().unwrap();
@@ -44,21 +50,38 @@ async fn the_api_key_appears_in_no_database_file_export_or_output() {
     let run = |args: &[&str]| {
         let mut command = telltale(data.path());
         command
-            .args(["run", "--keepalive-ms", "0", "--provider", "openai", "--base-url", &server.base_url(), "--model", "m"])
+            .args([
+                "run",
+                "--keepalive-ms",
+                "0",
+                "--provider",
+                "openai",
+                "--base-url",
+                &server.base_url(),
+                "--model",
+                "m",
+            ])
             .args(args);
         command
     };
     let first = output(run(&["hello"])).await;
     assert_eq!(first.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&first.stderr));
     let stderr = String::from_utf8_lossy(&first.stderr).into_owned();
-    let id = stderr.lines().find_map(|l| l.strip_prefix("conversation ")).expect("the id").to_owned();
+    let id =
+        stderr.lines().find_map(|l| l.strip_prefix("conversation ")).expect("the id").to_owned();
     outputs.push(first);
     // The same conversation again, now rejected by a server that quotes the key back.
     let second = output(run(&["--json", "--conversation", &id, "again"])).await;
     assert_eq!(second.status.code(), Some(1));
     outputs.push(second);
-    assert!(server.requests().iter().all(|r| r.header("authorization") == Some(&format!("Bearer {KEY}"))));
-    assert!(server.requests()[1].json()["messages"].as_array().unwrap().len() >= 3, "the conversation was continued");
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.header("authorization") == Some(&format!("Bearer {KEY}"))));
+    assert!(
+        server.requests()[1].json()["messages"].as_array().unwrap().len() >= 3,
+        "the conversation was continued"
+    );
 
     let mut exports = Vec::new();
     for format in ["md", "json", "html"] {
@@ -81,14 +104,19 @@ async fn the_api_key_appears_in_no_database_file_export_or_output() {
         assert_eq!(out.status.code(), Some(0));
         outputs.push(out);
     }
-    assert!(String::from_utf8_lossy(&exports[1]).contains("[redacted]"), "the error event is in the export, redacted");
+    assert!(
+        String::from_utf8_lossy(&exports[1]).contains("[redacted]"),
+        "the error event is in the export, redacted"
+    );
     for command in [vec!["list"], vec!["list", "--json"], vec!["search", "Incorrect"]] {
-        outputs.push(output({
-            let mut c = telltale(data.path());
-            c.args(&command);
-            c
-        })
-        .await);
+        outputs.push(
+            output({
+                let mut c = telltale(data.path());
+                c.args(&command);
+                c
+            })
+            .await,
+        );
     }
 
     for (i, out) in outputs.iter().enumerate() {

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
-use telltale_agent::Message;
+use telltale_protocol::Message;
 use telltale_protocol::{Event, EventKind, FinishReason};
 
 use crate::db::History;
@@ -132,8 +132,13 @@ impl History {
     /// A new, empty conversation.
     pub fn create_conversation(&self, title: &str) -> Result<Conversation> {
         let now = self.now();
-        let conversation =
-            Conversation { id: new_id(), title: title.to_owned(), created_at: now, updated_at: now, deleted_at: None };
+        let conversation = Conversation {
+            id: new_id(),
+            title: title.to_owned(),
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        };
         self.conn.execute(
             "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?4)",
             params![conversation.id, conversation.title, now, now],
@@ -166,7 +171,11 @@ impl History {
     /// One conversation (deleted or not).
     pub fn conversation(&self, id: &str) -> Result<Conversation> {
         self.conn
-            .query_row(&format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?1"), [id], conversation_row)
+            .query_row(
+                &format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE id = ?1"),
+                [id],
+                conversation_row,
+            )
             .optional()?
             .ok_or_else(|| Error::NotFound(id.to_owned()))
     }
@@ -177,9 +186,12 @@ impl History {
         if prefix.len() < 4 || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             return self.conversation(prefix).map(|c| c.id);
         }
-        let mut statement = self.conn.prepare("SELECT id FROM conversations WHERE id >= ?1 AND id < ?2 LIMIT 2")?;
+        let mut statement =
+            self.conn.prepare("SELECT id FROM conversations WHERE id >= ?1 AND id < ?2 LIMIT 2")?;
         let upper = format!("{prefix}\u{10FFFF}");
-        let ids: Vec<String> = statement.query_map(params![prefix, upper], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<String> = statement
+            .query_map(params![prefix, upper], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         match ids.as_slice() {
             [id] => Ok(id.clone()),
             [] => Err(Error::NotFound(prefix.to_owned())),
@@ -205,7 +217,11 @@ impl History {
     }
 
     pub fn undelete(&self, id: &str) -> Result<()> {
-        self.update_one("UPDATE conversations SET deleted_at = ?2 WHERE id = ?1", id, &rusqlite::types::Null)
+        self.update_one(
+            "UPDATE conversations SET deleted_at = ?2 WHERE id = ?1",
+            id,
+            &rusqlite::types::Null,
+        )
     }
 
     /// Removes for good the conversations deleted before `before` (epoch ms); returns how many.
@@ -216,7 +232,10 @@ impl History {
              WHERE c.deleted_at IS NOT NULL AND c.deleted_at < ?1)",
             [before],
         )?;
-        let purged = tx.execute("DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at < ?1", [before])?;
+        let purged = tx.execute(
+            "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at < ?1",
+            [before],
+        )?;
         tx.commit()?;
         Ok(purged)
     }
@@ -245,7 +264,8 @@ impl History {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut events = self.conn.prepare("SELECT json FROM events WHERE run_id = ?1 ORDER BY seq")?;
+        let mut events =
+            self.conn.prepare("SELECT json FROM events WHERE run_id = ?1 ORDER BY seq")?;
         for run in &mut runs {
             let rows = events.query_map([&run.run_id], |row| row.get::<_, String>(0))?;
             for json in rows {
@@ -259,13 +279,14 @@ impl History {
     /// that was interrupted, its prompt and partial answer (when there is one).
     pub fn messages(&self, conversation_id: &str) -> Result<Vec<Message>> {
         self.conversation(conversation_id)?;
-        let mut runs = self
-            .conn
-            .prepare("SELECT run_id, prompt, reason FROM runs WHERE conversation_id = ?1 ORDER BY position")?;
+        let mut runs = self.conn.prepare(
+            "SELECT run_id, prompt, reason FROM runs WHERE conversation_id = ?1 ORDER BY position",
+        )?;
         let runs: Vec<(String, String, Option<String>)> = runs
             .query_map([conversation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut stored = self.conn.prepare("SELECT json FROM messages WHERE run_id = ?1 ORDER BY idx")?;
+        let mut stored =
+            self.conn.prepare("SELECT json FROM messages WHERE run_id = ?1 ORDER BY idx")?;
         let mut messages = Vec::new();
         for (run_id, prompt, reason) in runs {
             let run_messages: Vec<String> =

@@ -32,15 +32,19 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 fn use_wal(conn: &Connection) -> Result<()> {
     let started = std::time::Instant::now();
     loop {
-        let mode: rusqlite::Result<String> = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0));
+        let mode: rusqlite::Result<String> =
+            conn.query_row("PRAGMA journal_mode", [], |r| r.get(0));
         let result = match mode {
             Ok(mode) if mode.eq_ignore_ascii_case("wal") => return Ok(()),
-            Ok(_) => conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)).map(|_| ()),
+            Ok(_) => conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+                .map(|_| ()),
             Err(error) => Err(error),
         };
         match result {
             Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < BUSY_TIMEOUT =>
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && started.elapsed() < BUSY_TIMEOUT =>
             {
                 std::thread::sleep(Duration::from_millis(10));
             }
@@ -53,8 +57,10 @@ fn use_wal(conn: &Connection) -> Result<()> {
 /// `PRAGMA integrity_check` on the database at `path`, without changing it: `"ok"` when sound.
 pub fn integrity_check(path: &Path) -> Result<String> {
     let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let lines: Vec<String> =
-        conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let lines: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(lines.join("\n"))
 }
 
@@ -63,7 +69,9 @@ pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
 pub fn system_clock() -> Clock {
     Arc::new(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64)
     })
 }
 
@@ -94,7 +102,8 @@ impl History {
     /// Opens (creating or upgrading) the database in the data folder.
     pub fn open_default() -> Result<History> {
         let dir = data_dir()?;
-        std::fs::create_dir_all(&dir).map_err(|source| Error::CreateDir { path: dir.clone(), source })?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|source| Error::CreateDir { path: dir.clone(), source })?;
         History::open(dir.join(DB_FILE))
     }
 

@@ -33,7 +33,9 @@ pub enum Error {
 pub enum ImportError {
     #[error("not a JSON file: {0}")]
     NotJson(String),
-    #[error("not a Telltale conversation export (format is {0:?}, expected \"telltale-conversation\")")]
+    #[error(
+        "not a Telltale conversation export (format is {0:?}, expected \"telltale-conversation\")"
+    )]
     ForeignFormat(String),
     #[error("exported by a newer Telltale (protocol version {found}; this version reads up to {supported})")]
     UnsupportedVersion { found: u64, supported: u32 },

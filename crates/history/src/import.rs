@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use rusqlite::params;
 use serde_json::Value;
-use telltale_agent::Message;
+use telltale_protocol::Message;
 use telltale_protocol::PROTOCOL_VERSION;
 
 use crate::conversations::{new_id, reason_str, Conversation};
@@ -21,7 +21,8 @@ fn malformed(message: impl Into<String>) -> ImportError {
 
 /// Parses and checks an export without touching any database.
 pub fn parse(text: &str) -> Result<ExportFile, ImportError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJson(e.to_string()))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| ImportError::NotJson(e.to_string()))?;
     let format = match value.get("format") {
         Some(Value::String(format)) => format.clone(),
         Some(other) => other.to_string(),
@@ -45,10 +46,16 @@ pub fn parse(text: &str) -> Result<ExportFile, ImportError> {
         }
         for (index, event) in run.events.iter().enumerate() {
             if event.run_id != run.run_id {
-                return Err(malformed(format!("an event of run {} belongs to run {}", run.run_id, event.run_id)));
+                return Err(malformed(format!(
+                    "an event of run {} belongs to run {}",
+                    run.run_id, event.run_id
+                )));
             }
             if event.seq != index as u64 {
-                return Err(malformed(format!("run {}: event {index} has seq {}", run.run_id, event.seq)));
+                return Err(malformed(format!(
+                    "run {}: event {index} has seq {}",
+                    run.run_id, event.seq
+                )));
             }
         }
     }
@@ -70,11 +77,17 @@ impl History {
             updated_at: c.updated_at,
             deleted_at: None,
         };
-        let new_run_ids: HashMap<&str, String> = file.runs.iter().map(|r| (r.run_id.as_str(), new_id())).collect();
+        let new_run_ids: HashMap<&str, String> =
+            file.runs.iter().map(|r| (r.run_id.as_str(), new_id())).collect();
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             "INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?4)",
-            params![conversation.id, conversation.title, conversation.created_at, conversation.updated_at],
+            params![
+                conversation.id,
+                conversation.title,
+                conversation.created_at,
+                conversation.updated_at
+            ],
         )?;
         for (position, run) in file.runs.iter().enumerate() {
             let run_id = &new_run_ids[run.run_id.as_str()];
@@ -93,12 +106,20 @@ impl History {
                     run.reason.map(reason_str)
                 ],
             )?;
-            tx.execute("INSERT INTO run_text (rowid, prompt, answer) VALUES (last_insert_rowid(), ?1, '')", [&run.prompt])?;
-            let mut insert = tx.prepare_cached("INSERT INTO events (run_id, seq, json) VALUES (?1, ?2, ?3)")?;
+            tx.execute(
+                "INSERT INTO run_text (rowid, prompt, answer) VALUES (last_insert_rowid(), ?1, '')",
+                [&run.prompt],
+            )?;
+            let mut insert =
+                tx.prepare_cached("INSERT INTO events (run_id, seq, json) VALUES (?1, ?2, ?3)")?;
             for event in &run.events {
                 let mut event = event.clone();
                 event.run_id = run_id.clone();
-                insert.execute(params![run_id, event.seq as i64, serde_json::to_string(&event)?])?;
+                insert.execute(params![
+                    run_id,
+                    event.seq as i64,
+                    serde_json::to_string(&event)?
+                ])?;
             }
             index_answer(&tx, run_id)?;
         }
@@ -121,8 +142,9 @@ impl History {
             "SELECT m.run_id, m.json FROM messages m JOIN runs r ON r.run_id = m.run_id \
              WHERE r.conversation_id = ?1 ORDER BY r.position, m.idx",
         )?;
-        let rows: Vec<(String, String)> =
-            statement.query_map([conversation_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let rows: Vec<(String, String)> = statement
+            .query_map([conversation_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         rows.into_iter().map(|(run_id, json)| Ok((run_id, serde_json::from_str(&json)?))).collect()
     }
 }

@@ -21,8 +21,12 @@ mod recorder;
 mod schema;
 mod search;
 
-pub use conversations::{title_from_prompt, Conversation, ConversationDetail, RunRecord, RunStatus};
-pub use db::{data_dir, integrity_check, system_clock, Clock, History, APP_IDENTIFIER, DATA_DIR_VAR, DB_FILE};
+pub use conversations::{
+    title_from_prompt, Conversation, ConversationDetail, RunRecord, RunStatus,
+};
+pub use db::{
+    data_dir, integrity_check, system_clock, Clock, History, APP_IDENTIFIER, DATA_DIR_VAR, DB_FILE,
+};
 pub use error::{Error, ImportError, Result};
 pub use export::{format_time, Format};
 pub use recorder::{is_recording, RecordBatch, Recorder, RecorderConfig, RecorderStats};

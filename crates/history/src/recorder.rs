@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection};
-use telltale_agent::Message;
+use telltale_protocol::Message;
 use telltale_protocol::{Event, EventKind};
 
 use crate::conversations::reason_str;
@@ -82,16 +82,25 @@ enum Effect {
     /// The answer's search text grows (the writer keeps it, rather than reading every event
     /// back out of the database when the run finishes).
     Token(String),
-    Started { provider: String, model: String, started_at: i64 },
-    Finished { reason: &'static str, t_ms: i64 },
+    Started {
+        provider: String,
+        model: String,
+        started_at: i64,
+    },
+    Finished {
+        reason: &'static str,
+        t_ms: i64,
+    },
 }
 
 impl Row {
     fn new(event: &Event, json: String) -> Row {
         let effect = match &event.kind {
-            EventKind::RunStarted { provider, model, started_at } => {
-                Effect::Started { provider: provider.clone(), model: model.clone(), started_at: *started_at as i64 }
-            }
+            EventKind::RunStarted { provider, model, started_at } => Effect::Started {
+                provider: provider.clone(),
+                model: model.clone(),
+                started_at: *started_at as i64,
+            },
             EventKind::RunFinished { reason, .. } => {
                 Effect::Finished { reason: reason_str(*reason), t_ms: event.t_ms.round() as i64 }
             }
@@ -170,7 +179,12 @@ impl History {
     /// Like [`start_run`](Self::start_run), for a caller that opened the history only to record
     /// this run (the CLI): the recorder writes on this history's connection instead of opening
     /// another, which saves the work of a second open on the way to the first token.
-    pub fn into_recorder(self, conversation_id: &str, run_id: &str, prompt: &str) -> Result<Recorder> {
+    pub fn into_recorder(
+        self,
+        conversation_id: &str,
+        run_id: &str,
+        prompt: &str,
+    ) -> Result<Recorder> {
         self.insert_run(conversation_id, run_id, prompt)?;
         Recorder::spawn(self.conn, &self.path, run_id, RecorderConfig::default())
     }
@@ -180,7 +194,10 @@ impl History {
         self.conversation(conversation_id)?;
         let now = self.now();
         let tx = self.conn.unchecked_transaction()?;
-        let exists: bool = tx.query_row("SELECT EXISTS (SELECT 1 FROM runs WHERE run_id = ?1)", [run_id], |r| r.get(0))?;
+        let exists: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM runs WHERE run_id = ?1)", [run_id], |r| {
+                r.get(0)
+            })?;
         if exists {
             return Err(Error::DuplicateRun(run_id.to_owned()));
         }
@@ -189,15 +206,26 @@ impl History {
              (SELECT coalesce(max(position) + 1, 0) FROM runs WHERE conversation_id = ?2), ?3, ?4)",
             params![run_id, conversation_id, prompt, now],
         )?;
-        tx.execute("INSERT INTO run_text (rowid, prompt, answer) VALUES (last_insert_rowid(), ?1, '')", [prompt])?;
-        tx.execute("UPDATE conversations SET updated_at = max(updated_at, ?2) WHERE id = ?1", params![conversation_id, now])?;
+        tx.execute(
+            "INSERT INTO run_text (rowid, prompt, answer) VALUES (last_insert_rowid(), ?1, '')",
+            [prompt],
+        )?;
+        tx.execute(
+            "UPDATE conversations SET updated_at = max(updated_at, ?2) WHERE id = ?1",
+            params![conversation_id, now],
+        )?;
         tx.commit()?;
         Ok(())
     }
 }
 
 impl Recorder {
-    fn spawn(conn: Connection, path: &Path, run_id: &str, config: RecorderConfig) -> Result<Recorder> {
+    fn spawn(
+        conn: Connection,
+        path: &Path,
+        run_id: &str,
+        config: RecorderConfig,
+    ) -> Result<Recorder> {
         let (tx, rx) = channel();
         set_recording(path, run_id, true);
         let id = run_id.to_owned();
@@ -223,7 +251,10 @@ impl Recorder {
         match batch.push(event) {
             Ok(()) => self.record_batch(batch),
             // Not reachable for protocol events (plain data); said rather than dropped silently.
-            Err(error) => eprintln!("telltale-history: cannot record event {} of run {}: {error}", event.seq, self.run_id),
+            Err(error) => eprintln!(
+                "telltale-history: cannot record event {} of run {}: {error}",
+                event.seq, self.run_id
+            ),
         }
     }
 
@@ -249,7 +280,9 @@ impl Recorder {
     fn join(&mut self) -> Result<RecorderStats> {
         self.tx = None;
         match self.writer.take() {
-            Some(writer) => writer.join().map_err(|_| Error::RecorderGone("the writer panicked".into()))?,
+            Some(writer) => {
+                writer.join().map_err(|_| Error::RecorderGone("the writer panicked".into()))?
+            }
             None => Ok(RecorderStats::default()),
         }
     }
@@ -265,7 +298,12 @@ impl Drop for Recorder {
     }
 }
 
-fn write_loop(mut conn: Connection, run_id: &str, rx: Receiver<Msg>, config: RecorderConfig) -> Result<RecorderStats> {
+fn write_loop(
+    mut conn: Connection,
+    run_id: &str,
+    rx: Receiver<Msg>,
+    config: RecorderConfig,
+) -> Result<RecorderStats> {
     let mut stats = RecorderStats::default();
     let mut first_error = None;
     let mut finished = false;
@@ -309,7 +347,9 @@ fn write_loop(mut conn: Connection, run_id: &str, rx: Receiver<Msg>, config: Rec
     }
     // Ended without its run_finished (the recorder was dropped): index the partial answer now.
     let finished_run: rusqlite::Result<bool> =
-        conn.query_row("SELECT reason IS NOT NULL FROM runs WHERE run_id = ?1", [run_id], |r| r.get(0));
+        conn.query_row("SELECT reason IS NOT NULL FROM runs WHERE run_id = ?1", [run_id], |r| {
+            r.get(0)
+        });
     if let Ok(false) = finished_run {
         if let Err(error) = set_answer(&conn, run_id, &answer) {
             first_error.get_or_insert(error);
@@ -323,12 +363,18 @@ fn write_loop(mut conn: Connection, run_id: &str, rx: Receiver<Msg>, config: Rec
 
 /// Writes `batch` in one transaction, appending its token texts to `answer` (the caller takes
 /// them off again when this fails).
-fn write_batch(conn: &mut Connection, run_id: &str, batch: &[Msg], answer: &mut String) -> Result<usize> {
+fn write_batch(
+    conn: &mut Connection,
+    run_id: &str,
+    batch: &[Msg],
+    answer: &mut String,
+) -> Result<usize> {
     let tx = conn.transaction()?;
     let mut events = 0;
     {
         // Prepared once per transaction, not looked up again for every event of a burst.
-        let mut insert_event = tx.prepare_cached("INSERT INTO events (run_id, seq, json) VALUES (?1, ?2, ?3)")?;
+        let mut insert_event =
+            tx.prepare_cached("INSERT INTO events (run_id, seq, json) VALUES (?1, ?2, ?3)")?;
         for msg in batch {
             match msg {
                 Msg::Rows(rows) => {
@@ -339,10 +385,15 @@ fn write_batch(conn: &mut Connection, run_id: &str, batch: &[Msg], answer: &mut 
                     }
                 }
                 Msg::Finish(messages) => {
-                    let mut insert =
-                        tx.prepare_cached("INSERT OR REPLACE INTO messages (run_id, idx, json) VALUES (?1, ?2, ?3)")?;
+                    let mut insert = tx.prepare_cached(
+                        "INSERT OR REPLACE INTO messages (run_id, idx, json) VALUES (?1, ?2, ?3)",
+                    )?;
                     for (idx, message) in messages.iter().enumerate() {
-                        insert.execute(params![run_id, idx as i64, serde_json::to_string(message)?])?;
+                        insert.execute(params![
+                            run_id,
+                            idx as i64,
+                            serde_json::to_string(message)?
+                        ])?;
                     }
                 }
             }
@@ -353,7 +404,12 @@ fn write_batch(conn: &mut Connection, run_id: &str, batch: &[Msg], answer: &mut 
 }
 
 /// What `run_started` and `run_finished` change in the run's row.
-fn apply_effect(tx: &rusqlite::Transaction<'_>, run_id: &str, effect: &Effect, answer: &mut String) -> Result<()> {
+fn apply_effect(
+    tx: &rusqlite::Transaction<'_>,
+    run_id: &str,
+    effect: &Effect,
+    answer: &mut String,
+) -> Result<()> {
     match effect {
         Effect::None => {}
         Effect::Token(text) => answer.push_str(text),
@@ -400,7 +456,8 @@ impl History {
     /// search finds them. Runs at open; cheap (only unfinished runs).
     pub(crate) fn index_unfinished_runs(&self) -> Result<()> {
         let mut statement = self.conn.prepare("SELECT run_id FROM runs WHERE reason IS NULL")?;
-        let ids: Vec<String> = statement.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<String> =
+            statement.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         for run_id in ids.iter().filter(|id| !is_recording(&self.path, id)) {
             index_answer(&self.conn, run_id)?;
         }

@@ -37,7 +37,7 @@ CREATE TABLE events (
 CREATE TABLE messages (
     run_id  TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
     idx     INTEGER NOT NULL,
-    json    TEXT NOT NULL,                        -- a telltale_agent::Message
+    json    TEXT NOT NULL,                        -- a telltale_protocol::Message
     PRIMARY KEY (run_id, idx)
 ) WITHOUT ROWID;
 "#;
@@ -56,5 +56,6 @@ INSERT INTO run_text (rowid, prompt, answer)
 pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The answer text of a run: its `token` texts in order (parameter 1: the run id).
-pub const ANSWER_SQL: &str = "SELECT coalesce(group_concat(json_extract(json, '$.text'), '' ORDER BY seq), '') \
+pub const ANSWER_SQL: &str =
+    "SELECT coalesce(group_concat(json_extract(json, '$.text'), '' ORDER BY seq), '') \
      FROM events WHERE run_id = ?1 AND json_extract(json, '$.type') = 'token'";

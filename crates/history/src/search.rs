@@ -75,7 +75,9 @@ impl History {
     /// Conversations (not deleted) whose prompts or answers contain all of `query`'s words,
     /// best match first, at most `limit`.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let Some(fts) = fts_query(query) else { return Ok(Vec::new()) };
+        let Some(fts) = fts_query(query) else {
+            return Ok(Vec::new());
+        };
         let mut statement = self.conn.prepare(
             "SELECT c.id, c.title, r.run_id, snippet(run_text, -1, char(1), char(2), '…', 16) \
              FROM run_text JOIN runs r ON r.id = run_text.rowid JOIN conversations c ON c.id = r.conversation_id \
@@ -89,7 +91,12 @@ impl History {
                 continue;
             }
             let marked: String = row.get(3)?;
-            hits.push(SearchHit { conversation_id, title: row.get(1)?, run_id: row.get(2)?, snippet: split_snippet(&marked) });
+            hits.push(SearchHit {
+                conversation_id,
+                title: row.get(1)?,
+                run_id: row.get(2)?,
+                snippet: split_snippet(&marked),
+            });
             if hits.len() >= limit {
                 break;
             }

@@ -13,9 +13,13 @@ fn golden(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display()));
-    assert!(expected == actual, "{name} differs from the golden file (UPDATE_GOLDEN=1 rewrites it):\n{actual}");
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display())
+    });
+    assert!(
+        expected == actual,
+        "{name} differs from the golden file (UPDATE_GOLDEN=1 rewrites it):\n{actual}"
+    );
 }
 
 /// The export with the conversation's random id replaced by a fixed one.
@@ -101,7 +105,9 @@ fn a_malformed_or_foreign_file_is_a_clear_error_and_changes_nothing() {
     type Check = fn(&ImportError) -> bool;
     let cases: Vec<(String, Check)> = vec![
         ("not json {".into(), |e| matches!(e, ImportError::NotJson(_))),
-        (r#"{"format":"chatgpt-export","conversations":[]}"#.into(), |e| matches!(e, ImportError::ForeignFormat(_))),
+        (r#"{"format":"chatgpt-export","conversations":[]}"#.into(), |e| {
+            matches!(e, ImportError::ForeignFormat(_))
+        }),
         ("[1, 2]".into(), |e| matches!(e, ImportError::ForeignFormat(_))),
         (newer.to_string(), |e| matches!(e, ImportError::UnsupportedVersion { found: 99, .. })),
         (wrong_event.to_string(), |e| matches!(e, ImportError::Malformed(_))),
@@ -119,7 +125,8 @@ fn a_malformed_or_foreign_file_is_a_clear_error_and_changes_nothing() {
         }
     }
     assert_eq!(history.list_conversations().unwrap().len(), 1);
-    let runs: i64 = history.connection().query_row("SELECT count(*) FROM runs", [], |r| r.get(0)).unwrap();
+    let runs: i64 =
+        history.connection().query_row("SELECT count(*) FROM runs", [], |r| r.get(0)).unwrap();
     assert_eq!(runs, 3);
     assert_eq!(before.len(), std::fs::read(history.path()).unwrap().len());
 }

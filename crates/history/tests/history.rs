@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use support::*;
-use telltale_agent::Message;
 use telltale_history::{migrations, Error, History, RecorderConfig, RunStatus};
+use telltale_protocol::Message;
 use telltale_protocol::{EventKind, FinishReason};
 
 #[test]
@@ -21,7 +21,9 @@ fn conversations_list_by_activity_rename_delete_and_undelete() {
     let a = history.create_conversation("first").unwrap();
     now.store(2_000, std::sync::atomic::Ordering::SeqCst);
     let b = history.create_conversation("second").unwrap();
-    let titles = |h: &History| h.list_conversations().unwrap().into_iter().map(|c| c.title).collect::<Vec<_>>();
+    let titles = |h: &History| {
+        h.list_conversations().unwrap().into_iter().map(|c| c.title).collect::<Vec<_>>()
+    };
     assert_eq!(titles(&history), ["second", "first"]);
 
     now.store(3_000, std::sync::atomic::Ordering::SeqCst);
@@ -76,7 +78,11 @@ fn a_conversation_reads_back_as_it_streamed_and_persists_across_reopen() {
     assert_eq!(detail.runs[0].answer(), "17 * 23 = **391**.");
     assert_eq!(detail.runs[0].provider.as_deref(), Some("offline"));
     assert_eq!(detail.runs[0].started_at, T0 + 1_000);
-    assert_eq!(detail.runs[0].finished_at, Some(T0 + 1_000 + 138), "started_at + t_ms of run_finished");
+    assert_eq!(
+        detail.runs[0].finished_at,
+        Some(T0 + 1_000 + 138),
+        "started_at + t_ms of run_finished"
+    );
     assert_eq!(detail.runs[2].answer(), "Once upon a time, in Tokyo, a lantern");
     assert!(detail.runs[2].finished_at.is_none());
     assert_eq!(detail.conversation.updated_at, T0 + 60_000 + 50);
@@ -92,7 +98,10 @@ fn messages_continue_a_conversation_including_an_interrupted_partial_answer() {
     assert_eq!(messages[6], Message::User { text: "Tell me a long story about Tokyo".into() });
     assert_eq!(
         messages[7],
-        Message::Assistant { text: "Once upon a time, in Tokyo, a lantern".into(), tool_calls: vec![] }
+        Message::Assistant {
+            text: "Once upon a time, in Tokyo, a lantern".into(),
+            tool_calls: vec![]
+        }
     );
 }
 
@@ -102,7 +111,11 @@ fn search_finds_prompts_and_answers_with_highlighted_hits_but_not_deleted_conver
     let history = open(&dir);
     let id = fixed_conversation(&history);
     let other = history.create_conversation("Other").unwrap();
-    let run = events("r-o", T0, vec![token("Kyoto is calm; Tokyō is busy."), finished(FinishReason::Completed)]);
+    let run = events(
+        "r-o",
+        T0,
+        vec![token("Kyoto is calm; Tokyō is busy."), finished(FinishReason::Completed)],
+    );
     record(&history, &other.id, "cities", &run, Some(vec![]));
 
     let hits = history.search("lantern", 10).unwrap();
@@ -115,7 +128,10 @@ fn search_finds_prompts_and_answers_with_highlighted_hits_but_not_deleted_conver
     assert_eq!(hits.len(), 2, "diacritics folded; one hit per conversation: {hits:?}");
     assert!(history.search("391", 10).unwrap().iter().any(|h| h.conversation_id == id));
     assert_eq!(history.search("lant", 10).unwrap().len(), 1, "the last word is a prefix");
-    assert!(history.search("\" OR NEAR(", 10).unwrap().is_empty(), "operators are literal, no syntax error");
+    assert!(
+        history.search("\" OR NEAR(", 10).unwrap().is_empty(),
+        "operators are literal, no syntax error"
+    );
 
     history.delete(&id).unwrap();
     assert!(history.search("lantern", 10).unwrap().is_empty());
@@ -180,7 +196,10 @@ fn a_newer_app_upgrades_an_older_database_and_an_older_app_refuses_a_newer_one()
     drop(conn);
     match History::open(&path) {
         Err(Error::TooNew { found, supported }) => {
-            assert_eq!((found, supported), (migrations::SCHEMA_VERSION + 1, migrations::SCHEMA_VERSION));
+            assert_eq!(
+                (found, supported),
+                (migrations::SCHEMA_VERSION + 1, migrations::SCHEMA_VERSION)
+            );
         }
         other => panic!("expected TooNew, got {:?}", other.map(|_| ())),
     }

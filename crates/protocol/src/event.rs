@@ -42,11 +42,7 @@ pub enum EventKind {
     /// Reasoning or plan text (a delta to append).
     Thought { text: String },
     /// A fragment of a tool call's arguments while the model is still writing them.
-    ToolCallDelta {
-        call_id: String,
-        name: String,
-        args_delta: String,
-    },
+    ToolCallDelta { call_id: String, name: String, args_delta: String },
     /// A complete tool call; `args` is a JSON object.
     ToolCall {
         call_id: String,
@@ -55,12 +51,7 @@ pub enum EventKind {
         args: serde_json::Value,
     },
     /// The outcome of a tool call.
-    ToolResult {
-        call_id: String,
-        ok: bool,
-        output: String,
-        duration_ms: f64,
-    },
+    ToolResult { call_id: String, ok: bool, output: String, duration_ms: f64 },
     /// Answer text (a delta to append).
     Token { text: String },
     /// Keep-alive: sent whenever nothing else was sent for the keep-alive interval.

@@ -1,12 +1,15 @@
-//! Telltale's event protocol: the typed events an agent run streams, defined once here.
+//! Telltale's protocol: the typed events an agent run streams and the conversation's messages,
+//! defined once here.
 //!
 //! The TypeScript types the UI uses are generated from these definitions
 //! ([`typescript::bindings`]); a test fails when the committed file is stale.
 
 mod event;
+mod message;
 pub mod typescript;
 
 pub use event::{ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage};
+pub use message::{Message, ToolCall};
 
 /// The protocol's version, written into exports and printed by the CLI.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -21,10 +21,7 @@ pub fn bindings() -> String {
         "// Generated from crates/protocol by `cargo run -p telltale-protocol --bin gen-ts`.\n\
          // Do not edit by hand: change the Rust types and regenerate.\n\n",
     );
-    out.push_str(&format!(
-        "export const PROTOCOL_VERSION = {};\n\n",
-        crate::PROTOCOL_VERSION
-    ));
+    out.push_str(&format!("export const PROTOCOL_VERSION = {};\n\n", crate::PROTOCOL_VERSION));
     for decl in decls {
         out.push_str("export ");
         out.push_str(&decl);

@@ -9,10 +9,14 @@
 fn main() {
     let result = tauri::Builder::default()
         .setup(|app| {
-            tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::App("index.html".into()))
-                .title("minimal window")
-                .inner_size(1100.0, 760.0)
-                .build()?;
+            tauri::WebviewWindowBuilder::new(
+                app,
+                "main",
+                tauri::WebviewUrl::App("index.html".into()),
+            )
+            .title("minimal window")
+            .inner_size(1100.0, 760.0)
+            .build()?;
             Ok(())
         })
         .run(tauri::generate_context!("examples/minimal_window/tauri.conf.json"));

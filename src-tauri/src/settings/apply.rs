@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use telltale_agent::providers::settings::{IDLE_TIMEOUT_VAR, PROVIDER_VAR};
-use telltale_agent::providers::{ApiKey, OfflinePace, OfflineProvider, ProviderKind, ProviderSettings, SettingsError};
+use telltale_agent::providers::{
+    ApiKey, OfflinePace, OfflineProvider, ProviderKind, ProviderSettings, SettingsError,
+};
 use telltale_agent::{Agent, AgentConfig, Provider, ToolRegistry};
 
 use super::keys::KeyStore;
@@ -21,8 +23,11 @@ fn env_value(env: Env<'_>, name: &str) -> Option<String> {
 
 /// Why the saved settings do not choose the provider, when the environment does.
 pub fn env_override(env: Env<'_>) -> Option<String> {
-    env_value(env, PROVIDER_VAR)
-        .map(|v| format!("TELLTALE_PROVIDER={v} is set: the environment chooses the provider until it is unset"))
+    env_value(env, PROVIDER_VAR).map(|v| {
+        format!(
+            "TELLTALE_PROVIDER={v} is set: the environment chooses the provider until it is unset"
+        )
+    })
 }
 
 /// The provider settings of `provider_id` as saved (with `base_url`/`model` overrides while the
@@ -35,8 +40,11 @@ pub fn provider_settings(
     base_url: Option<&str>,
     model: Option<&str>,
 ) -> Result<ProviderSettings, String> {
-    let preset = preset(provider_id).ok_or_else(|| format!("unknown provider \"{provider_id}\""))?;
-    let entry = settings.provider(provider_id).ok_or_else(|| format!("unknown provider \"{provider_id}\""))?;
+    let preset =
+        preset(provider_id).ok_or_else(|| format!("unknown provider \"{provider_id}\""))?;
+    let entry = settings
+        .provider(provider_id)
+        .ok_or_else(|| format!("unknown provider \"{provider_id}\""))?;
     let saved_url = entry.base_url.trim().trim_end_matches('/');
     let url = base_url.map(|u| u.trim().trim_end_matches('/')).unwrap_or(saved_url);
     let kind = match preset.api {
@@ -67,8 +75,12 @@ pub fn provider_settings(
 /// for the CLI).
 pub fn describe(name: &str, error: &SettingsError) -> String {
     match error {
-        SettingsError::MissingModel { .. } => format!("no model chosen for {name}: pick one in Settings"),
-        SettingsError::MissingKey { base_url, .. } => format!("no API key for {name} ({base_url}): add one in Settings"),
+        SettingsError::MissingModel { .. } => {
+            format!("no model chosen for {name}: pick one in Settings")
+        }
+        SettingsError::MissingKey { base_url, .. } => {
+            format!("no API key for {name} ({base_url}): add one in Settings")
+        }
         other => other.to_string(),
     }
 }
@@ -92,7 +104,10 @@ pub fn tools(settings: &Settings) -> ToolRegistry {
 /// says why.
 pub fn build_agent(settings: &Settings, keys: &KeyStore, env: Env<'_>) -> (Arc<Agent>, String) {
     let millis = |name: &str| env_value(env, name).and_then(|v| v.parse::<u64>().ok());
-    let mut config = AgentConfig { keepalive: Duration::from_millis(settings.keepalive_ms), ..AgentConfig::default() };
+    let mut config = AgentConfig {
+        keepalive: Duration::from_millis(settings.keepalive_ms),
+        ..AgentConfig::default()
+    };
     if let Some(ms) = millis("TELLTALE_KEEPALIVE_MS") {
         config.keepalive = Duration::from_millis(ms);
     }
@@ -116,7 +131,9 @@ pub fn build_agent(settings: &Settings, keys: &KeyStore, env: Env<'_>) -> (Arc<A
         let name = preset(id).map_or(id, |p| p.name);
         provider_settings(settings, keys, id, None, None)
             .and_then(|mut s| {
-                if let Some(secs) = env_value(env, IDLE_TIMEOUT_VAR).and_then(|v| v.parse::<u64>().ok()) {
+                if let Some(secs) =
+                    env_value(env, IDLE_TIMEOUT_VAR).and_then(|v| v.parse::<u64>().ok())
+                {
                     s.idle_timeout = Duration::from_secs(secs);
                 }
                 s.offline_pace = pace;
@@ -130,7 +147,10 @@ pub fn build_agent(settings: &Settings, keys: &KeyStore, env: Env<'_>) -> (Arc<A
 
 /// The chosen provider and its label; when settings could not make one, the offline demo answers
 /// and the label says why, so the app always opens.
-pub fn or_offline(chosen: Result<Arc<dyn Provider>, String>, pace: OfflinePace) -> (Arc<dyn Provider>, String) {
+pub fn or_offline(
+    chosen: Result<Arc<dyn Provider>, String>,
+    pace: OfflinePace,
+) -> (Arc<dyn Provider>, String) {
     let (provider, label): (Arc<dyn Provider>, String) = match chosen {
         Ok(provider) => {
             let label = provider.label();

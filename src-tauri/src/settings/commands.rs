@@ -14,7 +14,11 @@ pub fn get_settings(service: State<'_, SettingsService>, app: State<'_, AppState
 }
 
 #[tauri::command]
-pub fn save_settings(service: State<'_, SettingsService>, app: State<'_, AppState>, settings: Settings) -> Result<SettingsView> {
+pub fn save_settings(
+    service: State<'_, SettingsService>,
+    app: State<'_, AppState>,
+    settings: Settings,
+) -> Result<SettingsView> {
     service.save(settings, &app.agent)
 }
 
@@ -30,7 +34,11 @@ pub fn set_api_key(
 }
 
 #[tauri::command]
-pub fn clear_api_key(service: State<'_, SettingsService>, app: State<'_, AppState>, provider_id: String) -> Result<SettingsView> {
+pub fn clear_api_key(
+    service: State<'_, SettingsService>,
+    app: State<'_, AppState>,
+    provider_id: String,
+) -> Result<SettingsView> {
     service.clear_api_key(&provider_id, &app.agent)
 }
 

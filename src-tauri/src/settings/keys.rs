@@ -194,7 +194,9 @@ fn entry(provider_id: &str) -> Result<keyring::Entry, KeyError> {
 /// (`BadEncoding` holds the stored bytes, `Ambiguous` the credentials).
 fn keychain_error(e: &keyring::Error) -> KeyError {
     let reason = match e {
-        keyring::Error::PlatformFailure(inner) | keyring::Error::NoStorageAccess(inner) => inner.to_string(),
+        keyring::Error::PlatformFailure(inner) | keyring::Error::NoStorageAccess(inner) => {
+            inner.to_string()
+        }
         keyring::Error::NoEntry => "no such entry".to_owned(),
         keyring::Error::BadEncoding(_) => "the stored key is not text".to_owned(),
         keyring::Error::Ambiguous(_) => "more than one entry matches".to_owned(),
@@ -208,7 +210,8 @@ fn keychain_error(e: &keyring::Error) -> KeyError {
 /// Whether a keychain answers here: reading an entry that need not exist succeeds or says
 /// "no entry" (a machine without a Secret Service fails).
 fn keychain_answers() -> bool {
-    let probe = keyring::Entry::new(SERVICE, "telltale-probe").and_then(|entry| entry.get_password());
+    let probe =
+        keyring::Entry::new(SERVICE, "telltale-probe").and_then(|entry| entry.get_password());
     match probe {
         Ok(_) | Err(keyring::Error::NoEntry) => true,
         Err(e) => {
@@ -279,7 +282,8 @@ pub(crate) mod tests {
     #[test]
     fn forcing_the_file_needs_no_keychain() {
         let dir = temp_dir("detect");
-        let store = KeyStore::detect(&dir, &|name| (name == KEY_STORE_VAR).then(|| "file".to_owned()));
+        let store =
+            KeyStore::detect(&dir, &|name| (name == KEY_STORE_VAR).then(|| "file".to_owned()));
         assert_eq!(store.storage(), KeyStorage::File);
         assert_eq!(serde_json::to_string(&store.storage()).unwrap(), "\"file\"");
         assert_eq!(serde_json::to_string(&KeyStorage::Keychain).unwrap(), "\"keychain\"");

@@ -29,7 +29,11 @@ const STORE_KEY: &str = "settings";
 pub fn data_dir<R: Runtime>(app: &AppHandle<R>) -> PathBuf {
     if let Some(dir) = std::env::var_os(DATA_DIR_VAR).filter(|v| !v.is_empty()) {
         let dir = PathBuf::from(dir);
-        return if dir.is_absolute() { dir } else { std::env::current_dir().unwrap_or_default().join(dir) };
+        return if dir.is_absolute() {
+            dir
+        } else {
+            std::env::current_dir().unwrap_or_default().join(dir)
+        };
     }
     app.path().app_data_dir().unwrap_or_else(|_| PathBuf::from("."))
 }

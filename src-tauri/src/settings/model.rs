@@ -34,13 +34,55 @@ pub const OFFLINE: &str = "offline";
 
 pub const PRESETS: [Preset; 8] = [
     Preset { id: OFFLINE, name: "Offline demo", api: Api::Offline, base_url: "", needs_key: false },
-    Preset { id: "openai", name: "OpenAI", api: Api::Openai, base_url: "https://api.openai.com/v1", needs_key: true },
-    Preset { id: "anthropic", name: "Anthropic", api: Api::Anthropic, base_url: "https://api.anthropic.com", needs_key: true },
-    Preset { id: "openrouter", name: "OpenRouter", api: Api::Openai, base_url: "https://openrouter.ai/api/v1", needs_key: true },
-    Preset { id: "groq", name: "Groq", api: Api::Openai, base_url: "https://api.groq.com/openai/v1", needs_key: true },
-    Preset { id: "ollama", name: "Ollama", api: Api::Openai, base_url: "http://127.0.0.1:11434/v1", needs_key: false },
-    Preset { id: "lmstudio", name: "LM Studio", api: Api::Openai, base_url: "http://127.0.0.1:1234/v1", needs_key: false },
-    Preset { id: "custom", name: "Custom (OpenAI-compatible)", api: Api::Openai, base_url: "", needs_key: false },
+    Preset {
+        id: "openai",
+        name: "OpenAI",
+        api: Api::Openai,
+        base_url: "https://api.openai.com/v1",
+        needs_key: true,
+    },
+    Preset {
+        id: "anthropic",
+        name: "Anthropic",
+        api: Api::Anthropic,
+        base_url: "https://api.anthropic.com",
+        needs_key: true,
+    },
+    Preset {
+        id: "openrouter",
+        name: "OpenRouter",
+        api: Api::Openai,
+        base_url: "https://openrouter.ai/api/v1",
+        needs_key: true,
+    },
+    Preset {
+        id: "groq",
+        name: "Groq",
+        api: Api::Openai,
+        base_url: "https://api.groq.com/openai/v1",
+        needs_key: true,
+    },
+    Preset {
+        id: "ollama",
+        name: "Ollama",
+        api: Api::Openai,
+        base_url: "http://127.0.0.1:11434/v1",
+        needs_key: false,
+    },
+    Preset {
+        id: "lmstudio",
+        name: "LM Studio",
+        api: Api::Openai,
+        base_url: "http://127.0.0.1:1234/v1",
+        needs_key: false,
+    },
+    Preset {
+        id: "custom",
+        name: "Custom (OpenAI-compatible)",
+        api: Api::Openai,
+        base_url: "",
+        needs_key: false,
+    },
 ];
 
 pub fn preset(id: &str) -> Option<&'static Preset> {
@@ -99,7 +141,10 @@ impl Settings {
     /// Settings read from disk: whatever is missing takes its default, whatever is unknown is
     /// dropped, and anything unreadable gives the defaults.
     pub fn from_json(value: Option<serde_json::Value>) -> Self {
-        value.and_then(|v| serde_json::from_value::<Settings>(v).ok()).unwrap_or_default().normalized()
+        value
+            .and_then(|v| serde_json::from_value::<Settings>(v).ok())
+            .unwrap_or_default()
+            .normalized()
     }
 
     /// Every preset present once, in order; every built-in tool listed; known default provider;
@@ -127,7 +172,8 @@ impl Settings {
             self.default_provider = OFFLINE.to_owned();
         }
         self.keepalive_ms = self.keepalive_ms.clamp(KEEPALIVE_MS_RANGE.0, KEEPALIVE_MS_RANGE.1);
-        self.idle_timeout_s = self.idle_timeout_s.clamp(IDLE_TIMEOUT_S_RANGE.0, IDLE_TIMEOUT_S_RANGE.1);
+        self.idle_timeout_s =
+            self.idle_timeout_s.clamp(IDLE_TIMEOUT_S_RANGE.0, IDLE_TIMEOUT_S_RANGE.1);
         let names = builtin_tool_names();
         self.tools.retain(|name, _| names.contains(name));
         for name in names {
@@ -147,19 +193,26 @@ impl Settings {
             };
             let url = entry.base_url.trim();
             if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(format!("the base URL of {} must start with http:// or https://", preset.name));
+                return Err(format!(
+                    "the base URL of {} must start with http:// or https://",
+                    preset.name
+                ));
             }
             if url.chars().any(char::is_whitespace) {
                 return Err(format!("the base URL of {} contains spaces", preset.name));
             }
         }
         let default = self.provider(&self.default_provider);
-        if self.default_provider == "custom" && default.is_none_or(|p| p.base_url.trim().is_empty()) {
+        if self.default_provider == "custom" && default.is_none_or(|p| p.base_url.trim().is_empty())
+        {
             return Err("the custom provider needs a base URL before it can be the default".into());
         }
         let (lo, hi) = KEEPALIVE_MS_RANGE;
         if !(lo..=hi).contains(&self.keepalive_ms) {
-            return Err(format!("the keep-alive interval must be between {lo} ms and {} s", hi / 1000));
+            return Err(format!(
+                "the keep-alive interval must be between {lo} ms and {} s",
+                hi / 1000
+            ));
         }
         let (lo, hi) = IDLE_TIMEOUT_S_RANGE;
         if !(lo..=hi).contains(&self.idle_timeout_s) {
@@ -200,7 +253,10 @@ mod tests {
             ]
         );
         assert_eq!(preset("anthropic").unwrap().api, Api::Anthropic);
-        assert!(PRESETS.iter().filter(|p| p.id != "anthropic" && p.id != OFFLINE).all(|p| p.api == Api::Openai));
+        assert!(PRESETS
+            .iter()
+            .filter(|p| p.id != "anthropic" && p.id != OFFLINE)
+            .all(|p| p.api == Api::Openai));
     }
 
     #[test]
@@ -210,7 +266,10 @@ mod tests {
         assert_eq!(s.providers.len(), PRESETS.len());
         assert_eq!(s.provider("groq").unwrap().base_url, "https://api.groq.com/openai/v1");
         assert_eq!((s.keepalive_ms, s.idle_timeout_s), (1000, 60));
-        assert_eq!(s.tools.keys().cloned().collect::<Vec<_>>(), ["calculator", "clock", "draft_email", "draft_note"]);
+        assert_eq!(
+            s.tools.keys().cloned().collect::<Vec<_>>(),
+            ["calculator", "clock", "draft_email", "draft_note"]
+        );
         assert!(s.tools.values().all(|on| *on));
         assert!(s.validate().is_ok());
     }

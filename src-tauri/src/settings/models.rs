@@ -29,7 +29,8 @@ pub fn parse_models(body: &[u8]) -> Vec<String> {
     let Ok(list) = serde_json::from_slice::<ModelList>(body) else {
         return Vec::new();
     };
-    let mut ids: Vec<String> = list.data.into_iter().map(|m| m.id.trim().to_owned()).filter(|id| !id.is_empty()).collect();
+    let mut ids: Vec<String> =
+        list.data.into_iter().map(|m| m.id.trim().to_owned()).filter(|id| !id.is_empty()).collect();
     ids.sort();
     ids.dedup();
     ids
@@ -50,7 +51,9 @@ pub async fn list(kind: ProviderKind, base_url: Option<&str>, key: Option<&str>)
         // The key leaves through the header only; no message here mentions it.
         let secret = key.to_owned();
         request = match kind {
-            ProviderKind::Anthropic => request.header("x-api-key", secret).header("anthropic-version", "2023-06-01"),
+            ProviderKind::Anthropic => {
+                request.header("x-api-key", secret).header("anthropic-version", "2023-06-01")
+            }
             _ => request.bearer_auth(secret),
         };
     }
@@ -60,7 +63,10 @@ pub async fn list(kind: ProviderKind, base_url: Option<&str>, key: Option<&str>)
             Err(_) => Vec::new(),
         },
         Ok(response) => {
-            tracing::debug!(status = response.status().as_u16(), "the server did not list its models");
+            tracing::debug!(
+                status = response.status().as_u16(),
+                "the server did not list its models"
+            );
             Vec::new()
         }
         Err(_) => Vec::new(),
@@ -81,9 +87,18 @@ mod tests {
 
     #[test]
     fn the_models_url_follows_the_api() {
-        assert_eq!(models_url(ProviderKind::Openai, "https://api.groq.com/openai/v1/"), "https://api.groq.com/openai/v1/models");
-        assert_eq!(models_url(ProviderKind::Anthropic, "https://api.anthropic.com"), "https://api.anthropic.com/v1/models");
-        assert_eq!(models_url(ProviderKind::Anthropic, "https://api.anthropic.com/v1"), "https://api.anthropic.com/v1/models");
+        assert_eq!(
+            models_url(ProviderKind::Openai, "https://api.groq.com/openai/v1/"),
+            "https://api.groq.com/openai/v1/models"
+        );
+        assert_eq!(
+            models_url(ProviderKind::Anthropic, "https://api.anthropic.com"),
+            "https://api.anthropic.com/v1/models"
+        );
+        assert_eq!(
+            models_url(ProviderKind::Anthropic, "https://api.anthropic.com/v1"),
+            "https://api.anthropic.com/v1/models"
+        );
     }
 
     #[tokio::test]

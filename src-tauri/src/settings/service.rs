@@ -83,7 +83,11 @@ fn redact(key: Option<&str>, text: &str) -> String {
 }
 
 impl SettingsService {
-    pub fn new(storage: Box<dyn Storage>, keys: KeyStore, env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>) -> Self {
+    pub fn new(
+        storage: Box<dyn Storage>,
+        keys: KeyStore,
+        env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    ) -> Self {
         let settings = Settings::from_json(storage.load());
         SettingsService { storage, keys, current: Mutex::new(settings), env }
     }
@@ -126,31 +130,46 @@ impl SettingsService {
             presets: &PRESETS,
             keys,
             key_storage: self.keys.storage(),
-            key_file: (self.keys.storage() == KeyStorage::File).then(|| self.keys.file_path().display().to_string()),
+            key_file: (self.keys.storage() == KeyStorage::File)
+                .then(|| self.keys.file_path().display().to_string()),
             tools,
             env_override: apply::env_override(self.env()),
             active_label: slot.label(),
         }
     }
 
-    pub fn save(&self, new: Settings, slot: &AgentSlot) -> Result<SettingsView, SettingsCommandError> {
+    pub fn save(
+        &self,
+        new: Settings,
+        slot: &AgentSlot,
+    ) -> Result<SettingsView, SettingsCommandError> {
         let new = Settings { version: 1, ..new };
         new.validate().map_err(SettingsCommandError::InvalidRequest)?;
         let new = new.normalized();
-        let json = serde_json::to_value(&new).map_err(|e| SettingsCommandError::Storage(e.to_string()))?;
-        self.storage.save(json).map_err(|e| SettingsCommandError::Storage(format!("the settings could not be saved: {e}")))?;
+        let json =
+            serde_json::to_value(&new).map_err(|e| SettingsCommandError::Storage(e.to_string()))?;
+        self.storage.save(json).map_err(|e| {
+            SettingsCommandError::Storage(format!("the settings could not be saved: {e}"))
+        })?;
         *self.current.lock().unwrap_or_else(|e| e.into_inner()) = new;
         self.apply(slot);
         Ok(self.view(slot))
     }
 
     fn key_provider(provider_id: &str) -> Result<&'static Preset, SettingsCommandError> {
-        preset(provider_id)
-            .filter(|p| p.id != OFFLINE)
-            .ok_or_else(|| SettingsCommandError::InvalidRequest(format!("no provider \"{provider_id}\" takes a key")))
+        preset(provider_id).filter(|p| p.id != OFFLINE).ok_or_else(|| {
+            SettingsCommandError::InvalidRequest(format!(
+                "no provider \"{provider_id}\" takes a key"
+            ))
+        })
     }
 
-    pub fn set_api_key(&self, provider_id: &str, key: &str, slot: &AgentSlot) -> Result<SettingsView, SettingsCommandError> {
+    pub fn set_api_key(
+        &self,
+        provider_id: &str,
+        key: &str,
+        slot: &AgentSlot,
+    ) -> Result<SettingsView, SettingsCommandError> {
         let preset = Self::key_provider(provider_id)?;
         let key = key.trim();
         if key.is_empty() {
@@ -158,7 +177,8 @@ impl SettingsService {
         }
         if key.len() > MAX_KEY_LEN || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(SettingsCommandError::InvalidRequest(
-                "that key contains spaces or line breaks, or is far too long: paste the key alone".into(),
+                "that key contains spaces or line breaks, or is far too long: paste the key alone"
+                    .into(),
             ));
         }
         self.keys
@@ -169,7 +189,11 @@ impl SettingsService {
         Ok(self.view(slot))
     }
 
-    pub fn clear_api_key(&self, provider_id: &str, slot: &AgentSlot) -> Result<SettingsView, SettingsCommandError> {
+    pub fn clear_api_key(
+        &self,
+        provider_id: &str,
+        slot: &AgentSlot,
+    ) -> Result<SettingsView, SettingsCommandError> {
         let preset = Self::key_provider(provider_id)?;
         self.keys.clear(preset.id).map_err(|e| SettingsCommandError::Storage(e.to_string()))?;
         tracing::info!(provider = preset.id, "API key cleared");
@@ -179,13 +203,21 @@ impl SettingsService {
 
     /// A tiny real request (a one-word prompt, one step, no tools) through the agent crate's
     /// provider: success, or the typed error's code and message.
-    pub async fn test_connection(&self, provider_id: &str, base_url: Option<&str>, model: Option<&str>) -> TestResult {
+    pub async fn test_connection(
+        &self,
+        provider_id: &str,
+        base_url: Option<&str>,
+        model: Option<&str>,
+    ) -> TestResult {
         let settings = self.settings();
         let name = preset(provider_id).map_or(provider_id, |p| p.name);
-        let provider_settings = match apply::provider_settings(&settings, &self.keys, provider_id, base_url, model) {
-            Ok(s) => s,
-            Err(message) => return TestResult { ok: false, code: Some(ErrorCode::InvalidRequest), message },
-        };
+        let provider_settings =
+            match apply::provider_settings(&settings, &self.keys, provider_id, base_url, model) {
+                Ok(s) => s,
+                Err(message) => {
+                    return TestResult { ok: false, code: Some(ErrorCode::InvalidRequest), message }
+                }
+            };
         let key = match provider_settings.api_key {
             Some(_) => self.keys.get(provider_id).ok().flatten(),
             None => None,
@@ -193,16 +225,22 @@ impl SettingsService {
         let provider = match provider_settings.build() {
             Ok(provider) => provider,
             Err(e) => {
-                return TestResult { ok: false, code: Some(ErrorCode::InvalidRequest), message: describe(name, &e) }
+                return TestResult {
+                    ok: false,
+                    code: Some(ErrorCode::InvalidRequest),
+                    message: describe(name, &e),
+                }
             }
         };
         let model_name = provider.model().to_owned();
-        let config = AgentConfig { max_steps: 1, keepalive: Duration::ZERO, ..AgentConfig::default() };
+        let config =
+            AgentConfig { max_steps: 1, keepalive: Duration::ZERO, ..AgentConfig::default() };
         let agent = Agent::new(provider, ToolRegistry::default(), config);
         let (tx, mut rx) = unbounded_channel();
         let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
         let cancel = CancellationToken::new();
-        let run = agent.run("settings-test", &[], "Reply with the single word OK.", tx, cancel.clone());
+        let run =
+            agent.run("settings-test", &[], "Reply with the single word OK.", tx, cancel.clone());
         let outcome = match tokio::time::timeout(Duration::from_secs(30), run).await {
             Ok(outcome) => outcome,
             Err(_) => {
@@ -218,11 +256,19 @@ impl SettingsService {
         drain.abort();
         let redact = |text: &str| redact(key.as_deref(), text);
         match (outcome.reason, outcome.error) {
-            (_, Some(error)) => TestResult { ok: false, code: Some(error.code), message: redact(&error.message) },
-            (FinishReason::Completed, None) => {
-                TestResult { ok: true, code: None, message: format!("{name} answered with {model_name}.") }
+            (_, Some(error)) => {
+                TestResult { ok: false, code: Some(error.code), message: redact(&error.message) }
             }
-            (reason, None) => TestResult { ok: false, code: None, message: format!("the test ended early ({reason:?})") },
+            (FinishReason::Completed, None) => TestResult {
+                ok: true,
+                code: None,
+                message: format!("{name} answered with {model_name}."),
+            },
+            (reason, None) => TestResult {
+                ok: false,
+                code: None,
+                message: format!("the test ended early ({reason:?})"),
+            },
         }
     }
 
@@ -230,7 +276,8 @@ impl SettingsService {
     /// when it does not answer.
     pub async fn list_models(&self, provider_id: &str, base_url: Option<&str>) -> Vec<String> {
         let settings = self.settings();
-        let Ok(s) = apply::provider_settings(&settings, &self.keys, provider_id, base_url, None) else {
+        let Ok(s) = apply::provider_settings(&settings, &self.keys, provider_id, base_url, None)
+        else {
             return Vec::new();
         };
         // Only when the key goes to the saved base URL (see `apply::provider_settings`).
@@ -271,7 +318,11 @@ mod tests {
     }
 
     fn slot() -> AgentSlot {
-        let (agent, label) = apply::build_agent(&Settings::default(), &KeyStore::file_only(&temp_dir("unused")), &|_| None);
+        let (agent, label) = apply::build_agent(
+            &Settings::default(),
+            &KeyStore::file_only(&temp_dir("unused")),
+            &|_| None,
+        );
         AgentSlot::new(agent, label)
     }
 
@@ -413,7 +464,14 @@ mod tests {
         svc.keys.set("openai", KEY).unwrap();
         let s = apply::provider_settings(&svc.settings(), &svc.keys, "openai", None, None).unwrap();
         assert!(s.api_key.is_some());
-        let s = apply::provider_settings(&svc.settings(), &svc.keys, "openai", Some("https://elsewhere.example/v1"), None).unwrap();
+        let s = apply::provider_settings(
+            &svc.settings(),
+            &svc.keys,
+            "openai",
+            Some("https://elsewhere.example/v1"),
+            None,
+        )
+        .unwrap();
         assert!(s.api_key.is_none());
     }
 }

@@ -3,8 +3,9 @@
 
 use std::sync::{Arc, RwLock};
 
-use telltale_agent::{Agent, Message, Provider, RunOutcome};
+use telltale_agent::{Agent, Provider, RunOutcome};
 use telltale_protocol::Event;
+use telltale_protocol::Message;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 

@@ -48,6 +48,7 @@ pub struct Counts {
 pub fn counted<R>(f: impl FnOnce() -> R) -> (R, Counts) {
     let (a0, b0) = (ALLOCATIONS.load(Relaxed), BYTES.load(Relaxed));
     let result = f();
-    let counts = Counts { allocations: ALLOCATIONS.load(Relaxed) - a0, bytes: BYTES.load(Relaxed) - b0 };
+    let counts =
+        Counts { allocations: ALLOCATIONS.load(Relaxed) - a0, bytes: BYTES.load(Relaxed) - b0 };
     (result, counts)
 }

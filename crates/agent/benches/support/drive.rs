@@ -18,8 +18,14 @@ pub enum Decoder {
 impl Decoder {
     pub fn new(format: Format) -> Result<Self, ProviderError> {
         Ok(match format {
-            Format::OpenAi => Decoder::OpenAi(OpenAiProvider::new("http://127.0.0.1:9/v1", "bench-model", None)?),
-            Format::Anthropic => Decoder::Anthropic(AnthropicProvider::new("http://127.0.0.1:9", "bench-model", None)?),
+            Format::OpenAi => {
+                Decoder::OpenAi(OpenAiProvider::new("http://127.0.0.1:9/v1", "bench-model", None)?)
+            }
+            Format::Anthropic => Decoder::Anthropic(AnthropicProvider::new(
+                "http://127.0.0.1:9",
+                "bench-model",
+                None,
+            )?),
         })
     }
 
@@ -30,7 +36,11 @@ impl Decoder {
         }
     }
 
-    fn decode_body(&self, chunks: &[&[u8]], sink: &StepSink) -> Result<StepResponse, ProviderError> {
+    fn decode_body(
+        &self,
+        chunks: &[&[u8]],
+        sink: &StepSink,
+    ) -> Result<StepResponse, ProviderError> {
         match self {
             Decoder::OpenAi(provider) => provider.decode_body(chunks.iter().copied(), sink),
             Decoder::Anthropic(provider) => provider.decode_body(chunks.iter().copied(), sink),
@@ -67,7 +77,11 @@ pub fn parse_all(chunks: &[&[u8]]) -> Vec<SseEvent> {
 }
 
 /// Decodes `events` as consecutive steps of `per_step` events each (see [`steps`]).
-pub fn decode_steps(decoder: &Decoder, events: &[SseEvent], per_step: usize) -> Result<usize, ProviderError> {
+pub fn decode_steps(
+    decoder: &Decoder,
+    events: &[SseEvent],
+    per_step: usize,
+) -> Result<usize, ProviderError> {
     steps(events.chunks(per_step.max(1)), |step, sink| decoder.decode(step, sink))
 }
 

@@ -35,7 +35,13 @@ pub struct Input {
 impl Input {
     fn new(name: &str, format: Format, one_step: &[u8], steps: usize) -> Self {
         let events_per_step = SseParser::new().feed(one_step).len();
-        Input { name: name.to_owned(), format, bytes: one_step.repeat(steps), steps, events_per_step }
+        Input {
+            name: name.to_owned(),
+            format,
+            bytes: one_step.repeat(steps),
+            steps,
+            events_per_step,
+        }
     }
 
     pub fn events(&self) -> usize {
@@ -87,7 +93,8 @@ pub fn fixtures_dir() -> PathBuf {
 /// A recorded fixture repeated until the stream is about [`TARGET_BYTES`] long.
 pub fn replicated(file: &str, format: Format) -> Result<Input, InputError> {
     let path = fixtures_dir().join(file);
-    let one = std::fs::read(&path).map_err(|source| InputError::Read { path: path.clone(), source })?;
+    let one =
+        std::fs::read(&path).map_err(|source| InputError::Read { path: path.clone(), source })?;
     if !one.ends_with(b"\n\n") {
         return Err(InputError::Unterminated(file.to_owned()));
     }
@@ -98,8 +105,22 @@ pub fn replicated(file: &str, format: Format) -> Result<Input, InputError> {
 /// Small tokens as JSON string contents (already escaped): words, punctuation, accented and CJK
 /// text, emoji, escaped line breaks and quotes, as a model writing prose and code streams them.
 const TOKENS: [&str; 16] = [
-    " the", " model", "ing", ",", " a", " caf\u{e9}", "\u{4e16}\u{754c}", " \u{1F44B}", "\\n", " `x`", " =", " 42",
-    "\\\"", " stream", ".", "\\n\\n",
+    " the",
+    " model",
+    "ing",
+    ",",
+    " a",
+    " caf\u{e9}",
+    "\u{4e16}\u{754c}",
+    " \u{1F44B}",
+    "\\n",
+    " `x`",
+    " =",
+    " 42",
+    "\\\"",
+    " stream",
+    ".",
+    "\\n\\n",
 ];
 
 /// One OpenAI-format step of many small tokens, the chunk shape of OpenAI and llama.cpp servers.

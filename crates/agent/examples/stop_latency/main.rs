@@ -63,7 +63,8 @@ async fn measure(runs: usize) -> Result<Vec<Stop>, BenchError> {
     let mut server = SlowServer::start(TOKEN_INTERVAL).await?;
     let provider = OpenAiProvider::new(&format!("http://{}/v1", server.addr), "bench-model", None)?
         .with_retry(RetryPolicy { max_tries: 1, ..RetryPolicy::default() });
-    let agent = Arc::new(Agent::new(Arc::new(provider), ToolRegistry::builtin(), AgentConfig::default()));
+    let agent =
+        Arc::new(Agent::new(Arc::new(provider), ToolRegistry::builtin(), AgentConfig::default()));
     let mut stops = Vec::with_capacity(runs);
     for run in 0..WARMUP_RUNS + runs {
         let stop = one_run(run, &agent, &mut server.notices).await?;
@@ -74,13 +75,19 @@ async fn measure(runs: usize) -> Result<Vec<Stop>, BenchError> {
     Ok(stops)
 }
 
-async fn one_run(run: usize, agent: &Arc<Agent>, notices: &mut UnboundedReceiver<Notice>) -> Result<Stop, BenchError> {
+async fn one_run(
+    run: usize,
+    agent: &Arc<Agent>,
+    notices: &mut UnboundedReceiver<Notice>,
+) -> Result<Stop, BenchError> {
     let fail = |what: &str| BenchError::Run { run, what: what.to_owned() };
     let (tx, mut events) = unbounded_channel();
     let cancel = CancellationToken::new();
     let task = {
         let (agent, cancel) = (agent.clone(), cancel.clone());
-        tokio::spawn(async move { agent.run(&format!("stop-{run}"), &[], "count slowly", tx, cancel).await })
+        tokio::spawn(async move {
+            agent.run(&format!("stop-{run}"), &[], "count slowly", tx, cancel).await
+        })
     };
     let conn = loop {
         match timeout(PATIENCE, notices.recv()).await {
@@ -105,8 +112,12 @@ async fn one_run(run: usize, agent: &Arc<Agent>, notices: &mut UnboundedReceiver
     let to_finished = loop {
         match timeout(PATIENCE, events.recv()).await {
             Ok(Some(event)) => match event.kind {
-                EventKind::RunFinished { reason: FinishReason::Cancelled, .. } => break stopped.elapsed(),
-                EventKind::RunFinished { reason, .. } => return Err(fail(&format!("the run finished {reason:?}"))),
+                EventKind::RunFinished { reason: FinishReason::Cancelled, .. } => {
+                    break stopped.elapsed()
+                }
+                EventKind::RunFinished { reason, .. } => {
+                    return Err(fail(&format!("the run finished {reason:?}")))
+                }
                 _ => {}
             },
             _ => return Err(fail("no run_finished after the stop")),
@@ -115,7 +126,9 @@ async fn one_run(run: usize, agent: &Arc<Agent>, notices: &mut UnboundedReceiver
     let to_closed = tokio::time::timeout_at((stopped + PATIENCE).into(), async {
         loop {
             match notices.recv().await {
-                Some(Notice::Closed { conn: c, at, how }) if c == conn => return Some((at.saturating_duration_since(stopped), how)),
+                Some(Notice::Closed { conn: c, at, how }) if c == conn => {
+                    return Some((at.saturating_duration_since(stopped), how))
+                }
                 Some(_) => {}
                 None => return None,
             }
@@ -133,10 +146,17 @@ fn report(stops: &[Stop]) -> ExitCode {
     let closed: Vec<Duration> = stops.iter().filter_map(|s| s.to_closed.map(|(d, _)| d)).collect();
     let not_closed = stops.len() - closed.len();
     let eof = stops.iter().filter(|s| matches!(s.to_closed, Some((_, Closed::Eof)))).count();
-    println!("stop latency over {} runs (one token every {} ms, stopped mid-stream)", stops.len(), TOKEN_INTERVAL.as_millis());
+    println!(
+        "stop latency over {} runs (one token every {} ms, stopped mid-stream)",
+        stops.len(),
+        TOKEN_INTERVAL.as_millis()
+    );
     println!("{:<40} {:>10} {:>10} {:>10}", "", "p50", "p99", "max");
     let mut met = not_closed == 0;
-    for (what, samples) in [("stop → run_finished{cancelled}", &finished), ("stop → server sees the connection closed", &closed)] {
+    for (what, samples) in [
+        ("stop → run_finished{cancelled}", &finished),
+        ("stop → server sees the connection closed", &closed),
+    ] {
         match Summary::of(samples) {
             Some(s) => {
                 println!("{what:<40} {:>10} {:>10} {:>10}", ms(s.p50), ms(s.p99), ms(s.max));
@@ -155,6 +175,10 @@ fn report(stops: &[Stop]) -> ExitCode {
         closed.len() - eof,
         PATIENCE.as_secs()
     );
-    println!("target p99 ≤ {} ms with the connection closed: {}", TARGET.as_millis(), if met { "met" } else { "MISSED" });
+    println!(
+        "target p99 ≤ {} ms with the connection closed: {}",
+        TARGET.as_millis(),
+        if met { "met" } else { "MISSED" }
+    );
     ExitCode::SUCCESS
 }

@@ -64,7 +64,12 @@ impl Drop for SlowServer {
     }
 }
 
-async fn serve(conn: u64, stream: TcpStream, interval: Duration, tx: &UnboundedSender<Notice>) -> std::io::Result<()> {
+async fn serve(
+    conn: u64,
+    stream: TcpStream,
+    interval: Duration,
+    tx: &UnboundedSender<Notice>,
+) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     let (mut reader, mut writer) = stream.into_split();
     if !read_request(&mut reader).await? {

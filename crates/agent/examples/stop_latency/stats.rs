@@ -13,7 +13,8 @@ impl Summary {
     pub fn of(samples: &[Duration]) -> Option<Self> {
         let mut sorted = samples.to_vec();
         sorted.sort();
-        let rank = |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+        let rank =
+            |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
         Some(Summary { p50: rank(0.50), p99: rank(0.99), max: *sorted.last()? })
     }
 }

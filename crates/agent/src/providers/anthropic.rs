@@ -16,13 +16,13 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use telltale_protocol::{ErrorCode, Usage};
 
-use crate::message::{Message, ToolCall};
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 use crate::providers::http_client;
 use crate::providers::http_errors::{ApiKey, Context};
 use crate::providers::http_stream::{self, clamp, excerpt, Ended, RetryPolicy};
 use crate::sse::SseEvent;
 use crate::tools::ToolSpec;
+use telltale_protocol::{Message, ToolCall};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
 const API_VERSION: &str = "2023-06-01";
@@ -50,7 +50,8 @@ impl AnthropicProvider {
         let base = base_url.trim().trim_end_matches('/');
         // `…/v1` is a common slip: the path is always `/v1/messages` below it.
         let base = base.strip_suffix("/v1").unwrap_or(base);
-        let parsed = reqwest::Url::parse(base).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
+        let parsed =
+            reqwest::Url::parse(base).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
         let Some(parsed) = parsed else {
             return Err(ProviderError::new(
                 ErrorCode::InvalidRequest,
@@ -59,7 +60,11 @@ impl AnthropicProvider {
             ));
         };
         if model.trim().is_empty() {
-            return Err(ProviderError::new(ErrorCode::InvalidRequest, "No model is set. Name the model to use.", false));
+            return Err(ProviderError::new(
+                ErrorCode::InvalidRequest,
+                "No model is set. Name the model to use.",
+                false,
+            ));
         }
         let host = parsed.host_str().unwrap_or("?");
         let server = match parsed.port() {
@@ -98,7 +103,12 @@ impl AnthropicProvider {
     }
 
     fn context(&self) -> Context<'_> {
-        Context { provider: &self.server, model: &self.model, url: &self.url, key: self.key.as_ref() }
+        Context {
+            provider: &self.server,
+            model: &self.model,
+            url: &self.url,
+            key: self.key.as_ref(),
+        }
     }
 }
 
@@ -116,15 +126,24 @@ impl Provider for AnthropicProvider {
         format!("{} via {}", self.model, self.server)
     }
 
-    async fn step(&self, request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError> {
+    async fn step(
+        &self,
+        request: StepRequest<'_>,
+        sink: &StepSink,
+    ) -> Result<StepResponse, ProviderError> {
         sink.waiting_for(&self.model);
         let body = request_body(&self.model, self.max_tokens, request.messages, request.tools);
         let key = match &self.key {
             None => None,
             Some(key) => {
-                let mut value = reqwest::header::HeaderValue::from_str(key.expose()).map_err(|_| {
-                    ProviderError::new(ErrorCode::AuthFailed, "The API key has characters no key has. Check it in Settings.", false)
-                })?;
+                let mut value =
+                    reqwest::header::HeaderValue::from_str(key.expose()).map_err(|_| {
+                        ProviderError::new(
+                            ErrorCode::AuthFailed,
+                            "The API key has characters no key has. Check it in Settings.",
+                            false,
+                        )
+                    })?;
                 value.set_sensitive(true);
                 Some(value)
             }
@@ -143,11 +162,15 @@ impl Provider for AnthropicProvider {
         };
         tracing::debug!(url = %self.url, model = %self.model, "messages request");
         let ctx = self.context();
-        let response = http_stream::send_with_retry(&ctx, make, self.idle_timeout, URL_HINT, self.retry, sink).await?;
+        let response =
+            http_stream::send_with_retry(&ctx, make, self.idle_timeout, URL_HINT, self.retry, sink)
+                .await?;
         let mut step = StepState::default();
         let ended =
-            http_stream::read_events(&ctx, response, self.idle_timeout, URL_HINT, |event| self.handle(event, &mut step, sink))
-                .await?;
+            http_stream::read_events(&ctx, response, self.idle_timeout, URL_HINT, |event| {
+                self.handle(event, &mut step, sink)
+            })
+            .await?;
         self.end(ended, step)
     }
 }
@@ -189,15 +212,28 @@ struct StreamEvent<'a> {
 
 impl AnthropicProvider {
     /// Handles one event; returns whether it was `message_stop`.
-    fn handle(&self, event: &SseEvent, step: &mut StepState, sink: &StepSink) -> Result<bool, ProviderError> {
+    fn handle(
+        &self,
+        event: &SseEvent,
+        step: &mut StepState,
+        sink: &StepSink,
+    ) -> Result<bool, ProviderError> {
         let parsed: StreamEvent = serde_json::from_str(&event.data).map_err(|e| {
             http_stream::malformed(
                 &self.context(),
-                &format!("The {} sent a stream event that is not valid JSON ({e}): {}", self.server, excerpt(&event.data)),
+                &format!(
+                    "The {} sent a stream event that is not valid JSON ({e}): {}",
+                    self.server,
+                    excerpt(&event.data)
+                ),
             )
         })?;
         let str_at = |value: &Option<Value>, pointer: &str| {
-            value.as_ref().and_then(|v| v.pointer(pointer)).and_then(Value::as_str).map(str::to_owned)
+            value
+                .as_ref()
+                .and_then(|v| v.pointer(pointer))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
         };
         match parsed.kind.as_ref() {
             "message_start" => {
@@ -205,24 +241,32 @@ impl AnthropicProvider {
                     update_usage(&mut step.usage, usage);
                 }
             }
-            "content_block_start" if str_at(&parsed.content_block, "/type").as_deref() == Some("tool_use") => {
+            "content_block_start"
+                if str_at(&parsed.content_block, "/type").as_deref() == Some("tool_use") =>
+            {
                 let index = parsed.index.unwrap_or(step.blocks.len() as u64);
-                let id = str_at(&parsed.content_block, "/id").unwrap_or_else(|| format!("toolu_{index}"));
+                let id = str_at(&parsed.content_block, "/id")
+                    .unwrap_or_else(|| format!("toolu_{index}"));
                 let name = str_at(&parsed.content_block, "/name").unwrap_or_default();
                 sink.tool_call_delta(&id, &name, "");
                 step.blocks.push(ToolBlock { index, id, name, args: String::new() });
             }
             "content_block_delta" => match parsed.delta.as_ref().and_then(|d| d.kind.as_deref()) {
                 Some("text_delta") => {
-                    let text = parsed.delta.as_ref().and_then(|d| d.text.as_deref()).unwrap_or_default();
+                    let text =
+                        parsed.delta.as_ref().and_then(|d| d.text.as_deref()).unwrap_or_default();
                     step.text.push_str(text);
                     sink.token(text);
                 }
-                Some("thinking_delta") => {
-                    sink.thought(parsed.delta.as_ref().and_then(|d| d.thinking.as_deref()).unwrap_or_default())
-                }
+                Some("thinking_delta") => sink.thought(
+                    parsed.delta.as_ref().and_then(|d| d.thinking.as_deref()).unwrap_or_default(),
+                ),
                 Some("input_json_delta") => {
-                    let fragment = parsed.delta.as_ref().and_then(|d| d.partial_json.as_deref()).unwrap_or_default();
+                    let fragment = parsed
+                        .delta
+                        .as_ref()
+                        .and_then(|d| d.partial_json.as_deref())
+                        .unwrap_or_default();
                     let block = match parsed.index {
                         Some(index) => step.blocks.iter_mut().find(|b| b.index == index),
                         None => step.blocks.last_mut(),
@@ -230,7 +274,10 @@ impl AnthropicProvider {
                     let Some(block) = block else {
                         return Err(http_stream::malformed(
                             &self.context(),
-                            &format!("The {} sent tool arguments for a tool call it never started.", self.server),
+                            &format!(
+                                "The {} sent tool arguments for a tool call it never started.",
+                                self.server
+                            ),
                         ));
                     };
                     block.args.push_str(fragment);
@@ -256,7 +303,8 @@ impl AnthropicProvider {
     /// The typed error of an `error` event (`{"type":"overloaded_error","message":"Overloaded"}`).
     fn stream_error(&self, error: Option<&Value>) -> ProviderError {
         let kind = error.and_then(|e| e.get("type")).and_then(Value::as_str).unwrap_or("error");
-        let message = error.and_then(|e| e.get("message")).and_then(Value::as_str).unwrap_or("no details");
+        let message =
+            error.and_then(|e| e.get("message")).and_then(Value::as_str).unwrap_or("no details");
         let message = ApiKey::redact(self.key.as_ref(), message);
         let server = &self.server;
         let (code, retryable, what) = match kind {
@@ -284,7 +332,11 @@ impl AnthropicProvider {
             "invalid_request_error" => (ErrorCode::InvalidRequest, false, format!("The {server} refused the request.")),
             _ => (ErrorCode::ProviderError, false, format!("The {server} reported an error mid-answer.")),
         };
-        ProviderError::new(code, format!("{what} The server said: \"{message}\" ({kind})"), retryable)
+        ProviderError::new(
+            code,
+            format!("{what} The server said: \"{message}\" ({kind})"),
+            retryable,
+        )
     }
 
     /// Decodes a step's events exactly as [`Provider::step`] does once the response streams, with
@@ -313,7 +365,8 @@ impl AnthropicProvider {
         sink: &StepSink,
     ) -> Result<StepResponse, ProviderError> {
         let mut step = StepState::default();
-        let ended = http_stream::decode_chunks(chunks, |event| self.handle(event, &mut step, sink))?;
+        let ended =
+            http_stream::decode_chunks(chunks, |event| self.handle(event, &mut step, sink))?;
         self.end(ended, step)
     }
 
@@ -322,7 +375,11 @@ impl AnthropicProvider {
         match ended {
             Ended::Done => self.finish(step),
             Ended::Eof => {
-                let when = if step.text.is_empty() && step.blocks.is_empty() { "before any answer" } else { "mid-answer" };
+                let when = if step.text.is_empty() && step.blocks.is_empty() {
+                    "before any answer"
+                } else {
+                    "mid-answer"
+                };
                 Err(http_stream::malformed(
                     &self.context(),
                     &format!(
@@ -377,7 +434,9 @@ fn request_body(model: &str, max_tokens: u32, messages: &[Message], tools: &[Too
             }
             Message::Tool { call_id, ok, output, .. } => (
                 "user",
-                vec![json!({ "type": "tool_result", "tool_use_id": call_id, "content": output, "is_error": !ok })],
+                vec![
+                    json!({ "type": "tool_result", "tool_use_id": call_id, "content": output, "is_error": !ok }),
+                ],
             ),
         };
         if blocks.is_empty() {

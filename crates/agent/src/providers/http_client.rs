@@ -31,7 +31,11 @@ pub(crate) fn client_for(base: &reqwest::Url) -> Result<reqwest::Client, Provide
     } else {
         builder
     };
-    builder
-        .build()
-        .map_err(|e| ProviderError::new(ErrorCode::Internal, format!("Cannot set up the HTTP client: {e}"), false))
+    builder.build().map_err(|e| {
+        ProviderError::new(
+            ErrorCode::Internal,
+            format!("Cannot set up the HTTP client: {e}"),
+            false,
+        )
+    })
 }

@@ -51,7 +51,12 @@ const QUOTE_LIMIT: usize = 300;
 
 /// The error for a non-success HTTP status, with the server's own message quoted when its body
 /// has one (`{"error":{"message"}}`, `{"error":"…"}`, `{"message"}`, or short plain text).
-pub(crate) fn status_error(ctx: &Context<'_>, status: u16, retry_after: Option<&str>, body: &str) -> ProviderError {
+pub(crate) fn status_error(
+    ctx: &Context<'_>,
+    status: u16,
+    retry_after: Option<&str>,
+    body: &str,
+) -> ProviderError {
     let quoted = server_message(body)
         .map(|m| format!(" The server said: \"{}\"", ApiKey::redact(ctx.key, &m)))
         .unwrap_or_default();
@@ -142,7 +147,10 @@ pub(crate) fn looks_like_html(body: &[u8]) -> bool {
         .take(15)
         .map(|b| b.to_ascii_lowercase())
         .collect();
-    start.starts_with(b"<!doctype") || start.starts_with(b"<html") || start.starts_with(b"<head") || start.starts_with(b"<body")
+    start.starts_with(b"<!doctype")
+        || start.starts_with(b"<html")
+        || start.starts_with(b"<head")
+        || start.starts_with(b"<body")
 }
 
 fn truncate(text: &str, limit: usize) -> String {
@@ -215,7 +223,11 @@ mod tests {
         let key = ApiKey::new("sk-secret-123");
         let body = r#"{"error":{"message":"Incorrect API key provided: sk-secret-123"}}"#;
         let error = status_error(&ctx(Some(&key)), 401, None, body);
-        assert!(error.message.contains("Incorrect API key provided: [redacted]"), "{}", error.message);
+        assert!(
+            error.message.contains("Incorrect API key provided: [redacted]"),
+            "{}",
+            error.message
+        );
         assert!(!error.message.contains("sk-secret-123"));
         assert_eq!(server_message(r#"{"error":"nope"}"#).as_deref(), Some("nope"));
         assert_eq!(server_message("<!DOCTYPE html><html>…"), None);

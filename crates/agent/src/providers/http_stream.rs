@@ -117,7 +117,12 @@ fn short_reason(error: &ProviderError) -> String {
 fn jittered(delay: Duration) -> Duration {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos(),
+    );
     let unit = (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64;
     delay.mul_f64(0.5 + unit / 2.0)
 }
@@ -137,12 +142,14 @@ async fn send(
     };
     let status = response.status();
     if !status.is_success() {
-        let retry_after = response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let retry_after =
+            response.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let body = error_body(response, idle).await;
         let error = http_errors::status_error(ctx, status.as_u16(), retry_after.as_deref(), &body);
         return Err((error, retry_after.as_deref().and_then(http_errors::parse_retry_after)));
     }
-    let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let content_type =
+        response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if content_type.to_ascii_lowercase().starts_with("text/html") {
         return Err((html_instead_of_stream(ctx, url_hint), None));
     }
@@ -240,7 +247,11 @@ pub(crate) fn excerpt(text: &str) -> String {
 }
 
 /// Parses a tool call's streamed arguments (empty means no arguments).
-pub(crate) fn parse_args(ctx: &Context<'_>, name: &str, raw: &str) -> Result<serde_json::Value, ProviderError> {
+pub(crate) fn parse_args(
+    ctx: &Context<'_>,
+    name: &str,
+    raw: &str,
+) -> Result<serde_json::Value, ProviderError> {
     if raw.trim().is_empty() {
         return Ok(serde_json::Value::Object(Default::default()));
     }

@@ -14,12 +14,12 @@ use async_trait::async_trait;
 use reqwest::header::ACCEPT;
 use telltale_protocol::{ErrorCode, Usage};
 
-use crate::message::ToolCall;
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 use crate::providers::http_client;
 use crate::providers::http_errors::{self, ApiKey, Context};
 use crate::providers::http_stream::{self, clamp, excerpt, Ended, RetryPolicy};
 use crate::sse::SseEvent;
+use telltale_protocol::ToolCall;
 
 /// Where requests go without a base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
@@ -49,7 +49,8 @@ impl OpenAiProvider {
     /// `key` may be `None` for local servers that need none.
     pub fn new(base_url: &str, model: &str, key: Option<ApiKey>) -> Result<Self, ProviderError> {
         let base = base_url.trim().trim_end_matches('/');
-        let parsed = reqwest::Url::parse(base).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
+        let parsed =
+            reqwest::Url::parse(base).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
         let Some(parsed) = parsed else {
             return Err(ProviderError::new(
                 ErrorCode::InvalidRequest,
@@ -58,7 +59,11 @@ impl OpenAiProvider {
             ));
         };
         if model.trim().is_empty() {
-            return Err(ProviderError::new(ErrorCode::InvalidRequest, "No model is set. Name the model to use.", false));
+            return Err(ProviderError::new(
+                ErrorCode::InvalidRequest,
+                "No model is set. Name the model to use.",
+                false,
+            ));
         }
         let host = parsed.host_str().unwrap_or("?");
         let server = match parsed.port() {
@@ -94,7 +99,12 @@ impl OpenAiProvider {
     }
 
     fn context(&self) -> Context<'_> {
-        Context { provider: &self.server, model: &self.model, url: &self.url, key: self.key.as_ref() }
+        Context {
+            provider: &self.server,
+            model: &self.model,
+            url: &self.url,
+            key: self.key.as_ref(),
+        }
     }
 }
 
@@ -112,11 +122,16 @@ impl Provider for OpenAiProvider {
         format!("{} via {}", self.model, self.server)
     }
 
-    async fn step(&self, request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError> {
+    async fn step(
+        &self,
+        request: StepRequest<'_>,
+        sink: &StepSink,
+    ) -> Result<StepResponse, ProviderError> {
         sink.waiting_for(&self.model);
         let body = wire::request_body(&self.model, request.messages, request.tools);
         let make = || {
-            let builder = self.client.post(&self.url).header(ACCEPT, "text/event-stream").json(&body);
+            let builder =
+                self.client.post(&self.url).header(ACCEPT, "text/event-stream").json(&body);
             match &self.key {
                 Some(key) => builder.bearer_auth(key.expose()),
                 None => builder,
@@ -124,11 +139,15 @@ impl Provider for OpenAiProvider {
         };
         tracing::debug!(url = %self.url, model = %self.model, "chat completions request");
         let ctx = self.context();
-        let response = http_stream::send_with_retry(&ctx, make, self.idle_timeout, URL_HINT, self.retry, sink).await?;
+        let response =
+            http_stream::send_with_retry(&ctx, make, self.idle_timeout, URL_HINT, self.retry, sink)
+                .await?;
         let mut step = StepState::default();
         let ended =
-            http_stream::read_events(&ctx, response, self.idle_timeout, URL_HINT, |event| self.handle(event, &mut step, sink))
-                .await?;
+            http_stream::read_events(&ctx, response, self.idle_timeout, URL_HINT, |event| {
+                self.handle(event, &mut step, sink)
+            })
+            .await?;
         self.end(ended, step)
     }
 }
@@ -151,7 +170,12 @@ struct PartialCall {
 
 impl OpenAiProvider {
     /// Handles one event; returns whether it was the final `[DONE]`.
-    fn handle(&self, event: &SseEvent, step: &mut StepState, sink: &StepSink) -> Result<bool, ProviderError> {
+    fn handle(
+        &self,
+        event: &SseEvent,
+        step: &mut StepState,
+        sink: &StepSink,
+    ) -> Result<bool, ProviderError> {
         let data = event.data.trim();
         if data == "[DONE]" {
             return Ok(true);
@@ -163,7 +187,9 @@ impl OpenAiProvider {
                 excerpt(data)
             ))
         })?;
-        if let Some(error) = chunk.error.as_ref().or((event.event == "error").then_some(&serde_json::Value::Null)) {
+        if let Some(error) =
+            chunk.error.as_ref().or((event.event == "error").then_some(&serde_json::Value::Null))
+        {
             let message = error
                 .pointer("/message")
                 .and_then(|m| m.as_str())
@@ -174,7 +200,10 @@ impl OpenAiProvider {
                 ErrorCode::ProviderError,
                 ApiKey::redact(
                     self.key.as_ref(),
-                    &format!("The {} reported an error mid-answer: \"{message}\". Try again.", self.server),
+                    &format!(
+                        "The {} reported an error mid-answer: \"{message}\". Try again.",
+                        self.server
+                    ),
                 ),
                 false,
             ));
@@ -186,7 +215,8 @@ impl OpenAiProvider {
             });
         }
         // With `n` > 1 other choices would follow; Telltale asks for one.
-        let Some(delta) = chunk.choices.into_iter().find(|c| c.index == 0).and_then(|c| c.delta) else {
+        let Some(delta) = chunk.choices.into_iter().find(|c| c.index == 0).and_then(|c| c.delta)
+        else {
             return Ok(false);
         };
         if let Some(thought) = delta.reasoning_content.as_deref().or(delta.reasoning.as_deref()) {
@@ -260,7 +290,8 @@ impl OpenAiProvider {
         sink: &StepSink,
     ) -> Result<StepResponse, ProviderError> {
         let mut step = StepState::default();
-        let ended = http_stream::decode_chunks(chunks, |event| self.handle(event, &mut step, sink))?;
+        let ended =
+            http_stream::decode_chunks(chunks, |event| self.handle(event, &mut step, sink))?;
         self.end(ended, step)
     }
 
@@ -269,7 +300,11 @@ impl OpenAiProvider {
         match ended {
             Ended::Done => self.finish(step),
             Ended::Eof => {
-                let when = if step.text.is_empty() && step.calls.is_empty() { "before any answer" } else { "mid-answer" };
+                let when = if step.text.is_empty() && step.calls.is_empty() {
+                    "before any answer"
+                } else {
+                    "mid-answer"
+                };
                 Err(self.malformed(&format!(
                     "The {} stream was cut off {when} (it ended without its [DONE] marker). \
                      What arrived is kept; try again.",
@@ -294,4 +329,3 @@ impl OpenAiProvider {
         Ok(StepResponse { text: step.text, tool_calls, usage: step.usage })
     }
 }
-

@@ -39,7 +39,8 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 3] = [ProviderKind::Offline, ProviderKind::Openai, ProviderKind::Anthropic];
+    pub const ALL: [ProviderKind; 3] =
+        [ProviderKind::Offline, ProviderKind::Openai, ProviderKind::Anthropic];
 
     /// The name used in `TELLTALE_PROVIDER` and `--provider`.
     pub fn as_str(self) -> &'static str {
@@ -159,7 +160,9 @@ impl ProviderSettings {
             None => ProviderKind::Offline,
         };
         let idle_timeout = match get(IDLE_TIMEOUT_VAR) {
-            Some(value) => Duration::from_secs(value.parse().map_err(|_| SettingsError::InvalidIdleTimeout { value })?),
+            Some(value) => Duration::from_secs(
+                value.parse().map_err(|_| SettingsError::InvalidIdleTimeout { value })?,
+            ),
             None => openai::DEFAULT_IDLE_TIMEOUT,
         };
         let key_vars = std::iter::once(API_KEY_VAR).chain(kind.key_var());
@@ -189,18 +192,29 @@ impl ProviderSettings {
         let Some(model) = model else {
             return Err(SettingsError::MissingModel { kind: self.kind });
         };
-        let base_url = self.base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or(default_url);
+        let base_url = self
+            .base_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .unwrap_or(default_url);
         let key = self.api_key.clone();
         if key.is_none() && !is_local(base_url) {
             return Err(SettingsError::MissingKey { base_url: base_url.to_owned(), key_var });
         }
         let idle = self.idle_timeout.max(Duration::from_secs(1));
-        let refused = |e: ProviderError| SettingsError::Invalid(ApiKey::redact(self.api_key.as_ref(), &e.message));
+        let refused = |e: ProviderError| {
+            SettingsError::Invalid(ApiKey::redact(self.api_key.as_ref(), &e.message))
+        };
         let provider: Arc<dyn Provider> = match self.kind {
-            ProviderKind::Anthropic => {
-                Arc::new(AnthropicProvider::new(base_url, model, key).map_err(refused)?.with_idle_timeout(idle))
-            }
-            _ => Arc::new(OpenAiProvider::new(base_url, model, key).map_err(refused)?.with_idle_timeout(idle)),
+            ProviderKind::Anthropic => Arc::new(
+                AnthropicProvider::new(base_url, model, key)
+                    .map_err(refused)?
+                    .with_idle_timeout(idle),
+            ),
+            _ => Arc::new(
+                OpenAiProvider::new(base_url, model, key).map_err(refused)?.with_idle_timeout(idle),
+            ),
         };
         Ok(provider)
     }
@@ -231,7 +245,8 @@ mod tests {
     const KEY: &str = "sk-test-secret-4242";
 
     fn settings(vars: &[(&str, &str)]) -> Result<ProviderSettings, SettingsError> {
-        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         ProviderSettings::from_lookup(|name| vars.get(name).cloned())
     }
 
@@ -295,27 +310,47 @@ mod tests {
 
     #[test]
     fn a_local_server_needs_no_key_but_a_remote_one_does() {
-        let local = settings(&[(PROVIDER_VAR, "openai"), (MODEL_VAR, "m"), (BASE_URL_VAR, "http://localhost:11434/v1")]);
+        let local = settings(&[
+            (PROVIDER_VAR, "openai"),
+            (MODEL_VAR, "m"),
+            (BASE_URL_VAR, "http://localhost:11434/v1"),
+        ]);
         let provider = local.unwrap().build().unwrap();
         assert_eq!((provider.id(), provider.model()), ("openai", "m"));
 
-        let error = settings(&[(PROVIDER_VAR, "openai"), (MODEL_VAR, "m")]).unwrap().build().err().unwrap();
+        let error =
+            settings(&[(PROVIDER_VAR, "openai"), (MODEL_VAR, "m")]).unwrap().build().err().unwrap();
         assert_eq!(
             error,
-            SettingsError::MissingKey { base_url: openai::DEFAULT_BASE_URL.into(), key_var: "OPENAI_API_KEY" }
+            SettingsError::MissingKey {
+                base_url: openai::DEFAULT_BASE_URL.into(),
+                key_var: "OPENAI_API_KEY"
+            }
         );
         let message = error.to_string();
-        assert!(message.contains("TELLTALE_API_KEY") && message.contains("OPENAI_API_KEY"), "{message}");
+        assert!(
+            message.contains("TELLTALE_API_KEY") && message.contains("OPENAI_API_KEY"),
+            "{message}"
+        );
 
-        let error = settings(&[(PROVIDER_VAR, "anthropic"), (MODEL_VAR, "c")]).unwrap().build().err().unwrap();
+        let error = settings(&[(PROVIDER_VAR, "anthropic"), (MODEL_VAR, "c")])
+            .unwrap()
+            .build()
+            .err()
+            .unwrap();
         assert!(error.to_string().contains("ANTHROPIC_API_KEY"), "{error}");
-        let remote = settings(&[(PROVIDER_VAR, "anthropic"), (MODEL_VAR, "c"), ("ANTHROPIC_API_KEY", KEY)]);
+        let remote =
+            settings(&[(PROVIDER_VAR, "anthropic"), (MODEL_VAR, "c"), ("ANTHROPIC_API_KEY", KEY)]);
         assert_eq!(remote.unwrap().build().unwrap().id(), "anthropic");
     }
 
     #[test]
     fn a_missing_model_or_a_wrong_offline_model_is_named() {
-        let error = settings(&[(PROVIDER_VAR, "anthropic"), (API_KEY_VAR, KEY)]).unwrap().build().err().unwrap();
+        let error = settings(&[(PROVIDER_VAR, "anthropic"), (API_KEY_VAR, KEY)])
+            .unwrap()
+            .build()
+            .err()
+            .unwrap();
         assert_eq!(error, SettingsError::MissingModel { kind: ProviderKind::Anthropic });
         assert!(error.to_string().contains("TELLTALE_MODEL"), "{error}");
 
@@ -326,10 +361,17 @@ mod tests {
 
     #[test]
     fn the_key_never_shows_in_errors_or_debug_output() {
-        let s = settings(&[(PROVIDER_VAR, "openai"), (MODEL_VAR, "m"), (API_KEY_VAR, KEY)]).unwrap();
+        let s =
+            settings(&[(PROVIDER_VAR, "openai"), (MODEL_VAR, "m"), (API_KEY_VAR, KEY)]).unwrap();
         assert!(!format!("{s:?}").contains(KEY), "{s:?}");
         // A user who pasted the key where the URL goes.
-        let s = settings(&[(PROVIDER_VAR, "openai"), (MODEL_VAR, "m"), (BASE_URL_VAR, KEY), (API_KEY_VAR, KEY)]).unwrap();
+        let s = settings(&[
+            (PROVIDER_VAR, "openai"),
+            (MODEL_VAR, "m"),
+            (BASE_URL_VAR, KEY),
+            (API_KEY_VAR, KEY),
+        ])
+        .unwrap();
         let error = s.build().err().unwrap();
         assert!(matches!(error, SettingsError::Invalid(_)), "{error:?}");
         assert!(!error.to_string().contains(KEY), "{error}");
@@ -338,7 +380,12 @@ mod tests {
 
     #[test]
     fn local_base_urls_are_recognised() {
-        for url in ["http://localhost:11434/v1", "http://127.0.0.1:8080/v1", "http://[::1]:1234/v1", "http://LOCALHOST/v1"] {
+        for url in [
+            "http://localhost:11434/v1",
+            "http://127.0.0.1:8080/v1",
+            "http://[::1]:1234/v1",
+            "http://LOCALHOST/v1",
+        ] {
             assert!(is_local(url), "{url}");
         }
         for url in [

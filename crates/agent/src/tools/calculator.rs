@@ -78,7 +78,9 @@ fn prepare(expression: &str) -> Result<String, ToolError> {
         let c = chars[i];
         if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
             let start = i;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == '_') {
+            while i < chars.len()
+                && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == '_')
+            {
                 i += 1;
             }
             let literal: String = chars[start..i].iter().filter(|c| **c != '_').collect();

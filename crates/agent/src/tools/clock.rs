@@ -53,9 +53,7 @@ pub fn resolve_zone(place: &str) -> Option<Tz> {
     if let Some((_, name)) = ALIASES.iter().find(|(alias, _)| *alias == wanted) {
         return name.parse().ok();
     }
-    let full = TZ_VARIANTS
-        .iter()
-        .find(|tz| tz.name().to_lowercase().replace('_', " ") == wanted);
+    let full = TZ_VARIANTS.iter().find(|tz| tz.name().to_lowercase().replace('_', " ") == wanted);
     let city = || {
         TZ_VARIANTS.iter().find(|tz| {
             let name = tz.name();

@@ -15,7 +15,9 @@ impl Tool for DraftEmail {
     fn spec(&self) -> ToolSpec {
         ToolSpec {
             name: "draft_email".into(),
-            description: "Drafts an email for the user to review, edit and send themselves. Nothing is sent.".into(),
+            description:
+                "Drafts an email for the user to review, edit and send themselves. Nothing is sent."
+                    .into(),
             parameters: json!({
                 "type": "object",
                 "properties": {
@@ -77,7 +79,8 @@ mod tests {
 
     #[tokio::test]
     async fn drafts_confirm_what_was_written_and_need_every_field() {
-        let email = json!({"to": "Alice", "subject": "Launch", "body": "Hi Alice, the launch is on."});
+        let email =
+            json!({"to": "Alice", "subject": "Launch", "body": "Hi Alice, the launch is on."});
         let out = DraftEmail.call(email).await.unwrap();
         assert_eq!(out, "Draft ready for review: email to Alice, subject \"Launch\", 6 words. Nothing was sent.");
         let err = DraftEmail.call(json!({"to": "Alice"})).await.unwrap_err();

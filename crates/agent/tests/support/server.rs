@@ -31,7 +31,8 @@ pub fn fixture_bytes(name: &str) -> Vec<u8> {
 pub fn fixture_expected(name: &str) -> serde_json::Value {
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
     let bytes = fixture_bytes(&format!("{stem}.expected.json"));
-    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{stem}.expected.json is not JSON: {e}"))
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|e| panic!("{stem}.expected.json is not JSON: {e}"))
 }
 
 /// How a body is split into HTTP chunks.
@@ -156,7 +157,9 @@ pub struct TestServer {
 
 impl TestServer {
     /// Starts a server that answers the `n`th request (from 0) with `handler(n, &request)`.
-    pub async fn start(handler: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static) -> Self {
+    pub async fn start(
+        handler: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local addr");
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -194,7 +197,11 @@ impl Drop for TestServer {
     }
 }
 
-async fn serve(mut stream: TcpStream, handler: &Handler, recorded: &Mutex<Vec<Recorded>>) -> std::io::Result<()> {
+async fn serve(
+    mut stream: TcpStream,
+    handler: &Handler,
+    recorded: &Mutex<Vec<Recorded>>,
+) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     let mut buffer = Vec::new();
     let head_end = loop {

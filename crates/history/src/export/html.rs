@@ -66,7 +66,11 @@ pub fn render(detail: &ConversationDetail) -> String {
         updated = format_time(c.updated_at),
     );
     for run in &detail.runs {
-        let _ = writeln!(out, "<section class=\"turn\">\n<div class=\"user\">{}</div>", escape(run.prompt.trim_end()));
+        let _ = writeln!(
+            out,
+            "<section class=\"turn\">\n<div class=\"user\">{}</div>",
+            escape(run.prompt.trim_end())
+        );
         let who = match (&run.provider, &run.model) {
             (Some(p), Some(m)) => format!("{} · {}", escape(p), escape(m)),
             _ => "Assistant".to_owned(),
@@ -100,11 +104,16 @@ pub fn render(detail: &ConversationDetail) -> String {
                 }
                 Block::Tool { name, args, result, .. } => {
                     let mark = match &result {
-                        Some(r) if r.ok => format!(" <span class=\"ok\">✓</span> {:.1} ms", r.duration_ms),
-                        Some(r) => format!(" <span class=\"fail\">✕</span> {:.1} ms", r.duration_ms),
+                        Some(r) if r.ok => {
+                            format!(" <span class=\"ok\">✓</span> {:.1} ms", r.duration_ms)
+                        }
+                        Some(r) => {
+                            format!(" <span class=\"fail\">✕</span> {:.1} ms", r.duration_ms)
+                        }
                         None => " (no result)".to_owned(),
                     };
-                    let _ = write!(out, "<details><summary>Tool: {}{mark}</summary>", escape(&name));
+                    let _ =
+                        write!(out, "<details><summary>Tool: {}{mark}</summary>", escape(&name));
                     if !args.is_empty() {
                         let _ = write!(out, "<pre>{}</pre>", escape(&args));
                     }
@@ -114,10 +123,16 @@ pub fn render(detail: &ConversationDetail) -> String {
                     let _ = writeln!(out, "</details>");
                 }
                 Block::Answer(text) => {
-                    let _ = writeln!(out, "<div class=\"answer\">{}</div>", escape(text.trim_end()));
+                    let _ =
+                        writeln!(out, "<div class=\"answer\">{}</div>", escape(text.trim_end()));
                 }
                 Block::Error { code, message } => {
-                    let _ = writeln!(out, "<div class=\"error\"><strong>Error</strong> ({}): {}</div>", escape(&code), escape(&message));
+                    let _ = writeln!(
+                        out,
+                        "<div class=\"error\"><strong>Error</strong> ({}): {}</div>",
+                        escape(&code),
+                        escape(&message)
+                    );
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! lossless, and what [`crate::History::import_json`] reads back.
 
 use serde::{Deserialize, Serialize};
-use telltale_agent::Message;
+use telltale_protocol::Message;
 use telltale_protocol::{Event, FinishReason, PROTOCOL_VERSION};
 
 use crate::conversations::ConversationDetail;
@@ -75,7 +75,10 @@ pub fn render(detail: &ConversationDetail, messages: &[(String, Message)]) -> Re
             .collect(),
         messages: messages
             .iter()
-            .map(|(run_id, message)| ExportMessage { run_id: run_id.clone(), message: message.clone() })
+            .map(|(run_id, message)| ExportMessage {
+                run_id: run_id.clone(),
+                message: message.clone(),
+            })
             .collect(),
     };
     let mut text = serde_json::to_string_pretty(&file)?;

@@ -26,7 +26,11 @@ fn escape_html(text: &str) -> String {
 
 /// A user's text as a block quote, line by line.
 fn quote(text: &str) -> String {
-    text.trim_end().lines().map(|l| if l.is_empty() { ">".to_owned() } else { format!("> {l}") }).collect::<Vec<_>>().join("\n")
+    text.trim_end()
+        .lines()
+        .map(|l| if l.is_empty() { ">".to_owned() } else { format!("> {l}") })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn render(detail: &ConversationDetail) -> String {
@@ -66,7 +70,11 @@ pub fn render(detail: &ConversationDetail) -> String {
             match block {
                 Block::Status(_) => {}
                 Block::Thought(text) => {
-                    let _ = writeln!(out, "<details><summary>Thought</summary>\n\n{}\n\n</details>\n", quote(&text));
+                    let _ = writeln!(
+                        out,
+                        "<details><summary>Thought</summary>\n\n{}\n\n</details>\n",
+                        quote(&text)
+                    );
                 }
                 Block::Tool { name, args, result, .. } => {
                     let mark = match &result {
@@ -74,7 +82,11 @@ pub fn render(detail: &ConversationDetail) -> String {
                         Some(r) => format!(" ✕ failed after {:.1} ms", r.duration_ms),
                         None => " (no result)".to_owned(),
                     };
-                    let _ = writeln!(out, "<details><summary>Tool: {}{mark}</summary>\n", escape_html(&name));
+                    let _ = writeln!(
+                        out,
+                        "<details><summary>Tool: {}{mark}</summary>\n",
+                        escape_html(&name)
+                    );
                     if !args.is_empty() {
                         fenced(&mut out, "json", &args);
                         out.push('\n');

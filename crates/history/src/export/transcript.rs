@@ -54,7 +54,8 @@ pub fn blocks(run: &RunRecord) -> Vec<Block> {
                 result: None,
             }),
             EventKind::ToolResult { call_id, ok, output, duration_ms } => {
-                let outcome = ToolOutcome { ok: *ok, output: output.clone(), duration_ms: *duration_ms };
+                let outcome =
+                    ToolOutcome { ok: *ok, output: output.clone(), duration_ms: *duration_ms };
                 let slot = blocks.iter_mut().rev().find_map(|b| match b {
                     Block::Tool { call_id: id, result, .. } if id == call_id => Some(result),
                     _ => None,

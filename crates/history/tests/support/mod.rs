@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use telltale_agent::{Message, ToolCall};
 use telltale_history::History;
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage};
+use telltale_protocol::{Message, ToolCall};
 
 pub const T0: i64 = 1_714_550_400_000; // 2024-05-01 08:00 UTC
 
@@ -15,11 +15,20 @@ pub fn open(dir: &tempfile::TempDir) -> History {
 }
 
 pub fn events(run_id: &str, started_at: i64, kinds: Vec<EventKind>) -> Vec<Event> {
-    let mut all = vec![EventKind::RunStarted { provider: "offline".into(), model: "telltale-demo".into(), started_at: started_at as u64 }];
+    let mut all = vec![EventKind::RunStarted {
+        provider: "offline".into(),
+        model: "telltale-demo".into(),
+        started_at: started_at as u64,
+    }];
     all.extend(kinds);
     all.into_iter()
         .enumerate()
-        .map(|(seq, kind)| Event { run_id: run_id.into(), seq: seq as u64, t_ms: seq as f64 * 12.5, kind })
+        .map(|(seq, kind)| Event {
+            run_id: run_id.into(),
+            seq: seq as u64,
+            t_ms: seq as f64 * 12.5,
+            kind,
+        })
         .collect()
 }
 
@@ -28,12 +37,22 @@ pub fn token(text: &str) -> EventKind {
 }
 
 pub fn finished(reason: FinishReason) -> EventKind {
-    EventKind::RunFinished { reason, usage: Some(Usage { input_tokens: 12, output_tokens: 7 }), ttft_ms: Some(25.0) }
+    EventKind::RunFinished {
+        reason,
+        usage: Some(Usage { input_tokens: 12, output_tokens: 7 }),
+        ttft_ms: Some(25.0),
+    }
 }
 
 /// Records `events` as run `run_id`; finishes with `messages`, or drops the recorder (a crash)
 /// when `messages` is None.
-pub fn record(history: &History, conversation_id: &str, prompt: &str, events: &[Event], messages: Option<Vec<Message>>) {
+pub fn record(
+    history: &History,
+    conversation_id: &str,
+    prompt: &str,
+    events: &[Event],
+    messages: Option<Vec<Message>>,
+) {
     let recorder = history.start_run(conversation_id, &events[0].run_id, prompt).expect("starts");
     for event in events {
         recorder.record(event);
@@ -60,10 +79,26 @@ pub fn fixed_conversation(history: &History) -> String {
             EventKind::Status { message: "Planning…".into(), icon: Some(StatusIcon::Planning) },
             EventKind::Thought { text: "I should use the ".into() },
             EventKind::Thought { text: "calculator.".into() },
-            EventKind::ToolCallDelta { call_id: "c1".into(), name: "calculator".into(), args_delta: "{\"expression\"".into() },
-            EventKind::ToolCall { call_id: "c1".into(), name: "calculator".into(), args: args.clone() },
-            EventKind::ToolResult { call_id: "c1".into(), ok: true, output: "391".into(), duration_ms: 0.4 },
-            EventKind::Status { message: "Reading the results…".into(), icon: Some(StatusIcon::Thinking) },
+            EventKind::ToolCallDelta {
+                call_id: "c1".into(),
+                name: "calculator".into(),
+                args_delta: "{\"expression\"".into(),
+            },
+            EventKind::ToolCall {
+                call_id: "c1".into(),
+                name: "calculator".into(),
+                args: args.clone(),
+            },
+            EventKind::ToolResult {
+                call_id: "c1".into(),
+                ok: true,
+                output: "391".into(),
+                duration_ms: 0.4,
+            },
+            EventKind::Status {
+                message: "Reading the results…".into(),
+                icon: Some(StatusIcon::Thinking),
+            },
             EventKind::Ping { waiting_for: Some("telltale-demo".into()) },
             token("17 * 23 = "),
             token("**391**."),
@@ -76,7 +111,12 @@ pub fn fixed_conversation(history: &History) -> String {
             text: String::new(),
             tool_calls: vec![ToolCall { call_id: "c1".into(), name: "calculator".into(), args }],
         },
-        Message::Tool { call_id: "c1".into(), name: "calculator".into(), ok: true, output: "391".into() },
+        Message::Tool {
+            call_id: "c1".into(),
+            name: "calculator".into(),
+            ok: true,
+            output: "391".into(),
+        },
         Message::Assistant { text: "17 * 23 = **391**.".into(), tool_calls: vec![] },
     ];
     record(history, &id, prompt1, &run1, Some(messages1));
@@ -88,18 +128,29 @@ pub fn fixed_conversation(history: &History) -> String {
         vec![
             EventKind::Status { message: "Planning…".into(), icon: Some(StatusIcon::Planning) },
             token("Here is <b>bold</b> & a fence:\n```\ncode\n```\n"),
-            EventKind::Error { code: ErrorCode::RateLimited, message: "Too many requests <429>: wait a minute.".into(), retryable: true },
+            EventKind::Error {
+                code: ErrorCode::RateLimited,
+                message: "Too many requests <429>: wait a minute.".into(),
+                retryable: true,
+            },
             finished(FinishReason::Error),
         ],
     );
     let messages2 = vec![
         Message::User { text: prompt2.into() },
-        Message::Assistant { text: "Here is <b>bold</b> & a fence:\n```\ncode\n```\n".into(), tool_calls: vec![] },
+        Message::Assistant {
+            text: "Here is <b>bold</b> & a fence:\n```\ncode\n```\n".into(),
+            tool_calls: vec![],
+        },
     ];
     record(history, &id, prompt2, &run2, Some(messages2));
 
     let prompt3 = "Tell me a long story about Tokyo";
-    let run3 = events("run-3", T0 + 120_000, vec![token("Once upon a time, "), token("in Tokyo, a lantern")]);
+    let run3 = events(
+        "run-3",
+        T0 + 120_000,
+        vec![token("Once upon a time, "), token("in Tokyo, a lantern")],
+    );
     record(history, &id, prompt3, &run3, None);
     id
 }

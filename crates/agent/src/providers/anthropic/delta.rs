@@ -146,8 +146,13 @@ mod tests {
     #[test]
     fn reads_as_value_lookups_did() {
         // Not strings: absent. Repeated: the last one. Not an object: empty.
-        let d = delta(r#"{"type":5,"text":{"a":1},"thinking":"one","thinking":"two","partial_json":null}"#);
-        assert_eq!((d.kind, d.text, d.thinking.as_deref(), d.partial_json), (None, None, Some("two"), None));
+        let d = delta(
+            r#"{"type":5,"text":{"a":1},"thinking":"one","thinking":"two","partial_json":null}"#,
+        );
+        assert_eq!(
+            (d.kind, d.text, d.thinking.as_deref(), d.partial_json),
+            (None, None, Some("two"), None)
+        );
         for json in [r#""text_delta""#, "[1,2]", "true", "3.5", "-1", "null"] {
             let d: Delta = serde_json::from_str(json).expect("any value parses");
             assert!(d.kind.is_none() && d.text.is_none(), "{json}");

@@ -3,17 +3,21 @@
 use serde_json::Value;
 
 use super::intents::Intent;
-use crate::message::Message;
+use telltale_protocol::Message;
 
 /// One line on what the demo is about to do.
 pub fn plan(intents: &[Intent]) -> String {
     let steps: Vec<String> = intents
         .iter()
         .filter_map(|intent| match intent {
-            Intent::Arithmetic(expression) => Some(format!("work out {expression} with the calculator")),
+            Intent::Arithmetic(expression) => {
+                Some(format!("work out {expression} with the calculator"))
+            }
             Intent::Time { place } => Some(format!("check the clock for {place}")),
             Intent::Date { place } => Some(format!("look up today's date in {place}")),
-            Intent::DraftEmail { to, .. } => Some(format!("draft the email to {to} in the editor, field by field")),
+            Intent::DraftEmail { to, .. } => {
+                Some(format!("draft the email to {to} in the editor, field by field"))
+            }
             Intent::DraftNote { .. } => Some("draft the note in the editor".to_owned()),
             Intent::Greeting | Intent::Help => None,
         })
@@ -69,13 +73,16 @@ pub fn compose(intents: &[Intent], this_turn: &[Message]) -> String {
         };
         sentences.push(sentence);
     }
-    sentences.push("(Offline demo: these come straight from Telltale's built-in tools.)".to_owned());
+    sentences
+        .push("(Offline demo: these come straight from Telltale's built-in tools.)".to_owned());
     sentences.join("\n\n")
 }
 
-const CAPABILITIES: &str = "Without a model I can do arithmetic (\"what is 17 * 23?\") and tell the time \
+const CAPABILITIES: &str =
+    "Without a model I can do arithmetic (\"what is 17 * 23?\") and tell the time \
 or date anywhere (\"what time is it in Tokyo?\"), using the same tools a real model would call.";
-const HOW_TO_ADD_A_MODEL: &str = "To chat with a real model, add an API key for OpenAI, Anthropic or an \
+const HOW_TO_ADD_A_MODEL: &str =
+    "To chat with a real model, add an API key for OpenAI, Anthropic or an \
 OpenAI-compatible server, then pick that provider.";
 
 /// A demo email (subject, body) to `to` about `topic`.
@@ -108,7 +115,8 @@ fn time_sentence(place: &str, clock_output: &str, date_only: bool) -> String {
     };
     let field = |name: &str| clock.get(name).and_then(Value::as_str).unwrap_or("?").to_owned();
     let zone = field("timezone");
-    let where_ = if place.eq_ignore_ascii_case(&zone) { zone.clone() } else { format!("{place} ({zone})") };
+    let where_ =
+        if place.eq_ignore_ascii_case(&zone) { zone.clone() } else { format!("{place} ({zone})") };
     if date_only {
         format!("In {where_} it is {}.", field("date"))
     } else {
@@ -140,23 +148,34 @@ mod tests {
 
     #[test]
     fn answers_from_tool_results() {
-        let intents = vec![Intent::Arithmetic("17 * 23".into()), Intent::Time { place: "Tokyo".into() }];
+        let intents =
+            vec![Intent::Arithmetic("17 * 23".into()), Intent::Time { place: "Tokyo".into() }];
         let clock = r#"{"timezone":"Asia/Tokyo","date":"Tuesday, 24 November 2026","time":"08:20","abbreviation":"JST","utc_offset":"+09:00"}"#;
-        let text = compose(&intents, &[tool("calculator", true, "391"), tool("clock", true, clock)]);
+        let text =
+            compose(&intents, &[tool("calculator", true, "391"), tool("clock", true, clock)]);
         assert_eq!(
             text,
             "17 * 23 = 391.\n\nIn Tokyo (Asia/Tokyo) it is 08:20 on Tuesday, 24 November 2026 (JST, UTC+09:00).\n\n\
              (Offline demo: these come straight from Telltale's built-in tools.)"
         );
-        assert_eq!(plan(&intents), "I'll work out 17 * 23 with the calculator and check the clock for Tokyo.");
+        assert_eq!(
+            plan(&intents),
+            "I'll work out 17 * 23 with the calculator and check the clock for Tokyo."
+        );
     }
 
     #[test]
     fn failed_tools_and_unknown_questions_are_explained() {
         let intents = vec![Intent::Time { place: "Atlantis".into() }];
         let text = compose(&intents, &[tool("clock", false, "unknown time zone")]);
-        assert!(text.starts_with("I couldn't tell the time in Atlantis: unknown time zone."), "{text}");
+        assert!(
+            text.starts_with("I couldn't tell the time in Atlantis: unknown time zone."),
+            "{text}"
+        );
         let fallback = compose(&[], &[]);
-        assert!(fallback.contains("no language model") && fallback.contains("API key"), "{fallback}");
+        assert!(
+            fallback.contains("no language model") && fallback.contains("API key"),
+            "{fallback}"
+        );
     }
 }

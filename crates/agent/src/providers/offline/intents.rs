@@ -9,13 +9,22 @@ pub enum Intent {
     /// An arithmetic expression, ready for the calculator.
     Arithmetic(String),
     /// The time (and date) in a place, as the user named it ("UTC" when they named none).
-    Time { place: String },
+    Time {
+        place: String,
+    },
     /// Today's date in a place.
-    Date { place: String },
+    Date {
+        place: String,
+    },
     /// An email to draft: to whom, and about what (if the user said).
-    DraftEmail { to: String, topic: Option<String> },
+    DraftEmail {
+        to: String,
+        topic: Option<String>,
+    },
     /// A note to draft, about what (if the user said).
-    DraftNote { topic: Option<String> },
+    DraftNote {
+        topic: Option<String>,
+    },
     Greeting,
     Help,
 }
@@ -42,10 +51,13 @@ static EXPRESSION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[-(]*\d[\d\s.+\-*/^%×÷()]*[\d)]").expect("static regex"));
 static ISO_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{4}-\d{1,2}-\d{1,2}$").expect("static regex"));
-static TIME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(what time|time is it|the time|current time|time in|time now|clock)\b").expect("static regex"));
+static TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(what time|time is it|the time|current time|time in|time now|clock)\b")
+        .expect("static regex")
+});
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(date|what day|which day|day is it|day of the week)\b").expect("static regex")
+    Regex::new(r"(?i)\b(date|what day|which day|day is it|day of the week)\b")
+        .expect("static regex")
 });
 static PLACE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bin\s+([A-Za-z][A-Za-z_/\- ]{0,40}?)\s*(?:[?.!,;]|\s(?:and|right|now|today|please|at|currently)\b|$)")
@@ -59,10 +71,12 @@ static DRAFT_NOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(draft|write|take|make|jot)\b.*\bnote\b").expect("static regex")
 });
 static TOPIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:about|regarding|on the subject of|for)\s+(.{1,80}?)\s*[.?!]*$").expect("static regex")
+    Regex::new(r"(?i)\b(?:about|regarding|on the subject of|for)\s+(.{1,80}?)\s*[.?!]*$")
+        .expect("static regex")
 });
 static GREETING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy)\b").expect("static regex")
+    Regex::new(r"(?i)^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy)\b")
+        .expect("static regex")
 });
 static HELP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(what can you do|\bhelp\b|who are you|what are you)").expect("static regex")
@@ -70,7 +84,8 @@ static HELP: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Everything the demo recognises in `prompt`, in the order it will answer.
 pub fn detect(prompt: &str) -> Vec<Intent> {
-    let topic = || TOPIC.captures(prompt).and_then(|c| c.get(1)).map(|m| m.as_str().trim().to_owned());
+    let topic =
+        || TOPIC.captures(prompt).and_then(|c| c.get(1)).map(|m| m.as_str().trim().to_owned());
     if let Some(email) = DRAFT_EMAIL.captures(prompt) {
         let to = email.get(3).map_or("there", |m| m.as_str()).trim().to_owned();
         return vec![Intent::DraftEmail { to, topic: topic() }];
@@ -108,15 +123,12 @@ fn arithmetic(prompt: &str) -> Option<String> {
     for (pattern, replacement) in WORD_OPERATORS.iter() {
         text = pattern.replace_all(&text, *replacement).into_owned();
     }
-    EXPRESSION
-        .find_iter(&text)
-        .map(|m| balance(m.as_str().trim()))
-        .find(|candidate| {
-            let has_operator = candidate
-                .trim_start_matches(['-', '('])
-                .contains(['+', '-', '*', '/', '^', '%', '×', '÷']);
-            has_operator && !ISO_DATE.is_match(candidate)
-        })
+    EXPRESSION.find_iter(&text).map(|m| balance(m.as_str().trim())).find(|candidate| {
+        let has_operator = candidate
+            .trim_start_matches(['-', '('])
+            .contains(['+', '-', '*', '/', '^', '%', '×', '÷']);
+        has_operator && !ISO_DATE.is_match(candidate)
+    })
 }
 
 /// Drops unmatched parentheses at the ends ("(2 + 3) * 4)" → "(2 + 3) * 4").
@@ -156,13 +168,19 @@ mod tests {
             ("1,200 / 4", vec![Intent::Arithmetic("1200 / 4".into())]),
             ("Current time in New York right now?", vec![time("New York")]),
             ("what time is it", vec![time("UTC")]),
-            ("What's the date in Asia/Kolkata?", vec![Intent::Date { place: "Asia/Kolkata".into() }]),
+            (
+                "What's the date in Asia/Kolkata?",
+                vec![Intent::Date { place: "Asia/Kolkata".into() }],
+            ),
             ("Hello there", vec![Intent::Greeting]),
             ("what can you do?", vec![Intent::Help]),
             ("Write me a poem about the sea", vec![]),
             (
                 "Draft an email to Alice about the launch date.",
-                vec![Intent::DraftEmail { to: "Alice".into(), topic: Some("the launch date".into()) }],
+                vec![Intent::DraftEmail {
+                    to: "Alice".into(),
+                    topic: Some("the launch date".into()),
+                }],
             ),
             ("write an email please", vec![Intent::DraftEmail { to: "there".into(), topic: None }]),
             (

@@ -9,8 +9,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde_json::Value;
 
-use crate::message::{Message, ToolCall};
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
+use telltale_protocol::{Message, ToolCall};
 
 pub use intents::{detect, Intent};
 
@@ -77,13 +77,22 @@ impl Provider for OfflineProvider {
         "Offline demo — no model".to_owned()
     }
 
-    async fn step(&self, request: StepRequest<'_>, sink: &StepSink) -> Result<StepResponse, ProviderError> {
+    async fn step(
+        &self,
+        request: StepRequest<'_>,
+        sink: &StepSink,
+    ) -> Result<StepResponse, ProviderError> {
         sink.waiting_for("offline demo");
-        let last_user = request
-            .messages
-            .iter()
-            .rposition(|m| matches!(m, Message::User { .. }))
-            .ok_or_else(|| ProviderError::new(telltale_protocol::ErrorCode::InvalidRequest, "There is no question to answer.", false))?;
+        let last_user =
+            request.messages.iter().rposition(|m| matches!(m, Message::User { .. })).ok_or_else(
+                || {
+                    ProviderError::new(
+                        telltale_protocol::ErrorCode::InvalidRequest,
+                        "There is no question to answer.",
+                        false,
+                    )
+                },
+            )?;
         let Message::User { text: prompt } = &request.messages[last_user] else {
             unreachable!("rposition found a user message")
         };
@@ -94,7 +103,8 @@ impl Provider for OfflineProvider {
         let available = |name: &str| request.tools.iter().any(|t| t.name == name);
         let answered = this_turn.iter().any(|m| matches!(m, Message::Tool { .. }));
         if !answered {
-            let earlier_calls = request.messages.iter().filter(|m| matches!(m, Message::Tool { .. })).count();
+            let earlier_calls =
+                request.messages.iter().filter(|m| matches!(m, Message::Tool { .. })).count();
             let calls = plan_calls(&intents, earlier_calls, &available);
             if !calls.is_empty() {
                 sink.thought(&answer::plan(&intents));
@@ -136,14 +146,21 @@ fn fragments(text: &str, size: usize) -> Vec<&str> {
 
 /// The tool calls that answer `intents` with their arguments' JSON text (fields in the order a
 /// person writes them), with ids unique within the conversation.
-fn plan_calls(intents: &[Intent], earlier_calls: usize, available: &dyn Fn(&str) -> bool) -> Vec<(ToolCall, String)> {
+fn plan_calls(
+    intents: &[Intent],
+    earlier_calls: usize,
+    available: &dyn Fn(&str) -> bool,
+) -> Vec<(ToolCall, String)> {
     let mut calls = Vec::new();
     for intent in intents {
         let (name, fields) = match intent {
-            Intent::Arithmetic(expression) => ("calculator", vec![("expression", expression.clone())]),
+            Intent::Arithmetic(expression) => {
+                ("calculator", vec![("expression", expression.clone())])
+            }
             Intent::Time { place } | Intent::Date { place } => {
                 // Like a model would: name the IANA zone when the place is a known city.
-                let zone = crate::tools::resolve_zone(place).map_or_else(|| place.clone(), |tz| tz.name().to_owned());
+                let zone = crate::tools::resolve_zone(place)
+                    .map_or_else(|| place.clone(), |tz| tz.name().to_owned());
                 ("clock", vec![("timezone", zone)])
             }
             Intent::DraftEmail { to, topic } => {
@@ -158,10 +175,16 @@ fn plan_calls(intents: &[Intent], earlier_calls: usize, available: &dyn Fn(&str)
         };
         if available(name) {
             let call_id = format!("offline_call_{}", earlier_calls + calls.len() + 1);
-            let members: Vec<String> =
-                fields.iter().map(|(key, value)| format!("{}:{}", Value::from(*key), Value::from(value.as_str()))).collect();
+            let members: Vec<String> = fields
+                .iter()
+                .map(|(key, value)| {
+                    format!("{}:{}", Value::from(*key), Value::from(value.as_str()))
+                })
+                .collect();
             let args_text = format!("{{{}}}", members.join(","));
-            let args = Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), Value::from(v))).collect());
+            let args = Value::Object(
+                fields.into_iter().map(|(k, v)| (k.to_owned(), Value::from(v))).collect(),
+            );
             calls.push((ToolCall { call_id, name: name.to_owned(), args }, args_text));
         }
     }

@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 
-use crate::message::Message;
 use crate::tools::ToolSpec;
+use telltale_protocol::Message;
 
 /// The body of `POST /chat/completions` for a streamed step.
 pub(crate) fn request_body(model: &str, messages: &[Message], tools: &[ToolSpec]) -> Value {
@@ -113,7 +113,9 @@ pub(crate) struct FunctionDelta<'a> {
 
 /// A string or null, borrowed from the input unless it holds escapes. (serde's own impl for
 /// `Option<Cow<str>>` always copies: only a `Cow` field directly marked `borrow` borrows.)
-fn borrowed<'de: 'a, 'a, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Cow<'a, str>>, D::Error> {
+fn borrowed<'de: 'a, 'a, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Cow<'a, str>>, D::Error> {
     #[derive(Deserialize)]
     struct Borrowed<'a>(#[serde(borrow)] Cow<'a, str>);
     Ok(Option::<Borrowed<'a>>::deserialize(deserializer)?.map(|b| b.0))
@@ -141,6 +143,9 @@ mod tests {
         assert_eq!(delta.reasoning.as_deref(), Some("a\"b"));
         assert_eq!(delta.reasoning_content, None);
         assert!(delta.tool_calls.is_none());
-        assert!(serde_json::from_str::<Chunk>(r#"{"choices":[{"delta":{"content":5}}]}"#).is_err(), "a number is no text");
+        assert!(
+            serde_json::from_str::<Chunk>(r#"{"choices":[{"delta":{"content":5}}]}"#).is_err(),
+            "a number is no text"
+        );
     }
 }
