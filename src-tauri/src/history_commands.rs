@@ -8,8 +8,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 use telltale_history::{Conversation, ConversationDetail, Format, History, SearchHit};
-
-use crate::app_history::{AppHistory, HistoryStatus};
+use telltale_session::{Session, SessionError};
 
 /// How many conversations a search returns at most.
 const SEARCH_LIMIT: usize = 30;
@@ -17,9 +16,6 @@ const SEARCH_LIMIT: usize = 30;
 #[derive(Debug, thiserror::Error, Serialize)]
 #[serde(tag = "code", content = "message", rename_all = "snake_case")]
 pub enum HistoryCommandError {
-    /// The database could not be opened at startup; the message says why.
-    #[error("history is off: {0}")]
-    HistoryOff(String),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -47,46 +43,60 @@ impl From<telltale_history::Error> for HistoryCommandError {
     }
 }
 
-/// Runs `f` on the database on a blocking thread.
-async fn with_db<T: Send + 'static>(
-    history: &AppHistory,
-    f: impl FnOnce(&History) -> Result<T> + Send + 'static,
-) -> Result<T> {
-    let history = history.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let db =
-            history.lock().ok_or_else(|| HistoryCommandError::HistoryOff(history.off_reason()))?;
-        f(&db)
-    })
-    .await
-    .map_err(|e| HistoryCommandError::Database(format!("the history task failed: {e}")))?
+impl From<SessionError> for HistoryCommandError {
+    fn from(error: SessionError) -> Self {
+        HistoryCommandError::Database(error.to_string())
+    }
 }
 
-/// Whether the history is on, and if not, why (the window shows a banner).
+/// Runs `f` on the database on a blocking thread.
+async fn with_db<T: Send + 'static>(
+    session: &Session,
+    f: impl FnOnce(&History) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    session.store().call(f).await
+}
+
+/// What the window shows about the history: whether conversations are saved, and if not, why
+/// (they are then kept in memory until the app quits).
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryStatus {
+    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// Whether the history is saved, and if not, why (the window shows a banner).
 #[tauri::command]
-pub fn history_status(history: State<'_, AppHistory>) -> HistoryStatus {
-    history.status()
+pub async fn history_status(session: State<'_, Session>) -> Result<HistoryStatus> {
+    let session = session.inner().clone();
+    let status = tauri::async_runtime::spawn_blocking(move || session.store().status())
+        .await
+        .map_err(|e| HistoryCommandError::Database(format!("the history task failed: {e}")))?;
+    Ok(HistoryStatus { enabled: status.saved, reason: status.reason, path: status.path })
 }
 
 /// The saved conversations, most recent activity first.
 #[tauri::command]
-pub async fn list_conversations(history: State<'_, AppHistory>) -> Result<Vec<Conversation>> {
-    with_db(&history, |db| Ok(db.list_conversations()?)).await
+pub async fn list_conversations(session: State<'_, Session>) -> Result<Vec<Conversation>> {
+    with_db(&session, |db| Ok(db.list_conversations()?)).await
 }
 
 /// One conversation with its runs (status and every event as they streamed, consecutive tokens
 /// joined into one: see replay.rs).
 #[tauri::command]
 pub async fn open_conversation(
-    history: State<'_, AppHistory>,
+    session: State<'_, Session>,
     id: String,
 ) -> Result<ConversationDetail> {
-    with_db(&history, move |db| Ok(crate::replay::merge_token_runs(db.get(&id)?))).await
+    with_db(&session, move |db| Ok(crate::replay::merge_token_runs(db.get(&id)?))).await
 }
 
 #[tauri::command]
 pub async fn rename_conversation(
-    history: State<'_, AppHistory>,
+    session: State<'_, Session>,
     id: String,
     title: String,
 ) -> Result<()> {
@@ -94,26 +104,23 @@ pub async fn rename_conversation(
     if title.is_empty() {
         return Err(HistoryCommandError::InvalidRequest("a title cannot be empty".into()));
     }
-    with_db(&history, move |db| Ok(db.rename(&id, &title)?)).await
+    with_db(&session, move |db| Ok(db.rename(&id, &title)?)).await
 }
 
 #[tauri::command]
-pub async fn delete_conversation(history: State<'_, AppHistory>, id: String) -> Result<()> {
-    with_db(&history, move |db| Ok(db.delete(&id)?)).await
+pub async fn delete_conversation(session: State<'_, Session>, id: String) -> Result<()> {
+    with_db(&session, move |db| Ok(db.delete(&id)?)).await
 }
 
 #[tauri::command]
-pub async fn undelete_conversation(history: State<'_, AppHistory>, id: String) -> Result<()> {
-    with_db(&history, move |db| Ok(db.undelete(&id)?)).await
+pub async fn undelete_conversation(session: State<'_, Session>, id: String) -> Result<()> {
+    with_db(&session, move |db| Ok(db.undelete(&id)?)).await
 }
 
 /// Conversations whose prompts or answers contain every word of `query`, with the hits marked.
 #[tauri::command]
-pub async fn search_history(
-    history: State<'_, AppHistory>,
-    query: String,
-) -> Result<Vec<SearchHit>> {
-    with_db(&history, move |db| Ok(db.search(&query, SEARCH_LIMIT)?)).await
+pub async fn search_history(session: State<'_, Session>, query: String) -> Result<Vec<SearchHit>> {
+    with_db(&session, move |db| Ok(db.search(&query, SEARCH_LIMIT)?)).await
 }
 
 fn parse_format(format: &str) -> Result<Format> {
@@ -147,12 +154,12 @@ fn file_name(title: &str, format: Format) -> String {
 #[tauri::command]
 pub async fn export_conversation<R: Runtime>(
     app: AppHandle<R>,
-    history: State<'_, AppHistory>,
+    session: State<'_, Session>,
     id: String,
     format: String,
 ) -> Result<Option<String>> {
     let format = parse_format(&format)?;
-    let (title, text) = with_db(&history, move |db| {
+    let (title, text) = with_db(&session, move |db| {
         let title = db.conversation(&id)?.title;
         Ok((title, db.export(&id, format)?))
     })
@@ -191,7 +198,7 @@ pub async fn export_conversation<R: Runtime>(
 #[tauri::command]
 pub async fn import_conversation<R: Runtime>(
     app: AppHandle<R>,
-    history: State<'_, AppHistory>,
+    session: State<'_, Session>,
 ) -> Result<Option<Conversation>> {
     let text = tauri::async_runtime::spawn_blocking(move || {
         let Some(chosen) = app
@@ -214,7 +221,7 @@ pub async fn import_conversation<R: Runtime>(
     .map_err(|e| HistoryCommandError::File(format!("the import failed: {e}")))??;
     match text {
         None => Ok(None),
-        Some(text) => with_db(&history, move |db| Ok(Some(db.import_json(&text)?))).await,
+        Some(text) => with_db(&session, move |db| Ok(Some(db.import_json(&text)?))).await,
     }
 }
 
@@ -231,9 +238,8 @@ mod tests {
         let json = serde_json::to_value(&error).unwrap();
         assert_eq!(json["code"], "import_invalid");
         assert!(json["message"].as_str().unwrap().contains("not a Telltale conversation export"));
-        let json =
-            serde_json::to_value(HistoryCommandError::HistoryOff("no folder".into())).unwrap();
-        assert_eq!(json["code"], "history_off");
+        let json = serde_json::to_value(HistoryCommandError::NotFound("gone".into())).unwrap();
+        assert_eq!((&json["code"], &json["message"]), (&"not_found".into(), &"gone".into()));
     }
 
     #[test]

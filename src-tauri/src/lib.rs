@@ -1,7 +1,7 @@
 //! Telltale's desktop shell: commands to start and stop runs, and the forwarding of each run's
-//! events to the window that started it. The agent itself lives in `telltale-agent`.
+//! events to the window that started it. Runs, the agent and the history live in
+//! `telltale-session`, shared with every other front end.
 
-mod app_history;
 mod commands;
 mod error;
 mod forward;
@@ -9,9 +9,8 @@ mod history_commands;
 mod menu;
 mod replay;
 mod settings;
-mod state;
 
-use state::AppState;
+use telltale_session::{Session, Store};
 
 pub fn run() {
     tracing_subscriber::fmt()
@@ -31,12 +30,13 @@ pub fn run() {
         .on_menu_event(menu::handle)
         .setup(|app| {
             use tauri::Manager;
-            let slot = app.state::<AppState>().agent.clone();
-            app.manage(settings::init(app.handle(), &slot));
+            let settings = settings::init(app.handle());
+            let store = Store::open_default()?;
+            let runtime = tauri::async_runtime::handle().inner().clone();
+            app.manage(Session::new(settings.agent_slot(), store, runtime));
+            app.manage(settings);
             Ok(())
         })
-        .manage(AppState::from_env())
-        .manage(app_history::AppHistory::open_default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::start_run,

@@ -84,10 +84,24 @@ pub(crate) fn connect(path: &Path) -> Result<Connection> {
     // Write transactions take the write lock up front: a transaction that read first could
     // not be upgraded once another process (the app, the CLI) wrote meanwhile.
     conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
-    use_wal(&conn)?;
+    // A database in memory has no file to append a log to; it keeps its own journal.
+    if !is_in_memory(path) {
+        use_wal(&conn)?;
+    }
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     Ok(conn)
+}
+
+/// The name under which SQLite's `memdb` VFS shares one database in memory among every
+/// connection of this process that opens the same name (the recorders' included), with the
+/// usual locking: the history of a session that saves nothing to disk.
+fn memory_uri() -> PathBuf {
+    PathBuf::from(format!("file:/telltale-{}?vfs=memdb", uuid::Uuid::new_v4()))
+}
+
+fn is_in_memory(path: &Path) -> bool {
+    path.to_str().is_some_and(|p| p.starts_with("file:/telltale-") && p.ends_with("?vfs=memdb"))
 }
 
 /// The conversation history. One per thread that uses it (the connection is not `Sync`): wrap it
@@ -115,6 +129,18 @@ impl History {
         let history = History { conn, path, clock: system_clock() };
         history.index_unfinished_runs()?;
         Ok(history)
+    }
+
+    /// Opens a new, empty history that lives in this process's memory only, for as long as this
+    /// value (or a recorder of it) is open: conversations work as usual, and nothing is written
+    /// to disk.
+    pub fn open_in_memory() -> Result<History> {
+        History::open(memory_uri())
+    }
+
+    /// Whether this history lives in memory only (see [`open_in_memory`](Self::open_in_memory)).
+    pub fn is_in_memory(&self) -> bool {
+        is_in_memory(&self.path)
     }
 
     /// Replaces the clock (tests with fixed timestamps).

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use support::*;
 use telltale_history::{migrations, Error, History, RecorderConfig, RunStatus};
 use telltale_protocol::Message;
-use telltale_protocol::{EventKind, FinishReason};
+use telltale_protocol::{Event, EventKind, FinishReason};
 
 #[test]
 fn conversations_list_by_activity_rename_delete_and_undelete() {
@@ -268,4 +268,31 @@ fn many_connections_open_a_new_database_and_record_at_once() {
         thread.join().expect("no error");
     }
     assert_eq!(History::open(&path).unwrap().list_conversations().unwrap().len(), 6);
+}
+
+#[test]
+fn a_history_in_memory_records_runs_through_its_own_recorders_and_writes_no_file() {
+    let history = History::open_in_memory().unwrap();
+    assert!(history.is_in_memory());
+    let other = History::open_in_memory().unwrap();
+    let conversation = history.create_conversation("In memory").unwrap();
+    let recorder = history.start_run(&conversation.id, "run-1", "hello").unwrap();
+    recorder.record(&Event {
+        run_id: "run-1".into(),
+        seq: 0,
+        t_ms: 1.0,
+        kind: EventKind::Token { text: "hi there".into() },
+    });
+    let said = vec![
+        Message::User { text: "hello".into() },
+        Message::Assistant { text: "hi there".into(), tool_calls: vec![] },
+    ];
+    recorder.finish(&said).unwrap();
+    assert_eq!(history.messages(&conversation.id).unwrap(), said);
+    assert_eq!(history.get(&conversation.id).unwrap().runs[0].answer(), "hi there");
+    assert_eq!(history.search("there", 5).unwrap().len(), 1, "search works in memory too");
+    assert!(other.list_conversations().unwrap().is_empty(), "each one is its own database");
+    let uri = history.path().to_str().unwrap();
+    let name = uri.trim_start_matches("file:").split('?').next().unwrap();
+    assert!(!history.path().exists() && !std::path::Path::new(name).exists(), "no file: {uri}");
 }

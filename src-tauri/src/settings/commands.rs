@@ -4,42 +4,45 @@ use tauri::State;
 
 use super::model::Settings;
 use super::service::{SettingsCommandError, SettingsService, SettingsView, TestResult};
-use crate::state::AppState;
+use telltale_session::Session;
 
 type Result<T> = std::result::Result<T, SettingsCommandError>;
 
 #[tauri::command]
-pub fn get_settings(service: State<'_, SettingsService>, app: State<'_, AppState>) -> SettingsView {
-    service.view(&app.agent)
+pub fn get_settings(
+    service: State<'_, SettingsService>,
+    session: State<'_, Session>,
+) -> SettingsView {
+    service.view(session.agent())
 }
 
 #[tauri::command]
 pub fn save_settings(
     service: State<'_, SettingsService>,
-    app: State<'_, AppState>,
+    session: State<'_, Session>,
     settings: Settings,
 ) -> Result<SettingsView> {
-    service.save(settings, &app.agent)
+    service.save(settings, session.agent())
 }
 
 /// Stores a provider's key (write-only: the answer shows its mask).
 #[tauri::command]
 pub fn set_api_key(
     service: State<'_, SettingsService>,
-    app: State<'_, AppState>,
+    session: State<'_, Session>,
     provider_id: String,
     key: String,
 ) -> Result<SettingsView> {
-    service.set_api_key(&provider_id, &key, &app.agent)
+    service.set_api_key(&provider_id, &key, session.agent())
 }
 
 #[tauri::command]
 pub fn clear_api_key(
     service: State<'_, SettingsService>,
-    app: State<'_, AppState>,
+    session: State<'_, Session>,
     provider_id: String,
 ) -> Result<SettingsView> {
-    service.clear_api_key(&provider_id, &app.agent)
+    service.clear_api_key(&provider_id, session.agent())
 }
 
 /// A tiny real request to `provider_id` (with the base URL and model being edited, if given).

@@ -9,7 +9,6 @@ pub mod mask;
 pub mod model;
 pub mod models;
 pub mod service;
-pub mod slot;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,7 +17,6 @@ use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_store::{Store, StoreExt};
 
 pub use service::SettingsService;
-pub use slot::AgentSlot;
 
 /// Overrides the data folder (the settings file and the key file), for tests and portable installs.
 pub const DATA_DIR_VAR: &str = "TELLTALE_DATA_DIR";
@@ -63,9 +61,8 @@ impl service::Storage for NoStore {
     }
 }
 
-/// Opens the settings (the store and the keys), makes the agent they describe current in
-/// `slot`, and returns the service the commands use.
-pub fn init<R: Runtime>(app: &AppHandle<R>, slot: &AgentSlot) -> SettingsService {
+/// Opens the settings (the store and the keys) and returns the service the commands use.
+pub fn init<R: Runtime>(app: &AppHandle<R>) -> SettingsService {
     let dir = data_dir(app);
     let storage: Box<dyn service::Storage> = match app.store(dir.join(STORE_FILE)) {
         Ok(store) => Box::new(PluginStore(store)),
@@ -76,7 +73,5 @@ pub fn init<R: Runtime>(app: &AppHandle<R>, slot: &AgentSlot) -> SettingsService
     };
     let env = |name: &str| std::env::var(name).ok();
     let keys = keys::KeyStore::detect(&dir, &env);
-    let service = SettingsService::new(storage, keys, Box::new(env));
-    service.apply(slot);
-    service
+    SettingsService::new(storage, keys, Box::new(env))
 }

@@ -16,7 +16,7 @@ use super::apply::{self, describe, Env};
 use super::keys::{KeyStorage, KeyStore};
 use super::mask::mask;
 use super::model::{preset, Api, Preset, Settings, OFFLINE, PRESETS};
-use super::slot::AgentSlot;
+use telltale_session::AgentSlot;
 
 /// Where the settings JSON is kept (tauri-plugin-store in the app; memory in tests).
 pub trait Storage: Send + Sync {
@@ -104,6 +104,12 @@ impl SettingsService {
     pub fn apply(&self, slot: &AgentSlot) {
         let (agent, label) = apply::build_agent(&self.settings(), &self.keys, self.env());
         slot.replace(agent, label);
+    }
+
+    /// A slot holding the agent the settings (and the environment) describe.
+    pub fn agent_slot(&self) -> AgentSlot {
+        let (agent, label) = apply::build_agent(&self.settings(), &self.keys, self.env());
+        AgentSlot::new(agent, label)
     }
 
     pub fn view(&self, slot: &AgentSlot) -> SettingsView {

@@ -1,4 +1,4 @@
-//! The agent the app answers with, swappable when settings are saved. A run takes the agent
+//! The agent a session answers with, swappable when settings are saved. A run takes the agent
 //! that is current when it starts and keeps it to the end.
 
 use std::sync::{Arc, RwLock};

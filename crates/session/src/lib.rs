@@ -1,0 +1,32 @@
+//! Telltale's session layer, free of any UI: the one place that wires "load the conversation →
+//! run the agent → record every event → store the new messages" and fans each run's events out
+//! to any number of front ends (the window, the CLI, an HTTP stream), each able to join late.
+//!
+//! ```no_run
+//! # async fn demo(agent: telltale_session::AgentSlot) -> Result<(), Box<dyn std::error::Error>> {
+//! use telltale_session::{RunRequest, Session, Store};
+//! let session = Session::new(agent, Store::open_default()?, tokio::runtime::Handle::current());
+//! let request = RunRequest {
+//!     conversation_id: "c1".into(),
+//!     run_id: "r1".into(),
+//!     prompt: "What time is it in Tokyo?".into(),
+//! };
+//! let mut events = session.start_run(request)?;
+//! while let Some(event) = events.recv().await {
+//!     println!("{}", event.kind.type_name());
+//! }
+//! # Ok(()) }
+//! ```
+
+mod agent_slot;
+mod error;
+mod run_log;
+mod runs;
+mod session;
+mod store;
+
+pub use agent_slot::AgentSlot;
+pub use error::SessionError;
+pub use runs::RunInProgress;
+pub use session::{RunRequest, Session};
+pub use store::{Store, StoreStatus};

@@ -1,0 +1,129 @@
+//! One run's events, kept while it is in progress and handed to every subscriber: a front end
+//! that joins late (a second window, an HTTP client that reconnects) first gets what it missed
+//! from the `seq` it asks for, then every event as it comes, in order, with nothing twice.
+
+use std::sync::{Mutex, MutexGuard};
+
+use telltale_protocol::Event;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+
+#[derive(Default)]
+pub struct RunLog {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Every event so far, in `seq` order.
+    events: Vec<Event>,
+    subscribers: Vec<UnboundedSender<Event>>,
+    /// The run has ended: no more events, and new subscribers get only what is kept.
+    closed: bool,
+}
+
+impl RunLog {
+    pub fn new() -> RunLog {
+        RunLog::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Keeps `event` and hands it to every subscriber still listening.
+    pub fn publish(&self, event: Event) {
+        let mut inner = self.lock();
+        inner.subscribers.retain(|subscriber| subscriber.send(event.clone()).is_ok());
+        inner.events.push(event);
+    }
+
+    /// The run's events from `from_seq` on: those already streamed at once, then the rest as
+    /// they come. The receiver ends when the run has ended.
+    pub fn subscribe(&self, from_seq: u64) -> UnboundedReceiver<Event> {
+        let (tx, rx) = unbounded_channel();
+        let mut inner = self.lock();
+        let start = inner.events.partition_point(|event| event.seq < from_seq);
+        for event in &inner.events[start..] {
+            // The receiver is in hand: sending cannot fail.
+            let _ = tx.send(event.clone());
+        }
+        if !inner.closed {
+            inner.subscribers.push(tx);
+        }
+        rx
+    }
+
+    /// The run has ended: every subscriber's receiver ends once it has read what was sent.
+    pub fn close(&self) {
+        let mut inner = self.lock();
+        inner.closed = true;
+        inner.subscribers.clear();
+    }
+
+    /// How many subscribers are listening.
+    #[cfg(test)]
+    pub fn subscriber_count(&self) -> usize {
+        let mut inner = self.lock();
+        inner.subscribers.retain(|subscriber| !subscriber.is_closed());
+        inner.subscribers.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use telltale_protocol::EventKind;
+
+    fn token(seq: u64) -> Event {
+        Event {
+            run_id: "r".into(),
+            seq,
+            t_ms: 0.0,
+            kind: EventKind::Token { text: format!("{seq}") },
+        }
+    }
+
+    fn drain(rx: &mut UnboundedReceiver<Event>) -> Vec<u64> {
+        let mut seqs = Vec::new();
+        while let Ok(event) = rx.try_recv() {
+            seqs.push(event.seq);
+        }
+        seqs
+    }
+
+    #[test]
+    fn a_late_subscriber_replays_from_its_seq_then_follows_live() {
+        let log = RunLog::new();
+        let mut early = log.subscribe(0);
+        (0..5).for_each(|seq| log.publish(token(seq)));
+        let mut late = log.subscribe(3);
+        let mut whole = log.subscribe(0);
+        (5..7).for_each(|seq| log.publish(token(seq)));
+        assert_eq!(drain(&mut early), (0..7).collect::<Vec<_>>());
+        assert_eq!(drain(&mut late), vec![3, 4, 5, 6]);
+        assert_eq!(drain(&mut whole), (0..7).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn closing_ends_every_receiver_after_what_was_sent() {
+        let log = RunLog::new();
+        let mut rx = log.subscribe(0);
+        log.publish(token(0));
+        log.close();
+        assert_eq!(rx.recv().await.map(|e| e.seq), Some(0));
+        assert!(rx.recv().await.is_none(), "the receiver ends with the run");
+        let mut after = log.subscribe(0);
+        assert_eq!(after.recv().await.map(|e| e.seq), Some(0), "what was kept is replayed");
+        assert!(after.recv().await.is_none());
+    }
+
+    #[test]
+    fn a_subscriber_that_went_away_is_dropped() {
+        let log = RunLog::new();
+        let rx = log.subscribe(0);
+        let _kept = log.subscribe(0);
+        drop(rx);
+        log.publish(token(0));
+        assert_eq!(log.subscriber_count(), 1);
+    }
+}

@@ -1,0 +1,88 @@
+//! The runs in progress: which conversation each answers, how to stop it, and its events. One
+//! run at a time per conversation.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio_util::sync::CancellationToken;
+
+use crate::error::SessionError;
+use crate::run_log::RunLog;
+
+/// A run in progress, as a front end lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunInProgress {
+    pub run_id: String,
+    pub conversation_id: String,
+}
+
+struct Entry {
+    conversation_id: String,
+    cancel: CancellationToken,
+    log: Arc<RunLog>,
+}
+
+#[derive(Clone, Default)]
+pub(crate) struct Runs {
+    inner: Arc<Mutex<HashMap<String, Entry>>>,
+}
+
+impl Runs {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Entry>> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a run, or says why it cannot start.
+    pub fn begin(
+        &self,
+        conversation_id: &str,
+        run_id: &str,
+        cancel: CancellationToken,
+        log: Arc<RunLog>,
+    ) -> Result<(), SessionError> {
+        let mut runs = self.lock();
+        if runs.contains_key(run_id) {
+            return Err(SessionError::Busy(format!("a run with id {run_id} already exists")));
+        }
+        if runs.values().any(|entry| entry.conversation_id == conversation_id) {
+            return Err(SessionError::Busy(
+                "this conversation is still answering; stop it or wait for it to finish".into(),
+            ));
+        }
+        let entry = Entry { conversation_id: conversation_id.to_owned(), cancel, log };
+        runs.insert(run_id.to_owned(), entry);
+        Ok(())
+    }
+
+    pub fn end(&self, run_id: &str) {
+        self.lock().remove(run_id);
+    }
+
+    /// Stops a run; false when no such run is in progress.
+    pub fn stop(&self, run_id: &str) -> bool {
+        match self.lock().get(run_id) {
+            Some(entry) => {
+                entry.cancel.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn log(&self, run_id: &str) -> Option<Arc<RunLog>> {
+        self.lock().get(run_id).map(|entry| entry.log.clone())
+    }
+
+    pub fn list(&self) -> Vec<RunInProgress> {
+        let mut list: Vec<RunInProgress> = self
+            .lock()
+            .iter()
+            .map(|(run_id, entry)| RunInProgress {
+                run_id: run_id.clone(),
+                conversation_id: entry.conversation_id.clone(),
+            })
+            .collect();
+        list.sort_by(|a, b| a.run_id.cmp(&b.run_id));
+        list
+    }
+}
