@@ -38,8 +38,15 @@ if ! command -v cargo >/dev/null; then
 fi
 if ! command -v cargo >/dev/null; then
   say "installing Rust with rustup"
-  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c clippy -c rustfmt
   . "$HOME/.cargo/env"
+fi
+
+# The lint stage checks formatting and clippy's rules.
+if [ "$want_test" = 1 ] && command -v rustup >/dev/null &&
+  ! { cargo fmt --version && cargo clippy --version; } >/dev/null 2>&1; then
+  say "adding rustfmt and clippy to the Rust toolchain"
+  rustup component add rustfmt clippy
 fi
 
 # --- npm packages (exactly the lock file) ---

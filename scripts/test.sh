@@ -2,7 +2,8 @@
 # Installs what is missing and runs every test, stage by stage:
 #   setup  Node.js selection on a machine whose Node.js is too old (scripts/tests/old-node.test.sh;
 #          a few seconds, network only to registry.npmjs.org)
-#   rust   protocol, agent and CLI (fast; no WebKitGTK needed)
+#   lint   rustfmt, clippy (warnings are errors; no unwrap/expect outside tests)
+#   rust   protocol, agent, history, session and CLI (fast; no WebKitGTK needed)
 #   ui     TypeScript types, the reducer's unit tests, the production build
 #   browser  the built window (IPC mocked) in headless Chromium: every visual state, 5,000 tok/s
 #   fuzz   libFuzzer on the SSE parser and both providers' stream decoders, FUZZ_SECONDS (30) each
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stages=("$@")
-[ "${#stages[@]}" -eq 0 ] && stages=(setup rust ui browser fuzz e2e deb)
+[ "${#stages[@]}" -eq 0 ] && stages=(setup lint rust ui browser fuzz e2e deb)
 
 scripts/setup.sh --test
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
@@ -26,8 +27,16 @@ for s in "${stages[@]}"; do
       stage "setup: a too-old Node.js is replaced by the npm registry's, with npm, first on PATH"
       scripts/tests/old-node.test.sh
       ;;
+    lint)
+      stage "lint: rustfmt, clippy"
+      cargo fmt --all --check
+      # Code that ships may not unwrap or expect (workspace lints); tests, benches and examples may.
+      cargo clippy --locked --workspace --lib --bins -- -D warnings
+      cargo clippy --locked --workspace --tests --benches --examples -- -D warnings \
+        -A clippy::unwrap_used -A clippy::expect_used
+      ;;
     rust)
-      stage "rust: protocol, agent, cli"
+      stage "rust: protocol, agent, history, session, cli"
       cargo test --locked
       ;;
     ui)

@@ -192,7 +192,7 @@ impl Settings {
                 return Err(format!("unknown provider \"{}\"", entry.id));
             };
             let url = entry.base_url.trim();
-            if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+            if !url.is_empty() && !url.starts_with("http://") && !url.starts_with("https://") {
                 return Err(format!(
                     "the base URL of {} must start with http:// or https://",
                     preset.name
@@ -276,11 +276,13 @@ mod tests {
 
     #[test]
     fn a_json_round_trip_keeps_everything() {
-        let mut s = Settings::default();
-        s.default_provider = "ollama".into();
+        let mut s = Settings {
+            default_provider: "ollama".into(),
+            keepalive_ms: 2500,
+            idle_timeout_s: 90,
+            ..Settings::default()
+        };
         s.providers[5].model = "llama3.2".into();
-        s.keepalive_ms = 2500;
-        s.idle_timeout_s = 90;
         s.tools.insert("clock".into(), false);
         let json = serde_json::to_value(&s).unwrap();
         assert_eq!(Settings::from_json(Some(json)), s);
@@ -310,14 +312,11 @@ mod tests {
         let mut s = Settings::default();
         s.providers[1].base_url = "api.openai.com".into();
         assert!(s.validate().unwrap_err().contains("OpenAI must start with http"));
-        let mut s = Settings::default();
-        s.default_provider = "custom".into();
+        let s = Settings { default_provider: "custom".into(), ..Settings::default() };
         assert!(s.validate().unwrap_err().contains("custom provider needs a base URL"));
-        let mut s = Settings::default();
-        s.idle_timeout_s = 1;
+        let s = Settings { idle_timeout_s: 1, ..Settings::default() };
         assert!(s.validate().unwrap_err().contains("idle timeout"));
-        let mut s = Settings::default();
-        s.keepalive_ms = 0;
+        let s = Settings { keepalive_ms: 0, ..Settings::default() };
         assert!(s.validate().unwrap_err().contains("keep-alive"));
     }
 }

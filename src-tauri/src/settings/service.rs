@@ -65,11 +65,14 @@ pub struct TestResult {
     pub message: String,
 }
 
+/// Reads an environment variable (the process's, or a test's).
+pub type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 pub struct SettingsService {
     storage: Box<dyn Storage>,
     keys: KeyStore,
     current: Mutex<Settings>,
-    env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    env: EnvLookup,
 }
 
 const MAX_KEY_LEN: usize = 4096;
@@ -83,11 +86,7 @@ fn redact(key: Option<&str>, text: &str) -> String {
 }
 
 impl SettingsService {
-    pub fn new(
-        storage: Box<dyn Storage>,
-        keys: KeyStore,
-        env: Box<dyn Fn(&str) -> Option<String> + Send + Sync>,
-    ) -> Self {
+    pub fn new(storage: Box<dyn Storage>, keys: KeyStore, env: EnvLookup) -> Self {
         let settings = Settings::from_json(storage.load());
         SettingsService { storage, keys, current: Mutex::new(settings), env }
     }

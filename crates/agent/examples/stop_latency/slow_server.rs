@@ -87,14 +87,15 @@ async fn serve(
     for index in 0u64.. {
         tokio::select! {
             read = reader.read(&mut scratch) => match read {
-                Ok(0) => return Ok(closed(Closed::Eof)),
+                Ok(0) => { closed(Closed::Eof); return Ok(()); }
                 // A client sends nothing more on this request; ignore whatever it is.
                 Ok(_) => {}
-                Err(_) => return Ok(closed(Closed::ReadError)),
+                Err(_) => { closed(Closed::ReadError); return Ok(()); }
             },
             _ = ticker.tick() => {
                 if writer.write_all(&token_chunk(index)).await.is_err() {
-                    return Ok(closed(Closed::WriteError));
+                    closed(Closed::WriteError);
+                    return Ok(());
                 }
             }
         }

@@ -49,7 +49,7 @@ impl Tool for Calculator {
 
     async fn call(&self, args: Value) -> Result<String, ToolError> {
         let expression = string_arg(&args, "expression")?;
-        evaluate(&expression).map(|n| format_number(n))
+        evaluate(&expression).map(format_number)
     }
 }
 
