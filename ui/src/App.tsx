@@ -19,6 +19,7 @@ import { errorMessage, type AppInfo, type Backend } from './ipc';
 import { ShellContext, type ShellActions } from './shell';
 import { initialState, reducer } from './state/reducer';
 import { activeConversation, isFinished, runningTurn, sidebarConversations } from './state/selectors';
+import './App.css';
 
 type Connection = { kind: 'connecting' } | { kind: 'ready' } | { kind: 'failed'; message: string };
 

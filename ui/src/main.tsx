@@ -1,8 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+// The styles in cascade order: tokens, base, shared buttons; each component then imports its own.
+import './theme/tokens.css';
+import './base.css';
+import './buttons.css';
 import { App } from './App';
 import { insideTauri, noBackend, tauriBackend } from './ipc';
-import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -4,6 +4,7 @@ import { Markdown } from '../markdown/Markdown';
 import { isSafeUrl } from '../markdown/render';
 import { copyText, ShellContext } from '../shell';
 import type { Turn } from '../state/types';
+import './AnswerBubble.css';
 
 const COPIED_MS = 1500;
 

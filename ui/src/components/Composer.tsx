@@ -1,5 +1,6 @@
 // The prompt box: Enter sends, Shift+Enter adds a line; Send turns into Stop while a run goes.
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import './Composer.css';
 
 export interface ComposerProps {
   /** The listener is registered: runs can be started. */

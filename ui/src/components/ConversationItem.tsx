@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { conversationTitle } from '../format';
 import type { Conversation } from '../state/types';
-import './History.css';
+import './ConversationItem.css';
 
 export interface ConversationItemProps {
   conversation: Conversation;

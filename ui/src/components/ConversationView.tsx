@@ -3,6 +3,7 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import type { Conversation, Turn as TurnValue } from '../state/types';
 import { Turn } from './Turn';
 import { UserMessage } from './UserMessage';
+import './ConversationView.css';
 
 export interface ConversationViewProps {
   conversation: Conversation;

@@ -1,6 +1,7 @@
 // "Export ▾" in the header: Markdown, JSON or HTML through the native save dialog.
 import { useEffect, useRef, useState } from 'react';
 import type { ExportFormat } from '../history/types';
+import './ExportMenu.css';
 
 const FORMATS: { format: ExportFormat; label: string; hint: string }[] = [
   { format: 'md', label: 'Markdown', hint: 'readable anywhere' },

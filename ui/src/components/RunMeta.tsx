@@ -2,6 +2,7 @@
 import { formatCount, formatDuration } from '../format';
 import { ttftMs } from '../state/selectors';
 import type { Turn } from '../state/types';
+import './RunMeta.css';
 
 export function runMetaParts(turn: Turn): string[] {
   const parts: string[] = [];

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../ipc';
 import type { SearchHit, SnippetPart } from '../history/types';
+import './SearchBox.css';
 
 const DEBOUNCE_MS = 120;
 

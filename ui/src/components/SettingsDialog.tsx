@@ -2,8 +2,11 @@
 // connection"), the default provider, keep-alive, idle timeout and tools. Keys are sent to the
 // shell once and never come back: the screen shows only their masks.
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { keepTabInside } from '../focusTrap';
 import { errorMessage } from '../ipc';
 import type { Preset, ProviderEntry, Settings, SettingsBackend, SettingsView, TestResult } from '../settings/types';
+import { SettingsAnswering } from './SettingsAnswering';
+import { SettingsTools } from './SettingsTools';
 import './SettingsDialog.css';
 
 export interface SettingsDialogProps {
@@ -160,20 +163,7 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
       onClose();
       return;
     }
-    if (e.key !== 'Tab' || !dialogRef.current) return;
-    const focusable = Array.from(
-      dialogRef.current.querySelectorAll<HTMLElement>('button, input, select, textarea, [href], [tabindex]:not([tabindex="-1"])'),
-    ).filter((el) => !el.hasAttribute('disabled'));
-    if (focusable.length === 0) return;
-    const first = focusable[0]!;
-    const last = focusable[focusable.length - 1]!;
-    if (e.shiftKey && (document.activeElement === first || document.activeElement === dialogRef.current)) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
+    if (dialogRef.current) keepTabInside(e, dialogRef.current);
   };
 
   const mask = view?.keys[selected] ?? null;
@@ -353,66 +343,8 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
               </div>
             </section>
 
-            <section className="settings-section" aria-labelledby={`${ids}-general`}>
-              <h3 id={`${ids}-general`}>Answering</h3>
-              <div className="settings-field">
-                <label htmlFor={`${ids}-default`}>Default provider</label>
-                <select
-                  id={`${ids}-default`}
-                  data-testid="settings-default-provider"
-                  value={draft.default_provider}
-                  onChange={(e) => edit({ default_provider: e.target.value })}
-                >
-                  {view.presets.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.name}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="settings-field settings-field-inline">
-                <label htmlFor={`${ids}-keepalive`}>Keep-alive interval (seconds)</label>
-                <input
-                  id={`${ids}-keepalive`}
-                  data-testid="settings-keepalive"
-                  type="number"
-                  min={0.25}
-                  max={60}
-                  step={0.25}
-                  value={draft.keepalive_ms / 1000}
-                  onChange={(e) => edit({ keepalive_ms: Math.round(Number(e.target.value) * 1000) })}
-                />
-              </div>
-              <div className="settings-field settings-field-inline">
-                <label htmlFor={`${ids}-idle`}>Idle timeout (seconds)</label>
-                <input
-                  id={`${ids}-idle`}
-                  data-testid="settings-idle-timeout"
-                  type="number"
-                  min={5}
-                  max={3600}
-                  step={1}
-                  value={draft.idle_timeout_s}
-                  onChange={(e) => edit({ idle_timeout_s: Math.round(Number(e.target.value)) })}
-                />
-              </div>
-            </section>
-
-            <fieldset className="settings-section settings-tools">
-              <legend>Tools the agent may use</legend>
-              {view.tools.map((tool) => (
-                <label key={tool.name} className="settings-tool">
-                  <input
-                    type="checkbox"
-                    data-testid={`settings-tool-${tool.name}`}
-                    checked={draft.tools[tool.name] ?? true}
-                    onChange={(e) => edit({ tools: { ...draft.tools, [tool.name]: e.target.checked } })}
-                  />
-                  <span className="settings-tool-name">{tool.name}</span>
-                  <span className="settings-hint">{tool.description}</span>
-                </label>
-              ))}
-            </fieldset>
+            <SettingsAnswering ids={ids} view={view} draft={draft} edit={edit} />
+            <SettingsTools view={view} draft={draft} edit={edit} />
           </div>
         )}
         <footer className="settings-footer">

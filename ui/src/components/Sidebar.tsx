@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import type { Conversation } from '../state/types';
 import { ConversationItem } from './ConversationItem';
+import './Sidebar.css';
 
 export interface SidebarProps {
   conversations: Conversation[];

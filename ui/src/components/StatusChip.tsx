@@ -2,6 +2,7 @@
 import type { Turn } from '../state/types';
 import { phaseElapsedSeconds } from '../state/selectors';
 import { StatusIcon } from './StatusIcon';
+import './StatusChip.css';
 
 /** The chip's words for the elapsed part: "waiting on clock · 3 s", "3 s", or nothing. */
 export function elapsedLabel(turn: Turn): string {

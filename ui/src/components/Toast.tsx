@@ -1,5 +1,6 @@
 // A short message at the bottom of the window, with an optional action (e.g. Undo).
 import type { Toast as ToastValue } from '../history/useHistory';
+import './Toast.css';
 
 export function Toast({ toast, onDismiss }: { toast: ToastValue | null; onDismiss: () => void }) {
   if (!toast) return null;

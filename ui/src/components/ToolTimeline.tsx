@@ -8,6 +8,7 @@ import type { Step, ToolStep, Turn, TurnStatus } from '../state/types';
 import { StatusChip } from './StatusChip';
 import { StatusIcon } from './StatusIcon';
 import { StepOutput } from './StepOutput';
+import './ToolTimeline.css';
 
 /** "3 steps", "1 step", or "Thinking" when the run only thought. */
 export function stepsLabel(turn: Turn): string {

@@ -6,6 +6,7 @@ import { RunMeta } from './RunMeta';
 import { ToolTimeline } from './ToolTimeline';
 import { TurnActions } from './TurnActions';
 import { TurnError } from './TurnError';
+import './Turn.css';
 
 export interface TurnProps {
   turn: TurnValue;

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { copyText } from '../shell';
 import type { Turn } from '../state/types';
+import './TurnActions.css';
 
 const COPIED_MS = 1500;
 

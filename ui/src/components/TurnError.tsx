@@ -1,5 +1,6 @@
 // A failed run: the message in plain words, and Retry when trying again may help.
 import type { TurnError as TurnErrorValue } from '../state/types';
+import './TurnError.css';
 
 export function TurnError({ error, onRetry }: { error: TurnErrorValue; onRetry?: (() => void) | undefined }) {
   return (

@@ -1,6 +1,7 @@
 // The user's prompt, as a bubble on the right. "Edit" turns it into a field whose text is sent
 // again as a new turn (earlier turns stay as they were).
 import { memo, useState } from 'react';
+import './UserMessage.css';
 
 export interface UserMessageProps {
   text: string;

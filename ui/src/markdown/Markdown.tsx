@@ -6,6 +6,8 @@ import { BlockSplitter, prepareOpenBlock } from './blocks';
 import { ChunkedBlockView } from './ChunkedBlockView';
 import { BlockChunker } from './chunks';
 import { renderMarkdown } from './render';
+import './Markdown.css';
+import './code.css';
 
 const WholeBlock = memo(function WholeBlock({ source }: { source: string }) {
   const html = useMemo(() => renderMarkdown(source), [source]);
