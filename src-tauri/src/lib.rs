@@ -25,12 +25,11 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_store::Builder::default().build())
         .menu(menu::build)
         .on_menu_event(menu::handle)
         .setup(|app| {
             use tauri::Manager;
-            let settings = settings::init(app.handle());
+            let settings = settings::init();
             let store = Store::open_default()?;
             let runtime = tauri::async_runtime::handle().inner().clone();
             app.manage(Session::new(settings.agent_slot(), store, runtime));

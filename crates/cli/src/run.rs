@@ -39,10 +39,12 @@ impl From<ProviderArg> for ProviderKind {
 }
 
 /// Each flag left out is taken from its environment variable (TELLTALE_PROVIDER, TELLTALE_MODEL,
-/// TELLTALE_BASE_URL, TELLTALE_IDLE_TIMEOUT_S), as the desktop app reads them.
+/// TELLTALE_BASE_URL, TELLTALE_IDLE_TIMEOUT_S), as the desktop app reads them; with no provider
+/// named either way, the provider chosen in the app's saved settings answers (with its stored
+/// key), else the offline demo.
 #[derive(Args)]
 pub struct RunArgs {
-    /// Which provider answers [default: TELLTALE_PROVIDER, else offline]
+    /// Which provider answers [default: TELLTALE_PROVIDER, else the app's saved default, else offline]
     #[arg(long, value_enum)]
     provider: Option<ProviderArg>,
     /// The model to ask (the offline demo has one) [default: TELLTALE_MODEL]
@@ -87,12 +89,37 @@ impl RunArgs {
             (BASE_URL_VAR, self.base_url.clone()),
             (IDLE_TIMEOUT_VAR, self.idle_timeout_s.map(|s| s.to_string())),
         ];
-        let mut settings = ProviderSettings::from_lookup(|name| {
-            match flags.iter().find(|(var, _)| *var == name) {
-                Some((_, Some(flag))) => Some(flag.clone()),
-                _ => std::env::var(name).ok(),
+        let lookup = |name: &str| match flags.iter().find(|(var, _)| *var == name) {
+            Some((_, Some(flag))) => Some(flag.clone()),
+            _ => std::env::var(name).ok(),
+        };
+        // No provider named: the one the window's saved settings choose, if any were saved.
+        let saved = match lookup(PROVIDER_VAR) {
+            Some(_) => None,
+            None => {
+                let dir = telltale_config::data_dir()?;
+                let (model, base_url) = (lookup(MODEL_VAR), lookup(BASE_URL_VAR));
+                telltale_config::saved_provider(
+                    &dir,
+                    &lookup,
+                    model.as_deref(),
+                    base_url.as_deref(),
+                )
+                .map_err(anyhow::Error::msg)?
             }
-        })?;
+        };
+        let mut settings = match saved {
+            Some(mut saved) => {
+                if let Some(secs) = lookup(IDLE_TIMEOUT_VAR) {
+                    let secs = secs.trim().parse::<u64>().with_context(|| {
+                        format!("{IDLE_TIMEOUT_VAR} must be a number of seconds, not {secs:?}")
+                    })?;
+                    saved.idle_timeout = Duration::from_secs(secs);
+                }
+                saved
+            }
+            None => ProviderSettings::from_lookup(lookup)?,
+        };
         settings.offline_pace = match self.pace_ms {
             0 => OfflinePace::instant(),
             ms => OfflinePace { word: Duration::from_millis(ms), ..OfflinePace::default() },

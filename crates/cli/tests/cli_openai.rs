@@ -208,3 +208,55 @@ async fn the_environment_chooses_the_provider_and_flags_override_it() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn with_no_provider_named_the_apps_saved_default_answers_with_its_stored_key() {
+    let server = TestServer::always(Reply::sse_fixture("openai_chat_text.sse")).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = json!({ "settings": {
+        "default_provider": "openai",
+        "providers": [{ "id": "openai", "base_url": server.base_url(), "model": "saved-model" }],
+    }});
+    std::fs::write(dir.path().join("settings.json"), settings.to_string()).expect("settings");
+    let keys = json!({ "keys": { "openai": KEY } });
+    std::fs::write(dir.path().join("api-keys.json"), keys.to_string()).expect("keys");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+    command
+        .env("TELLTALE_DATA_DIR", dir.path())
+        .env("TELLTALE_KEY_STORE", "file")
+        .env_remove("TELLTALE_PROVIDER")
+        .env_remove("TELLTALE_MODEL")
+        .env_remove("TELLTALE_BASE_URL")
+        .env_remove("TELLTALE_API_KEY")
+        .env_remove("OPENAI_API_KEY")
+        .args(["run", "--json", "--keepalive-ms", "0", "--no-save", "hi"]);
+    let out = output(command).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    match &events(&out).first().expect("events").kind {
+        EventKind::RunStarted { provider, model, .. } => {
+            assert_eq!((provider.as_str(), model.as_str()), ("openai", "saved-model"))
+        }
+        other => panic!("starts with run_started, not {other:?}"),
+    }
+    let requests = server.requests();
+    assert_eq!(requests[0].header("authorization"), Some(format!("Bearer {KEY}").as_str()));
+
+    // A base URL other than the saved one gets no stored key.
+    let other = TestServer::always(Reply::sse_fixture("openai_chat_text.sse")).await;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+    command
+        .env("TELLTALE_DATA_DIR", dir.path())
+        .env("TELLTALE_KEY_STORE", "file")
+        .env_remove("TELLTALE_PROVIDER")
+        .env_remove("TELLTALE_API_KEY")
+        .env_remove("OPENAI_API_KEY")
+        .args(["run", "--json", "--keepalive-ms", "0", "--no-save", "--base-url"])
+        .args([other.base_url().as_str(), "hi"]);
+    let out = output(command).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let requests = other.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].header("authorization"), None, "the key stays with the saved URL");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(KEY));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(KEY));
+}

@@ -2,8 +2,8 @@
 
 use tauri::State;
 
-use super::model::Settings;
-use super::service::{SettingsCommandError, SettingsService, SettingsView, TestResult};
+use telltale_config::model::Settings;
+use telltale_config::service::{SettingsCommandError, SettingsService, SettingsView, TestResult};
 use telltale_session::Session;
 
 type Result<T> = std::result::Result<T, SettingsCommandError>;

@@ -12,13 +12,14 @@ use telltale_protocol::{ErrorCode, FinishReason};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
-use super::apply::{self, describe, Env};
-use super::keys::{KeyStorage, KeyStore};
-use super::mask::mask;
-use super::model::{preset, Api, Preset, Settings, OFFLINE, PRESETS};
+use crate::apply::{self, describe, Env};
+use crate::keys::{KeyStorage, KeyStore};
+use crate::mask::mask;
+use crate::model::{preset, Api, Preset, Settings, OFFLINE, PRESETS};
 use telltale_session::AgentSlot;
 
-/// Where the settings JSON is kept (tauri-plugin-store in the app; memory in tests).
+/// Where the settings JSON is kept (`settings.json` in the data folder: [`crate::FileStorage`];
+/// memory in tests).
 pub trait Storage: Send + Sync {
     fn load(&self) -> Option<serde_json::Value>;
     fn save(&self, value: serde_json::Value) -> Result<(), String>;
@@ -290,7 +291,7 @@ impl SettingsService {
             Some(_) => self.keys.get(provider_id).ok().flatten(),
             None => None,
         };
-        super::models::list(s.kind, s.base_url.as_deref(), key.as_deref()).await
+        crate::models::list(s.kind, s.base_url.as_deref(), key.as_deref()).await
     }
 }
 
@@ -301,7 +302,7 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
-    use crate::settings::keys::tests::temp_dir;
+    use crate::keys::tests::temp_dir;
 
     const KEY: &str = "sk-live-SECRET-abcdefghijklmnop-a1b2";
 

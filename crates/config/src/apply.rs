@@ -12,8 +12,8 @@ use telltale_agent::providers::{
 };
 use telltale_agent::{Agent, AgentConfig, Provider, ToolRegistry};
 
-use super::keys::KeyStore;
-use super::model::{preset, Api, Settings};
+use crate::keys::KeyStore;
+use crate::model::{preset, Api, Settings};
 
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 

@@ -1,0 +1,54 @@
+//! Telltale's configuration, free of any UI and read by the app and the CLI alike: the settings
+//! model with its provider presets and validation (`model`), the key store (`keys`: the OS
+//! keychain, or a 0600 file where none answers), the settings file (`file_storage`), and
+//! building the agent the settings describe (`apply`). `SettingsService` is what a front end
+//! holds: it views, saves and tests settings and swaps a session's agent when they change.
+
+pub mod apply;
+mod file_storage;
+pub mod keys;
+pub mod mask;
+pub mod model;
+pub mod models;
+pub mod service;
+
+use std::path::PathBuf;
+
+pub use file_storage::{FileStorage, SETTINGS_FILE};
+pub use service::{SettingsService, Storage};
+
+/// The data folder (the settings file, the key file, the history): `TELLTALE_DATA_DIR` (made
+/// absolute), else the platform's app-data folder for the app.
+pub fn data_dir() -> Result<PathBuf, telltale_history::Error> {
+    let dir = telltale_history::data_dir()?;
+    Ok(if dir.is_absolute() { dir } else { std::env::current_dir().unwrap_or_default().join(dir) })
+}
+
+/// The settings and keys in the data folder `dir`, with the process's environment able to
+/// override them (`TELLTALE_PROVIDER`, `TELLTALE_MODEL`, …).
+pub fn open(dir: &std::path::Path) -> SettingsService {
+    let env = |name: &str| std::env::var(name).ok();
+    let keys = keys::KeyStore::detect(dir, &env);
+    SettingsService::new(Box::new(FileStorage::in_dir(dir)), keys, Box::new(env))
+}
+
+/// The provider the saved settings in `dir` choose by default, with `model` and `base_url`
+/// overriding the saved ones for this run (a base URL other than the saved one gets no stored
+/// key). `None` when nothing was saved: the caller's defaults apply. For the CLI, so that
+/// `telltale run` answers with the provider the window uses.
+pub fn saved_provider(
+    dir: &std::path::Path,
+    env: &dyn Fn(&str) -> Option<String>,
+    model: Option<&str>,
+    base_url: Option<&str>,
+) -> Result<Option<telltale_agent::providers::ProviderSettings>, String> {
+    let Some(saved) = FileStorage::in_dir(dir).load() else {
+        return Ok(None);
+    };
+    let settings = model::Settings::from_json(Some(saved));
+    let keys = keys::KeyStore::detect(dir, env);
+    let id = settings.default_provider.clone();
+    apply::provider_settings(&settings, &keys, &id, base_url, model)
+        .map(Some)
+        .map_err(|reason| format!("the saved settings of {id} are incomplete: {reason}"))
+}
