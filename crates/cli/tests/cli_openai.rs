@@ -220,17 +220,19 @@ async fn with_no_provider_named_the_apps_saved_default_answers_with_its_stored_k
     std::fs::write(dir.path().join("settings.json"), settings.to_string()).expect("settings");
     let keys = json!({ "keys": { "openai": KEY } });
     std::fs::write(dir.path().join("api-keys.json"), keys.to_string()).expect("keys");
-    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
-    command
-        .env("TELLTALE_DATA_DIR", dir.path())
-        .env("TELLTALE_KEY_STORE", "file")
-        .env_remove("TELLTALE_PROVIDER")
-        .env_remove("TELLTALE_MODEL")
-        .env_remove("TELLTALE_BASE_URL")
-        .env_remove("TELLTALE_API_KEY")
-        .env_remove("OPENAI_API_KEY")
-        .args(["run", "--json", "--keepalive-ms", "0", "--no-save", "hi"]);
-    let out = output(command).await;
+    // `telltale run` with the data folder `dir` and no provider named anywhere.
+    let unnamed = |extra: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+        command.env("TELLTALE_DATA_DIR", dir.path()).env("TELLTALE_KEY_STORE", "file");
+        for var in ["PROVIDER", "MODEL", "BASE_URL", "API_KEY"] {
+            command.env_remove(format!("TELLTALE_{var}"));
+        }
+        command.env_remove("OPENAI_API_KEY");
+        command.args(["run", "--json", "--keepalive-ms", "0", "--no-save"]).args(extra);
+        command.arg("hi");
+        command
+    };
+    let out = output(unnamed(&[])).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     match &events(&out).first().expect("events").kind {
         EventKind::RunStarted { provider, model, .. } => {
@@ -243,16 +245,7 @@ async fn with_no_provider_named_the_apps_saved_default_answers_with_its_stored_k
 
     // A base URL other than the saved one gets no stored key.
     let other = TestServer::always(Reply::sse_fixture("openai_chat_text.sse")).await;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
-    command
-        .env("TELLTALE_DATA_DIR", dir.path())
-        .env("TELLTALE_KEY_STORE", "file")
-        .env_remove("TELLTALE_PROVIDER")
-        .env_remove("TELLTALE_API_KEY")
-        .env_remove("OPENAI_API_KEY")
-        .args(["run", "--json", "--keepalive-ms", "0", "--no-save", "--base-url"])
-        .args([other.base_url().as_str(), "hi"]);
-    let out = output(command).await;
+    let out = output(unnamed(&["--base-url", other.base_url().as_str()])).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let requests = other.requests();
     assert_eq!(requests.len(), 1);

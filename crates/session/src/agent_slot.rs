@@ -3,11 +3,7 @@
 
 use std::sync::{Arc, RwLock};
 
-use telltale_agent::{Agent, Provider, RunOutcome};
-use telltale_protocol::Event;
-use telltale_protocol::Message;
-use tokio::sync::mpsc::UnboundedSender;
-use tokio_util::sync::CancellationToken;
+use telltale_agent::{Agent, Provider};
 
 #[derive(Clone)]
 pub struct AgentSlot {
@@ -35,18 +31,5 @@ impl AgentSlot {
     /// Later runs use `agent`; runs in progress keep theirs.
     pub fn replace(&self, agent: Arc<Agent>, label: String) {
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = (agent, label);
-    }
-
-    /// Runs one turn with the agent current now (see [`Agent::run`]).
-    pub async fn run(
-        &self,
-        run_id: &str,
-        history: &[Message],
-        prompt: &str,
-        events: UnboundedSender<Event>,
-        cancel: CancellationToken,
-    ) -> RunOutcome {
-        let agent = self.get();
-        agent.run(run_id, history, prompt, events, cancel).await
     }
 }
