@@ -84,7 +84,10 @@ describe('visual states', () => {
     const { page, context, errors } = await openApp(browser, server.url);
     const runId = await runUntilWaiting(page);
     const turn = lastTurn(page);
-    assert.equal(await turn.locator('[data-testid="status-chip"]').textContent(), 'Checking the time in Asia/Tokyo… · waiting on clock · 12 s');
+    assert.equal(
+      await turn.locator('[data-testid="status-chip"]').textContent(),
+      'Checking the time in Asia/Tokyo… · waiting on clock · 12 s',
+    );
     assert.match(await turn.locator('[data-testid="steps-toggle"]').innerText(), /2 steps\s*· 12\.1 s/);
     await page.screenshot({ path: screenshotPath('02-waiting-on-tool') });
 
@@ -118,7 +121,9 @@ describe('visual states', () => {
 
     // Done: the chip goes, the trail and the meta line stay; nothing below the steps row moved.
     const answerOffset = () =>
-      turn.locator('[data-testid="answer"]').evaluate((e) => e.getBoundingClientRect().top - e.closest('article').getBoundingClientRect().top);
+      turn
+        .locator('[data-testid="answer"]')
+        .evaluate((e) => e.getBoundingClientRect().top - e.closest('article').getBoundingClientRect().top);
     const answerTop = await answerOffset();
     await emit(page, runId, [
       { type: 'token', text: ' Tuesday.', t_ms: 12200 },
@@ -141,7 +146,10 @@ describe('visual states', () => {
     await emit(page, runId, [
       { type: 'run_started', provider: 'mock', model: 'scripted', started_at: Date.now() },
       { type: 'status', message: 'Writing the answer…', icon: 'writing' },
-      ...tokenize('Once upon a time, in the mountains above a quiet valley, there lived a dragon who').map((text) => ({ type: 'token', text })),
+      ...tokenize('Once upon a time, in the mountains above a quiet valley, there lived a dragon who').map((text) => ({
+        type: 'token',
+        text,
+      })),
     ]);
     const turn = lastTurn(page);
     const partial = await turn.locator('[data-testid="answer"]').innerText();
@@ -158,7 +166,11 @@ describe('visual states', () => {
   test('live draft: the email editor opens at the first byte and fills field by field, editable at the end', async () => {
     const { page, context, errors } = await openApp(browser, server.url);
     const runId = await ask(page, 'Draft an email to Alice about the launch date');
-    const args = JSON.stringify({ to: 'Alice', subject: 'The launch date', body: 'Hi Alice,\n\nThe launch moves to Monday.\n\nBest regards,\n' });
+    const args = JSON.stringify({
+      to: 'Alice',
+      subject: 'The launch date',
+      body: 'Hi Alice,\n\nThe launch moves to Monday.\n\nBest regards,\n',
+    });
     const pieces = args.match(/.{1,12}/gs);
     const delta = (args_delta) => ({ type: 'tool_call_delta', call_id: 'd1', name: 'draft_email', args_delta });
     await emit(page, runId, [
@@ -167,7 +179,12 @@ describe('visual states', () => {
       delta(pieces[0]),
     ]);
     await page.waitForSelector('[data-testid="draft-panel"][data-state="streaming"]');
-    const upToBody = pieces.findIndex((_, i) => pieces.slice(0, i + 1).join('').includes('"body":"Hi'));
+    const upToBody = pieces.findIndex((_, i) =>
+      pieces
+        .slice(0, i + 1)
+        .join('')
+        .includes('"body":"Hi'),
+    );
     await emit(page, runId, pieces.slice(1, upToBody + 1).map(delta));
     await page.waitForFunction(() => document.querySelector('[data-testid="draft-field-subject"]')?.value === 'The launch date');
     assert.equal(await page.inputValue('[data-testid="draft-field-to"]'), 'Alice');
@@ -244,7 +261,10 @@ async function longAnswer(page) {
   await finishClockAndStream(page, runId, '');
   const tokens = tokenize(LONG_MARKDOWN);
   for (let i = 0; i < tokens.length; i += 9) {
-    await page.evaluate(([id, k]) => window.__telltaleMock.emit(id, k), [runId, tokens.slice(i, i + 9).map((text) => ({ type: 'token', text }))]);
+    await page.evaluate(
+      ([id, k]) => window.__telltaleMock.emit(id, k),
+      [runId, tokens.slice(i, i + 9).map((text) => ({ type: 'token', text }))],
+    );
   }
   await emit(page, runId, [{ type: 'run_finished', reason: 'completed', usage: { input_tokens: 1032, output_tokens: 412 }, ttft_ms: 180 }]);
   return runId;
@@ -318,7 +338,14 @@ describe('long runs', () => {
     const kinds = [{ type: 'status', message: 'Reading files…', icon: 'tool' }];
     for (let i = 0; i < 60; i++) {
       kinds.push({ type: 'tool_call', call_id: `r${i}`, name: 'read_file', args: { path: `src/module_${i}.rs` }, t_ms: i * 20 });
-      kinds.push({ type: 'tool_result', call_id: `r${i}`, ok: i % 17 !== 16, output: i % 17 === 16 ? 'permission denied' : `${40 + i} lines`, duration_ms: 3 + i, t_ms: i * 20 + 10 });
+      kinds.push({
+        type: 'tool_result',
+        call_id: `r${i}`,
+        ok: i % 17 !== 16,
+        output: i % 17 === 16 ? 'permission denied' : `${40 + i} lines`,
+        duration_ms: 3 + i,
+        t_ms: i * 20 + 10,
+      });
     }
     await emit(page, runId, kinds);
     const turn = lastTurn(page);
@@ -342,19 +369,31 @@ describe('long runs', () => {
         const el = document.querySelector('.conversation-scroller');
         return el.scrollHeight - el.scrollTop - el.clientHeight <= 48;
       });
-    await emit(page, runId, tokens.slice(0, 1000).map((text) => ({ type: 'token', text })));
+    await emit(
+      page,
+      runId,
+      tokens.slice(0, 1000).map((text) => ({ type: 'token', text })),
+    );
     assert.equal(await atBottom(), true, 'followed the stream');
     await page.evaluate(() => {
       document.querySelector('.conversation-scroller').scrollTop = 200;
     });
     await settle(page);
-    await emit(page, runId, tokens.slice(1000, 2000).map((text) => ({ type: 'token', text })));
+    await emit(
+      page,
+      runId,
+      tokens.slice(1000, 2000).map((text) => ({ type: 'token', text })),
+    );
     assert.equal(await page.evaluate(() => document.querySelector('.conversation-scroller').scrollTop), 200, 'stayed where the user is');
     const button = page.getByRole('button', { name: /New text/ });
     await button.waitFor();
     await page.screenshot({ path: screenshotPath('12-new-text') });
     await button.click();
-    await emit(page, runId, tokens.slice(2000).map((text) => ({ type: 'token', text })));
+    await emit(
+      page,
+      runId,
+      tokens.slice(2000).map((text) => ({ type: 'token', text })),
+    );
     assert.equal(await atBottom(), true, 'follows again');
     assert.equal(await button.count(), 0);
     assert.deepEqual(errors, []);
@@ -367,54 +406,57 @@ describe('long runs', () => {
  * the page went through: batches, frames, long tasks (over 50 ms) and long animation frames.
  */
 async function measureStream(page, runId, tokens, rate) {
-  return page.evaluate(async ([id, toks, rate]) => {
-    const longTasks = [];
-    const longFrames = [];
-    const observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) longTasks.push(entry.duration);
-    });
-    observer.observe({ type: 'longtask' });
-    // Long animation frames (script + style + layout + paint of one frame over 50 ms), for the report.
-    const frameObserver = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) longFrames.push(entry.duration);
-    });
-    if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
-      frameObserver.observe({ type: 'long-animation-frame' });
-    }
-    let frames = 0;
-    let counting = true;
-    const count = () => {
-      frames++;
-      if (counting) requestAnimationFrame(count);
-    };
-    requestAnimationFrame(count);
-    // The observer works here: a 70 ms busy task is seen (and then forgotten). (Script run by
-    // page.evaluate itself is not a task the page's observer sees, hence the timer.)
-    setTimeout(() => {
-      const t = performance.now();
-      while (performance.now() - t < 70);
-    }, 0);
-    await new Promise((ok) => setTimeout(ok, 200));
-    const seen = longTasks.splice(0).length;
-    longFrames.splice(0);
-    const report = await window.__telltaleMock.stream(id, toks, { tokensPerSecond: rate, finish: true });
-    // Let the last batches render.
-    await new Promise((ok) => setTimeout(ok, 300));
-    counting = false;
-    observer.disconnect();
-    frameObserver.disconnect();
-    return {
-      ...report,
-      observerSawBusyLoop: seen,
-      frames,
-      longTasks: longTasks.length,
-      maxTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
-      longFrames: longFrames.length,
-      maxFrameMs: longFrames.length ? Math.max(...longFrames) : 0,
-      blocks: document.querySelectorAll('[data-testid="answer"] .md-block').length,
-      chars: document.querySelector('[data-testid="answer"]').textContent.length,
-    };
-  }, [runId, tokens, rate]);
+  return page.evaluate(
+    async ([id, toks, rate]) => {
+      const longTasks = [];
+      const longFrames = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) longTasks.push(entry.duration);
+      });
+      observer.observe({ type: 'longtask' });
+      // Long animation frames (script + style + layout + paint of one frame over 50 ms), for the report.
+      const frameObserver = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) longFrames.push(entry.duration);
+      });
+      if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')) {
+        frameObserver.observe({ type: 'long-animation-frame' });
+      }
+      let frames = 0;
+      let counting = true;
+      const count = () => {
+        frames++;
+        if (counting) requestAnimationFrame(count);
+      };
+      requestAnimationFrame(count);
+      // The observer works here: a 70 ms busy task is seen (and then forgotten). (Script run by
+      // page.evaluate itself is not a task the page's observer sees, hence the timer.)
+      setTimeout(() => {
+        const t = performance.now();
+        while (performance.now() - t < 70);
+      }, 0);
+      await new Promise((ok) => setTimeout(ok, 200));
+      const seen = longTasks.splice(0).length;
+      longFrames.splice(0);
+      const report = await window.__telltaleMock.stream(id, toks, { tokensPerSecond: rate, finish: true });
+      // Let the last batches render.
+      await new Promise((ok) => setTimeout(ok, 300));
+      counting = false;
+      observer.disconnect();
+      frameObserver.disconnect();
+      return {
+        ...report,
+        observerSawBusyLoop: seen,
+        frames,
+        longTasks: longTasks.length,
+        maxTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
+        longFrames: longFrames.length,
+        maxFrameMs: longFrames.length ? Math.max(...longFrames) : 0,
+        blocks: document.querySelectorAll('[data-testid="answer"] .md-block').length,
+        chars: document.querySelector('[data-testid="answer"]').textContent.length,
+      };
+    },
+    [runId, tokens, rate],
+  );
 }
 
 describe('performance', () => {
@@ -476,7 +518,10 @@ describe('performance', () => {
       const text = await page.locator('[data-testid="answer"]').innerText();
       const seen = [...text.matchAll(/w(\d+)/g)].map((m) => Number(m[1]));
       assert.equal(seen.length, 20_000, `${shape}: tokens shown`);
-      assert.ok(seen.every((n, i) => n === i), `${shape}: tokens in order`);
+      assert.ok(
+        seen.every((n, i) => n === i),
+        `${shape}: tokens in order`,
+      );
       const chunks = await page.locator('.code-chunk, .md-list-chunk, [data-testid="answer"] p > span').count();
       assert.ok(chunks > 10, `${shape}: drawn in ${chunks} chunks`);
       await page.screenshot({ path: screenshotPath(`14-long-${shape}`) });

@@ -102,9 +102,7 @@ export async function emit(page, runId, kinds) {
 
 /** Two animation frames: the event queue flushed and React committed. */
 export async function settle(page) {
-  await page.evaluate(
-    () => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(ok, 0)))),
-  );
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(ok, 0)))));
 }
 
 /** The last turn on screen. */

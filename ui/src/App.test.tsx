@@ -156,10 +156,7 @@ describe('App', () => {
     // 200 ms in (seq 5..8 at 100 ms apart): the wait shows, under a second, without a count.
     expect(byTestId('status-chip')!.textContent).toBe('Checking the time in Asia/Tokyo… · waiting on clock');
 
-    fake.emit(
-      runId,
-      ...Array.from({ length: 10 }, (): EventKind => ({ type: 'ping', waiting_for: 'clock' })),
-    );
+    fake.emit(runId, ...Array.from({ length: 10 }, (): EventKind => ({ type: 'ping', waiting_for: 'clock' })));
     await nextFrame();
     expect(byTestId('status-chip')!.textContent).toBe('Checking the time in Asia/Tokyo… · waiting on clock · 1 s');
 

@@ -1,5 +1,5 @@
 // The window: sidebar, header, reading column and composer, wired to the shell through `Backend`.
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { Composer } from './components/Composer';
 import { DraftPanel } from './components/DraftPanel';
@@ -75,9 +75,12 @@ export function App({ backend }: { backend: Backend }) {
   const running = runningTurn(state, conversation);
   const ready = connection.kind === 'ready';
 
-  // The latest values for callbacks that must not change on every event.
+  // The latest values for callbacks that must not change on every event (updated as each render
+  // is committed, before any event handler can run).
   const latest = useRef({ state, running });
-  latest.current = { state, running };
+  useLayoutEffect(() => {
+    latest.current = { state, running };
+  });
 
   const send = useCallback(
     (prompt: string) => {
@@ -211,9 +214,7 @@ export function App({ backend }: { backend: Backend }) {
               Can't receive the agent's events: {connection.message}
             </p>
           )}
-          {conversation && (
-            <ConversationView conversation={conversation} turns={state.turns} onRetry={running ? undefined : send} />
-          )}
+          {conversation && <ConversationView conversation={conversation} turns={state.turns} onRetry={running ? undefined : send} />}
           <div className="composer-bar">
             <div className="column">
               <Composer
@@ -226,9 +227,7 @@ export function App({ backend }: { backend: Backend }) {
             </div>
           </div>
         </main>
-        {showDraft && (
-          <DraftPanel turn={showDraft.turn} step={showDraft.step} onClose={() => setClosedDraft(showDraft.step.id)} />
-        )}
+        {showDraft && <DraftPanel turn={showDraft.turn} step={showDraft.step} onClose={() => setClosedDraft(showDraft.step.id)} />}
       </div>
       <Toast toast={saved.toast} onDismiss={saved.dismissToast} />
       {settingsOpen && backend.settings && (

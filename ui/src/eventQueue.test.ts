@@ -41,7 +41,10 @@ describe('event queue', () => {
     expect(delivered).toHaveLength(1);
     expect(frames.pending()).toBe(1);
     frames.frame();
-    expect(delivered).toEqual([[token(0), token(1)], [token(2), token(3)]]);
+    expect(delivered).toEqual([
+      [token(0), token(1)],
+      [token(2), token(3)],
+    ]);
     // Applied in that frame: the next batch waits for the following frame.
     queue.push([token(4)]);
     expect(delivered).toHaveLength(2);

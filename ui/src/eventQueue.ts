@@ -50,10 +50,7 @@ export function frameScheduler(backstopMs = 250): Scheduler {
   };
 }
 
-export function createEventQueue(
-  deliver: (events: Event[]) => void,
-  scheduler: Scheduler = frameScheduler(),
-): EventQueue {
+export function createEventQueue(deliver: (events: Event[]) => void, scheduler: Scheduler = frameScheduler()): EventQueue {
   let queued: Event[] = [];
   /** Set while something was applied since the last frame began (the frame callback clears it). */
   let handle: number | null = null;

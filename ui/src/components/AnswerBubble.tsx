@@ -61,12 +61,8 @@ export function AnswerBubble({ turn }: { turn: Turn }) {
       >
         <Markdown text={turn.answer} streaming={streaming} />
       </div>
-      {finished && turn.answer === '' && turn.phase === 'cancelled' && (
-        <p className="answer-note">Stopped before any answer.</p>
-      )}
-      {finished && turn.answer === '' && turn.phase === 'completed' && (
-        <p className="answer-note">No answer was given.</p>
-      )}
+      {finished && turn.answer === '' && turn.phase === 'cancelled' && <p className="answer-note">Stopped before any answer.</p>}
+      {finished && turn.answer === '' && turn.phase === 'completed' && <p className="answer-note">No answer was given.</p>}
     </>
   );
 }

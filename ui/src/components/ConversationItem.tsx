@@ -72,7 +72,14 @@ export function ConversationItem({ conversation: c, active, running, onSelect, o
       {!editing && hasContent && (onRename || onDelete) && (
         <span className="conversation-actions">
           {onRename && (
-            <button type="button" className="icon-button" data-testid="rename-button" aria-label="Rename" title="Rename" onClick={startEditing}>
+            <button
+              type="button"
+              className="icon-button"
+              data-testid="rename-button"
+              aria-label="Rename"
+              title="Rename"
+              onClick={startEditing}
+            >
               ✎
             </button>
           )}

@@ -18,14 +18,20 @@ export function ConversationView({ conversation, turns, onRetry }: ConversationV
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const [newText, setNewText] = useState(false);
+  const [shownId, setShownId] = useState(conversation.id);
 
-  // A different chat opens at its end.
+  // A different chat opens at its end: no "New text" button (set while rendering, so the old
+  // chat's button is never drawn over the new one) and following the stream again.
+  if (shownId !== conversation.id) {
+    setShownId(conversation.id);
+    setNewText(false);
+  }
   useLayoutEffect(() => {
     atBottom.current = true;
-    setNewText(false);
   }, [conversation.id]);
 
   // Runs after every render that could have grown the content.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- runs after every render on purpose; it only sets newText to true, so it cannot loop
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;

@@ -1,6 +1,6 @@
 // The live draft beside the chat: a drafting tool's editor opens at the first byte of its
 // arguments and fills field by field; when the run ends it is editable and can be copied.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { ToolStep, Turn } from '../state/types';
 import { isFinished } from '../state/selectors';
 import { DRAFT_TOOLS, useDraftFields } from '../drafts/useDraft';
@@ -18,21 +18,21 @@ export function DraftPanel({ turn, step, onClose }: DraftPanelProps) {
   const streaming = !isFinished(turn) && !step.args;
   const [edited, setEdited] = useState<Record<string, string> | null>(null);
   const [copied, setCopied] = useState(false);
+  const [draftId, setDraftId] = useState(step.id);
 
-  // A new draft starts unedited.
-  useEffect(() => {
+  // A new draft starts unedited (set while rendering, so the old draft's edits are never drawn).
+  if (draftId !== step.id) {
+    setDraftId(step.id);
     setEdited(null);
     setCopied(false);
-  }, [step.id]);
+  }
 
   if (!spec) return null;
   const editable = isFinished(turn);
   const valueOf = (key: string) => edited?.[key] ?? String(fields[key] ?? '');
 
   const copy = async () => {
-    const text = spec.fields
-      .map(({ key, label, multiline }) => (multiline ? `\n${valueOf(key)}` : `${label}: ${valueOf(key)}`))
-      .join('\n');
+    const text = spec.fields.map(({ key, label, multiline }) => (multiline ? `\n${valueOf(key)}` : `${label}: ${valueOf(key)}`)).join('\n');
     try {
       await navigator.clipboard.writeText(text);
       setCopied(true);
@@ -42,7 +42,12 @@ export function DraftPanel({ turn, step, onClose }: DraftPanelProps) {
   };
 
   return (
-    <aside className="draft-panel" data-testid="draft-panel" data-state={streaming ? 'streaming' : editable ? 'editable' : 'ready'} aria-label={`${spec.title} draft`}>
+    <aside
+      className="draft-panel"
+      data-testid="draft-panel"
+      data-state={streaming ? 'streaming' : editable ? 'editable' : 'ready'}
+      aria-label={`${spec.title} draft`}
+    >
       <header className="draft-header">
         <span className="draft-title">{streaming ? `Drafting ${spec.title.toLowerCase()}…` : `${spec.title} draft`}</span>
         <div className="draft-actions">
@@ -64,8 +69,7 @@ export function DraftPanel({ turn, step, onClose }: DraftPanelProps) {
             value: valueOf(key),
             readOnly: !editable,
             'data-testid': `draft-field-${key}`,
-            onChange: (e: { target: { value: string } }) =>
-              setEdited((prev) => ({ ...(prev ?? {}), [key]: e.target.value })),
+            onChange: (e: { target: { value: string } }) => setEdited((prev) => ({ ...(prev ?? {}), [key]: e.target.value })),
           };
           return (
             <label key={key} className="draft-field" htmlFor={id}>

@@ -8,11 +8,7 @@ import './SearchBox.css';
 const DEBOUNCE_MS = 120;
 
 export function Snippet({ parts }: { parts: readonly SnippetPart[] }) {
-  return (
-    <>
-      {parts.map((part, i) => (part.hit ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
-    </>
-  );
+  return <>{parts.map((part, i) => (part.hit ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}</>;
 }
 
 export interface SearchBoxProps {
@@ -24,6 +20,12 @@ export function SearchBox({ search, onOpen }: SearchBoxProps) {
   const [query, setQuery] = useState('');
   const [result, setResult] = useState<{ query: string; hits: SearchHit[]; error?: string } | null>(null);
   const input = useRef<HTMLInputElement>(null);
+
+  // An emptied box forgets its results, so typing again starts with none.
+  const changeQuery = (next: string) => {
+    setQuery(next);
+    if (!next.trim()) setResult(null);
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -39,10 +41,7 @@ export function SearchBox({ search, onOpen }: SearchBoxProps) {
 
   useEffect(() => {
     const q = query.trim();
-    if (!q) {
-      setResult(null);
-      return;
-    }
+    if (!q) return;
     let current = true;
     const timer = setTimeout(() => {
       search(q).then(
@@ -66,11 +65,11 @@ export function SearchBox({ search, onOpen }: SearchBoxProps) {
         placeholder="Search chats  (Ctrl+K)"
         aria-label="Search chats"
         value={query}
-        onChange={(e) => setQuery(e.target.value)}
+        onChange={(e) => changeQuery(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Escape' && query) {
             e.preventDefault();
-            setQuery('');
+            changeQuery('');
           }
         }}
       />

@@ -85,12 +85,14 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
     };
   }, [backend, selected, baseUrl]);
 
-  useEffect(() => {
+  // Another provider: nothing of the previous one's key entry or test stays.
+  const selectProvider = (id: string) => {
+    setSelected(id);
     setTest({ state: 'idle' });
     setKeyInput('');
     setReplacing(false);
     setKeyError(null);
-  }, [selected]);
+  };
 
   const editProvider = (patch: Partial<ProviderEntry>) => {
     setSaved(false);
@@ -219,7 +221,7 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
                   id={`${ids}-provider`}
                   data-testid="settings-provider"
                   value={selected}
-                  onChange={(e) => setSelected(e.target.value)}
+                  onChange={(e) => selectProvider(e.target.value)}
                 >
                   {view.presets.map((p) => (
                     <option key={p.id} value={p.id}>

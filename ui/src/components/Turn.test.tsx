@@ -80,7 +80,15 @@ describe('Turn', () => {
   });
 
   it('marks a stopped answer and keeps it', () => {
-    const out = html(turnAfter([{ type: 'token', text: 'Partial' }, { type: 'run_finished', reason: 'cancelled' }], true));
+    const out = html(
+      turnAfter(
+        [
+          { type: 'token', text: 'Partial' },
+          { type: 'run_finished', reason: 'cancelled' },
+        ],
+        true,
+      ),
+    );
     expect(out).toContain('data-state="cancelled"');
     expect(out).toContain('<p>Partial</p>');
     expect(out).toContain('Stopped');

@@ -45,7 +45,13 @@ export const UserMessage = memo(function UserMessage({ text, onResend }: UserMes
             <button type="button" className="link-button" onClick={() => setDraft(null)}>
               Cancel
             </button>
-            <button type="button" className="button button-small" data-testid="edit-send" onClick={send} disabled={!onResend || !draft.trim()}>
+            <button
+              type="button"
+              className="button button-small"
+              data-testid="edit-send"
+              onClick={send}
+              disabled={!onResend || !draft.trim()}
+            >
               Send
             </button>
           </div>

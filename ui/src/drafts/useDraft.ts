@@ -1,6 +1,6 @@
 // Follows a drafting tool's streamed arguments with the incremental parser: each render feeds only
 // the text that arrived since the last one.
-import { useRef } from 'react';
+import { useMemo, useState } from 'react';
 import type { ToolStep, Turn } from '../state/types';
 import { PartialJsonObject, type PartialValue } from './partialJson';
 
@@ -41,23 +41,40 @@ export interface DraftFields {
   current: string | null;
 }
 
-export function useDraftFields(step: ToolStep): DraftFields {
-  const state = useRef<{ id: string; parser: PartialJsonObject; fed: number } | null>(null);
-  if (!state.current || state.current.id !== step.id || step.argsText.length < state.current.fed) {
-    state.current = { id: step.id, parser: new PartialJsonObject(), fed: 0 };
-  }
-  const s = state.current;
-  if (step.argsText.length > s.fed) {
-    s.parser.feed(step.argsText.slice(s.fed));
-    s.fed = step.argsText.length;
-  }
-  // Once the complete call arrived, its parsed arguments are the truth.
-  if (step.args) {
-    const complete: Record<string, PartialValue> = {};
-    for (const [key, value] of Object.entries(step.args)) {
-      if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) complete[key] = value as PartialValue;
+/** Feeds a step's streamed arguments to the incremental parser: only the text that arrived since
+ *  the last call, starting over for another step or when the text got shorter. */
+class DraftFollower {
+  private id: string | null = null;
+  private parser = new PartialJsonObject();
+  private fed = 0;
+
+  follow(id: string, argsText: string): PartialJsonObject {
+    if (id !== this.id || argsText.length < this.fed) {
+      this.id = id;
+      this.parser = new PartialJsonObject();
+      this.fed = 0;
     }
-    return { fields: complete, current: null };
+    if (argsText.length > this.fed) {
+      this.parser.feed(argsText.slice(this.fed));
+      this.fed = argsText.length;
+    }
+    return this.parser;
   }
-  return { fields: { ...s.parser.fields }, current: s.parser.current };
+}
+
+export function useDraftFields(step: ToolStep): DraftFields {
+  // One follower for the panel's life (useState keeps the instance).
+  const [follower] = useState(() => new DraftFollower());
+  return useMemo(() => {
+    const parser = follower.follow(step.id, step.argsText);
+    // Once the complete call arrived, its parsed arguments are the truth.
+    if (step.args) {
+      const complete: Record<string, PartialValue> = {};
+      for (const [key, value] of Object.entries(step.args)) {
+        if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) complete[key] = value as PartialValue;
+      }
+      return { fields: complete, current: null };
+    }
+    return { fields: { ...parser.fields }, current: parser.current };
+  }, [follower, step.id, step.argsText, step.args]);
 }

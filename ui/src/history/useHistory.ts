@@ -1,7 +1,7 @@
 // The window's side of the saved history: the sidebar's list (saved conversations merged with
 // the ones only in memory), opening a saved one (replayed through the reducer), rename, delete
 // with undo, search, export and import, and a toast that says how each went.
-import { useCallback, useEffect, useMemo, useRef, useState, type Dispatch } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch } from 'react';
 import { errorMessage } from '../ipc';
 import type { Action, AppState, Conversation } from '../state/types';
 import { toLoaded, type ExportFormat, type HistoryBackend, type HistoryStatus, type SavedConversation, type SearchHit } from './types';
@@ -56,8 +56,11 @@ export function useHistory(
   const [deleted, setDeleted] = useState<ReadonlySet<string>>(new Set());
   const [toast, setToast] = useState<Toast | null>(null);
   const toastTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // The latest state for the callbacks, updated as each render is committed.
   const latest = useRef(state);
-  latest.current = state;
+  useLayoutEffect(() => {
+    latest.current = state;
+  });
   const enabled = status?.enabled === true;
 
   const say = useCallback((message: string, action?: Toast['action'], ms = TOAST_MS) => {

@@ -1,7 +1,7 @@
 // Streaming Markdown: completed blocks are memoised; only the last, growing block re-renders, and
 // a large block re-renders only its last chunk (see chunks.ts), so the work per frame stays small
 // however long the answer grows.
-import { memo, useMemo, useRef } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { BlockSplitter, prepareOpenBlock } from './blocks';
 import { ChunkedBlockView } from './ChunkedBlockView';
 import { BlockChunker } from './chunks';
@@ -19,9 +19,9 @@ const WholeBlock = memo(function WholeBlock({ source }: { source: string }) {
  * answer ends, so its chunker sees it grow and never starts over.
  */
 const Block = memo(function Block({ source, open }: { source: string; open: boolean }) {
-  const chunker = useRef<BlockChunker | null>(null);
-  chunker.current ??= new BlockChunker();
-  const view = useMemo(() => chunker.current!.update(source), [source]);
+  // One chunker for the block's life: it remembers what it cut (useState keeps the instance).
+  const [chunker] = useState(() => new BlockChunker());
+  const view = useMemo(() => chunker.update(source), [chunker, source]);
   if (view.kind === 'whole') return <WholeBlock source={open ? prepareOpenBlock(source) : source} />;
   return <ChunkedBlockView view={view} />;
 });
@@ -33,9 +33,9 @@ export interface MarkdownProps {
 }
 
 export function Markdown({ text, streaming }: MarkdownProps) {
-  const splitter = useRef<BlockSplitter | null>(null);
-  splitter.current ??= new BlockSplitter();
-  const { complete, open } = useMemo(() => splitter.current!.update(text), [text]);
+  // One splitter for the answer's life: it scans only the text that arrived since the last update.
+  const [splitter] = useState(() => new BlockSplitter());
+  const { complete, open } = useMemo(() => splitter.update(text), [splitter, text]);
   return (
     <>
       {complete.map((block, i) => (

@@ -9,10 +9,9 @@ import { renderInline, renderMarkdown } from './render';
 function stream(text: string, step: number, check: (view: ChunkedBlock, sofar: string) => void): ChunkedBlock {
   const chunker = new BlockChunker();
   let seen: readonly string[] = [];
-  let view: ChunkedBlock = { kind: 'whole' };
   for (let i = step; ; i += step) {
     const sofar = text.slice(0, Math.min(i, text.length)).trimEnd();
-    view = chunker.update(sofar);
+    const view = chunker.update(sofar);
     if (view.kind !== 'whole') {
       // Cut chunks are final: what was cut before is still there, unchanged.
       expect(view.chunks.slice(0, seen.length)).toEqual(seen);

@@ -39,7 +39,8 @@ const FENCE_LINE = /^(`{3,}|~{3,})([^`]*)$/;
 const BULLET = /^([-*+])[ \t]/;
 const ORDERED = /^\d{1,9}([.)])[ \t]/;
 /** Line starts that end a paragraph or change what it is (lists, headings, quotes, fences, HTML, breaks). */
-const INTERRUPTS_PARAGRAPH = /^ {0,3}(?:[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>|`{3}|~{3}|<|=+[ \t]*$|-+[ \t]*$|(?:[*_][ \t]*){3,}$)/;
+const INTERRUPTS_PARAGRAPH =
+  /^ {0,3}(?:[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]|$)|#{1,6}(?:[ \t]|$)|>|`{3}|~{3}|<|=+[ \t]*$|-+[ \t]*$|(?:[*_][ \t]*){3,}$)/;
 /** Column-0 lines that end a list or change it. */
 const INTERRUPTS_LIST = /^(?:#{1,6}(?:[ \t]|$)|>|`{3}|~{3}|<|\||=+[ \t]*$|-+[ \t]*$|(?:[-*_][ \t]*){3,}$)/;
 

@@ -169,7 +169,18 @@ describe('rendering untrusted Markdown', () => {
     expect(isSafeUrl('https://example.com')).toBe(true);
     expect(isSafeUrl('http://example.com')).toBe(true);
     expect(isSafeUrl('mailto:a@b.example')).toBe(true);
-    for (const bad of ['javascript:alert(1)', ' javascript:x', 'java\tscript:x', 'data:text/html,x', 'vbscript:x', 'file:///x', '/relative', '#top', 'ftp://x', 'https://a b']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      ' javascript:x',
+      'java\tscript:x',
+      'data:text/html,x',
+      'vbscript:x',
+      'file:///x',
+      '/relative',
+      '#top',
+      'ftp://x',
+      'https://a b',
+    ]) {
       expect(isSafeUrl(bad)).toBe(false);
     }
   });

@@ -37,8 +37,9 @@ hljs.registerLanguage('yaml', yaml);
 const SAFE_URL = /^(https?:\/\/|mailto:)/i;
 
 export function isSafeUrl(url: string): boolean {
-  // Browsers ignore control characters and whitespace inside a scheme ("java\tscript:").
-  const compact = url.replace(/[\u0000-\u0020\u007f-\u009f]/g, '');
+  // Browsers ignore control characters and whitespace inside a scheme ("java\tscript:"): the C0 and
+  // C1 controls (U+0000–U+001F, U+007F–U+009F) and the space.
+  const compact = url.replace(/[\p{Cc} ]/gu, '');
   return SAFE_URL.test(compact) && compact === url.trim();
 }
 

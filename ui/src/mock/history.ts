@@ -81,9 +81,7 @@ const deleted = new Set<string>();
 export const historyCalls = { exported: [] as { id: string; format: string }[], imported: 0 };
 
 function answer(detail: ConversationDetail): string {
-  return detail.runs
-    .map((r) => r.events.map((e) => (e.type === 'token' ? e.text : '')).join(''))
-    .join(' ');
+  return detail.runs.map((r) => r.events.map((e) => (e.type === 'token' ? e.text : '')).join('')).join(' ');
 }
 
 function snippet(text: string, words: string[]): SnippetPart[] | null {
@@ -148,7 +146,8 @@ export function historyCommand(cmd: string, args: Record<string, unknown>): unkn
         if (deleted.has(d.conversation.id) || words.length === 0) continue;
         const text = `${d.runs.map((r) => r.prompt).join(' ')} ${answer(d)}`;
         const parts = snippet(text, words);
-        if (parts) hits.push({ conversation_id: d.conversation.id, title: d.conversation.title, run_id: d.runs[0]?.run_id ?? '', snippet: parts });
+        if (parts)
+          hits.push({ conversation_id: d.conversation.id, title: d.conversation.title, run_id: d.runs[0]?.run_id ?? '', snippet: parts });
       }
       return hits;
     }

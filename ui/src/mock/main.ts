@@ -95,7 +95,12 @@ const api = {
           return;
         }
         if (options.finish) {
-          send(runId, nextEvents(runId, [{ type: 'run_finished', reason: 'completed', usage: { input_tokens: 120, output_tokens: tokens.length }, ttft_ms: 180 }]));
+          send(
+            runId,
+            nextEvents(runId, [
+              { type: 'run_finished', reason: 'completed', usage: { input_tokens: 120, output_tokens: tokens.length }, ttft_ms: 180 },
+            ]),
+          );
         }
         resolve({ tokens: sent, batches, elapsedMs: performance.now() - t0, batchCosts });
       };

@@ -71,9 +71,10 @@ export function settingsCommand(cmd: string, args: Record<string, unknown>): { v
       return { value: view() };
     case 'test_connection': {
       settingsCalls.push({ cmd, args });
-      const result: TestResult = keys.has(providerId) || providerId === 'offline' || providerId === 'ollama'
-        ? { ok: true, code: null, message: `${providerId} answered with ${String(args.model ?? 'its model')}.` }
-        : { ok: false, code: 'auth_failed', message: 'The provider rejected the API key (HTTP 401). Check the key in Settings.' };
+      const result: TestResult =
+        keys.has(providerId) || providerId === 'offline' || providerId === 'ollama'
+          ? { ok: true, code: null, message: `${providerId} answered with ${String(args.model ?? 'its model')}.` }
+          : { ok: false, code: 'auth_failed', message: 'The provider rejected the API key (HTTP 401). Check the key in Settings.' };
       return { value: result };
     }
     case 'list_models':

@@ -135,6 +135,11 @@ describe('load_conversation', () => {
       conversation: { id: 'x', title: 'T', created_at: 1, updated_at: 2 },
       runs: [{ run_id: 'r', prompt: 'p', started_at: 3, status: 'interrupted', events: [] }],
     };
-    expect(toLoaded(detail)).toEqual({ id: 'x', title: 'T', createdAt: 1, runs: [{ runId: 'r', prompt: 'p', startedAt: 3, status: 'interrupted', events: [] }] });
+    expect(toLoaded(detail)).toEqual({
+      id: 'x',
+      title: 'T',
+      createdAt: 1,
+      runs: [{ runId: 'r', prompt: 'p', startedAt: 3, status: 'interrupted', events: [] }],
+    });
   });
 });

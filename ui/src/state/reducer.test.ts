@@ -14,22 +14,18 @@ function run(runId = RUN) {
   let seq = 0;
   const make = (t: number, kind: EventKind): Event => ({ run_id: runId, seq: seq++, t_ms: t, ...kind });
   return {
-    started: (t = 0) =>
-      make(t, { type: 'run_started', provider: 'offline', model: 'demo', started_at: NOW + 5 }),
+    started: (t = 0) => make(t, { type: 'run_started', provider: 'offline', model: 'demo', started_at: NOW + 5 }),
     status: (t: number, message: string, icon?: StatusIcon) =>
       make(t, icon ? { type: 'status', message, icon } : { type: 'status', message }),
     thought: (t: number, text: string) => make(t, { type: 'thought', text }),
     delta: (t: number, call_id: string, name: string, args_delta: string) =>
       make(t, { type: 'tool_call_delta', call_id, name, args_delta }),
-    call: (t: number, call_id: string, name: string, args: Record<string, unknown>) =>
-      make(t, { type: 'tool_call', call_id, name, args }),
+    call: (t: number, call_id: string, name: string, args: Record<string, unknown>) => make(t, { type: 'tool_call', call_id, name, args }),
     result: (t: number, call_id: string, ok: boolean, output: string, duration_ms: number) =>
       make(t, { type: 'tool_result', call_id, ok, output, duration_ms }),
     token: (t: number, text: string) => make(t, { type: 'token', text }),
-    ping: (t: number, waiting_for?: string) =>
-      make(t, waiting_for ? { type: 'ping', waiting_for } : { type: 'ping' }),
-    error: (t: number, message: string, retryable = false) =>
-      make(t, { type: 'error', code: 'provider_unavailable', message, retryable }),
+    ping: (t: number, waiting_for?: string) => make(t, waiting_for ? { type: 'ping', waiting_for } : { type: 'ping' }),
+    error: (t: number, message: string, retryable = false) => make(t, { type: 'error', code: 'provider_unavailable', message, retryable }),
     finished: (
       t: number,
       reason: 'completed' | 'cancelled' | 'error',
@@ -224,21 +220,14 @@ describe('events', () => {
 
   it('appends thoughts to the last thought, starts a new one after a tool call', () => {
     const r = run();
-    const state = apply(submitted(), [
-      r.thought(1, 'a'),
-      r.thought(2, 'b'),
-      r.call(3, 'c1', 'clock', {}),
-      r.thought(4, 'c'),
-    ]);
+    const state = apply(submitted(), [r.thought(1, 'a'), r.thought(2, 'b'), r.call(3, 'c1', 'clock', {}), r.thought(4, 'c')]);
     expect(turnOf(state).steps.map((s) => (s.kind === 'thought' ? s.text : s.name))).toEqual(['ab', 'clock', 'c']);
   });
 
   it('shows a tool call while its arguments stream, before the complete call', () => {
     const r = run();
     const state = apply(submitted(), [r.delta(1, 'c1', 'calculator', '{"expr'), r.delta(2, 'c1', 'calculator', 'ession": "1+')]);
-    expect(turnOf(state).steps).toEqual([
-      { kind: 'tool', id: 'c1', name: 'calculator', argsText: '{"expression": "1+', state: 'running' },
-    ]);
+    expect(turnOf(state).steps).toEqual([{ kind: 'tool', id: 'c1', name: 'calculator', argsText: '{"expression": "1+', state: 'running' }]);
   });
 
   it('marks a failed tool call', () => {
@@ -268,7 +257,11 @@ describe('events', () => {
 
   it('counts the waiting time on the chip from pings, in the run clock', () => {
     const r = run();
-    let state = apply(submitted(), [r.started(), r.status(100, 'Checking the time in Asia/Tokyo…', 'clock'), r.call(120, 'c1', 'clock', {})]);
+    let state = apply(submitted(), [
+      r.started(),
+      r.status(100, 'Checking the time in Asia/Tokyo…', 'clock'),
+      r.call(120, 'c1', 'clock', {}),
+    ]);
     expect(phaseElapsedSeconds(turnOf(state))).toBe(0);
     state = apply(state, [r.ping(1120, 'clock')]);
     expect(turnOf(state).waitingFor).toBe('clock');
@@ -307,9 +300,7 @@ describe('stop', () => {
       finish: { reason: 'cancelled' },
     });
     expect(turn.error).toBeUndefined();
-    expect(turn.steps).toEqual([
-      { kind: 'tool', id: 'c1', name: 'clock', argsText: '', args: {}, state: 'failed', interrupted: true },
-    ]);
+    expect(turn.steps).toEqual([{ kind: 'tool', id: 'c1', name: 'clock', argsText: '', args: {}, state: 'failed', interrupted: true }]);
   });
 
   it('does nothing for a finished or unknown run', () => {
@@ -322,7 +313,11 @@ describe('stop', () => {
 describe('errors', () => {
   it('keeps the partial text and the error through run_finished(error)', () => {
     const r = run();
-    let state = apply(submitted(), [r.started(), r.token(5, 'So far'), r.error(7, 'The provider is overloaded. Try again in a minute.', true)]);
+    let state = apply(submitted(), [
+      r.started(),
+      r.token(5, 'So far'),
+      r.error(7, 'The provider is overloaded. Try again in a minute.', true),
+    ]);
     expect(turnOf(state)).toMatchObject({
       phase: 'error',
       answer: 'So far',

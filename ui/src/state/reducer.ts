@@ -42,9 +42,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'events':
       return applyEvents(state, action.events);
     case 'stop_requested':
-      return updateTurn(state, action.runId, (turn) =>
-        turn.finish || turn.stopRequested ? turn : { ...turn, stopRequested: true },
-      );
+      return updateTurn(state, action.runId, (turn) => (turn.finish || turn.stopRequested ? turn : { ...turn, stopRequested: true }));
     case 'start_failed':
       return updateTurn(state, action.runId, (turn) =>
         turn.finish
@@ -153,11 +151,7 @@ function submit(state: AppState, action: Extract<Action, { type: 'submit' }>): A
   const updated: Conversation = {
     ...conversation,
     title: conversation.title || prompt.trim(),
-    items: [
-      ...conversation.items,
-      { role: 'user', id: `user-${runId}`, text: prompt, at: now },
-      { role: 'assistant', runId },
-    ],
+    items: [...conversation.items, { role: 'user', id: `user-${runId}`, text: prompt, at: now }, { role: 'assistant', runId }],
   };
   return {
     ...state,
@@ -279,8 +273,7 @@ function applyEvent(turn: Turn, event: Event): Turn {
       turn.finish = finish;
       turn.status = null;
       turn.waitingFor = undefined;
-      turn.phase =
-        event.reason === 'completed' ? 'completed' : event.reason === 'cancelled' ? 'cancelled' : 'error';
+      turn.phase = event.reason === 'completed' ? 'completed' : event.reason === 'cancelled' ? 'cancelled' : 'error';
       if (event.reason === 'error' && !turn.error) {
         turn.error = { message: 'The run ended with an error.', retryable: false };
       }

@@ -87,9 +87,7 @@ export interface Turn {
   lastMs: number;
 }
 
-export type ConversationItem =
-  | { role: 'user'; id: string; text: string; at: number }
-  | { role: 'assistant'; runId: string };
+export type ConversationItem = { role: 'user'; id: string; text: string; at: number } | { role: 'assistant'; runId: string };
 
 export interface Conversation {
   id: string;
