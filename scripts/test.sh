@@ -2,7 +2,7 @@
 # Installs what is missing and runs every test, stage by stage:
 #   setup  Node.js selection on a machine whose Node.js is too old (scripts/tests/old-node.test.sh;
 #          a few seconds, network only to registry.npmjs.org)
-#   lint   rustfmt, clippy (warnings are errors; no unwrap/expect outside tests)
+#   lint   rustfmt, clippy (warnings are errors; no unwrap/expect outside tests), ESLint and Prettier on ui/
 #   rust   protocol, agent, history, session and CLI (fast; no WebKitGTK needed)
 #   ui     TypeScript types, the reducer's unit tests, the production build
 #   browser  the built window (IPC mocked) in headless Chromium: every visual state, 5,000 tok/s
@@ -28,12 +28,13 @@ for s in "${stages[@]}"; do
       scripts/tests/old-node.test.sh
       ;;
     lint)
-      stage "lint: rustfmt, clippy"
+      stage "lint: rustfmt, clippy, ESLint, Prettier"
       cargo fmt --all --check
       # Code that ships may not unwrap or expect (workspace lints); tests, benches and examples may.
       cargo clippy --locked --workspace --lib --bins -- -D warnings
       cargo clippy --locked --workspace --tests --benches --examples -- -D warnings \
         -A clippy::unwrap_used -A clippy::expect_used
+      npm run -s ui:lint
       ;;
     rust)
       stage "rust: protocol, agent, history, session, cli"
