@@ -1,19 +1,11 @@
 //! The commands the webview invokes.
 
-use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
-use telltale_session::{RunRequest, Session, SessionError};
+use telltale_ipc::{AppInfo, CommandError};
+use telltale_session::{RunRequest, Session};
 
-use crate::error::CommandError;
 use crate::forward::forward_to_channel;
-
-#[derive(Serialize)]
-pub struct AppInfo {
-    provider: String,
-    model: String,
-    label: String,
-}
 
 /// Which provider and model answer, and how the UI should name them (with why the offline demo
 /// answers when the provider settings were unusable). Never the API key.
@@ -38,12 +30,7 @@ pub fn start_run(
     prompt: String,
     on_event: Channel<Vec<telltale_protocol::Event>>,
 ) -> Result<(), CommandError> {
-    let events =
-        session.start_run(RunRequest { conversation_id, run_id, prompt }).map_err(|e| match e {
-            SessionError::InvalidRequest(message) => CommandError::InvalidRequest(message),
-            SessionError::Busy(message) => CommandError::Busy(message),
-            SessionError::TaskFailed(message) => CommandError::Busy(message),
-        })?;
+    let events = session.start_run(RunRequest { conversation_id, run_id, prompt })?;
     tauri::async_runtime::spawn(forward_to_channel(on_event, events));
     Ok(())
 }
@@ -54,13 +41,11 @@ pub fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> Result<(), C
     use tauri_plugin_opener::OpenerExt;
     let scheme = url.split_once(':').map(|(scheme, _)| scheme.to_ascii_lowercase());
     if !matches!(scheme.as_deref(), Some("http" | "https" | "mailto")) {
-        return Err(CommandError::InvalidRequest(
-            "only http, https and mailto links can be opened".into(),
-        ));
+        return Err(CommandError::invalid("only http, https and mailto links can be opened"));
     }
     app.opener()
         .open_url(url, None::<&str>)
-        .map_err(|e| CommandError::InvalidRequest(format!("could not open the link: {e}")))
+        .map_err(|e| CommandError::invalid(format!("could not open the link: {e}")))
 }
 
 /// Stops a run; what streamed so far stays. Stopping a run that already ended does nothing.

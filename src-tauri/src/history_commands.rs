@@ -4,50 +4,16 @@
 //! Every command works on the database off the main thread (`spawn_blocking`) and fails with a
 //! typed error, serialised as `{code, message}`.
 
-use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 use telltale_history::{Conversation, ConversationDetail, Format, History, SearchHit};
-use telltale_session::{Session, SessionError};
+use telltale_ipc::{CommandError, CommandErrorCode, HistoryStatus};
+use telltale_session::Session;
 
 /// How many conversations a search returns at most.
 const SEARCH_LIMIT: usize = 30;
 
-#[derive(Debug, thiserror::Error, Serialize)]
-#[serde(tag = "code", content = "message", rename_all = "snake_case")]
-pub enum HistoryCommandError {
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    InvalidRequest(String),
-    /// The file is not a Telltale JSON export (or is malformed): nothing was imported.
-    #[error("{0}")]
-    ImportInvalid(String),
-    /// Reading or writing a file failed.
-    #[error("{0}")]
-    File(String),
-    #[error("{0}")]
-    Database(String),
-}
-
-type Result<T> = std::result::Result<T, HistoryCommandError>;
-
-impl From<telltale_history::Error> for HistoryCommandError {
-    fn from(error: telltale_history::Error) -> Self {
-        use telltale_history::Error as E;
-        match error {
-            E::NotFound(_) => HistoryCommandError::NotFound(error.to_string()),
-            E::Import(e) => HistoryCommandError::ImportInvalid(e.to_string()),
-            other => HistoryCommandError::Database(other.to_string()),
-        }
-    }
-}
-
-impl From<SessionError> for HistoryCommandError {
-    fn from(error: SessionError) -> Self {
-        HistoryCommandError::Database(error.to_string())
-    }
-}
+type Result<T> = std::result::Result<T, CommandError>;
 
 /// Runs `f` on the database on a blocking thread.
 async fn with_db<T: Send + 'static>(
@@ -57,25 +23,16 @@ async fn with_db<T: Send + 'static>(
     session.store().call(f).await
 }
 
-/// What the window shows about the history: whether conversations are saved, and if not, why
-/// (they are then kept in memory until the app quits).
-#[derive(Debug, Clone, Serialize)]
-pub struct HistoryStatus {
-    pub enabled: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-}
-
 /// Whether the history is saved, and if not, why (the window shows a banner).
 #[tauri::command]
 pub async fn history_status(session: State<'_, Session>) -> Result<HistoryStatus> {
     let session = session.inner().clone();
     let status = tauri::async_runtime::spawn_blocking(move || session.store().status())
         .await
-        .map_err(|e| HistoryCommandError::Database(format!("the history task failed: {e}")))?;
-    Ok(HistoryStatus { enabled: status.saved, reason: status.reason, path: status.path })
+        .map_err(|e| {
+            CommandError::new(CommandErrorCode::Database, format!("the history task failed: {e}"))
+        })?;
+    Ok(status.into())
 }
 
 /// The saved conversations, most recent activity first.
@@ -102,7 +59,7 @@ pub async fn rename_conversation(
 ) -> Result<()> {
     let title = title.trim().to_owned();
     if title.is_empty() {
-        return Err(HistoryCommandError::InvalidRequest("a title cannot be empty".into()));
+        return Err(CommandError::invalid("a title cannot be empty"));
     }
     with_db(&session, move |db| Ok(db.rename(&id, &title)?)).await
 }
@@ -128,7 +85,7 @@ fn parse_format(format: &str) -> Result<Format> {
         "md" | "markdown" => Ok(Format::Markdown),
         "json" => Ok(Format::Json),
         "html" => Ok(Format::Html),
-        other => Err(HistoryCommandError::InvalidRequest(format!(
+        other => Err(CommandError::invalid(format!(
             "unknown export format {other:?} (md, json or html)"
         ))),
     }
@@ -181,16 +138,19 @@ pub async fn export_conversation<R: Runtime>(
         else {
             return Ok(None);
         };
-        let path = chosen
-            .into_path()
-            .map_err(|e| HistoryCommandError::File(format!("cannot save there: {e}")))?;
+        let path = chosen.into_path().map_err(|e| {
+            CommandError::new(CommandErrorCode::File, format!("cannot save there: {e}"))
+        })?;
         std::fs::write(&path, text).map_err(|e| {
-            HistoryCommandError::File(format!("cannot write {}: {e}", path.display()))
+            CommandError::new(
+                CommandErrorCode::File,
+                format!("cannot write {}: {e}", path.display()),
+            )
         })?;
         Ok(Some(path.display().to_string()))
     })
     .await
-    .map_err(|e| HistoryCommandError::File(format!("the export failed: {e}")))?
+    .map_err(|e| CommandError::new(CommandErrorCode::File, format!("the export failed: {e}")))?
 }
 
 /// Imports a JSON export chosen in the native open dialog as a new conversation. Returns it, or
@@ -210,15 +170,18 @@ pub async fn import_conversation<R: Runtime>(
         else {
             return Ok(None);
         };
-        let path = chosen
-            .into_path()
-            .map_err(|e| HistoryCommandError::File(format!("cannot open that file: {e}")))?;
+        let path = chosen.into_path().map_err(|e| {
+            CommandError::new(CommandErrorCode::File, format!("cannot open that file: {e}"))
+        })?;
         std::fs::read_to_string(&path).map(Some).map_err(|e| {
-            HistoryCommandError::ImportInvalid(format!("cannot read {}: {e}", path.display()))
+            CommandError::new(
+                CommandErrorCode::ImportInvalid,
+                format!("cannot read {}: {e}", path.display()),
+            )
         })
     })
     .await
-    .map_err(|e| HistoryCommandError::File(format!("the import failed: {e}")))??;
+    .map_err(|e| CommandError::new(CommandErrorCode::File, format!("the import failed: {e}")))??;
     match text {
         None => Ok(None),
         Some(text) => with_db(&session, move |db| Ok(Some(db.import_json(&text)?))).await,
@@ -228,19 +191,6 @@ pub async fn import_conversation<R: Runtime>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn errors_serialise_as_code_and_message() {
-        let error: HistoryCommandError = telltale_history::Error::Import(
-            telltale_history::ImportError::ForeignFormat("x".into()),
-        )
-        .into();
-        let json = serde_json::to_value(&error).unwrap();
-        assert_eq!(json["code"], "import_invalid");
-        assert!(json["message"].as_str().unwrap().contains("not a Telltale conversation export"));
-        let json = serde_json::to_value(HistoryCommandError::NotFound("gone".into())).unwrap();
-        assert_eq!((&json["code"], &json["message"]), (&"not_found".into(), &"gone".into()));
-    }
 
     #[test]
     fn export_file_names_come_from_the_title() {
@@ -256,6 +206,9 @@ mod tests {
     fn formats_are_md_json_html() {
         assert_eq!(parse_format("md").unwrap(), Format::Markdown);
         assert_eq!(parse_format("html").unwrap(), Format::Html);
-        assert!(matches!(parse_format("pdf"), Err(HistoryCommandError::InvalidRequest(_))));
+        assert!(matches!(
+            parse_format("pdf"),
+            Err(CommandError { code: CommandErrorCode::InvalidRequest, .. })
+        ));
     }
 }

@@ -3,7 +3,6 @@
 //! `telltale-session`, shared with every other front end.
 
 mod commands;
-mod error;
 mod forward;
 mod history_commands;
 mod menu;
@@ -62,5 +61,29 @@ pub fn run() {
         tracing::error!(%error, "Telltale could not start");
         eprintln!("Telltale could not start: {error}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The handler list above registers exactly the commands `telltale_ipc` names (and the
+    /// webview's generated `Command` lists), so a rename breaks here, not in the window.
+    #[test]
+    fn the_registered_commands_are_the_ipc_crates() {
+        let source = include_str!("lib.rs");
+        let list = source
+            .split("generate_handler![")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .expect("the handler list");
+        let mut registered: Vec<&str> = list
+            .split(',')
+            .map(|path| path.trim().rsplit("::").next().unwrap_or_default())
+            .filter(|name| !name.is_empty())
+            .collect();
+        let mut named: Vec<&str> = telltale_ipc::COMMANDS.to_vec();
+        registered.sort_unstable();
+        named.sort_unstable();
+        assert_eq!(registered, named);
     }
 }

@@ -1,11 +1,9 @@
 //! The native menu bar: File (New Chat, Quit), Edit (clipboard), Help (About with the version).
-//! Items the webview handles are forwarded to the focused window as `telltale://menu`.
+//! Items the webview handles are forwarded to the focused window on `telltale_ipc::MENU_CHANNEL`
+//! (`telltale://menu`), the action's name as the payload.
 
 use tauri::menu::{AboutMetadata, Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
-
-/// The Tauri event the webview listens to for menu actions; its payload is the action's name.
-pub const MENU_EVENT: &str = "telltale://menu";
 
 const NEW_CHAT: &str = "new_chat";
 const QUIT: &str = "quit";
@@ -56,7 +54,9 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
         QUIT => app.exit(0),
         NEW_CHAT => {
             if let Some(window) = app.get_webview_window("main") {
-                if let Err(error) = window.emit_to(window.label(), MENU_EVENT, NEW_CHAT) {
+                if let Err(error) =
+                    window.emit_to(window.label(), telltale_ipc::MENU_CHANNEL, NEW_CHAT)
+                {
                     tracing::warn!(%error, "could not forward the menu action");
                 }
             }

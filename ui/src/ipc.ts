@@ -5,15 +5,11 @@ import type { Event } from './generated/protocol';
 import type { ConversationDetail, HistoryBackend, HistoryStatus, SavedConversation, SearchHit } from './history/types';
 import type { Settings, SettingsBackend, SettingsView, TestResult } from './settings/types';
 
-/** The Tauri event that carries native menu actions (e.g. `"new_chat"`) to the window. */
-export const MENU_CHANNEL = 'telltale://menu';
+import { Command, MENU_CHANNEL } from './generated/ipc';
+import type { AppInfo } from './generated/ipc';
 
-export interface AppInfo {
-  provider: string;
-  model: string;
-  /** For the header, e.g. "Offline demo — no model". */
-  label: string;
-}
+export type { AppInfo };
+export { MENU_CHANNEL };
 
 export interface StartRun {
   conversationId: string;
@@ -43,54 +39,54 @@ export function insideTauri(): boolean {
 
 /** Settings: keys go in (`set_api_key`) and never come back, only their masks. */
 export const tauriSettings: SettingsBackend = {
-  get: () => invoke<SettingsView>('get_settings'),
-  save: (settings: Settings) => invoke<SettingsView>('save_settings', { settings }),
-  setApiKey: (providerId, key) => invoke<SettingsView>('set_api_key', { providerId, key }),
-  clearApiKey: (providerId) => invoke<SettingsView>('clear_api_key', { providerId }),
-  testConnection: (providerId, baseUrl, model) => invoke<TestResult>('test_connection', { providerId, baseUrl, model }),
-  listModels: (providerId, baseUrl) => invoke<string[]>('list_models', { providerId, baseUrl }),
+  get: () => invoke<SettingsView>(Command.get_settings),
+  save: (settings: Settings) => invoke<SettingsView>(Command.save_settings, { settings }),
+  setApiKey: (providerId, key) => invoke<SettingsView>(Command.set_api_key, { providerId, key }),
+  clearApiKey: (providerId) => invoke<SettingsView>(Command.clear_api_key, { providerId }),
+  testConnection: (providerId, baseUrl, model) => invoke<TestResult>(Command.test_connection, { providerId, baseUrl, model }),
+  listModels: (providerId, baseUrl) => invoke<string[]>(Command.list_models, { providerId, baseUrl }),
 };
 
 /** The history database, through the shell (export and import open native dialogs there). */
 export const tauriHistory: HistoryBackend = {
-  status: () => invoke<HistoryStatus>('history_status'),
-  list: () => invoke<SavedConversation[]>('list_conversations'),
-  open: (id) => invoke<ConversationDetail>('open_conversation', { id }),
+  status: () => invoke<HistoryStatus>(Command.history_status),
+  list: () => invoke<SavedConversation[]>(Command.list_conversations),
+  open: (id) => invoke<ConversationDetail>(Command.open_conversation, { id }),
   rename: async (id, title) => {
-    await invoke<null>('rename_conversation', { id, title });
+    await invoke<null>(Command.rename_conversation, { id, title });
   },
   remove: async (id) => {
-    await invoke<null>('delete_conversation', { id });
+    await invoke<null>(Command.delete_conversation, { id });
   },
   restore: async (id) => {
-    await invoke<null>('undelete_conversation', { id });
+    await invoke<null>(Command.undelete_conversation, { id });
   },
-  search: (query) => invoke<SearchHit[]>('search_history', { query }),
-  exportConversation: (id, format) => invoke<string | null>('export_conversation', { id, format }),
-  importConversation: () => invoke<SavedConversation | null>('import_conversation'),
+  search: (query) => invoke<SearchHit[]>(Command.search_history, { query }),
+  exportConversation: (id, format) => invoke<string | null>(Command.export_conversation, { id, format }),
+  importConversation: () => invoke<SavedConversation | null>(Command.import_conversation),
 };
 
 /** Who gets the event batches of the runs this window starts (see `onEvents`). */
 const eventHandlers = new Set<(events: Event[]) => void>();
 
 export const tauriBackend: Backend = {
-  appInfo: () => invoke<AppInfo>('app_info'),
+  appInfo: () => invoke<AppInfo>(Command.app_info),
   startRun: async ({ conversationId, runId, prompt }) => {
     // Each run's events come back over its own IPC channel, `Event[]` batches in `seq` order.
     const onEvent = new Channel<Event[]>((events) => {
       for (const handler of eventHandlers) handler(events);
     });
-    await invoke<null>('start_run', { conversationId, runId, prompt, onEvent });
+    await invoke<null>(Command.start_run, { conversationId, runId, prompt, onEvent });
   },
   stopRun: async (runId) => {
-    await invoke<null>('stop_run', { runId });
+    await invoke<null>(Command.stop_run, { runId });
   },
   onEvents: async (handler) => {
     eventHandlers.add(handler);
     return () => eventHandlers.delete(handler);
   },
   openExternal: async (url) => {
-    await invoke<null>('open_external', { url });
+    await invoke<null>(Command.open_external, { url });
   },
   onMenu: (handler) => getCurrentWebviewWindow().listen<string>(MENU_CHANNEL, (message) => handler(message.payload)),
   history: tauriHistory,

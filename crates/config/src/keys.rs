@@ -18,7 +18,7 @@ pub const KEY_FILE: &str = "api-keys.json";
 pub const KEY_STORE_VAR: &str = "TELLTALE_KEY_STORE";
 
 /// Where keys are kept, as the Settings screen says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyStorage {
     Keychain,

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use telltale_agent::ToolRegistry;
+use ts_rs::TS;
 
 /// Which wire protocol a provider speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Api {
     /// The built-in demo: no network, no key.
@@ -19,7 +20,7 @@ pub enum Api {
 }
 
 /// A provider Telltale knows how to reach, with where it lives by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 pub struct Preset {
     pub id: &'static str,
     pub name: &'static str,
@@ -90,7 +91,7 @@ pub fn preset(id: &str) -> Option<&'static Preset> {
 }
 
 /// One provider's editable settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ProviderEntry {
     pub id: String,
     #[serde(default)]
@@ -105,14 +106,16 @@ pub const KEEPALIVE_MS_RANGE: (u64, u64) = (250, 60_000);
 pub const IDLE_TIMEOUT_S_RANGE: (u64, u64) = (5, 3600);
 
 /// Everything in `settings.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct Settings {
     pub version: u32,
     pub default_provider: String,
     /// One entry per preset, in preset order.
     pub providers: Vec<ProviderEntry>,
+    #[ts(type = "number")]
     pub keepalive_ms: u64,
+    #[ts(type = "number")]
     pub idle_timeout_s: u64,
     /// Tool name → enabled; every built-in tool is listed.
     pub tools: BTreeMap<String, bool>,

@@ -11,6 +11,7 @@ use telltale_agent::{Agent, AgentConfig, ToolRegistry};
 use telltale_protocol::{ErrorCode, FinishReason};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
 
 use crate::apply::{self, describe, Env};
 use crate::keys::{KeyStorage, KeyStore};
@@ -35,14 +36,14 @@ pub enum SettingsCommandError {
     Storage(String),
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 pub struct ToolInfo {
     pub name: String,
     pub description: String,
 }
 
 /// Everything the Settings screen shows. Keys appear only as masks.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 pub struct SettingsView {
     pub settings: Settings,
     pub presets: &'static [Preset],
@@ -59,7 +60,7 @@ pub struct SettingsView {
 }
 
 /// The outcome of "Test connection".
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 pub struct TestResult {
     pub ok: bool,
     pub code: Option<ErrorCode>,

@@ -5,26 +5,30 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use telltale_protocol::Message;
 use telltale_protocol::{Event, EventKind, FinishReason};
+use ts_rs::TS;
 
 use crate::db::History;
 use crate::error::{Error, Result};
 use crate::recorder;
 use crate::schema::ANSWER_SQL;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Conversation {
     pub id: String,
     pub title: String,
     /// Unix epoch milliseconds.
+    #[ts(type = "number")]
     pub created_at: i64,
     /// Last activity (a run started or finished), Unix epoch milliseconds.
+    #[ts(type = "number")]
     pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
     pub deleted_at: Option<i64>,
 }
 
 /// How a run stands when read back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
     /// Being recorded by this process right now.
@@ -48,13 +52,15 @@ impl RunStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RunRecord {
     pub run_id: String,
     pub prompt: String,
     pub provider: Option<String>,
     pub model: Option<String>,
+    #[ts(type = "number")]
     pub started_at: i64,
+    #[ts(type = "number | null")]
     pub finished_at: Option<i64>,
     pub reason: Option<FinishReason>,
     pub status: RunStatus,
@@ -75,7 +81,7 @@ impl RunRecord {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ConversationDetail {
     pub conversation: Conversation,
     pub runs: Vec<RunRecord>,

@@ -2,6 +2,7 @@
 
 use rusqlite::params;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::db::History;
 use crate::error::Result;
@@ -10,7 +11,7 @@ const HIT_START: char = '\u{1}';
 const HIT_END: char = '\u{2}';
 
 /// One conversation that matches, with the best-matching run's snippet.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SearchHit {
     pub conversation_id: String,
     pub title: String,
@@ -20,7 +21,7 @@ pub struct SearchHit {
     pub snippet: Vec<SnippetPart>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct SnippetPart {
     pub text: String,
     pub hit: bool,

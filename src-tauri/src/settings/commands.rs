@@ -3,10 +3,11 @@
 use tauri::State;
 
 use telltale_config::model::Settings;
-use telltale_config::service::{SettingsCommandError, SettingsService, SettingsView, TestResult};
+use telltale_config::service::{SettingsService, SettingsView, TestResult};
+use telltale_ipc::CommandError;
 use telltale_session::Session;
 
-type Result<T> = std::result::Result<T, SettingsCommandError>;
+type Result<T> = std::result::Result<T, CommandError>;
 
 #[tauri::command]
 pub fn get_settings(
@@ -22,7 +23,7 @@ pub fn save_settings(
     session: State<'_, Session>,
     settings: Settings,
 ) -> Result<SettingsView> {
-    service.save(settings, session.agent())
+    Ok(service.save(settings, session.agent())?)
 }
 
 /// Stores a provider's key (write-only: the answer shows its mask).
@@ -33,7 +34,7 @@ pub fn set_api_key(
     provider_id: String,
     key: String,
 ) -> Result<SettingsView> {
-    service.set_api_key(&provider_id, &key, session.agent())
+    Ok(service.set_api_key(&provider_id, &key, session.agent())?)
 }
 
 #[tauri::command]
@@ -42,7 +43,7 @@ pub fn clear_api_key(
     session: State<'_, Session>,
     provider_id: String,
 ) -> Result<SettingsView> {
-    service.clear_api_key(&provider_id, session.agent())
+    Ok(service.clear_api_key(&provider_id, session.agent())?)
 }
 
 /// A tiny real request to `provider_id` (with the base URL and model being edited, if given).

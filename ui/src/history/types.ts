@@ -1,52 +1,13 @@
-// The saved history as the shell's history commands return it (snake_case, as serialised by
-// `telltale-history`), and the interface the window uses to reach it.
-import type { Event } from '../generated/protocol';
-import type { LoadedConversation, SavedRunStatus } from '../state/types';
+// The saved history as the shell's history commands return it: the types are generated from
+// Rust (`ui/src/generated/ipc.ts`); here, the interface the window uses to reach them.
+import type { Conversation, ConversationDetail, HistoryStatus, RunRecord, SearchHit, SnippetPart } from '../generated/ipc';
+import type { LoadedConversation } from '../state/types';
 
-export interface SavedConversation {
-  id: string;
-  title: string;
-  /** Epoch ms. */
-  created_at: number;
-  /** Last activity, epoch ms. */
-  updated_at: number;
-}
-
-export interface SavedRun {
-  run_id: string;
-  prompt: string;
-  provider?: string | null;
-  model?: string | null;
-  started_at: number;
-  finished_at?: number | null;
-  reason?: string | null;
-  status: SavedRunStatus;
-  events: Event[];
-}
-
-export interface ConversationDetail {
-  conversation: SavedConversation;
-  runs: SavedRun[];
-}
-
-export interface SnippetPart {
-  text: string;
-  hit: boolean;
-}
-
-export interface SearchHit {
-  conversation_id: string;
-  title: string;
-  run_id: string;
-  snippet: SnippetPart[];
-}
-
-export interface HistoryStatus {
-  enabled: boolean;
-  /** Why the history is off. */
-  reason?: string;
-  path?: string;
-}
+export type { ConversationDetail, HistoryStatus, SearchHit, SnippetPart };
+/** A conversation as the history lists it. */
+export type SavedConversation = Conversation;
+/** A run as the history stores it, with every event. */
+export type SavedRun = RunRecord;
 
 export type ExportFormat = 'md' | 'json' | 'html';
 

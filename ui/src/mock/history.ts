@@ -1,7 +1,8 @@
 // The mock shell's history: a few saved conversations (one interrupted mid-answer) answering the
 // history commands, with a simple search that marks hits the way the shell's snippets do.
 import type { Event, EventKind } from '../generated/protocol';
-import type { ConversationDetail, SavedConversation, SearchHit, SnippetPart } from '../history/types';
+import type { ConversationDetail, HistoryStatus, SavedConversation, SearchHit, SnippetPart } from '../history/types';
+import { Command } from '../generated/ipc';
 
 const DAY = 86_400_000;
 const BASE = Date.UTC(2025, 4, 12, 9, 30);
@@ -17,7 +18,19 @@ function run(
   kinds: EventKind[],
   status: ConversationDetail['runs'][number]['status'],
 ): ConversationDetail['runs'][number] {
-  return { run_id: id, prompt, provider: 'offline', model: 'demo', started_at: startedAt, status, events: events(id, kinds) };
+  const recorded = events(id, kinds);
+  const finished = recorded.find((event) => event.type === 'run_finished');
+  return {
+    run_id: id,
+    prompt,
+    provider: 'offline',
+    model: 'demo',
+    started_at: startedAt,
+    finished_at: finished ? startedAt + finished.t_ms : null,
+    reason: finished?.type === 'run_finished' ? finished.reason : null,
+    status,
+    events: recorded,
+  };
 }
 
 const started = (at: number): EventKind => ({ type: 'run_started', provider: 'offline', model: 'demo', started_at: at });
@@ -123,23 +136,23 @@ export function historyCommand(cmd: string, args: Record<string, unknown>): unkn
     return d;
   };
   switch (cmd) {
-    case 'history_status':
-      return { enabled: true, path: '/mock/history.sqlite3' };
-    case 'list_conversations':
+    case Command.history_status:
+      return { enabled: true, path: '/mock/history.sqlite3' } satisfies HistoryStatus;
+    case Command.list_conversations:
       return list();
-    case 'open_conversation':
+    case Command.open_conversation:
       return find();
-    case 'rename_conversation':
+    case Command.rename_conversation:
       find().conversation.title = String(args.title);
       return null;
-    case 'delete_conversation':
+    case Command.delete_conversation:
       find();
       deleted.add(id);
       return null;
-    case 'undelete_conversation':
+    case Command.undelete_conversation:
       deleted.delete(id);
       return null;
-    case 'search_history': {
+    case Command.search_history: {
       const words = String(args.query).toLowerCase().split(/\s+/).filter(Boolean);
       const hits: SearchHit[] = [];
       for (const d of store) {
@@ -151,11 +164,11 @@ export function historyCommand(cmd: string, args: Record<string, unknown>): unkn
       }
       return hits;
     }
-    case 'export_conversation':
+    case Command.export_conversation:
       find();
       historyCalls.exported.push({ id, format: String(args.format) });
       return `/home/user/Documents/${find().conversation.title}.${String(args.format)}`;
-    case 'import_conversation':
+    case Command.import_conversation:
       historyCalls.imported++;
       return null;
     default:

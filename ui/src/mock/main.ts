@@ -11,6 +11,8 @@ import type { Event, EventKind } from '../generated/protocol';
 import type { StartRun } from '../ipc';
 import { historyCalls, historyCommand } from './history';
 import { settingsCalls, settingsCommand } from './settings';
+import { Command } from '../generated/ipc';
+import type { AppInfo } from '../generated/ipc';
 
 interface StreamOptions {
   tokensPerSecond: number;
@@ -120,15 +122,15 @@ mockIPC(
   (cmd, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
     switch (cmd) {
-      case 'app_info':
-        return { provider: 'mock', model: 'scripted', label: 'Mock shell — scripted runs' };
-      case 'start_run': {
+      case Command.app_info:
+        return { provider: 'mock', model: 'scripted', label: 'Mock shell — scripted runs' } satisfies AppInfo;
+      case Command.start_run: {
         const { onEvent, ...run } = args as unknown as StartRun & { onEvent: Channel<Event[]> };
         started.push(run);
         channels.set(run.runId, onEvent);
         return null;
       }
-      case 'stop_run': {
+      case Command.stop_run: {
         const runId = String(args.runId);
         stopped.push(runId);
         if (autoFinishOnStop) {
@@ -136,7 +138,7 @@ mockIPC(
         }
         return null;
       }
-      case 'open_external':
+      case Command.open_external:
         opened.push(String(args.url));
         return null;
       default: {

@@ -1,6 +1,7 @@
 // The mocked shell's settings commands (see main.ts): an in-memory copy of what the Rust side
 // keeps, with keys stored write-only (only masks come back), as in src-tauri/src/settings.
 import type { Settings, SettingsView, TestResult } from '../settings/types';
+import { Command } from '../generated/ipc';
 
 const presets: SettingsView['presets'] = [
   { id: 'offline', name: 'Offline demo', api: 'offline', base_url: '', needs_key: false },
@@ -54,22 +55,22 @@ export const settingsCalls: { cmd: string; args: Record<string, unknown> }[] = [
 export function settingsCommand(cmd: string, args: Record<string, unknown>): { value: unknown } | undefined {
   const providerId = String(args.providerId ?? '');
   switch (cmd) {
-    case 'get_settings':
+    case Command.get_settings:
       return { value: view() };
-    case 'save_settings':
+    case Command.save_settings:
       settingsCalls.push({ cmd, args });
       settings = args.settings as Settings;
       return { value: view() };
-    case 'set_api_key':
+    case Command.set_api_key:
       // The key itself is not recorded: only that one was set.
       settingsCalls.push({ cmd, args: { providerId } });
       keys.set(providerId, String(args.key));
       return { value: view() };
-    case 'clear_api_key':
+    case Command.clear_api_key:
       settingsCalls.push({ cmd, args });
       keys.delete(providerId);
       return { value: view() };
-    case 'test_connection': {
+    case Command.test_connection: {
       settingsCalls.push({ cmd, args });
       const result: TestResult =
         keys.has(providerId) || providerId === 'offline' || providerId === 'ollama'
@@ -77,7 +78,7 @@ export function settingsCommand(cmd: string, args: Record<string, unknown>): { v
           : { ok: false, code: 'auth_failed', message: 'The provider rejected the API key (HTTP 401). Check the key in Settings.' };
       return { value: result };
     }
-    case 'list_models':
+    case Command.list_models:
       return { value: providerId === 'openai' ? ['gpt-4o', 'gpt-4o-mini', 'o3-mini'] : providerId === 'offline' ? ['offline-demo'] : [] };
     default:
       return undefined;

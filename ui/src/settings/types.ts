@@ -1,56 +1,8 @@
-// The settings the shell keeps (src-tauri/src/settings): what `get_settings` returns. API keys
-// never come back, only their masks.
-import type { ErrorCode } from '../generated/protocol';
+// The settings the shell keeps (crates/config): what `get_settings` returns, generated from Rust
+// (`ui/src/generated/ipc.ts`). API keys never come back, only their masks.
+import type { Api, Preset, ProviderEntry, Settings, SettingsView, TestResult, ToolInfo } from '../generated/ipc';
 
-export type Api = 'offline' | 'openai' | 'anthropic';
-
-export interface Preset {
-  id: string;
-  name: string;
-  api: Api;
-  /** Empty for the offline demo and a custom server. */
-  base_url: string;
-  needs_key: boolean;
-}
-
-export interface ProviderEntry {
-  id: string;
-  base_url: string;
-  model: string;
-}
-
-export interface Settings {
-  version: number;
-  default_provider: string;
-  providers: ProviderEntry[];
-  keepalive_ms: number;
-  idle_timeout_s: number;
-  tools: Record<string, boolean>;
-}
-
-export interface ToolInfo {
-  name: string;
-  description: string;
-}
-
-export interface SettingsView {
-  settings: Settings;
-  presets: Preset[];
-  /** provider id → the mask of its stored key (`sk-…a1b2`), or null. */
-  keys: Record<string, string | null>;
-  key_storage: 'keychain' | 'file';
-  key_file: string | null;
-  tools: ToolInfo[];
-  /** Set when environment variables choose the provider instead of these settings. */
-  env_override: string | null;
-  active_label: string;
-}
-
-export interface TestResult {
-  ok: boolean;
-  code: ErrorCode | null;
-  message: string;
-}
+export type { Api, Preset, ProviderEntry, Settings, SettingsView, TestResult, ToolInfo };
 
 /** The settings commands; every one that changes something answers with the new view. */
 export interface SettingsBackend {

@@ -133,7 +133,19 @@ describe('load_conversation', () => {
   it('reads the shell’s open_conversation answer', () => {
     const detail: ConversationDetail = {
       conversation: { id: 'x', title: 'T', created_at: 1, updated_at: 2 },
-      runs: [{ run_id: 'r', prompt: 'p', started_at: 3, status: 'interrupted', events: [] }],
+      runs: [
+        {
+          run_id: 'r',
+          prompt: 'p',
+          provider: null,
+          model: null,
+          started_at: 3,
+          finished_at: null,
+          reason: null,
+          status: 'interrupted',
+          events: [],
+        },
+      ],
     };
     expect(toLoaded(detail)).toEqual({
       id: 'x',

@@ -1,5 +1,6 @@
 // The UI's state: conversations in memory, and one turn per run, keyed by run id.
 import type { ErrorCode, Event, FinishReason, StatusIcon, Usage } from '../generated/protocol';
+import type { RunStatus } from '../generated/ipc';
 
 /** One event kind, with the common fields (`run_id`, `seq`, `t_ms`). */
 export type EventOf<T extends Event['type']> = Extract<Event, { type: T }>;
@@ -118,7 +119,7 @@ export type Action =
   | { type: 'rename_conversation'; conversationId: string; title: string };
 
 /** How a saved run stands (the history's `RunStatus`). */
-export type SavedRunStatus = 'running' | 'completed' | 'cancelled' | 'error' | 'interrupted';
+export type SavedRunStatus = RunStatus;
 
 export interface LoadedRun {
   runId: string;

@@ -1,0 +1,34 @@
+//! What the shell's own commands answer (the history's and the settings' types come from their
+//! crates).
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Which provider and model answer, and how the header names them. Never the API key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AppInfo {
+    pub provider: String,
+    pub model: String,
+    /// For the header, e.g. "Offline demo — no model" (with why, when settings were unusable).
+    pub label: String,
+}
+
+/// Whether conversations are saved, and if not, why (they are kept in memory until the app
+/// quits; the window shows a banner).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct HistoryStatus {
+    pub enabled: bool,
+    /// Why the history is not saved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub path: Option<String>,
+}
+
+impl From<telltale_session::StoreStatus> for HistoryStatus {
+    fn from(status: telltale_session::StoreStatus) -> Self {
+        HistoryStatus { enabled: status.saved, reason: status.reason, path: status.path }
+    }
+}

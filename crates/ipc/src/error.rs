@@ -1,0 +1,100 @@
+//! The one error every command answers with: a machine-readable `code` and a message a user can
+//! act on (never a key).
+
+use serde::Serialize;
+use telltale_config::service::SettingsCommandError;
+use telltale_session::SessionError;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CommandErrorCode {
+    /// The request itself is wrong (an empty prompt, an unknown format, a bad link).
+    InvalidRequest,
+    /// The conversation is answering already, or the run id is taken.
+    Busy,
+    /// No such conversation.
+    NotFound,
+    /// The file is not a Telltale JSON export (or is malformed): nothing was imported.
+    ImportInvalid,
+    /// Reading or writing a file failed.
+    File,
+    /// The history database failed.
+    Database,
+    /// The settings could not be saved, or a key could not be stored.
+    Storage,
+}
+
+/// `{code, message}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct CommandError {
+    pub code: CommandErrorCode,
+    pub message: String,
+}
+
+impl CommandError {
+    pub fn new(code: CommandErrorCode, message: impl Into<String>) -> Self {
+        CommandError { code, message: message.into() }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        CommandError::new(CommandErrorCode::InvalidRequest, message)
+    }
+}
+
+impl From<SessionError> for CommandError {
+    fn from(error: SessionError) -> Self {
+        let code = match &error {
+            SessionError::InvalidRequest(_) => CommandErrorCode::InvalidRequest,
+            SessionError::Busy(_) => CommandErrorCode::Busy,
+            SessionError::TaskFailed(_) => CommandErrorCode::Database,
+        };
+        CommandError::new(code, error.to_string())
+    }
+}
+
+impl From<telltale_history::Error> for CommandError {
+    fn from(error: telltale_history::Error) -> Self {
+        use telltale_history::Error as E;
+        let code = match &error {
+            E::NotFound(_) => CommandErrorCode::NotFound,
+            E::Import(_) => CommandErrorCode::ImportInvalid,
+            _ => CommandErrorCode::Database,
+        };
+        CommandError::new(code, error.to_string())
+    }
+}
+
+impl From<SettingsCommandError> for CommandError {
+    fn from(error: SettingsCommandError) -> Self {
+        let code = match &error {
+            SettingsCommandError::InvalidRequest(_) => CommandErrorCode::InvalidRequest,
+            SettingsCommandError::Storage(_) => CommandErrorCode::Storage,
+        };
+        CommandError::new(code, error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_serialises_as_code_and_message() {
+        let import: CommandError = telltale_history::Error::Import(
+            telltale_history::ImportError::ForeignFormat("x".into()),
+        )
+        .into();
+        let json = serde_json::to_value(&import).unwrap();
+        assert_eq!(json["code"], "import_invalid");
+        assert!(json["message"].as_str().unwrap().contains("not a Telltale conversation export"));
+        let busy: CommandError = SessionError::Busy("still answering".into()).into();
+        assert_eq!(
+            serde_json::to_value(&busy).unwrap(),
+            serde_json::json!({"code": "busy", "message": "still answering"})
+        );
+        let storage: CommandError = SettingsCommandError::Storage("disk full".into()).into();
+        assert_eq!(serde_json::to_value(&storage).unwrap()["code"], "storage");
+    }
+}
