@@ -30,6 +30,8 @@ for s in "${stages[@]}"; do
     lint)
       stage "lint: rustfmt, clippy, ESLint, Prettier"
       cargo fmt --all --check
+      # The shell's build embeds the UI (tauri.conf.json's frontendDist), so it must exist.
+      [ -f ui/dist/index.html ] || npm run -s ui:build
       # Code that ships may not unwrap or expect (workspace lints); tests, benches and examples may.
       cargo clippy --locked --workspace --lib --bins -- -D warnings
       cargo clippy --locked --workspace --tests --benches --examples -- -D warnings \
