@@ -105,21 +105,16 @@ pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-pub(crate) fn reason_str(reason: FinishReason) -> &'static str {
-    match reason {
-        FinishReason::Completed => "completed",
-        FinishReason::Cancelled => "cancelled",
-        FinishReason::Error => "error",
+/// How a finish reason is stored: its protocol name (serde's, so it is written once).
+pub(crate) fn reason_str(reason: FinishReason) -> String {
+    match serde_json::to_value(reason) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
     }
 }
 
 fn parse_reason(text: Option<String>) -> Option<FinishReason> {
-    match text.as_deref() {
-        Some("completed") => Some(FinishReason::Completed),
-        Some("cancelled") => Some(FinishReason::Cancelled),
-        Some("error") => Some(FinishReason::Error),
-        _ => None,
-    }
+    serde_json::from_value(serde_json::Value::String(text?)).ok()
 }
 
 const CONVERSATION_COLUMNS: &str = "id, title, created_at, updated_at, deleted_at";

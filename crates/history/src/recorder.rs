@@ -88,7 +88,7 @@ enum Effect {
         started_at: i64,
     },
     Finished {
-        reason: &'static str,
+        reason: String,
         t_ms: i64,
     },
 }

@@ -138,21 +138,3 @@ pub struct Usage {
     pub input_tokens: u32,
     pub output_tokens: u32,
 }
-
-impl EventKind {
-    /// The `"type"` tag this kind serialises with.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            EventKind::RunStarted { .. } => "run_started",
-            EventKind::Status { .. } => "status",
-            EventKind::Thought { .. } => "thought",
-            EventKind::ToolCallDelta { .. } => "tool_call_delta",
-            EventKind::ToolCall { .. } => "tool_call",
-            EventKind::ToolResult { .. } => "tool_result",
-            EventKind::Token { .. } => "token",
-            EventKind::Ping { .. } => "ping",
-            EventKind::Error { .. } => "error",
-            EventKind::RunFinished { .. } => "run_finished",
-        }
-    }
-}

@@ -13,7 +13,7 @@
 //! };
 //! let mut events = session.start_run(request)?;
 //! while let Some(event) = events.recv().await {
-//!     println!("{}", event.kind.type_name());
+//!     println!("{} {:?}", event.seq, event.kind);
 //! }
 //! # Ok(()) }
 //! ```
