@@ -8,6 +8,7 @@ use telltale_config::service::{SettingsView, TestResult, ToolInfo};
 use telltale_history::{
     Conversation, ConversationDetail, RunRecord, RunStatus, SearchHit, SnippetPart,
 };
+use telltale_protocol::typescript::module;
 use ts_rs::{Config, TS};
 
 use crate::answers::{AppInfo, HistoryStatus};
@@ -40,42 +41,33 @@ pub fn bindings() -> String {
         KeyStorage::decl(&cfg),
         TestResult::decl(&cfg),
     ];
-    let mut out = String::from(
-        "// Generated from crates/ipc by `cargo run -p telltale-ipc --bin gen-ipc-ts`.\n\
-         // Do not edit by hand: change the Rust types and regenerate.\n\n\
-         import type { ErrorCode, Event, FinishReason } from './protocol';\n\n",
-    );
-    out.push_str("/** Every command the shell registers, by the name the webview invokes. */\n");
-    out.push_str("export const Command = {\n");
+    let mut preamble =
+        String::from("import type { ErrorCode, Event, FinishReason } from './protocol';\n\n");
+    preamble
+        .push_str("/** Every command the shell registers, by the name the webview invokes. */\n");
+    preamble.push_str("export const Command = {\n");
     for name in COMMANDS {
-        out.push_str(&format!("  {name}: '{name}',\n"));
+        preamble.push_str(&format!("  {name}: '{name}',\n"));
     }
-    out.push_str(
+    preamble.push_str(
         "} as const;\n\nexport type CommandName = (typeof Command)[keyof typeof Command];\n\n",
     );
-    out.push_str("/** The Tauri event that carries native menu actions (e.g. `\"new_chat\"`) to the window. */\n");
-    out.push_str(&format!("export const MENU_CHANNEL = '{MENU_CHANNEL}';\n\n"));
-    for decl in decls {
-        out.push_str("export ");
-        out.push_str(&decl);
-        out.push_str("\n\n");
-    }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    out
+    preamble.push_str(
+        "/** The Tauri event that carries native menu actions (e.g. `\"new_chat\"`) to the window. */\n",
+    );
+    preamble.push_str(&format!("export const MENU_CHANNEL = '{MENU_CHANNEL}';"));
+    module("cargo run -p telltale-ipc --bin gen-ipc-ts", &preamble, &decls)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
+    use telltale_protocol::typescript::is_fresh;
 
     #[test]
     fn committed_typescript_bindings_are_fresh() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let committed = std::fs::read_to_string(root.join(BINDINGS_PATH)).unwrap_or_default();
         assert!(
-            committed == bindings(),
+            is_fresh(BINDINGS_PATH, &bindings()),
             "{BINDINGS_PATH} is stale: a type that crosses the IPC changed. \
              Regenerate it with `cargo run -p telltale-ipc --bin gen-ipc-ts` and commit the result."
         );

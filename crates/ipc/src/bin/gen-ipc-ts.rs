@@ -1,14 +1,8 @@
 //! Writes the IPC's TypeScript bindings: `cargo run -p telltale-ipc --bin gen-ipc-ts`.
 
-use std::path::Path;
+use telltale_ipc::typescript::{bindings, BINDINGS_PATH};
+use telltale_protocol::typescript::write;
 
 fn main() -> std::io::Result<()> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let path = root.join(telltale_ipc::typescript::BINDINGS_PATH);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(&path, telltale_ipc::typescript::bindings())?;
-    println!("wrote {}", path.display());
-    Ok(())
+    write(BINDINGS_PATH, &bindings())
 }
