@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use telltale_agent::providers::AnthropicProvider;
+use telltale_agent::providers::{AnthropicProvider, StreamDecoder};
 use telltale_agent::sse::SseParser;
 use telltale_agent::{step_sink, Emitter};
 use telltale_protocol::EventKind;

@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use telltale_agent::providers::OpenAiProvider;
+use telltale_agent::providers::{OpenAiProvider, StreamDecoder};
 use telltale_agent::sse::SseParser;
 use telltale_agent::{step_sink, Emitter};
 use telltale_protocol::EventKind;

@@ -1,7 +1,7 @@
 //! What the parser benches run: bytes → SSE events, events → tokens through a provider's stream
 //! decoder (with the real step sink and event channel), and both in a row as on the wire.
 
-use telltale_agent::providers::{AnthropicProvider, OpenAiProvider};
+use telltale_agent::providers::{AnthropicProvider, OpenAiProvider, StreamDecoder};
 use telltale_agent::sse::{SseEvent, SseParser};
 use telltale_agent::{step_sink, Emitter, ProviderError, StepResponse, StepSink};
 use telltale_protocol::EventKind;

@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use telltale_protocol::{ErrorCode, Usage};
 
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
+use crate::providers::decoder::{self, StreamDecoder};
 use crate::providers::http_client;
 use crate::providers::http_errors::{ApiKey, Context};
 use crate::providers::http_stream::{self, clamp, excerpt, Ended, RetryPolicy};
@@ -165,18 +166,12 @@ impl Provider for AnthropicProvider {
         let response =
             http_stream::send_with_retry(&ctx, make, self.idle_timeout, URL_HINT, self.retry, sink)
                 .await?;
-        let mut step = StepState::default();
-        let ended =
-            http_stream::read_events(&ctx, response, self.idle_timeout, URL_HINT, |event| {
-                self.handle(event, &mut step, sink)
-            })
-            .await?;
-        self.end(ended, step)
+        decoder::read_step(self, &ctx, response, self.idle_timeout, URL_HINT, sink).await
     }
 }
 
 #[derive(Default)]
-struct StepState {
+pub struct StepState {
     text: String,
     /// Tool-use blocks by their content-block index, in order.
     blocks: Vec<ToolBlock>,
@@ -210,7 +205,9 @@ struct StreamEvent<'a> {
     error: Option<Value>,
 }
 
-impl AnthropicProvider {
+impl StreamDecoder for AnthropicProvider {
+    type State = StepState;
+
     /// Handles one event; returns whether it was `message_stop`.
     fn handle(
         &self,
@@ -300,6 +297,30 @@ impl AnthropicProvider {
         Ok(false)
     }
 
+    /// The step, once its stream ended.
+    fn end(&self, ended: Ended, step: StepState) -> Result<StepResponse, ProviderError> {
+        match ended {
+            Ended::Done => self.finish(step),
+            Ended::Eof => {
+                let when = if step.text.is_empty() && step.blocks.is_empty() {
+                    "before any answer"
+                } else {
+                    "mid-answer"
+                };
+                Err(http_stream::malformed(
+                    &self.context(),
+                    &format!(
+                        "The {} stream was cut off {when} (it ended without message_stop). What \
+                         arrived is kept; try again.",
+                        self.server
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+impl AnthropicProvider {
     /// The typed error of an `error` event (`{"type":"overloaded_error","message":"Overloaded"}`).
     fn stream_error(&self, error: Option<&Value>) -> ProviderError {
         let kind = error.and_then(|e| e.get("type")).and_then(Value::as_str).unwrap_or("error");
@@ -337,59 +358,6 @@ impl AnthropicProvider {
             format!("{what} The server said: \"{message}\" ({kind})"),
             retryable,
         )
-    }
-
-    /// Decodes a step's events exactly as [`Provider::step`] does once the response streams, with
-    /// no I/O: tokens, thoughts and tool-argument fragments go to `sink`, and the step (or its
-    /// typed error) comes back. For tests and fuzzing of the decoder.
-    pub fn decode_events<'e>(
-        &self,
-        events: impl IntoIterator<Item = &'e SseEvent>,
-        sink: &StepSink,
-    ) -> Result<StepResponse, ProviderError> {
-        let mut step = StepState::default();
-        for event in events {
-            if self.handle(event, &mut step, sink)? {
-                return self.end(Ended::Done, step);
-            }
-        }
-        self.end(Ended::Eof, step)
-    }
-
-    /// Decodes a step's response body, given as the byte chunks it arrived in, exactly as
-    /// [`Provider::step`] does once the response streams (SSE parsing included), with no I/O.
-    /// For benchmarks of the whole read path, and tests.
-    pub fn decode_body<'c>(
-        &self,
-        chunks: impl IntoIterator<Item = &'c [u8]>,
-        sink: &StepSink,
-    ) -> Result<StepResponse, ProviderError> {
-        let mut step = StepState::default();
-        let ended =
-            http_stream::decode_chunks(chunks, |event| self.handle(event, &mut step, sink))?;
-        self.end(ended, step)
-    }
-
-    /// The step, once its stream ended.
-    fn end(&self, ended: Ended, step: StepState) -> Result<StepResponse, ProviderError> {
-        match ended {
-            Ended::Done => self.finish(step),
-            Ended::Eof => {
-                let when = if step.text.is_empty() && step.blocks.is_empty() {
-                    "before any answer"
-                } else {
-                    "mid-answer"
-                };
-                Err(http_stream::malformed(
-                    &self.context(),
-                    &format!(
-                        "The {} stream was cut off {when} (it ended without message_stop). What \
-                         arrived is kept; try again.",
-                        self.server
-                    ),
-                ))
-            }
-        }
     }
 
     fn finish(&self, step: StepState) -> Result<StepResponse, ProviderError> {

@@ -15,7 +15,7 @@ use crate::sse::{SseEvent, SseParser};
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// How an event stream ended, when it did not fail.
-pub(crate) enum Ended {
+pub enum Ended {
     /// The handler said the stream is complete (`[DONE]`, `message_stop`).
     Done,
     /// The body ended first.

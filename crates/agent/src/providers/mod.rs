@@ -1,6 +1,7 @@
 //! Providers: the offline demo (no network, no key), OpenAI-compatible servers and Anthropic.
 
 pub mod anthropic;
+mod decoder;
 mod http_client;
 pub mod http_errors;
 mod http_stream;
@@ -9,7 +10,9 @@ pub mod openai;
 pub mod settings;
 
 pub use anthropic::AnthropicProvider;
+pub use decoder::StreamDecoder;
 pub use http_errors::ApiKey;
+pub use http_stream::Ended;
 pub use http_stream::RetryPolicy;
 pub use offline::{OfflinePace, OfflineProvider};
 pub use openai::OpenAiProvider;

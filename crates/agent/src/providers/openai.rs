@@ -15,6 +15,7 @@ use reqwest::header::ACCEPT;
 use telltale_protocol::{ErrorCode, Usage};
 
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
+use crate::providers::decoder::{self, StreamDecoder};
 use crate::providers::http_client;
 use crate::providers::http_errors::{self, ApiKey, Context};
 use crate::providers::http_stream::{self, clamp, excerpt, Ended, RetryPolicy};
@@ -142,19 +143,13 @@ impl Provider for OpenAiProvider {
         let response =
             http_stream::send_with_retry(&ctx, make, self.idle_timeout, URL_HINT, self.retry, sink)
                 .await?;
-        let mut step = StepState::default();
-        let ended =
-            http_stream::read_events(&ctx, response, self.idle_timeout, URL_HINT, |event| {
-                self.handle(event, &mut step, sink)
-            })
-            .await?;
-        self.end(ended, step)
+        decoder::read_step(self, &ctx, response, self.idle_timeout, URL_HINT, sink).await
     }
 }
 
 /// What one step has streamed so far.
 #[derive(Default)]
-struct StepState {
+pub struct StepState {
     text: String,
     /// Tool calls in the order they appeared, keyed by their `index`.
     calls: Vec<PartialCall>,
@@ -168,7 +163,9 @@ struct PartialCall {
     args: String,
 }
 
-impl OpenAiProvider {
+impl StreamDecoder for OpenAiProvider {
+    type State = StepState;
+
     /// Handles one event; returns whether it was the final `[DONE]`.
     fn handle(
         &self,
@@ -264,37 +261,6 @@ impl OpenAiProvider {
         Ok(false)
     }
 
-    /// Decodes a step's events exactly as [`Provider::step`] does once the response streams, with
-    /// no I/O: tokens, thoughts and tool-argument fragments go to `sink`, and the step (or its
-    /// typed error) comes back. For tests and fuzzing of the decoder.
-    pub fn decode_events<'e>(
-        &self,
-        events: impl IntoIterator<Item = &'e SseEvent>,
-        sink: &StepSink,
-    ) -> Result<StepResponse, ProviderError> {
-        let mut step = StepState::default();
-        for event in events {
-            if self.handle(event, &mut step, sink)? {
-                return self.end(Ended::Done, step);
-            }
-        }
-        self.end(Ended::Eof, step)
-    }
-
-    /// Decodes a step's response body, given as the byte chunks it arrived in, exactly as
-    /// [`Provider::step`] does once the response streams (SSE parsing included), with no I/O.
-    /// For benchmarks of the whole read path, and tests.
-    pub fn decode_body<'c>(
-        &self,
-        chunks: impl IntoIterator<Item = &'c [u8]>,
-        sink: &StepSink,
-    ) -> Result<StepResponse, ProviderError> {
-        let mut step = StepState::default();
-        let ended =
-            http_stream::decode_chunks(chunks, |event| self.handle(event, &mut step, sink))?;
-        self.end(ended, step)
-    }
-
     /// The step, once its stream ended.
     fn end(&self, ended: Ended, step: StepState) -> Result<StepResponse, ProviderError> {
         match ended {
@@ -313,7 +279,9 @@ impl OpenAiProvider {
             }
         }
     }
+}
 
+impl OpenAiProvider {
     fn finish(&self, step: StepState) -> Result<StepResponse, ProviderError> {
         let mut tool_calls = Vec::with_capacity(step.calls.len());
         for call in step.calls {
