@@ -18,8 +18,8 @@ use telltale_protocol::{ErrorCode, Usage};
 
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 use crate::providers::decoder::{self, StreamDecoder};
-use crate::providers::http_client;
-use crate::providers::http_errors::{ApiKey, Context};
+use crate::providers::endpoint::{Endpoint, EndpointSpec};
+use crate::providers::http_errors::ApiKey;
 use crate::providers::http_stream::{self, clamp, excerpt, Ended, RetryPolicy};
 use crate::sse::SseEvent;
 use crate::tools::ToolSpec;
@@ -32,15 +32,8 @@ pub const DEFAULT_MAX_TOKENS: u32 = 4096;
 const URL_HINT: &str = ": it is the server's root, without /v1 (e.g. https://api.anthropic.com)";
 
 pub struct AnthropicProvider {
-    client: reqwest::Client,
-    /// `{base_url}/v1/messages`
-    url: String,
-    model: String,
-    key: Option<ApiKey>,
-    idle_timeout: Duration,
-    retry: RetryPolicy,
+    endpoint: Endpoint,
     max_tokens: u32,
-    server: String,
 }
 
 impl AnthropicProvider {
@@ -51,44 +44,19 @@ impl AnthropicProvider {
         let base = base_url.trim().trim_end_matches('/');
         // `…/v1` is a common slip: the path is always `/v1/messages` below it.
         let base = base.strip_suffix("/v1").unwrap_or(base);
-        let parsed =
-            reqwest::Url::parse(base).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
-        let Some(parsed) = parsed else {
-            return Err(ProviderError::new(
-                ErrorCode::InvalidRequest,
-                format!("The base URL \"{base}\" is not an http(s) URL. Use one like {DEFAULT_BASE_URL}."),
-                false,
-            ));
+        let spec = EndpointSpec {
+            kind: "Anthropic-format server",
+            path: "/v1/messages",
+            example: DEFAULT_BASE_URL,
+            vendor: Some(("api.anthropic.com", "Anthropic API")),
         };
-        if model.trim().is_empty() {
-            return Err(ProviderError::new(
-                ErrorCode::InvalidRequest,
-                "No model is set. Name the model to use.",
-                false,
-            ));
-        }
-        let host = parsed.host_str().unwrap_or("?");
-        let server = match parsed.port() {
-            Some(port) => format!("Anthropic-format server at {host}:{port}"),
-            None if host == "api.anthropic.com" => "Anthropic API".to_owned(),
-            None => format!("Anthropic-format server at {host}"),
-        };
-        let client = http_client::client_for(&parsed)?;
-        Ok(AnthropicProvider {
-            client,
-            url: format!("{base}/v1/messages"),
-            model: model.trim().to_owned(),
-            key,
-            retry: RetryPolicy::default(),
-            idle_timeout: super::openai::DEFAULT_IDLE_TIMEOUT,
-            max_tokens: DEFAULT_MAX_TOKENS,
-            server,
-        })
+        let endpoint = Endpoint::new(&spec, base, model, key)?;
+        Ok(AnthropicProvider { endpoint, max_tokens: DEFAULT_MAX_TOKENS })
     }
 
     /// Fails a step when no byte arrived for this long (default 60 s).
     pub fn with_idle_timeout(mut self, idle_timeout: Duration) -> Self {
-        self.idle_timeout = idle_timeout;
+        self.endpoint.idle_timeout = idle_timeout;
         self
     }
 
@@ -99,17 +67,8 @@ impl AnthropicProvider {
 
     /// How failures before the answer starts are retried (default: 3 tries, from 0.5 s).
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.endpoint.retry = retry;
         self
-    }
-
-    fn context(&self) -> Context<'_> {
-        Context {
-            provider: &self.server,
-            model: &self.model,
-            url: &self.url,
-            key: self.key.as_ref(),
-        }
     }
 }
 
@@ -120,11 +79,11 @@ impl Provider for AnthropicProvider {
     }
 
     fn model(&self) -> &str {
-        &self.model
+        &self.endpoint.model
     }
 
     fn label(&self) -> String {
-        format!("{} via {}", self.model, self.server)
+        format!("{} via {}", self.endpoint.model, self.endpoint.server)
     }
 
     async fn step(
@@ -132,9 +91,10 @@ impl Provider for AnthropicProvider {
         request: StepRequest<'_>,
         sink: &StepSink,
     ) -> Result<StepResponse, ProviderError> {
-        sink.waiting_for(&self.model);
-        let body = request_body(&self.model, self.max_tokens, request.messages, request.tools);
-        let key = match &self.key {
+        sink.waiting_for(&self.endpoint.model);
+        let body =
+            request_body(&self.endpoint.model, self.max_tokens, request.messages, request.tools);
+        let key = match &self.endpoint.key {
             None => None,
             Some(key) => {
                 let mut value =
@@ -151,8 +111,9 @@ impl Provider for AnthropicProvider {
         };
         let make = || {
             let builder = self
+                .endpoint
                 .client
-                .post(&self.url)
+                .post(&self.endpoint.url)
                 .header("anthropic-version", API_VERSION)
                 .header(reqwest::header::ACCEPT, "text/event-stream")
                 .json(&body);
@@ -161,12 +122,18 @@ impl Provider for AnthropicProvider {
                 None => builder,
             }
         };
-        tracing::debug!(url = %self.url, model = %self.model, "messages request");
-        let ctx = self.context();
-        let response =
-            http_stream::send_with_retry(&ctx, make, self.idle_timeout, URL_HINT, self.retry, sink)
-                .await?;
-        decoder::read_step(self, &ctx, response, self.idle_timeout, URL_HINT, sink).await
+        tracing::debug!(url = %self.endpoint.url, model = %self.endpoint.model, "messages request");
+        let ctx = self.endpoint.context();
+        let response = http_stream::send_with_retry(
+            &ctx,
+            make,
+            self.endpoint.idle_timeout,
+            URL_HINT,
+            self.endpoint.retry,
+            sink,
+        )
+        .await?;
+        decoder::read_step(self, &ctx, response, self.endpoint.idle_timeout, URL_HINT, sink).await
     }
 }
 
@@ -217,10 +184,10 @@ impl StreamDecoder for AnthropicProvider {
     ) -> Result<bool, ProviderError> {
         let parsed: StreamEvent = serde_json::from_str(&event.data).map_err(|e| {
             http_stream::malformed(
-                &self.context(),
+                &self.endpoint.context(),
                 &format!(
                     "The {} sent a stream event that is not valid JSON ({e}): {}",
-                    self.server,
+                    self.endpoint.server,
                     excerpt(&event.data)
                 ),
             )
@@ -270,10 +237,10 @@ impl StreamDecoder for AnthropicProvider {
                     };
                     let Some(block) = block else {
                         return Err(http_stream::malformed(
-                            &self.context(),
+                            &self.endpoint.context(),
                             &format!(
                                 "The {} sent tool arguments for a tool call it never started.",
-                                self.server
+                                self.endpoint.server
                             ),
                         ));
                     };
@@ -308,11 +275,11 @@ impl StreamDecoder for AnthropicProvider {
                     "mid-answer"
                 };
                 Err(http_stream::malformed(
-                    &self.context(),
+                    &self.endpoint.context(),
                     &format!(
                         "The {} stream was cut off {when} (it ended without message_stop). What \
                          arrived is kept; try again.",
-                        self.server
+                        self.endpoint.server
                     ),
                 ))
             }
@@ -326,8 +293,8 @@ impl AnthropicProvider {
         let kind = error.and_then(|e| e.get("type")).and_then(Value::as_str).unwrap_or("error");
         let message =
             error.and_then(|e| e.get("message")).and_then(Value::as_str).unwrap_or("no details");
-        let message = ApiKey::redact(self.key.as_ref(), message);
-        let server = &self.server;
+        let message = ApiKey::redact(self.endpoint.key.as_ref(), message);
+        let server = &self.endpoint.server;
         let (code, retryable, what) = match kind {
             "overloaded_error" => (
                 ErrorCode::ProviderUnavailable,
@@ -348,7 +315,7 @@ impl AnthropicProvider {
             "not_found_error" => (
                 ErrorCode::NotFound,
                 false,
-                format!("The model \"{}\" was not found. Check the model name.", self.model),
+                format!("The model \"{}\" was not found. Check the model name.", self.endpoint.model),
             ),
             "invalid_request_error" => (ErrorCode::InvalidRequest, false, format!("The {server} refused the request.")),
             _ => (ErrorCode::ProviderError, false, format!("The {server} reported an error mid-answer.")),
@@ -361,7 +328,7 @@ impl AnthropicProvider {
     }
 
     fn finish(&self, step: StepState) -> Result<StepResponse, ProviderError> {
-        let ctx = self.context();
+        let ctx = self.endpoint.context();
         let mut tool_calls = Vec::with_capacity(step.blocks.len());
         for block in step.blocks {
             let args = http_stream::parse_args(&ctx, &block.name, &block.args)?;

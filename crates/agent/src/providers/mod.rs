@@ -2,6 +2,7 @@
 
 pub mod anthropic;
 mod decoder;
+mod endpoint;
 mod http_client;
 pub mod http_errors;
 mod http_stream;

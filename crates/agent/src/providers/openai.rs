@@ -16,8 +16,8 @@ use telltale_protocol::{ErrorCode, Usage};
 
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 use crate::providers::decoder::{self, StreamDecoder};
-use crate::providers::http_client;
-use crate::providers::http_errors::{self, ApiKey, Context};
+use crate::providers::endpoint::{Endpoint, EndpointSpec};
+use crate::providers::http_errors::{self, ApiKey};
 use crate::providers::http_stream::{self, clamp, excerpt, Ended, RetryPolicy};
 use crate::sse::SseEvent;
 use telltale_protocol::ToolCall;
@@ -25,22 +25,13 @@ use telltale_protocol::ToolCall;
 /// Where requests go without a base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
 
-/// How long a stream may go without a byte before the step fails with a timeout.
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+pub use crate::providers::endpoint::DEFAULT_IDLE_TIMEOUT;
 
 /// Completes "Check the base URL…" when an HTML page came instead of a stream.
 const URL_HINT: &str = ": it usually ends in /v1";
 
 pub struct OpenAiProvider {
-    client: reqwest::Client,
-    /// `{base_url}/chat/completions`
-    url: String,
-    model: String,
-    key: Option<ApiKey>,
-    idle_timeout: Duration,
-    retry: RetryPolicy,
-    /// How messages name the server: "OpenAI-compatible server at api.openai.com".
-    server: String,
+    endpoint: Endpoint,
 }
 
 impl OpenAiProvider {
@@ -49,63 +40,29 @@ impl OpenAiProvider {
     /// A provider for `model` at `base_url` (`https://api.openai.com/v1`, `http://localhost:11434/v1`…).
     /// `key` may be `None` for local servers that need none.
     pub fn new(base_url: &str, model: &str, key: Option<ApiKey>) -> Result<Self, ProviderError> {
-        let base = base_url.trim().trim_end_matches('/');
-        let parsed =
-            reqwest::Url::parse(base).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
-        let Some(parsed) = parsed else {
-            return Err(ProviderError::new(
-                ErrorCode::InvalidRequest,
-                format!("The base URL \"{base}\" is not an http(s) URL. Use one like https://api.openai.com/v1."),
-                false,
-            ));
+        let spec = EndpointSpec {
+            kind: "OpenAI-compatible server",
+            path: "/chat/completions",
+            example: "https://api.openai.com/v1",
+            vendor: None,
         };
-        if model.trim().is_empty() {
-            return Err(ProviderError::new(
-                ErrorCode::InvalidRequest,
-                "No model is set. Name the model to use.",
-                false,
-            ));
-        }
-        let host = parsed.host_str().unwrap_or("?");
-        let server = match parsed.port() {
-            Some(port) => format!("OpenAI-compatible server at {host}:{port}"),
-            None => format!("OpenAI-compatible server at {host}"),
-        };
-        let client = http_client::client_for(&parsed)?;
-        Ok(OpenAiProvider {
-            client,
-            url: format!("{base}/chat/completions"),
-            model: model.trim().to_owned(),
-            key,
-            retry: RetryPolicy::default(),
-            idle_timeout: DEFAULT_IDLE_TIMEOUT,
-            server,
-        })
+        Ok(OpenAiProvider { endpoint: Endpoint::new(&spec, base_url, model, key)? })
     }
 
     /// Fails a step when no byte arrived for this long (default [`DEFAULT_IDLE_TIMEOUT`]).
     pub fn with_idle_timeout(mut self, idle_timeout: Duration) -> Self {
-        self.idle_timeout = idle_timeout;
+        self.endpoint.idle_timeout = idle_timeout;
         self
     }
 
     fn malformed(&self, what: &str) -> ProviderError {
-        http_stream::malformed(&self.context(), what)
+        http_stream::malformed(&self.endpoint.context(), what)
     }
 
     /// How failures before the answer starts are retried (default: 3 tries, from 0.5 s).
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.endpoint.retry = retry;
         self
-    }
-
-    fn context(&self) -> Context<'_> {
-        Context {
-            provider: &self.server,
-            model: &self.model,
-            url: &self.url,
-            key: self.key.as_ref(),
-        }
     }
 }
 
@@ -116,11 +73,11 @@ impl Provider for OpenAiProvider {
     }
 
     fn model(&self) -> &str {
-        &self.model
+        &self.endpoint.model
     }
 
     fn label(&self) -> String {
-        format!("{} via {}", self.model, self.server)
+        format!("{} via {}", self.endpoint.model, self.endpoint.server)
     }
 
     async fn step(
@@ -128,22 +85,32 @@ impl Provider for OpenAiProvider {
         request: StepRequest<'_>,
         sink: &StepSink,
     ) -> Result<StepResponse, ProviderError> {
-        sink.waiting_for(&self.model);
-        let body = wire::request_body(&self.model, request.messages, request.tools);
+        sink.waiting_for(&self.endpoint.model);
+        let body = wire::request_body(&self.endpoint.model, request.messages, request.tools);
         let make = || {
-            let builder =
-                self.client.post(&self.url).header(ACCEPT, "text/event-stream").json(&body);
-            match &self.key {
+            let builder = self
+                .endpoint
+                .client
+                .post(&self.endpoint.url)
+                .header(ACCEPT, "text/event-stream")
+                .json(&body);
+            match &self.endpoint.key {
                 Some(key) => builder.bearer_auth(key.expose()),
                 None => builder,
             }
         };
-        tracing::debug!(url = %self.url, model = %self.model, "chat completions request");
-        let ctx = self.context();
-        let response =
-            http_stream::send_with_retry(&ctx, make, self.idle_timeout, URL_HINT, self.retry, sink)
-                .await?;
-        decoder::read_step(self, &ctx, response, self.idle_timeout, URL_HINT, sink).await
+        tracing::debug!(url = %self.endpoint.url, model = %self.endpoint.model, "chat completions request");
+        let ctx = self.endpoint.context();
+        let response = http_stream::send_with_retry(
+            &ctx,
+            make,
+            self.endpoint.idle_timeout,
+            URL_HINT,
+            self.endpoint.retry,
+            sink,
+        )
+        .await?;
+        decoder::read_step(self, &ctx, response, self.endpoint.idle_timeout, URL_HINT, sink).await
     }
 }
 
@@ -180,7 +147,7 @@ impl StreamDecoder for OpenAiProvider {
         let chunk: wire::Chunk = serde_json::from_str(data).map_err(|e| {
             self.malformed(&format!(
                 "The {} sent a stream chunk that is not valid JSON ({e}): {}",
-                self.server,
+                self.endpoint.server,
                 excerpt(data)
             ))
         })?;
@@ -196,10 +163,10 @@ impl StreamDecoder for OpenAiProvider {
             return Err(ProviderError::new(
                 ErrorCode::ProviderError,
                 ApiKey::redact(
-                    self.key.as_ref(),
+                    self.endpoint.key.as_ref(),
                     &format!(
                         "The {} reported an error mid-answer: \"{message}\". Try again.",
-                        self.server
+                        self.endpoint.server
                     ),
                 ),
                 false,
@@ -274,7 +241,7 @@ impl StreamDecoder for OpenAiProvider {
                 Err(self.malformed(&format!(
                     "The {} stream was cut off {when} (it ended without its [DONE] marker). \
                      What arrived is kept; try again.",
-                    self.server
+                    self.endpoint.server
                 )))
             }
         }
@@ -291,7 +258,7 @@ impl OpenAiProvider {
                     call.id
                 )));
             }
-            let args = http_stream::parse_args(&self.context(), &call.name, &call.args)?;
+            let args = http_stream::parse_args(&self.endpoint.context(), &call.name, &call.args)?;
             tool_calls.push(ToolCall { call_id: call.id, name: call.name, args });
         }
         Ok(StepResponse { text: step.text, tool_calls, usage: step.usage })
