@@ -30,8 +30,9 @@ pub fn start_run(
     prompt: String,
     on_event: Channel<Vec<telltale_protocol::Event>>,
 ) -> Result<(), CommandError> {
-    let events = session.start_run(RunRequest { conversation_id, run_id, prompt })?;
-    tauri::async_runtime::spawn(forward_to_channel(on_event, events));
+    let started =
+        session.start_run(RunRequest::in_conversation(conversation_id, run_id, prompt))?;
+    tauri::async_runtime::spawn(forward_to_channel(on_event, started.events));
     Ok(())
 }
 

@@ -4,7 +4,6 @@ mod history;
 mod live_view;
 mod output;
 mod run;
-mod saving;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};

@@ -1,5 +1,6 @@
 //! `telltale run`: one prompt, one run, its events on stdout.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -9,12 +10,12 @@ use telltale_agent::providers::settings::{
 };
 use telltale_agent::providers::{OfflinePace, ProviderKind, ProviderSettings};
 use telltale_agent::{Agent, AgentConfig, ToolRegistry};
+use telltale_history::History;
 use telltale_protocol::FinishReason;
-use tokio::sync::mpsc::unbounded_channel;
+use telltale_session::{AgentSlot, RunRequest, Session, Store};
 use tokio_util::sync::CancellationToken;
 
 use crate::output::print_events;
-use crate::saving::{Saver, Saving};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ProviderArg {
@@ -128,7 +129,8 @@ impl RunArgs {
     }
 }
 
-/// Runs the agent; returns the process exit code: 0 completed, 1 error, 130 interrupted.
+/// Runs the agent through a session; returns the process exit code: 0 completed, 1 error, 130
+/// interrupted.
 pub async fn run(args: RunArgs) -> Result<i32> {
     let provider = args.provider_settings()?.build()?;
     let config = AgentConfig {
@@ -136,59 +138,71 @@ pub async fn run(args: RunArgs) -> Result<i32> {
         max_steps: args.max_steps,
         ..AgentConfig::default()
     };
-    let agent = Agent::new(provider, ToolRegistry::builtin(), config);
+    let label = provider.label();
+    let agent =
+        AgentSlot::new(Arc::new(Agent::new(provider, ToolRegistry::builtin(), config)), label);
     let prompt = args.prompt.join(" ");
     let run_id = telltale_agent::new_run_id();
 
-    // The history: what was said before (needed for the request), and where this run is saved.
-    let (history, saving) = match (args.no_save, &args.conversation) {
-        (true, None) => (Vec::new(), Saving::Off),
-        (no_save, Some(id)) => {
-            let history = crate::history::open()?;
-            let id = history.resolve_id(id)?;
-            let messages = history.messages(&id)?;
-            let saving = if no_save {
-                Saving::Off
-            } else {
-                let recorder = history.start_run(&id, &run_id, &prompt)?;
-                if !args.json {
-                    eprintln!("conversation {id}");
-                }
-                Saving::Ready(Saver { recorder, conversation_id: id })
+    // Where the run is saved: nowhere (--no-save), in the conversation it continues (its messages
+    // are needed for the request anyway), or in a new one made beside the request, so that
+    // opening the history never delays the first token.
+    let (store, request) = match (args.no_save, &args.conversation) {
+        (true, None) => {
+            let request = RunRequest {
+                new_conversation: true,
+                save: false,
+                ..RunRequest::in_conversation(run_id.clone(), run_id.clone(), prompt)
             };
-            (messages, saving)
+            (Store::lazy(History::open_in_memory), request)
         }
-        // A new conversation: made beside the run, so the request goes out at once.
+        (no_save, Some(prefix)) => {
+            let history = crate::history::open()?;
+            let id = history.resolve_id(prefix)?;
+            if !no_save && !args.json {
+                eprintln!("conversation {id}");
+            }
+            let request = RunRequest {
+                save: !no_save,
+                ..RunRequest::in_conversation(id, run_id.clone(), prompt)
+            };
+            (Store::on_disk(history), request)
+        }
         (false, None) => {
-            let title = telltale_history::title_from_prompt(&prompt);
-            (Vec::new(), Saving::in_new_conversation(title, run_id.clone(), prompt.clone()))
+            let id = uuid::Uuid::new_v4().simple().to_string();
+            let request = RunRequest {
+                new_conversation: true,
+                ..RunRequest::in_conversation(id, run_id.clone(), prompt)
+            };
+            (Store::lazy(History::open_default), request)
         }
     };
+    let announce = request.new_conversation && request.save && !args.json;
+    let conversation_id = request.conversation_id.clone();
 
-    let cancel = CancellationToken::new();
+    let session = Session::new(agent, store, tokio::runtime::Handle::current());
+    let started = session.start_run(request)?;
     let interrupted = CancellationToken::new();
     {
-        let (cancel, interrupted) = (cancel.clone(), interrupted.clone());
+        let (session, interrupted, run_id) = (session.clone(), interrupted.clone(), run_id.clone());
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
                 interrupted.cancel();
-                cancel.cancel();
+                session.stop_run(&run_id);
             }
         });
     }
 
-    let (tx, rx) = unbounded_channel();
-    let printer = tokio::spawn(print_events(rx, saving, args.json, cancel.clone()));
-    let outcome = agent.run(&run_id, &history, &prompt, tx, cancel).await;
-    let printed = printer.await.context("the output task failed")??;
-    if let Some(recorder) = printed.recorder {
-        recorder.finish(&outcome.new_messages).context("cannot save the run in the history")?;
+    print_events(started.events, args.json).await?;
+    let summary = started.finished.await.context("the run ended without a summary")?;
+    if let Some(error) = summary.history_error {
+        anyhow::bail!("cannot save the run in the history: {error}");
     }
-    if let Some(error) = printed.history_error {
-        return Err(error);
+    if announce {
+        eprintln!("conversation {conversation_id}");
     }
 
-    Ok(match outcome.reason {
+    Ok(match summary.reason {
         FinishReason::Completed => 0,
         FinishReason::Error => 1,
         FinishReason::Cancelled if interrupted.is_cancelled() => 130,

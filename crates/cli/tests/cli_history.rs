@@ -212,3 +212,24 @@ fn a_run_killed_mid_stream_reads_back_interrupted_with_its_partial_answer() {
     ok(command);
     assert_eq!(history.get(&detail.conversation.id).unwrap().runs.len(), 2);
 }
+
+#[test]
+fn a_run_that_cannot_be_saved_stops_and_says_why_while_no_save_runs_anyway() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A file where the data folder should be: the history cannot be made.
+    let data = dir.path().join("not-a-folder");
+    std::fs::write(&data, "").expect("file");
+    let mut command = telltale(&data);
+    command.args(["run", "--json", "--keepalive-ms", "0", "--pace-ms", "50", "What is 2+2?"]);
+    let out = command.output().expect("telltale runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot save the run in the history"), "{stderr}");
+    let last = stdout(&out).lines().last().map(str::to_owned).unwrap_or_default();
+    let last: Event = serde_json::from_str(&last).expect("the last line is an event");
+    assert!(matches!(last.kind, EventKind::RunFinished { .. }), "it still ends with run_finished");
+
+    let mut command = telltale(&data);
+    command.args(["run", "--json", "--keepalive-ms", "0", "--pace-ms", "0", "--no-save", "hi"]);
+    ok(command);
+}

@@ -48,7 +48,9 @@ impl From<SessionError> for CommandError {
         let code = match &error {
             SessionError::InvalidRequest(_) => CommandErrorCode::InvalidRequest,
             SessionError::Busy(_) => CommandErrorCode::Busy,
-            SessionError::TaskFailed(_) => CommandErrorCode::Database,
+            SessionError::HistoryUnavailable(_) | SessionError::TaskFailed(_) => {
+                CommandErrorCode::Database
+            }
         };
         CommandError::new(code, error.to_string())
     }

@@ -9,6 +9,9 @@ pub enum SessionError {
     /// The conversation is answering already, or the run id is taken.
     #[error("{0}")]
     Busy(String),
+    /// The history could not be opened; the message says why.
+    #[error("the history is unavailable: {0}")]
+    HistoryUnavailable(String),
     /// A background task of the session ended without an answer.
     #[error("a background task failed: {0}")]
     TaskFailed(String),

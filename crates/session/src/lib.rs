@@ -6,12 +6,9 @@
 //! # async fn demo(agent: telltale_session::AgentSlot) -> Result<(), Box<dyn std::error::Error>> {
 //! use telltale_session::{RunRequest, Session, Store};
 //! let session = Session::new(agent, Store::open_default()?, tokio::runtime::Handle::current());
-//! let request = RunRequest {
-//!     conversation_id: "c1".into(),
-//!     run_id: "r1".into(),
-//!     prompt: "What time is it in Tokyo?".into(),
-//! };
-//! let mut events = session.start_run(request)?;
+//! let request =
+//!     RunRequest::in_conversation("c1".into(), "r1".into(), "What time is it in Tokyo?".into());
+//! let mut events = session.start_run(request)?.events;
 //! while let Some(event) = events.recv().await {
 //!     println!("{} {:?}", event.seq, event.kind);
 //! }
@@ -28,5 +25,5 @@ mod store;
 pub use agent_slot::AgentSlot;
 pub use error::SessionError;
 pub use runs::RunInProgress;
-pub use session::{RunRequest, Session};
+pub use session::{RunRequest, RunSummary, Session, StartedRun};
 pub use store::{Store, StoreStatus};

@@ -12,6 +12,8 @@ use telltale_history::{title_from_prompt, History, Recorder};
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::agent_slot::AgentSlot;
@@ -27,6 +29,36 @@ pub struct RunRequest {
     pub conversation_id: String,
     pub run_id: String,
     pub prompt: String,
+    /// The conversation is new: the run starts at once, with nothing to read first, and the
+    /// conversation is made in the history beside the request (the first token never waits
+    /// for the database).
+    pub new_conversation: bool,
+    /// Record the run and store its messages; false reads the conversation and adds nothing.
+    pub save: bool,
+}
+
+impl RunRequest {
+    /// A run in a conversation that may exist already, recorded (the window's runs).
+    pub fn in_conversation(conversation_id: String, run_id: String, prompt: String) -> Self {
+        RunRequest { conversation_id, run_id, prompt, new_conversation: false, save: true }
+    }
+}
+
+/// A run just started: its events, and how it ended once it has.
+#[derive(Debug)]
+pub struct StartedRun {
+    /// Every event from the first on; ends when the run has ended.
+    pub events: UnboundedReceiver<Event>,
+    /// Sent once the run has ended and its recording is finished.
+    pub finished: oneshot::Receiver<RunSummary>,
+}
+
+/// How a run ended, for a front end that reports it (the CLI's exit code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSummary {
+    pub reason: FinishReason,
+    /// Why the run could not be saved (it was stopped then), when it could not.
+    pub history_error: Option<String>,
 }
 
 #[derive(Clone)]
@@ -56,16 +88,22 @@ impl Session {
     /// Starts a run and returns its events from the first one on (see [`subscribe`]).
     ///
     /// [`subscribe`]: Self::subscribe
-    pub fn start_run(&self, request: RunRequest) -> Result<UnboundedReceiver<Event>, SessionError> {
+    pub fn start_run(&self, request: RunRequest) -> Result<StartedRun, SessionError> {
         validate(&request)?;
         let cancel = CancellationToken::new();
         let log = Arc::new(RunLog::new());
         self.runs.begin(&request.conversation_id, &request.run_id, cancel.clone(), log.clone())?;
         let events = log.subscribe(0);
+        let (done, finished) = oneshot::channel();
         let agent = self.agent.get();
         let session = self.clone();
-        self.runtime.spawn(async move { session.drive(agent, request, cancel, log).await });
-        Ok(events)
+        self.runtime.spawn(async move {
+            let summary = session.drive(agent, request, cancel, &log).await;
+            session.runs.end(&summary.0);
+            log.close();
+            let _ = done.send(summary.1);
+        });
+        Ok(StartedRun { events, finished })
     }
 
     /// A run's events from `from_seq` on, for a front end that joins late; `None` when the run
@@ -83,35 +121,45 @@ impl Session {
         self.runs.list()
     }
 
+    /// Runs the request to its end; returns the run id and how it went.
     async fn drive(
-        self,
+        &self,
         agent: Arc<Agent>,
         request: RunRequest,
         cancel: CancellationToken,
-        log: Arc<RunLog>,
-    ) {
-        let RunRequest { conversation_id, run_id, prompt } = request;
+        log: &RunLog,
+    ) -> (String, RunSummary) {
+        let RunRequest { conversation_id, run_id, prompt, new_conversation, save } = request;
+        let (tx, mut rx) = unbounded_channel();
+        if new_conversation {
+            let setup = save.then(|| {
+                let (store, c, r, p) =
+                    (self.store.clone(), conversation_id.clone(), run_id.clone(), prompt.clone());
+                tokio::task::spawn_blocking(move || start_recording(&store, &c, &r, &p))
+            });
+            let run = agent.run(&run_id, &[], &prompt, tx, cancel.clone());
+            let relay = relay_into_new(&mut rx, setup, log, &cancel);
+            let (outcome, (recorder, history_error)) = tokio::join!(run, relay);
+            finish_recording(recorder, &outcome.new_messages, &run_id).await;
+            return (run_id, RunSummary { reason: outcome.reason, history_error });
+        }
         let (c, r, p) = (conversation_id.clone(), run_id.clone(), prompt.clone());
         let prepared =
-            self.store.call(move |db| prepare(db, &c, &r, &p).map_err(Prepare::from)).await;
-        let (tx, mut rx) = unbounded_channel();
+            self.store.call(move |db| prepare(db, &c, &r, &p, save).map_err(Prepare::from)).await;
         match prepared {
             Ok((messages, recorder)) => {
                 let run = agent.run(&run_id, &messages, &prompt, tx, cancel);
                 let relay = async {
                     while let Some(event) = rx.recv().await {
-                        recorder.record(&event);
+                        if let Some(recorder) = &recorder {
+                            recorder.record(&event);
+                        }
                         log.publish(event);
                     }
                 };
                 let (outcome, ()) = tokio::join!(run, relay);
-                let finished =
-                    tokio::task::spawn_blocking(move || recorder.finish(&outcome.new_messages));
-                match finished.await {
-                    Ok(Ok(_)) => {}
-                    Ok(Err(error)) => tracing::warn!(%error, run_id, "recording the run failed"),
-                    Err(error) => tracing::warn!(%error, run_id, "the recording task failed"),
-                }
+                finish_recording(recorder, &outcome.new_messages, &run_id).await;
+                (run_id, RunSummary { reason: outcome.reason, history_error: None })
             }
             Err(Prepare(error)) => {
                 // Never run without the conversation's context: say why nothing was sent.
@@ -134,10 +182,101 @@ impl Session {
                 while let Some(event) = rx.recv().await {
                     log.publish(event);
                 }
+                (run_id, RunSummary { reason: FinishReason::Error, history_error: Some(error) })
             }
         }
-        self.runs.end(&run_id);
-        log.close();
+    }
+}
+
+/// Hands a new conversation's events on as they come, and to its recorder once `setup` has made
+/// it (the events that came meanwhile first, in order). If the history cannot be opened, the
+/// run is stopped: a front end asked for it to be saved. Returns the recorder to finish, or
+/// why there is none.
+async fn relay_into_new(
+    rx: &mut UnboundedReceiver<Event>,
+    mut setup: Option<JoinHandle<Result<Recorder, SessionError>>>,
+    log: &RunLog,
+    cancel: &CancellationToken,
+) -> (Option<Recorder>, Option<String>) {
+    let mut waiting: Vec<Event> = Vec::new();
+    let mut recorder: Option<Recorder> = None;
+    let mut error = None;
+    loop {
+        tokio::select! {
+            biased;
+            made = wait_for(&mut setup) => {
+                setup = None;
+                match made {
+                    Ok(made) => recorder = Some(made),
+                    Err(reason) => {
+                        error = Some(reason);
+                        cancel.cancel();
+                    }
+                }
+                if let Some(recorder) = &recorder {
+                    waiting.iter().for_each(|event| recorder.record(event));
+                }
+                waiting = Vec::new();
+            }
+            event = rx.recv() => {
+                let Some(event) = event else { break };
+                match &recorder {
+                    Some(recorder) => recorder.record(&event),
+                    None if setup.is_some() => waiting.push(event.clone()),
+                    None => {}
+                }
+                log.publish(event);
+            }
+        }
+    }
+    // The run ended before the history was ready (a fast answer): everything waited for it.
+    if setup.is_some() {
+        match wait_for(&mut setup).await {
+            Ok(made) => {
+                waiting.iter().for_each(|event| made.record(event));
+                recorder = Some(made);
+            }
+            Err(reason) => error = Some(reason),
+        }
+    }
+    (recorder, error)
+}
+
+/// The recorder `setup` makes; pending forever when there is none (a disabled select branch).
+async fn wait_for(
+    setup: &mut Option<JoinHandle<Result<Recorder, SessionError>>>,
+) -> Result<Recorder, String> {
+    match setup {
+        Some(handle) => match handle.await {
+            Ok(made) => made.map_err(|e| e.to_string()),
+            Err(error) => Err(format!("the history set-up failed: {error}")),
+        },
+        None => std::future::pending().await,
+    }
+}
+
+/// Makes a new conversation and starts recording its first run (blocking).
+fn start_recording(
+    store: &Store,
+    conversation_id: &str,
+    run_id: &str,
+    prompt: &str,
+) -> Result<Recorder, SessionError> {
+    let unavailable = |e: telltale_history::Error| SessionError::HistoryUnavailable(e.to_string());
+    let db = store.lock()?;
+    db.ensure_conversation(conversation_id, &title_from_prompt(prompt)).map_err(unavailable)?;
+    db.start_run(conversation_id, run_id, prompt).map_err(unavailable)
+}
+
+/// Stores the run's new messages and waits for everything to be written (off the async
+/// workers).
+async fn finish_recording(recorder: Option<Recorder>, new_messages: &[Message], run_id: &str) {
+    let Some(recorder) = recorder else { return };
+    let new_messages = new_messages.to_vec();
+    match tokio::task::spawn_blocking(move || recorder.finish(&new_messages)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => tracing::warn!(%error, run_id, "recording the run failed"),
+        Err(error) => tracing::warn!(%error, run_id, "the recording task failed"),
     }
 }
 
@@ -156,18 +295,22 @@ impl From<telltale_history::Error> for Prepare {
     }
 }
 
-/// Makes sure the conversation exists, reads its messages as the run's history, and starts
-/// recording the run (blocking).
+/// Reads the conversation's messages as the run's history and, when saving, makes sure the
+/// conversation exists and starts recording the run (blocking).
 fn prepare(
     db: &History,
     conversation_id: &str,
     run_id: &str,
     prompt: &str,
-) -> telltale_history::Result<(Vec<Message>, Recorder)> {
+    save: bool,
+) -> telltale_history::Result<(Vec<Message>, Option<Recorder>)> {
+    if !save {
+        return Ok((db.messages(conversation_id)?, None));
+    }
     db.ensure_conversation(conversation_id, &title_from_prompt(prompt))?;
     let messages = db.messages(conversation_id)?;
     let recorder = db.start_run(conversation_id, run_id, prompt)?;
-    Ok((messages, recorder))
+    Ok((messages, Some(recorder)))
 }
 
 fn validate(request: &RunRequest) -> Result<(), SessionError> {

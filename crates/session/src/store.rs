@@ -1,20 +1,33 @@
 //! Where a session keeps its conversations: the history database in the data folder, or, when
 //! that cannot be opened (or saving is off), a history in memory that works the same way for as
-//! long as the session lives.
+//! long as the session lives. A store may also open on first use ([`Store::lazy`]), so that a
+//! front end which may never need it (the CLI's `--no-save`) or needs it only once the request
+//! is on its way (a new conversation) does not wait for it.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use telltale_history::History;
 
 use crate::error::SessionError;
 
+/// How a lazy store opens: the history, and why it is in memory (when it is).
+type Opener = Box<dyn FnOnce() -> Result<Opened, String> + Send>;
+
+struct Opened {
+    db: Mutex<History>,
+    memory_reason: Option<String>,
+}
+
+struct Inner {
+    opened: OnceLock<Result<Opened, String>>,
+    opener: Mutex<Option<Opener>>,
+}
+
 /// The history a session uses: one connection behind a mutex, shared by the front end's
 /// commands (each run's recorder has its own connection and writer thread).
 #[derive(Clone)]
 pub struct Store {
-    db: Arc<Mutex<History>>,
-    /// Why the history is kept in memory, when it is not on disk.
-    memory_reason: Option<String>,
+    inner: Arc<Inner>,
 }
 
 /// Whether conversations are saved, and if not, why (the window shows a banner).
@@ -22,13 +35,18 @@ pub struct Store {
 pub struct StoreStatus {
     /// Saved to disk, surviving a restart.
     pub saved: bool,
-    /// Why conversations are kept in memory only.
+    /// Why conversations are kept in memory only (or not at all).
     pub reason: Option<String>,
     /// The database file, when saved.
     pub path: Option<String>,
 }
 
 impl Store {
+    fn ready(opened: Result<Opened, String>) -> Store {
+        let inner = Inner { opened: OnceLock::from(opened), opener: Mutex::new(None) };
+        Store { inner: Arc::new(inner) }
+    }
+
     /// Opens the database in the data folder (`TELLTALE_DATA_DIR` overrides it). A failure does
     /// not stop the front end: conversations are kept in memory, and the status says why. Fails
     /// only when SQLite cannot even make a database in memory.
@@ -47,30 +65,63 @@ impl Store {
 
     /// A store around a history already open.
     pub fn on_disk(history: History) -> Store {
-        Store { db: Arc::new(Mutex::new(history)), memory_reason: None }
+        Store::ready(Ok(Opened { db: Mutex::new(history), memory_reason: None }))
     }
 
     /// A store in memory; `reason` says why (shown to the user).
     pub fn in_memory(reason: String) -> Result<Store, telltale_history::Error> {
         let history = History::open_in_memory()?;
-        Ok(Store { db: Arc::new(Mutex::new(history)), memory_reason: Some(reason) })
+        Ok(Store::ready(Ok(Opened { db: Mutex::new(history), memory_reason: Some(reason) })))
+    }
+
+    /// A store that opens the history `open` returns when it is first used; if that fails,
+    /// every use fails with its message (nothing falls back silently).
+    pub fn lazy(
+        open: impl FnOnce() -> Result<History, telltale_history::Error> + Send + 'static,
+    ) -> Store {
+        let opener: Opener = Box::new(move || {
+            let history = open().map_err(|e| e.to_string())?;
+            let memory_reason = history.is_in_memory().then(|| "saving is off".to_owned());
+            Ok(Opened { db: Mutex::new(history), memory_reason })
+        });
+        let inner = Inner { opened: OnceLock::new(), opener: Mutex::new(Some(opener)) };
+        Store { inner: Arc::new(inner) }
+    }
+
+    /// The history, opened now if it was not yet (blocking).
+    fn opened(&self) -> Result<&Opened, SessionError> {
+        let opened = self.inner.opened.get_or_init(|| {
+            let opener = self.inner.opener.lock().unwrap_or_else(|e| e.into_inner()).take();
+            match opener {
+                Some(open) => open(),
+                None => Err("the history could not be opened".to_owned()),
+            }
+        });
+        opened.as_ref().map_err(|reason| SessionError::HistoryUnavailable(reason.clone()))
     }
 
     pub fn status(&self) -> StoreStatus {
-        let path = match &self.memory_reason {
-            Some(_) => None,
-            None => Some(self.lock().path().display().to_string()),
-        };
-        StoreStatus {
-            saved: self.memory_reason.is_none(),
-            reason: self.memory_reason.clone(),
-            path,
+        match self.opened() {
+            Ok(opened) => {
+                let path = match &opened.memory_reason {
+                    Some(_) => None,
+                    None => Some(self.lock_opened(opened).path().display().to_string()),
+                };
+                StoreStatus { saved: path.is_some(), reason: opened.memory_reason.clone(), path }
+            }
+            Err(error) => StoreStatus { saved: false, reason: Some(error.to_string()), path: None },
         }
     }
 
-    /// The database, locked. Blocking: call from a blocking thread (see [`call`](Self::call)).
-    pub fn lock(&self) -> MutexGuard<'_, History> {
-        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock_opened<'a>(&self, opened: &'a Opened) -> MutexGuard<'a, History> {
+        opened.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The database, locked (opened first if need be). Blocking: call from a blocking thread
+    /// (see [`call`](Self::call)).
+    pub fn lock(&self) -> Result<MutexGuard<'_, History>, SessionError> {
+        let opened = self.opened()?;
+        Ok(self.lock_opened(opened))
     }
 
     /// Runs `f` on the database on a blocking thread.
@@ -83,8 +134,26 @@ impl Store {
         E: From<SessionError> + Send + 'static,
     {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || f(&store.lock()))
+        tokio::task::spawn_blocking(move || f(&*store.lock()?))
             .await
             .map_err(|e| E::from(SessionError::TaskFailed(e.to_string())))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lazy_store_opens_on_first_use_and_a_failure_is_said_every_time() {
+        let store = Store::lazy(History::open_in_memory);
+        assert!(store.lock().unwrap().list_conversations().unwrap().is_empty());
+        assert_eq!(store.status().reason.as_deref(), Some("saving is off"));
+
+        let broken = Store::lazy(|| History::open("/proc/telltale/cannot/be/here.sqlite3"));
+        let first = broken.lock().err().unwrap();
+        assert!(matches!(first, SessionError::HistoryUnavailable(_)), "{first:?}");
+        assert!(broken.lock().is_err(), "and again, without trying to open twice");
+        assert!(!broken.status().saved);
     }
 }
