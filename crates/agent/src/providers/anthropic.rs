@@ -7,13 +7,11 @@
 //! error (`overloaded_error` is the HTTP 529 of a stream).
 
 mod delta;
+mod wire;
 
-use std::borrow::Cow;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde::Deserialize;
-use serde_json::{json, Value};
 use telltale_protocol::{ErrorCode, Usage};
 
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
@@ -22,8 +20,8 @@ use crate::providers::endpoint::{Endpoint, EndpointSpec};
 use crate::providers::http_errors::ApiKey;
 use crate::providers::http_stream::{self, clamp, excerpt, Ended, RetryPolicy};
 use crate::sse::SseEvent;
-use crate::tools::ToolSpec;
-use telltale_protocol::{Message, ToolCall};
+use telltale_protocol::ToolCall;
+use wire::{request_body, StreamError, StreamEvent, UsageReport};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
 const API_VERSION: &str = "2023-06-01";
@@ -152,26 +150,6 @@ struct ToolBlock {
     args: String,
 }
 
-/// One stream event. The per-token parts (`type`, `delta`) borrow from the event's data; the
-/// rare ones are kept as JSON values.
-#[derive(Deserialize)]
-struct StreamEvent<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    #[serde(default)]
-    index: Option<u64>,
-    #[serde(default)]
-    message: Option<Value>,
-    #[serde(default)]
-    content_block: Option<Value>,
-    #[serde(default, borrow)]
-    delta: Option<delta::Delta<'a>>,
-    #[serde(default)]
-    usage: Option<Value>,
-    #[serde(default)]
-    error: Option<Value>,
-}
-
 impl StreamDecoder for AnthropicProvider {
     type State = StepState;
 
@@ -192,28 +170,20 @@ impl StreamDecoder for AnthropicProvider {
                 ),
             )
         })?;
-        let str_at = |value: &Option<Value>, pointer: &str| {
-            value
-                .as_ref()
-                .and_then(|v| v.pointer(pointer))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        };
         match parsed.kind.as_ref() {
-            "message_start" => {
-                if let Some(usage) = parsed.message.as_ref().and_then(|m| m.get("usage")) {
-                    update_usage(&mut step.usage, usage);
+            "message_start" | "message_delta" => {
+                if let Some(report) = parsed.usage() {
+                    update_usage(&mut step.usage, &report);
                 }
             }
-            "content_block_start"
-                if str_at(&parsed.content_block, "/type").as_deref() == Some("tool_use") =>
-            {
-                let index = parsed.index.unwrap_or(step.blocks.len() as u64);
-                let id = str_at(&parsed.content_block, "/id")
-                    .unwrap_or_else(|| format!("toolu_{index}"));
-                let name = str_at(&parsed.content_block, "/name").unwrap_or_default();
-                sink.tool_call_delta(&id, &name, "");
-                step.blocks.push(ToolBlock { index, id, name, args: String::new() });
+            "content_block_start" => {
+                if let Some(start) = parsed.tool_use_start() {
+                    let index = parsed.index.unwrap_or(step.blocks.len() as u64);
+                    let id = start.id.unwrap_or_else(|| format!("toolu_{index}"));
+                    let name = start.name.unwrap_or_default();
+                    sink.tool_call_delta(&id, &name, "");
+                    step.blocks.push(ToolBlock { index, id, name, args: String::new() });
+                }
             }
             "content_block_delta" => match parsed.delta.as_ref().and_then(|d| d.kind.as_deref()) {
                 Some("text_delta") => {
@@ -251,13 +221,8 @@ impl StreamDecoder for AnthropicProvider {
                 }
                 _ => {}
             },
-            "message_delta" => {
-                if let Some(usage) = &parsed.usage {
-                    update_usage(&mut step.usage, usage);
-                }
-            }
             "message_stop" => return Ok(true),
-            "error" => return Err(self.stream_error(parsed.error.as_ref())),
+            "error" => return Err(self.stream_error(&parsed.error())),
             // ping, text and thinking block starts, content_block_stop, and whatever comes next.
             _ => {}
         }
@@ -288,12 +253,10 @@ impl StreamDecoder for AnthropicProvider {
 }
 
 impl AnthropicProvider {
-    /// The typed error of an `error` event (`{"type":"overloaded_error","message":"Overloaded"}`).
-    fn stream_error(&self, error: Option<&Value>) -> ProviderError {
-        let kind = error.and_then(|e| e.get("type")).and_then(Value::as_str).unwrap_or("error");
-        let message =
-            error.and_then(|e| e.get("message")).and_then(Value::as_str).unwrap_or("no details");
-        let message = ApiKey::redact(self.endpoint.key.as_ref(), message);
+    /// The typed error of an `error` event.
+    fn stream_error(&self, error: &StreamError<'_>) -> ProviderError {
+        let kind = error.kind;
+        let message = ApiKey::redact(self.endpoint.key.as_ref(), error.message);
         let server = &self.endpoint.server;
         let (code, retryable, what) = match kind {
             "overloaded_error" => (
@@ -338,64 +301,13 @@ impl AnthropicProvider {
     }
 }
 
-/// Usage counts present in `update` replace the ones in `usage` (Anthropic's are cumulative).
-fn update_usage(usage: &mut Option<Usage>, update: &Value) {
+/// Usage counts present in `report` replace the ones in `usage` (Anthropic's are cumulative).
+fn update_usage(usage: &mut Option<Usage>, report: &UsageReport) {
     let usage = usage.get_or_insert_with(Usage::default);
-    if let Some(input) = update.get("input_tokens").and_then(Value::as_u64) {
+    if let Some(input) = report.input_tokens {
         usage.input_tokens = clamp(Some(input));
     }
-    if let Some(output) = update.get("output_tokens").and_then(Value::as_u64) {
+    if let Some(output) = report.output_tokens {
         usage.output_tokens = clamp(Some(output));
     }
-}
-
-/// The body of `POST /v1/messages` for a streamed step.
-fn request_body(model: &str, max_tokens: u32, messages: &[Message], tools: &[ToolSpec]) -> Value {
-    // Anthropic wants user and assistant turns to alternate, and tool results inside a user
-    // turn: consecutive messages of one role are merged into one turn of content blocks.
-    let mut turns: Vec<(&str, Vec<Value>)> = Vec::new();
-    for message in messages {
-        let (role, blocks) = match message {
-            Message::User { text } => ("user", vec![json!({ "type": "text", "text": text })]),
-            Message::Assistant { text, tool_calls } => {
-                let mut blocks = Vec::new();
-                if !text.is_empty() {
-                    blocks.push(json!({ "type": "text", "text": text }));
-                }
-                blocks.extend(tool_calls.iter().map(|call| {
-                    json!({ "type": "tool_use", "id": call.call_id, "name": call.name, "input": call.args })
-                }));
-                ("assistant", blocks)
-            }
-            Message::Tool { call_id, ok, output, .. } => (
-                "user",
-                vec![
-                    json!({ "type": "tool_result", "tool_use_id": call_id, "content": output, "is_error": !ok }),
-                ],
-            ),
-        };
-        if blocks.is_empty() {
-            continue;
-        }
-        match turns.last_mut() {
-            Some((last, content)) if *last == role => content.extend(blocks),
-            _ => turns.push((role, blocks)),
-        }
-    }
-    let mut body = json!({
-        "model": model,
-        "max_tokens": max_tokens,
-        "stream": true,
-        "messages": turns
-            .into_iter()
-            .map(|(role, content)| json!({ "role": role, "content": content }))
-            .collect::<Vec<_>>(),
-    });
-    if !tools.is_empty() {
-        body["tools"] = tools
-            .iter()
-            .map(|t| json!({ "name": t.name, "description": t.description, "input_schema": t.parameters }))
-            .collect();
-    }
-    body
 }
