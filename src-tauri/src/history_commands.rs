@@ -80,17 +80,6 @@ pub async fn search_history(session: State<'_, Session>, query: String) -> Resul
     with_db(&session, move |db| Ok(db.search(&query, SEARCH_LIMIT)?)).await
 }
 
-fn parse_format(format: &str) -> Result<Format> {
-    match format {
-        "md" | "markdown" => Ok(Format::Markdown),
-        "json" => Ok(Format::Json),
-        "html" => Ok(Format::Html),
-        other => Err(CommandError::invalid(format!(
-            "unknown export format {other:?} (md, json or html)"
-        ))),
-    }
-}
-
 /// A file name from a title: letters, digits, spaces and dashes, at most 60 characters.
 fn file_name(title: &str, format: Format) -> String {
     let cleaned: String = title
@@ -113,9 +102,8 @@ pub async fn export_conversation<R: Runtime>(
     app: AppHandle<R>,
     session: State<'_, Session>,
     id: String,
-    format: String,
+    format: Format,
 ) -> Result<Option<String>> {
-    let format = parse_format(&format)?;
     let (title, text) = with_db(&session, move |db| {
         let title = db.conversation(&id)?.title;
         Ok((title, db.export(&id, format)?))
@@ -200,15 +188,5 @@ mod tests {
         );
         assert_eq!(file_name("a/b\\c:d", Format::Json), "a b c d.json");
         assert_eq!(file_name("???", Format::Html), "conversation.html");
-    }
-
-    #[test]
-    fn formats_are_md_json_html() {
-        assert_eq!(parse_format("md").unwrap(), Format::Markdown);
-        assert_eq!(parse_format("html").unwrap(), Format::Html);
-        assert!(matches!(
-            parse_format("pdf"),
-            Err(CommandError { code: CommandErrorCode::InvalidRequest, .. })
-        ));
     }
 }

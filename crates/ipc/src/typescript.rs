@@ -6,7 +6,7 @@ use telltale_config::keys::KeyStorage;
 use telltale_config::model::{Api, Preset, ProviderEntry, Settings};
 use telltale_config::service::{SettingsView, TestResult, ToolInfo};
 use telltale_history::{
-    Conversation, ConversationDetail, RunRecord, RunStatus, SearchHit, SnippetPart,
+    Conversation, ConversationDetail, Format, RunRecord, RunStatus, SearchHit, SnippetPart,
 };
 use telltale_protocol::typescript::module;
 use ts_rs::{Config, TS};
@@ -32,6 +32,7 @@ pub fn bindings() -> String {
         RunStatus::decl(&cfg),
         SearchHit::decl(&cfg),
         SnippetPart::decl(&cfg),
+        Format::decl(&cfg),
         Api::decl(&cfg),
         Preset::decl(&cfg),
         ProviderEntry::decl(&cfg),
@@ -63,6 +64,15 @@ pub fn bindings() -> String {
 mod tests {
     use super::*;
     use telltale_protocol::typescript::is_fresh;
+
+    #[test]
+    fn export_formats_are_named_as_the_window_asks() {
+        let format = |name: &str| serde_json::from_value::<Format>(serde_json::json!(name)).ok();
+        assert_eq!(format("md"), Some(Format::Markdown));
+        assert_eq!(format("markdown"), Some(Format::Markdown));
+        assert_eq!(format("html"), Some(Format::Html));
+        assert_eq!(format("pdf"), None);
+    }
 
     #[test]
     fn committed_typescript_bindings_are_fresh() {

@@ -76,6 +76,8 @@ snippet: Array<SnippetPart>, };
 
 export type SnippetPart = { text: string, hit: boolean, };
 
+export type ExportFormat = "md" | "json" | "html";
+
 export type Api = "offline" | "openai" | "anthropic";
 
 export type Preset = { id: string, name: string, api: Api, 

@@ -1,15 +1,13 @@
 // The saved history as the shell's history commands return it: the types are generated from
 // Rust (`ui/src/generated/ipc.ts`); here, the interface the window uses to reach them.
-import type { Conversation, ConversationDetail, HistoryStatus, RunRecord, SearchHit, SnippetPart } from '../generated/ipc';
+import type { Conversation, ConversationDetail, ExportFormat, HistoryStatus, RunRecord, SearchHit, SnippetPart } from '../generated/ipc';
 import type { LoadedConversation } from '../state/types';
 
-export type { ConversationDetail, HistoryStatus, SearchHit, SnippetPart };
+export type { ConversationDetail, ExportFormat, HistoryStatus, SearchHit, SnippetPart };
 /** A conversation as the history lists it. */
 export type SavedConversation = Conversation;
 /** A run as the history stores it, with every event. */
 export type SavedRun = RunRecord;
-
-export type ExportFormat = 'md' | 'json' | 'html';
 
 /** The shell's history commands. */
 export interface HistoryBackend {

@@ -9,9 +9,12 @@ mod transcript;
 use crate::db::History;
 use crate::error::Result;
 
-/// The export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The export formats, named as the window asks for them (`md`, `json`, `html`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(rename = "ExportFormat")]
 pub enum Format {
+    #[serde(rename = "md", alias = "markdown")]
     Markdown,
     Json,
     Html,
