@@ -4,76 +4,21 @@
 
 #[path = "support/server.rs"]
 mod server;
+#[path = "support/openai.rs"]
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use server::{fixture_bytes, fixture_expected, Chunking, Ending, Reply, TestServer};
-use telltale_agent::providers::{ApiKey, OpenAiProvider, RetryPolicy};
-use telltale_agent::{
-    step_sink, Agent, AgentConfig, Emitter, Provider, ProviderError, StepRequest, StepResponse,
-    ToolRegistry,
-};
-use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
+use telltale_agent::providers::OpenAiProvider;
+use telltale_agent::{Agent, AgentConfig, ToolRegistry};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
-const KEY: &str = "sk-test-4f9a2c-never-show-me";
-const MODEL: &str = "gpt-test";
-
-fn provider(base_url: &str) -> OpenAiProvider {
-    OpenAiProvider::new(base_url, MODEL, Some(ApiKey::new(KEY)))
-        .expect("a valid provider")
-        // Each failure once: retries have their own tests.
-        .with_retry(RetryPolicy { max_tries: 1, ..RetryPolicy::default() })
-}
-
-/// Runs one step of `provider` on "hi" with the built-in tools; returns its result and events.
-async fn step(provider: &OpenAiProvider) -> (Result<StepResponse, ProviderError>, Vec<Event>) {
-    let (tx, mut rx) = unbounded_channel();
-    let sink = step_sink(Emitter::new("run-1", tx));
-    let messages = vec![Message::User { text: "hi".into() }];
-    let tools = ToolRegistry::builtin().specs();
-    let result = provider.step(StepRequest { messages: &messages, tools: &tools }, &sink).await;
-    drop(sink);
-    let events = std::iter::from_fn(|| rx.try_recv().ok()).collect();
-    (result, events)
-}
-
-async fn step_against(reply: Reply) -> (Result<StepResponse, ProviderError>, Vec<Event>) {
-    let server = TestServer::always(reply).await;
-    step(&provider(&server.base_url())).await
-}
-
-fn tokens(events: &[Event]) -> String {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Token { text } => Some(text.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn expect_error(
-    result: Result<StepResponse, ProviderError>,
-    code: ErrorCode,
-    retryable: bool,
-) -> ProviderError {
-    let error = result.expect_err("the step fails");
-    assert_eq!((error.code, error.retryable), (code, retryable), "{error:?}");
-    assert!(!error.message.contains(KEY), "the key leaked: {}", error.message);
-    error
-}
-
-fn expected_usage(expected: &Value) -> (u32, u32) {
-    let usage = &expected["expected"]["usage"];
-    (
-        usage["prompt_tokens"].as_u64().expect("prompt_tokens") as u32,
-        usage["completion_tokens"].as_u64().expect("completion_tokens") as u32,
-    )
-}
+use support::*;
 
 #[tokio::test]
 async fn text_fixtures_stream_exactly_the_servers_text_every_way() {
@@ -180,11 +125,6 @@ async fn a_stream_that_ends_without_done_is_cut_off_but_keeps_its_text() {
 }
 
 /// `openai_chat_text.sse` up to (not including) its `[DONE]` event.
-fn text_fixture_without_done() -> Vec<u8> {
-    let body = String::from_utf8(fixture_bytes("openai_chat_text.sse")).expect("UTF-8 fixture");
-    let done = body.find("data: [DONE]").expect("the fixture ends with [DONE]");
-    body.as_bytes()[..done].to_vec()
-}
 
 #[tokio::test]
 async fn a_stream_cut_before_done_is_a_malformed_stream() {
@@ -379,89 +319,6 @@ async fn a_two_step_run_sends_the_tool_result_back_in_openai_format() {
         }
         other => panic!("the run ends with its usage, not {other:?}"),
     }
-}
-
-fn retrying(base_url: &str) -> OpenAiProvider {
-    provider(base_url)
-        .with_retry(RetryPolicy { max_tries: 3, base_delay: Duration::from_millis(1) })
-}
-
-fn retry_statuses(events: &[Event]) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Status { message, icon: Some(telltale_protocol::StatusIcon::Retrying) } => {
-                Some(message.clone())
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-fn overloaded() -> Reply {
-    Reply::json(503, &json!({ "error": { "message": "overloaded" } }))
-}
-
-#[tokio::test]
-async fn failures_before_the_answer_are_retried_and_announced() {
-    let server = TestServer::start(|index, _| match index {
-        0 | 1 => overloaded(),
-        _ => Reply::sse_fixture("openai_chat_text.sse"),
-    })
-    .await;
-    let (result, events) = step(&retrying(&server.base_url())).await;
-    let response = result.expect("the third try succeeds");
-    assert_eq!(
-        response.text,
-        fixture_expected("openai_chat_text.sse")["expected"]["text"].as_str().expect("text")
-    );
-    assert_eq!(server.requests().len(), 3);
-    let statuses = retry_statuses(&events);
-    assert_eq!(statuses.len(), 2, "{statuses:?}");
-    assert!(
-        statuses[0].contains("try 2 of 3") && statuses[1].contains("try 3 of 3"),
-        "{statuses:?}"
-    );
-    assert!(statuses[0].contains("HTTP 503"), "{statuses:?}");
-}
-
-#[tokio::test]
-async fn retries_stop_after_three_tries_and_honour_retry_after() {
-    let server = TestServer::always(overloaded()).await;
-    let (result, events) = step(&retrying(&server.base_url())).await;
-    expect_error(result, ErrorCode::ProviderUnavailable, true);
-    assert_eq!((server.requests().len(), retry_statuses(&events).len()), (3, 2));
-
-    let limited = Reply::json(429, &json!({ "error": { "message": "slow down" } }))
-        .header("retry-after", "0.3");
-    let server = TestServer::start(move |index, _| match index {
-        0 => limited.clone(),
-        _ => Reply::sse_fixture("openai_chat_text.sse"),
-    })
-    .await;
-    let started = std::time::Instant::now();
-    let (result, _) = step(&retrying(&server.base_url())).await;
-    result.expect("the retry succeeds");
-    assert!(started.elapsed() >= Duration::from_millis(300), "waited as Retry-After asked");
-}
-
-#[tokio::test]
-async fn rejected_keys_and_half_streamed_answers_are_never_retried() {
-    let server =
-        TestServer::always(Reply::json(401, &json!({ "error": { "message": "bad key" } }))).await;
-    let (result, _) = step(&retrying(&server.base_url())).await;
-    expect_error(result, ErrorCode::AuthFailed, false);
-    assert_eq!(server.requests().len(), 1);
-
-    let body = text_fixture_without_done();
-    let server = TestServer::always(
-        Reply::new(200, "text/event-stream", body[..body.len() / 2].to_vec()).ending(Ending::Cut),
-    )
-    .await;
-    let (result, events) = step(&retrying(&server.base_url())).await;
-    expect_error(result, ErrorCode::Network, true);
-    assert_eq!(server.requests().len(), 1, "a half-streamed answer is not replayed");
-    assert!(retry_statuses(&events).is_empty());
 }
 
 /// The event's `type` tag, as it goes over the wire.

@@ -9,10 +9,10 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{channel, Sender};
 use std::sync::Mutex;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusqlite::{params, Connection};
 use telltale_protocol::Message;
@@ -21,7 +21,11 @@ use telltale_protocol::{Event, EventKind};
 use crate::conversations::reason_str;
 use crate::db::{connect, History};
 use crate::error::{Error, Result};
-use crate::schema::ANSWER_SQL;
+
+mod writer;
+
+pub(crate) use writer::index_answer;
+use writer::write_loop;
 
 /// The runs this process is recording, by database file and run id (two databases may hold
 /// runs with the same id).
@@ -295,172 +299,5 @@ impl Drop for Recorder {
                 eprintln!("telltale-history: recording run {} failed: {error}", self.run_id);
             }
         }
-    }
-}
-
-fn write_loop(
-    mut conn: Connection,
-    run_id: &str,
-    rx: Receiver<Msg>,
-    config: RecorderConfig,
-) -> Result<RecorderStats> {
-    let mut stats = RecorderStats::default();
-    let mut first_error = None;
-    let mut finished = false;
-    // The answer so far, as committed: what ANSWER_SQL would read back.
-    let mut answer = String::new();
-    while !finished {
-        let Ok(first) = rx.recv() else { break };
-        let mut batch = vec![first];
-        if config.coalesce.is_zero() {
-            batch.extend(rx.try_iter());
-        } else {
-            let deadline = Instant::now() + config.coalesce;
-            loop {
-                if matches!(batch.last(), Some(Msg::Finish(_))) {
-                    break;
-                }
-                match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                    Ok(msg) => batch.push(msg),
-                    Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
-                }
-            }
-        }
-        finished = batch.iter().any(|m| matches!(m, Msg::Finish(_)));
-        let started = Instant::now();
-        let committed = answer.len();
-        match write_batch(&mut conn, run_id, &batch, &mut answer) {
-            Ok(events) => {
-                let took = started.elapsed();
-                stats.events += events;
-                stats.transactions += 1;
-                stats.max_events_per_transaction = stats.max_events_per_transaction.max(events);
-                stats.total_write += took;
-                stats.max_write = stats.max_write.max(took);
-            }
-            Err(error) => {
-                // Rolled back: its tokens are not in the database, so not in the answer either.
-                answer.truncate(committed);
-                first_error.get_or_insert(error);
-            }
-        }
-    }
-    // Ended without its run_finished (the recorder was dropped): index the partial answer now.
-    let finished_run: rusqlite::Result<bool> =
-        conn.query_row("SELECT reason IS NOT NULL FROM runs WHERE run_id = ?1", [run_id], |r| {
-            r.get(0)
-        });
-    if let Ok(false) = finished_run {
-        if let Err(error) = set_answer(&conn, run_id, &answer) {
-            first_error.get_or_insert(error);
-        }
-    }
-    match first_error {
-        Some(error) => Err(error),
-        None => Ok(stats),
-    }
-}
-
-/// Writes `batch` in one transaction, appending its token texts to `answer` (the caller takes
-/// them off again when this fails).
-fn write_batch(
-    conn: &mut Connection,
-    run_id: &str,
-    batch: &[Msg],
-    answer: &mut String,
-) -> Result<usize> {
-    let tx = conn.transaction()?;
-    let mut events = 0;
-    {
-        // Prepared once per transaction, not looked up again for every event of a burst.
-        let mut insert_event =
-            tx.prepare_cached("INSERT INTO events (run_id, seq, json) VALUES (?1, ?2, ?3)")?;
-        for msg in batch {
-            match msg {
-                Msg::Rows(rows) => {
-                    for row in rows {
-                        events += 1;
-                        insert_event.execute(params![run_id, row.seq, row.json])?;
-                        apply_effect(&tx, run_id, &row.effect, answer)?;
-                    }
-                }
-                Msg::Finish(messages) => {
-                    let mut insert = tx.prepare_cached(
-                        "INSERT OR REPLACE INTO messages (run_id, idx, json) VALUES (?1, ?2, ?3)",
-                    )?;
-                    for (idx, message) in messages.iter().enumerate() {
-                        insert.execute(params![
-                            run_id,
-                            idx as i64,
-                            serde_json::to_string(message)?
-                        ])?;
-                    }
-                }
-            }
-        }
-    }
-    tx.commit()?;
-    Ok(events)
-}
-
-/// What `run_started` and `run_finished` change in the run's row.
-fn apply_effect(
-    tx: &rusqlite::Transaction<'_>,
-    run_id: &str,
-    effect: &Effect,
-    answer: &mut String,
-) -> Result<()> {
-    match effect {
-        Effect::None => {}
-        Effect::Token(text) => answer.push_str(text),
-        Effect::Started { provider, model, started_at } => {
-            tx.execute(
-                "UPDATE runs SET provider = ?2, model = ?3, started_at = ?4 WHERE run_id = ?1",
-                params![run_id, provider, model, started_at],
-            )?;
-        }
-        Effect::Finished { reason, t_ms } => {
-            tx.execute(
-                "UPDATE runs SET reason = ?2, finished_at = started_at + ?3 WHERE run_id = ?1",
-                params![run_id, reason, t_ms],
-            )?;
-            tx.execute(
-                "UPDATE conversations SET updated_at = max(updated_at, \
-                 (SELECT finished_at FROM runs WHERE run_id = ?1)) \
-                 WHERE id = (SELECT conversation_id FROM runs WHERE run_id = ?1)",
-                [run_id],
-            )?;
-            set_answer(tx, run_id, answer)?;
-        }
-    }
-    Ok(())
-}
-
-/// Puts the run's answer (its token texts so far, read from the database) into the search index.
-pub(crate) fn index_answer(conn: &Connection, run_id: &str) -> Result<()> {
-    let answer: String = conn.query_row(ANSWER_SQL, [run_id], |r| r.get(0))?;
-    set_answer(conn, run_id, &answer)
-}
-
-/// Puts `answer` into the search index as the run's answer.
-fn set_answer(conn: &Connection, run_id: &str, answer: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE run_text SET answer = ?2 WHERE rowid = (SELECT id FROM runs WHERE run_id = ?1)",
-        params![run_id, answer],
-    )?;
-    Ok(())
-}
-
-impl History {
-    /// Indexes the partial answers of runs that never finished (interrupted by a crash), so that
-    /// search finds them. Runs at open; cheap (only unfinished runs).
-    pub(crate) fn index_unfinished_runs(&self) -> Result<()> {
-        let mut statement = self.conn.prepare("SELECT run_id FROM runs WHERE reason IS NULL")?;
-        let ids: Vec<String> =
-            statement.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        for run_id in ids.iter().filter(|id| !is_recording(&self.path, id)) {
-            index_answer(&self.conn, run_id)?;
-        }
-        Ok(())
     }
 }

@@ -1,0 +1,78 @@
+//! What the OpenAI-compatible provider's tests share: a provider with a recognisable key, one
+//! step against a server, and checks on what came back.
+
+// Each test binary uses some of these.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use telltale_agent::providers::{ApiKey, OpenAiProvider, RetryPolicy};
+use telltale_agent::{
+    step_sink, Emitter, Provider, ProviderError, StepRequest, StepResponse, ToolRegistry,
+};
+use telltale_protocol::{ErrorCode, Event, EventKind, Message};
+use tokio::sync::mpsc::unbounded_channel;
+
+use super::server::{fixture_bytes, Reply, TestServer};
+
+pub const KEY: &str = "sk-test-4f9a2c-never-show-me";
+pub const MODEL: &str = "gpt-test";
+
+pub fn provider(base_url: &str) -> OpenAiProvider {
+    OpenAiProvider::new(base_url, MODEL, Some(ApiKey::new(KEY)))
+        .expect("a valid provider")
+        // Each failure once: retries have their own tests.
+        .with_retry(RetryPolicy { max_tries: 1, ..RetryPolicy::default() })
+}
+
+/// Runs one step of `provider` on "hi" with the built-in tools; returns its result and events.
+pub async fn step(provider: &OpenAiProvider) -> (Result<StepResponse, ProviderError>, Vec<Event>) {
+    let (tx, mut rx) = unbounded_channel();
+    let sink = step_sink(Emitter::new("run-1", tx));
+    let messages = vec![Message::User { text: "hi".into() }];
+    let tools = ToolRegistry::builtin().specs();
+    let result = provider.step(StepRequest { messages: &messages, tools: &tools }, &sink).await;
+    drop(sink);
+    let events = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+    (result, events)
+}
+
+pub async fn step_against(reply: Reply) -> (Result<StepResponse, ProviderError>, Vec<Event>) {
+    let server = TestServer::always(reply).await;
+    step(&provider(&server.base_url())).await
+}
+
+pub fn tokens(events: &[Event]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Token { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn expect_error(
+    result: Result<StepResponse, ProviderError>,
+    code: ErrorCode,
+    retryable: bool,
+) -> ProviderError {
+    let error = result.expect_err("the step fails");
+    assert_eq!((error.code, error.retryable), (code, retryable), "{error:?}");
+    assert!(!error.message.contains(KEY), "the key leaked: {}", error.message);
+    error
+}
+
+pub fn expected_usage(expected: &Value) -> (u32, u32) {
+    let usage = &expected["expected"]["usage"];
+    (
+        usage["prompt_tokens"].as_u64().expect("prompt_tokens") as u32,
+        usage["completion_tokens"].as_u64().expect("completion_tokens") as u32,
+    )
+}
+
+/// The text fixture without its closing `[DONE]`.
+pub fn text_fixture_without_done() -> Vec<u8> {
+    let body = String::from_utf8(fixture_bytes("openai_chat_text.sse")).expect("UTF-8 fixture");
+    let done = body.find("data: [DONE]").expect("the fixture ends with [DONE]");
+    body.as_bytes()[..done].to_vec()
+}

@@ -1,0 +1,185 @@
+//! Tests of `service`.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+use super::*;
+use crate::keys::tests::temp_dir;
+
+const KEY: &str = "sk-live-SECRET-abcdefghijklmnop-a1b2";
+
+#[derive(Default)]
+struct Memory(Mutex<Option<Value>>);
+
+impl Storage for Arc<Memory> {
+    fn load(&self) -> Option<Value> {
+        self.0.lock().unwrap().clone()
+    }
+    fn save(&self, value: Value) -> Result<(), String> {
+        *self.0.lock().unwrap() = Some(value);
+        Ok(())
+    }
+}
+
+fn service(dir: &std::path::Path, memory: &Arc<Memory>) -> SettingsService {
+    SettingsService::new(Box::new(memory.clone()), KeyStore::file_only(dir), Box::new(|_| None))
+}
+
+fn slot() -> AgentSlot {
+    let (agent, label) = apply::build_agent(
+        &Settings::default(),
+        &KeyStore::file_only(&temp_dir("unused")),
+        &|_| None,
+    );
+    AgentSlot::new(agent, label)
+}
+
+fn assert_no_key(what: &str, value: &impl Serialize) {
+    let json = serde_json::to_string(value).unwrap();
+    assert!(!json.contains(KEY), "{what} contains the key: {json}");
+    assert!(!json.contains("SECRET"), "{what} contains part of the key: {json}");
+}
+
+#[test]
+fn settings_round_trip_through_the_storage_and_swap_the_agent() {
+    let dir = temp_dir("svc-roundtrip");
+    let memory = Arc::new(Memory::default());
+    let slot = slot();
+    let svc = service(&dir, &memory);
+    assert_eq!(slot.provider().id(), "offline");
+    let mut s = svc.view(&slot).settings;
+    s.default_provider = "ollama".into();
+    s.providers.iter_mut().find(|p| p.id == "ollama").unwrap().model = "llama3.2".into();
+    s.tools.insert("clock".into(), false);
+    s.keepalive_ms = 3000;
+    let view = svc.save(s.clone(), &slot).unwrap();
+    assert_eq!(view.settings, s);
+    // The next launch reads the same settings.
+    assert_eq!(service(&dir, &memory).settings(), s);
+    // Later runs use the new provider.
+    assert_eq!((slot.provider().id(), slot.provider().model()), ("openai", "llama3.2"));
+    assert!(slot.label().contains("llama3.2"), "{}", slot.label());
+}
+
+#[test]
+fn invalid_settings_are_refused_and_nothing_changes() {
+    let dir = temp_dir("svc-invalid");
+    let memory = Arc::new(Memory::default());
+    let slot = slot();
+    let svc = service(&dir, &memory);
+    let mut s = svc.settings();
+    s.providers[1].base_url = "ftp://nope".into();
+    let error = svc.save(s, &slot).unwrap_err();
+    assert_eq!(serde_json::to_value(&error).unwrap()["code"], "invalid_request");
+    assert!(memory.load().is_none());
+    assert_eq!(svc.settings(), Settings::default());
+}
+
+#[test]
+fn a_remote_provider_without_a_key_falls_back_to_the_offline_demo_and_says_why() {
+    let dir = temp_dir("svc-nokey");
+    let memory = Arc::new(Memory::default());
+    let slot = slot();
+    let svc = service(&dir, &memory);
+    let mut s = svc.settings();
+    s.default_provider = "openai".into();
+    s.providers[1].model = "gpt-4o-mini".into();
+    svc.save(s, &slot).unwrap();
+    assert_eq!(slot.provider().id(), "offline");
+    assert!(slot.label().contains("no API key for OpenAI"), "{}", slot.label());
+    svc.set_api_key("openai", KEY, &slot).unwrap();
+    assert_eq!((slot.provider().id(), slot.provider().model()), ("openai", "gpt-4o-mini"));
+    svc.clear_api_key("openai", &slot).unwrap();
+    assert_eq!(slot.provider().id(), "offline");
+}
+
+#[test]
+fn the_environment_still_chooses_the_provider() {
+    let dir = temp_dir("svc-env");
+    let memory = Arc::new(Memory::default());
+    let svc = SettingsService::new(
+        Box::new(memory.clone()),
+        KeyStore::file_only(&dir),
+        Box::new(|name| match name {
+            "TELLTALE_PROVIDER" => Some("openai".into()),
+            "TELLTALE_MODEL" => Some("from-env".into()),
+            "TELLTALE_BASE_URL" => Some("http://127.0.0.1:9/v1".into()),
+            _ => None,
+        }),
+    );
+    let slot = slot();
+    svc.apply(&slot);
+    assert_eq!(slot.provider().model(), "from-env");
+    assert!(svc.view(&slot).env_override.unwrap().contains("TELLTALE_PROVIDER=openai"));
+}
+
+#[tokio::test]
+async fn no_command_response_contains_the_key() {
+    let dir = temp_dir("svc-leak");
+    let memory = Arc::new(Memory::default());
+    let slot = slot();
+    let svc = service(&dir, &memory);
+    let mut s = svc.settings();
+    s.default_provider = "openai".into();
+    s.providers[1].model = "gpt-4o-mini".into();
+    // Nothing listens here: requests fail fast with a typed error.
+    s.providers[1].base_url = "http://127.0.0.1:9/v1".into();
+    assert_no_key("save_settings", &svc.save(s, &slot).unwrap());
+
+    let view = svc.set_api_key("openai", KEY, &slot).unwrap();
+    assert_no_key("set_api_key", &view);
+    assert_eq!(view.keys["openai"].as_deref(), Some("sk-…a1b2"));
+    assert_eq!(view.keys["groq"], None);
+    assert_eq!(view.key_storage, KeyStorage::File);
+    assert!(view.key_file.as_deref().unwrap().ends_with("api-keys.json"));
+    assert_no_key("get_settings", &svc.view(&slot));
+    assert_no_key("settings storage", &memory.load());
+    assert_no_key("app_info label", &slot.label());
+
+    let result = svc.test_connection("openai", None, None).await;
+    assert!(!result.ok);
+    assert_eq!(result.code, Some(ErrorCode::Network), "{result:?}");
+    assert_no_key("test_connection", &result);
+    assert_no_key("list_models", &svc.list_models("openai", None).await);
+
+    // Errors that involve the key do not quote it either.
+    let error = svc.set_api_key("openai", &format!("{KEY} {KEY}"), &slot).unwrap_err();
+    assert_no_key("set_api_key error", &error);
+    let error = svc.set_api_key("offline", KEY, &slot).unwrap_err();
+    assert_no_key("set_api_key error", &error);
+    assert_no_key("clear_api_key", &svc.clear_api_key("openai", &slot).unwrap());
+    assert_eq!(svc.view(&slot).keys["openai"], None);
+}
+
+#[tokio::test]
+async fn the_offline_demo_passes_the_connection_test() {
+    let dir = temp_dir("svc-offline");
+    let memory = Arc::new(Memory::default());
+    let svc = service(&dir, &memory);
+    let result = svc.test_connection("offline", None, None).await;
+    assert!(result.ok, "{result:?}");
+    assert_eq!(svc.list_models("offline", None).await, ["offline-demo"]);
+    let result = svc.test_connection("openai", None, Some("gpt-4o-mini")).await;
+    assert_eq!(result.code, Some(ErrorCode::InvalidRequest), "{result:?}");
+    assert!(result.message.contains("no API key for OpenAI"), "{result:?}");
+}
+
+#[tokio::test]
+async fn a_key_goes_only_to_the_saved_base_url() {
+    let dir = temp_dir("svc-url");
+    let memory = Arc::new(Memory::default());
+    let svc = service(&dir, &memory);
+    svc.keys.set("openai", KEY).unwrap();
+    let s = apply::provider_settings(&svc.settings(), &svc.keys, "openai", None, None).unwrap();
+    assert!(s.api_key.is_some());
+    let s = apply::provider_settings(
+        &svc.settings(),
+        &svc.keys,
+        "openai",
+        Some("https://elsewhere.example/v1"),
+        None,
+    )
+    .unwrap();
+    assert!(s.api_key.is_none());
+}
