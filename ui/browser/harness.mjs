@@ -4,6 +4,7 @@ import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -117,4 +118,25 @@ export function tokenize(text) {
 
 export function sleep(ms) {
   return new Promise((ok) => setTimeout(ok, ms));
+}
+
+/**
+ * One served build and one Chromium for a test file (started before its tests, closed after);
+ * `open(options)` opens the app in a new page (see `openApp`), `origin()` is the served origin.
+ */
+export function useWindow() {
+  let server;
+  let browser;
+  before(async () => {
+    server = await serveDist();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    open: (options) => openApp(browser, server.url, options),
+    origin: () => new URL(server.url).origin,
+  };
 }

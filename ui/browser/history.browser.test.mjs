@@ -4,27 +4,16 @@
 // answer); rename inline; delete with Undo; Export ▾. Screenshots in artifacts/browser/.
 //   npm run ui:build:mock && npm run ui:browser-test
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launch, openApp, screenshotPath, serveDist, settle } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { screenshotPath, settle, useWindow } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useWindow();
 
 const titles = (page) => page.locator('[data-testid="conversation-item"] .conversation-title').allInnerTexts();
 
 describe('history', () => {
   test('the sidebar lists saved conversations; search hits are marked; a saved chat reopens', async () => {
-    const { page, context, errors } = await openApp(browser, server.url);
+    const { page, context, errors } = await app.open();
     await page.waitForSelector('[data-testid="conversation-item"] >> text=What time is it in Tokyo?');
     assert.deepEqual(await titles(page), ['New chat', 'What time is it in Tokyo?', 'A haiku about the sea', 'What is 17 * 23?']);
 
@@ -67,7 +56,7 @@ describe('history', () => {
   });
 
   test('rename inline, delete with Undo, export from the header', async () => {
-    const { page, context, errors } = await openApp(browser, server.url);
+    const { page, context, errors } = await app.open();
     const item = page.locator('[data-testid="conversation-item"]', { hasText: 'What is 17 * 23?' });
     await item.waitFor();
     await item.hover();

@@ -3,27 +3,16 @@
 // shows, the key never reaches the DOM); Test connection; Save. Screenshots in artifacts/browser/.
 //   npm run ui:build:mock && npm run ui:browser-test
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launch, openApp, screenshotPath, serveDist, settle } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { screenshotPath, settle, useWindow } from './harness.mjs';
 
 const KEY = 'sk-proj-BROWSERSECRET-0123456789-a1b2';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useWindow();
 
 describe('settings', () => {
   test('opens from the sidebar, stores a key write-only, tests and saves', async () => {
-    const { page, context, errors } = await openApp(browser, server.url);
+    const { page, context, errors } = await app.open();
     await page.click('[data-testid="settings-button"]');
     const dialog = page.locator('[data-testid="settings-dialog"]');
     await dialog.waitFor();
@@ -68,7 +57,7 @@ describe('settings', () => {
   });
 
   test('Ctrl+, opens it; Tab stays inside; Esc closes and focus returns', async () => {
-    const { page, context, errors } = await openApp(browser, server.url, { colorScheme: 'dark' });
+    const { page, context, errors } = await app.open({ colorScheme: 'dark' });
     await page.focus('[data-testid="composer-input"]');
     await page.keyboard.press('Control+Comma');
     await page.waitForSelector('[data-testid="settings-dialog"] [data-testid="settings-provider"]');
