@@ -121,17 +121,7 @@ impl Provider for AnthropicProvider {
             }
         };
         tracing::debug!(url = %self.endpoint.url, model = %self.endpoint.model, "messages request");
-        let ctx = self.endpoint.context();
-        let response = http_stream::send_with_retry(
-            &ctx,
-            make,
-            self.endpoint.idle_timeout,
-            URL_HINT,
-            self.endpoint.retry,
-            sink,
-        )
-        .await?;
-        decoder::read_step(self, &ctx, response, self.endpoint.idle_timeout, URL_HINT, sink).await
+        decoder::stream_step(self, &self.endpoint, make, URL_HINT, sink).await
     }
 }
 

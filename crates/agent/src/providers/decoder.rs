@@ -2,10 +2,8 @@
 //! SSE event and how a step ends ([`StreamDecoder`]); reading the response, decoding a recorded
 //! body (benchmarks) and decoding parsed events (fuzzing, tests) are written once, here.
 
-use std::time::Duration;
-
 use crate::provider::{ProviderError, StepResponse, StepSink};
-use crate::providers::http_errors::Context;
+use crate::providers::endpoint::Endpoint;
 use crate::providers::http_stream::{self, Ended};
 use crate::sse::SseEvent;
 
@@ -57,18 +55,23 @@ pub trait StreamDecoder {
     }
 }
 
-/// Reads a streaming response through `decoder` into a step: stalls, broken connections and an
-/// HTML page instead of a stream are typed errors.
-pub(crate) async fn read_step<D: StreamDecoder>(
+/// One streamed step at `endpoint`: sends the request `make` builds (retrying what may be
+/// retried, see `http_stream::send_with_retry`), then reads the response through `decoder`.
+/// Stalls, broken connections and an HTML page instead of a stream are typed errors;
+/// `url_hint` says what the base URL should look like.
+pub(crate) async fn stream_step<D: StreamDecoder>(
     decoder: &D,
-    ctx: &Context<'_>,
-    response: reqwest::Response,
-    idle: Duration,
+    endpoint: &Endpoint,
+    make: impl Fn() -> reqwest::RequestBuilder,
     url_hint: &str,
     sink: &StepSink,
 ) -> Result<StepResponse, ProviderError> {
+    let ctx = endpoint.context();
+    let idle = endpoint.idle_timeout;
+    let response =
+        http_stream::send_with_retry(&ctx, make, idle, url_hint, endpoint.retry, sink).await?;
     let mut state = D::State::default();
-    let ended = http_stream::read_events(ctx, response, idle, url_hint, |event| {
+    let ended = http_stream::read_events(&ctx, response, idle, url_hint, |event| {
         decoder.handle(event, &mut state, sink)
     })
     .await?;
