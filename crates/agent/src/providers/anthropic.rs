@@ -81,7 +81,7 @@ impl Provider for AnthropicProvider {
     }
 
     fn label(&self) -> String {
-        format!("{} via {}", self.endpoint.model, self.endpoint.server)
+        self.endpoint.label()
     }
 
     async fn step(

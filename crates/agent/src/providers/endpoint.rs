@@ -84,6 +84,11 @@ impl Endpoint {
         })
     }
 
+    /// How the header names it: "gpt-4o-mini via OpenAI-compatible server at api.openai.com".
+    pub fn label(&self) -> String {
+        format!("{} via {}", self.model, self.server)
+    }
+
     /// What error messages say about this endpoint (never the key).
     pub fn context(&self) -> Context<'_> {
         Context {

@@ -77,7 +77,7 @@ impl Provider for OpenAiProvider {
     }
 
     fn label(&self) -> String {
-        format!("{} via {}", self.endpoint.model, self.endpoint.server)
+        self.endpoint.label()
     }
 
     async fn step(
