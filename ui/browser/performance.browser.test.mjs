@@ -133,6 +133,14 @@ describe('performance', () => {
       );
       const chunks = await page.locator('.code-chunk, .md-list-chunk, [data-testid="answer"] p > span').count();
       assert.ok(chunks > 10, `${shape}: drawn in ${chunks} chunks`);
+      if (shape === 'list') {
+        // Chunks meet with the same gap as items inside one chunk: it looks like one list.
+        const gaps = await page.evaluate(() => {
+          const items = [...document.querySelectorAll('.md-list-chunks li')].map((li) => li.getBoundingClientRect());
+          return [...new Set(items.slice(1).map((r, i) => Math.round(r.top - items[i].bottom)))];
+        });
+        assert.equal(gaps.length, 1, `list: one gap between items, not ${gaps.join(', ')} px`);
+      }
       await page.screenshot({ path: screenshotPath(`14-long-${shape}`) });
       assert.deepEqual(errors, []);
       await context.close();
