@@ -68,7 +68,7 @@ export function screenshotPath(name) {
 }
 
 /** Opens the window (mocked shell) and waits until the composer is usable (listener registered). */
-export async function openApp(browser, url, { width = 1100, height = 760, colorScheme = 'light' } = {}) {
+export async function openApp(browser, url, { width = 1100, height = 760, colorScheme = 'light', query = '' } = {}) {
   const context = await browser.newContext({
     viewport: { width, height },
     deviceScaleFactor: 1,
@@ -81,7 +81,7 @@ export async function openApp(browser, url, { width = 1100, height = 760, colorS
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(new Error(m.text()));
   });
-  await page.goto(url);
+  await page.goto(url + query);
   await page.waitForSelector('[data-testid="composer-input"]:not([disabled])');
   return { page, context, errors };
 }

@@ -85,4 +85,20 @@ describe('history', () => {
     assert.deepEqual(errors, []);
     await context.close();
   });
+
+  test('a history kept in memory (the data folder unusable) says so and still lists, searches and exports', async () => {
+    const { page, context, errors } = await app.open({ query: '?history=memory' });
+    const banner = page.locator('[data-testid="history-off"]');
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /History is not saved — cannot create the data folder .*until the app closes/);
+    await page.waitForSelector('[data-testid="conversation-item"] >> text=What time is it in Tokyo?');
+    assert.equal(await page.locator('[data-testid="search-input"]').count(), 1, 'search works');
+    await page.locator('[data-testid="conversation-item"] >> text=What time is it in Tokyo?').click();
+    await page.locator('[data-testid="turn"]').first().waitFor();
+    assert.equal(await page.locator('[data-testid="export-menu"]').count(), 1, 'export is offered');
+    await settle(page);
+    await page.screenshot({ path: screenshotPath('43-history-in-memory') });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 });

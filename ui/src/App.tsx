@@ -204,9 +204,10 @@ export function App({ backend }: { backend: Backend }) {
             </span>
             {saved.enabled && <ExportMenu disabled={!saved.activeSaved} onExport={saved.exportConversation} />}
           </header>
-          {saved.status && !saved.status.enabled && saved.status.reason && (
+          {saved.status && !saved.status.saved && saved.status.reason && (
             <p className="banner banner-warning" role="alert" data-testid="history-off">
-              History is off — {saved.status.reason}. Chats are kept only until the app closes.
+              {saved.status.enabled ? 'History is not saved' : 'History is off'} — {saved.status.reason}. Chats are kept only until the app
+              closes.
             </p>
           )}
           {connection.kind === 'failed' && (

@@ -13,12 +13,15 @@ pub struct AppInfo {
     pub label: String,
 }
 
-/// Whether conversations are saved, and if not, why (they are kept in memory until the app
-/// quits; the window shows a banner).
+/// Whether the history works and is saved, and if not, why (the window shows a banner). When
+/// the data folder cannot be used, the history works in memory until the app quits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct HistoryStatus {
+    /// The history commands work: conversations can be listed, opened, searched, exported.
     pub enabled: bool,
-    /// Why the history is not saved.
+    /// They are saved to disk and survive a restart.
+    pub saved: bool,
+    /// Why the history is not saved (or does not work).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub reason: Option<String>,
@@ -29,6 +32,11 @@ pub struct HistoryStatus {
 
 impl From<telltale_session::StoreStatus> for HistoryStatus {
     fn from(status: telltale_session::StoreStatus) -> Self {
-        HistoryStatus { enabled: status.saved, reason: status.reason, path: status.path }
+        HistoryStatus {
+            enabled: status.available,
+            saved: status.saved,
+            reason: status.reason,
+            path: status.path,
+        }
     }
 }

@@ -33,6 +33,8 @@ pub struct Store {
 /// Whether conversations are saved, and if not, why (the window shows a banner).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreStatus {
+    /// The history works (on disk or in memory): conversations can be listed, opened, searched.
+    pub available: bool,
     /// Saved to disk, surviving a restart.
     pub saved: bool,
     /// Why conversations are kept in memory only (or not at all).
@@ -107,9 +109,15 @@ impl Store {
                     Some(_) => None,
                     None => Some(self.lock_opened(opened).path().display().to_string()),
                 };
-                StoreStatus { saved: path.is_some(), reason: opened.memory_reason.clone(), path }
+                let reason = opened.memory_reason.clone();
+                StoreStatus { available: true, saved: path.is_some(), reason, path }
             }
-            Err(error) => StoreStatus { saved: false, reason: Some(error.to_string()), path: None },
+            Err(error) => StoreStatus {
+                available: false,
+                saved: false,
+                reason: Some(error.to_string()),
+                path: None,
+            },
         }
     }
 

@@ -37,9 +37,17 @@ export type AppInfo = { provider: string, model: string,
  */
 label: string, };
 
-export type HistoryStatus = { enabled: boolean, 
+export type HistoryStatus = { 
 /**
- * Why the history is not saved.
+ * The history commands work: conversations can be listed, opened, searched, exported.
+ */
+enabled: boolean, 
+/**
+ * They are saved to disk and survive a restart.
+ */
+saved: boolean, 
+/**
+ * Why the history is not saved (or does not work).
  */
 reason?: string, path?: string, };
 

@@ -51,7 +51,7 @@ export function useHistory(
   inMemory: readonly Conversation[],
   newChat: () => void,
 ) {
-  const [status, setStatus] = useState<HistoryStatus | null>(history ? null : { enabled: false });
+  const [status, setStatus] = useState<HistoryStatus | null>(history ? null : { enabled: false, saved: false });
   const [saved, setSaved] = useState<SavedConversation[] | null>(null);
   const [deleted, setDeleted] = useState<ReadonlySet<string>>(new Set());
   const [toast, setToast] = useState<Toast | null>(null);
@@ -77,7 +77,7 @@ export function useHistory(
     let disposed = false;
     history.status().then(
       (value) => !disposed && setStatus(value),
-      (error: unknown) => !disposed && setStatus({ enabled: false, reason: errorMessage(error) }),
+      (error: unknown) => !disposed && setStatus({ enabled: false, saved: false, reason: errorMessage(error) }),
     );
     return () => {
       disposed = true;

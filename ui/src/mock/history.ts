@@ -137,7 +137,15 @@ export function historyCommand(cmd: string, args: Record<string, unknown>): unkn
   };
   switch (cmd) {
     case Command.history_status:
-      return { enabled: true, path: '/mock/history.sqlite3' } satisfies HistoryStatus;
+      // `?history=memory`: the data folder was unusable, so the history works in memory only.
+      if (new URLSearchParams(location.search).get('history') === 'memory') {
+        return {
+          enabled: true,
+          saved: false,
+          reason: 'cannot create the data folder /mock: read-only file system',
+        } satisfies HistoryStatus;
+      }
+      return { enabled: true, saved: true, path: '/mock/history.sqlite3' } satisfies HistoryStatus;
     case Command.list_conversations:
       return list();
     case Command.open_conversation:
