@@ -9,13 +9,15 @@ mod keepalive;
 pub mod provider;
 pub mod providers;
 mod runner;
+mod secrets;
 pub mod sse;
 pub mod tools;
 
 pub use emitter::Emitter;
 pub use provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 pub use runner::{Agent, AgentConfig, RunOutcome};
-pub use tools::{Tool, ToolError, ToolRegistry, ToolSpec};
+pub use secrets::{Secrets, REDACTED};
+pub use tools::{Tool, ToolError, ToolOptions, ToolRegistry, ToolSpec};
 
 /// A sink that streams one step's events through `emitter`, for driving a [`Provider`] on its
 /// own (provider tests, tools that call a model) rather than through an [`Agent`].

@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::emitter::Emitter;
 use crate::keepalive::keep_alive;
 use crate::provider::{Provider, ProviderError, StepRequest, StepSink};
+use crate::secrets::Secrets;
 use crate::tools::{ToolError, ToolRegistry};
 use telltale_protocol::{Message, ToolCall};
 
@@ -23,6 +24,8 @@ pub struct AgentConfig {
     pub tool_timeout: Duration,
     /// A `ping` goes out whenever nothing else was sent for this long (zero: never).
     pub keepalive: Duration,
+    /// The user's API keys, removed from every tool output before anyone sees it.
+    pub secrets: Secrets,
 }
 
 impl Default for AgentConfig {
@@ -31,6 +34,7 @@ impl Default for AgentConfig {
             max_steps: 8,
             tool_timeout: Duration::from_secs(30),
             keepalive: Duration::from_secs(1),
+            secrets: Secrets::default(),
         }
     }
 }
@@ -192,8 +196,12 @@ impl Agent {
                 None => (format!("Calling {}…", call.name), StatusIcon::Tool),
             };
             emitter.emit(EventKind::Status { message, icon: Some(icon) });
-            let (emitter, call, timeout) =
-                (emitter.clone(), call.clone(), self.config.tool_timeout);
+            let (emitter, call, timeout, secrets) = (
+                emitter.clone(),
+                call.clone(),
+                self.config.tool_timeout,
+                self.config.secrets.clone(),
+            );
             tasks.spawn(async move {
                 let started = Instant::now();
                 let result = match tool {
@@ -205,6 +213,10 @@ impl Agent {
                 let (ok, output) = match result {
                     Ok(output) => (true, output),
                     Err(error) => (false, error.to_string()),
+                };
+                let output = match secrets.redact(&output) {
+                    std::borrow::Cow::Owned(redacted) => redacted,
+                    std::borrow::Cow::Borrowed(_) => output,
                 };
                 emitter.emit(EventKind::ToolResult {
                     call_id: call.call_id.clone(),

@@ -3,6 +3,8 @@
 mod calculator;
 mod clock;
 mod drafts;
+pub mod web_fetch;
+pub mod workspace;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +17,8 @@ use telltale_protocol::StatusIcon;
 pub use calculator::{evaluate as evaluate_arithmetic, format_number, Calculator};
 pub use clock::{describe as describe_time, resolve_zone, Clock};
 pub use drafts::{DraftEmail, DraftNote};
+pub use web_fetch::{NetworkPolicy, WebFetch};
+pub use workspace::{file_tools, Workspace};
 
 /// What a model is told about a tool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +59,15 @@ pub struct ToolRegistry {
     tools: Vec<Arc<dyn Tool>>,
 }
 
+/// What a run's tools are made from, beyond the built-ins that need nothing.
+#[derive(Debug, Clone, Default)]
+pub struct ToolOptions {
+    /// The folder the file tools work in; without one there are no file tools.
+    pub workspace: Option<Workspace>,
+    /// Where `web_fetch` may connect.
+    pub network: NetworkPolicy,
+}
+
 impl ToolRegistry {
     /// The built-in tools: calculator, clock, and the email and note drafters.
     pub fn builtin() -> Self {
@@ -64,6 +77,35 @@ impl ToolRegistry {
         registry.add(Arc::new(DraftEmail));
         registry.add(Arc::new(DraftNote));
         registry
+    }
+
+    /// The built-ins, `web_fetch`, and the file tools when `options` names a workspace.
+    pub fn standard(options: &ToolOptions) -> Self {
+        let mut registry = ToolRegistry::builtin();
+        match WebFetch::new(options.network.clone()) {
+            Ok(fetch) => registry.add(Arc::new(fetch)),
+            Err(error) => tracing::warn!("web_fetch is not available: {error}"),
+        }
+        if let Some(workspace) = &options.workspace {
+            for tool in file_tools(workspace.clone()) {
+                registry.add(tool);
+            }
+        }
+        registry
+    }
+
+    /// Every tool Telltale has, described, whether or not it is set up (Settings lists them all).
+    pub fn catalog() -> Vec<ToolSpec> {
+        let mut specs = ToolRegistry::builtin().specs();
+        specs.push(web_fetch::spec());
+        specs.extend(workspace::specs());
+        specs
+    }
+
+    /// Only the tools `keep` accepts by name.
+    pub fn filtered(self, keep: impl Fn(&str) -> bool) -> Self {
+        let tools = self.tools.into_iter().filter(|t| keep(&t.spec().name)).collect();
+        ToolRegistry { tools }
     }
 
     pub fn add(&mut self, tool: Arc<dyn Tool>) {
