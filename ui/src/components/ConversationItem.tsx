@@ -48,7 +48,7 @@ export function ConversationItem({ conversation: c, active, running, onSelect, o
       {editing ? (
         <input
           ref={input}
-          className="conversation-rename"
+          className="text-field conversation-rename"
           data-testid="rename-input"
           aria-label="Chat title"
           value={draft}

@@ -47,7 +47,7 @@ export function ExportMenu({ disabled, onExport }: { disabled: boolean; onExport
               <button
                 type="button"
                 role="menuitem"
-                className="menu-item"
+                className="row-button menu-item"
                 data-testid={`export-${format}`}
                 onClick={() => {
                   setOpen(false);

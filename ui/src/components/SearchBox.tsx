@@ -60,7 +60,7 @@ export function SearchBox({ search, onOpen }: SearchBoxProps) {
       <input
         ref={input}
         type="search"
-        className="search-input"
+        className="text-field search-input"
         data-testid="search-input"
         placeholder="Search chats  (Ctrl+K)"
         aria-label="Search chats"
@@ -80,7 +80,12 @@ export function SearchBox({ search, onOpen }: SearchBoxProps) {
           <ul className="search-hits">
             {result.hits.map((hit) => (
               <li key={hit.conversation_id}>
-                <button type="button" className="search-hit" data-testid="search-hit" onClick={() => onOpen(hit.conversation_id)}>
+                <button
+                  type="button"
+                  className="row-button search-hit"
+                  data-testid="search-hit"
+                  onClick={() => onOpen(hit.conversation_id)}
+                >
                   <span className="search-hit-title">{hit.title}</span>
                   <span className="search-hit-snippet">
                     <Snippet parts={hit.snippet} />

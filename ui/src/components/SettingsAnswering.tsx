@@ -9,6 +9,12 @@ export interface SettingsAnsweringProps {
   edit: (patch: Partial<Settings>) => void;
 }
 
+/** The timings, edited in seconds: the setting `key` holds `perSecond` of its units in a second. */
+const TIMINGS = [
+  { key: 'keepalive_ms', name: 'keepalive', label: 'Keep-alive interval', min: 0.25, max: 60, step: 0.25, perSecond: 1000 },
+  { key: 'idle_timeout_s', name: 'idle-timeout', label: 'Idle timeout', min: 5, max: 3600, step: 1, perSecond: 1 },
+] as const;
+
 export function SettingsAnswering({ ids, view, draft, edit }: SettingsAnsweringProps) {
   return (
     <section className="settings-section" aria-labelledby={`${ids}-general`}>
@@ -28,32 +34,21 @@ export function SettingsAnswering({ ids, view, draft, edit }: SettingsAnsweringP
           ))}
         </select>
       </div>
-      <div className="settings-field settings-field-inline">
-        <label htmlFor={`${ids}-keepalive`}>Keep-alive interval (seconds)</label>
-        <input
-          id={`${ids}-keepalive`}
-          data-testid="settings-keepalive"
-          type="number"
-          min={0.25}
-          max={60}
-          step={0.25}
-          value={draft.keepalive_ms / 1000}
-          onChange={(e) => edit({ keepalive_ms: Math.round(Number(e.target.value) * 1000) })}
-        />
-      </div>
-      <div className="settings-field settings-field-inline">
-        <label htmlFor={`${ids}-idle`}>Idle timeout (seconds)</label>
-        <input
-          id={`${ids}-idle`}
-          data-testid="settings-idle-timeout"
-          type="number"
-          min={5}
-          max={3600}
-          step={1}
-          value={draft.idle_timeout_s}
-          onChange={(e) => edit({ idle_timeout_s: Math.round(Number(e.target.value)) })}
-        />
-      </div>
+      {TIMINGS.map((t) => (
+        <div key={t.key} className="settings-field settings-field-inline">
+          <label htmlFor={`${ids}-${t.name}`}>{t.label} (seconds)</label>
+          <input
+            id={`${ids}-${t.name}`}
+            data-testid={`settings-${t.name}`}
+            type="number"
+            min={t.min}
+            max={t.max}
+            step={t.step}
+            value={draft[t.key] / t.perSecond}
+            onChange={(e) => edit({ [t.key]: Math.round(Number(e.target.value) * t.perSecond) })}
+          />
+        </div>
+      ))}
     </section>
   );
 }
