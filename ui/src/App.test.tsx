@@ -1,13 +1,12 @@
 // @vitest-environment happy-dom
 // The window wired to a fake shell: what the user sees after each action and event batch.
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRoot } from 'react-dom/client';
+import { describe, expect, it } from 'vitest';
 import { App } from './App';
 import type { Event, EventKind } from './generated/protocol';
 import type { AppInfo, Backend, StartRun } from './ipc';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { mountPerTest } from './test-support/dom';
 
 const PROMPT = 'What is 17 * 23, and what time is it in Tokyo?';
 
@@ -55,22 +54,8 @@ function fakeBackend() {
   };
 }
 
-let container: HTMLDivElement;
-let root: Root;
-
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.appendChild(container);
-  root = createRoot(container);
-});
-
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-});
-
-const byTestId = (id: string) => container.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-const allByTestId = (id: string) => [...container.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
+const dom = mountPerTest();
+const { byTestId, allByTestId } = dom;
 
 /** Waits for the next animation frame(s) so queued event batches are applied. */
 async function nextFrame() {
@@ -100,9 +85,26 @@ function press(key: string, init: KeyboardEventInit = {}) {
 
 async function startApp() {
   const fake = fakeBackend();
-  act(() => root.render(<App backend={fake.backend} />));
+  act(() => dom.root.render(<App backend={fake.backend} />));
   await settle();
   return fake;
+}
+
+/** The window started with its event listener registered: the composer is usable. */
+async function listeningApp() {
+  const fake = await startApp();
+  fake.listen();
+  await settle();
+  return fake;
+}
+
+/** Types `text` and presses Enter; the run that this started (exactly one). */
+function send(fake: ReturnType<typeof fakeBackend>, text: string): StartRun {
+  const before = fake.calls.started.length;
+  type(text);
+  press('Enter');
+  expect(fake.calls.started).toHaveLength(before + 1);
+  return fake.calls.started[before]!;
 }
 
 describe('App', () => {
@@ -121,9 +123,7 @@ describe('App', () => {
   });
 
   it('runs a prompt from Enter to the finished answer', async () => {
-    const fake = await startApp();
-    fake.listen();
-    await settle();
+    const fake = await listeningApp();
     type(PROMPT);
     press('Enter');
 
@@ -132,7 +132,7 @@ describe('App', () => {
     expect(byTestId('turn')!.dataset.state).toBe('pending');
     expect(byTestId('status-chip')!.textContent).toBe('Planning…');
     expect(byTestId('status-chip')!.getAttribute('aria-live')).toBe('polite');
-    expect(container.querySelector('.skeleton')).not.toBeNull();
+    expect(dom.container.querySelector('.skeleton')).not.toBeNull();
     expect(byTestId('stop-button')).not.toBeNull();
     expect(byTestId('send-button')).toBeNull();
     expect((byTestId('composer-input') as HTMLTextAreaElement).value).toBe('');
@@ -171,7 +171,7 @@ describe('App', () => {
     fake.emit(runId, { type: 'status', message: 'Writing the answer…', icon: 'writing' }, { type: 'token', text: '17 × 23 = 391.' });
     await nextFrame();
     expect(byTestId('turn')!.dataset.state).toBe('streaming');
-    expect(container.querySelector('.skeleton')).toBeNull();
+    expect(dom.container.querySelector('.skeleton')).toBeNull();
     expect(byTestId('answer')!.textContent).toBe('17 × 23 = 391.');
     expect(byTestId('status-chip')!.textContent).toBe('Writing the answer…');
 
@@ -188,16 +188,12 @@ describe('App', () => {
     expect(allByTestId('step').map((s) => s.dataset.state)).toEqual(['done', 'done']);
     expect(byTestId('send-button')).not.toBeNull();
     expect(byTestId('stop-button')).toBeNull();
-    expect(container.querySelector('.conversation-link')!.textContent).toBe(PROMPT);
+    expect(dom.container.querySelector('.conversation-link')!.textContent).toBe(PROMPT);
   });
 
   it('stops with Esc and keeps the partial answer, marked stopped', async () => {
-    const fake = await startApp();
-    fake.listen();
-    await settle();
-    type('Tell me a long story');
-    press('Enter');
-    const { runId } = fake.calls.started[0]!;
+    const fake = await listeningApp();
+    const { runId } = send(fake, 'Tell me a long story');
     fake.emit(runId, { type: 'token', text: 'Once upon' });
     await nextFrame();
     press('Escape');
@@ -212,9 +208,7 @@ describe('App', () => {
   });
 
   it('shows an error in place of the chip, below the partial text', async () => {
-    const fake = await startApp();
-    fake.listen();
-    await settle();
+    const fake = await listeningApp();
     type('hi');
     act(() => byTestId('send-button')!.click());
     const { runId } = fake.calls.started[0]!;
@@ -232,12 +226,8 @@ describe('App', () => {
   });
 
   it('renders Markdown and opens its links outside the window', async () => {
-    const fake = await startApp();
-    fake.listen();
-    await settle();
-    type('links');
-    press('Enter');
-    const { runId } = fake.calls.started[0]!;
+    const fake = await listeningApp();
+    const { runId } = send(fake, 'links');
     fake.emit(
       runId,
       { type: 'token', text: '## Sources\n\nSee [the docs](https://example.com/docs) and ' },
@@ -261,12 +251,8 @@ describe('App', () => {
   });
 
   it('opens a new chat with Ctrl+N and regenerates a finished answer', async () => {
-    const fake = await startApp();
-    fake.listen();
-    await settle();
-    type('first question');
-    press('Enter');
-    const { runId, conversationId } = fake.calls.started[0]!;
+    const fake = await listeningApp();
+    const { runId, conversationId } = send(fake, 'first question');
     fake.emit(runId, { type: 'token', text: 'An answer.' }, { type: 'run_finished', reason: 'completed' });
     await nextFrame();
     act(() => byTestId('regenerate')!.click());
@@ -278,43 +264,33 @@ describe('App', () => {
     // A run is going: no Regenerate on the first turn now.
     expect(byTestId('regenerate')).toBeNull();
     press('n', { ctrlKey: true });
-    expect(container.querySelector('.empty-state')).not.toBeNull();
-    expect(container.querySelectorAll('.conversation-link')).toHaveLength(2);
+    expect(dom.container.querySelector('.empty-state')).not.toBeNull();
+    expect(dom.container.querySelectorAll('.conversation-link')).toHaveLength(2);
   });
 
   it('adds a line on Shift+Enter instead of sending', async () => {
-    const fake = await startApp();
-    fake.listen();
-    await settle();
+    const fake = await listeningApp();
     type('first line');
     press('Enter', { shiftKey: true });
     expect(fake.calls.started).toEqual([]);
   });
 
   it('starts a fresh chat from "+ New chat"', async () => {
-    const fake = await startApp();
-    fake.listen();
-    await settle();
-    type('one');
-    press('Enter');
-    const first = fake.calls.started[0]!;
+    const fake = await listeningApp();
+    const first = send(fake, 'one');
     fake.emit(first.runId, { type: 'run_finished', reason: 'completed' });
     await nextFrame();
     act(() => byTestId('new-chat')!.click());
     expect(allByTestId('turn')).toHaveLength(0);
-    type('two');
-    press('Enter');
-    const second = fake.calls.started[1]!;
+    const second = send(fake, 'two');
     expect(second.conversationId).not.toBe(first.conversationId);
-    expect([...container.querySelectorAll('.conversation-link')].map((e) => e.textContent)).toEqual(['two', 'one']);
+    expect([...dom.container.querySelectorAll('.conversation-link')].map((e) => e.textContent)).toEqual(['two', 'one']);
   });
 
   it('removes the listener on teardown', async () => {
-    const fake = await startApp();
-    fake.listen();
-    await settle();
-    act(() => root.unmount());
+    const fake = await listeningApp();
+    act(() => dom.root.unmount());
     expect(fake.calls.unlistened).toBe(1);
-    root = createRoot(container);
+    dom.root = createRoot(dom.container);
   });
 });

@@ -28,11 +28,17 @@ function manualFrames() {
 
 const token = (seq: number): Event => ({ run_id: 'r', seq, t_ms: seq, type: 'token', text: String(seq) });
 
+/** A queue on manual frames that records every batch it delivers. */
+function recordingQueue() {
+  const frames = manualFrames();
+  const delivered: Event[][] = [];
+  const queue = createEventQueue((events) => delivered.push(events), frames.scheduler);
+  return { frames, delivered, queue };
+}
+
 describe('event queue', () => {
   it('applies a batch at once when the window is quiet, and what follows at the next frame, together', () => {
-    const frames = manualFrames();
-    const delivered: Event[][] = [];
-    const queue = createEventQueue((events) => delivered.push(events), frames.scheduler);
+    const { frames, delivered, queue } = recordingQueue();
     queue.push([token(0), token(1)]);
     expect(delivered).toEqual([[token(0), token(1)]]);
     queue.push([token(2)]);
@@ -58,16 +64,13 @@ describe('event queue', () => {
   });
 
   it('schedules nothing for an empty batch', () => {
-    const frames = manualFrames();
-    const queue = createEventQueue(() => {}, frames.scheduler);
+    const { frames, queue } = recordingQueue();
     queue.push([]);
     expect(frames.pending()).toBe(0);
   });
 
   it('flushes what waits now when asked', () => {
-    const frames = manualFrames();
-    const delivered: Event[][] = [];
-    const queue = createEventQueue((events) => delivered.push(events), frames.scheduler);
+    const { delivered, queue } = recordingQueue();
     queue.push([token(0)]);
     queue.push([token(1)]);
     queue.flush();
@@ -75,9 +78,7 @@ describe('event queue', () => {
   });
 
   it('drops what is queued on dispose', () => {
-    const frames = manualFrames();
-    const delivered: Event[][] = [];
-    const queue = createEventQueue((events) => delivered.push(events), frames.scheduler);
+    const { frames, delivered, queue } = recordingQueue();
     queue.push([token(0)]);
     queue.push([token(1)]);
     queue.dispose();

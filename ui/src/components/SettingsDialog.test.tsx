@@ -1,13 +1,11 @@
 // @vitest-environment happy-dom
 // The Settings screen against a fake shell: loading, the write-only key, saving, testing.
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Settings, SettingsBackend, SettingsView, TestResult } from '../settings/types';
 import { isSettingsShortcut } from '../settings/useSettingsShortcut';
+import { mountPerTest } from '../test-support/dom';
 import { SettingsDialog } from './SettingsDialog';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const KEY = 'sk-proj-VERYSECRET-0123456789-a1b2';
 
@@ -78,23 +76,17 @@ function fakeSettings() {
   };
 }
 
-let container: HTMLDivElement;
-let root: Root;
-
 beforeEach(() => {
   vi.useFakeTimers({ shouldAdvanceTime: true });
-  container = document.createElement('div');
-  document.body.appendChild(container);
-  root = createRoot(container);
 });
 
 afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
   vi.useRealTimers();
 });
 
-const $ = <T extends Element = HTMLElement>(id: string) => container.querySelector<T>(`[data-testid="${id}"]`);
+// After the timers' hooks: mounted with fake timers, unmounted before the real ones come back.
+const dom = mountPerTest();
+const $ = dom.byTestId;
 
 async function flush() {
   await act(async () => {
@@ -104,7 +96,7 @@ async function flush() {
 
 async function open(fake = fakeSettings(), onClose = () => {}, onChanged = () => {}) {
   await act(async () => {
-    root.render(<SettingsDialog backend={fake.backend} onClose={onClose} onChanged={onChanged} />);
+    dom.root.render(<SettingsDialog backend={fake.backend} onClose={onClose} onChanged={onChanged} />);
   });
   await flush();
   return fake;
@@ -130,14 +122,14 @@ describe('SettingsDialog', () => {
     const dialog = $('settings-dialog')!;
     expect(dialog.getAttribute('role')).toBe('dialog');
     expect(dialog.getAttribute('aria-modal')).toBe('true');
-    const title = container.querySelector(`#${CSS.escape(dialog.getAttribute('aria-labelledby')!)}`);
+    const title = dom.container.querySelector(`#${CSS.escape(dialog.getAttribute('aria-labelledby')!)}`);
     expect(title?.textContent).toBe('Settings');
     expect($<HTMLSelectElement>('settings-provider')!.value).toBe('openai');
     expect($<HTMLInputElement>('settings-base-url')!.value).toBe('https://api.openai.com/v1');
     expect($<HTMLInputElement>('settings-model')!.value).toBe('gpt-4o-mini');
     // Every input has a label.
-    for (const input of container.querySelectorAll('input:not([type="checkbox"]), select')) {
-      expect(container.querySelector(`label[for="${CSS.escape(input.id)}"]`), input.outerHTML).not.toBeNull();
+    for (const input of dom.container.querySelectorAll('input:not([type="checkbox"]), select')) {
+      expect(dom.container.querySelector(`label[for="${CSS.escape(input.id)}"]`), input.outerHTML).not.toBeNull();
     }
     expect($('settings-key-storage')!.dataset.storage).toBe('file');
     expect($('settings-key-storage')!.textContent).toContain('/data/api-keys.json');
@@ -156,11 +148,11 @@ describe('SettingsDialog', () => {
     expect(onChanged).toHaveBeenCalled();
     expect($('settings-key-mask')!.textContent).toBe('sk-…a1b2');
     expect($('settings-api-key')).toBeNull();
-    expect(container.innerHTML).not.toContain('VERYSECRET');
+    expect(dom.container.innerHTML).not.toContain('VERYSECRET');
 
-    await click([...container.querySelectorAll('button')].find((b) => b.textContent === 'Replace')!);
+    await click([...dom.container.querySelectorAll('button')].find((b) => b.textContent === 'Replace')!);
     expect($<HTMLInputElement>('settings-api-key')!.value).toBe('');
-    await click([...container.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')!);
+    await click([...dom.container.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')!);
     await click($('settings-key-clear'));
     expect(fake.calls.cleared).toEqual(['openai']);
     expect($('settings-key-mask')).toBeNull();
@@ -181,7 +173,7 @@ describe('SettingsDialog', () => {
     expect(saved.keepalive_ms).toBe(2500);
     expect(saved.idle_timeout_s).toBe(90);
     expect(saved.tools).toEqual({ calculator: true, clock: false });
-    expect(container.textContent).toContain('Saved.');
+    expect(dom.container.textContent).toContain('Saved.');
   });
 
   it('shows a refused save', async () => {
@@ -191,7 +183,7 @@ describe('SettingsDialog', () => {
     };
     await open(fake);
     await click($('settings-save'));
-    expect(container.querySelector('[role="alert"]')!.textContent).toContain('must start with http');
+    expect(dom.container.querySelector('[role="alert"]')!.textContent).toContain('must start with http');
   });
 
   it('tests the connection with the fields being edited and shows ✓ or the typed error', async () => {
