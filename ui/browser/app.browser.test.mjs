@@ -3,9 +3,22 @@
 // performance.browser.test.mjs).
 //   npm run ui:build:mock && npm run ui:browser-test
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import { LONG_MARKDOWN, markdownTokens } from './fixtures.mjs';
-import { ask, emit, lastTurn, screenshotPath, settle, sleep, tokenize, useWindow } from './harness.mjs';
+import {
+  ask,
+  emit,
+  lastTurn,
+  runStarted,
+  screenshotPath,
+  settle,
+  sleep,
+  startRun,
+  tokenEvents,
+  tokenize,
+  useWindow,
+  WRITING,
+} from './harness.mjs';
 
 const app = useWindow();
 
@@ -15,7 +28,7 @@ const PROMPT = 'What is 17 * 23, and what time is it in Tokyo?';
 async function runUntilWaiting(page) {
   const runId = await ask(page, PROMPT);
   await emit(page, runId, [
-    { type: 'run_started', provider: 'mock', model: 'scripted', started_at: Date.now(), t_ms: 0.01 },
+    runStarted({ t_ms: 0.01 }),
     { type: 'status', message: 'Planning…', icon: 'planning', t_ms: 1 },
     { type: 'thought', text: "I'll work out 17 * 23 with the calculator, then check the clock for Tokyo.", t_ms: 40 },
     { type: 'status', message: 'Calculating 17 * 23…', icon: 'calculator', t_ms: 60 },
@@ -41,8 +54,7 @@ async function finishClockAndStream(page, runId, text) {
 }
 
 describe('visual states', () => {
-  test('pending: the skeleton, the chip and Stop appear in the frame of Enter', async () => {
-    const { page, context, errors } = await app.open();
+  app.test('pending: the skeleton, the chip and Stop appear in the frame of Enter', async ({ page }) => {
     await page.fill('[data-testid="composer-input"]', PROMPT);
     // Keydown is a discrete event: React renders before the handler returns, so all of this is
     // already in the DOM in the same task, before the browser paints the next frame.
@@ -65,12 +77,9 @@ describe('visual states', () => {
     });
     assert.deepEqual(sameTask, { framed: false, state: 'pending', skeleton: true, chip: 'Planning…', stop: true, user: PROMPT });
     await page.screenshot({ path: screenshotPath('01-pending') });
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 
-  test('streaming: the chip counts the wait, then the answer streams under the steps row', async () => {
-    const { page, context, errors } = await app.open();
+  app.test('streaming: the chip counts the wait, then the answer streams under the steps row', async ({ page }) => {
     const runId = await runUntilWaiting(page);
     const turn = lastTurn(page);
     assert.equal(
@@ -125,20 +134,12 @@ describe('visual states', () => {
     assert.equal(await answerOffset(), answerTop);
     await toggle.click();
     await page.screenshot({ path: screenshotPath('05-completed') });
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 
-  test('stopped: Stop keeps the partial answer, marked stopped', async () => {
-    const { page, context, errors } = await app.open();
-    const runId = await ask(page, 'Tell me a long story about dragons');
-    await emit(page, runId, [
-      { type: 'run_started', provider: 'mock', model: 'scripted', started_at: Date.now() },
-      { type: 'status', message: 'Writing the answer…', icon: 'writing' },
-      ...tokenize('Once upon a time, in the mountains above a quiet valley, there lived a dragon who').map((text) => ({
-        type: 'token',
-        text,
-      })),
+  app.test('stopped: Stop keeps the partial answer, marked stopped', async ({ page }) => {
+    await startRun(page, 'Tell me a long story about dragons', [
+      WRITING,
+      ...tokenEvents('Once upon a time, in the mountains above a quiet valley, there lived a dragon who'),
     ]);
     const turn = lastTurn(page);
     const partial = await turn.locator('[data-testid="answer"]').innerText();
@@ -148,13 +149,9 @@ describe('visual states', () => {
     assert.match(await turn.innerText(), /stopped/i);
     await page.waitForSelector('[data-testid="send-button"]');
     await page.screenshot({ path: screenshotPath('06-stopped') });
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 
-  test('live draft: the email editor opens at the first byte and fills field by field, editable at the end', async () => {
-    const { page, context, errors } = await app.open();
-    const runId = await ask(page, 'Draft an email to Alice about the launch date');
+  app.test('live draft: the email editor opens at the first byte and fills field by field, editable at the end', async ({ page }) => {
     const args = JSON.stringify({
       to: 'Alice',
       subject: 'The launch date',
@@ -162,8 +159,7 @@ describe('visual states', () => {
     });
     const pieces = args.match(/.{1,12}/gs);
     const delta = (args_delta) => ({ type: 'tool_call_delta', call_id: 'd1', name: 'draft_email', args_delta });
-    await emit(page, runId, [
-      { type: 'run_started', provider: 'mock', model: 'scripted', started_at: Date.now() },
+    const runId = await startRun(page, 'Draft an email to Alice about the launch date', [
       { type: 'status', message: 'Planning…', icon: 'planning' },
       delta(pieces[0]),
     ]);
@@ -183,7 +179,7 @@ describe('visual states', () => {
       ...pieces.slice(upToBody + 1).map(delta),
       { type: 'tool_call', call_id: 'd1', name: 'draft_email', args: JSON.parse(args) },
       { type: 'tool_result', call_id: 'd1', ok: true, output: 'Draft ready for review.', duration_ms: 0.2 },
-      ...tokenize("I've drafted the email to Alice.").map((text) => ({ type: 'token', text })),
+      ...tokenEvents("I've drafted the email to Alice."),
       { type: 'run_finished', reason: 'completed', ttft_ms: 120 },
     ]);
     await page.waitForSelector('[data-testid="draft-panel"][data-state="editable"]');
@@ -191,16 +187,11 @@ describe('visual states', () => {
     assert.equal(await page.inputValue('[data-testid="draft-field-subject"]'), 'Launch moves to Monday');
     assert.match(await page.inputValue('[data-testid="draft-field-body"]'), /The launch moves to Monday\./);
     await page.screenshot({ path: screenshotPath('15-draft-editable') });
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 
-  test('edit & resend: a prompt is edited in place and sent again as a new turn', async () => {
-    const { page, context, errors } = await app.open();
-    const runId = await ask(page, 'What is 17 * 24?');
-    await emit(page, runId, [
-      { type: 'run_started', provider: 'mock', model: 'scripted', started_at: Date.now() },
-      ...tokenize('17 * 24 = 408.').map((text) => ({ type: 'token', text })),
+  app.test('edit & resend: a prompt is edited in place and sent again as a new turn', async ({ page }) => {
+    await startRun(page, 'What is 17 * 24?', [
+      ...tokenEvents('17 * 24 = 408.'),
       { type: 'run_finished', reason: 'completed', ttft_ms: 80 },
     ]);
     await page.waitForSelector('[data-testid="send-button"]');
@@ -212,17 +203,12 @@ describe('visual states', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="turn"]').length === 2);
     const prompts = await page.evaluate(() => window.__telltaleMock.started.map((s) => s.prompt));
     assert.deepEqual(prompts, ['What is 17 * 24?', 'What is 17 * 23?']);
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 
-  test('error: a red message below the partial text, and Retry sends the prompt again', async () => {
-    const { page, context, errors } = await app.open();
-    const runId = await ask(page, 'Summarise the release notes');
-    await emit(page, runId, [
-      { type: 'run_started', provider: 'mock', model: 'scripted', started_at: Date.now() },
-      { type: 'status', message: 'Writing the answer…', icon: 'writing' },
-      ...tokenize('The release adds three things:').map((text) => ({ type: 'token', text })),
+  app.test('error: a red message below the partial text, and Retry sends the prompt again', async ({ page }) => {
+    await startRun(page, 'Summarise the release notes', [
+      WRITING,
+      ...tokenEvents('The release adds three things:'),
       {
         type: 'error',
         code: 'rate_limited',
@@ -239,8 +225,6 @@ describe('visual states', () => {
     const runs = await page.evaluate(() => window.__telltaleMock.started.map((r) => r.prompt));
     assert.deepEqual(runs, ['Summarise the release notes', 'Summarise the release notes']);
     assert.equal(await page.locator('[data-testid="turn"]').count(), 2);
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 });
 
@@ -260,8 +244,7 @@ async function longAnswer(page) {
 }
 
 describe('Markdown answers', () => {
-  test('headings, lists, a table, highlighted code with Copy, and links that open outside', async () => {
-    const { page, context, errors } = await app.open();
+  app.test('headings, lists, a table, highlighted code with Copy, and links that open outside', async ({ page, context }) => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.origin() });
     await longAnswer(page);
     const answer = lastTurn(page).locator('[data-testid="answer"]');
@@ -286,12 +269,9 @@ describe('Markdown answers', () => {
     assert.equal(page.url(), before, 'the window did not navigate');
     assert.equal((await context.pages()).length, 1, 'no second window');
     assert.deepEqual(await page.evaluate(() => window.__telltaleMock.opened), ['https://www.jreast.co.jp/e/']);
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 
-  test('dark theme follows the system', async () => {
-    const { page, context, errors } = await app.open();
+  app.test('dark theme follows the system', async ({ page }) => {
     await longAnswer(page);
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(await background(), 'rgb(255, 255, 255)');
@@ -300,12 +280,9 @@ describe('Markdown answers', () => {
     await page.waitForFunction(() => getComputedStyle(document.body).backgroundColor === 'rgb(21, 23, 27)');
     await lastTurn(page).locator('[data-testid="steps-toggle"]').click();
     await page.screenshot({ path: screenshotPath('09-dark') });
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 
-  test('800×600: nothing overflows sideways', async () => {
-    const { page, context, errors } = await app.open({ width: 800, height: 600 });
+  app.test('800×600: nothing overflows sideways', { width: 800, height: 600 }, async ({ page }) => {
     await longAnswer(page);
     const widths = await page.evaluate(() => ({
       doc: document.documentElement.scrollWidth,
@@ -315,14 +292,11 @@ describe('Markdown answers', () => {
     assert.ok(widths.doc <= 800, `document ${widths.doc}px wide`);
     assert.ok(widths.column <= widths.scroller, `conversation ${widths.column}px in ${widths.scroller}px`);
     await page.screenshot({ path: screenshotPath('10-800x600') });
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 });
 
 describe('long runs', () => {
-  test('60 tool calls stay readable and the chip stays on one line', async () => {
-    const { page, context, errors } = await app.open();
+  app.test('60 tool calls stay readable and the chip stays on one line', async ({ page }) => {
     const runId = await ask(page, 'Check every file in the repository');
     const kinds = [{ type: 'status', message: 'Reading files…', icon: 'tool' }];
     for (let i = 0; i < 60; i++) {
@@ -345,47 +319,46 @@ describe('long runs', () => {
     assert.equal(await turn.locator('[data-testid="step"][data-state="failed"]').count(), 3);
     assert.equal(await turn.locator('.steps-line').evaluate((e) => e.getBoundingClientRect().height), rowHeight);
     await page.screenshot({ path: screenshotPath('11-sixty-steps') });
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 
-  test('auto-scroll follows the stream only at the bottom; scrolled up, "New text" brings it back', async () => {
-    const { page, context, errors } = await app.open({ width: 900, height: 600 });
-    const runId = await ask(page, 'Write a long report');
-    const tokens = markdownTokens(3000, tokenize);
-    const atBottom = () =>
-      page.evaluate(() => {
-        const el = document.querySelector('.conversation-scroller');
-        return el.scrollHeight - el.scrollTop - el.clientHeight <= 48;
+  app.test(
+    'auto-scroll follows the stream only at the bottom; scrolled up, "New text" brings it back',
+    { width: 900, height: 600 },
+    async ({ page }) => {
+      const runId = await ask(page, 'Write a long report');
+      const tokens = markdownTokens(3000, tokenize);
+      const atBottom = () =>
+        page.evaluate(() => {
+          const el = document.querySelector('.conversation-scroller');
+          return el.scrollHeight - el.scrollTop - el.clientHeight <= 48;
+        });
+      await emit(
+        page,
+        runId,
+        tokens.slice(0, 1000).map((text) => ({ type: 'token', text })),
+      );
+      assert.equal(await atBottom(), true, 'followed the stream');
+      await page.evaluate(() => {
+        document.querySelector('.conversation-scroller').scrollTop = 200;
       });
-    await emit(
-      page,
-      runId,
-      tokens.slice(0, 1000).map((text) => ({ type: 'token', text })),
-    );
-    assert.equal(await atBottom(), true, 'followed the stream');
-    await page.evaluate(() => {
-      document.querySelector('.conversation-scroller').scrollTop = 200;
-    });
-    await settle(page);
-    await emit(
-      page,
-      runId,
-      tokens.slice(1000, 2000).map((text) => ({ type: 'token', text })),
-    );
-    assert.equal(await page.evaluate(() => document.querySelector('.conversation-scroller').scrollTop), 200, 'stayed where the user is');
-    const button = page.getByRole('button', { name: /New text/ });
-    await button.waitFor();
-    await page.screenshot({ path: screenshotPath('12-new-text') });
-    await button.click();
-    await emit(
-      page,
-      runId,
-      tokens.slice(2000).map((text) => ({ type: 'token', text })),
-    );
-    assert.equal(await atBottom(), true, 'follows again');
-    assert.equal(await button.count(), 0);
-    assert.deepEqual(errors, []);
-    await context.close();
-  });
+      await settle(page);
+      await emit(
+        page,
+        runId,
+        tokens.slice(1000, 2000).map((text) => ({ type: 'token', text })),
+      );
+      assert.equal(await page.evaluate(() => document.querySelector('.conversation-scroller').scrollTop), 200, 'stayed where the user is');
+      const button = page.getByRole('button', { name: /New text/ });
+      await button.waitFor();
+      await page.screenshot({ path: screenshotPath('12-new-text') });
+      await button.click();
+      await emit(
+        page,
+        runId,
+        tokens.slice(2000).map((text) => ({ type: 'token', text })),
+      );
+      assert.equal(await atBottom(), true, 'follows again');
+      assert.equal(await button.count(), 0);
+    },
+  );
 });

@@ -4,7 +4,8 @@ import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -32,8 +33,8 @@ const TYPES = {
 
 /** Serves ui/dist-mock on 127.0.0.1 (a free port); resolves to its base URL and a close function. */
 export async function serveDist() {
-  if (!existsSync(join(DIST, 'mock.html'))) {
-    throw new Error(`${DIST}/mock.html is missing: run \`npm run ui:build:mock\` first`);
+  if (!existsSync(join(DIST, 'index.html'))) {
+    throw new Error(`${DIST}/index.html is missing: run \`npm run ui:build:mock\` first`);
   }
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -41,7 +42,7 @@ export async function serveDist() {
       res.writeHead(204).end();
       return;
     }
-    const file = normalize(join(DIST, path === '/' ? 'mock.html' : path));
+    const file = normalize(join(DIST, path === '/' ? 'index.html' : path));
     if (!file.startsWith(DIST) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end('not found');
       return;
@@ -52,7 +53,7 @@ export async function serveDist() {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}/mock.html`,
+    url: `http://127.0.0.1:${port}/index.html`,
     close: () => new Promise((ok) => server.close(ok)),
   };
 }
@@ -101,6 +102,21 @@ export async function emit(page, runId, kinds) {
   await settle(page);
 }
 
+/** `run_started` from the mocked shell's scripted model (`extra` adds fields, such as `t_ms`). */
+export function runStarted(extra = {}) {
+  return { type: 'run_started', provider: 'mock', model: 'scripted', started_at: Date.now(), ...extra };
+}
+
+/** The chip's status while the answer streams. */
+export const WRITING = { type: 'status', message: 'Writing the answer…', icon: 'writing' };
+
+/** Asks `prompt` and starts the run: `run_started`, then `kinds`, in one batch; resolves to the run id. */
+export async function startRun(page, prompt, kinds) {
+  const runId = await ask(page, prompt);
+  await emit(page, runId, [runStarted(), ...kinds]);
+  return runId;
+}
+
 /** Two animation frames: the event queue flushed and React committed. */
 export async function settle(page) {
   await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(ok, 0)))));
@@ -116,13 +132,20 @@ export function tokenize(text) {
   return text.match(/\s*\S+|\s+/g) ?? [];
 }
 
+/** `token` events for `text`, cut as a model's tokens are (`tokenize`). */
+export function tokenEvents(text) {
+  return tokenize(text).map((t) => ({ type: 'token', text: t }));
+}
+
 export function sleep(ms) {
   return new Promise((ok) => setTimeout(ok, ms));
 }
 
 /**
  * One served build and one Chromium for a test file (started before its tests, closed after);
- * `open(options)` opens the app in a new page (see `openApp`), `origin()` is the served origin.
+ * `open(options)` opens the app in a new page (see `openApp`), `origin()` is the served origin, and
+ * `test(name, [options,] body)` is a test on a page of its own: `body({ page, context })`, then no
+ * error logged by the page, then the page's context closed.
  */
 export function useWindow() {
   let server;
@@ -135,8 +158,19 @@ export function useWindow() {
     await browser?.close();
     await server?.close();
   });
+  const open = (options) => openApp(browser, server.url, options);
   return {
-    open: (options) => openApp(browser, server.url, options),
+    open,
     origin: () => new URL(server.url).origin,
+    test: (name, ...args) => {
+      const body = args.pop();
+      const [options] = args;
+      test(name, async () => {
+        const { page, context, errors } = await open(options);
+        await body({ page, context });
+        assert.deepEqual(errors, []);
+        await context.close();
+      });
+    },
   };
 }

@@ -4,7 +4,7 @@
 // answer); rename inline; delete with Undo; Export ▾. Screenshots in artifacts/browser/.
 //   npm run ui:build:mock && npm run ui:browser-test
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import { screenshotPath, settle, useWindow } from './harness.mjs';
 
 const app = useWindow();
@@ -12,8 +12,7 @@ const app = useWindow();
 const titles = (page) => page.locator('[data-testid="conversation-item"] .conversation-title').allInnerTexts();
 
 describe('history', () => {
-  test('the sidebar lists saved conversations; search hits are marked; a saved chat reopens', async () => {
-    const { page, context, errors } = await app.open();
+  app.test('the sidebar lists saved conversations; search hits are marked; a saved chat reopens', async ({ page }) => {
     await page.waitForSelector('[data-testid="conversation-item"] >> text=What time is it in Tokyo?');
     assert.deepEqual(await titles(page), ['New chat', 'What time is it in Tokyo?', 'A haiku about the sea', 'What is 17 * 23?']);
 
@@ -51,12 +50,9 @@ describe('history', () => {
     assert.match(await page.locator('[data-testid="run-meta"]').innerText(), /to first token/);
     await settle(page);
     await page.screenshot({ path: screenshotPath('41-history-sidebar') });
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 
-  test('rename inline, delete with Undo, export from the header', async () => {
-    const { page, context, errors } = await app.open();
+  app.test('rename inline, delete with Undo, export from the header', async ({ page }) => {
     const item = page.locator('[data-testid="conversation-item"]', { hasText: 'What is 17 * 23?' });
     await item.waitFor();
     await item.hover();
@@ -82,23 +78,22 @@ describe('history', () => {
     await page.waitForSelector('[data-testid="toast"] >> text=Exported to');
     assert.deepEqual(await page.evaluate(() => window.__telltaleMock.historyCalls.exported), [{ id: 'saved-math', format: 'html' }]);
     assert.equal(await page.locator('[data-testid="import-button"]').isVisible(), true);
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 
-  test('a history kept in memory (the data folder unusable) says so and still lists, searches and exports', async () => {
-    const { page, context, errors } = await app.open({ query: '?history=memory' });
-    const banner = page.locator('[data-testid="history-off"]');
-    await banner.waitFor();
-    assert.match(await banner.innerText(), /History is not saved — cannot create the data folder .*until the app closes/);
-    await page.waitForSelector('[data-testid="conversation-item"] >> text=What time is it in Tokyo?');
-    assert.equal(await page.locator('[data-testid="search-input"]').count(), 1, 'search works');
-    await page.locator('[data-testid="conversation-item"] >> text=What time is it in Tokyo?').click();
-    await page.locator('[data-testid="turn"]').first().waitFor();
-    assert.equal(await page.locator('[data-testid="export-menu"]').count(), 1, 'export is offered');
-    await settle(page);
-    await page.screenshot({ path: screenshotPath('43-history-in-memory') });
-    assert.deepEqual(errors, []);
-    await context.close();
-  });
+  app.test(
+    'a history kept in memory (the data folder unusable) says so and still lists, searches and exports',
+    { query: '?history=memory' },
+    async ({ page }) => {
+      const banner = page.locator('[data-testid="history-off"]');
+      await banner.waitFor();
+      assert.match(await banner.innerText(), /History is not saved — cannot create the data folder .*until the app closes/);
+      await page.waitForSelector('[data-testid="conversation-item"] >> text=What time is it in Tokyo?');
+      assert.equal(await page.locator('[data-testid="search-input"]').count(), 1, 'search works');
+      await page.locator('[data-testid="conversation-item"] >> text=What time is it in Tokyo?').click();
+      await page.locator('[data-testid="turn"]').first().waitFor();
+      assert.equal(await page.locator('[data-testid="export-menu"]').count(), 1, 'export is offered');
+      await settle(page);
+      await page.screenshot({ path: screenshotPath('43-history-in-memory') });
+    },
+  );
 });

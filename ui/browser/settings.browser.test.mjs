@@ -3,7 +3,7 @@
 // shows, the key never reaches the DOM); Test connection; Save. Screenshots in artifacts/browser/.
 //   npm run ui:build:mock && npm run ui:browser-test
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import { screenshotPath, settle, useWindow } from './harness.mjs';
 
 const KEY = 'sk-proj-BROWSERSECRET-0123456789-a1b2';
@@ -11,8 +11,7 @@ const KEY = 'sk-proj-BROWSERSECRET-0123456789-a1b2';
 const app = useWindow();
 
 describe('settings', () => {
-  test('opens from the sidebar, stores a key write-only, tests and saves', async () => {
-    const { page, context, errors } = await app.open();
+  app.test('opens from the sidebar, stores a key write-only, tests and saves', async ({ page }) => {
     await page.click('[data-testid="settings-button"]');
     const dialog = page.locator('[data-testid="settings-dialog"]');
     await dialog.waitFor();
@@ -52,12 +51,9 @@ describe('settings', () => {
 
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 
-  test('Ctrl+, opens it; Tab stays inside; Esc closes and focus returns', async () => {
-    const { page, context, errors } = await app.open({ colorScheme: 'dark' });
+  app.test('Ctrl+, opens it; Tab stays inside; Esc closes and focus returns', { colorScheme: 'dark' }, async ({ page }) => {
     await page.focus('[data-testid="composer-input"]');
     await page.keyboard.press('Control+Comma');
     await page.waitForSelector('[data-testid="settings-dialog"] [data-testid="settings-provider"]');
@@ -70,7 +66,5 @@ describe('settings', () => {
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="settings-dialog"]', { state: 'detached' });
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'composer-input');
-    assert.deepEqual(errors, []);
-    await context.close();
   });
 });

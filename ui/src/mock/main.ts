@@ -1,6 +1,6 @@
 // The window with the Tauri shell mocked (`@tauri-apps/api/mocks`), for the headless Chromium
-// tests. Only mock.html loads this, and only the mock build (`vite build --mode mock`, into
-// ui/dist-mock) has mock.html as its entry: the production bundle carries none of it.
+// tests. Only the mock build (`vite build --mode mock`, into ui/dist-mock) loads this: there
+// vite.config.ts makes index.html load it in place of src/main.tsx; the production bundle carries none of it.
 //
 // The page answers `app_info`, records `start_run`/`stop_run`/`open_external`, and lets the test
 // drive a run through `window.__telltaleMock`: send event batches over the run's channel (seq and
