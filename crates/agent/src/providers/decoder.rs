@@ -1,11 +1,181 @@
 //! The one stream-decoding driver every HTTP provider uses: a provider says how it handles one
 //! SSE event and how a step ends ([`StreamDecoder`]); reading the response, decoding a recorded
-//! body (benchmarks) and decoding parsed events (fuzzing, tests) are written once, here.
+//! body (benchmarks) and decoding parsed events (fuzzing, tests) are written once, here. So are
+//! the [`Provider`] side of an HTTP provider (the request, its options) and
+//! the end of a step (the [`StepState`] both providers stream into, its tool calls parsed).
+//! A provider is an [`HttpProvider`] with its own [`Wire`] (request body and headers).
 
-use crate::provider::{ProviderError, StepResponse, StepSink};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use reqwest::header::{HeaderMap, ACCEPT};
+use telltale_protocol::{ToolCall, Usage};
+
+use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 use crate::providers::endpoint::Endpoint;
-use crate::providers::http_stream::{self, Ended};
+use crate::providers::http_errors::ApiKey;
+use crate::providers::http_stream::{self, Ended, RetryPolicy};
 use crate::sse::SseEvent;
+
+/// An HTTP provider: its endpoint (URL, model, key, time limits) and its wire format `W`, which
+/// says what a step sends; how the stream decodes is its [`StreamDecoder`]. `OpenAiProvider` and
+/// `AnthropicProvider` are the two, each a [`Provider`] through the one implementation below.
+pub struct HttpProvider<W> {
+    pub(crate) endpoint: Endpoint,
+    pub(crate) wire: W,
+}
+
+impl<W> HttpProvider<W> {
+    /// Fails a step when no byte arrived for this long (default 60 s).
+    pub fn with_idle_timeout(mut self, idle_timeout: Duration) -> Self {
+        self.endpoint.idle_timeout = idle_timeout;
+        self
+    }
+
+    /// How failures before the answer starts are retried (default: 3 tries, from 0.5 s).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.endpoint.retry = retry;
+        self
+    }
+}
+
+/// What sets one provider's requests apart: its id, the body and headers of a step.
+pub(crate) trait Wire: Send + Sync {
+    /// `openai`, `anthropic`.
+    const ID: &'static str;
+    /// What ends a complete stream, as a message names it ("message_stop").
+    const END: &'static str;
+
+    /// The JSON body of a streamed step.
+    fn body(&self, model: &str, request: &StepRequest<'_>) -> serde_json::Value;
+
+    /// The provider's own headers (API version, the key); a key no header can carry fails here.
+    fn headers(&self, key: Option<&ApiKey>) -> Result<HeaderMap, ProviderError>;
+
+    /// Handles one event of a step's stream; returns whether it was the stream's own end.
+    fn handle(&self, event: &SseEvent, step: Step<'_>) -> Result<bool, ProviderError>;
+}
+
+/// One step's stream as a [`Wire`] decodes an event of it: the endpoint (messages name it), what
+/// has streamed so far, and where tokens, thoughts and tool-argument fragments go.
+pub(crate) struct Step<'s> {
+    pub endpoint: &'s Endpoint,
+    pub state: &'s mut StepState,
+    pub sink: &'s StepSink,
+}
+
+impl<W: Wire> StreamDecoder for HttpProvider<W> {
+    type State = StepState;
+
+    fn handle(
+        &self,
+        event: &SseEvent,
+        state: &mut StepState,
+        sink: &StepSink,
+    ) -> Result<bool, ProviderError> {
+        self.wire.handle(event, Step { endpoint: &self.endpoint, state, sink })
+    }
+
+    fn end(&self, ended: Ended, state: StepState) -> Result<StepResponse, ProviderError> {
+        end_step(&self.endpoint, ended, state, W::END)
+    }
+}
+
+#[async_trait]
+impl<W: Wire> Provider for HttpProvider<W> {
+    fn id(&self) -> &str {
+        W::ID
+    }
+
+    fn model(&self) -> &str {
+        &self.endpoint.model
+    }
+
+    fn label(&self) -> String {
+        self.endpoint.label()
+    }
+
+    async fn step(
+        &self,
+        request: StepRequest<'_>,
+        sink: &StepSink,
+    ) -> Result<StepResponse, ProviderError> {
+        let endpoint = &self.endpoint;
+        sink.waiting_for(&endpoint.model);
+        let body = self.wire.body(&endpoint.model, &request);
+        let headers = self.wire.headers(endpoint.key.as_ref())?;
+        let make = || {
+            endpoint
+                .client
+                .post(&endpoint.url)
+                .header(ACCEPT, "text/event-stream")
+                .headers(headers.clone())
+                .json(&body)
+        };
+        tracing::debug!(provider = W::ID, url = %endpoint.url, model = %endpoint.model, "request");
+        stream_step(self, endpoint, make, sink).await
+    }
+}
+
+/// What one step has streamed so far, in either provider's stream.
+#[derive(Default)]
+pub struct StepState {
+    pub(crate) text: String,
+    /// Tool calls in the order they started.
+    pub(crate) calls: Vec<PartialCall>,
+    pub(crate) usage: Option<Usage>,
+}
+
+/// A tool call whose arguments are still streaming.
+pub(crate) struct PartialCall {
+    /// The stream's own number for the call (Anthropic's content-block index, OpenAI's `index`),
+    /// where it gives one.
+    pub index: Option<u64>,
+    pub id: String,
+    pub name: String,
+    pub args: String,
+}
+
+/// The step once its stream ended: on the stream's own end its tool calls, arguments parsed; at
+/// the end of the body before that, a typed error (`marker` names the end that never came).
+fn end_step(
+    endpoint: &Endpoint,
+    ended: Ended,
+    step: StepState,
+    marker: &str,
+) -> Result<StepResponse, ProviderError> {
+    let ctx = endpoint.context();
+    if matches!(ended, Ended::Eof) {
+        let when = if step.text.is_empty() && step.calls.is_empty() {
+            "before any answer"
+        } else {
+            "mid-answer"
+        };
+        return Err(http_stream::malformed(
+            &ctx,
+            &format!(
+                "The {} stream was cut off {when} (it ended without {marker}). What arrived is \
+                 kept; try again.",
+                endpoint.server
+            ),
+        ));
+    }
+    let mut tool_calls = Vec::with_capacity(step.calls.len());
+    for call in step.calls {
+        if call.name.is_empty() {
+            return Err(http_stream::malformed(
+                &ctx,
+                &format!(
+                    "The model asked for a tool call ({}) without naming the tool. Try again.",
+                    call.id
+                ),
+            ));
+        }
+        let args = http_stream::parse_args(&ctx, &call.name, &call.args)?;
+        tool_calls.push(ToolCall { call_id: call.id, name: call.name, args });
+    }
+    Ok(StepResponse { text: step.text, tool_calls, usage: step.usage })
+}
 
 /// How a provider turns its stream into a step.
 pub trait StreamDecoder {
@@ -58,16 +228,15 @@ pub trait StreamDecoder {
 /// One streamed step at `endpoint`: sends the request `make` builds (retrying what may be
 /// retried, see `http_stream::send_with_retry`), then reads the response through `decoder`.
 /// Stalls, broken connections and an HTML page instead of a stream are typed errors;
-/// `url_hint` says what the base URL should look like.
-pub(crate) async fn stream_step<D: StreamDecoder>(
+/// the endpoint's `url_hint` says what the base URL should look like.
+async fn stream_step<D: StreamDecoder>(
     decoder: &D,
     endpoint: &Endpoint,
     make: impl Fn() -> reqwest::RequestBuilder,
-    url_hint: &str,
     sink: &StepSink,
 ) -> Result<StepResponse, ProviderError> {
     let ctx = endpoint.context();
-    let idle = endpoint.idle_timeout;
+    let (idle, url_hint) = (endpoint.idle_timeout, endpoint.url_hint);
     let response =
         http_stream::send_with_retry(&ctx, make, idle, url_hint, endpoint.retry, sink).await?;
     let mut state = D::State::default();

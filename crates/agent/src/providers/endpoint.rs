@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use reqwest::header::HeaderValue;
 use telltale_protocol::ErrorCode;
 
 use crate::provider::ProviderError;
@@ -23,6 +24,8 @@ pub(crate) struct EndpointSpec<'a> {
     pub path: &'a str,
     /// A base URL to show as an example when the given one is not a URL.
     pub example: &'a str,
+    /// Completes "Check the base URL…" when an HTML page came instead of a stream.
+    pub url_hint: &'static str,
     /// The vendor's own host and the name it goes by there (`api.anthropic.com` → "Anthropic API").
     pub vendor: Option<(&'a str, &'a str)>,
 }
@@ -37,6 +40,8 @@ pub(crate) struct Endpoint {
     pub retry: RetryPolicy,
     /// How messages name the server: "OpenAI-compatible server at api.openai.com".
     pub server: String,
+    /// The spec's `url_hint`.
+    pub url_hint: &'static str,
 }
 
 impl Endpoint {
@@ -81,6 +86,7 @@ impl Endpoint {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             retry: RetryPolicy::default(),
             server,
+            url_hint: spec.url_hint,
         })
     }
 
@@ -98,4 +104,24 @@ impl Endpoint {
             key: self.key.as_ref(),
         }
     }
+}
+
+/// The key as a header value marked sensitive (`prefix` before it, e.g. "Bearer "), if there
+/// is a key; a key with characters no header can carry is an auth failure before any request.
+pub(crate) fn key_header(
+    key: Option<&ApiKey>,
+    prefix: &str,
+) -> Result<Option<HeaderValue>, ProviderError> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let mut value = HeaderValue::from_str(&format!("{prefix}{}", key.expose())).map_err(|_| {
+        ProviderError::new(
+            ErrorCode::AuthFailed,
+            "The API key has characters no key has. Check it in Settings.",
+            false,
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(Some(value))
 }

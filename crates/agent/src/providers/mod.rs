@@ -11,7 +11,7 @@ pub mod openai;
 pub mod settings;
 
 pub use anthropic::AnthropicProvider;
-pub use decoder::StreamDecoder;
+pub use decoder::{HttpProvider, StreamDecoder};
 pub use http_errors::ApiKey;
 pub use http_stream::Ended;
 pub use http_stream::RetryPolicy;
