@@ -26,6 +26,14 @@ impl Secrets {
         Secrets { values: values.into() }
     }
 
+    /// These secrets and `key` (the key a provider was built with, e.g. from the environment).
+    pub fn with_key(self, key: Option<&crate::providers::ApiKey>) -> Self {
+        match key {
+            Some(key) => Secrets::new(self.values.iter().cloned().chain([key.expose().to_owned()])),
+            None => self,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }

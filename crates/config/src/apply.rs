@@ -3,6 +3,7 @@
 //! `ProviderSettings::from_env`, `TELLTALE_KEEPALIVE_MS`, `TELLTALE_IDLE_TIMEOUT_S`,
 //! `TELLTALE_OFFLINE_PACE_MS`), so tests and scripts keep choosing the provider themselves.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use telltale_agent::providers::settings::{IDLE_TIMEOUT_VAR, PROVIDER_VAR};
 use telltale_agent::providers::{
     ApiKey, OfflinePace, OfflineProvider, ProviderKind, ProviderSettings, SettingsError,
 };
-use telltale_agent::{Agent, AgentConfig, Provider, ToolRegistry};
+use telltale_agent::{Agent, AgentConfig, Provider};
 
 use crate::keys::KeyStore;
 use crate::model::{preset, Api, Settings};
@@ -85,27 +86,20 @@ pub fn describe(name: &str, error: &SettingsError) -> String {
     }
 }
 
-/// The tools the settings enable.
-pub fn tools(settings: &Settings) -> ToolRegistry {
-    let all = ToolRegistry::builtin();
-    let mut enabled = ToolRegistry::default();
-    for spec in all.specs() {
-        if settings.tool_enabled(&spec.name) {
-            if let Some(tool) = all.get(&spec.name) {
-                enabled.add(tool);
-            }
-        }
-    }
-    enabled
-}
-
 /// The agent the settings (and the environment) describe, and how the header names it. Settings
 /// that cannot make a provider do not stop the app: the offline demo answers, and the label
 /// says why.
-pub fn build_agent(settings: &Settings, keys: &KeyStore, env: Env<'_>) -> (Arc<Agent>, String) {
+/// `protected`: folders no tool may read (the app's data folder).
+pub fn build_agent(
+    settings: &Settings,
+    keys: &KeyStore,
+    env: Env<'_>,
+    protected: &[PathBuf],
+) -> (Arc<Agent>, String) {
     let millis = |name: &str| env_value(env, name).and_then(|v| v.parse::<u64>().ok());
     let mut config = AgentConfig {
         keepalive: Duration::from_millis(settings.keepalive_ms),
+        secrets: crate::tools::stored_secrets(keys),
         ..AgentConfig::default()
     };
     if let Some(ms) = millis("TELLTALE_KEEPALIVE_MS") {
@@ -119,6 +113,7 @@ pub fn build_agent(settings: &Settings, keys: &KeyStore, env: Env<'_>) -> (Arc<A
         match ProviderSettings::from_lookup(|name| env(name)) {
             Ok(mut from_env) => {
                 from_env.offline_pace = pace;
+                config.secrets = config.secrets.clone().with_key(from_env.api_key.as_ref());
                 from_env.build().map_err(|e| match from_env.kind {
                     ProviderKind::Offline => format!("settings invalid: {e}"),
                     kind => format!("{} settings incomplete: {e}", kind.display_name()),
@@ -142,7 +137,8 @@ pub fn build_agent(settings: &Settings, keys: &KeyStore, env: Env<'_>) -> (Arc<A
             .map_err(|reason| format!("{name} settings incomplete: {reason}"))
     };
     let (provider, label) = or_offline(chosen, pace);
-    (Arc::new(Agent::new(provider, tools(settings), config)), label)
+    let tools = crate::tools::tools(settings, protected);
+    (Arc::new(Agent::new(provider, tools, config)), label)
 }
 
 /// The chosen provider and its label; when settings could not make one, the offline demo answers

@@ -11,6 +11,7 @@ pub mod mask;
 pub mod model;
 pub mod models;
 pub mod service;
+pub mod tools;
 
 use std::path::PathBuf;
 
@@ -30,6 +31,7 @@ pub fn open(dir: &std::path::Path) -> SettingsService {
     let env = |name: &str| std::env::var(name).ok();
     let keys = keys::KeyStore::detect(dir, &env);
     SettingsService::new(Box::new(FileStorage::in_dir(dir)), keys, Box::new(env))
+        .protecting(vec![dir.to_path_buf()])
 }
 
 /// The provider the saved settings in `dir` choose by default, with `model` and `base_url`

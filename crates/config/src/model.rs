@@ -117,8 +117,13 @@ pub struct Settings {
     pub keepalive_ms: u64,
     #[ts(type = "number")]
     pub idle_timeout_s: u64,
-    /// Tool name → enabled; every built-in tool is listed.
+    /// Tool name → enabled; every tool Telltale has is listed.
     pub tools: BTreeMap<String, bool>,
+    /// The folder the file tools work in (an absolute path); empty: no file tools.
+    pub workspace: String,
+    /// Whether `web_fetch` may reach this computer and private networks (off: public internet
+    /// only).
+    pub allow_private_network: bool,
 }
 
 impl Default for Settings {
@@ -130,14 +135,16 @@ impl Default for Settings {
             keepalive_ms: DEFAULT_KEEPALIVE_MS,
             idle_timeout_s: DEFAULT_IDLE_TIMEOUT_S,
             tools: BTreeMap::new(),
+            workspace: String::new(),
+            allow_private_network: false,
         }
         .normalized()
     }
 }
 
-/// The names of the built-in tools.
-pub fn builtin_tool_names() -> Vec<String> {
-    ToolRegistry::builtin().specs().into_iter().map(|s| s.name).collect()
+/// The names of every tool Telltale has.
+pub fn tool_names() -> Vec<String> {
+    ToolRegistry::catalog().into_iter().map(|s| s.name).collect()
 }
 
 impl Settings {
@@ -174,10 +181,11 @@ impl Settings {
         if preset(&self.default_provider).is_none() {
             self.default_provider = OFFLINE.to_owned();
         }
+        self.workspace = self.workspace.trim().to_owned();
         self.keepalive_ms = self.keepalive_ms.clamp(KEEPALIVE_MS_RANGE.0, KEEPALIVE_MS_RANGE.1);
         self.idle_timeout_s =
             self.idle_timeout_s.clamp(IDLE_TIMEOUT_S_RANGE.0, IDLE_TIMEOUT_S_RANGE.1);
-        let names = builtin_tool_names();
+        let names = tool_names();
         self.tools.retain(|name, _| names.contains(name));
         for name in names {
             self.tools.entry(name).or_insert(true);
@@ -220,6 +228,17 @@ impl Settings {
         let (lo, hi) = IDLE_TIMEOUT_S_RANGE;
         if !(lo..=hi).contains(&self.idle_timeout_s) {
             return Err(format!("the idle timeout must be between {lo} and {hi} seconds"));
+        }
+        let workspace = std::path::Path::new(self.workspace.trim());
+        if !self.workspace.trim().is_empty() {
+            if !workspace.is_absolute() {
+                return Err(
+                    "the workspace folder must be a full path, like /home/you/project".into()
+                );
+            }
+            if !workspace.is_dir() {
+                return Err(format!("the workspace folder {} does not exist", workspace.display()));
+            }
         }
         Ok(())
     }
@@ -271,10 +290,34 @@ mod tests {
         assert_eq!((s.keepalive_ms, s.idle_timeout_s), (1000, 60));
         assert_eq!(
             s.tools.keys().cloned().collect::<Vec<_>>(),
-            ["calculator", "clock", "draft_email", "draft_note"]
+            [
+                "calculator",
+                "clock",
+                "draft_email",
+                "draft_note",
+                "list_files",
+                "read_file",
+                "search_files",
+                "web_fetch"
+            ]
         );
         assert!(s.tools.values().all(|on| *on));
+        assert_eq!((s.workspace.as_str(), s.allow_private_network), ("", false));
         assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn a_workspace_must_be_a_full_path_to_an_existing_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let with = |folder: String| Settings { workspace: folder, ..Settings::default() };
+        assert!(with(dir.path().display().to_string()).validate().is_ok());
+        let relative = with("project".into()).validate().unwrap_err();
+        assert!(relative.contains("full path"), "{relative}");
+        let gone = with(dir.path().join("gone").display().to_string()).validate().unwrap_err();
+        assert!(gone.contains("does not exist"), "{gone}");
+        let file = dir.path().join("file.txt");
+        std::fs::write(&file, "x").unwrap();
+        assert!(with(file.display().to_string()).validate().is_err());
     }
 
     #[test]

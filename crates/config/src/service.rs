@@ -3,6 +3,7 @@
 //! app's agent when anything changes. No response carries a key.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -40,6 +41,8 @@ pub enum SettingsCommandError {
 pub struct ToolInfo {
     pub name: String,
     pub description: String,
+    /// Works only when a workspace folder is set (the file tools).
+    pub needs_workspace: bool,
 }
 
 /// Everything the Settings screen shows. Keys appear only as masks.
@@ -75,6 +78,8 @@ pub struct SettingsService {
     keys: KeyStore,
     current: Mutex<Settings>,
     env: EnvLookup,
+    /// Folders no tool may read or change (the data folder with the history and keys).
+    protected: Vec<PathBuf>,
 }
 
 const MAX_KEY_LEN: usize = 4096;
@@ -90,7 +95,13 @@ fn redact(key: Option<&str>, text: &str) -> String {
 impl SettingsService {
     pub fn new(storage: Box<dyn Storage>, keys: KeyStore, env: EnvLookup) -> Self {
         let settings = Settings::from_json(storage.load());
-        SettingsService { storage, keys, current: Mutex::new(settings), env }
+        SettingsService { storage, keys, current: Mutex::new(settings), env, protected: Vec::new() }
+    }
+
+    /// The same service, with `folders` kept out of every tool's reach.
+    pub fn protecting(mut self, folders: Vec<PathBuf>) -> Self {
+        self.protected = folders;
+        self
     }
 
     fn env(&self) -> Env<'_> {
@@ -103,13 +114,15 @@ impl SettingsService {
 
     /// Builds the agent from the settings (and the environment) and makes it the app's.
     pub fn apply(&self, slot: &AgentSlot) {
-        let (agent, label) = apply::build_agent(&self.settings(), &self.keys, self.env());
+        let (agent, label) =
+            apply::build_agent(&self.settings(), &self.keys, self.env(), &self.protected);
         slot.replace(agent, label);
     }
 
     /// A slot holding the agent the settings (and the environment) describe.
     pub fn agent_slot(&self) -> AgentSlot {
-        let (agent, label) = apply::build_agent(&self.settings(), &self.keys, self.env());
+        let (agent, label) =
+            apply::build_agent(&self.settings(), &self.keys, self.env(), &self.protected);
         AgentSlot::new(agent, label)
     }
 
@@ -127,10 +140,15 @@ impl SettingsService {
                 (p.id.to_owned(), key.as_deref().map(mask))
             })
             .collect();
-        let tools = ToolRegistry::builtin()
-            .specs()
+        let file_tools: Vec<String> =
+            telltale_agent::tools::workspace::specs().into_iter().map(|s| s.name).collect();
+        let tools = ToolRegistry::catalog()
             .into_iter()
-            .map(|s| ToolInfo { name: s.name, description: s.description })
+            .map(|s| ToolInfo {
+                needs_workspace: file_tools.contains(&s.name),
+                name: s.name,
+                description: s.description,
+            })
             .collect();
         SettingsView {
             settings,

@@ -26,15 +26,18 @@ function baseView(): SettingsView {
       ],
       keepalive_ms: 1000,
       idle_timeout_s: 60,
-      tools: { calculator: true, clock: true },
+      tools: { calculator: true, clock: true, read_file: true },
+      workspace: '',
+      allow_private_network: false,
     },
     presets,
     keys: { openai: null, ollama: null },
     key_storage: 'file',
     key_file: '/data/api-keys.json',
     tools: [
-      { name: 'calculator', description: 'Arithmetic' },
-      { name: 'clock', description: 'The time' },
+      { name: 'calculator', description: 'Arithmetic', needs_workspace: false },
+      { name: 'clock', description: 'The time', needs_workspace: false },
+      { name: 'read_file', description: 'Reads a file', needs_workspace: true },
     ],
     env_override: null,
     active_label: 'gpt-4o-mini via OpenAI',
@@ -166,13 +169,19 @@ describe('SettingsDialog', () => {
     act(() => type($<HTMLInputElement>('settings-keepalive')!, '2.5'));
     act(() => type($<HTMLInputElement>('settings-idle-timeout')!, '90'));
     await click($('settings-tool-clock'));
+    expect(dom.container.textContent).toContain('Reads a file (needs a workspace folder)');
+    act(() => type($<HTMLInputElement>('settings-workspace')!, '/home/me/project'));
+    expect(dom.container.textContent).not.toContain('(needs a workspace folder)');
+    await click($('settings-allow-private-network'));
     await click($('settings-save'));
     const saved = fake.calls.saved[0]!;
     expect(saved.providers.find((p) => p.id === 'openai')!.model).toBe('gpt-4o');
     expect(saved.default_provider).toBe('ollama');
     expect(saved.keepalive_ms).toBe(2500);
     expect(saved.idle_timeout_s).toBe(90);
-    expect(saved.tools).toEqual({ calculator: true, clock: false });
+    expect(saved.tools).toEqual({ calculator: true, clock: false, read_file: true });
+    expect(saved.workspace).toBe('/home/me/project');
+    expect(saved.allow_private_network).toBe(true);
     expect(dom.container.textContent).toContain('Saved.');
   });
 

@@ -1,4 +1,6 @@
-// Settings › Tools: a checkbox per tool the agent may use (on unless turned off).
+// Settings › Tools: the workspace folder the file tools work in, whether web_fetch may reach
+// private networks, and a checkbox per tool the agent may use (on unless turned off).
+import { useId } from 'react';
 import type { Settings, SettingsView } from '../settings/types';
 
 export interface SettingsToolsProps {
@@ -8,9 +10,37 @@ export interface SettingsToolsProps {
 }
 
 export function SettingsTools({ view, draft, edit }: SettingsToolsProps) {
+  const ids = useId();
+  const noWorkspace = draft.workspace.trim() === '';
   return (
     <fieldset className="settings-section settings-tools">
       <legend>Tools the agent may use</legend>
+      <div className="settings-field">
+        <label htmlFor={`${ids}-workspace`}>Workspace folder</label>
+        <input
+          id={`${ids}-workspace`}
+          data-testid="settings-workspace"
+          type="text"
+          spellCheck={false}
+          placeholder="/home/you/project"
+          value={draft.workspace}
+          onChange={(e) => edit({ workspace: e.target.value })}
+        />
+        <span className="settings-hint">
+          The file tools list, read and search only inside this folder. Telltale&apos;s own data (history, settings, keys) is never
+          readable, even inside it. Leave empty for no file tools.
+        </span>
+      </div>
+      <label className="settings-tool">
+        <input
+          type="checkbox"
+          data-testid="settings-allow-private-network"
+          checked={draft.allow_private_network}
+          onChange={(e) => edit({ allow_private_network: e.target.checked })}
+        />
+        <span className="settings-tool-name">Let web_fetch reach this computer and private networks</span>
+        <span className="settings-hint">Off: only public internet addresses (not your router, local servers or cloud metadata).</span>
+      </label>
       {view.tools.map((tool) => (
         <label key={tool.name} className="settings-tool">
           <input
@@ -20,7 +50,10 @@ export function SettingsTools({ view, draft, edit }: SettingsToolsProps) {
             onChange={(e) => edit({ tools: { ...draft.tools, [tool.name]: e.target.checked } })}
           />
           <span className="settings-tool-name">{tool.name}</span>
-          <span className="settings-hint">{tool.description}</span>
+          <span className="settings-hint">
+            {tool.description}
+            {noWorkspace && tool.needs_workspace ? ' (needs a workspace folder)' : ''}
+          </span>
         </label>
       ))}
     </fieldset>

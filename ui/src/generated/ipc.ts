@@ -106,11 +106,24 @@ export type Settings = { version: number, default_provider: string,
  */
 providers: Array<ProviderEntry>, keepalive_ms: number, idle_timeout_s: number, 
 /**
- * Tool name → enabled; every built-in tool is listed.
+ * Tool name → enabled; every tool Telltale has is listed.
  */
-tools: { [key in string]: boolean }, };
+tools: { [key in string]: boolean }, 
+/**
+ * The folder the file tools work in (an absolute path); empty: no file tools.
+ */
+workspace: string, 
+/**
+ * Whether `web_fetch` may reach this computer and private networks (off: public internet
+ * only).
+ */
+allow_private_network: boolean, };
 
-export type ToolInfo = { name: string, description: string, };
+export type ToolInfo = { name: string, description: string, 
+/**
+ * Works only when a workspace folder is set (the file tools).
+ */
+needs_workspace: boolean, };
 
 export type SettingsView = { settings: Settings, presets: Array<Preset>, 
 /**

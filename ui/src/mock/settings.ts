@@ -20,7 +20,18 @@ let settings: Settings = {
   providers: presets.map((p) => ({ id: p.id, base_url: p.base_url, model: p.id === 'offline' ? 'offline-demo' : '' })),
   keepalive_ms: 1000,
   idle_timeout_s: 60,
-  tools: { calculator: true, clock: true, draft_email: true, draft_note: true },
+  tools: {
+    calculator: true,
+    clock: true,
+    draft_email: true,
+    draft_note: true,
+    web_fetch: true,
+    list_files: true,
+    read_file: true,
+    search_files: true,
+  },
+  workspace: '',
+  allow_private_network: false,
 };
 const keys = new Map<string, string>();
 
@@ -38,10 +49,14 @@ function view(): SettingsView {
     key_storage: 'file',
     key_file: '/home/user/.local/share/app.telltale.desktop/api-keys.json',
     tools: [
-      { name: 'calculator', description: 'Evaluates an arithmetic expression.' },
-      { name: 'clock', description: 'The current date and time in a time zone.' },
-      { name: 'draft_email', description: 'Drafts an email for the user to edit.' },
-      { name: 'draft_note', description: 'Drafts a note for the user to edit.' },
+      { name: 'calculator', description: 'Evaluates an arithmetic expression.', needs_workspace: false },
+      { name: 'clock', description: 'The current date and time in a time zone.', needs_workspace: false },
+      { name: 'draft_email', description: 'Drafts an email for the user to edit.', needs_workspace: false },
+      { name: 'draft_note', description: 'Drafts a note for the user to edit.', needs_workspace: false },
+      { name: 'web_fetch', description: 'Fetches a web page and returns its readable text.', needs_workspace: false },
+      { name: 'list_files', description: "Lists the files in the user's workspace folder.", needs_workspace: true },
+      { name: 'read_file', description: "Reads a text file in the user's workspace folder.", needs_workspace: true },
+      { name: 'search_files', description: "Searches the workspace folder's text files.", needs_workspace: true },
     ],
     env_override: null,
     active_label: 'Mock shell — scripted runs',

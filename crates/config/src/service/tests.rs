@@ -31,6 +31,7 @@ fn slot() -> AgentSlot {
         &Settings::default(),
         &KeyStore::file_only(&temp_dir("unused")),
         &|_| None,
+        &[],
     );
     AgentSlot::new(agent, label)
 }
