@@ -1,9 +1,13 @@
 //! The agent loop end to end with the offline provider and scripted providers.
 
+#[path = "support/runs.rs"]
+mod runs;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use runs::tokens;
 use serde_json::{json, Value};
 use telltale_agent::providers::{OfflinePace, OfflineProvider};
 use telltale_agent::{
@@ -47,16 +51,6 @@ fn check_invariants(events: &[Event]) -> Vec<&'static str> {
     assert_eq!(types.iter().filter(|t| **t == "run_finished").count(), 1);
     assert_eq!(types.last(), Some(&"run_finished"));
     types
-}
-
-fn answer_text(events: &[Event]) -> String {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Token { text } => Some(text.as_str()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn statuses(events: &[Event]) -> Vec<String> {
@@ -120,7 +114,7 @@ async fn offline_run_calls_both_tools_and_streams_the_answer() {
             assert!(ok, "{output}");
         }
     }
-    let text = answer_text(&events);
+    let text = tokens(&events);
     assert!(text.starts_with("17 * 23 = 391.\n\nIn Tokyo (Asia/Tokyo) it is "), "{text}");
     let Some(EventKind::RunFinished { reason, ttft_ms, .. }) = events.last().map(|e| &e.kind)
     else {
@@ -159,7 +153,7 @@ async fn offline_draft_streams_the_email_arguments_field_by_field() {
     assert_eq!(args["subject"], "The launch date");
     assert!(args["body"].as_str().unwrap().starts_with("Hi Alice,"));
     assert!(statuses(&events).contains(&"Drafting an email to Alice…".to_string()));
-    assert!(answer_text(&events).starts_with("I've drafted the email to Alice."));
+    assert!(tokens(&events).starts_with("I've drafted the email to Alice."));
     assert_eq!(outcome.reason, FinishReason::Completed);
 }
 
@@ -196,7 +190,7 @@ async fn stop_ends_the_run_within_100ms_and_keeps_the_partial_answer() {
         seen.last().unwrap().kind,
         EventKind::RunFinished { reason: FinishReason::Cancelled, .. }
     ));
-    let partial = answer_text(&seen);
+    let partial = runs::tokens(&seen);
     assert!(!partial.is_empty());
     assert_eq!(outcome.reason, FinishReason::Cancelled);
     assert_eq!(
@@ -286,7 +280,7 @@ async fn a_tool_past_its_timeout_fails_and_the_run_goes_on() {
         _ => None,
     });
     assert_eq!(result, Some((false, "timed out after 100ms".to_string())));
-    assert_eq!(answer_text(&events), "ok");
+    assert_eq!(tokens(&events), "ok");
     assert_eq!(outcome.reason, FinishReason::Completed);
 }
 
@@ -341,7 +335,7 @@ async fn a_provider_error_keeps_what_streamed_and_ends_with_error() {
     let (events, outcome) = run(&agent, "hi", CancellationToken::new()).await;
     let types = check_invariants(&events);
     assert_eq!(&types[types.len() - 2..], ["error", "run_finished"]);
-    assert_eq!(answer_text(&events), "Hello wor");
+    assert_eq!(tokens(&events), "Hello wor");
     assert_eq!(
         outcome.new_messages.last(),
         Some(&Message::Assistant { text: "Hello wor".into(), tool_calls: vec![] })

@@ -2,22 +2,17 @@
 //! Anthropic fixtures (and their adversarial variants) served whole, in random chunks and byte
 //! by byte; mid-stream `error` events and missing `message_stop`; a two-step tool run.
 
+#[path = "support/runs.rs"]
+mod runs;
 #[path = "support/server.rs"]
 mod server;
 
-use std::sync::Arc;
-use std::time::Duration;
-
+use runs::{joined, run, step, tokens};
 use serde_json::{json, Value};
 use server::{fixture_expected, Chunking, Reply, TestServer};
 use telltale_agent::providers::{AnthropicProvider, ApiKey, RetryPolicy};
-use telltale_agent::{
-    step_sink, Agent, AgentConfig, Emitter, Provider, ProviderError, StepRequest, StepResponse,
-    ToolRegistry,
-};
-use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
-use tokio::sync::mpsc::unbounded_channel;
-use tokio_util::sync::CancellationToken;
+use telltale_agent::{ProviderError, StepResponse};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
 
 const KEY: &str = "sk-ant-test-77c1-never-show-me";
 const MODEL: &str = "claude-test";
@@ -33,26 +28,8 @@ async fn step_against(
     reply: Reply,
 ) -> (Result<StepResponse, ProviderError>, Vec<Event>, TestServer) {
     let server = TestServer::always(reply).await;
-    let provider = provider(&format!("http://{}", server.addr));
-    let (tx, mut rx) = unbounded_channel();
-    let sink = step_sink(Emitter::new("run-1", tx));
-    let messages = vec![Message::User { text: "hi".into() }];
-    let tools = ToolRegistry::builtin().specs();
-    let result = provider.step(StepRequest { messages: &messages, tools: &tools }, &sink).await;
-    drop(sink);
-    let events = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+    let (result, events) = step(&provider(&format!("http://{}", server.addr))).await;
     (result, events, server)
-}
-
-fn joined(events: &[Event], pick: impl Fn(&EventKind) -> Option<&str>) -> String {
-    events.iter().filter_map(|e| pick(&e.kind)).collect()
-}
-
-fn tokens(events: &[Event]) -> String {
-    joined(events, |k| match k {
-        EventKind::Token { text } => Some(text),
-        _ => None,
-    })
 }
 
 fn thoughts(events: &[Event]) -> String {
@@ -219,14 +196,8 @@ async fn a_two_step_run_sends_the_tool_result_back_in_a_user_turn() {
         _ => Reply::sse_fixture("anthropic_text.sse"),
     })
     .await;
-    let agent = Agent::new(
-        Arc::new(provider(&format!("http://{}/v1", server.addr))),
-        ToolRegistry::builtin(),
-        AgentConfig { keepalive: Duration::ZERO, ..AgentConfig::default() },
-    );
-    let (tx, mut rx) = unbounded_channel();
-    let outcome = agent.run("run-1", &[], "What is 17 * 23?", tx, CancellationToken::new()).await;
-    let events: Vec<Event> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+    let base_url = format!("http://{}/v1", server.addr);
+    let (outcome, events) = run(provider(&base_url), "What is 17 * 23?").await;
     assert_eq!(outcome.reason, FinishReason::Completed, "{:?}", outcome.error);
     assert_eq!(tokens(&events), "Hello!");
 

@@ -2,21 +2,19 @@
 //! fixtures served whole, in random chunks and byte by byte; every failure mapped to its typed
 //! error; and a two-step agent run whose second request carries the tool result.
 
+#[path = "support/runs.rs"]
+mod runs;
 #[path = "support/server.rs"]
 mod server;
 #[path = "support/openai.rs"]
 mod support;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
 use server::{fixture_bytes, fixture_expected, Chunking, Ending, Reply, TestServer};
 use telltale_agent::providers::OpenAiProvider;
-use telltale_agent::{Agent, AgentConfig, ToolRegistry};
-use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
-use tokio::sync::mpsc::unbounded_channel;
-use tokio_util::sync::CancellationToken;
+use telltale_protocol::{ErrorCode, EventKind, FinishReason};
 
 use support::*;
 
@@ -275,14 +273,7 @@ async fn a_two_step_run_sends_the_tool_result_back_in_openai_format() {
         _ => Reply::sse_fixture("openai_chat_text.sse").chunked(Chunking::Random(7)),
     })
     .await;
-    let agent = Agent::new(
-        Arc::new(provider(&server.base_url())),
-        ToolRegistry::builtin(),
-        AgentConfig { keepalive: Duration::ZERO, ..AgentConfig::default() },
-    );
-    let (tx, mut rx) = unbounded_channel();
-    let outcome = agent.run("run-1", &[], "What is 17 * 23?", tx, CancellationToken::new()).await;
-    let events: Vec<Event> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+    let (outcome, events) = runs::run(provider(&server.base_url()), "What is 17 * 23?").await;
     assert_eq!(outcome.reason, FinishReason::Completed, "{:?}", outcome.error);
 
     let requests = server.requests();

@@ -2,6 +2,8 @@
 //! before the answer are retried and announced, Retry-After is honoured, and rejected keys and
 //! half-streamed answers are never retried.
 
+#[path = "support/runs.rs"]
+mod runs;
 #[path = "support/server.rs"]
 mod server;
 #[path = "support/openai.rs"]

@@ -26,6 +26,14 @@ fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("utf-8")
 }
 
+/// Continues `conversation` (its id or a unique prefix of it) with `prompt`, at full speed.
+fn continue_conversation(data: &Path, conversation: &str, prompt: &str) -> Output {
+    let mut command = telltale(data);
+    command.args(["run", "--json", "--pace-ms", "0", "--keepalive-ms", "0"]);
+    command.args(["--conversation", conversation, prompt]);
+    ok(command)
+}
+
 fn list(data: &Path) -> Vec<serde_json::Value> {
     let mut command = telltale(data);
     command.args(["list", "--json"]);
@@ -57,19 +65,7 @@ fn run_records_then_list_export_and_import_share_the_history() {
     assert!(text.starts_with(&id) && text.contains("what is 2 + 2"), "{text}");
 
     // Continue it, by a unique prefix of its id.
-    let mut command = telltale(data.path());
-    command.args([
-        "run",
-        "--json",
-        "--pace-ms",
-        "0",
-        "--keepalive-ms",
-        "0",
-        "--conversation",
-        &id[..8],
-        "and 3 * 3?",
-    ]);
-    ok(command);
+    continue_conversation(data.path(), &id[..8], "and 3 * 3?");
     let history = History::open(data.path().join("history.sqlite3")).unwrap();
     let detail = history.get(&id).unwrap();
     assert_eq!(detail.runs.len(), 2);
@@ -197,19 +193,7 @@ fn a_run_killed_mid_stream_reads_back_interrupted_with_its_partial_answer() {
         "the partial answer is searchable: {word}"
     );
     // And the conversation can be continued.
-    let mut command = telltale(data.path());
-    command.args([
-        "run",
-        "--json",
-        "--pace-ms",
-        "0",
-        "--keepalive-ms",
-        "0",
-        "--conversation",
-        &detail.conversation.id,
-        "go on",
-    ]);
-    ok(command);
+    continue_conversation(data.path(), &detail.conversation.id, "go on");
     assert_eq!(history.get(&detail.conversation.id).unwrap().runs.len(), 2);
 }
 

@@ -1,24 +1,20 @@
 //! `telltale run --provider openai` as a user runs it, against an OpenAI-compatible server on
 //! 127.0.0.1 serving the shared fixtures.
 
+mod support;
+
+#[path = "../../agent/tests/support/runs.rs"]
+mod runs;
 #[path = "../../agent/tests/support/server.rs"]
 mod server;
 
-use std::process::{Command, Output};
+use std::process::Command;
 
+use runs::tokens;
 use serde_json::json;
 use server::{fixture_expected, Chunking, Reply, TestServer};
-use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
-
-/// The CLI with its history in a throwaway folder under the target directory.
-fn telltale_command() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
-    command.env(
-        "TELLTALE_DATA_DIR",
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests-history"),
-    );
-    command
-}
+use support::{events, output, telltale_command};
+use telltale_protocol::{ErrorCode, EventKind, FinishReason};
 
 const KEY: &str = "sk-cli-test-0b7e1d-secret";
 
@@ -43,33 +39,6 @@ fn telltale_openai(base_url: &str, key: Option<&str>) -> Command {
         command.env("TELLTALE_API_KEY", key);
     }
     command
-}
-
-async fn output(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output())
-        .await
-        .expect("join")
-        .expect("telltale runs")
-}
-
-fn events(out: &Output) -> Vec<Event> {
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|line| {
-            serde_json::from_str(line)
-                .unwrap_or_else(|e| panic!("not a protocol event: {line}: {e}"))
-        })
-        .collect()
-}
-
-fn tokens(events: &[Event]) -> String {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Token { text } => Some(text.as_str()),
-            _ => None,
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -1,32 +1,15 @@
 //! `telltale run` as a user runs it: a real process, its stdout and exit code.
 
+mod support;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use telltale_protocol::{Event, EventKind, FinishReason};
-
-/// The CLI with its history in a throwaway folder under the target directory.
-fn telltale_command() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
-    command.env(
-        "TELLTALE_DATA_DIR",
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests-history"),
-    );
-    command
-}
+use support::{events, telltale_command};
+use telltale_protocol::{EventKind, FinishReason};
 
 fn telltale() -> Command {
     telltale_command()
-}
-
-fn parse_lines(stdout: &[u8]) -> Vec<Event> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|line| {
-            serde_json::from_str(line)
-                .unwrap_or_else(|e| panic!("not a protocol event: {line}: {e}"))
-        })
-        .collect()
 }
 
 #[test]
@@ -36,7 +19,7 @@ fn json_mode_prints_exactly_the_protocol_and_exits_0() {
         .output()
         .expect("telltale runs");
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    let events = parse_lines(&out.stdout);
+    let events = events(&out);
     assert!(matches!(events[0].kind, EventKind::RunStarted { .. }));
     assert!(matches!(
         events.last().unwrap().kind,
@@ -84,7 +67,7 @@ fn ctrl_c_cancels_prints_run_finished_and_exits_130() {
     let out = child.wait_with_output().expect("telltale exits");
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(out.status.code(), Some(130));
-    let events = parse_lines(&out.stdout);
+    let events = events(&out);
     assert!(
         events.iter().any(|e| matches!(e.kind, EventKind::Token { .. })),
         "some answer streamed first"

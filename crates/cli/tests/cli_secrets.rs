@@ -2,6 +2,8 @@
 //! (which even echoes the key back in an error), export in every format, and look for the key's
 //! bytes in the database files, the exports, and every stdout and stderr.
 
+mod support;
+
 #[path = "../../agent/tests/support/server.rs"]
 mod server;
 
@@ -10,6 +12,7 @@ use std::process::{Command, Output};
 
 use serde_json::json;
 use server::{Reply, TestServer};
+use support::output;
 
 const KEY: &str = "sk-telltale-history-leak-7f3a9c2e1b";
 
@@ -21,13 +24,6 @@ fn telltale(data: &Path) -> Command {
         .env_remove("OPENAI_API_KEY")
         .env_remove("TELLTALE_PROVIDER");
     command
-}
-
-async fn output(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output())
-        .await
-        .expect("join")
-        .expect("telltale runs")
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {

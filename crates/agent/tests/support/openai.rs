@@ -6,12 +6,12 @@
 
 use serde_json::Value;
 use telltale_agent::providers::{ApiKey, OpenAiProvider, RetryPolicy};
-use telltale_agent::{
-    step_sink, Emitter, Provider, ProviderError, StepRequest, StepResponse, ToolRegistry,
-};
-use telltale_protocol::{ErrorCode, Event, EventKind, Message};
-use tokio::sync::mpsc::unbounded_channel;
+use telltale_agent::{ProviderError, StepResponse};
+use telltale_protocol::{ErrorCode, Event};
 
+// Each test binary uses some of these.
+#[allow(unused_imports)]
+pub use super::runs::{step, tokens};
 use super::server::{fixture_bytes, Reply, TestServer};
 
 pub const KEY: &str = "sk-test-4f9a2c-never-show-me";
@@ -24,31 +24,9 @@ pub fn provider(base_url: &str) -> OpenAiProvider {
         .with_retry(RetryPolicy { max_tries: 1, ..RetryPolicy::default() })
 }
 
-/// Runs one step of `provider` on "hi" with the built-in tools; returns its result and events.
-pub async fn step(provider: &OpenAiProvider) -> (Result<StepResponse, ProviderError>, Vec<Event>) {
-    let (tx, mut rx) = unbounded_channel();
-    let sink = step_sink(Emitter::new("run-1", tx));
-    let messages = vec![Message::User { text: "hi".into() }];
-    let tools = ToolRegistry::builtin().specs();
-    let result = provider.step(StepRequest { messages: &messages, tools: &tools }, &sink).await;
-    drop(sink);
-    let events = std::iter::from_fn(|| rx.try_recv().ok()).collect();
-    (result, events)
-}
-
 pub async fn step_against(reply: Reply) -> (Result<StepResponse, ProviderError>, Vec<Event>) {
     let server = TestServer::always(reply).await;
     step(&provider(&server.base_url())).await
-}
-
-pub fn tokens(events: &[Event]) -> String {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Token { text } => Some(text.as_str()),
-            _ => None,
-        })
-        .collect()
 }
 
 pub fn expect_error(
