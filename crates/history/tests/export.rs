@@ -5,6 +5,7 @@ mod support;
 use std::path::PathBuf;
 
 use support::*;
+use telltale_history::export::html::STYLE;
 use telltale_history::{Error, Format, ImportError};
 
 fn golden(name: &str, actual: &str) {
@@ -21,6 +22,9 @@ fn golden(name: &str, actual: &str) {
         "{name} differs from the golden file (UPDATE_GOLDEN=1 rewrites it):\n{actual}"
     );
 }
+
+/// Stands for the stylesheet (`export::html::STYLE`) in the HTML golden file.
+const STYLE_PLACEHOLDER: &str = "<style>/* export::html::STYLE */</style>";
 
 /// The export with the conversation's random id replaced by a fixed one.
 fn exported(format: Format) -> String {
@@ -46,7 +50,15 @@ fn json_matches_the_golden_file() {
 #[test]
 fn html_matches_the_golden_file_and_is_escaped_and_self_contained() {
     let html = exported(Format::Html);
-    golden("conversation.html", &html);
+    // The stylesheet is checked on its own (whole, inlined once), so that the golden file holds
+    // the document, not a second copy of the stylesheet.
+    let style = format!("<style>{STYLE}</style>");
+    assert_eq!(html.matches(&style).count(), 1, "the whole stylesheet, inlined once");
+    golden("conversation.html", &html.replace(&style, STYLE_PLACEHOLDER));
+    for class in html.split("class=\"").skip(1).filter_map(|rest| rest.split('"').next()) {
+        let rule = format!(".{class} ");
+        assert!(STYLE.contains(&rule), "the stylesheet styles every class it is used for: {class}");
+    }
     assert!(!html.contains("<script"), "no scripts, not even the user's");
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
     assert!(html.contains("Here is &lt;b&gt;bold&lt;/b&gt; &amp;"));

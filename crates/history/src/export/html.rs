@@ -24,7 +24,8 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-const STYLE: &str = r#"
+/// The export's stylesheet, inlined in `<style>` (its tests check it apart from the document).
+pub const STYLE: &str = r#"
 :root { color-scheme: light dark; --bg: #f7f7f8; --panel: #ffffff; --text: #1f2328; --muted: #6b7280;
   --border: #e5e7eb; --accent: #4f46e5; --user: #eef2ff; --error: #b91c1c; --code: #f3f4f6; }
 @media (prefers-color-scheme: dark) { :root { --bg: #0f1115; --panel: #171a21; --text: #e6e6e6;
@@ -76,25 +77,16 @@ pub fn render(detail: &ConversationDetail) -> String {
             _ => "Assistant".to_owned(),
         };
         let _ = writeln!(out, "<div class=\"assistant\">\n<div class=\"who\">{who}</div>");
-        let mut steps: Vec<String> = Vec::new();
-        let flush_steps = |out: &mut String, steps: &mut Vec<String>| {
-            if steps.is_empty() {
-                return;
-            }
-            let _ = writeln!(out, "<details><summary>Steps ({})</summary><ul>", steps.len());
-            for step in steps.drain(..) {
-                let _ = writeln!(out, "<li>{}</li>", escape(&step));
-            }
-            let _ = writeln!(out, "</ul></details>");
-        };
         for block in blocks(run) {
-            if let Block::Status(message) = &block {
-                steps.push(message.clone());
-                continue;
-            }
-            flush_steps(&mut out, &mut steps);
             match block {
-                Block::Status(_) => {}
+                Block::Steps(steps) => {
+                    let _ =
+                        writeln!(out, "<details><summary>Steps ({})</summary><ul>", steps.len());
+                    for step in steps {
+                        let _ = writeln!(out, "<li>{}</li>", escape(&step));
+                    }
+                    let _ = writeln!(out, "</ul></details>");
+                }
                 Block::Thought(text) => {
                     let _ = writeln!(
                         out,
@@ -136,7 +128,6 @@ pub fn render(detail: &ConversationDetail) -> String {
                 }
             }
         }
-        flush_steps(&mut out, &mut steps);
         if run.status != RunStatus::Completed {
             let _ = writeln!(out, "<div class=\"badge\">{}</div>", status_label(run.status));
         }

@@ -50,25 +50,15 @@ pub fn render(detail: &ConversationDetail) -> String {
             _ => "### Assistant".to_owned(),
         };
         let _ = writeln!(out, "{who}\n");
-        let mut steps: Vec<String> = Vec::new();
-        let flush_steps = |out: &mut String, steps: &mut Vec<String>| {
-            if steps.is_empty() {
-                return;
-            }
-            let _ = writeln!(out, "<details><summary>Steps ({})</summary>\n", steps.len());
-            for step in steps.drain(..) {
-                let _ = writeln!(out, "- {step}");
-            }
-            let _ = writeln!(out, "\n</details>\n");
-        };
         for block in blocks(run) {
-            if let Block::Status(message) = &block {
-                steps.push(message.clone());
-                continue;
-            }
-            flush_steps(&mut out, &mut steps);
             match block {
-                Block::Status(_) => {}
+                Block::Steps(steps) => {
+                    let _ = writeln!(out, "<details><summary>Steps ({})</summary>\n", steps.len());
+                    for step in steps {
+                        let _ = writeln!(out, "- {step}");
+                    }
+                    let _ = writeln!(out, "\n</details>\n");
+                }
                 Block::Thought(text) => {
                     let _ = writeln!(
                         out,
@@ -106,7 +96,6 @@ pub fn render(detail: &ConversationDetail) -> String {
                 }
             }
         }
-        flush_steps(&mut out, &mut steps);
         match run.status {
             RunStatus::Completed => {}
             status => {

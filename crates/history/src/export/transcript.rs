@@ -5,8 +5,10 @@ use telltale_protocol::{ErrorCode, EventKind};
 
 use crate::conversations::{RunRecord, RunStatus};
 
+/// A piece of a run as the exports show it; `Steps` are status messages in a row, in order,
+/// which fold together as the run's steps.
 pub enum Block {
-    Status(String),
+    Steps(Vec<String>),
     Thought(String),
     Tool { call_id: String, name: String, args: String, result: Option<ToolOutcome> },
     Answer(String),
@@ -38,7 +40,10 @@ pub fn blocks(run: &RunRecord) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     for event in &run.events {
         match &event.kind {
-            EventKind::Status { message, .. } => blocks.push(Block::Status(message.clone())),
+            EventKind::Status { message, .. } => match blocks.last_mut() {
+                Some(Block::Steps(steps)) => steps.push(message.clone()),
+                _ => blocks.push(Block::Steps(vec![message.clone()])),
+            },
             EventKind::Thought { text } => match blocks.last_mut() {
                 Some(Block::Thought(all)) => all.push_str(text),
                 _ => blocks.push(Block::Thought(text.clone())),
