@@ -36,6 +36,29 @@ fn slot() -> AgentSlot {
     AgentSlot::new(agent, label)
 }
 
+/// A service with its own key folder and its settings stored in memory, and the agent slot
+/// it drives.
+struct Fixture {
+    dir: std::path::PathBuf,
+    memory: Arc<Memory>,
+    slot: AgentSlot,
+    svc: SettingsService,
+}
+
+fn fixture(name: &str) -> Fixture {
+    let dir = temp_dir(name);
+    let memory = Arc::new(Memory::default());
+    let svc = service(&dir, &memory);
+    Fixture { dir, memory, slot: slot(), svc }
+}
+
+/// `settings` with OpenAI's gpt-4o-mini as the default.
+fn openai_default(mut settings: Settings) -> Settings {
+    settings.default_provider = "openai".into();
+    settings.providers[1].model = "gpt-4o-mini".into();
+    settings
+}
+
 fn assert_no_key(what: &str, value: &impl Serialize) {
     let json = serde_json::to_string(value).unwrap();
     assert!(!json.contains(KEY), "{what} contains the key: {json}");
@@ -44,10 +67,7 @@ fn assert_no_key(what: &str, value: &impl Serialize) {
 
 #[test]
 fn settings_round_trip_through_the_storage_and_swap_the_agent() {
-    let dir = temp_dir("svc-roundtrip");
-    let memory = Arc::new(Memory::default());
-    let slot = slot();
-    let svc = service(&dir, &memory);
+    let Fixture { dir, memory, slot, svc } = fixture("svc-roundtrip");
     assert_eq!(slot.provider().id(), "offline");
     let mut s = svc.view(&slot).settings;
     s.default_provider = "ollama".into();
@@ -65,10 +85,7 @@ fn settings_round_trip_through_the_storage_and_swap_the_agent() {
 
 #[test]
 fn invalid_settings_are_refused_and_nothing_changes() {
-    let dir = temp_dir("svc-invalid");
-    let memory = Arc::new(Memory::default());
-    let slot = slot();
-    let svc = service(&dir, &memory);
+    let Fixture { memory, slot, svc, .. } = fixture("svc-invalid");
     let mut s = svc.settings();
     s.providers[1].base_url = "ftp://nope".into();
     let error = svc.save(s, &slot).unwrap_err();
@@ -79,14 +96,8 @@ fn invalid_settings_are_refused_and_nothing_changes() {
 
 #[test]
 fn a_remote_provider_without_a_key_falls_back_to_the_offline_demo_and_says_why() {
-    let dir = temp_dir("svc-nokey");
-    let memory = Arc::new(Memory::default());
-    let slot = slot();
-    let svc = service(&dir, &memory);
-    let mut s = svc.settings();
-    s.default_provider = "openai".into();
-    s.providers[1].model = "gpt-4o-mini".into();
-    svc.save(s, &slot).unwrap();
+    let Fixture { slot, svc, .. } = fixture("svc-nokey");
+    svc.save(openai_default(svc.settings()), &slot).unwrap();
     assert_eq!(slot.provider().id(), "offline");
     assert!(slot.label().contains("no API key for OpenAI"), "{}", slot.label());
     svc.set_api_key("openai", KEY, &slot).unwrap();
@@ -97,8 +108,7 @@ fn a_remote_provider_without_a_key_falls_back_to_the_offline_demo_and_says_why()
 
 #[test]
 fn the_environment_still_chooses_the_provider() {
-    let dir = temp_dir("svc-env");
-    let memory = Arc::new(Memory::default());
+    let Fixture { dir, memory, slot, .. } = fixture("svc-env");
     let svc = SettingsService::new(
         Box::new(memory.clone()),
         KeyStore::file_only(&dir),
@@ -109,7 +119,6 @@ fn the_environment_still_chooses_the_provider() {
             _ => None,
         }),
     );
-    let slot = slot();
     svc.apply(&slot);
     assert_eq!(slot.provider().model(), "from-env");
     assert!(svc.view(&slot).env_override.unwrap().contains("TELLTALE_PROVIDER=openai"));
@@ -117,13 +126,8 @@ fn the_environment_still_chooses_the_provider() {
 
 #[tokio::test]
 async fn no_command_response_contains_the_key() {
-    let dir = temp_dir("svc-leak");
-    let memory = Arc::new(Memory::default());
-    let slot = slot();
-    let svc = service(&dir, &memory);
-    let mut s = svc.settings();
-    s.default_provider = "openai".into();
-    s.providers[1].model = "gpt-4o-mini".into();
+    let Fixture { memory, slot, svc, .. } = fixture("svc-leak");
+    let mut s = openai_default(svc.settings());
     // Nothing listens here: requests fail fast with a typed error.
     s.providers[1].base_url = "http://127.0.0.1:9/v1".into();
     assert_no_key("save_settings", &svc.save(s, &slot).unwrap());
@@ -155,9 +159,7 @@ async fn no_command_response_contains_the_key() {
 
 #[tokio::test]
 async fn the_offline_demo_passes_the_connection_test() {
-    let dir = temp_dir("svc-offline");
-    let memory = Arc::new(Memory::default());
-    let svc = service(&dir, &memory);
+    let Fixture { svc, .. } = fixture("svc-offline");
     let result = svc.test_connection("offline", None, None).await;
     assert!(result.ok, "{result:?}");
     assert_eq!(svc.list_models("offline", None).await, ["offline-demo"]);
@@ -168,9 +170,7 @@ async fn the_offline_demo_passes_the_connection_test() {
 
 #[tokio::test]
 async fn a_key_goes_only_to_the_saved_base_url() {
-    let dir = temp_dir("svc-url");
-    let memory = Arc::new(Memory::default());
-    let svc = service(&dir, &memory);
+    let Fixture { svc, .. } = fixture("svc-url");
     svc.keys.set("openai", KEY).unwrap();
     let s = apply::provider_settings(&svc.settings(), &svc.keys, "openai", None, None).unwrap();
     assert!(s.api_key.is_some());
