@@ -7,6 +7,19 @@ use telltale_agent::sse::SseParser;
 use telltale_agent::{step_sink, Emitter};
 use telltale_protocol::EventKind;
 
+/// A provider's whole fuzz target: the provider `$make` builds (once: it sets up an HTTP client),
+/// of type `$provider`, decodes each input and [`check`] checks it.
+macro_rules! decoder_target {
+    ($provider:ty, $make:expr) => {
+        static PROVIDER: std::sync::OnceLock<$provider> = std::sync::OnceLock::new();
+
+        libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+            let provider = PROVIDER.get_or_init(|| $make.expect("a valid provider"));
+            decode::check(provider, data)
+        });
+    };
+}
+
 pub fn check(decoder: &impl StreamDecoder, data: &[u8]) {
     let mut parser = SseParser::new();
     let events = parser.feed(data);
