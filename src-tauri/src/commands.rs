@@ -2,7 +2,8 @@
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
-use telltale_ipc::{AppInfo, CommandError};
+use telltale_config::service::SettingsService;
+use telltale_ipc::{AppInfo, ApprovalAnswer, CommandError};
 use telltale_session::{RunRequest, Session};
 
 use crate::forward::forward_to_channel;
@@ -55,4 +56,32 @@ pub fn stop_run(session: State<'_, Session>, run_id: String) {
     if !session.stop_run(&run_id) {
         tracing::debug!(run_id, "stop for a run that is not in progress");
     }
+}
+
+/// Answers a tool call that waits for the user's approval. "Always allow" is saved in the
+/// settings too, so later runs do not ask for that tool.
+#[tauri::command]
+pub fn resolve_approval(
+    session: State<'_, Session>,
+    settings: State<'_, SettingsService>,
+    run_id: String,
+    call_id: String,
+    answer: ApprovalAnswer,
+) -> Result<(), CommandError> {
+    let always = answer.approved && answer.always;
+    let tool = session.resolve_approval(&run_id, &call_id, answer.decision())?;
+    if always {
+        settings.allow_tool_always(&tool, session.agent())?;
+    }
+    Ok(())
+}
+
+/// Cancels one running tool call; the run goes on with the other results.
+#[tauri::command]
+pub fn cancel_tool_call(
+    session: State<'_, Session>,
+    run_id: String,
+    call_id: String,
+) -> Result<(), CommandError> {
+    Ok(session.cancel_tool_call(&run_id, &call_id)?)
 }

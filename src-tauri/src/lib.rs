@@ -39,6 +39,8 @@ pub fn run() {
             commands::app_info,
             commands::start_run,
             commands::stop_run,
+            commands::resolve_approval,
+            commands::cancel_tool_call,
             commands::open_external,
             settings::commands::get_settings,
             settings::commands::save_settings,

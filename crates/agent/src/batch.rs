@@ -64,16 +64,38 @@ mod tests {
         event(seq, EventKind::Token { text: format!("t{seq} ") })
     }
 
+    /// A forwarder batching with a gap, and what it sent: each batch's time and seqs.
+    struct Recorded {
+        tx: tokio::sync::mpsc::UnboundedSender<Event>,
+        forward: tokio::task::JoinHandle<()>,
+        out: UnboundedReceiver<(Instant, Vec<u64>)>,
+    }
+
+    impl Recorded {
+        fn start(gap: Duration) -> Recorded {
+            let (tx, rx) = unbounded_channel();
+            let (out_tx, out) = unbounded_channel();
+            let forward = tokio::spawn(forward_batched(rx, gap, move |batch| {
+                let _ = out_tx.send((Instant::now(), batch.iter().map(|e| e.seq).collect()));
+            }));
+            Recorded { tx, forward, out }
+        }
+
+        /// Ends the input; returns every batch that went out, in order.
+        async fn finish(mut self) -> Vec<(Instant, Vec<u64>)> {
+            drop(self.tx);
+            self.forward.await.unwrap();
+            std::iter::from_fn(|| self.out.try_recv().ok()).collect()
+        }
+    }
+
     /// A 60 Hz frame: the tests send tokens faster than this gap.
     const GAP: Duration = Duration::from_millis(16);
 
     #[tokio::test(start_paused = true)]
     async fn tokens_are_batched_per_gap_and_other_events_flush_at_once() {
-        let (tx, rx) = unbounded_channel();
-        let (out_tx, mut out_rx) = unbounded_channel::<(Instant, Vec<u64>)>();
-        let forward = tokio::spawn(forward_batched(rx, GAP, move |batch| {
-            let _ = out_tx.send((Instant::now(), batch.iter().map(|e| e.seq).collect()));
-        }));
+        let recorded = Recorded::start(GAP);
+        let tx = &recorded.tx;
         let start = Instant::now();
         // 1 token then 9 more within the same gap; then a status; then tokens again.
         tx.send(token(0)).unwrap();
@@ -86,11 +108,7 @@ mod tests {
         tokio::task::yield_now().await;
         tx.send(token(11)).unwrap();
         tx.send(token(12)).unwrap();
-        drop(tx);
-        forward.await.unwrap();
-
-        let batches: Vec<(Instant, Vec<u64>)> =
-            std::iter::from_fn(|| out_rx.try_recv().ok()).collect();
+        let batches = recorded.finish().await;
         let seqs: Vec<Vec<u64>> = batches.iter().map(|(_, s)| s.clone()).collect();
         assert_eq!(seqs, vec![vec![0], (1..=10).collect(), vec![11, 12]]);
         assert!(batches[1].0 - start < GAP, "the status flushed the pending tokens at once");
@@ -100,43 +118,30 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_long_token_run_goes_out_once_per_gap() {
-        let (tx, rx) = unbounded_channel();
-        let (out_tx, mut out_rx) = unbounded_channel::<usize>();
-        let forward = tokio::spawn(forward_batched(rx, GAP, move |batch| {
-            let _ = out_tx.send(batch.len());
-        }));
+        let recorded = Recorded::start(GAP);
         // 1,000 tokens at 5,000 per second: 200 ms, about 13 gaps of 16 ms.
         for ms in 0..200 {
             for i in 0..5 {
-                tx.send(token(ms * 5 + i)).unwrap();
+                recorded.tx.send(token(ms * 5 + i)).unwrap();
             }
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
-        drop(tx);
-        forward.await.unwrap();
-        let sizes: Vec<usize> = std::iter::from_fn(|| out_rx.try_recv().ok()).collect();
+        let sizes: Vec<usize> = recorded.finish().await.iter().map(|(_, s)| s.len()).collect();
         assert_eq!(sizes.iter().sum::<usize>(), 1000);
         assert!(sizes.len() <= 200 / 16 + 3, "{} messages for 200 ms of tokens", sizes.len());
     }
 
     #[tokio::test(start_paused = true)]
     async fn tokens_at_a_models_pace_go_out_as_they_come() {
-        let (tx, rx) = unbounded_channel();
-        let (out_tx, mut out_rx) = unbounded_channel::<(Instant, Vec<u64>)>();
-        let forward = tokio::spawn(forward_batched(rx, MIN_GAP, move |batch| {
-            let _ = out_tx.send((Instant::now(), batch.iter().map(|e| e.seq).collect()));
-        }));
+        let recorded = Recorded::start(MIN_GAP);
         // 100 tokens a second: one every 10 ms, longer than the gap.
         let mut sent = Vec::new();
         for seq in 0..20 {
             sent.push(Instant::now());
-            tx.send(token(seq)).unwrap();
+            recorded.tx.send(token(seq)).unwrap();
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        drop(tx);
-        forward.await.unwrap();
-        let batches: Vec<(Instant, Vec<u64>)> =
-            std::iter::from_fn(|| out_rx.try_recv().ok()).collect();
+        let batches = recorded.finish().await;
         assert_eq!(batches.len(), 20, "one message per token");
         for (seq, (at, seqs)) in batches.iter().enumerate() {
             assert_eq!(seqs, &vec![seq as u64]);

@@ -4,6 +4,7 @@
 //! and tests all watch the same events.
 
 pub mod batch;
+mod controls;
 mod emitter;
 mod keepalive;
 pub mod provider;
@@ -11,8 +12,10 @@ pub mod providers;
 mod runner;
 mod secrets;
 pub mod sse;
+mod tool_call;
 pub mod tools;
 
+pub use controls::{ControlError, Decision, RunControls};
 pub use emitter::Emitter;
 pub use provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 pub use runner::{Agent, AgentConfig, RunOutcome};

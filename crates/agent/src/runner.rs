@@ -2,18 +2,20 @@
 //! until a final answer, an error, a stop, or the step limit.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use crate::controls::RunControls;
 use crate::emitter::Emitter;
 use crate::keepalive::keep_alive;
 use crate::provider::{Provider, ProviderError, StepRequest, StepSink};
 use crate::secrets::Secrets;
-use crate::tools::{ToolError, ToolRegistry};
+use crate::tool_call::{self, CallContext};
+use crate::tools::ToolRegistry;
 use telltale_protocol::{Message, ToolCall};
 
 #[derive(Debug, Clone)]
@@ -69,7 +71,8 @@ impl Agent {
     }
 
     /// Runs one turn: `prompt` after `history`. Every event goes to `events`, the last one is
-    /// always `run_finished`, and `cancel` ends the run at once, keeping what streamed.
+    /// always `run_finished`, and `cancel` ends the run at once, keeping what streamed. Tool
+    /// calls that wait for approval are denied (nobody can answer): see [`Agent::run_with`].
     pub async fn run(
         &self,
         run_id: &str,
@@ -77,6 +80,18 @@ impl Agent {
         prompt: &str,
         events: UnboundedSender<Event>,
         cancel: CancellationToken,
+    ) -> RunOutcome {
+        self.run_with(run_id, history, prompt, events, RunControls::unattended(cancel)).await
+    }
+
+    /// [`Agent::run`], with `controls` to stop the run, answer approvals and cancel single calls.
+    pub async fn run_with(
+        &self,
+        run_id: &str,
+        history: &[Message],
+        prompt: &str,
+        events: UnboundedSender<Event>,
+        controls: RunControls,
     ) -> RunOutcome {
         let emitter = Emitter::new(run_id, events);
         emitter.emit(EventKind::RunStarted {
@@ -91,7 +106,7 @@ impl Agent {
         let mut messages = history.to_vec();
         messages.push(Message::User { text: prompt.to_owned() });
         let mut usage = None;
-        let end = self.run_steps(&emitter, &mut messages, &mut usage, &cancel).await;
+        let end = self.run_steps(&emitter, &mut messages, &mut usage, &controls).await;
 
         stop_pings.cancel();
         let (reason, error) = match end {
@@ -116,8 +131,9 @@ impl Agent {
         emitter: &Emitter,
         messages: &mut Vec<Message>,
         usage: &mut Option<Usage>,
-        cancel: &CancellationToken,
+        controls: &RunControls,
     ) -> StepsEnd {
+        let cancel = controls.cancel_token();
         let specs = self.tools.specs();
         for step in 0..self.config.max_steps {
             let (message, icon) = match step {
@@ -157,7 +173,7 @@ impl Agent {
             if calls.is_empty() {
                 return StepsEnd::Completed;
             }
-            let (results, cancelled) = self.run_tools(emitter, &calls, cancel).await;
+            let (results, cancelled) = self.run_tools(emitter, &calls, controls).await;
             messages.extend(results);
             if cancelled {
                 return StepsEnd::Cancelled;
@@ -181,8 +197,10 @@ impl Agent {
         &self,
         emitter: &Emitter,
         calls: &[ToolCall],
-        cancel: &CancellationToken,
+        controls: &RunControls,
     ) -> (Vec<Message>, bool) {
+        let names: Vec<&str> = calls.iter().map(|c| c.name.as_str()).collect();
+        emitter.set_waiting_for(Some(names.join(", ")));
         let mut tasks = JoinSet::new();
         for (index, call) in calls.iter().enumerate() {
             emitter.emit(EventKind::ToolCall {
@@ -191,51 +209,35 @@ impl Agent {
                 args: call.args.clone(),
             });
             let tool = self.tools.get(&call.name);
-            let (message, icon) = match &tool {
-                Some(tool) => tool.status(&call.args),
-                None => (format!("Calling {}…", call.name), StatusIcon::Tool),
+            let ask = self.tools.asks(&call.name);
+            if !ask || controls.is_always_allowed(&call.name) {
+                let (message, icon) = match &tool {
+                    Some(tool) => tool.status(&call.args),
+                    None => (format!("Calling {}…", call.name), StatusIcon::Tool),
+                };
+                emitter.emit(EventKind::Status { message, icon: Some(icon) });
+            }
+            let context = CallContext {
+                emitter: emitter.clone(),
+                controls: controls.clone(),
+                tool,
+                ask,
+                timeout: self.config.tool_timeout,
+                secrets: self.config.secrets.clone(),
             };
-            emitter.emit(EventKind::Status { message, icon: Some(icon) });
-            let (emitter, call, timeout, secrets) = (
-                emitter.clone(),
-                call.clone(),
-                self.config.tool_timeout,
-                self.config.secrets.clone(),
-            );
+            let call = call.clone();
             tasks.spawn(async move {
-                let started = Instant::now();
-                let result = match tool {
-                    None => Err(ToolError::Unknown(call.name.clone())),
-                    Some(tool) => tokio::time::timeout(timeout, tool.call(call.args.clone()))
-                        .await
-                        .unwrap_or(Err(ToolError::TimedOut(timeout))),
-                };
-                let (ok, output) = match result {
-                    Ok(output) => (true, output),
-                    Err(error) => (false, error.to_string()),
-                };
-                let output = match secrets.redact(&output) {
-                    std::borrow::Cow::Owned(redacted) => redacted,
-                    std::borrow::Cow::Borrowed(_) => output,
-                };
-                emitter.emit(EventKind::ToolResult {
-                    call_id: call.call_id.clone(),
-                    ok,
-                    output: output.clone(),
-                    duration_ms: started.elapsed().as_micros() as f64 / 1000.0,
-                });
+                let (ok, output) = tool_call::execute(context, call).await;
                 (index, ok, output)
             });
         }
-        let names: Vec<&str> = calls.iter().map(|c| c.name.as_str()).collect();
-        emitter.set_waiting_for(Some(names.join(", ")));
 
         let mut outcomes: Vec<Option<(bool, String)>> = vec![None; calls.len()];
         let mut cancelled = false;
         loop {
             let joined = tokio::select! {
                 biased;
-                _ = cancel.cancelled() => { cancelled = true; break; }
+                _ = controls.cancel_token().cancelled() => { cancelled = true; break; }
                 joined = tasks.join_next() => joined,
             };
             match joined {

@@ -234,22 +234,20 @@ mod tests {
     }
 
     #[test]
-    fn split_multibyte_characters_are_joined() {
-        let events = all_ways("data: é👋🏽世\n\n".as_bytes());
-        assert_eq!(events, vec![ev("message", "é👋🏽世", "")]);
-    }
-
-    #[test]
-    fn invalid_utf8_becomes_replacement_characters() {
-        let events = all_ways(b"data: a\xffb\n\n");
-        assert_eq!(events, vec![ev("message", "a\u{FFFD}b", "")]);
-    }
-
-    #[test]
-    fn only_one_bom_is_stripped() {
-        let events = all_ways("\u{FEFF}data: x\n\n\u{FEFF}data: y\n\n".as_bytes());
-        // The second BOM is not at the start, so it makes an unknown field name.
-        assert_eq!(events, vec![ev("message", "x", "")]);
+    fn bytes_become_text_as_the_spec_says() {
+        let cases: [(&[u8], &str, &str); 3] = [
+            ("data: é👋🏽世\n\n".as_bytes(), "é👋🏽世", "split multibyte characters are joined"),
+            (b"data: a\xffb\n\n", "a\u{FFFD}b", "invalid UTF-8 becomes replacement characters"),
+            (
+                "\u{FEFF}data: x\n\n\u{FEFF}data: y\n\n".as_bytes(),
+                "x",
+                // The second BOM is not at the start, so it makes an unknown field name.
+                "only one BOM is stripped",
+            ),
+        ];
+        for (input, data, what) in cases {
+            assert_eq!(all_ways(input), vec![ev("message", data, "")], "{what}");
+        }
     }
 
     #[test]

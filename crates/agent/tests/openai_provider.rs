@@ -14,7 +14,7 @@ use std::time::Duration;
 use serde_json::json;
 use server::{fixture_bytes, fixture_expected, Chunking, Ending, Reply, TestServer};
 use telltale_agent::providers::OpenAiProvider;
-use telltale_protocol::{ErrorCode, EventKind, FinishReason};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
 
 use support::*;
 
@@ -29,19 +29,11 @@ async fn text_fixtures_stream_exactly_the_servers_text_every_way() {
     ] {
         let expected = fixture_expected(name);
         let text = expected["expected"]["text"].as_str().expect("text");
-        for chunking in Chunking::ALL {
-            let (result, events) = step_against(Reply::sse_fixture(name).chunked(chunking)).await;
-            let how = format!("{name} served {chunking:?}");
-            let response = result.unwrap_or_else(|e| panic!("{how}: {e:?}"));
+        for (how, response, events) in served_every_way(name).await {
             assert_eq!(response.text, text, "{how}");
             assert_eq!(tokens(&events), text, "{how}: tokens");
             assert!(response.tool_calls.is_empty(), "{how}");
-            let usage = response.usage.expect("usage from the final chunk");
-            assert_eq!(
-                (usage.input_tokens, usage.output_tokens),
-                expected_usage(&expected),
-                "{how}"
-            );
+            assert_expected_usage(&response, &expected, &how);
         }
     }
 }
@@ -51,10 +43,7 @@ async fn tool_call_fixtures_assemble_ids_names_and_arguments_every_way() {
     for name in ["openai_chat_tools.sse", "adv_multiline_data.sse"] {
         let expected = fixture_expected(name);
         let want = expected["expected"]["tool_calls"].as_array().expect("tool_calls");
-        for chunking in Chunking::ALL {
-            let (result, events) = step_against(Reply::sse_fixture(name).chunked(chunking)).await;
-            let how = format!("{name} served {chunking:?}");
-            let response = result.unwrap_or_else(|e| panic!("{how}: {e:?}"));
+        for (how, response, events) in served_every_way(name).await {
             assert_eq!(response.text, "", "{how}");
             assert_eq!(tokens(&events), "", "{how}");
             assert_eq!(response.tool_calls.len(), want.len(), "{how}");
@@ -77,12 +66,7 @@ async fn tool_call_fixtures_assemble_ids_names_and_arguments_every_way() {
                     "{how}: deltas"
                 );
             }
-            let usage = response.usage.expect("usage");
-            assert_eq!(
-                (usage.input_tokens, usage.output_tokens),
-                expected_usage(&expected),
-                "{how}"
-            );
+            assert_expected_usage(&response, &expected, &how);
         }
     }
 }
@@ -122,14 +106,19 @@ async fn a_stream_that_ends_without_done_is_cut_off_but_keeps_its_text() {
     }
 }
 
-/// `openai_chat_text.sse` up to (not including) its `[DONE]` event.
+/// Serves `reply`; the step fails with `code` (and `retryable`), saying `says`. Returns the events.
+async fn fails_with(reply: Reply, code: ErrorCode, retryable: bool, says: &str) -> Vec<Event> {
+    let (result, events) = step_against(reply).await;
+    let error = expect_error(result, code, retryable);
+    assert!(error.message.contains(says), "{}", error.message);
+    events
+}
 
 #[tokio::test]
 async fn a_stream_cut_before_done_is_a_malformed_stream() {
     let body = text_fixture_without_done();
-    let (result, events) = step_against(Reply::new(200, "text/event-stream", body)).await;
-    let error = expect_error(result, ErrorCode::MalformedStream, false);
-    assert!(error.message.contains("cut off mid-answer"), "{}", error.message);
+    let reply = Reply::new(200, "text/event-stream", body);
+    let events = fails_with(reply, ErrorCode::MalformedStream, false, "cut off mid-answer").await;
     assert!(tokens(&events).starts_with("I'm unable"));
 }
 
@@ -138,9 +127,7 @@ async fn a_connection_reset_mid_stream_is_a_network_error_and_keeps_the_text() {
     let body = text_fixture_without_done();
     let half = body.len() / 2;
     let reply = Reply::new(200, "text/event-stream", body[..half].to_vec()).ending(Ending::Cut);
-    let (result, events) = step_against(reply).await;
-    let error = expect_error(result, ErrorCode::Network, true);
-    assert!(error.message.contains("broke off"), "{}", error.message);
+    let events = fails_with(reply, ErrorCode::Network, true, "broke off").await;
     assert!(tokens(&events).starts_with("I'm unable"));
 }
 
@@ -150,9 +137,8 @@ async fn a_malformed_json_chunk_is_a_malformed_stream() {
     let mut broken = body[..body.len() / 2].to_vec();
     // Complete whatever event was cut, then send a chunk that is not JSON.
     broken.extend_from_slice(b"\n\ndata: {\"choices\": [{\"delta\": \n\n");
-    let (result, _) = step_against(Reply::new(200, "text/event-stream", broken)).await;
-    let error = expect_error(result, ErrorCode::MalformedStream, false);
-    assert!(error.message.contains("not valid JSON"), "{}", error.message);
+    let reply = Reply::new(200, "text/event-stream", broken);
+    fails_with(reply, ErrorCode::MalformedStream, false, "not valid JSON").await;
 }
 
 #[tokio::test]

@@ -1,58 +1,21 @@
 //! A key that sits in a workspace file never reaches the model's next request, the events or the
 //! run's messages: tool output passes through the agent's `Secrets` first.
 
-use std::sync::{Arc, Mutex};
+#[path = "support/scripted.rs"]
+mod scripted;
+
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
+use scripted::{call, Scripted, Step};
 use serde_json::json;
 use telltale_agent::tools::{ToolOptions, Workspace};
-use telltale_agent::{
-    Agent, AgentConfig, Provider, ProviderError, Secrets, StepRequest, StepResponse, StepSink,
-    ToolRegistry,
-};
-use telltale_protocol::{EventKind, Message, ToolCall};
+use telltale_agent::{Agent, AgentConfig, Secrets, ToolRegistry};
+use telltale_protocol::EventKind;
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
 const KEY: &str = "sk-proj-Zx81kLmN0pQrS7tU";
-
-/// Asks to read `config.env`, then answers; keeps every request's messages.
-#[derive(Default)]
-struct ReadsConfig {
-    requests: Mutex<Vec<Vec<Message>>>,
-}
-
-#[async_trait]
-impl Provider for ReadsConfig {
-    fn id(&self) -> &str {
-        "scripted"
-    }
-    fn model(&self) -> &str {
-        "scripted"
-    }
-    fn label(&self) -> String {
-        "scripted".into()
-    }
-    async fn step(
-        &self,
-        request: StepRequest<'_>,
-        sink: &StepSink,
-    ) -> Result<StepResponse, ProviderError> {
-        let mut requests = self.requests.lock().unwrap();
-        requests.push(request.messages.to_vec());
-        if requests.len() == 1 {
-            let call = ToolCall {
-                call_id: "c1".into(),
-                name: "read_file".into(),
-                args: json!({"path": "config.env"}),
-            };
-            return Ok(StepResponse { tool_calls: vec![call], ..StepResponse::default() });
-        }
-        sink.token("Done.");
-        Ok(StepResponse { text: "Done.".into(), ..StepResponse::default() })
-    }
-}
 
 #[tokio::test]
 async fn a_key_in_a_workspace_file_never_reaches_the_model() {
@@ -63,7 +26,10 @@ async fn a_key_in_a_workspace_file_never_reaches_the_model() {
         workspace: Some(Workspace::new(dir.path(), &[]).unwrap()),
         ..ToolOptions::default()
     };
-    let provider = Arc::new(ReadsConfig::default());
+    let provider = Arc::new(Scripted::new(vec![
+        Step::Calls(vec![call("c1", "read_file", json!({"path": "config.env"}))]),
+        Step::Answer("Done."),
+    ]));
     let config = AgentConfig {
         keepalive: Duration::ZERO,
         secrets: Secrets::new([KEY.to_owned()]),
@@ -73,8 +39,7 @@ async fn a_key_in_a_workspace_file_never_reaches_the_model() {
     let (tx, mut rx) = unbounded_channel();
     let outcome = agent.run("run-1", &[], "What port?", tx, CancellationToken::new()).await;
 
-    let requests = provider.requests.lock().unwrap();
-    let second = serde_json::to_string(&requests[1]).unwrap();
+    let second = serde_json::to_string(&provider.requests()[1]).unwrap();
     assert!(
         second.contains("PORT=8080") && second.contains("OPENAI_API_KEY=[redacted]"),
         "{second}"

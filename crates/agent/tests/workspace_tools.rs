@@ -183,3 +183,39 @@ fn a_workspace_must_be_an_existing_folder() {
     assert!(Workspace::new(&dir.path().join("file"), &[]).is_err());
     assert!(Workspace::new(Path::new(dir.path()), &[]).is_ok());
 }
+
+#[tokio::test]
+async fn write_file_creates_and_replaces_inside_and_never_writes_outside() {
+    let f = fixture();
+    let ws = f.outside.parent().unwrap().join("ws");
+    let created =
+        f.call("write_file", json!({"path": "docs/new/plan.md", "content": "a\nb\n"})).await;
+    assert_eq!(created.unwrap(), "Created docs/new/plan.md (2 lines, 4 B).");
+    let replaced = f.call("write_file", json!({"path": "link-in.md", "content": "# New\n"})).await;
+    assert_eq!(replaced.unwrap(), "Replaced README.md (1 line, 6 B).");
+    assert_eq!(fs::read_to_string(ws.join("README.md")).unwrap(), "# New\n");
+    for path in [
+        "../escaped.txt",
+        "link-out.txt",
+        "dir-out/escaped.txt",
+        "dir-out/ws/../escaped.txt",
+        ".telltale-data/keys.json",
+        "data-link/new.txt",
+        "/tmp/escaped.txt",
+        "README.md/inside-a-file.txt",
+        "src",
+    ] {
+        let err = f.call("write_file", json!({"path": path, "content": "x"})).await.unwrap_err();
+        assert!(!err.to_string().is_empty(), "{path}");
+    }
+    assert_eq!(fs::read_to_string(&f.outside).unwrap(), "launch codes outside");
+    assert!(!f.outside.parent().unwrap().join("escaped.txt").exists());
+    assert_eq!(
+        fs::read_to_string(ws.join(".telltale-data/keys.json")).unwrap(),
+        "{\"openai\":\"sk-secret\"}"
+    );
+    assert!(!ws.join(".telltale-data/new.txt").exists());
+    let big = "x".repeat(1024 * 1024 + 1);
+    let too_big = f.call("write_file", json!({"path": "big.txt", "content": big})).await;
+    assert!(matches!(too_big, Err(ToolError::InvalidArgs(_))), "{too_big:?}");
+}

@@ -25,13 +25,25 @@ pub struct ListArgs {
 
 pub fn list(args: ListArgs) -> Result<i32> {
     let conversations = open()?.list_conversations()?;
+    let json = args.json.then(|| serde_json::to_string(&conversations)).transpose()?;
+    print(json, &conversations, |out, c| {
+        writeln!(out, "{}  {}  {}", c.id, format_time(c.updated_at), c.title)
+    })
+}
+
+/// Prints to stdout `json` (the items as one JSON array) if given, else each item as `line`
+/// writes it.
+fn print<T>(
+    json: Option<String>,
+    items: &[T],
+    line: impl Fn(&mut std::io::StdoutLock<'static>, &T) -> std::io::Result<()>,
+) -> Result<i32> {
     let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer(&mut out, &conversations)?;
-        writeln!(out)?;
+    if let Some(json) = json {
+        writeln!(out, "{json}")?;
     } else {
-        for c in conversations {
-            writeln!(out, "{}  {}  {}", c.id, format_time(c.updated_at), c.title)?;
+        for item in items {
+            line(&mut out, item)?;
         }
     }
     out.flush()?;
@@ -118,21 +130,14 @@ pub struct SearchArgs {
 
 pub fn search(args: SearchArgs) -> Result<i32> {
     let hits = open()?.search(&args.query.join(" "), args.limit)?;
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer(&mut out, &hits)?;
-        writeln!(out)?;
-    } else {
-        for hit in hits {
-            writeln!(
-                out,
-                "{}  {}\n    {}",
-                hit.conversation_id,
-                hit.title,
-                hit.snippet_marked("[", "]").replace('\n', " ")
-            )?;
-        }
-    }
-    out.flush()?;
-    Ok(0)
+    let json = args.json.then(|| serde_json::to_string(&hits)).transpose()?;
+    print(json, &hits, |out, hit| {
+        writeln!(
+            out,
+            "{}  {}\n    {}",
+            hit.conversation_id,
+            hit.title,
+            hit.snippet_marked("[", "]").replace('\n', " ")
+        )
+    })
 }

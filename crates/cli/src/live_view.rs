@@ -42,6 +42,18 @@ impl LiveView {
             EventKind::ToolCall { name, args, .. } => {
                 self.side_line(out, &format!("  → {name} {args}"))
             }
+            EventKind::ApprovalRequired { name, .. } => {
+                self.side_line(out, &format!("  ? {name} waits for your approval"))
+            }
+            EventKind::ApprovalResolved { approved, args, always, .. } => {
+                let what = match (approved, args, always) {
+                    (false, ..) => "denied".to_owned(),
+                    (true, Some(args), _) => format!("approved with {args}"),
+                    (true, None, true) => "approved, and allowed from now on".to_owned(),
+                    (true, None, false) => "approved".to_owned(),
+                };
+                self.side_line(out, &format!("  {what}"))
+            }
             EventKind::ToolResult { ok, output, duration_ms, .. } => {
                 let mark = if *ok { "✓" } else { "✕" };
                 let output: String = output.chars().take(200).collect();

@@ -1,5 +1,6 @@
 //! `telltale`: run an agent headless and watch its events.
 
+mod approve;
 mod history;
 mod live_view;
 mod output;

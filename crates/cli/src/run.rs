@@ -9,12 +9,14 @@ use telltale_agent::providers::settings::{
     BASE_URL_VAR, IDLE_TIMEOUT_VAR, MODEL_VAR, PROVIDER_VAR,
 };
 use telltale_agent::providers::{OfflinePace, ProviderKind, ProviderSettings};
-use telltale_agent::{Agent, AgentConfig, ToolRegistry};
+use telltale_agent::{Agent, AgentConfig, Secrets, ToolRegistry};
+use telltale_config::keys::KeyStore;
 use telltale_history::History;
 use telltale_protocol::FinishReason;
 use telltale_session::{AgentSlot, RunRequest, Session, Store};
 use tokio_util::sync::CancellationToken;
 
+use crate::approve::{answer_approvals, ApproveArg};
 use crate::output::print_events;
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -72,6 +74,15 @@ pub struct RunArgs {
     /// Don't save this conversation in the history.
     #[arg(long)]
     no_save: bool,
+    /// Let the file tools (list_files, read_file, search_files) work in this folder [default: the app's saved workspace folder]
+    #[arg(long, value_name = "DIR")]
+    workspace: Option<std::path::PathBuf>,
+    /// Let web_fetch reach this computer and private networks (otherwise public addresses only) [default: the app's saved choice]
+    #[arg(long)]
+    allow_private_network: bool,
+    /// Answer tool calls that ask for approval (write_file) without asking: all or none [default: ask on the terminal; with no terminal, deny]
+    #[arg(long, value_enum, value_name = "all|none")]
+    approve: Option<ApproveArg>,
     /// Continue this saved conversation (its id, or enough of its start to be unique); with
     /// --no-save the run sees the conversation but is not added to it.
     #[arg(long, value_name = "ID")]
@@ -82,6 +93,32 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
+    /// The tools of this run: the app's saved tool settings, with `--workspace` and
+    /// `--allow-private-network` overriding them. The data folder is never reachable. With a
+    /// workspace, the keys the app stored are kept out of what the tools return (without one,
+    /// no tool reads anything that could hold them, and the key store is not opened).
+    fn tools(&self) -> Result<(ToolRegistry, Secrets)> {
+        let dir = telltale_config::data_dir()?;
+        let mut settings = telltale_config::saved_settings(&dir);
+        if let Some(folder) = &self.workspace {
+            let folder = std::path::absolute(folder)
+                .with_context(|| format!("cannot use {} as the workspace", folder.display()))?;
+            if !folder.is_dir() {
+                anyhow::bail!("the workspace folder {} does not exist", folder.display());
+            }
+            settings.workspace = folder.display().to_string();
+        }
+        settings.allow_private_network |= self.allow_private_network;
+        let secrets = match settings.workspace.is_empty() {
+            true => Secrets::default(),
+            false => {
+                let env = |name: &str| std::env::var(name).ok();
+                telltale_config::tools::stored_secrets(&KeyStore::detect(&dir, &env))
+            }
+        };
+        Ok((telltale_config::tools::tools(&settings, &[dir]), secrets))
+    }
+
     /// The provider settings: the environment's, with each flag given overriding its variable.
     fn provider_settings(&self) -> Result<ProviderSettings> {
         let flags = [
@@ -132,15 +169,17 @@ impl RunArgs {
 /// Runs the agent through a session; returns the process exit code: 0 completed, 1 error, 130
 /// interrupted.
 pub async fn run(args: RunArgs) -> Result<i32> {
-    let provider = args.provider_settings()?.build()?;
+    let provider_settings = args.provider_settings()?;
+    let provider = provider_settings.build()?;
+    let (tools, stored_keys) = args.tools()?;
     let config = AgentConfig {
         keepalive: Duration::from_millis(args.keepalive_ms),
         max_steps: args.max_steps,
+        secrets: stored_keys.with_key(provider_settings.api_key.as_ref()),
         ..AgentConfig::default()
     };
     let label = provider.label();
-    let agent =
-        AgentSlot::new(Arc::new(Agent::new(provider, ToolRegistry::builtin(), config)), label);
+    let agent = AgentSlot::new(Arc::new(Agent::new(provider, tools, config)), label);
     let prompt = args.prompt.join(" ");
     let run_id = telltale_agent::new_run_id();
 
@@ -193,6 +232,7 @@ pub async fn run(args: RunArgs) -> Result<i32> {
         });
     }
 
+    tokio::spawn(answer_approvals(session.clone(), run_id.clone(), args.approve));
     print_events(started.events, args.json).await?;
     let summary = started.finished.await.context("the run ended without a summary")?;
     if let Some(error) = summary.history_error {

@@ -34,6 +34,11 @@ pub fn open(dir: &std::path::Path) -> SettingsService {
         .protecting(vec![dir.to_path_buf()])
 }
 
+/// The settings saved in the data folder `dir`, or the defaults when none were saved.
+pub fn saved_settings(dir: &std::path::Path) -> model::Settings {
+    model::Settings::from_json(FileStorage::in_dir(dir).load())
+}
+
 /// The provider the saved settings in `dir` choose by default, with `model` and `base_url`
 /// overriding the saved ones for this run (a base URL other than the saved one gets no stored
 /// key). `None` when nothing was saved: the caller's defaults apply. For the CLI, so that

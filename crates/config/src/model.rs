@@ -119,6 +119,9 @@ pub struct Settings {
     pub idle_timeout_s: u64,
     /// Tool name → enabled; every tool Telltale has is listed.
     pub tools: BTreeMap<String, bool>,
+    /// Tool name → whether its calls wait for the user's approval; every tool is listed, with
+    /// its default (tools with side effects ask first).
+    pub ask_first: BTreeMap<String, bool>,
     /// The folder the file tools work in (an absolute path); empty: no file tools.
     pub workspace: String,
     /// Whether `web_fetch` may reach this computer and private networks (off: public internet
@@ -135,6 +138,7 @@ impl Default for Settings {
             keepalive_ms: DEFAULT_KEEPALIVE_MS,
             idle_timeout_s: DEFAULT_IDLE_TIMEOUT_S,
             tools: BTreeMap::new(),
+            ask_first: BTreeMap::new(),
             workspace: String::new(),
             allow_private_network: false,
         }
@@ -144,7 +148,7 @@ impl Default for Settings {
 
 /// The names of every tool Telltale has.
 pub fn tool_names() -> Vec<String> {
-    ToolRegistry::catalog().into_iter().map(|s| s.name).collect()
+    ToolRegistry::catalog().into_iter().map(|(spec, _)| spec.name).collect()
 }
 
 impl Settings {
@@ -185,10 +189,12 @@ impl Settings {
         self.keepalive_ms = self.keepalive_ms.clamp(KEEPALIVE_MS_RANGE.0, KEEPALIVE_MS_RANGE.1);
         self.idle_timeout_s =
             self.idle_timeout_s.clamp(IDLE_TIMEOUT_S_RANGE.0, IDLE_TIMEOUT_S_RANGE.1);
-        let names = tool_names();
-        self.tools.retain(|name, _| names.contains(name));
-        for name in names {
-            self.tools.entry(name).or_insert(true);
+        let catalog = ToolRegistry::catalog();
+        self.tools.retain(|name, _| catalog.iter().any(|(spec, _)| spec.name == *name));
+        self.ask_first.retain(|name, _| catalog.iter().any(|(spec, _)| spec.name == *name));
+        for (spec, asks) in catalog {
+            self.tools.entry(spec.name.clone()).or_insert(true);
+            self.ask_first.entry(spec.name).or_insert(asks);
         }
         self
     }
@@ -250,6 +256,11 @@ impl Settings {
     pub fn tool_enabled(&self, name: &str) -> bool {
         self.tools.get(name).copied().unwrap_or(true)
     }
+
+    /// Whether calls of `name` wait for approval (tools not listed ask: the safe side).
+    pub fn asks_first(&self, name: &str) -> bool {
+        self.ask_first.get(name).copied().unwrap_or(true)
+    }
 }
 
 #[cfg(test)]
@@ -298,11 +309,15 @@ mod tests {
                 "list_files",
                 "read_file",
                 "search_files",
-                "web_fetch"
+                "web_fetch",
+                "write_file"
             ]
         );
         assert!(s.tools.values().all(|on| *on));
         assert_eq!((s.workspace.as_str(), s.allow_private_network), ("", false));
+        let asking: Vec<&String> =
+            s.ask_first.iter().filter(|(_, ask)| **ask).map(|(n, _)| n).collect();
+        assert_eq!(asking, ["write_file"]);
         assert!(s.validate().is_ok());
     }
 

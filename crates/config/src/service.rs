@@ -141,10 +141,10 @@ impl SettingsService {
             })
             .collect();
         let file_tools: Vec<String> =
-            telltale_agent::tools::workspace::specs().into_iter().map(|s| s.name).collect();
+            telltale_agent::tools::workspace::specs().into_iter().map(|(s, _)| s.name).collect();
         let tools = ToolRegistry::catalog()
             .into_iter()
-            .map(|s| ToolInfo {
+            .map(|(s, _)| ToolInfo {
                 needs_workspace: file_tools.contains(&s.name),
                 name: s.name,
                 description: s.description,
@@ -179,6 +179,20 @@ impl SettingsService {
         *self.current.lock().unwrap_or_else(|e| e.into_inner()) = new;
         self.apply(slot);
         Ok(self.view(slot))
+    }
+
+    /// Lets calls of `tool` run without asking from now on ("Always allow" on an approval).
+    pub fn allow_tool_always(
+        &self,
+        tool: &str,
+        slot: &AgentSlot,
+    ) -> Result<SettingsView, SettingsCommandError> {
+        let mut settings = self.settings();
+        if !settings.ask_first.contains_key(tool) {
+            return Err(SettingsCommandError::InvalidRequest(format!("no tool is named {tool}")));
+        }
+        settings.ask_first.insert(tool.to_owned(), false);
+        self.save(settings, slot)
     }
 
     fn key_provider(provider_id: &str) -> Result<&'static Preset, SettingsCommandError> {

@@ -27,8 +27,12 @@ pub fn tool_options(settings: &Settings, protected: &[PathBuf]) -> ToolOptions {
 
 /// The tools the settings make and enable.
 pub fn tools(settings: &Settings, protected: &[PathBuf]) -> ToolRegistry {
-    ToolRegistry::standard(&tool_options(settings, protected))
-        .filtered(|name| settings.tool_enabled(name))
+    let mut tools = ToolRegistry::standard(&tool_options(settings, protected))
+        .filtered(|name| settings.tool_enabled(name));
+    for spec in tools.specs() {
+        tools.set_asks(&spec.name, settings.asks_first(&spec.name));
+    }
+    tools
 }
 
 /// Every key stored for a provider: none of them may reach a model through a tool's output.
@@ -69,6 +73,21 @@ mod tests {
         // A folder that went away gives no file tools rather than an error at start-up.
         settings.workspace = dir.path().join("gone").display().to_string();
         assert!(!names(&tools(&settings, &[])).contains(&"read_file".to_owned()));
+    }
+
+    #[test]
+    fn tools_with_side_effects_ask_first_unless_the_user_allowed_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings =
+            Settings { workspace: dir.path().display().to_string(), ..Settings::default() };
+        assert_eq!(settings.ask_first.get("write_file"), Some(&true));
+        assert_eq!(settings.ask_first.get("read_file"), Some(&false));
+        assert!(tools(&settings, &[]).asks("write_file"));
+        assert!(!tools(&settings, &[]).asks("read_file"));
+        settings.ask_first.insert("write_file".into(), false);
+        settings.ask_first.insert("web_fetch".into(), true);
+        let registry = tools(&settings, &[]);
+        assert!(!registry.asks("write_file") && registry.asks("web_fetch"));
     }
 
     #[test]

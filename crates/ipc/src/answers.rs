@@ -1,7 +1,7 @@
 //! What the shell's own commands answer (the history's and the settings' types come from their
 //! crates).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Which provider and model answer, and how the header names them. Never the API key.
@@ -37,6 +37,28 @@ impl From<telltale_session::StoreStatus> for HistoryStatus {
             saved: status.saved,
             reason: status.reason,
             path: status.path,
+        }
+    }
+}
+
+/// The user's answer to a tool call that waits for approval (`resolve_approval`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ApprovalAnswer {
+    pub approved: bool,
+    /// The arguments to run the call with, when the user edited them (a JSON object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "Record<string, unknown>")]
+    pub args: Option<serde_json::Value>,
+    /// Run this tool without asking from now on (saved in the settings).
+    #[serde(default)]
+    pub always: bool,
+}
+
+impl ApprovalAnswer {
+    pub fn decision(self) -> telltale_agent::Decision {
+        match self.approved {
+            true => telltale_agent::Decision::Approve { args: self.args, always: self.always },
+            false => telltale_agent::Decision::Deny,
         }
     }
 }

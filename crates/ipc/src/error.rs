@@ -13,7 +13,7 @@ pub enum CommandErrorCode {
     InvalidRequest,
     /// The conversation is answering already, or the run id is taken.
     Busy,
-    /// No such conversation.
+    /// No such conversation, run in progress, or tool call.
     NotFound,
     /// The file is not a Telltale JSON export (or is malformed): nothing was imported.
     ImportInvalid,
@@ -48,6 +48,7 @@ impl From<SessionError> for CommandError {
         let code = match &error {
             SessionError::InvalidRequest(_) => CommandErrorCode::InvalidRequest,
             SessionError::Busy(_) => CommandErrorCode::Busy,
+            SessionError::NotFound(_) => CommandErrorCode::NotFound,
             SessionError::HistoryUnavailable(_) | SessionError::TaskFailed(_) => {
                 CommandErrorCode::Database
             }

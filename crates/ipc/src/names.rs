@@ -7,6 +7,8 @@ pub mod command {
     pub const APP_INFO: &str = "app_info";
     pub const START_RUN: &str = "start_run";
     pub const STOP_RUN: &str = "stop_run";
+    pub const RESOLVE_APPROVAL: &str = "resolve_approval";
+    pub const CANCEL_TOOL_CALL: &str = "cancel_tool_call";
     pub const OPEN_EXTERNAL: &str = "open_external";
     pub const GET_SETTINGS: &str = "get_settings";
     pub const SAVE_SETTINGS: &str = "save_settings";
@@ -30,6 +32,8 @@ pub const COMMANDS: &[&str] = &[
     command::APP_INFO,
     command::START_RUN,
     command::STOP_RUN,
+    command::RESOLVE_APPROVAL,
+    command::CANCEL_TOOL_CALL,
     command::OPEN_EXTERNAL,
     command::GET_SETTINGS,
     command::SAVE_SETTINGS,

@@ -11,7 +11,7 @@ use telltale_history::{
 use telltale_protocol::typescript::module;
 use ts_rs::{Config, TS};
 
-use crate::answers::{AppInfo, HistoryStatus};
+use crate::answers::{AppInfo, ApprovalAnswer, HistoryStatus};
 use crate::error::{CommandError, CommandErrorCode};
 use crate::names::{COMMANDS, MENU_CHANNEL};
 
@@ -24,6 +24,7 @@ pub fn bindings() -> String {
     let decls = [
         AppInfo::decl(&cfg),
         HistoryStatus::decl(&cfg),
+        ApprovalAnswer::decl(&cfg),
         CommandError::decl(&cfg),
         CommandErrorCode::decl(&cfg),
         Conversation::decl(&cfg),

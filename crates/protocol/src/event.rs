@@ -50,6 +50,25 @@ pub enum EventKind {
         #[ts(type = "Record<string, unknown>")]
         args: serde_json::Value,
     },
+    /// A tool call waits for the user's approval before it runs (its tool's policy is "ask").
+    ApprovalRequired {
+        call_id: String,
+        name: String,
+        #[ts(type = "Record<string, unknown>")]
+        args: serde_json::Value,
+    },
+    /// The user's answer to an `approval_required`.
+    ApprovalResolved {
+        call_id: String,
+        approved: bool,
+        /// The arguments the call runs with, when the user edited them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional, type = "Record<string, unknown>")]
+        args: Option<serde_json::Value>,
+        /// The user allowed this tool without asking again.
+        #[serde(default)]
+        always: bool,
+    },
     /// The outcome of a tool call.
     ToolResult { call_id: String, ok: bool, output: String, duration_ms: f64 },
     /// Answer text (a delta to append).
@@ -93,6 +112,8 @@ pub enum StatusIcon {
     Writing,
     Waiting,
     Retrying,
+    /// Waiting for the user to approve a tool call.
+    Approval,
 }
 
 /// Why a run ended.

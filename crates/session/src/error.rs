@@ -9,6 +9,9 @@ pub enum SessionError {
     /// The conversation is answering already, or the run id is taken.
     #[error("{0}")]
     Busy(String),
+    /// No such run in progress, or no such call waiting or running in it.
+    #[error("{0}")]
+    NotFound(String),
     /// The history could not be opened; the message says why.
     #[error("the history is unavailable: {0}")]
     HistoryUnavailable(String),

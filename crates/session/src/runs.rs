@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio_util::sync::CancellationToken;
+use telltale_agent::RunControls;
 
 use crate::error::SessionError;
 use crate::run_log::RunLog;
@@ -18,7 +18,7 @@ pub struct RunInProgress {
 
 struct Entry {
     conversation_id: String,
-    cancel: CancellationToken,
+    controls: RunControls,
     log: Arc<RunLog>,
 }
 
@@ -37,7 +37,7 @@ impl Runs {
         &self,
         conversation_id: &str,
         run_id: &str,
-        cancel: CancellationToken,
+        controls: RunControls,
         log: Arc<RunLog>,
     ) -> Result<(), SessionError> {
         let mut runs = self.lock();
@@ -49,7 +49,7 @@ impl Runs {
                 "this conversation is still answering; stop it or wait for it to finish".into(),
             ));
         }
-        let entry = Entry { conversation_id: conversation_id.to_owned(), cancel, log };
+        let entry = Entry { conversation_id: conversation_id.to_owned(), controls, log };
         runs.insert(run_id.to_owned(), entry);
         Ok(())
     }
@@ -62,10 +62,18 @@ impl Runs {
     pub fn stop(&self, run_id: &str) -> bool {
         match self.lock().get(run_id) {
             Some(entry) => {
-                entry.cancel.cancel();
+                entry.controls.stop();
                 true
             }
             None => false,
+        }
+    }
+
+    /// The controls of a run in progress.
+    pub fn controls(&self, run_id: &str) -> Result<RunControls, SessionError> {
+        match self.lock().get(run_id) {
+            Some(entry) => Ok(entry.controls.clone()),
+            None => Err(SessionError::NotFound(format!("no run {run_id} is in progress"))),
         }
     }
 

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use telltale_agent::{Agent, Emitter};
+use telltale_agent::{Agent, Decision, Emitter, RunControls};
 use telltale_history::{title_from_prompt, History, Recorder};
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 use tokio::runtime::Handle;
@@ -90,15 +90,20 @@ impl Session {
     /// [`subscribe`]: Self::subscribe
     pub fn start_run(&self, request: RunRequest) -> Result<StartedRun, SessionError> {
         validate(&request)?;
-        let cancel = CancellationToken::new();
+        let controls = RunControls::new(CancellationToken::new());
         let log = Arc::new(RunLog::new());
-        self.runs.begin(&request.conversation_id, &request.run_id, cancel.clone(), log.clone())?;
+        self.runs.begin(
+            &request.conversation_id,
+            &request.run_id,
+            controls.clone(),
+            log.clone(),
+        )?;
         let events = log.subscribe(0);
         let (done, finished) = oneshot::channel();
         let agent = self.agent.get();
         let session = self.clone();
         self.runtime.spawn(async move {
-            let summary = session.drive(agent, request, cancel, &log).await;
+            let summary = session.drive(agent, request, controls, &log).await;
             session.runs.end(&summary.0);
             log.close();
             let _ = done.send(summary.1);
@@ -121,14 +126,35 @@ impl Session {
         self.runs.list()
     }
 
+    /// Answers a tool call of `run_id` that waits for the user's approval; returns the tool's
+    /// name (for a front end that saves "always allow").
+    pub fn resolve_approval(
+        &self,
+        run_id: &str,
+        call_id: &str,
+        decision: Decision,
+    ) -> Result<String, SessionError> {
+        let controls = self.runs.controls(run_id)?;
+        controls
+            .resolve_approval(call_id, decision)
+            .map_err(|e| SessionError::NotFound(e.to_string()))
+    }
+
+    /// Cancels one running tool call of `run_id`; the run goes on with the other results.
+    pub fn cancel_tool_call(&self, run_id: &str, call_id: &str) -> Result<(), SessionError> {
+        let controls = self.runs.controls(run_id)?;
+        controls.cancel_call(call_id).map_err(|e| SessionError::NotFound(e.to_string()))
+    }
+
     /// Runs the request to its end; returns the run id and how it went.
     async fn drive(
         &self,
         agent: Arc<Agent>,
         request: RunRequest,
-        cancel: CancellationToken,
+        controls: RunControls,
         log: &RunLog,
     ) -> (String, RunSummary) {
+        let cancel = controls.cancel_token().clone();
         let RunRequest { conversation_id, run_id, prompt, new_conversation, save } = request;
         let (tx, mut rx) = unbounded_channel();
         if new_conversation {
@@ -137,7 +163,7 @@ impl Session {
                     (self.store.clone(), conversation_id.clone(), run_id.clone(), prompt.clone());
                 tokio::task::spawn_blocking(move || start_recording(&store, &c, &r, &p))
             });
-            let run = agent.run(&run_id, &[], &prompt, tx, cancel.clone());
+            let run = agent.run_with(&run_id, &[], &prompt, tx, controls.clone());
             let relay = relay_into_new(&mut rx, setup, log, &cancel);
             let (outcome, (recorder, history_error)) = tokio::join!(run, relay);
             finish_recording(recorder, &outcome.new_messages, &run_id).await;
@@ -148,7 +174,7 @@ impl Session {
             self.store.call(move |db| prepare(db, &c, &r, &p, save).map_err(Prepare::from)).await;
         match prepared {
             Ok((messages, recorder)) => {
-                let run = agent.run(&run_id, &messages, &prompt, tx, cancel);
+                let run = agent.run_with(&run_id, &messages, &prompt, tx, controls);
                 let relay = async {
                     while let Some(event) = rx.recv().await {
                         if let Some(recorder) = &recorder {

@@ -27,6 +27,7 @@ function baseView(): SettingsView {
       keepalive_ms: 1000,
       idle_timeout_s: 60,
       tools: { calculator: true, clock: true, read_file: true },
+      ask_first: { calculator: false, clock: false, read_file: false },
       workspace: '',
       allow_private_network: false,
     },

@@ -28,6 +28,12 @@ const PATHS: Record<StatusIconName, ReactElement> = {
   writing: <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z" />,
   waiting: <path d="M6 2h12M6 22h12M7 2v4l5 6-5 6v4M17 2v4l-5 6 5 6v4" />,
   retrying: <path d="M21 12a9 9 0 1 1-2.6-6.4L21 8M21 3v5h-5" />,
+  approval: (
+    <>
+      <path d="M12 3l8 3v6c0 4.5-3.4 8.3-8 9-4.6-.7-8-4.5-8-9V6z" />
+      <path d="M9 12l2 2 4-4" />
+    </>
+  ),
 };
 
 export function StatusIcon({ name, className }: { name: StatusIconName | undefined; className?: string }) {

@@ -8,6 +8,8 @@ export const Command = {
   app_info: 'app_info',
   start_run: 'start_run',
   stop_run: 'stop_run',
+  resolve_approval: 'resolve_approval',
+  cancel_tool_call: 'cancel_tool_call',
   open_external: 'open_external',
   get_settings: 'get_settings',
   save_settings: 'save_settings',
@@ -50,6 +52,16 @@ saved: boolean,
  * Why the history is not saved (or does not work).
  */
 reason?: string, path?: string, };
+
+export type ApprovalAnswer = { approved: boolean, 
+/**
+ * The arguments to run the call with, when the user edited them (a JSON object).
+ */
+args?: Record<string, unknown>, 
+/**
+ * Run this tool without asking from now on (saved in the settings).
+ */
+always: boolean, };
 
 export type CommandError = { code: CommandErrorCode, message: string, };
 
@@ -109,6 +121,11 @@ providers: Array<ProviderEntry>, keepalive_ms: number, idle_timeout_s: number,
  * Tool name → enabled; every tool Telltale has is listed.
  */
 tools: { [key in string]: boolean }, 
+/**
+ * Tool name → whether its calls wait for the user's approval; every tool is listed, with
+ * its default (tools with side effects ask first).
+ */
+ask_first: { [key in string]: boolean }, 
 /**
  * The folder the file tools work in (an absolute path); empty: no file tools.
  */

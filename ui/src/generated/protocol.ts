@@ -16,7 +16,15 @@ model: string,
  * Unix epoch milliseconds when the run started: an event's wall-clock time is
  * `started_at + t_ms`.
  */
-started_at: number, } | { "type": "status", message: string, icon?: StatusIcon, } | { "type": "thought", text: string, } | { "type": "tool_call_delta", call_id: string, name: string, args_delta: string, } | { "type": "tool_call", call_id: string, name: string, args: Record<string, unknown>, } | { "type": "tool_result", call_id: string, ok: boolean, output: string, duration_ms: number, } | { "type": "token", text: string, } | { "type": "ping", 
+started_at: number, } | { "type": "status", message: string, icon?: StatusIcon, } | { "type": "thought", text: string, } | { "type": "tool_call_delta", call_id: string, name: string, args_delta: string, } | { "type": "tool_call", call_id: string, name: string, args: Record<string, unknown>, } | { "type": "approval_required", call_id: string, name: string, args: Record<string, unknown>, } | { "type": "approval_resolved", call_id: string, approved: boolean, 
+/**
+ * The arguments the call runs with, when the user edited them.
+ */
+args?: Record<string, unknown>, 
+/**
+ * The user allowed this tool without asking again.
+ */
+always: boolean, } | { "type": "tool_result", call_id: string, ok: boolean, output: string, duration_ms: number, } | { "type": "token", text: string, } | { "type": "ping", 
 /**
  * What the run is waiting on (the model, a tool by name).
  */
@@ -43,7 +51,15 @@ model: string,
  * Unix epoch milliseconds when the run started: an event's wall-clock time is
  * `started_at + t_ms`.
  */
-started_at: number, } | { "type": "status", message: string, icon?: StatusIcon, } | { "type": "thought", text: string, } | { "type": "tool_call_delta", call_id: string, name: string, args_delta: string, } | { "type": "tool_call", call_id: string, name: string, args: Record<string, unknown>, } | { "type": "tool_result", call_id: string, ok: boolean, output: string, duration_ms: number, } | { "type": "token", text: string, } | { "type": "ping", 
+started_at: number, } | { "type": "status", message: string, icon?: StatusIcon, } | { "type": "thought", text: string, } | { "type": "tool_call_delta", call_id: string, name: string, args_delta: string, } | { "type": "tool_call", call_id: string, name: string, args: Record<string, unknown>, } | { "type": "approval_required", call_id: string, name: string, args: Record<string, unknown>, } | { "type": "approval_resolved", call_id: string, approved: boolean, 
+/**
+ * The arguments the call runs with, when the user edited them.
+ */
+args?: Record<string, unknown>, 
+/**
+ * The user allowed this tool without asking again.
+ */
+always: boolean, } | { "type": "tool_result", call_id: string, ok: boolean, output: string, duration_ms: number, } | { "type": "token", text: string, } | { "type": "ping", 
 /**
  * What the run is waiting on (the model, a tool by name).
  */
@@ -57,7 +73,7 @@ retryable: boolean, } | { "type": "run_finished", reason: FinishReason, usage?: 
  */
 ttft_ms?: number, };
 
-export type StatusIcon = "planning" | "thinking" | "tool" | "calculator" | "clock" | "writing" | "waiting" | "retrying";
+export type StatusIcon = "planning" | "thinking" | "tool" | "calculator" | "clock" | "writing" | "waiting" | "retrying" | "approval";
 
 export type FinishReason = "completed" | "cancelled" | "error";
 

@@ -40,6 +40,12 @@ pub enum ToolError {
     TimedOut(Duration),
     #[error("there is no tool named \"{0}\"")]
     Unknown(String),
+    #[error("denied by the user")]
+    Denied,
+    #[error("cancelled by the user")]
+    Cancelled,
+    #[error("the tool crashed: {0}")]
+    Crashed(String),
 }
 
 #[async_trait]
@@ -51,12 +57,24 @@ pub trait Tool: Send + Sync {
         (format!("Running {}…", self.spec().name), StatusIcon::Tool)
     }
     async fn call(&self, args: Value) -> Result<String, ToolError>;
+    /// Whether a call waits for the user's approval unless they said otherwise: tools with side
+    /// effects ask first, tools that only read do not.
+    fn asks_first(&self) -> bool {
+        false
+    }
 }
 
 /// The tools a run may use.
 #[derive(Clone, Default)]
 pub struct ToolRegistry {
-    tools: Vec<Arc<dyn Tool>>,
+    tools: Vec<Entry>,
+}
+
+#[derive(Clone)]
+struct Entry {
+    tool: Arc<dyn Tool>,
+    /// Whether its calls wait for approval.
+    ask: bool,
 }
 
 /// What a run's tools are made from, beyond the built-ins that need nothing.
@@ -94,30 +112,50 @@ impl ToolRegistry {
         registry
     }
 
-    /// Every tool Telltale has, described, whether or not it is set up (Settings lists them all).
-    pub fn catalog() -> Vec<ToolSpec> {
-        let mut specs = ToolRegistry::builtin().specs();
-        specs.push(web_fetch::spec());
-        specs.extend(workspace::specs());
-        specs
+    /// Every tool Telltale has, described, whether or not it is set up (Settings lists them all),
+    /// with whether its calls wait for approval by default.
+    pub fn catalog() -> Vec<(ToolSpec, bool)> {
+        let mut all: Vec<(ToolSpec, bool)> =
+            ToolRegistry::builtin().tools.iter().map(|e| (e.tool.spec(), e.ask)).collect();
+        all.push((web_fetch::spec(), false));
+        all.extend(workspace::specs());
+        all
     }
 
     /// Only the tools `keep` accepts by name.
     pub fn filtered(self, keep: impl Fn(&str) -> bool) -> Self {
-        let tools = self.tools.into_iter().filter(|t| keep(&t.spec().name)).collect();
+        let tools = self.tools.into_iter().filter(|e| keep(&e.tool.spec().name)).collect();
         ToolRegistry { tools }
     }
 
+    /// Adds `tool`, asking before its calls when the tool asks first by default.
     pub fn add(&mut self, tool: Arc<dyn Tool>) {
-        self.tools.push(tool);
+        let ask = tool.asks_first();
+        self.tools.push(Entry { tool, ask });
     }
 
     pub fn get(&self, name: &str) -> Option<Arc<dyn Tool>> {
-        self.tools.iter().find(|t| t.spec().name == name).cloned()
+        self.entry(name).map(|e| e.tool.clone())
+    }
+
+    fn entry(&self, name: &str) -> Option<&Entry> {
+        self.tools.iter().find(|e| e.tool.spec().name == name)
     }
 
     pub fn specs(&self) -> Vec<ToolSpec> {
-        self.tools.iter().map(|t| t.spec()).collect()
+        self.tools.iter().map(|e| e.tool.spec()).collect()
+    }
+
+    /// Whether calls of `name` wait for the user's approval.
+    pub fn asks(&self, name: &str) -> bool {
+        self.entry(name).is_some_and(|e| e.ask)
+    }
+
+    /// Makes calls of `name` wait for approval (`ask`) or run at once.
+    pub fn set_asks(&mut self, name: &str, ask: bool) {
+        for entry in self.tools.iter_mut().filter(|e| e.tool.spec().name == name) {
+            entry.ask = ask;
+        }
     }
 }
 

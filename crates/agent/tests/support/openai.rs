@@ -12,7 +12,7 @@ use telltale_protocol::{ErrorCode, Event};
 // Each test binary uses some of these.
 #[allow(unused_imports)]
 pub use super::runs::{step, tokens};
-use super::server::{fixture_bytes, Reply, TestServer};
+use super::server::{fixture_bytes, Chunking, Reply, TestServer};
 
 pub const KEY: &str = "sk-test-4f9a2c-never-show-me";
 pub const MODEL: &str = "gpt-test";
@@ -38,6 +38,25 @@ pub fn expect_error(
     assert_eq!((error.code, error.retryable), (code, retryable), "{error:?}");
     assert!(!error.message.contains(KEY), "the key leaked: {}", error.message);
     error
+}
+
+/// The fixture `name` served every way (`Chunking::ALL`), each step succeeding: what to call
+/// the way in messages, the step's response and its events.
+pub async fn served_every_way(name: &str) -> Vec<(String, StepResponse, Vec<Event>)> {
+    let mut steps = Vec::new();
+    for chunking in Chunking::ALL {
+        let (result, events) = step_against(Reply::sse_fixture(name).chunked(chunking)).await;
+        let how = format!("{name} served {chunking:?}");
+        let response = result.unwrap_or_else(|e| panic!("{how}: {e:?}"));
+        steps.push((how, response, events));
+    }
+    steps
+}
+
+/// Checks that `response` has the usage the fixture's expectations give.
+pub fn assert_expected_usage(response: &StepResponse, expected: &Value, how: &str) {
+    let usage = response.usage.as_ref().expect("usage from the final chunk");
+    assert_eq!((usage.input_tokens, usage.output_tokens), expected_usage(expected), "{how}");
 }
 
 pub fn expected_usage(expected: &Value) -> (u32, u32) {

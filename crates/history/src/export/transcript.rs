@@ -81,7 +81,20 @@ pub fn blocks(run: &RunRecord) -> Vec<Block> {
             EventKind::RunStarted { .. }
             | EventKind::RunFinished { .. }
             | EventKind::Ping { .. }
-            | EventKind::ToolCallDelta { .. } => {}
+            | EventKind::ToolCallDelta { .. }
+            | EventKind::ApprovalRequired { .. } => {}
+            EventKind::ApprovalResolved { approved: false, .. } => {}
+            EventKind::ApprovalResolved { call_id, args: Some(args), .. } => {
+                let slot = blocks.iter_mut().rev().find_map(|b| match b {
+                    Block::Tool { call_id: id, args, .. } if id == call_id => Some(args),
+                    _ => None,
+                });
+                if let Some(shown) = slot {
+                    *shown =
+                        serde_json::to_string_pretty(args).unwrap_or_else(|_| args.to_string());
+                }
+            }
+            EventKind::ApprovalResolved { .. } => {}
         }
     }
     blocks

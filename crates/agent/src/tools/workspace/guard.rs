@@ -45,16 +45,24 @@ impl Workspace {
         Ok(real)
     }
 
-    /// Where a file at `path` would be written: its folder must exist inside the workspace, and
-    /// when the file exists (or is a symlink) its real path must be inside too.
+    /// Where a file at `path` is written: its folder (made when missing) must be inside the
+    /// workspace, and when the file exists (or is a symlink) its real path must be inside too.
     pub fn writable(&self, path: &str) -> Result<PathBuf, ToolError> {
         let lexical = self.lexical(path)?;
         let (Some(parent), Some(name)) = (lexical.parent(), lexical.file_name()) else {
             return Err(ToolError::InvalidArgs(format!("{path:?} is not a file path")));
         };
-        let parent = parent.canonicalize().map_err(|_| {
-            ToolError::Failed(format!("the folder of {path:?} does not exist in the workspace"))
-        })?;
+        let mut existing = parent;
+        while existing.symlink_metadata().is_err() {
+            existing = existing.parent().ok_or_else(|| outside(path))?;
+        }
+        let real = existing.canonicalize().map_err(|e| failed(path, &e))?;
+        self.check_inside(path, &real)?;
+        if !real.is_dir() {
+            return Err(ToolError::Failed(format!("{path:?} is inside a file, not a folder")));
+        }
+        std::fs::create_dir_all(parent).map_err(|e| failed(path, &e))?;
+        let parent = parent.canonicalize().map_err(|e| failed(path, &e))?;
         self.check_inside(path, &parent)?;
         let target = parent.join(name);
         if target.symlink_metadata().is_ok() {
@@ -62,6 +70,9 @@ impl Workspace {
                 .canonicalize()
                 .map_err(|_| ToolError::Failed(format!("{path:?} is a broken link")))?;
             self.check_inside(path, &real)?;
+            if real.is_dir() {
+                return Err(ToolError::InvalidArgs(format!("{path:?} is a folder")));
+            }
             return Ok(real);
         }
         Ok(target)
@@ -120,6 +131,10 @@ impl Workspace {
             shown
         }
     }
+}
+
+fn failed(path: &str, error: &io::Error) -> ToolError {
+    ToolError::Failed(format!("cannot write {path:?}: {error}"))
 }
 
 fn outside(path: &str) -> ToolError {

@@ -1,5 +1,5 @@
 //! The workspace file tools, on when the user picked a workspace folder: `list_files`,
-//! `read_file` and `search_files`. Every path goes through [`Workspace`], which keeps the tools
+//! `read_file`, `search_files` and `write_file` (which asks first). Every path goes through [`Workspace`], which keeps the tools
 //! inside the folder and out of Telltale's own data folder. File work runs on tokio's blocking
 //! threads, never on the workers that stream events.
 
@@ -7,6 +7,7 @@ mod guard;
 mod list;
 mod read;
 mod search;
+mod write;
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ pub use guard::Workspace;
 pub use list::ListFiles;
 pub use read::ReadFile;
 pub use search::SearchFiles;
+pub use write::WriteFile;
 
 use super::{Tool, ToolError, ToolSpec};
 
@@ -25,13 +27,19 @@ pub fn file_tools(workspace: Workspace) -> Vec<Arc<dyn Tool>> {
     vec![
         Arc::new(ListFiles::new(workspace.clone())),
         Arc::new(ReadFile::new(workspace.clone())),
-        Arc::new(SearchFiles::new(workspace)),
+        Arc::new(SearchFiles::new(workspace.clone())),
+        Arc::new(WriteFile::new(workspace)),
     ]
 }
 
-/// What the model is told about each file tool.
-pub fn specs() -> Vec<ToolSpec> {
-    vec![list::spec(), read::spec(), search::spec()]
+/// What the model is told about each file tool, and whether its calls ask first by default.
+pub fn specs() -> Vec<(ToolSpec, bool)> {
+    vec![
+        (list::spec(), false),
+        (read::spec(), false),
+        (search::spec(), false),
+        (write::spec(), true),
+    ]
 }
 
 /// Runs blocking file work off the async workers.

@@ -1,0 +1,146 @@
+//! One tool call from start to `tool_result`: the user's approval when the tool asks first, then
+//! the call under a watchdog (its time limit, the user cancelling it alone, a panic caught), and
+//! its output with the user's keys removed.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::FutureExt;
+use serde_json::Value;
+use telltale_protocol::{EventKind, StatusIcon, ToolCall};
+use tokio_util::sync::CancellationToken;
+
+use crate::controls::{Decision, RunControls};
+use crate::emitter::Emitter;
+use crate::secrets::Secrets;
+use crate::tools::{Tool, ToolError};
+
+/// What one call needs from its run.
+pub(crate) struct CallContext {
+    pub emitter: Emitter,
+    pub controls: RunControls,
+    pub tool: Option<Arc<dyn Tool>>,
+    /// Whether the call waits for approval (unless the tool was allowed for the run).
+    pub ask: bool,
+    pub timeout: Duration,
+    pub secrets: Secrets,
+}
+
+/// Runs `call` to the end, emits its `tool_result`, and returns `(ok, output)`.
+pub(crate) async fn execute(ctx: CallContext, call: ToolCall) -> (bool, String) {
+    let started = Instant::now();
+    let token = ctx.controls.call_started(&call.call_id);
+    let result = run(&ctx, &call, &token).await;
+    ctx.controls.call_ended(&call.call_id);
+    let (ok, output) = match result {
+        Ok(output) => (true, output),
+        Err(error) => (false, error.to_string()),
+    };
+    let output = match ctx.secrets.redact(&output) {
+        std::borrow::Cow::Owned(redacted) => redacted,
+        std::borrow::Cow::Borrowed(_) => output,
+    };
+    ctx.emitter.emit(EventKind::ToolResult {
+        call_id: call.call_id.clone(),
+        ok,
+        output: output.clone(),
+        duration_ms: started.elapsed().as_micros() as f64 / 1000.0,
+    });
+    (ok, output)
+}
+
+async fn run(
+    ctx: &CallContext,
+    call: &ToolCall,
+    token: &CancellationToken,
+) -> Result<String, ToolError> {
+    let Some(tool) = &ctx.tool else {
+        return Err(ToolError::Unknown(call.name.clone()));
+    };
+    let edited = match ctx.ask && !ctx.controls.is_always_allowed(&call.name) {
+        true => approval(ctx, tool.as_ref(), call, token).await?,
+        false => None,
+    };
+    let args = edited.clone().unwrap_or_else(|| call.args.clone());
+    let work = AssertUnwindSafe(tool.call(args)).catch_unwind();
+    let outcome = tokio::select! {
+        biased;
+        _ = token.cancelled() => return Err(ToolError::Cancelled),
+        outcome = tokio::time::timeout(ctx.timeout, work) => outcome,
+    };
+    let output = match outcome {
+        Err(_) => Err(ToolError::TimedOut(ctx.timeout)),
+        Ok(Err(panic)) => Err(ToolError::Crashed(panic_message(panic.as_ref()))),
+        Ok(Ok(result)) => result,
+    }?;
+    Ok(match edited {
+        Some(args) => {
+            format!("(The user changed the arguments to {args} before approving.)\n{output}")
+        }
+        None => output,
+    })
+}
+
+/// Waits for the user's decision on `call`; the arguments they edited, if they did.
+async fn approval(
+    ctx: &CallContext,
+    tool: &dyn Tool,
+    call: &ToolCall,
+    token: &CancellationToken,
+) -> Result<Option<Value>, ToolError> {
+    // Registered before it is announced, so that no answer can come too early.
+    let waiting = ctx.controls.wait_for_approval(&call.call_id, &call.name);
+    ctx.emitter.emit(EventKind::ApprovalRequired {
+        call_id: call.call_id.clone(),
+        name: call.name.clone(),
+        args: call.args.clone(),
+    });
+    ctx.emitter.emit(EventKind::Status {
+        message: format!("Waiting for your approval to run {}…", call.name),
+        icon: Some(StatusIcon::Approval),
+    });
+    ctx.emitter.set_waiting_for(Some(format!("your approval of {}", call.name)));
+    let decision = tokio::select! {
+        biased;
+        _ = token.cancelled() => {
+            ctx.controls.forget_approval(&call.call_id);
+            return Err(ToolError::Cancelled);
+        }
+        decision = waiting => decision.unwrap_or(Decision::Deny),
+    };
+    let resolved = |approved: bool, args: Option<Value>, always: bool| {
+        EventKind::ApprovalResolved { call_id: call.call_id.clone(), approved, args, always }
+    };
+    match decision {
+        Decision::Deny => {
+            ctx.emitter.emit(resolved(false, None, false));
+            Err(ToolError::Denied)
+        }
+        Decision::Approve { args, always } => {
+            let edited = args.filter(|args| *args != call.args);
+            if edited.as_ref().is_some_and(|args| !args.is_object()) {
+                ctx.emitter.emit(resolved(false, None, false));
+                return Err(ToolError::InvalidArgs(
+                    "the edited arguments are not a JSON object".into(),
+                ));
+            }
+            if always {
+                ctx.controls.allow_always(&call.name);
+            }
+            ctx.emitter.emit(resolved(true, edited.clone(), always));
+            let (message, icon) = tool.status(edited.as_ref().unwrap_or(&call.args));
+            ctx.emitter.emit(EventKind::Status { message, icon: Some(icon) });
+            ctx.emitter.set_waiting_for(Some(call.name.clone()));
+            Ok(edited)
+        }
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "it panicked".to_owned())
+}

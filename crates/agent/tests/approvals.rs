@@ -1,0 +1,236 @@
+//! Approval before side effects and the watchdog on every call, through the real agent loop:
+//! approve (with edited arguments), deny, always allow, cancel one call while another runs, a
+//! tool that panics, and a run nobody can answer.
+
+#[path = "support/scripted.rs"]
+mod scripted;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use scripted::{call, Scripted, Step};
+use serde_json::{json, Value};
+use telltale_agent::tools::{ToolOptions, Workspace};
+use telltale_agent::{
+    Agent, AgentConfig, Decision, RunControls, RunOutcome, Tool, ToolError, ToolRegistry, ToolSpec,
+};
+use telltale_protocol::{Event, EventKind, FinishReason, Message};
+use tokio::sync::mpsc::unbounded_channel;
+use tokio_util::sync::CancellationToken;
+
+/// Runs `agent` with controls, calling `react` on every event as it streams.
+async fn drive(
+    agent: Arc<Agent>,
+    mut react: impl FnMut(&Event, &RunControls),
+) -> (Vec<Event>, RunOutcome) {
+    let controls = RunControls::new(CancellationToken::new());
+    let (tx, mut rx) = unbounded_channel();
+    let run = {
+        let (agent, controls) = (agent.clone(), controls.clone());
+        tokio::spawn(async move { agent.run_with("run-1", &[], "go", tx, controls).await })
+    };
+    let mut events = Vec::new();
+    while let Some(event) = rx.recv().await {
+        react(&event, &controls);
+        events.push(event);
+    }
+    (events, run.await.unwrap())
+}
+
+fn results(events: &[Event]) -> Vec<(String, bool, String)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ToolResult { call_id, ok, output, .. } => {
+                Some((call_id.clone(), *ok, output.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn result_of(events: &[Event], id: &str) -> (bool, String) {
+    let found = results(events).into_iter().find(|(call_id, ..)| call_id == id);
+    let (_, ok, output) = found.unwrap_or_else(|| panic!("no result for {id}"));
+    (ok, output)
+}
+
+fn asked(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ApprovalRequired { call_id, .. } => Some(call_id.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn no_pings() -> AgentConfig {
+    AgentConfig { keepalive: Duration::ZERO, ..AgentConfig::default() }
+}
+
+fn write(id: &str, path: &str) -> telltale_protocol::ToolCall {
+    call(id, "write_file", json!({"path": path, "content": format!("{id}\n")}))
+}
+
+#[tokio::test]
+async fn write_file_waits_for_approval_and_does_what_the_user_decided() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ToolOptions {
+        workspace: Some(Workspace::new(dir.path(), &[]).unwrap()),
+        ..ToolOptions::default()
+    };
+    let provider = Arc::new(Scripted::new(vec![
+        Step::Calls(vec![write("c1", "a.txt"), write("c2", "b.txt")]),
+        Step::Calls(vec![write("c3", "notes/c.txt")]),
+        Step::Calls(vec![write("c4", "d.txt")]),
+        Step::Calls(vec![call("c5", "read_file", json!({"path": "d.txt"}))]),
+        Step::Answer("Done."),
+    ]));
+    let agent =
+        Arc::new(Agent::new(provider.clone(), ToolRegistry::standard(&options), no_pings()));
+    let (events, outcome) = drive(agent, |event, controls| {
+        if let EventKind::ApprovalRequired { call_id, .. } = &event.kind {
+            let decision = match call_id.as_str() {
+                "c1" => Decision::Approve {
+                    args: Some(json!({"path": "a2.txt", "content": "edited\n"})),
+                    always: false,
+                },
+                "c2" => Decision::Deny,
+                _ => Decision::Approve { args: None, always: true },
+            };
+            controls.resolve_approval(call_id, decision).unwrap();
+        }
+    })
+    .await;
+    assert_eq!(outcome.reason, FinishReason::Completed);
+    // c4 runs without asking: the user allowed write_file for the rest of the run at c3; reading
+    // never asks.
+    assert_eq!(asked(&events), ["c1", "c2", "c3"]);
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).ok();
+    assert_eq!(read("a2.txt").as_deref(), Some("edited\n"));
+    assert_eq!((read("a.txt"), read("b.txt")), (None, None));
+    assert_eq!(read("notes/c.txt").as_deref(), Some("c3\n"));
+    assert_eq!(read("d.txt").as_deref(), Some("c4\n"));
+
+    let (ok, output) = result_of(&events, "c1");
+    assert!(ok && output.starts_with("(The user changed the arguments to"), "{output}");
+    assert_eq!(result_of(&events, "c2"), (false, "denied by the user".into()));
+    assert_eq!(result_of(&events, "c5"), (true, "c4\n".into()));
+    let resolved: Vec<(String, bool, bool, bool)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ApprovalResolved { call_id, approved, args, always } => {
+                Some((call_id.clone(), *approved, args.is_some(), *always))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        resolved,
+        [
+            ("c1".into(), true, true, false),
+            ("c2".into(), false, false, false),
+            ("c3".into(), true, false, true)
+        ]
+    );
+    // The model is told about the denial in its next request.
+    let told = provider.requests()[1].iter().any(|m| {
+        matches!(m, Message::Tool { call_id, ok: false, output, .. }
+            if call_id == "c2" && output == "denied by the user")
+    });
+    assert!(told, "{:?}", provider.requests()[1]);
+}
+
+/// Sleeps for a minute unless cancelled.
+struct Slow;
+
+#[async_trait]
+impl Tool for Slow {
+    fn spec(&self) -> ToolSpec {
+        ToolSpec { name: "slow".into(), description: "slow".into(), parameters: json!({}) }
+    }
+    async fn call(&self, _: Value) -> Result<String, ToolError> {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        Ok("finally".into())
+    }
+}
+
+/// Panics.
+struct Panics;
+
+#[async_trait]
+impl Tool for Panics {
+    fn spec(&self) -> ToolSpec {
+        ToolSpec { name: "panics".into(), description: "panics".into(), parameters: json!({}) }
+    }
+    async fn call(&self, _: Value) -> Result<String, ToolError> {
+        panic!("boom")
+    }
+}
+
+#[tokio::test]
+async fn one_call_is_cancelled_while_the_others_finish_and_a_panic_is_a_failed_call() {
+    let mut tools = ToolRegistry::builtin();
+    tools.add(Arc::new(Slow));
+    tools.add(Arc::new(Panics));
+    let provider = Arc::new(Scripted::new(vec![
+        Step::Calls(vec![
+            call("slow-1", "slow", json!({})),
+            call("calc-1", "calculator", json!({"expression": "6 * 7"})),
+            call("boom-1", "panics", json!({})),
+        ]),
+        Step::Answer("42."),
+    ]));
+    let agent = Arc::new(Agent::new(provider, tools, no_pings()));
+    let started = std::time::Instant::now();
+    let (events, outcome) = drive(agent, |event, controls| {
+        // Once the quick calls are done, the user cancels the slow one.
+        if let EventKind::ToolResult { call_id, .. } = &event.kind {
+            if call_id == "calc-1" {
+                controls.cancel_call("slow-1").unwrap();
+            }
+        }
+    })
+    .await;
+    assert!(started.elapsed() < Duration::from_secs(30), "the slow call was waited for");
+    assert_eq!(outcome.reason, FinishReason::Completed);
+    assert_eq!(result_of(&events, "calc-1"), (true, "42".into()));
+    assert_eq!(result_of(&events, "slow-1"), (false, "cancelled by the user".into()));
+    assert_eq!(result_of(&events, "boom-1"), (false, "the tool crashed: boom".into()));
+}
+
+#[tokio::test]
+async fn without_anyone_to_answer_a_call_that_asks_is_denied_and_stop_ends_a_wait() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = ToolOptions {
+        workspace: Some(Workspace::new(dir.path(), &[]).unwrap()),
+        ..ToolOptions::default()
+    };
+    let tools = ToolRegistry::standard(&options);
+    let script =
+        || Scripted::new(vec![Step::Calls(vec![write("c1", "a.txt")]), Step::Answer("ok")]);
+
+    // Agent::run has nobody to ask.
+    let agent = Agent::new(Arc::new(script()), tools.clone(), no_pings());
+    let (tx, mut rx) = unbounded_channel();
+    let outcome = agent.run("run-1", &[], "go", tx, CancellationToken::new()).await;
+    let events: Vec<Event> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+    assert_eq!(outcome.reason, FinishReason::Completed);
+    assert_eq!(result_of(&events, "c1"), (false, "denied by the user".into()));
+    assert!(!dir.path().join("a.txt").exists());
+
+    // Stopping the run while it waits ends it at once.
+    let agent = Arc::new(Agent::new(Arc::new(script()), tools, no_pings()));
+    let (events, outcome) = drive(agent, |event, controls| {
+        if matches!(event.kind, EventKind::ApprovalRequired { .. }) {
+            assert_eq!(controls.waiting_for_approval(), ["c1"]);
+            controls.stop();
+        }
+    })
+    .await;
+    assert_eq!(outcome.reason, FinishReason::Cancelled);
+    assert!(!dir.path().join("a.txt").exists());
+    assert!(matches!(events.last().unwrap().kind, EventKind::RunFinished { .. }));
+}
