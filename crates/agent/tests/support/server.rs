@@ -107,6 +107,32 @@ impl Reply {
         Reply::new(200, "text/event-stream", fixture_bytes(name))
     }
 
+    /// An OpenAI-style stream in which the model calls `name` with `args`, as call `id`.
+    pub fn openai_tool_call(id: &str, name: &str, args: &serde_json::Value) -> Self {
+        let call = serde_json::json!({"choices": [{"index": 0, "delta": {"role": "assistant",
+            "tool_calls": [{"index": 0, "id": id, "type": "function",
+                "function": {"name": name, "arguments": args.to_string()}}]},
+            "finish_reason": null}]});
+        let end = serde_json::json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]});
+        Reply::new(
+            200,
+            "text/event-stream",
+            format!("data: {call}\n\ndata: {end}\n\ndata: [DONE]\n\n"),
+        )
+    }
+
+    /// An OpenAI-style stream that answers `text`.
+    pub fn openai_text(text: &str) -> Self {
+        let chunk = serde_json::json!({"choices": [{"index": 0, "delta": {"role": "assistant", "content": text}, "finish_reason": null}]});
+        let end =
+            serde_json::json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]});
+        Reply::new(
+            200,
+            "text/event-stream",
+            format!("data: {chunk}\n\ndata: {end}\n\ndata: [DONE]\n\n"),
+        )
+    }
+
     pub fn json(status: u16, body: &serde_json::Value) -> Self {
         Reply::new(status, "application/json", body.to_string())
     }
