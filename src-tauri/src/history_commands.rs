@@ -4,8 +4,10 @@
 //! Every command works on the database off the main thread (`spawn_blocking`) and fails with a
 //! typed error, serialised as `{code, message}`.
 
+use std::path::{Path, PathBuf};
+
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 use telltale_history::{Conversation, ConversationDetail, Format, History, SearchHit};
 use telltale_ipc::{CommandError, CommandErrorCode, HistoryStatus};
 use telltale_session::Session;
@@ -21,6 +23,28 @@ async fn with_db<T: Send + 'static>(
     f: impl FnOnce(&History) -> Result<T> + Send + 'static,
 ) -> Result<T> {
     session.store().call(f).await
+}
+
+/// A native file dialog titled `title`.
+fn file_dialog<R: Runtime>(app: &AppHandle<R>, title: &str) -> FileDialogBuilder<R> {
+    app.dialog().file().set_title(title)
+}
+
+/// The local path of what the user chose in a file dialog (`None`: they cancelled); `cannot`
+/// completes the error when it is not a local file ("cannot save there").
+fn chosen_path(chosen: Option<FilePath>, cannot: &str) -> Result<Option<PathBuf>> {
+    chosen
+        .map(|chosen| {
+            chosen.into_path().map_err(|e| {
+                CommandError::new(CommandErrorCode::File, format!("cannot {cannot}: {e}"))
+            })
+        })
+        .transpose()
+}
+
+/// The error when the file at `path` could not be read or written (`what`).
+fn file_error(code: CommandErrorCode, what: &str, path: &Path, e: std::io::Error) -> CommandError {
+    CommandError::new(code, format!("cannot {what} {}: {e}", path.display()))
 }
 
 /// Whether the history is saved, and if not, why (the window shows a banner).
@@ -116,25 +140,15 @@ pub async fn export_conversation<R: Runtime>(
     };
     let name = file_name(&title, format);
     tauri::async_runtime::spawn_blocking(move || {
-        let Some(chosen) = app
-            .dialog()
-            .file()
-            .set_title("Export conversation")
+        let chosen = file_dialog(&app, "Export conversation")
             .set_file_name(&name)
             .add_filter(filter, extensions)
-            .blocking_save_file()
-        else {
+            .blocking_save_file();
+        let Some(path) = chosen_path(chosen, "save there")? else {
             return Ok(None);
         };
-        let path = chosen.into_path().map_err(|e| {
-            CommandError::new(CommandErrorCode::File, format!("cannot save there: {e}"))
-        })?;
-        std::fs::write(&path, text).map_err(|e| {
-            CommandError::new(
-                CommandErrorCode::File,
-                format!("cannot write {}: {e}", path.display()),
-            )
-        })?;
+        std::fs::write(&path, text)
+            .map_err(|e| file_error(CommandErrorCode::File, "write", &path, e))?;
         Ok(Some(path.display().to_string()))
     })
     .await
@@ -149,24 +163,15 @@ pub async fn import_conversation<R: Runtime>(
     session: State<'_, Session>,
 ) -> Result<Option<Conversation>> {
     let text = tauri::async_runtime::spawn_blocking(move || {
-        let Some(chosen) = app
-            .dialog()
-            .file()
-            .set_title("Import a conversation")
+        let chosen = file_dialog(&app, "Import a conversation")
             .add_filter("Telltale JSON export", &["json"])
-            .blocking_pick_file()
-        else {
+            .blocking_pick_file();
+        let Some(path) = chosen_path(chosen, "open that file")? else {
             return Ok(None);
         };
-        let path = chosen.into_path().map_err(|e| {
-            CommandError::new(CommandErrorCode::File, format!("cannot open that file: {e}"))
-        })?;
-        std::fs::read_to_string(&path).map(Some).map_err(|e| {
-            CommandError::new(
-                CommandErrorCode::ImportInvalid,
-                format!("cannot read {}: {e}", path.display()),
-            )
-        })
+        std::fs::read_to_string(&path)
+            .map(Some)
+            .map_err(|e| file_error(CommandErrorCode::ImportInvalid, "read", &path, e))
     })
     .await
     .map_err(|e| CommandError::new(CommandErrorCode::File, format!("the import failed: {e}")))??;

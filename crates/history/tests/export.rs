@@ -26,11 +26,18 @@ fn golden(name: &str, actual: &str) {
 /// Stands for the stylesheet (`export::html::STYLE`) in the HTML golden file.
 const STYLE_PLACEHOLDER: &str = "<style>/* export::html::STYLE */</style>";
 
-/// The export with the conversation's random id replaced by a fixed one.
-fn exported(format: Format) -> String {
+/// A new history (in a folder that lasts as long as the `TempDir`) holding the fixed
+/// conversation, and that conversation's id.
+fn history_with_fixed_conversation() -> (tempfile::TempDir, telltale_history::History, String) {
     let dir = tempfile::tempdir().unwrap();
     let history = open(&dir);
     let id = fixed_conversation(&history);
+    (dir, history, id)
+}
+
+/// The export with the conversation's random id replaced by a fixed one.
+fn exported(format: Format) -> String {
+    let (_dir, history, id) = history_with_fixed_conversation();
     history.export(&id, format).unwrap().replace(&id, "CONVERSATION-ID")
 }
 
@@ -85,9 +92,7 @@ fn without_ids(json: &str) -> String {
 
 #[test]
 fn import_round_trip_gives_the_same_json_with_new_ids() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = open(&dir);
-    let id = fixed_conversation(&history);
+    let (_dir, history, id) = history_with_fixed_conversation();
     let first = history.export(&id, Format::Json).unwrap();
     let imported = history.import_json(&first).unwrap();
     assert_ne!(imported.id, id);
@@ -103,9 +108,7 @@ fn import_round_trip_gives_the_same_json_with_new_ids() {
 
 #[test]
 fn a_malformed_or_foreign_file_is_a_clear_error_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = open(&dir);
-    let id = fixed_conversation(&history);
+    let (_dir, history, id) = history_with_fixed_conversation();
     let good = history.export(&id, Format::Json).unwrap();
     let mut wrong_event = serde_json::from_str::<serde_json::Value>(&good).unwrap();
     wrong_event["runs"][1]["events"][2]["seq"] = 7.into();
