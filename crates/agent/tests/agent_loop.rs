@@ -2,19 +2,22 @@
 
 #[path = "support/runs.rs"]
 mod runs;
+#[path = "support/scripted.rs"]
+mod scripted;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use runs::tokens;
+use scripted::{call, Scripted, Step};
 use serde_json::{json, Value};
 use telltale_agent::providers::{OfflinePace, OfflineProvider};
 use telltale_agent::{
     Agent, AgentConfig, Provider, ProviderError, StepRequest, StepResponse, StepSink, Tool,
     ToolError, ToolRegistry, ToolSpec,
 };
-use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message, ToolCall};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
@@ -217,42 +220,15 @@ impl Tool for Slow {
     }
 }
 
-/// A provider that calls `slow` once (or forever), then answers "ok".
-struct CallsSlow {
-    forever: bool,
-}
-
-#[async_trait]
-impl Provider for CallsSlow {
-    fn id(&self) -> &str {
-        "scripted"
-    }
-    fn model(&self) -> &str {
-        "scripted-model"
-    }
-    fn label(&self) -> String {
-        "scripted".into()
-    }
-    async fn step(
-        &self,
-        request: StepRequest<'_>,
-        sink: &StepSink,
-    ) -> Result<StepResponse, ProviderError> {
-        let called = request.messages.iter().any(|m| matches!(m, Message::Tool { .. }));
-        if called && !self.forever {
-            sink.token("ok");
-            return Ok(StepResponse { text: "ok".into(), ..Default::default() });
-        }
-        let n = request.messages.len();
-        let call = ToolCall { call_id: format!("c{n}"), name: "slow".into(), args: json!({}) };
-        Ok(StepResponse { tool_calls: vec![call], ..Default::default() })
-    }
-}
-
+/// An agent whose provider calls `slow` once (or, `forever`, at every step), then answers "ok".
 fn with_slow_tool(tool_time: Duration, forever: bool, config: AgentConfig) -> Agent {
     let mut tools = ToolRegistry::default();
     tools.add(Arc::new(Slow(tool_time)));
-    Agent::new(Arc::new(CallsSlow { forever }), tools, config)
+    let calls = if forever { config.max_steps + 1 } else { 1 };
+    let mut script: Vec<Step> =
+        (0..calls).map(|n| Step::Calls(vec![call(&format!("c{n}"), "slow", json!({}))])).collect();
+    script.push(Step::Answer("ok"));
+    Agent::new(Arc::new(Scripted::new(script)), tools, config)
 }
 
 #[tokio::test(start_paused = true)]
