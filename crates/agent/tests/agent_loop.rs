@@ -13,10 +13,7 @@ use runs::tokens;
 use scripted::{call, Scripted, Step};
 use serde_json::{json, Value};
 use telltale_agent::providers::{OfflinePace, OfflineProvider};
-use telltale_agent::{
-    Agent, AgentConfig, Provider, ProviderError, StepRequest, StepResponse, StepSink, Tool,
-    ToolError, ToolRegistry, ToolSpec,
-};
+use telltale_agent::{Agent, AgentConfig, ProviderError, Tool, ToolError, ToolRegistry, ToolSpec};
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
@@ -276,38 +273,15 @@ async fn the_step_limit_ends_the_run_with_a_typed_error() {
     assert_eq!(results, 3);
 }
 
-/// A provider that streams some text and then fails.
-struct FailsMidStream;
-
-#[async_trait]
-impl Provider for FailsMidStream {
-    fn id(&self) -> &str {
-        "scripted"
-    }
-    fn model(&self) -> &str {
-        "m"
-    }
-    fn label(&self) -> String {
-        "scripted".into()
-    }
-    async fn step(
-        &self,
-        _request: StepRequest<'_>,
-        sink: &StepSink,
-    ) -> Result<StepResponse, ProviderError> {
-        sink.token("Hello");
-        sink.token(" wor");
-        Err(ProviderError::new(
-            ErrorCode::ProviderUnavailable,
-            "The provider is overloaded; try again in a minute.",
-            true,
-        ))
-    }
-}
-
 #[tokio::test]
 async fn a_provider_error_keeps_what_streamed_and_ends_with_error() {
-    let agent = Agent::new(Arc::new(FailsMidStream), ToolRegistry::builtin(), no_pings());
+    let error = ProviderError::new(
+        ErrorCode::ProviderUnavailable,
+        "The provider is overloaded; try again in a minute.",
+        true,
+    );
+    let provider = Scripted::new(vec![Step::FailsAfter(vec!["Hello", " wor"], error)]);
+    let agent = Agent::new(Arc::new(provider), ToolRegistry::builtin(), no_pings());
     let (events, outcome) = run(&agent, "hi", CancellationToken::new()).await;
     let types = check_invariants(&events);
     assert_eq!(&types[types.len() - 2..], ["error", "run_finished"]);

@@ -12,6 +12,8 @@ use telltale_protocol::{Message, ToolCall};
 pub enum Step {
     Calls(Vec<ToolCall>),
     Answer(&'static str),
+    /// Streams these tokens, then fails with the error.
+    FailsAfter(Vec<&'static str>, ProviderError),
 }
 
 /// A call of `name` with `args`, its id `id`.
@@ -58,6 +60,10 @@ impl Provider for Scripted {
             Step::Answer(text) => {
                 sink.token(text);
                 StepResponse { text: text.into(), ..StepResponse::default() }
+            }
+            Step::FailsAfter(tokens, error) => {
+                tokens.into_iter().for_each(|text| sink.token(text));
+                return Err(error);
             }
         })
     }
