@@ -20,7 +20,7 @@ pub use emitter::Emitter;
 pub use provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 pub use runner::{Agent, AgentConfig, RunOutcome};
 pub use secrets::{Secrets, REDACTED};
-pub use tools::{Tool, ToolError, ToolOptions, ToolRegistry, ToolSpec};
+pub use tools::{ProgressSink, Tool, ToolError, ToolOptions, ToolRegistry, ToolSource, ToolSpec};
 
 /// A sink that streams one step's events through `emitter`, for driving a [`Provider`] on its
 /// own (provider tests, tools that call a model) rather than through an [`Agent`].

@@ -106,7 +106,9 @@ impl Agent {
         let mut messages = history.to_vec();
         messages.push(Message::User { text: prompt.to_owned() });
         let mut usage = None;
-        let end = self.run_steps(&emitter, &mut messages, &mut usage, &controls).await;
+        // The tools there when the run starts (an MCP server that gets ready meanwhile joins the next).
+        let tools = self.tools.snapshot();
+        let end = self.run_steps(&emitter, &tools, &mut messages, &mut usage, &controls).await;
 
         stop_pings.cancel();
         let (reason, error) = match end {
@@ -129,12 +131,13 @@ impl Agent {
     async fn run_steps(
         &self,
         emitter: &Emitter,
+        tools: &ToolRegistry,
         messages: &mut Vec<Message>,
         usage: &mut Option<Usage>,
         controls: &RunControls,
     ) -> StepsEnd {
         let cancel = controls.cancel_token();
-        let specs = self.tools.specs();
+        let specs = tools.specs();
         for step in 0..self.config.max_steps {
             let (message, icon) = match step {
                 0 => ("Planning…", StatusIcon::Planning),
@@ -173,7 +176,7 @@ impl Agent {
             if calls.is_empty() {
                 return StepsEnd::Completed;
             }
-            let (results, cancelled) = self.run_tools(emitter, &calls, controls).await;
+            let (results, cancelled) = self.run_tools(emitter, tools, &calls, controls).await;
             messages.extend(results);
             if cancelled {
                 return StepsEnd::Cancelled;
@@ -196,6 +199,7 @@ impl Agent {
     async fn run_tools(
         &self,
         emitter: &Emitter,
+        tools: &ToolRegistry,
         calls: &[ToolCall],
         controls: &RunControls,
     ) -> (Vec<Message>, bool) {
@@ -208,8 +212,8 @@ impl Agent {
                 name: call.name.clone(),
                 args: call.args.clone(),
             });
-            let tool = self.tools.get(&call.name);
-            let ask = self.tools.asks(&call.name);
+            let tool = tools.get(&call.name);
+            let ask = tools.asks(&call.name);
             if !ask || controls.is_always_allowed(&call.name) {
                 let (message, icon) = match &tool {
                     Some(tool) => tool.status(&call.args),

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::controls::{Decision, RunControls};
 use crate::emitter::Emitter;
 use crate::secrets::Secrets;
-use crate::tools::{Tool, ToolError};
+use crate::tools::{ProgressSink, Tool, ToolError};
 
 /// What one call needs from its run.
 pub(crate) struct CallContext {
@@ -63,7 +63,8 @@ async fn run(
         false => None,
     };
     let args = edited.clone().unwrap_or_else(|| call.args.clone());
-    let work = AssertUnwindSafe(tool.call(args)).catch_unwind();
+    let progress = ProgressSink::new(ctx.emitter.clone(), call.call_id.clone());
+    let work = AssertUnwindSafe(tool.call_with_progress(args, progress)).catch_unwind();
     let outcome = tokio::select! {
         biased;
         _ = token.cancelled() => return Err(ToolError::Cancelled),

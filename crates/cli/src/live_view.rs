@@ -42,6 +42,11 @@ impl LiveView {
             EventKind::ToolCall { name, args, .. } => {
                 self.side_line(out, &format!("  → {name} {args}"))
             }
+            EventKind::ToolProgress { progress, total, message, .. } => {
+                let of = total.map(|t| format!(" of {t}")).unwrap_or_default();
+                let note = message.as_deref().map(|m| format!(" · {m}")).unwrap_or_default();
+                self.side_line(out, &format!("  … {progress}{of}{note}"))
+            }
             EventKind::ApprovalRequired { name, .. } => {
                 self.side_line(out, &format!("  ? {name} waits for your approval"))
             }

@@ -69,6 +69,18 @@ pub enum EventKind {
         #[serde(default)]
         always: bool,
     },
+    /// How far a running tool call has come (an MCP server's progress notifications).
+    ToolProgress {
+        call_id: String,
+        progress: f64,
+        /// What `progress` counts up to, when the tool knows.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        total: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        message: Option<String>,
+    },
     /// The outcome of a tool call.
     ToolResult { call_id: String, ok: bool, output: String, duration_ms: f64 },
     /// Answer text (a delta to append).

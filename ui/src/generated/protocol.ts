@@ -24,7 +24,11 @@ args?: Record<string, unknown>,
 /**
  * The user allowed this tool without asking again.
  */
-always: boolean, } | { "type": "tool_result", call_id: string, ok: boolean, output: string, duration_ms: number, } | { "type": "token", text: string, } | { "type": "ping", 
+always: boolean, } | { "type": "tool_progress", call_id: string, progress: number, 
+/**
+ * What `progress` counts up to, when the tool knows.
+ */
+total?: number, message?: string, } | { "type": "tool_result", call_id: string, ok: boolean, output: string, duration_ms: number, } | { "type": "token", text: string, } | { "type": "ping", 
 /**
  * What the run is waiting on (the model, a tool by name).
  */
@@ -59,7 +63,11 @@ args?: Record<string, unknown>,
 /**
  * The user allowed this tool without asking again.
  */
-always: boolean, } | { "type": "tool_result", call_id: string, ok: boolean, output: string, duration_ms: number, } | { "type": "token", text: string, } | { "type": "ping", 
+always: boolean, } | { "type": "tool_progress", call_id: string, progress: number, 
+/**
+ * What `progress` counts up to, when the tool knows.
+ */
+total?: number, message?: string, } | { "type": "tool_result", call_id: string, ok: boolean, output: string, duration_ms: number, } | { "type": "token", text: string, } | { "type": "ping", 
 /**
  * What the run is waiting on (the model, a tool by name).
  */

@@ -57,6 +57,15 @@ pub trait Tool: Send + Sync {
         (format!("Running {}…", self.spec().name), StatusIcon::Tool)
     }
     async fn call(&self, args: Value) -> Result<String, ToolError>;
+    /// [`Tool::call`], for tools that report how far they have come (MCP servers do).
+    async fn call_with_progress(
+        &self,
+        args: Value,
+        progress: ProgressSink,
+    ) -> Result<String, ToolError> {
+        let _ = progress;
+        self.call(args).await
+    }
     /// Whether a call waits for the user's approval unless they said otherwise: tools with side
     /// effects ask first, tools that only read do not.
     fn asks_first(&self) -> bool {
@@ -68,6 +77,7 @@ pub trait Tool: Send + Sync {
 #[derive(Clone, Default)]
 pub struct ToolRegistry {
     tools: Vec<Entry>,
+    sources: Vec<Arc<dyn ToolSource>>,
 }
 
 #[derive(Clone)]
@@ -75,6 +85,34 @@ struct Entry {
     tool: Arc<dyn Tool>,
     /// Whether its calls wait for approval.
     ask: bool,
+}
+
+/// Where a running call reports its progress: `tool_progress` events of that call.
+#[derive(Clone)]
+pub struct ProgressSink {
+    emitter: crate::Emitter,
+    call_id: String,
+}
+
+impl ProgressSink {
+    pub fn new(emitter: crate::Emitter, call_id: String) -> Self {
+        ProgressSink { emitter, call_id }
+    }
+
+    pub fn report(&self, progress: f64, total: Option<f64>, message: Option<String>) {
+        self.emitter.emit(telltale_protocol::EventKind::ToolProgress {
+            call_id: self.call_id.clone(),
+            progress,
+            total,
+            message,
+        });
+    }
+}
+
+/// Tools that come and go while the app runs (an MCP server's, once it is ready): a run takes
+/// the ones there when it starts.
+pub trait ToolSource: Send + Sync {
+    fn tools(&self) -> Vec<Arc<dyn Tool>>;
 }
 
 /// What a run's tools are made from, beyond the built-ins that need nothing.
@@ -125,7 +163,23 @@ impl ToolRegistry {
     /// Only the tools `keep` accepts by name.
     pub fn filtered(self, keep: impl Fn(&str) -> bool) -> Self {
         let tools = self.tools.into_iter().filter(|e| keep(&e.tool.spec().name)).collect();
-        ToolRegistry { tools }
+        ToolRegistry { tools, sources: self.sources }
+    }
+
+    /// Adds the tools `source` has whenever a run starts.
+    pub fn add_source(&mut self, source: Arc<dyn ToolSource>) {
+        self.sources.push(source);
+    }
+
+    /// The tools a run starting now may use: these, and what each source has now.
+    pub fn snapshot(&self) -> ToolRegistry {
+        let mut now = ToolRegistry { tools: self.tools.clone(), sources: Vec::new() };
+        for tool in self.sources.iter().flat_map(|source| source.tools()) {
+            if now.entry(&tool.spec().name).is_none() {
+                now.add(tool);
+            }
+        }
+        now
     }
 
     /// Adds `tool`, asking before its calls when the tool asks first by default.

@@ -82,7 +82,8 @@ pub fn blocks(run: &RunRecord) -> Vec<Block> {
             | EventKind::RunFinished { .. }
             | EventKind::Ping { .. }
             | EventKind::ToolCallDelta { .. }
-            | EventKind::ApprovalRequired { .. } => {}
+            | EventKind::ApprovalRequired { .. }
+            | EventKind::ToolProgress { .. } => {}
             EventKind::ApprovalResolved { approved: false, .. } => {}
             EventKind::ApprovalResolved { call_id, args: Some(args), .. } => {
                 let slot = blocks.iter_mut().rev().find_map(|b| match b {
