@@ -4,17 +4,19 @@
 mod runs;
 #[path = "support/scripted.rs"]
 mod scripted;
+#[path = "support/test_tools.rs"]
+mod test_tools;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use runs::tokens;
 use scripted::{call, Scripted, Step};
 use serde_json::{json, Value};
 use telltale_agent::providers::{OfflinePace, OfflineProvider};
-use telltale_agent::{Agent, AgentConfig, ProviderError, Tool, ToolError, ToolRegistry, ToolSpec};
+use telltale_agent::{Agent, AgentConfig, ProviderError, ToolRegistry};
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
+use test_tools::{picked, tool, Act};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
@@ -54,13 +56,10 @@ fn check_invariants(events: &[Event]) -> Vec<&'static str> {
 }
 
 fn statuses(events: &[Event]) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Status { message, .. } => Some(message.clone()),
-            _ => None,
-        })
-        .collect()
+    picked(events, |kind| match kind {
+        EventKind::Status { message, .. } => Some(message.clone()),
+        _ => None,
+    })
 }
 
 #[tokio::test]
@@ -199,28 +198,10 @@ async fn stop_ends_the_run_within_100ms_and_keeps_the_partial_answer() {
     );
 }
 
-/// A tool that takes its time.
-struct Slow(Duration);
-
-#[async_trait]
-impl Tool for Slow {
-    fn spec(&self) -> ToolSpec {
-        ToolSpec {
-            name: "slow".into(),
-            description: "waits".into(),
-            parameters: json!({"type": "object"}),
-        }
-    }
-    async fn call(&self, _args: Value) -> Result<String, ToolError> {
-        tokio::time::sleep(self.0).await;
-        Ok("done".into())
-    }
-}
-
 /// An agent whose provider calls `slow` once (or, `forever`, at every step), then answers "ok".
 fn with_slow_tool(tool_time: Duration, forever: bool, config: AgentConfig) -> Agent {
     let mut tools = ToolRegistry::default();
-    tools.add(Arc::new(Slow(tool_time)));
+    tools.add(tool("slow", Act::Sleep(tool_time, "done")));
     let calls = if forever { config.max_steps + 1 } else { 1 };
     let mut script: Vec<Step> =
         (0..calls).map(|n| Step::Calls(vec![call(&format!("c{n}"), "slow", json!({}))])).collect();

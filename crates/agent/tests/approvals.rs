@@ -4,18 +4,17 @@
 
 #[path = "support/scripted.rs"]
 mod scripted;
+#[path = "support/test_tools.rs"]
+mod test_tools;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use scripted::{call, Scripted, Step};
-use serde_json::{json, Value};
-use telltale_agent::tools::{ToolOptions, Workspace};
-use telltale_agent::{
-    Agent, AgentConfig, Decision, RunControls, RunOutcome, Tool, ToolError, ToolRegistry, ToolSpec,
-};
+use serde_json::json;
+use telltale_agent::{Agent, AgentConfig, Decision, RunControls, RunOutcome, ToolRegistry};
 use telltale_protocol::{Event, EventKind, FinishReason, Message};
+use test_tools::{picked, result_of, tool, tools_in, Act};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
@@ -38,32 +37,11 @@ async fn drive(
     (events, run.await.unwrap())
 }
 
-fn results(events: &[Event]) -> Vec<(String, bool, String)> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::ToolResult { call_id, ok, output, .. } => {
-                Some((call_id.clone(), *ok, output.clone()))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-fn result_of(events: &[Event], id: &str) -> (bool, String) {
-    let found = results(events).into_iter().find(|(call_id, ..)| call_id == id);
-    let (_, ok, output) = found.unwrap_or_else(|| panic!("no result for {id}"));
-    (ok, output)
-}
-
 fn asked(events: &[Event]) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::ApprovalRequired { call_id, .. } => Some(call_id.clone()),
-            _ => None,
-        })
-        .collect()
+    picked(events, |kind| match kind {
+        EventKind::ApprovalRequired { call_id, .. } => Some(call_id.clone()),
+        _ => None,
+    })
 }
 
 fn no_pings() -> AgentConfig {
@@ -77,10 +55,6 @@ fn write(id: &str, path: &str) -> telltale_protocol::ToolCall {
 #[tokio::test]
 async fn write_file_waits_for_approval_and_does_what_the_user_decided() {
     let dir = tempfile::tempdir().unwrap();
-    let options = ToolOptions {
-        workspace: Some(Workspace::new(dir.path(), &[]).unwrap()),
-        ..ToolOptions::default()
-    };
     let provider = Arc::new(Scripted::new(vec![
         Step::Calls(vec![write("c1", "a.txt"), write("c2", "b.txt")]),
         Step::Calls(vec![write("c3", "notes/c.txt")]),
@@ -88,8 +62,7 @@ async fn write_file_waits_for_approval_and_does_what_the_user_decided() {
         Step::Calls(vec![call("c5", "read_file", json!({"path": "d.txt"}))]),
         Step::Answer("Done."),
     ]));
-    let agent =
-        Arc::new(Agent::new(provider.clone(), ToolRegistry::standard(&options), no_pings()));
+    let agent = Arc::new(Agent::new(provider.clone(), tools_in(dir.path()), no_pings()));
     let (events, outcome) = drive(agent, |event, controls| {
         if let EventKind::ApprovalRequired { call_id, .. } = &event.kind {
             let decision = match call_id.as_str() {
@@ -143,38 +116,11 @@ async fn write_file_waits_for_approval_and_does_what_the_user_decided() {
     assert!(told, "{:?}", provider.requests()[1]);
 }
 
-/// Sleeps for a minute unless cancelled.
-struct Slow;
-
-#[async_trait]
-impl Tool for Slow {
-    fn spec(&self) -> ToolSpec {
-        ToolSpec { name: "slow".into(), description: "slow".into(), parameters: json!({}) }
-    }
-    async fn call(&self, _: Value) -> Result<String, ToolError> {
-        tokio::time::sleep(Duration::from_secs(60)).await;
-        Ok("finally".into())
-    }
-}
-
-/// Panics.
-struct Panics;
-
-#[async_trait]
-impl Tool for Panics {
-    fn spec(&self) -> ToolSpec {
-        ToolSpec { name: "panics".into(), description: "panics".into(), parameters: json!({}) }
-    }
-    async fn call(&self, _: Value) -> Result<String, ToolError> {
-        panic!("boom")
-    }
-}
-
 #[tokio::test]
 async fn one_call_is_cancelled_while_the_others_finish_and_a_panic_is_a_failed_call() {
     let mut tools = ToolRegistry::builtin();
-    tools.add(Arc::new(Slow));
-    tools.add(Arc::new(Panics));
+    tools.add(tool("slow", Act::Sleep(Duration::from_secs(60), "finally")));
+    tools.add(tool("panics", Act::Panic));
     let provider = Arc::new(Scripted::new(vec![
         Step::Calls(vec![
             call("slow-1", "slow", json!({})),
@@ -204,11 +150,7 @@ async fn one_call_is_cancelled_while_the_others_finish_and_a_panic_is_a_failed_c
 #[tokio::test]
 async fn without_anyone_to_answer_a_call_that_asks_is_denied_and_stop_ends_a_wait() {
     let dir = tempfile::tempdir().unwrap();
-    let options = ToolOptions {
-        workspace: Some(Workspace::new(dir.path(), &[]).unwrap()),
-        ..ToolOptions::default()
-    };
-    let tools = ToolRegistry::standard(&options);
+    let tools = tools_in(dir.path());
     let script =
         || Scripted::new(vec![Step::Calls(vec![write("c1", "a.txt")]), Step::Answer("ok")]);
 

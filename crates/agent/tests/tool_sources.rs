@@ -3,42 +3,19 @@
 
 #[path = "support/scripted.rs"]
 mod scripted;
+#[path = "support/test_tools.rs"]
+mod test_tools;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use scripted::{call, Scripted, Step};
-use serde_json::{json, Value};
-use telltale_agent::{
-    Agent, AgentConfig, ProgressSink, Tool, ToolError, ToolRegistry, ToolSource, ToolSpec,
-};
+use serde_json::json;
+use telltale_agent::{Agent, AgentConfig, Tool, ToolRegistry, ToolSource};
 use telltale_protocol::EventKind;
+use test_tools::{picked, tool, Act};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
-
-/// Reports three steps, then answers.
-struct Research;
-
-#[async_trait]
-impl Tool for Research {
-    fn spec(&self) -> ToolSpec {
-        ToolSpec { name: "research".into(), description: "r".into(), parameters: json!({}) }
-    }
-    async fn call(&self, _: Value) -> Result<String, ToolError> {
-        Ok("found".into())
-    }
-    async fn call_with_progress(
-        &self,
-        _: Value,
-        progress: ProgressSink,
-    ) -> Result<String, ToolError> {
-        for step in 1..=3 {
-            progress.report(f64::from(step), Some(3.0), Some(format!("step {step}")));
-        }
-        Ok("found".into())
-    }
-}
 
 /// A source whose tools appear when the test says so.
 #[derive(Default)]
@@ -56,7 +33,7 @@ async fn a_tool_that_appears_joins_the_next_run_and_reports_progress() {
     let mut tools = ToolRegistry::builtin();
     tools.add_source(source.clone());
     assert!(tools.snapshot().get("research").is_none());
-    source.0.lock().unwrap().push(Arc::new(Research));
+    source.0.lock().unwrap().push(tool("research", Act::Progress(3)));
     let snapshot = tools.snapshot();
     assert!(snapshot.get("research").is_some() && snapshot.get("calculator").is_some());
 
@@ -68,17 +45,13 @@ async fn a_tool_that_appears_joins_the_next_run_and_reports_progress() {
     let agent = Agent::new(provider.clone(), tools, config);
     let (tx, mut rx) = unbounded_channel();
     agent.run("run-1", &[], "go", tx, CancellationToken::new()).await;
-    let progress: Vec<(f64, Option<f64>, Option<String>)> =
-        std::iter::from_fn(|| rx.try_recv().ok())
-            .filter_map(|e| match e.kind {
-                EventKind::ToolProgress { call_id, progress, total, message }
-                    if call_id == "r1" =>
-                {
-                    Some((progress, total, message))
-                }
-                _ => None,
-            })
-            .collect();
+    let events: Vec<_> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+    let progress = picked(&events, |kind| match kind {
+        EventKind::ToolProgress { call_id, progress, total, message } if call_id == "r1" => {
+            Some((*progress, *total, message.clone()))
+        }
+        _ => None,
+    });
     assert_eq!(progress.len(), 3);
     assert_eq!(progress[2], (3.0, Some(3.0), Some("step 3".into())));
     // Its result went back to the model.

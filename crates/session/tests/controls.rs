@@ -3,31 +3,29 @@
 
 #[path = "../../agent/tests/support/scripted.rs"]
 mod scripted;
+#[path = "../../agent/tests/support/test_tools.rs"]
+mod test_tools;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use scripted::{call, Scripted, Step};
 use serde_json::json;
-use telltale_agent::tools::{ToolOptions, Workspace};
-use telltale_agent::{Agent, AgentConfig, Decision, ToolRegistry};
+use telltale_agent::{Agent, AgentConfig, Decision};
 use telltale_history::History;
 use telltale_protocol::{EventKind, FinishReason};
 use telltale_session::{AgentSlot, RunRequest, Session, SessionError, Store};
+use test_tools::tools_in;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approval_is_answered_through_the_session_by_run_and_call_id() {
     let dir = tempfile::tempdir().unwrap();
-    let options = ToolOptions {
-        workspace: Some(Workspace::new(dir.path(), &[]).unwrap()),
-        ..ToolOptions::default()
-    };
     let provider = Arc::new(Scripted::new(vec![
         Step::Calls(vec![call("w1", "write_file", json!({"path": "a.txt", "content": "hi"}))]),
         Step::Answer("Written."),
     ]));
     let config = AgentConfig { keepalive: Duration::ZERO, ..AgentConfig::default() };
-    let agent = Agent::new(provider, ToolRegistry::standard(&options), config);
+    let agent = Agent::new(provider, tools_in(dir.path()), config);
     let slot = AgentSlot::new(Arc::new(agent), "scripted".into());
     let store = Store::on_disk(History::open_in_memory().unwrap());
     let session = Session::new(slot, store, tokio::runtime::Handle::current());

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use serde_json::{json, Value};
 use telltale_protocol::StatusIcon;
 
-use super::{string_arg, Tool, ToolError, ToolSpec};
+use super::{status_naming, string_arg, Tool, ToolError, ToolSpec};
 
 /// Functions a user may write, and the evalexpr names they stand for.
 const FUNCTIONS: &[(&str, &str)] = &[
@@ -26,25 +26,18 @@ pub struct Calculator;
 #[async_trait]
 impl Tool for Calculator {
     fn spec(&self) -> ToolSpec {
-        ToolSpec {
-            name: "calculator".into(),
-            description: "Evaluates an arithmetic expression exactly, e.g. \"17 * 23\" or \"(2.5 + 4) ^ 2 / 3\". \
-                          Supports + - * / % ^, parentheses, sqrt, abs, ln, log, sin, cos, tan, floor, ceil, round, pi, e."
-                .into(),
-            parameters: json!({
-                "type": "object",
-                "properties": {"expression": {"type": "string", "description": "The expression to evaluate."}},
-                "required": ["expression"]
-            }),
-        }
+        ToolSpec::object(
+            "calculator",
+            "Evaluates an arithmetic expression exactly, e.g. \"17 * 23\" or \"(2.5 + 4) ^ 2 / 3\". \
+             Supports + - * / % ^, parentheses, sqrt, abs, ln, log, sin, cos, tan, floor, ceil, round, pi, e.",
+            json!({"expression": {"type": "string", "description": "The expression to evaluate."}}),
+            &["expression"],
+        )
     }
 
     fn status(&self, args: &Value) -> (String, StatusIcon) {
-        let message = match args.get("expression").and_then(Value::as_str) {
-            Some(expr) if expr.len() <= 40 => format!("Calculating {expr}…"),
-            _ => "Calculating…".to_string(),
-        };
-        (message, StatusIcon::Calculator)
+        let named = |expr: &str| format!("Calculating {expr}…");
+        status_naming(args, "expression", named, "Calculating…", StatusIcon::Calculator)
     }
 
     async fn call(&self, args: Value) -> Result<String, ToolError> {

@@ -6,7 +6,7 @@ use chrono_tz::{OffsetName, Tz, TZ_VARIANTS};
 use serde_json::{json, Value};
 use telltale_protocol::StatusIcon;
 
-use super::{string_arg, Tool, ToolError, ToolSpec};
+use super::{status_naming, string_arg, Tool, ToolError, ToolSpec};
 
 /// Places people name that are not the last part of an IANA zone name.
 const ALIASES: &[(&str, &str)] = &[
@@ -71,25 +71,18 @@ pub struct Clock;
 #[async_trait]
 impl Tool for Clock {
     fn spec(&self) -> ToolSpec {
-        ToolSpec {
-            name: "clock".into(),
-            description: "Returns the current date and time in a time zone. Accepts an IANA zone \
-                          (\"Asia/Tokyo\"), a major city (\"Tokyo\") or \"UTC\"."
-                .into(),
-            parameters: json!({
-                "type": "object",
-                "properties": {"timezone": {"type": "string", "description": "IANA time zone or city, e.g. Asia/Tokyo."}},
-                "required": ["timezone"]
-            }),
-        }
+        ToolSpec::object(
+            "clock",
+            "Returns the current date and time in a time zone. Accepts an IANA zone \
+             (\"Asia/Tokyo\"), a major city (\"Tokyo\") or \"UTC\".",
+            json!({"timezone": {"type": "string", "description": "IANA time zone or city, e.g. Asia/Tokyo."}}),
+            &["timezone"],
+        )
     }
 
     fn status(&self, args: &Value) -> (String, StatusIcon) {
-        let message = match args.get("timezone").and_then(Value::as_str) {
-            Some(zone) if zone.len() <= 40 => format!("Checking the time in {zone}…"),
-            _ => "Checking the time…".to_string(),
-        };
-        (message, StatusIcon::Clock)
+        let named = |zone: &str| format!("Checking the time in {zone}…");
+        status_naming(args, "timezone", named, "Checking the time…", StatusIcon::Clock)
     }
 
     async fn call(&self, args: Value) -> Result<String, ToolError> {

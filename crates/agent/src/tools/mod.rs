@@ -29,6 +29,40 @@ pub struct ToolSpec {
     pub parameters: Value,
 }
 
+impl ToolSpec {
+    /// A tool whose arguments are an object with `properties`, of which `required` must be given.
+    pub fn object(name: &str, description: &str, properties: Value, required: &[&str]) -> Self {
+        ToolSpec {
+            name: name.to_owned(),
+            description: description.to_owned(),
+            parameters: serde_json::json!({
+                "type": "object",
+                "properties": properties,
+                "required": required,
+            }),
+        }
+    }
+}
+
+/// Longest argument a status line quotes.
+const MAX_STATUS_ARG: usize = 60;
+
+/// A call's status line: `named(value)` when its `key` argument is a short string to quote,
+/// else `unnamed`.
+pub(crate) fn status_naming(
+    args: &Value,
+    key: &str,
+    named: impl FnOnce(&str) -> String,
+    unnamed: &str,
+    icon: StatusIcon,
+) -> (String, StatusIcon) {
+    let value = args
+        .get(key)
+        .and_then(Value::as_str)
+        .filter(|v| !v.trim().is_empty() && v.chars().count() <= MAX_STATUS_ARG);
+    (value.map_or_else(|| unnamed.to_owned(), named), icon)
+}
+
 /// Why a tool call failed; the message is shown to the user and given back to the model.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ToolError {

@@ -17,7 +17,7 @@ use telltale_protocol::StatusIcon;
 pub use address::{is_public, AddressRefused, NetworkPolicy};
 pub use extract::readable_text;
 
-use super::{string_arg, Tool, ToolError, ToolSpec};
+use super::{status_naming, string_arg, Tool, ToolError, ToolSpec};
 use address::GuardedResolver;
 
 /// Most bytes read from a response; the rest is not downloaded.
@@ -125,17 +125,13 @@ impl WebFetch {
 
 /// What the model is told about `web_fetch`.
 pub fn spec() -> ToolSpec {
-    ToolSpec {
-        name: "web_fetch".into(),
-        description: "Fetches a web page (http or https) and returns its readable text, with \
-                      the final URL after redirects and the content type."
-            .into(),
-        parameters: json!({
-            "type": "object",
-            "properties": {"url": {"type": "string", "description": "The page's full URL."}},
-            "required": ["url"]
-        }),
-    }
+    ToolSpec::object(
+        "web_fetch",
+        "Fetches a web page (http or https) and returns its readable text, with the final URL \
+         after redirects and the content type.",
+        json!({"url": {"type": "string", "description": "The page's full URL."}}),
+        &["url"],
+    )
 }
 
 #[async_trait]
@@ -149,12 +145,10 @@ impl Tool for WebFetch {
             .get("url")
             .and_then(Value::as_str)
             .and_then(|u| Url::parse(u).ok())
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .filter(|h| h.len() <= 60);
-        match host {
-            Some(host) => (format!("Reading {host}…"), StatusIcon::Tool),
-            None => ("Fetching a web page…".into(), StatusIcon::Tool),
-        }
+            .and_then(|u| u.host_str().map(|host| json!({ "host": host })))
+            .unwrap_or_default();
+        let named = |host: &str| format!("Reading {host}…");
+        status_naming(&host, "host", named, "Fetching a web page…", StatusIcon::Tool)
     }
 
     async fn call(&self, args: Value) -> Result<String, ToolError> {

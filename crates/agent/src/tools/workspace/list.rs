@@ -2,60 +2,38 @@
 //! them (ignored and hidden files left out), with sizes, up to a limit.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use async_trait::async_trait;
 use serde_json::{json, Value};
 use telltale_protocol::StatusIcon;
 
-use super::{optional_string, run_blocking, Workspace};
-use crate::tools::{Tool, ToolError, ToolSpec};
+use super::{optional_string, FileOp, Workspace};
+use crate::tools::{status_naming, ToolError, ToolSpec};
 
 /// Most entries one call lists; the rest are counted.
 pub const MAX_ENTRIES: usize = 400;
 
-pub struct ListFiles {
-    workspace: Arc<Workspace>,
-}
+pub struct ListFiles;
 
-impl ListFiles {
-    pub fn new(workspace: Arc<Workspace>) -> Self {
-        ListFiles { workspace }
-    }
-}
-
-/// What the model is told about `list_files`.
-pub fn spec() -> ToolSpec {
-    ToolSpec {
-        name: "list_files".into(),
-        description: "Lists the files and folders in the user's workspace folder (or a folder \
-                      inside it), recursively, leaving out what .gitignore ignores. Paths are \
-                      relative to the workspace; folders end with /."
-            .into(),
-        parameters: json!({
-            "type": "object",
-            "properties": {"path": {"type": "string", "description": "A folder relative to the workspace; the workspace itself when left out."}},
-        }),
-    }
-}
-
-#[async_trait]
-impl Tool for ListFiles {
-    fn spec(&self) -> ToolSpec {
-        spec()
+impl FileOp for ListFiles {
+    fn spec() -> ToolSpec {
+        let path = "A folder relative to the workspace; the workspace itself when left out.";
+        ToolSpec::object(
+            "list_files",
+            "Lists the files and folders in the user's workspace folder (or a folder inside it), \
+             recursively, leaving out what .gitignore ignores. Paths are relative to the \
+             workspace; folders end with /.",
+            json!({"path": {"type": "string", "description": path}}),
+            &[],
+        )
     }
 
-    fn status(&self, args: &Value) -> (String, StatusIcon) {
-        match args.get("path").and_then(Value::as_str).filter(|p| !p.is_empty() && p.len() <= 60) {
-            Some(path) => (format!("Listing files in {path}…"), StatusIcon::Tool),
-            None => ("Listing the workspace's files…".into(), StatusIcon::Tool),
-        }
+    fn status(args: &Value) -> (String, StatusIcon) {
+        let named = |path: &str| format!("Listing files in {path}…");
+        status_naming(args, "path", named, "Listing the workspace's files…", StatusIcon::Tool)
     }
 
-    async fn call(&self, args: Value) -> Result<String, ToolError> {
-        let path = optional_string(&args, "path")?.unwrap_or_default();
-        let workspace = self.workspace.clone();
-        run_blocking(move || list(&workspace, &path)).await
+    fn run(workspace: &Workspace, args: &Value) -> Result<String, ToolError> {
+        list(workspace, &optional_string(args, "path")?.unwrap_or_default())
     }
 }
 

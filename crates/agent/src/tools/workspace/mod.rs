@@ -1,7 +1,7 @@
 //! The workspace file tools, on when the user picked a workspace folder: `list_files`,
-//! `read_file`, `search_files` and `write_file` (which asks first). Every path goes through [`Workspace`], which keeps the tools
-//! inside the folder and out of Telltale's own data folder. File work runs on tokio's blocking
-//! threads, never on the workers that stream events.
+//! `read_file`, `search_files` and `write_file` (which asks first). Every path goes through
+//! [`Workspace`], which keeps the tools inside the folder and out of Telltale's own data folder.
+//! File work runs on tokio's blocking threads, never on the workers that stream events.
 
 mod guard;
 mod list;
@@ -9,9 +9,12 @@ mod read;
 mod search;
 mod write;
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use serde_json::Value;
+use telltale_protocol::StatusIcon;
 
 pub use guard::Workspace;
 pub use list::ListFiles;
@@ -21,35 +24,70 @@ pub use write::WriteFile;
 
 use super::{Tool, ToolError, ToolSpec};
 
+/// One file operation: what the model is told, the status line, whether it asks first, and the
+/// work itself (run on a blocking thread by [`FileTool`]).
+pub trait FileOp: Send + Sync + 'static {
+    fn spec() -> ToolSpec;
+    fn status(args: &Value) -> (String, StatusIcon);
+    fn asks_first() -> bool {
+        false
+    }
+    fn run(workspace: &Workspace, args: &Value) -> Result<String, ToolError>;
+}
+
+/// The tool that does `Op` in a workspace.
+pub struct FileTool<Op> {
+    workspace: Arc<Workspace>,
+    op: PhantomData<fn() -> Op>,
+}
+
+impl<Op: FileOp> FileTool<Op> {
+    pub fn new(workspace: Arc<Workspace>) -> Self {
+        FileTool { workspace, op: PhantomData }
+    }
+}
+
+#[async_trait]
+impl<Op: FileOp> Tool for FileTool<Op> {
+    fn spec(&self) -> ToolSpec {
+        Op::spec()
+    }
+
+    fn status(&self, args: &Value) -> (String, StatusIcon) {
+        Op::status(args)
+    }
+
+    fn asks_first(&self) -> bool {
+        Op::asks_first()
+    }
+
+    async fn call(&self, args: Value) -> Result<String, ToolError> {
+        let workspace = self.workspace.clone();
+        tokio::task::spawn_blocking(move || Op::run(&workspace, &args))
+            .await
+            .unwrap_or_else(|e| Err(ToolError::Crashed(e.to_string())))
+    }
+}
+
 /// The file tools working in `workspace`.
 pub fn file_tools(workspace: Workspace) -> Vec<Arc<dyn Tool>> {
     let workspace = Arc::new(workspace);
     vec![
-        Arc::new(ListFiles::new(workspace.clone())),
-        Arc::new(ReadFile::new(workspace.clone())),
-        Arc::new(SearchFiles::new(workspace.clone())),
-        Arc::new(WriteFile::new(workspace)),
+        Arc::new(FileTool::<ListFiles>::new(workspace.clone())),
+        Arc::new(FileTool::<ReadFile>::new(workspace.clone())),
+        Arc::new(FileTool::<SearchFiles>::new(workspace.clone())),
+        Arc::new(FileTool::<WriteFile>::new(workspace)),
     ]
 }
 
 /// What the model is told about each file tool, and whether its calls ask first by default.
 pub fn specs() -> Vec<(ToolSpec, bool)> {
     vec![
-        (list::spec(), false),
-        (read::spec(), false),
-        (search::spec(), false),
-        (write::spec(), true),
+        (ListFiles::spec(), ListFiles::asks_first()),
+        (ReadFile::spec(), ReadFile::asks_first()),
+        (SearchFiles::spec(), SearchFiles::asks_first()),
+        (WriteFile::spec(), WriteFile::asks_first()),
     ]
-}
-
-/// Runs blocking file work off the async workers.
-async fn run_blocking<F>(work: F) -> Result<String, ToolError>
-where
-    F: FnOnce() -> Result<String, ToolError> + Send + 'static,
-{
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|e| Err(ToolError::Failed(format!("the tool crashed: {e}"))))
 }
 
 /// An optional string argument (absent or null: `None`).

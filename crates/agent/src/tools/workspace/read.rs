@@ -2,72 +2,48 @@
 //! small, else the lines asked for (or the first ones, saying how to ask for more).
 
 use std::io::Read;
-use std::sync::Arc;
 
-use async_trait::async_trait;
 use serde_json::{json, Value};
 use telltale_protocol::StatusIcon;
 
-use super::{list::human_size, optional_line, run_blocking, Workspace};
-use crate::tools::{string_arg, Tool, ToolError, ToolSpec};
+use super::{list::human_size, optional_line, FileOp, Workspace};
+use crate::tools::{status_naming, string_arg, ToolError, ToolSpec};
 
 /// Files larger than this are not read at all.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Most text one call returns.
 pub const MAX_OUTPUT_BYTES: usize = 64 * 1024;
 
-pub struct ReadFile {
-    workspace: Arc<Workspace>,
-}
+pub struct ReadFile;
 
-impl ReadFile {
-    pub fn new(workspace: Arc<Workspace>) -> Self {
-        ReadFile { workspace }
-    }
-}
-
-/// What the model is told about `read_file`.
-pub fn spec() -> ToolSpec {
-    ToolSpec {
-        name: "read_file".into(),
-        description: "Reads a text file in the user's workspace folder. Big files come back \
-                      in parts: give start_line and end_line (1-based, inclusive) for the \
-                      lines you need."
-            .into(),
-        parameters: json!({
-            "type": "object",
-            "properties": {
+impl FileOp for ReadFile {
+    fn spec() -> ToolSpec {
+        ToolSpec::object(
+            "read_file",
+            "Reads a text file in the user's workspace folder. Big files come back in parts: give \
+             start_line and end_line (1-based, inclusive) for the lines you need.",
+            json!({
                 "path": {"type": "string", "description": "The file, relative to the workspace."},
                 "start_line": {"type": "integer", "minimum": 1},
                 "end_line": {"type": "integer", "minimum": 1}
-            },
-            "required": ["path"]
-        }),
-    }
-}
-
-#[async_trait]
-impl Tool for ReadFile {
-    fn spec(&self) -> ToolSpec {
-        spec()
+            }),
+            &["path"],
+        )
     }
 
-    fn status(&self, args: &Value) -> (String, StatusIcon) {
-        match args.get("path").and_then(Value::as_str).filter(|p| !p.is_empty() && p.len() <= 60) {
-            Some(path) => (format!("Reading {path}…"), StatusIcon::Tool),
-            None => ("Reading a file…".into(), StatusIcon::Tool),
-        }
+    fn status(args: &Value) -> (String, StatusIcon) {
+        let named = |path: &str| format!("Reading {path}…");
+        status_naming(args, "path", named, "Reading a file…", StatusIcon::Tool)
     }
 
-    async fn call(&self, args: Value) -> Result<String, ToolError> {
-        let path = string_arg(&args, "path")?;
-        let start = optional_line(&args, "start_line")?.unwrap_or(1);
-        let end = optional_line(&args, "end_line")?;
+    fn run(workspace: &Workspace, args: &Value) -> Result<String, ToolError> {
+        let path = string_arg(args, "path")?;
+        let start = optional_line(args, "start_line")?.unwrap_or(1);
+        let end = optional_line(args, "end_line")?;
         if end.is_some_and(|end| end < start) {
             return Err(ToolError::InvalidArgs("end_line comes before start_line".into()));
         }
-        let workspace = self.workspace.clone();
-        run_blocking(move || read(&workspace, &path, start, end)).await
+        read(workspace, &path, start, end)
     }
 }
 

@@ -2,72 +2,47 @@
 //! ripgrep finds them (its `ignore` and `grep-searcher` crates): `.gitignore` honoured, binary
 //! files skipped, case ignored unless the query has capitals.
 
-use std::sync::Arc;
-
-use async_trait::async_trait;
 use grep_regex::RegexMatcherBuilder;
 use grep_searcher::{sinks::Lossy, BinaryDetection, SearcherBuilder};
 use serde_json::{json, Value};
 use telltale_protocol::StatusIcon;
 
-use super::{optional_string, read::MAX_FILE_BYTES, run_blocking, Workspace};
-use crate::tools::{string_arg, Tool, ToolError, ToolSpec};
+use super::{optional_string, read::MAX_FILE_BYTES, FileOp, Workspace};
+use crate::tools::{status_naming, string_arg, ToolError, ToolSpec};
 
 /// Most matching lines one call returns.
 pub const MAX_MATCHES: usize = 200;
 /// Longest part of a matching line shown.
 const MAX_LINE_CHARS: usize = 240;
 
-pub struct SearchFiles {
-    workspace: Arc<Workspace>,
-}
+pub struct SearchFiles;
 
-impl SearchFiles {
-    pub fn new(workspace: Arc<Workspace>) -> Self {
-        SearchFiles { workspace }
-    }
-}
-
-/// What the model is told about `search_files`.
-pub fn spec() -> ToolSpec {
-    ToolSpec {
-        name: "search_files".into(),
-        description: "Searches the text files in the user's workspace folder for a word, \
-                      phrase or regular expression, leaving out what .gitignore ignores. \
-                      Returns path:line: text for each matching line."
-            .into(),
-        parameters: json!({
-            "type": "object",
-            "properties": {
+impl FileOp for SearchFiles {
+    fn spec() -> ToolSpec {
+        ToolSpec::object(
+            "search_files",
+            "Searches the text files in the user's workspace folder for a word, phrase or regular \
+             expression, leaving out what .gitignore ignores. Returns path:line: text for each \
+             matching line.",
+            json!({
                 "query": {"type": "string", "description": "Text or a regular expression; case is ignored unless it has capitals."},
                 "path": {"type": "string", "description": "A folder or file relative to the workspace; the whole workspace when left out."}
-            },
-            "required": ["query"]
-        }),
-    }
-}
-
-#[async_trait]
-impl Tool for SearchFiles {
-    fn spec(&self) -> ToolSpec {
-        spec()
+            }),
+            &["query"],
+        )
     }
 
-    fn status(&self, args: &Value) -> (String, StatusIcon) {
-        match args.get("query").and_then(Value::as_str).filter(|q| !q.is_empty() && q.len() <= 40) {
-            Some(query) => (format!("Searching the files for “{query}”…"), StatusIcon::Tool),
-            None => ("Searching the files…".into(), StatusIcon::Tool),
-        }
+    fn status(args: &Value) -> (String, StatusIcon) {
+        let named = |query: &str| format!("Searching the files for “{query}”…");
+        status_naming(args, "query", named, "Searching the files…", StatusIcon::Tool)
     }
 
-    async fn call(&self, args: Value) -> Result<String, ToolError> {
-        let query = string_arg(&args, "query")?;
+    fn run(workspace: &Workspace, args: &Value) -> Result<String, ToolError> {
+        let query = string_arg(args, "query")?;
         if query.is_empty() {
             return Err(ToolError::InvalidArgs("\"query\" is empty".into()));
         }
-        let path = optional_string(&args, "path")?.unwrap_or_default();
-        let workspace = self.workspace.clone();
-        run_blocking(move || search(&workspace, &query, &path)).await
+        search(workspace, &query, &optional_string(args, "path")?.unwrap_or_default())
     }
 }
 

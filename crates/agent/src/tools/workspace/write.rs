@@ -3,66 +3,45 @@
 //! its final place and renamed over it, so that a failed write never leaves half a file.
 
 use std::io::Write;
-use std::sync::Arc;
 
-use async_trait::async_trait;
 use serde_json::{json, Value};
 use telltale_protocol::StatusIcon;
 
-use super::{list::human_size, run_blocking, Workspace};
-use crate::tools::{string_arg, Tool, ToolError, ToolSpec};
+use super::{list::human_size, FileOp, Workspace};
+use crate::tools::{status_naming, string_arg, ToolError, ToolSpec};
 
 /// Largest content one call writes.
 pub const MAX_WRITE_BYTES: usize = 1024 * 1024;
 
-pub struct WriteFile {
-    workspace: Arc<Workspace>,
-}
+pub struct WriteFile;
 
-impl WriteFile {
-    pub fn new(workspace: Arc<Workspace>) -> Self {
-        WriteFile { workspace }
-    }
-}
-
-/// What the model is told about `write_file`.
-pub fn spec() -> ToolSpec {
-    ToolSpec {
-        name: "write_file".into(),
-        description: "Creates or replaces a text file in the user's workspace folder (folders \
-                      are made as needed). The user may be asked to approve it first."
-            .into(),
-        parameters: json!({
-            "type": "object",
-            "properties": {
+impl FileOp for WriteFile {
+    fn spec() -> ToolSpec {
+        ToolSpec::object(
+            "write_file",
+            "Creates or replaces a text file in the user's workspace folder (folders are made as \
+             needed). The user may be asked to approve it first.",
+            json!({
                 "path": {"type": "string", "description": "The file, relative to the workspace."},
                 "content": {"type": "string", "description": "The whole new text of the file."}
-            },
-            "required": ["path", "content"]
-        }),
-    }
-}
-
-#[async_trait]
-impl Tool for WriteFile {
-    fn spec(&self) -> ToolSpec {
-        spec()
+            }),
+            &["path", "content"],
+        )
     }
 
-    fn status(&self, args: &Value) -> (String, StatusIcon) {
-        match args.get("path").and_then(Value::as_str).filter(|p| !p.is_empty() && p.len() <= 60) {
-            Some(path) => (format!("Writing {path}…"), StatusIcon::Writing),
-            None => ("Writing a file…".into(), StatusIcon::Writing),
-        }
+    fn status(args: &Value) -> (String, StatusIcon) {
+        let named = |path: &str| format!("Writing {path}…");
+        status_naming(args, "path", named, "Writing a file…", StatusIcon::Writing)
     }
 
-    fn asks_first(&self) -> bool {
+    /// It changes the user's files.
+    fn asks_first() -> bool {
         true
     }
 
-    async fn call(&self, args: Value) -> Result<String, ToolError> {
-        let path = string_arg(&args, "path")?;
-        let content = string_arg(&args, "content")?;
+    fn run(workspace: &Workspace, args: &Value) -> Result<String, ToolError> {
+        let path = string_arg(args, "path")?;
+        let content = string_arg(args, "content")?;
         if content.len() > MAX_WRITE_BYTES {
             return Err(ToolError::InvalidArgs(format!(
                 "the content is {}, more than the {} one call may write",
@@ -70,8 +49,7 @@ impl Tool for WriteFile {
                 human_size(MAX_WRITE_BYTES as u64)
             )));
         }
-        let workspace = self.workspace.clone();
-        run_blocking(move || write(&workspace, &path, &content)).await
+        write(workspace, &path, &content)
     }
 }
 
