@@ -5,7 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { describe, expect, it } from 'vitest';
 import { App } from './App';
 import type { Event, EventKind } from './generated/protocol';
-import type { AppInfo, Backend, StartRun } from './ipc';
+import type { AppInfo, ApprovalAnswer, Backend, StartRun } from './ipc';
 import { mountPerTest } from './test-support/dom';
 
 const PROMPT = 'What is 17 * 23, and what time is it in Tokyo?';
@@ -14,7 +14,14 @@ function fakeBackend() {
   let handler: ((events: Event[]) => void) | null = null;
   let release: () => void = () => {};
   const listening = new Promise<void>((resolve) => (release = resolve));
-  const calls = { started: [] as StartRun[], stopped: [] as string[], opened: [] as string[], unlistened: 0 };
+  const calls = {
+    started: [] as StartRun[],
+    stopped: [] as string[],
+    opened: [] as string[],
+    approvals: [] as [string, string, ApprovalAnswer][],
+    cancelled: [] as [string, string][],
+    unlistened: 0,
+  };
   const backend: Backend = {
     appInfo: async (): Promise<AppInfo> => ({ provider: 'offline', model: 'demo', label: 'Offline demo — no model' }),
     startRun: async (args) => {
@@ -22,6 +29,12 @@ function fakeBackend() {
     },
     stopRun: async (runId) => {
       calls.stopped.push(runId);
+    },
+    resolveApproval: async (runId, callId, answer) => {
+      calls.approvals.push([runId, callId, answer]);
+    },
+    cancelToolCall: async (runId, callId) => {
+      calls.cancelled.push([runId, callId]);
     },
     openExternal: async (url) => {
       calls.opened.push(url);

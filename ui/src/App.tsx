@@ -164,6 +164,8 @@ export function App({ backend }: { backend: Backend }) {
       openExternal: (url) => {
         backend.openExternal(url).catch((error: unknown) => console.warn('open_external failed', error));
       },
+      resolveApproval: (runId, callId, answer) => backend.resolveApproval(runId, callId, answer),
+      cancelToolCall: (runId, callId) => backend.cancelToolCall(runId, callId),
     }),
     [backend],
   );

@@ -6,9 +6,9 @@ import type { ConversationDetail, HistoryBackend, HistoryStatus, SavedConversati
 import type { Settings, SettingsBackend, SettingsView, TestResult } from './settings/types';
 
 import { Command, MENU_CHANNEL } from './generated/ipc';
-import type { AppInfo } from './generated/ipc';
+import type { AppInfo, ApprovalAnswer } from './generated/ipc';
 
-export type { AppInfo };
+export type { AppInfo, ApprovalAnswer };
 export { MENU_CHANNEL };
 
 export interface StartRun {
@@ -21,6 +21,10 @@ export interface Backend {
   appInfo(): Promise<AppInfo>;
   startRun(args: StartRun): Promise<void>;
   stopRun(runId: string): Promise<void>;
+  /** Answers a call waiting for approval; the run then sends `approval_resolved`. */
+  resolveApproval(runId: string, callId: string, answer: ApprovalAnswer): Promise<void>;
+  /** Cancels one running tool call (the run goes on); it then gets `tool_result {ok: false}`. */
+  cancelToolCall(runId: string, callId: string): Promise<void>;
   /** Resolves once the listener is registered, with the function that removes it. */
   onEvents(handler: (events: Event[]) => void): Promise<() => void>;
   /** Opens an http(s) or mailto link in the system's browser or mail app, never in the window. */
@@ -81,6 +85,12 @@ export const tauriBackend: Backend = {
   stopRun: async (runId) => {
     await invoke<null>(Command.stop_run, { runId });
   },
+  resolveApproval: async (runId, callId, answer) => {
+    await invoke<null>(Command.resolve_approval, { runId, callId, answer });
+  },
+  cancelToolCall: async (runId, callId) => {
+    await invoke<null>(Command.cancel_tool_call, { runId, callId });
+  },
   onEvents: async (handler) => {
     eventHandlers.add(handler);
     return () => eventHandlers.delete(handler);
@@ -100,6 +110,9 @@ export const noBackend: Backend = {
     throw new Error('Not connected to the Telltale app, so nothing can run here.');
   },
   stopRun: async () => {},
+  // Nothing runs here, so nothing can wait for an answer or be cancelled.
+  resolveApproval: async () => {},
+  cancelToolCall: async () => {},
   onEvents: async () => () => {},
   openExternal: async (url) => {
     window.open(url, '_blank', 'noopener,noreferrer');

@@ -1,13 +1,22 @@
 // What components deep in the tree need from the shell, without passing the backend down.
 import { createContext } from 'react';
+import type { ApprovalAnswer } from './generated/ipc';
 
 export interface ShellActions {
   /** Opens a link outside the app (checked again by the shell: http, https, mailto only). */
   openExternal(url: string): void;
+  /** Answers a tool call waiting for approval; rejects with the shell's error (`errorMessage`). */
+  resolveApproval(runId: string, callId: string, answer: ApprovalAnswer): Promise<void>;
+  /** Cancels one running tool call; rejects with the shell's error. */
+  cancelToolCall(runId: string, callId: string): Promise<void>;
 }
+
+const notConnected = () => Promise.reject(new Error('Not connected to the Telltale app.'));
 
 export const ShellContext = createContext<ShellActions>({
   openExternal: () => {},
+  resolveApproval: notConnected,
+  cancelToolCall: notConnected,
 });
 
 /** Puts text on the clipboard; resolves to whether it worked. */

@@ -1,13 +1,15 @@
 // The steps row of a turn, one line from Enter to the end so nothing below it jumps: the live chip
 // while the run goes, the steps summary ("3 steps · 4.2 s", folded by default) and the trail of
-// finished phases. Open, it lists each thought and tool call in order.
-import { memo, useId, useState } from 'react';
-import { formatArgs, formatDuration, inlineArgs, isShortOutput } from '../format';
-import { finishedPhases, stepsMs, toolSteps } from '../state/selectors';
-import type { Step, ToolStep, Turn, TurnStatus } from '../state/types';
+// finished phases. Open, it lists each thought and tool call in order. A call waiting for the
+// user's approval is listed even while the row is folded: the run cannot go on without an answer.
+import { memo, useId, useRef, useState } from 'react';
+import { formatDuration } from '../format';
+import { finishedPhases, stepsMs, toolPhase, toolSteps } from '../state/selectors';
+import type { Step, Turn, TurnStatus } from '../state/types';
 import { StatusChip } from './StatusChip';
 import { StatusIcon } from './StatusIcon';
-import { StepOutput } from './StepOutput';
+import { ToolStepItem } from './ToolStepItem';
+import { useFocusAfterAnswer } from './useFocusAfterAnswer';
 import './ToolTimeline.css';
 
 /** "3 steps", "1 step", or "Thinking" when the run only thought. */
@@ -49,6 +51,9 @@ export interface ToolTimelineProps {
 export function ToolTimeline({ turn, initiallyExpanded = false, showChip = true }: ToolTimelineProps) {
   const [expanded, setExpanded] = useState(initiallyExpanded);
   const listId = useId();
+  const toggle = useRef<HTMLButtonElement>(null);
+  const row = useRef<HTMLDivElement>(null);
+  const onAnswered = useFocusAfterAnswer(turn, row, toggle);
   const running = turn.finish === undefined;
   const chip = showChip && turn.status ? <StatusChip turn={turn} /> : null;
   const phases = finishedPhases(turn);
@@ -58,13 +63,15 @@ export function ToolTimeline({ turn, initiallyExpanded = false, showChip = true 
     return running ? <div className="steps-row steps-row-placeholder" aria-hidden="true" /> : null;
   }
   const total = stepsMs(turn);
+  const shown = expanded ? turn.steps : turn.steps.filter((step) => step.kind === 'tool' && toolPhase(step) === 'waiting');
   return (
-    <div className="steps-row">
+    <div className="steps-row" ref={row}>
       <div className="steps-line">
         {chip}
         {hasSteps && (
           <button
             type="button"
+            ref={toggle}
             className="steps-toggle"
             data-testid="steps-toggle"
             aria-expanded={expanded}
@@ -81,10 +88,10 @@ export function ToolTimeline({ turn, initiallyExpanded = false, showChip = true 
         )}
         <Trail phases={phases} end={turn.lastMs} />
       </div>
-      {hasSteps && expanded && (
-        <ol className="steps" id={listId}>
-          {turn.steps.map((step) => (
-            <StepItem key={step.id} step={step} />
+      {shown.length > 0 && (
+        <ol className={expanded ? 'steps' : 'steps steps-waiting'} id={expanded ? listId : undefined}>
+          {shown.map((step) => (
+            <StepItem key={step.id} step={step} runId={turn.runId} runStartedAt={turn.startedAt} onAnswered={onAnswered} />
           ))}
         </ol>
       )}
@@ -92,7 +99,14 @@ export function ToolTimeline({ turn, initiallyExpanded = false, showChip = true 
   );
 }
 
-const StepItem = memo(function StepItem({ step }: { step: Step }) {
+interface StepItemProps {
+  step: Step;
+  runId: string;
+  runStartedAt?: number | undefined;
+  onAnswered: (callId: string) => void;
+}
+
+const StepItem = memo(function StepItem({ step, runId, runStartedAt, onAnswered }: StepItemProps) {
   if (step.kind === 'thought') {
     return (
       <li className="step step-thought" data-testid="step" data-kind="thought">
@@ -100,36 +114,5 @@ const StepItem = memo(function StepItem({ step }: { step: Step }) {
       </li>
     );
   }
-  return <ToolStepItem step={step} />;
+  return <ToolStepItem step={step} runId={runId} runStartedAt={runStartedAt} onAnswered={onAnswered} />;
 });
-
-const STATE_TEXT = { running: 'running', done: 'done', failed: 'failed' } as const;
-
-function ToolStepItem({ step }: { step: ToolStep }) {
-  // Short calls fit on one or two lines, so 50+ of them stay readable; long ones get blocks.
-  const inline = inlineArgs(step.args);
-  const args = inline === undefined ? formatArgs(step.args, step.argsText) : '';
-  const shortOutput = step.output !== undefined && isShortOutput(step.output) && step.output !== '';
-  return (
-    <li className={`step step-tool step-${step.state}`} data-testid="step" data-kind="tool" data-state={step.state}>
-      <div className="step-head">
-        <span className={`step-state step-state-${step.state}`} role="img" aria-label={STATE_TEXT[step.state]}>
-          {step.state === 'done' ? '✓' : step.state === 'failed' ? '✕' : ''}
-        </span>
-        <span className="tool-name">{step.name || 'tool'}</span>
-        {inline !== undefined && <code className="step-args-inline">{inline}</code>}
-        {step.state === 'running' && <span className="step-note">running…</span>}
-        {step.durationMs !== undefined && <span className="step-duration">{formatDuration(step.durationMs)}</span>}
-      </div>
-      {args && <pre className="code step-args">{args}</pre>}
-      {shortOutput && (
-        <div className={step.state === 'failed' ? 'step-output-inline step-output-failed' : 'step-output-inline'}>
-          <span aria-hidden="true">→ </span>
-          <code>{step.output}</code>
-        </div>
-      )}
-      {step.output !== undefined && !shortOutput && <StepOutput text={step.output} failed={step.state === 'failed'} />}
-      {step.interrupted && <p className="step-note">Stopped before it returned.</p>}
-    </li>
-  );
-}

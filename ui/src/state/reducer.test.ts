@@ -148,6 +148,7 @@ describe('events', () => {
           name: 'calculator',
           argsText: '{"expression": "17 * 23"}',
           args: { expression: '17 * 23' },
+          startedMs: 23,
           state: 'done',
           output: '391',
           durationMs: 2.5,
@@ -158,6 +159,7 @@ describe('events', () => {
           name: 'clock',
           argsText: '',
           args: { timezone: 'Asia/Tokyo' },
+          startedMs: 31,
           state: 'done',
           output: '2025-01-01T09:00:00+09:00',
           durationMs: 369.5,
@@ -300,7 +302,9 @@ describe('stop', () => {
       finish: { reason: 'cancelled' },
     });
     expect(turn.error).toBeUndefined();
-    expect(turn.steps).toEqual([{ kind: 'tool', id: 'c1', name: 'clock', argsText: '', args: {}, state: 'failed', interrupted: true }]);
+    expect(turn.steps).toEqual([
+      { kind: 'tool', id: 'c1', name: 'clock', argsText: '', args: {}, startedMs: 6, state: 'failed', interrupted: true },
+    ]);
   });
 
   it('does nothing for a finished or unknown run', () => {

@@ -137,9 +137,7 @@ function interrupt(turn: Turn): Turn {
     status: null,
     waitingFor: undefined,
     finish: { reason: 'cancelled' },
-    steps: turn.steps.map((step) =>
-      step.kind === 'tool' && step.state === 'running' ? { ...step, state: 'failed', interrupted: true } : step,
-    ),
+    steps: turn.steps.map((step) => (step.kind === 'tool' && step.state === 'running' ? interruptTool(step) : step)),
   };
 }
 
@@ -211,7 +209,7 @@ function applyEvent(turn: Turn, event: Event): Turn {
   turn.lastSeq = event.seq;
   turn.lastMs = Math.max(turn.lastMs, event.t_ms);
   if (event.type !== 'ping') turn.waitingFor = undefined;
-  if (event.type === 'thought' || event.type.startsWith('tool_')) turn.stepsEndMs = event.t_ms;
+  if (event.type === 'thought' || event.type.startsWith('tool_') || event.type.startsWith('approval_')) turn.stepsEndMs = event.t_ms;
 
   switch (event.type) {
     case 'run_started':
@@ -244,7 +242,24 @@ function applyEvent(turn: Turn, event: Event): Turn {
       }));
       break;
     case 'tool_call':
-      updateTool(turn.steps, event.call_id, event.name, (step) => ({ ...step, args: event.args }));
+      updateTool(turn.steps, event.call_id, event.name, (step) => ({ ...step, args: event.args, startedMs: event.t_ms }));
+      break;
+    case 'approval_required':
+      updateTool(turn.steps, event.call_id, event.name, (step) => ({
+        ...step,
+        args: event.args,
+        approval: { state: 'waiting', always: false },
+      }));
+      break;
+    case 'approval_resolved':
+      updateTool(turn.steps, event.call_id, '', (step) => {
+        const state = !event.approved ? 'denied' : event.args ? 'edited' : 'approved';
+        const resolved: ToolStep = { ...step, approval: { state, always: event.always } };
+        if (event.args) resolved.args = event.args;
+        // The wait for the user is not the tool's time: it starts running now.
+        if (event.approved) resolved.startedMs = event.t_ms;
+        return resolved;
+      });
       break;
     case 'tool_result':
       updateTool(turn.steps, event.call_id, '', (step) => ({
@@ -279,14 +294,19 @@ function applyEvent(turn: Turn, event: Event): Turn {
       }
       for (let i = 0; i < turn.steps.length; i++) {
         const step = turn.steps[i]!;
-        if (step.kind === 'tool' && step.state === 'running') {
-          turn.steps[i] = { ...step, state: 'failed', interrupted: true };
-        }
+        if (step.kind === 'tool' && step.state === 'running') turn.steps[i] = interruptTool(step);
       }
       break;
     }
   }
   return turn;
+}
+
+/** A call the run ended under: failed, and no longer asking (nothing would take the answer). */
+function interruptTool(step: ToolStep): ToolStep {
+  const stopped: ToolStep = { ...step, state: 'failed', interrupted: true };
+  if (stopped.approval?.state === 'waiting') delete stopped.approval;
+  return stopped;
 }
 
 function updateTool(steps: Step[], callId: string, name: string, f: (step: ToolStep) => ToolStep): void {

@@ -9,6 +9,18 @@ export function toolSteps(turn: Turn): ToolStep[] {
   return turn.steps.filter((s): s is ToolStep => s.kind === 'tool');
 }
 
+/**
+ * Where a tool call stands for its row: `drafting` while its arguments stream in, `waiting` for
+ * the user's approval, `running` (it can be cancelled), then `done` or `failed`.
+ */
+export type ToolPhase = 'drafting' | 'waiting' | 'running' | 'done' | 'failed';
+
+export function toolPhase(step: ToolStep): ToolPhase {
+  if (step.state !== 'running') return step.state;
+  if (step.approval?.state === 'waiting') return 'waiting';
+  return step.args === undefined ? 'drafting' : 'running';
+}
+
 /** Sum of the tool calls' durations (ms) reported so far. */
 export function totalToolMs(turn: Turn): number {
   let total = 0;

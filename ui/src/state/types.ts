@@ -17,6 +17,18 @@ export interface ThoughtStep {
 
 export type ToolStepState = 'running' | 'done' | 'failed';
 
+/**
+ * The user's say on a call that asks first: `waiting` until answered; `edited` is approved with
+ * arguments the user changed. A call that never asked has no approval at all.
+ */
+export type ApprovalState = 'waiting' | 'approved' | 'edited' | 'denied';
+
+export interface ToolApproval {
+  state: ApprovalState;
+  /** The user chose "Always allow this tool" (the shell saved it in the settings). */
+  always: boolean;
+}
+
 export interface ToolStep {
   kind: 'tool';
   /** The provider's `call_id`. */
@@ -27,6 +39,10 @@ export interface ToolStep {
   /** The complete arguments, once `tool_call` arrived. */
   args?: Record<string, unknown>;
   state: ToolStepState;
+  /** Present when the call asked for the user's approval (`approval_required`). */
+  approval?: ToolApproval;
+  /** `t_ms` at which the call began to run: its `tool_call`, or the approval that let it go. */
+  startedMs?: number;
   output?: string;
   durationMs?: number;
   /** The run ended (stopped or failed) before this call had a result. */
