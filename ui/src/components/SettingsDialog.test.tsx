@@ -169,7 +169,7 @@ describe('SettingsDialog', () => {
     act(() => type($<HTMLSelectElement>('settings-default-provider')!, 'ollama'));
     act(() => type($<HTMLInputElement>('settings-keepalive')!, '2.5'));
     act(() => type($<HTMLInputElement>('settings-idle-timeout')!, '90'));
-    await click($('settings-tool-clock'));
+    act(() => type($<HTMLSelectElement>('settings-tool-clock')!, 'never'));
     expect(dom.container.textContent).toContain('Reads a file (needs a workspace folder)');
     act(() => type($<HTMLInputElement>('settings-workspace')!, '/home/me/project'));
     expect(dom.container.textContent).not.toContain('(needs a workspace folder)');
@@ -181,9 +181,33 @@ describe('SettingsDialog', () => {
     expect(saved.keepalive_ms).toBe(2500);
     expect(saved.idle_timeout_s).toBe(90);
     expect(saved.tools).toEqual({ calculator: true, clock: false, read_file: true });
+    expect(saved.ask_first).toEqual({ calculator: false, clock: false, read_file: false });
     expect(saved.workspace).toBe('/home/me/project');
     expect(saved.allow_private_network).toBe(true);
     expect(dom.container.textContent).toContain('Saved.');
+  });
+
+  it('offers Always allow, Ask first and Never per tool, saved as tools and ask_first', async () => {
+    const fake = fakeSettings();
+    fake.setView({ ...baseView(), settings: { ...baseView().settings, ask_first: { calculator: false, clock: false, read_file: true } } });
+    await open(fake);
+    const select = (name: string) => $<HTMLSelectElement>(`settings-tool-${name}`)!;
+    expect([...select('clock').options].map((o) => [o.value, o.textContent])).toEqual([
+      ['always', 'Always allow'],
+      ['ask', 'Ask first'],
+      ['never', 'Never'],
+    ]);
+    expect(['calculator', 'clock', 'read_file'].map((n) => select(n).value)).toEqual(['always', 'always', 'ask']);
+    // Each select is labelled with its tool's name.
+    expect(dom.container.querySelector(`label[for="${CSS.escape(select('clock').id)}"]`)!.textContent).toBe('clock');
+    act(() => type(select('calculator'), 'ask'));
+    act(() => type(select('clock'), 'never'));
+    act(() => type(select('read_file'), 'always'));
+    await click($('settings-save'));
+    const saved = fake.calls.saved[0]!;
+    expect(saved.tools).toEqual({ calculator: true, clock: false, read_file: true });
+    expect(saved.ask_first).toEqual({ calculator: true, clock: false, read_file: false });
+    expect(['calculator', 'clock', 'read_file'].map((n) => select(n).value)).toEqual(['ask', 'never', 'always']);
   });
 
   it('shows a refused save', async () => {

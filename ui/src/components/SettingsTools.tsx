@@ -1,7 +1,10 @@
 // Settings › Tools: the workspace folder the file tools work in, whether web_fetch may reach
-// private networks, and a checkbox per tool the agent may use (on unless turned off).
+// private networks, and per tool whether the agent may use it: always, after asking the user
+// (each call waits for approval), or never.
 import { useId } from 'react';
+import { TOOL_POLICIES, toolPolicy, withToolPolicy, type ToolPolicy } from '../settings/toolPolicy';
 import type { Settings, SettingsView } from '../settings/types';
+import './SettingsTools.css';
 
 export interface SettingsToolsProps {
   view: SettingsView;
@@ -42,19 +45,28 @@ export function SettingsTools({ view, draft, edit }: SettingsToolsProps) {
         <span className="settings-hint">Off: only public internet addresses (not your router, local servers or cloud metadata).</span>
       </label>
       {view.tools.map((tool) => (
-        <label key={tool.name} className="settings-tool">
-          <input
-            type="checkbox"
+        <div key={tool.name} className="settings-tool-row">
+          <label className="settings-tool-name" htmlFor={`${ids}-tool-${tool.name}`}>
+            {tool.name}
+          </label>
+          <select
+            id={`${ids}-tool-${tool.name}`}
             data-testid={`settings-tool-${tool.name}`}
-            checked={draft.tools[tool.name] ?? true}
-            onChange={(e) => edit({ tools: { ...draft.tools, [tool.name]: e.target.checked } })}
-          />
-          <span className="settings-tool-name">{tool.name}</span>
-          <span className="settings-hint">
+            aria-describedby={`${ids}-tool-${tool.name}-hint`}
+            value={toolPolicy(draft, tool.name)}
+            onChange={(e) => edit(withToolPolicy(draft, tool.name, e.target.value as ToolPolicy))}
+          >
+            {TOOL_POLICIES.map((p) => (
+              <option key={p.value} value={p.value}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+          <span className="settings-hint" id={`${ids}-tool-${tool.name}-hint`}>
             {tool.description}
             {noWorkspace && tool.needs_workspace ? ' (needs a workspace folder)' : ''}
           </span>
-        </label>
+        </div>
       ))}
     </fieldset>
   );
