@@ -64,14 +64,15 @@ async fn run(
     };
     let args = edited.clone().unwrap_or_else(|| call.args.clone());
     let progress = ProgressSink::new(ctx.emitter.clone(), call.call_id.clone());
+    let limit = tool.timeout().unwrap_or(ctx.timeout);
     let work = AssertUnwindSafe(tool.call_with_progress(args, progress)).catch_unwind();
     let outcome = tokio::select! {
         biased;
         _ = token.cancelled() => return Err(ToolError::Cancelled),
-        outcome = tokio::time::timeout(ctx.timeout, work) => outcome,
+        outcome = tokio::time::timeout(limit, work) => outcome,
     };
     let output = match outcome {
-        Err(_) => Err(ToolError::TimedOut(ctx.timeout)),
+        Err(_) => Err(ToolError::TimedOut(limit)),
         Ok(Err(panic)) => Err(ToolError::Crashed(panic_message(panic.as_ref()))),
         Ok(Ok(result)) => result,
     }?;

@@ -100,6 +100,11 @@ pub trait Tool: Send + Sync {
         let _ = progress;
         self.call(args).await
     }
+    /// How long one call may take, when the tool knows better than the run's default (an MCP
+    /// server configured with its own limit).
+    fn timeout(&self) -> Option<Duration> {
+        None
+    }
     /// Whether a call waits for the user's approval unless they said otherwise: tools with side
     /// effects ask first, tools that only read do not.
     fn asks_first(&self) -> bool {
@@ -124,22 +129,29 @@ struct Entry {
 /// Where a running call reports its progress: `tool_progress` events of that call.
 #[derive(Clone)]
 pub struct ProgressSink {
-    emitter: crate::Emitter,
-    call_id: String,
+    /// Where reports go; none for a call nobody watches.
+    to: Option<(crate::Emitter, String)>,
 }
 
 impl ProgressSink {
     pub fn new(emitter: crate::Emitter, call_id: String) -> Self {
-        ProgressSink { emitter, call_id }
+        ProgressSink { to: Some((emitter, call_id)) }
+    }
+
+    /// A sink that drops every report.
+    pub fn discard() -> Self {
+        ProgressSink { to: None }
     }
 
     pub fn report(&self, progress: f64, total: Option<f64>, message: Option<String>) {
-        self.emitter.emit(telltale_protocol::EventKind::ToolProgress {
-            call_id: self.call_id.clone(),
-            progress,
-            total,
-            message,
-        });
+        if let Some((emitter, call_id)) = &self.to {
+            emitter.emit(telltale_protocol::EventKind::ToolProgress {
+                call_id: call_id.clone(),
+                progress,
+                total,
+                message,
+            });
+        }
     }
 }
 
