@@ -4,13 +4,17 @@
 //
 // The page answers `app_info`, records `start_run`/`stop_run`/`open_external`, and lets the test
 // drive a run through `window.__telltaleMock`: send event batches over the run's channel (seq and
-// t_ms filled in as the shell does), or stream a long answer at a given rate.
+// t_ms filled in as the shell does), or stream a long answer at a given rate. Some prompts play a
+// scripted run by themselves (scripted.ts: a write_file call that asks first, a slow web_fetch);
+// `resolve_approval` and `cancel_tool_call` answer as the shell does (toolCalls.ts).
 import type { Channel } from '@tauri-apps/api/core';
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import type { Event, EventKind } from '../generated/protocol';
 import type { StartRun } from '../ipc';
 import { historyCalls, historyCommand } from './history';
+import { playScript, stopScript } from './scripted';
 import { settingsCalls, settingsCommand } from './settings';
+import { approvalCalls, cancelCalls, cancelToolCall, observe, resolveApproval } from './toolCalls';
 import { Command } from '../generated/ipc';
 import type { AppInfo } from '../generated/ipc';
 
@@ -38,6 +42,7 @@ const channels = new Map<string, Channel<Event[]>>();
 function send(runId: string, events: Event[]): void {
   const channel = channels.get(runId);
   if (!channel) throw new Error(`mock shell: no run ${runId} was started`);
+  observe(events);
   channel.onmessage(events);
 }
 const stopped: string[] = [];
@@ -59,6 +64,8 @@ function nextEvents(runId: string, kinds: readonly (EventKind & { t_ms?: number 
 const api = {
   historyCalls,
   settingsCalls,
+  approvalCalls,
+  cancelCalls,
   started,
   stopped,
   opened,
@@ -128,16 +135,22 @@ mockIPC(
         const { onEvent, ...run } = args as unknown as StartRun & { onEvent: Channel<Event[]> };
         started.push(run);
         channels.set(run.runId, onEvent);
+        playScript(run.runId, run.prompt, (kinds) => void api.emit(run.runId, kinds));
         return null;
       }
       case Command.stop_run: {
         const runId = String(args.runId);
         stopped.push(runId);
+        stopScript(runId);
         if (autoFinishOnStop) {
           setTimeout(() => void api.emit(runId, [{ type: 'run_finished', reason: 'cancelled' }]), 30);
         }
         return null;
       }
+      case Command.resolve_approval:
+        return resolveApproval(args);
+      case Command.cancel_tool_call:
+        return cancelToolCall(args);
       case Command.open_external:
         opened.push(String(args.url));
         return null;

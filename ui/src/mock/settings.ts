@@ -76,6 +76,16 @@ function view(): SettingsView {
   };
 }
 
+/** Whether calls of `name` wait for approval (the scripted runs ask only then). */
+export function asksFirst(name: string): boolean {
+  return settings.ask_first[name] ?? false;
+}
+
+/** "Always allow this tool": the shell keeps it in the settings, as here. */
+export function allowAlways(name: string): void {
+  settings = { ...settings, ask_first: { ...settings.ask_first, [name]: false } };
+}
+
 /** Calls to the settings commands the page made, for the tests. */
 export const settingsCalls: { cmd: string; args: Record<string, unknown> }[] = [];
 
