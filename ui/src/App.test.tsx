@@ -121,6 +121,26 @@ function send(fake: ReturnType<typeof fakeBackend>, text: string): StartRun {
 }
 
 describe('App', () => {
+  it('sends an approval and a cancel to the shell for the run they belong to', async () => {
+    const fake = await listeningApp();
+    const { runId } = send(fake, 'Write the list to a file, then fetch the page');
+    const args = { path: 'todo.md', content: 'milk' };
+    fake.emit(
+      runId,
+      { type: 'tool_call', call_id: 'w1', name: 'write_file', args },
+      { type: 'approval_required', call_id: 'w1', name: 'write_file', args },
+    );
+    await nextFrame();
+    await act(async () => byTestId('approval-deny')!.click());
+    expect(fake.calls.approvals).toEqual([[runId, 'w1', { approved: false, always: false }]]);
+
+    fake.emit(runId, { type: 'tool_call', call_id: 'f1', name: 'web_fetch', args: { url: 'https://example.com' } });
+    await nextFrame();
+    act(() => byTestId('steps-toggle')!.click());
+    await act(async () => byTestId('step-cancel')!.click());
+    expect(fake.calls.cancelled).toEqual([[runId, 'f1']]);
+  });
+
   it('keeps the composer disabled until the event listener is registered', async () => {
     const fake = await startApp();
     expect((byTestId('composer-input') as HTMLTextAreaElement).disabled).toBe(true);
