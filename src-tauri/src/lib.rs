@@ -28,9 +28,9 @@ pub fn run() {
         .on_menu_event(menu::handle)
         .setup(|app| {
             use tauri::Manager;
-            let settings = settings::init();
-            let store = Store::open_default()?;
             let runtime = tauri::async_runtime::handle().inner().clone();
+            let settings = settings::init(runtime.clone());
+            let store = Store::open_default()?;
             app.manage(Session::new(settings.agent_slot(), store, runtime));
             app.manage(settings);
             Ok(())
@@ -48,6 +48,8 @@ pub fn run() {
             settings::commands::clear_api_key,
             settings::commands::test_connection,
             settings::commands::list_models,
+            settings::commands::import_mcp_servers,
+            settings::commands::mcp_status,
             history_commands::history_status,
             history_commands::list_conversations,
             history_commands::open_conversation,

@@ -12,12 +12,18 @@ use telltale_agent::providers::{OfflinePace, ProviderKind, ProviderSettings};
 use telltale_agent::{Agent, AgentConfig, Secrets, ToolRegistry};
 use telltale_config::keys::KeyStore;
 use telltale_history::History;
+use telltale_mcp::{McpManager, McpServer, ServerState};
 use telltale_protocol::FinishReason;
 use telltale_session::{AgentSlot, RunRequest, Session, Store};
 use tokio_util::sync::CancellationToken;
 
 use crate::approve::{answer_approvals, ApproveArg};
 use crate::output::print_events;
+
+type McpServers = std::collections::BTreeMap<String, McpServer>;
+
+/// How long a run waits for its MCP servers to start.
+const MCP_START_LIMIT: Duration = Duration::from_secs(30);
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ProviderArg {
@@ -80,6 +86,9 @@ pub struct RunArgs {
     /// Let web_fetch reach this computer and private networks (otherwise public addresses only) [default: the app's saved choice]
     #[arg(long)]
     allow_private_network: bool,
+    /// Use the MCP servers of this file (a {"mcpServers": {...}} block, as in claude_desktop_config.json) instead of the app's saved ones
+    #[arg(long, value_name = "FILE")]
+    mcp_config: Option<std::path::PathBuf>,
     /// Answer tool calls that ask for approval (write_file) without asking: all or none [default: ask on the terminal; with no terminal, deny]
     #[arg(long, value_enum, value_name = "all|none")]
     approve: Option<ApproveArg>,
@@ -97,7 +106,7 @@ impl RunArgs {
     /// `--allow-private-network` overriding them. The data folder is never reachable. With a
     /// workspace, the keys the app stored are kept out of what the tools return (without one,
     /// no tool reads anything that could hold them, and the key store is not opened).
-    fn tools(&self) -> Result<(ToolRegistry, Secrets)> {
+    fn tools(&self) -> Result<(ToolRegistry, Secrets, McpServers)> {
         let dir = telltale_config::data_dir()?;
         let mut settings = telltale_config::saved_settings(&dir);
         if let Some(folder) = &self.workspace {
@@ -109,6 +118,12 @@ impl RunArgs {
             settings.workspace = folder.display().to_string();
         }
         settings.allow_private_network |= self.allow_private_network;
+        if let Some(file) = &self.mcp_config {
+            let json = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            settings.mcp_servers = telltale_mcp::parse_servers(&json)
+                .with_context(|| format!("in {}", file.display()))?;
+        }
         let secrets = match settings.workspace.is_empty() {
             true => Secrets::default(),
             false => {
@@ -116,7 +131,8 @@ impl RunArgs {
                 telltale_config::tools::stored_secrets(&KeyStore::detect(&dir, &env))
             }
         };
-        Ok((telltale_config::tools::tools(&settings, &[dir]), secrets))
+        let tools = telltale_config::tools::tools(&settings, &[dir]);
+        Ok((tools, secrets, settings.mcp_servers))
     }
 
     /// The provider settings: the environment's, with each flag given overriding its variable.
@@ -171,7 +187,10 @@ impl RunArgs {
 pub async fn run(args: RunArgs) -> Result<i32> {
     let provider_settings = args.provider_settings()?;
     let provider = provider_settings.build()?;
-    let (tools, stored_keys) = args.tools()?;
+    let (mut tools, stored_keys, mcp_servers) = args.tools()?;
+    if mcp_servers.values().any(|server| server.enabled) {
+        tools.add_source(Arc::new(start_mcp(&mcp_servers).await));
+    }
     let config = AgentConfig {
         keepalive: Duration::from_millis(args.keepalive_ms),
         max_steps: args.max_steps,
@@ -248,4 +267,24 @@ pub async fn run(args: RunArgs) -> Result<i32> {
         FinishReason::Cancelled if interrupted.is_cancelled() => 130,
         FinishReason::Cancelled => 1,
     })
+}
+
+/// Starts the MCP servers and waits for them (a one-prompt run wants their tools from its first
+/// step); a server that fails is reported and the run goes on without it.
+async fn start_mcp(servers: &McpServers) -> McpManager {
+    let manager = McpManager::new(tokio::runtime::Handle::current());
+    manager.configure(servers);
+    manager.settled(MCP_START_LIMIT).await;
+    for status in manager.statuses() {
+        match status.state {
+            ServerState::Failed { error } => eprintln!("{error}"),
+            ServerState::Starting => eprintln!(
+                "MCP server \"{}\" is still starting after {} s: the run goes on without it",
+                status.name,
+                MCP_START_LIMIT.as_secs()
+            ),
+            ServerState::Ready { .. } | ServerState::Disabled => {}
+        }
+    }
+    manager
 }

@@ -116,3 +116,23 @@ async fn a_workspace_that_does_not_exist_is_refused_before_anything_is_sent() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn an_mcp_server_from_mcp_config_answers_the_models_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+    assert!(script.exists(), "run `npm ci` at the repository's root: {}", script.display());
+    let config =
+        json!({"mcpServers": {"everything": {"command": "node", "args": [script, "stdio"]}}});
+    let file = dir.path().join("mcp.json");
+    std::fs::write(&file, config.to_string()).unwrap();
+    let server = calls("everything__echo", json!({"message": "from the CLI"})).await;
+    let file = file.display().to_string();
+    let out = output(telltale(&server, dir.path(), &["--mcp-config", &file])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(result(&events(&out)), (true, "Echo: from the CLI".into()));
+    // The model was offered the server's tools with their schemas.
+    let offered = server.requests()[0].json()["tools"].to_string();
+    assert!(offered.contains("everything__echo") && offered.contains("message"), "{offered}");
+}

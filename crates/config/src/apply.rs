@@ -89,12 +89,14 @@ pub fn describe(name: &str, error: &SettingsError) -> String {
 /// The agent the settings (and the environment) describe, and how the header names it. Settings
 /// that cannot make a provider do not stop the app: the offline demo answers, and the label
 /// says why.
-/// `protected`: folders no tool may read (the app's data folder).
+/// `protected`: folders no tool may read (the app's data folder); `mcp`: the servers whose
+/// tools join each run once they are ready.
 pub fn build_agent(
     settings: &Settings,
     keys: &KeyStore,
     env: Env<'_>,
     protected: &[PathBuf],
+    mcp: Option<&telltale_mcp::McpManager>,
 ) -> (Arc<Agent>, String) {
     let millis = |name: &str| env_value(env, name).and_then(|v| v.parse::<u64>().ok());
     let mut config = AgentConfig {
@@ -137,7 +139,10 @@ pub fn build_agent(
             .map_err(|reason| format!("{name} settings incomplete: {reason}"))
     };
     let (provider, label) = or_offline(chosen, pace);
-    let tools = crate::tools::tools(settings, protected);
+    let mut tools = crate::tools::tools(settings, protected);
+    if let Some(mcp) = mcp {
+        tools.add_source(Arc::new(mcp.clone()));
+    }
     (Arc::new(Agent::new(provider, tools, config)), label)
 }
 

@@ -127,6 +127,8 @@ pub struct Settings {
     /// Whether `web_fetch` may reach this computer and private networks (off: public internet
     /// only).
     pub allow_private_network: bool,
+    /// The MCP servers, by the name their tools are prefixed with (`<name>__<tool>`).
+    pub mcp_servers: BTreeMap<String, telltale_mcp::McpServer>,
 }
 
 impl Default for Settings {
@@ -141,6 +143,7 @@ impl Default for Settings {
             ask_first: BTreeMap::new(),
             workspace: String::new(),
             allow_private_network: false,
+            mcp_servers: BTreeMap::new(),
         }
         .normalized()
     }
@@ -234,6 +237,9 @@ impl Settings {
         let (lo, hi) = IDLE_TIMEOUT_S_RANGE;
         if !(lo..=hi).contains(&self.idle_timeout_s) {
             return Err(format!("the idle timeout must be between {lo} and {hi} seconds"));
+        }
+        for (name, server) in &self.mcp_servers {
+            telltale_mcp::check(name, server).map_err(|e| e.to_string())?;
         }
         let workspace = std::path::Path::new(self.workspace.trim());
         if !self.workspace.trim().is_empty() {

@@ -18,6 +18,7 @@ use crate::apply::{self, describe, Env};
 use crate::keys::{KeyStorage, KeyStore};
 use crate::mask::mask;
 use crate::model::{preset, Api, Preset, Settings, OFFLINE, PRESETS};
+use telltale_mcp::{McpManager, McpServerStatus};
 use telltale_session::AgentSlot;
 
 /// Where the settings JSON is kept (`settings.json` in the data folder: [`crate::FileStorage`];
@@ -56,6 +57,8 @@ pub struct SettingsView {
     /// Where keys are kept when `key_storage` is `file`.
     pub key_file: Option<String>,
     pub tools: Vec<ToolInfo>,
+    /// The MCP servers and where each is.
+    pub mcp: Vec<McpServerStatus>,
     /// Set when environment variables choose the provider instead of these settings.
     pub env_override: Option<String>,
     /// How the header names the provider now.
@@ -80,6 +83,8 @@ pub struct SettingsService {
     env: EnvLookup,
     /// Folders no tool may read or change (the data folder with the history and keys).
     protected: Vec<PathBuf>,
+    /// The MCP servers the settings configure, running in the background.
+    mcp: Option<McpManager>,
 }
 
 const MAX_KEY_LEN: usize = 4096;
@@ -95,7 +100,41 @@ fn redact(key: Option<&str>, text: &str) -> String {
 impl SettingsService {
     pub fn new(storage: Box<dyn Storage>, keys: KeyStore, env: EnvLookup) -> Self {
         let settings = Settings::from_json(storage.load());
-        SettingsService { storage, keys, current: Mutex::new(settings), env, protected: Vec::new() }
+        SettingsService {
+            storage,
+            keys,
+            current: Mutex::new(settings),
+            env,
+            protected: Vec::new(),
+            mcp: None,
+        }
+    }
+
+    /// The same service, running the configured MCP servers with `manager` and offering their
+    /// tools to the agent.
+    pub fn with_mcp(mut self, manager: McpManager) -> Self {
+        manager.configure(&self.settings().mcp_servers);
+        self.mcp = Some(manager);
+        self
+    }
+
+    /// The MCP servers and where each is (starting, ready with its tools, failed and why).
+    pub fn mcp_status(&self) -> Vec<McpServerStatus> {
+        self.mcp.as_ref().map(McpManager::statuses).unwrap_or_default()
+    }
+
+    /// Adds the servers of a pasted `{"mcpServers": {...}}` block (a server of the same name is
+    /// replaced) and saves.
+    pub fn import_mcp_servers(
+        &self,
+        json: &str,
+        slot: &AgentSlot,
+    ) -> Result<SettingsView, SettingsCommandError> {
+        let servers = telltale_mcp::parse_servers(json)
+            .map_err(|e| SettingsCommandError::InvalidRequest(e.to_string()))?;
+        let mut settings = self.settings();
+        settings.mcp_servers.extend(servers);
+        self.save(settings, slot)
     }
 
     /// The same service, with `folders` kept out of every tool's reach.
@@ -114,16 +153,22 @@ impl SettingsService {
 
     /// Builds the agent from the settings (and the environment) and makes it the app's.
     pub fn apply(&self, slot: &AgentSlot) {
-        let (agent, label) =
-            apply::build_agent(&self.settings(), &self.keys, self.env(), &self.protected);
+        let (agent, label) = self.build_agent();
         slot.replace(agent, label);
     }
 
     /// A slot holding the agent the settings (and the environment) describe.
     pub fn agent_slot(&self) -> AgentSlot {
-        let (agent, label) =
-            apply::build_agent(&self.settings(), &self.keys, self.env(), &self.protected);
+        let (agent, label) = self.build_agent();
         AgentSlot::new(agent, label)
+    }
+
+    fn build_agent(&self) -> (std::sync::Arc<Agent>, String) {
+        let settings = self.settings();
+        if let Some(mcp) = &self.mcp {
+            mcp.configure(&settings.mcp_servers);
+        }
+        apply::build_agent(&settings, &self.keys, self.env(), &self.protected, self.mcp.as_ref())
     }
 
     pub fn view(&self, slot: &AgentSlot) -> SettingsView {
@@ -158,6 +203,7 @@ impl SettingsService {
             key_file: (self.keys.storage() == KeyStorage::File)
                 .then(|| self.keys.file_path().display().to_string()),
             tools,
+            mcp: self.mcp_status(),
             env_override: apply::env_override(self.env()),
             active_label: slot.label(),
         }

@@ -16,6 +16,8 @@ pub mod command {
     pub const CLEAR_API_KEY: &str = "clear_api_key";
     pub const TEST_CONNECTION: &str = "test_connection";
     pub const LIST_MODELS: &str = "list_models";
+    pub const IMPORT_MCP_SERVERS: &str = "import_mcp_servers";
+    pub const MCP_STATUS: &str = "mcp_status";
     pub const HISTORY_STATUS: &str = "history_status";
     pub const LIST_CONVERSATIONS: &str = "list_conversations";
     pub const OPEN_CONVERSATION: &str = "open_conversation";
@@ -41,6 +43,8 @@ pub const COMMANDS: &[&str] = &[
     command::CLEAR_API_KEY,
     command::TEST_CONNECTION,
     command::LIST_MODELS,
+    command::IMPORT_MCP_SERVERS,
+    command::MCP_STATUS,
     command::HISTORY_STATUS,
     command::LIST_CONVERSATIONS,
     command::OPEN_CONVERSATION,

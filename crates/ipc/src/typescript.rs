@@ -8,6 +8,7 @@ use telltale_config::service::{SettingsView, TestResult, ToolInfo};
 use telltale_history::{
     Conversation, ConversationDetail, Format, RunRecord, RunStatus, SearchHit, SnippetPart,
 };
+use telltale_mcp::{McpServer, McpServerStatus, ServerState};
 use telltale_protocol::typescript::module;
 use ts_rs::{Config, TS};
 
@@ -42,6 +43,9 @@ pub fn bindings() -> String {
         SettingsView::decl(&cfg),
         KeyStorage::decl(&cfg),
         TestResult::decl(&cfg),
+        McpServer::decl(&cfg),
+        McpServerStatus::decl(&cfg),
+        ServerState::decl(&cfg),
     ];
     let mut preamble =
         String::from("import type { ErrorCode, Event, FinishReason } from './protocol';\n\n");

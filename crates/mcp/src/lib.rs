@@ -8,5 +8,5 @@ mod connection;
 mod manager;
 mod tool;
 
-pub use config::{parse_servers, tool_name, McpError, McpServer};
+pub use config::{check, parse_servers, tool_name, McpError, McpServer};
 pub use manager::{McpManager, McpServerStatus, ServerState};

@@ -66,3 +66,19 @@ pub async fn list_models(
 ) -> Result<Vec<String>> {
     Ok(service.list_models(&provider_id, base_url.as_deref()).await)
 }
+
+/// Adds the MCP servers of a pasted `{"mcpServers": {...}}` block and saves.
+#[tauri::command]
+pub fn import_mcp_servers(
+    service: State<'_, SettingsService>,
+    session: State<'_, Session>,
+    json: String,
+) -> Result<SettingsView> {
+    Ok(service.import_mcp_servers(&json, session.agent())?)
+}
+
+/// Where each MCP server is (starting, ready with its tools, failed and why).
+#[tauri::command]
+pub fn mcp_status(service: State<'_, SettingsService>) -> Vec<telltale_mcp::McpServerStatus> {
+    service.mcp_status()
+}

@@ -8,10 +8,10 @@ use telltale_config::SettingsService;
 
 /// Opens the settings and keys in the data folder and returns the service the commands use.
 /// A data folder that cannot be found still opens the app: settings then live beside it.
-pub fn init() -> SettingsService {
+pub fn init(runtime: tokio::runtime::Handle) -> SettingsService {
     let dir = telltale_config::data_dir().unwrap_or_else(|error| {
         tracing::error!(%error, "no data folder: settings are kept in the current folder");
         std::path::PathBuf::from(".")
     });
-    telltale_config::open(&dir)
+    telltale_config::open(&dir).with_mcp(telltale_mcp::McpManager::new(runtime))
 }

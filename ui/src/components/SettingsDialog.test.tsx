@@ -30,6 +30,7 @@ function baseView(): SettingsView {
       ask_first: { calculator: false, clock: false, read_file: false },
       workspace: '',
       allow_private_network: false,
+      mcp_servers: {},
     },
     presets,
     keys: { openai: null, ollama: null },
@@ -40,6 +41,7 @@ function baseView(): SettingsView {
       { name: 'clock', description: 'The time', needs_workspace: false },
       { name: 'read_file', description: 'Reads a file', needs_workspace: true },
     ],
+    mcp: [],
     env_override: null,
     active_label: 'gpt-4o-mini via OpenAI',
   };

@@ -17,6 +17,8 @@ export const Command = {
   clear_api_key: 'clear_api_key',
   test_connection: 'test_connection',
   list_models: 'list_models',
+  import_mcp_servers: 'import_mcp_servers',
+  mcp_status: 'mcp_status',
   history_status: 'history_status',
   list_conversations: 'list_conversations',
   open_conversation: 'open_conversation',
@@ -134,7 +136,11 @@ workspace: string,
  * Whether `web_fetch` may reach this computer and private networks (off: public internet
  * only).
  */
-allow_private_network: boolean, };
+allow_private_network: boolean, 
+/**
+ * The MCP servers, by the name their tools are prefixed with (`<name>__<tool>`).
+ */
+mcp_servers: { [key in string]: McpServer }, };
 
 export type ToolInfo = { name: string, description: string, 
 /**
@@ -152,6 +158,10 @@ keys: { [key in string]: string | null }, key_storage: KeyStorage,
  */
 key_file: string | null, tools: Array<ToolInfo>, 
 /**
+ * The MCP servers and where each is.
+ */
+mcp: Array<McpServerStatus>, 
+/**
  * Set when environment variables choose the provider instead of these settings.
  */
 env_override: string | null, 
@@ -163,3 +173,29 @@ active_label: string, };
 export type KeyStorage = "keychain" | "file";
 
 export type TestResult = { ok: boolean, code: ErrorCode | null, message: string, };
+
+export type McpServer = { 
+/**
+ * The program of a stdio server (`npx`, `uvx`, a path).
+ */
+command: string, args: Array<string>, env: { [key in string]: string }, 
+/**
+ * The folder a stdio server runs in.
+ */
+cwd?: string, 
+/**
+ * The endpoint of a streamable-HTTP server.
+ */
+url: string, headers: { [key in string]: string }, enabled: boolean, 
+/**
+ * Tools of this server the agent may not use (their own names).
+ */
+disabled_tools: Array<string>, 
+/**
+ * How long one call may take, in seconds (the app's default when absent).
+ */
+timeout_s?: number, };
+
+export type McpServerStatus = { name: string, state: ServerState, };
+
+export type ServerState = { "state": "disabled" } | { "state": "starting" } | { "state": "ready", tools: Array<string>, } | { "state": "failed", error: string, };

@@ -44,6 +44,7 @@ let settings: Settings = {
   },
   workspace: '',
   allow_private_network: false,
+  mcp_servers: {},
 };
 const keys = new Map<string, string>();
 
@@ -71,6 +72,7 @@ function view(): SettingsView {
       { name: 'search_files', description: "Searches the workspace folder's text files.", needs_workspace: true },
       { name: 'write_file', description: 'Creates or replaces a text file in the workspace.', needs_workspace: true },
     ],
+    mcp: [],
     env_override: null,
     active_label: 'Mock shell — scripted runs',
   };

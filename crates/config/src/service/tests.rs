@@ -32,6 +32,7 @@ fn slot() -> AgentSlot {
         &KeyStore::file_only(&temp_dir("unused")),
         &|_| None,
         &[],
+        None,
     );
     AgentSlot::new(agent, label)
 }
@@ -183,4 +184,35 @@ async fn a_key_goes_only_to_the_saved_base_url() {
     )
     .unwrap();
     assert!(s.api_key.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mcp_servers_are_imported_saved_started_and_always_allow_is_saved() {
+    let f = fixture("mcp");
+    let svc = f.svc.with_mcp(telltale_mcp::McpManager::new(tokio::runtime::Handle::current()));
+    let bad = svc.import_mcp_servers(r#"{"mcpServers": {"a b": {"command": "x"}}}"#, &f.slot);
+    assert!(matches!(bad, Err(SettingsCommandError::InvalidRequest(_))), "{bad:?}");
+    let pasted = r#"{"mcpServers": {"missing": {"command": "telltale-no-such-program"}}}"#;
+    let view = svc.import_mcp_servers(pasted, &f.slot).unwrap();
+    assert!(view.settings.mcp_servers.contains_key("missing"));
+    let saved = f.memory.0.lock().unwrap().clone().unwrap();
+    assert_eq!(saved["mcp_servers"]["missing"]["command"], "telltale-no-such-program");
+    // It starts in the background and fails, saying why; the app goes on.
+    let mut status = svc.mcp_status();
+    for _ in 0..200 {
+        if !matches!(status[0].state, telltale_mcp::ServerState::Starting) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        status = svc.mcp_status();
+    }
+    let telltale_mcp::ServerState::Failed { error } = &status[0].state else {
+        panic!("{status:?}")
+    };
+    assert!(error.contains("cannot run telltale-no-such-program"), "{error}");
+
+    assert!(svc.settings().asks_first("write_file"));
+    svc.allow_tool_always("write_file", &f.slot).unwrap();
+    assert!(!svc.settings().asks_first("write_file"));
+    assert!(svc.allow_tool_always("no_such_tool", &f.slot).is_err());
 }
