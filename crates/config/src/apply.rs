@@ -101,6 +101,7 @@ pub fn build_agent(
     let millis = |name: &str| env_value(env, name).and_then(|v| v.parse::<u64>().ok());
     let mut config = AgentConfig {
         keepalive: Duration::from_millis(settings.keepalive_ms),
+        tool_timeout: Duration::from_secs(settings.tool_timeout_s),
         secrets: crate::tools::stored_secrets(keys),
         ..AgentConfig::default()
     };

@@ -104,6 +104,8 @@ pub const DEFAULT_KEEPALIVE_MS: u64 = 1000;
 pub const DEFAULT_IDLE_TIMEOUT_S: u64 = 60;
 pub const KEEPALIVE_MS_RANGE: (u64, u64) = (250, 60_000);
 pub const IDLE_TIMEOUT_S_RANGE: (u64, u64) = (5, 3600);
+pub const DEFAULT_TOOL_TIMEOUT_S: u64 = 30;
+pub const TOOL_TIMEOUT_S_RANGE: (u64, u64) = (1, 3600);
 
 /// Everything in `settings.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -117,6 +119,10 @@ pub struct Settings {
     pub keepalive_ms: u64,
     #[ts(type = "number")]
     pub idle_timeout_s: u64,
+    /// How long one tool call may take before it ends as timed out (an MCP server's own
+    /// `timeout_s` wins for its tools).
+    #[ts(type = "number")]
+    pub tool_timeout_s: u64,
     /// Tool name → enabled; every tool Telltale has is listed.
     pub tools: BTreeMap<String, bool>,
     /// Tool name → whether its calls wait for the user's approval; every tool is listed, with
@@ -139,6 +145,7 @@ impl Default for Settings {
             providers: Vec::new(),
             keepalive_ms: DEFAULT_KEEPALIVE_MS,
             idle_timeout_s: DEFAULT_IDLE_TIMEOUT_S,
+            tool_timeout_s: DEFAULT_TOOL_TIMEOUT_S,
             tools: BTreeMap::new(),
             ask_first: BTreeMap::new(),
             workspace: String::new(),
@@ -192,6 +199,8 @@ impl Settings {
         self.keepalive_ms = self.keepalive_ms.clamp(KEEPALIVE_MS_RANGE.0, KEEPALIVE_MS_RANGE.1);
         self.idle_timeout_s =
             self.idle_timeout_s.clamp(IDLE_TIMEOUT_S_RANGE.0, IDLE_TIMEOUT_S_RANGE.1);
+        self.tool_timeout_s =
+            self.tool_timeout_s.clamp(TOOL_TIMEOUT_S_RANGE.0, TOOL_TIMEOUT_S_RANGE.1);
         let catalog = ToolRegistry::catalog();
         self.tools.retain(|name, _| catalog.iter().any(|(spec, _)| spec.name == *name));
         self.ask_first.retain(|name, _| catalog.iter().any(|(spec, _)| spec.name == *name));
@@ -237,6 +246,10 @@ impl Settings {
         let (lo, hi) = IDLE_TIMEOUT_S_RANGE;
         if !(lo..=hi).contains(&self.idle_timeout_s) {
             return Err(format!("the idle timeout must be between {lo} and {hi} seconds"));
+        }
+        let (lo, hi) = TOOL_TIMEOUT_S_RANGE;
+        if !(lo..=hi).contains(&self.tool_timeout_s) {
+            return Err(format!("a tool's time limit must be between {lo} and {hi} seconds"));
         }
         for (name, server) in &self.mcp_servers {
             telltale_mcp::check(name, server).map_err(|e| e.to_string())?;
@@ -304,7 +317,7 @@ mod tests {
         assert_eq!(s.default_provider, "offline");
         assert_eq!(s.providers.len(), PRESETS.len());
         assert_eq!(s.provider("groq").unwrap().base_url, "https://api.groq.com/openai/v1");
-        assert_eq!((s.keepalive_ms, s.idle_timeout_s), (1000, 60));
+        assert_eq!((s.keepalive_ms, s.idle_timeout_s, s.tool_timeout_s), (1000, 60, 30));
         assert_eq!(
             s.tools.keys().cloned().collect::<Vec<_>>(),
             [
@@ -385,5 +398,7 @@ mod tests {
         assert!(s.validate().unwrap_err().contains("idle timeout"));
         let s = Settings { keepalive_ms: 0, ..Settings::default() };
         assert!(s.validate().unwrap_err().contains("keep-alive"));
+        let s = Settings { tool_timeout_s: 0, ..Settings::default() };
+        assert!(s.validate().unwrap_err().contains("time limit"));
     }
 }

@@ -1,4 +1,5 @@
-// Settings › Answering: the default provider, the keep-alive interval and the idle timeout.
+// Settings › Answering: the default provider, the keep-alive interval, the idle timeout and the
+// time limit of one tool call.
 import type { Settings, SettingsView } from '../settings/types';
 
 export interface SettingsAnsweringProps {
@@ -13,6 +14,7 @@ export interface SettingsAnsweringProps {
 const TIMINGS = [
   { key: 'keepalive_ms', name: 'keepalive', label: 'Keep-alive interval', min: 0.25, max: 60, step: 0.25, perSecond: 1000 },
   { key: 'idle_timeout_s', name: 'idle-timeout', label: 'Idle timeout', min: 5, max: 3600, step: 1, perSecond: 1 },
+  { key: 'tool_timeout_s', name: 'tool-timeout', label: 'Time limit per tool call', min: 1, max: 3600, step: 1, perSecond: 1 },
 ] as const;
 
 export function SettingsAnswering({ ids, view, draft, edit }: SettingsAnsweringProps) {

@@ -26,6 +26,7 @@ function baseView(): SettingsView {
       ],
       keepalive_ms: 1000,
       idle_timeout_s: 60,
+      tool_timeout_s: 30,
       tools: { calculator: true, clock: true, read_file: true },
       ask_first: { calculator: false, clock: false, read_file: false },
       workspace: '',
@@ -171,6 +172,7 @@ describe('SettingsDialog', () => {
     act(() => type($<HTMLSelectElement>('settings-default-provider')!, 'ollama'));
     act(() => type($<HTMLInputElement>('settings-keepalive')!, '2.5'));
     act(() => type($<HTMLInputElement>('settings-idle-timeout')!, '90'));
+    act(() => type($<HTMLInputElement>('settings-tool-timeout')!, '120'));
     act(() => type($<HTMLSelectElement>('settings-tool-clock')!, 'never'));
     expect(dom.container.textContent).toContain('Reads a file (needs a workspace folder)');
     act(() => type($<HTMLInputElement>('settings-workspace')!, '/home/me/project'));
@@ -182,6 +184,7 @@ describe('SettingsDialog', () => {
     expect(saved.default_provider).toBe('ollama');
     expect(saved.keepalive_ms).toBe(2500);
     expect(saved.idle_timeout_s).toBe(90);
+    expect(saved.tool_timeout_s).toBe(120);
     expect(saved.tools).toEqual({ calculator: true, clock: false, read_file: true });
     expect(saved.ask_first).toEqual({ calculator: false, clock: false, read_file: false });
     expect(saved.workspace).toBe('/home/me/project');

@@ -120,6 +120,11 @@ export type Settings = { version: number, default_provider: string,
  */
 providers: Array<ProviderEntry>, keepalive_ms: number, idle_timeout_s: number, 
 /**
+ * How long one tool call may take before it ends as timed out (an MCP server's own
+ * `timeout_s` wins for its tools).
+ */
+tool_timeout_s: number, 
+/**
  * Tool name → enabled; every tool Telltale has is listed.
  */
 tools: { [key in string]: boolean }, 

@@ -20,6 +20,7 @@ let settings: Settings = {
   providers: presets.map((p) => ({ id: p.id, base_url: p.base_url, model: p.id === 'offline' ? 'offline-demo' : '' })),
   keepalive_ms: 1000,
   idle_timeout_s: 60,
+  tool_timeout_s: 30,
   tools: {
     calculator: true,
     clock: true,
