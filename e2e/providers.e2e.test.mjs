@@ -1,26 +1,20 @@
 // End to end with a real provider: the app is configured through the environment (as until the
 // settings screen lands) to talk to an OpenAI-compatible server on 127.0.0.1 that this test
 // runs. The window must show exactly the server's answer, and its typed, actionable errors.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startDriver, Session, ENTER } from "./webdriver.mjs";
+import { ROOT, ask, settled, useServer, withApp } from "./harness.mjs";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-// The debug build, or an installed app (TELLTALE_APP).
-const APP = process.env.TELLTALE_APP ?? join(ROOT, "target/debug/telltale-app");
 const FIXTURES = process.env.TELLTALE_FIXTURES ?? join(ROOT, "fixtures/wire");
 const STREAM = readFileSync(join(FIXTURES, "openai_chat_text.sse"));
 const EXPECTED = JSON.parse(readFileSync(join(FIXTURES, "openai_chat_text.expected.json"), "utf8")).expected;
 
 /** What the server was asked, in order. */
 const requests = [];
-let server;
-let port;
 
 /**
  * `POST /v1/chat/completions`: the fixture as an event stream, in small chunks with pauses so that
@@ -61,47 +55,9 @@ function handle(req, res) {
   });
 }
 
-before(async () => {
-  server = createServer(handle);
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  port = server.address().port;
-});
-
-after(async () => {
-  server?.closeAllConnections?.();
-  await new Promise((ok) => server?.close(ok) ?? ok());
-});
-
-/**
- * Starts tauri-driver and the app with `env`, runs `body(app)`, and always closes both: the app
- * allows one instance, so sessions run one after another. No key is set anywhere.
- */
-async function withApp(env, body) {
-  const noKeys = { TELLTALE_API_KEY: "", OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "", TELLTALE_IDLE_TIMEOUT_S: "" };
-  const driver = await startDriver({ env: { ...noKeys, ...env } });
-  let app;
-  try {
-    app = await Session.create(driver.base, APP);
-    await body(app);
-  } finally {
-    await app?.close().catch(() => {});
-    driver.stop();
-    await sleep(300);
-  }
-}
+const server = useServer(handle);
 
 const openai = (base) => ({ TELLTALE_PROVIDER: "openai", TELLTALE_BASE_URL: base, TELLTALE_MODEL: "m" });
-
-/** Types `prompt` and presses Enter; returns the new assistant turn. */
-async function ask(app, prompt) {
-  const before = (await app.find('[data-testid="turn"]')).length;
-  const [input] = await app.waitFor('[data-testid="composer-input"]', async ([el]) => (await el.attr("disabled")) === null, {
-    what: "the composer to be ready",
-  });
-  await input.type(prompt + ENTER);
-  const turns = await app.waitFor('[data-testid="turn"]', (els) => els.length === before + 1, { timeout: 2000, what: "the new turn" });
-  return turns.at(-1);
-}
 
 const textIn = async (turn, testid) => {
   const [el] = await turn.find(`[data-testid="${testid}"]`);
@@ -113,16 +69,6 @@ const answerOf = async (app, turn) => {
   return el ? app.execute("return arguments[0].textContent", [{ "element-6066-11e4-a52e-4f735466cecf": el.id }]) : "";
 };
 
-/** Waits for the turn to reach a final state and returns it. */
-async function settled(app, turn, timeout = 15000) {
-  let state;
-  await app.waitFor("body", async () => ["completed", "error", "cancelled"].includes((state = await turn.attr("data-state"))), {
-    what: "the run to end",
-    timeout,
-  });
-  return state;
-}
-
 async function label(app, pattern) {
   let text = "";
   await app.waitFor('[data-testid="provider-label"]', async ([el]) => pattern.test((text = await el.text())), {
@@ -132,8 +78,8 @@ async function label(app, pattern) {
 }
 
 test("the window shows exactly what an OpenAI-compatible server streamed", async () => {
-  await withApp(openai(`http://127.0.0.1:${port}/v1`), async (app) => {
-    await label(app, new RegExp(`^m via OpenAI-compatible server at 127\\.0\\.0\\.1:${port}$`));
+  await withApp(openai(`http://127.0.0.1:${server.port}/v1`), async (app) => {
+    await label(app, new RegExp(`^m via OpenAI-compatible server at 127\\.0\\.0\\.1:${server.port}$`));
     const asked = requests.length;
     const turn = await ask(app, "What's the weather in San Francisco?");
     assert.equal(await settled(app, turn), "completed");
@@ -155,7 +101,7 @@ test("the window shows exactly what an OpenAI-compatible server streamed", async
 
 test("a rejected key shows the typed, actionable error, and the next message works", async () => {
   rejecting = true;
-  await withApp(openai(`http://127.0.0.1:${port}/rejecting/v1`), async (app) => {
+  await withApp(openai(`http://127.0.0.1:${server.port}/rejecting/v1`), async (app) => {
     const turn = await ask(app, "hi");
     assert.equal(await settled(app, turn), "error");
     const [error] = await app.waitFor('[data-testid="turn-error"]', (els) => els.length === 1, { what: "the error" });

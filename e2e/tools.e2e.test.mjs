@@ -2,22 +2,15 @@
 // on 127.0.0.1 that this test runs, whose model asks to write a file in the workspace folder that
 // the saved settings name; the user approves, denies, edits the arguments, or always allows, and
 // the file on disk is exactly what they decided.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { setTimeout as sleep } from "node:timers/promises";
-import { startDriver, Session, ENTER } from "./webdriver.mjs";
+import { join } from "node:path";
+import { ask, settled, useServer, withApp } from "./harness.mjs";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const APP = process.env.TELLTALE_APP ?? join(ROOT, "target/debug/telltale-app");
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
-let server;
-let port;
 
 /** An OpenAI-style event stream of `chunks`. */
 function stream(res, chunks) {
@@ -47,61 +40,22 @@ function handle(req, res) {
   });
 }
 
-before(async () => {
-  server = createServer(handle);
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  port = server.address().port;
-});
-
-after(async () => {
-  server?.closeAllConnections?.();
-  await new Promise((ok) => server?.close(ok) ?? ok());
-});
+const server = useServer(handle);
 
 const workspace = mkdtempSync(join(tmpdir(), "telltale-e2e-workspace-"));
 const dataDir = mkdtempSync(join(tmpdir(), "telltale-e2e-tools-"));
-mkdirSync(dataDir, { recursive: true });
 writeFileSync(join(dataDir, "settings.json"), JSON.stringify({ settings: { workspace } }));
 
-async function withApp(body) {
-  const env = {
-    TELLTALE_DATA_DIR: dataDir,
-    TELLTALE_PROVIDER: "openai",
-    TELLTALE_BASE_URL: `http://127.0.0.1:${port}/v1`,
-    TELLTALE_MODEL: "m",
-    TELLTALE_API_KEY: "",
-    OPENAI_API_KEY: "",
-  };
-  const driver = await startDriver({ env });
-  let app;
-  try {
-    app = await Session.create(driver.base, APP);
-    await body(app);
-  } finally {
-    await app?.close().catch(() => {});
-    driver.stop();
-    await sleep(300);
-  }
-}
-
-async function ask(app, prompt) {
-  const before = (await app.find('[data-testid="turn"]')).length;
-  const [input] = await app.waitFor('[data-testid="composer-input"]', async ([el]) => (await el.attr("disabled")) === null, {
-    what: "the composer to be ready",
-  });
-  await input.type(prompt + ENTER);
-  const turns = await app.waitFor('[data-testid="turn"]', (els) => els.length === before + 1, { what: "the new turn" });
-  return turns.at(-1);
-}
-
-async function settled(app, turn) {
-  let state;
-  await app.waitFor("body", async () => ["completed", "error", "cancelled"].includes((state = await turn.attr("data-state"))), {
-    what: "the run to end",
-    timeout: 20000,
-  });
-  return state;
-}
+const withWorkspace = (body) =>
+  withApp(
+    {
+      TELLTALE_DATA_DIR: dataDir,
+      TELLTALE_PROVIDER: "openai",
+      TELLTALE_BASE_URL: `http://127.0.0.1:${server.port}/v1`,
+      TELLTALE_MODEL: "m",
+    },
+    body,
+  );
 
 /** Waits for the approval card of the newest turn and returns it. */
 async function approvalOf(app) {
@@ -120,7 +74,7 @@ const answerOf = async (turn) => {
 };
 
 test("the user approves, denies, edits and always allows a write, and the disk shows exactly that", async () => {
-  await withApp(async (app) => {
+  await withWorkspace(async (app) => {
     // Approve.
     let turn = await ask(app, "Please write approved.md");
     let card = await approvalOf(app);

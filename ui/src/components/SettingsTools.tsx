@@ -50,6 +50,7 @@ export function SettingsTools({ view, draft, edit }: SettingsToolsProps) {
             {tool.name}
           </label>
           <select
+            className="text-field settings-tool-policy"
             id={`${ids}-tool-${tool.name}`}
             data-testid={`settings-tool-${tool.name}`}
             aria-describedby={`${ids}-tool-${tool.name}-hint`}
