@@ -61,9 +61,39 @@ pub fn evaluate(expression: &str) -> Result<f64, ToolError> {
     }
 }
 
+/// Longest expression evaluated, and deepest nesting of parentheses: evalexpr parses and
+/// evaluates recursively, so that a model (or a prompt) cannot overflow the stack and take the
+/// app down with a pathological expression.
+pub const MAX_EXPRESSION_CHARS: usize = 500;
+pub const MAX_NESTING: usize = 32;
+
+/// Refuses what is too long or too deeply nested to evaluate safely.
+fn check_size(expression: &str) -> Result<(), ToolError> {
+    if expression.chars().count() > MAX_EXPRESSION_CHARS {
+        return Err(ToolError::InvalidArgs(format!(
+            "the expression is longer than {MAX_EXPRESSION_CHARS} characters; split it up"
+        )));
+    }
+    let mut depth = 0usize;
+    for c in expression.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_NESTING {
+            return Err(ToolError::InvalidArgs(format!(
+                "the expression nests parentheses more than {MAX_NESTING} deep"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Checks that `expression` is plain arithmetic and rewrites it for evalexpr: functions get their
 /// `math::` names, integer literals become floats, `×`/`÷` become `*`/`/`.
 fn prepare(expression: &str) -> Result<String, ToolError> {
+    check_size(expression)?;
     let mut out = String::with_capacity(expression.len() + 8);
     let chars: Vec<char> = expression.chars().collect();
     let mut i = 0;
@@ -149,6 +179,22 @@ pub fn format_number(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// These used to overflow evalexpr's recursive parser and abort the whole app.
+    #[test]
+    fn pathological_expressions_are_refused_not_evaluated() {
+        let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        let err = evaluate(&deep).unwrap_err().to_string();
+        assert!(err.contains("longer than 500"), "{err}");
+        let nested = format!("{}1{}", "(".repeat(40), ")".repeat(40));
+        let err = evaluate(&nested).unwrap_err().to_string();
+        assert!(err.contains("more than 32 deep"), "{err}");
+        let chain = format!("{}1", "-".repeat(10_000));
+        assert!(evaluate(&chain).is_err());
+        let fine = format!("{}1{}", "(".repeat(32), ")".repeat(32));
+        assert_eq!(evaluate(&fine).unwrap(), 1.0);
+        assert_eq!(evaluate(&format!("{}1", "1+".repeat(200))).unwrap(), 201.0);
+    }
 
     #[test]
     fn evaluates_everyday_arithmetic() {
