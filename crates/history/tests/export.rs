@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use support::*;
 use telltale_history::export::html::STYLE;
 use telltale_history::{Error, Format, ImportError};
+use telltale_protocol::{EventKind, FinishReason};
 
 fn golden(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
@@ -144,4 +145,27 @@ fn a_malformed_or_foreign_file_is_a_clear_error_and_changes_nothing() {
         history.connection().query_row("SELECT count(*) FROM runs", [], |r| r.get(0)).unwrap();
     assert_eq!(runs, 3);
     assert_eq!(before.len(), std::fs::read(history.path()).unwrap().len());
+}
+
+#[test]
+fn markdown_escapes_what_it_puts_inside_its_details_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let id = history.create_conversation("hostile").unwrap().id;
+    let hostile = "</details><script>alert(1)</script><img src=x onerror=alert(2)>";
+    let run = events(
+        "run-x",
+        1_700_000_000_000,
+        vec![
+            EventKind::Status { message: hostile.into(), icon: None },
+            EventKind::Thought { text: hostile.into() },
+            token("ok"),
+            finished(FinishReason::Completed),
+        ],
+    );
+    record(&history, &id, "hostile", &run, Some(Vec::new()));
+    let md = history.export(&id, Format::Markdown).unwrap();
+    assert!(!md.contains("<script>") && !md.contains("<img"), "{md}");
+    assert_eq!(md.matches("</details>").count(), md.matches("<details>").count(), "{md}");
+    assert!(md.contains("&lt;/details&gt;&lt;script&gt;"), "{md}");
 }

@@ -55,7 +55,7 @@ pub fn render(detail: &ConversationDetail) -> String {
                 Block::Steps(steps) => {
                     let _ = writeln!(out, "<details><summary>Steps ({})</summary>\n", steps.len());
                     for step in steps {
-                        let _ = writeln!(out, "- {step}");
+                        let _ = writeln!(out, "- {}", escape_html(&step));
                     }
                     let _ = writeln!(out, "\n</details>\n");
                 }
@@ -63,7 +63,7 @@ pub fn render(detail: &ConversationDetail) -> String {
                     let _ = writeln!(
                         out,
                         "<details><summary>Thought</summary>\n\n{}\n\n</details>\n",
-                        quote(&text)
+                        quote(&escape_html(&text))
                     );
                 }
                 Block::Tool { name, args, result, .. } => {
