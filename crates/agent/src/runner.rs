@@ -15,7 +15,7 @@ use crate::keepalive::keep_alive;
 use crate::provider::{Provider, ProviderError, StepRequest, StepSink};
 use crate::secrets::Secrets;
 use crate::tool_call::{self, CallContext};
-use crate::tools::ToolRegistry;
+use crate::tools::{ToolError, ToolRegistry};
 use telltale_protocol::{Message, ToolCall};
 
 #[derive(Debug, Clone)]
@@ -24,6 +24,8 @@ pub struct AgentConfig {
     pub max_steps: usize,
     /// How long one tool call may take.
     pub tool_timeout: Duration,
+    /// Most tool calls one step may make; the rest fail without running.
+    pub max_calls_per_step: usize,
     /// A `ping` goes out whenever nothing else was sent for this long (zero: never).
     pub keepalive: Duration,
     /// The user's API keys, removed from every tool output before anyone sees it.
@@ -35,6 +37,7 @@ impl Default for AgentConfig {
         AgentConfig {
             max_steps: 8,
             tool_timeout: Duration::from_secs(30),
+            max_calls_per_step: 16,
             keepalive: Duration::from_secs(1),
             secrets: Secrets::default(),
         }
@@ -221,7 +224,10 @@ impl Agent {
                 };
                 emitter.emit(EventKind::Status { message, icon: Some(icon) });
             }
+            let refused = (index >= self.config.max_calls_per_step)
+                .then_some(ToolError::TooManyCalls(self.config.max_calls_per_step));
             let context = CallContext {
+                refused,
                 emitter: emitter.clone(),
                 controls: controls.clone(),
                 tool,

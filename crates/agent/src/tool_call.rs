@@ -18,6 +18,8 @@ use crate::tools::{ProgressSink, Tool, ToolError};
 
 /// What one call needs from its run.
 pub(crate) struct CallContext {
+    /// Why the call is not run at all (a step that made too many calls).
+    pub refused: Option<ToolError>,
     pub emitter: Emitter,
     pub controls: RunControls,
     pub tool: Option<Arc<dyn Tool>>,
@@ -41,6 +43,7 @@ pub(crate) async fn execute(ctx: CallContext, call: ToolCall) -> (bool, String) 
         std::borrow::Cow::Owned(redacted) => redacted,
         std::borrow::Cow::Borrowed(_) => output,
     };
+    let output = limited(output);
     ctx.emitter.emit(EventKind::ToolResult {
         call_id: call.call_id.clone(),
         ok,
@@ -55,6 +58,9 @@ async fn run(
     call: &ToolCall,
     token: &CancellationToken,
 ) -> Result<String, ToolError> {
+    if let Some(refused) = &ctx.refused {
+        return Err(refused.clone());
+    }
     let Some(tool) = &ctx.tool else {
         return Err(ToolError::Unknown(call.name.clone()));
     };
@@ -137,6 +143,28 @@ async fn approval(
             Ok(edited)
         }
     }
+}
+
+/// Most output of one call kept (for the model, the window and the history).
+pub const MAX_TOOL_OUTPUT: usize = 128 * 1024;
+
+/// `output`, cut at [`MAX_TOOL_OUTPUT`] (on a character boundary) with a note saying so.
+fn limited(mut output: String) -> String {
+    if output.len() <= MAX_TOOL_OUTPUT {
+        return output;
+    }
+    let total = output.len();
+    let mut end = MAX_TOOL_OUTPUT;
+    while !output.is_char_boundary(end) {
+        end -= 1;
+    }
+    output.truncate(end);
+    output.push_str(&format!(
+        "\n[… cut: the tool returned {} KB; the first {} KB are kept]",
+        total / 1024,
+        MAX_TOOL_OUTPUT / 1024
+    ));
+    output
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {

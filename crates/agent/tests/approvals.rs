@@ -176,3 +176,22 @@ async fn without_anyone_to_answer_a_call_that_asks_is_denied_and_stop_ends_a_wai
     assert!(!dir.path().join("a.txt").exists());
     assert!(matches!(events.last().unwrap().kind, EventKind::RunFinished { .. }));
 }
+
+#[tokio::test]
+async fn a_step_with_too_many_calls_runs_the_first_ones_and_huge_output_is_cut() {
+    let mut tools = ToolRegistry::default();
+    tools.add(tool("big", Act::Big(1024 * 1024)));
+    let calls = (0..3).map(|n| call(&format!("b{n}"), "big", json!({}))).collect();
+    let provider = Arc::new(Scripted::new(vec![Step::Calls(calls), Step::Answer("ok")]));
+    let config = AgentConfig { max_calls_per_step: 2, ..no_pings() };
+    let agent = Arc::new(Agent::new(provider, tools, config));
+    let (events, outcome) = drive(agent, |_, _| {}).await;
+    assert_eq!(outcome.reason, FinishReason::Completed);
+    let (ok, output) = result_of(&events, "b0");
+    assert!(ok && output.len() < 130 * 1024, "{} bytes", output.len());
+    assert!(output.ends_with("[… cut: the tool returned 1024 KB; the first 128 KB are kept]"));
+    assert_eq!(
+        result_of(&events, "b2"),
+        (false, "not run: one step may make at most 2 tool calls".into())
+    );
+}

@@ -80,6 +80,8 @@ pub enum ToolError {
     Cancelled,
     #[error("the tool crashed: {0}")]
     Crashed(String),
+    #[error("not run: one step may make at most {0} tool calls")]
+    TooManyCalls(usize),
 }
 
 #[async_trait]

@@ -20,6 +20,8 @@ pub enum Act {
     Panic,
     /// Reports steps 1 to n of n, then answers "found".
     Progress(u32),
+    /// Answers this many bytes of "x".
+    Big(usize),
 }
 
 pub struct TestTool {
@@ -46,6 +48,7 @@ impl Tool for TestTool {
             }
             Act::Panic => panic!("boom"),
             Act::Progress(_) => Ok("found".into()),
+            Act::Big(bytes) => Ok("x".repeat(*bytes)),
         }
     }
 
