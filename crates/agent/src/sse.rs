@@ -39,6 +39,10 @@ impl SseLeftover {
     }
 }
 
+/// Longest line, and largest event's data, a stream may send: a server that never sends a line
+/// end (or one endless event) would otherwise grow memory without bound.
+pub const MAX_EVENT_BYTES: usize = 1024 * 1024;
+
 /// An incremental event-stream parser: [`feed`](Self::feed) it chunks as they arrive, then
 /// [`finish`](Self::finish) it at the end of the stream.
 #[derive(Debug, Default)]
@@ -55,6 +59,8 @@ pub struct SseParser {
     event_type: String,
     last_event_id: String,
     retry_ms: Option<u64>,
+    /// A line or an event went past [`MAX_EVENT_BYTES`]: nothing more is parsed.
+    oversized: bool,
 }
 
 impl SseParser {
@@ -65,6 +71,12 @@ impl SseParser {
     /// The reconnection time set by the last valid `retry:` field, if any.
     pub fn retry_ms(&self) -> Option<u64> {
         self.retry_ms
+    }
+
+    /// Whether a line or an event went past [`MAX_EVENT_BYTES`] (the stream is then broken:
+    /// nothing after it is parsed).
+    pub fn oversized(&self) -> bool {
+        self.oversized
     }
 
     /// The last event id in force.
@@ -137,7 +149,7 @@ impl SseParser {
             self.started = true;
             text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
         }
-        while !text.is_empty() {
+        while !text.is_empty() && !self.oversized {
             if self.after_cr {
                 self.after_cr = false;
                 if let Some(rest) = text.strip_prefix('\n') {
@@ -147,6 +159,10 @@ impl SseParser {
             }
             match text.find(['\r', '\n']) {
                 None => {
+                    if self.line.len() + text.len() > MAX_EVENT_BYTES {
+                        self.overflow();
+                        return;
+                    }
                     self.line.push_str(text);
                     return;
                 }
@@ -172,6 +188,13 @@ impl SseParser {
         }
     }
 
+    /// Gives up on the stream: what is buffered is dropped and nothing more is parsed.
+    fn overflow(&mut self) {
+        self.oversized = true;
+        self.line = String::new();
+        self.data = String::new();
+    }
+
     fn process_line(&mut self, line: &str) -> Option<SseEvent> {
         if line.is_empty() {
             return self.dispatch();
@@ -185,6 +208,7 @@ impl SseParser {
         };
         match field {
             "event" => value.clone_into(&mut self.event_type),
+            "data" if self.data.len() + value.len() >= MAX_EVENT_BYTES => self.overflow(),
             "data" => {
                 // Room for the line end too: pushing it would otherwise grow the buffer again.
                 self.data.reserve(value.len() + 1);
@@ -217,6 +241,28 @@ impl SseParser {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_endless_line_or_event_stops_the_parser_instead_of_growing_memory() {
+        let mut parser = SseParser::new();
+        let events = parser.feed(b"data: before\n\n");
+        assert_eq!(events.len(), 1);
+        let chunk = vec![b'x'; 64 * 1024];
+        for _ in 0..(MAX_EVENT_BYTES / chunk.len()) {
+            assert!(parser.feed(&chunk).is_empty());
+        }
+        assert!(!parser.oversized());
+        assert!(parser.feed(&chunk).is_empty());
+        assert!(parser.oversized() && parser.line.capacity() == 0);
+        assert!(parser.feed(b"\ndata: after\n\n").is_empty(), "nothing more is parsed");
+
+        let mut parser = SseParser::new();
+        let line = format!("data: {}\n", "y".repeat(64 * 1024));
+        for _ in 0..16 {
+            parser.feed(line.as_bytes());
+        }
+        assert!(parser.oversized(), "an event of many lines is limited too");
+    }
+
     use super::*;
 
     fn all_ways(input: &[u8]) -> Vec<SseEvent> {

@@ -132,6 +132,15 @@ async fn a_connection_reset_mid_stream_is_a_network_error_and_keeps_the_text() {
 }
 
 #[tokio::test]
+async fn an_endless_line_stops_the_stream_and_keeps_the_text() {
+    let mut body = text_fixture_without_done();
+    body.extend(std::iter::repeat_n(b'x', 2 * 1024 * 1024));
+    let reply = Reply::new(200, "text/event-stream", body);
+    let events = fails_with(reply, ErrorCode::MalformedStream, false, "larger than 1 MiB").await;
+    assert!(tokens(&events).starts_with("I'm unable"));
+}
+
+#[tokio::test]
 async fn a_malformed_json_chunk_is_a_malformed_stream() {
     let body = text_fixture_without_done();
     let mut broken = body[..body.len() / 2].to_vec();

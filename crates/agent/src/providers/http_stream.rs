@@ -235,6 +235,17 @@ fn handle_chunk(
             return Ok(true);
         }
     }
+    if parser.oversized() {
+        return Err(ProviderError::new(
+            ErrorCode::MalformedStream,
+            format!(
+                "The provider sent a line or an event larger than {} MiB, which no answer needs; \
+                 the stream was stopped and what came before it is kept.",
+                crate::sse::MAX_EVENT_BYTES / (1024 * 1024)
+            ),
+            false,
+        ));
+    }
     Ok(false)
 }
 
