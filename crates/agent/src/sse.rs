@@ -166,6 +166,11 @@ impl SseParser {
                     self.line.push_str(text);
                     return;
                 }
+                Some(end) if self.line.len() + end > MAX_EVENT_BYTES => {
+                    // The same limit whether the line came in one chunk or many.
+                    self.overflow();
+                    return;
+                }
                 Some(end) => {
                     self.after_cr = text.as_bytes()[end] == b'\r';
                     let event = if self.line.is_empty() {
@@ -261,6 +266,11 @@ mod tests {
             parser.feed(line.as_bytes());
         }
         assert!(parser.oversized(), "an event of many lines is limited too");
+
+        let mut parser = SseParser::new();
+        let whole = format!("data: {}\n\n", "z".repeat(MAX_EVENT_BYTES));
+        assert!(parser.feed(whole.as_bytes()).is_empty());
+        assert!(parser.oversized(), "a long line in one chunk is limited the same way");
     }
 
     use super::*;
