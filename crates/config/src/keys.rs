@@ -141,8 +141,12 @@ impl KeyStore {
             Err(e) => return Err(self.file_error("read", e)),
         };
         restrict(&self.file).map_err(|e| self.file_error("made private", e))?;
-        // serde_json's errors quote no input, only positions.
-        serde_json::from_slice(&bytes).map_err(|e| self.file_error("read", e))
+        // Only where it is wrong: serde_json's messages quote values ("invalid type: string
+        // \"sk-…\""), and this file holds keys.
+        serde_json::from_slice(&bytes).map_err(|e| {
+            let at = format!("not a key file (line {}, column {})", e.line(), e.column());
+            self.file_error("read", at)
+        })
     }
 
     /// Writes the whole file anew (a private temporary file renamed over the old one).
@@ -296,6 +300,12 @@ pub(crate) mod tests {
         fs::write(dir.join(KEY_FILE), format!("{{\"keys\": {{\"openai\": \"{KEY}\"")).unwrap();
         let error = KeyStore::file_only(&dir).get("openai").unwrap_err();
         assert!(!error.to_string().contains(KEY), "{error}");
+        // Well-formed JSON of the wrong shape: serde's own message would quote the value.
+        for wrong in [format!("\"{KEY}\""), format!("{{\"keys\": [\"{KEY}\"]}}")] {
+            fs::write(dir.join(KEY_FILE), &wrong).unwrap();
+            let error = KeyStore::file_only(&dir).get("openai").unwrap_err().to_string();
+            assert!(!error.contains(KEY) && error.contains("line 1"), "{error}");
+        }
         fs::remove_dir_all(dir).unwrap();
     }
 }
