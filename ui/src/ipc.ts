@@ -3,7 +3,7 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import { getCurrentWebviewWindow } from '@tauri-apps/api/webviewWindow';
 import type { Event } from './generated/protocol';
 import type { ConversationDetail, HistoryBackend, HistoryStatus, SavedConversation, SearchHit } from './history/types';
-import type { Settings, SettingsBackend, SettingsView, TestResult } from './settings/types';
+import type { McpServerStatus, Settings, SettingsBackend, SettingsView, TestResult } from './settings/types';
 
 import { Command, MENU_CHANNEL } from './generated/ipc';
 import type { AppInfo, ApprovalAnswer } from './generated/ipc';
@@ -49,6 +49,8 @@ export const tauriSettings: SettingsBackend = {
   clearApiKey: (providerId) => invoke<SettingsView>(Command.clear_api_key, { providerId }),
   testConnection: (providerId, baseUrl, model) => invoke<TestResult>(Command.test_connection, { providerId, baseUrl, model }),
   listModels: (providerId, baseUrl) => invoke<string[]>(Command.list_models, { providerId, baseUrl }),
+  importMcpServers: (json) => invoke<SettingsView>(Command.import_mcp_servers, { json }),
+  mcpStatus: () => invoke<McpServerStatus[]>(Command.mcp_status),
 };
 
 /** The history database, through the shell (export and import open native dialogs there). */

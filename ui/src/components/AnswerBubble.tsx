@@ -1,17 +1,26 @@
 // The answer: a skeleton until the first token, then Markdown as it streams.
-import { useContext, type MouseEvent } from 'react';
+import { memo, useContext, type MouseEvent } from 'react';
 import { Markdown } from '../markdown/Markdown';
 import { isSafeUrl } from '../markdown/render';
 import { copyText, ShellContext } from '../shell';
-import type { Turn } from '../state/types';
+import type { TurnPhase } from '../state/types';
 import './AnswerBubble.css';
 
 const COPIED_MS = 1500;
 
-export function AnswerBubble({ turn }: { turn: Turn }) {
+export interface AnswerBubbleProps {
+  answer: string;
+  phase: TurnPhase;
+  finished: boolean;
+}
+
+/**
+ * Only what the answer shows comes in, so events that change the rest of the turn (pings, steps,
+ * tool progress) never re-render it.
+ */
+export const AnswerBubble = memo(function AnswerBubble({ answer, phase, finished }: AnswerBubbleProps) {
   const shell = useContext(ShellContext);
-  const finished = turn.finish !== undefined;
-  if (turn.answer === '' && !finished && turn.phase !== 'error') {
+  if (answer === '' && !finished && phase !== 'error') {
     return (
       <div className="skeleton" aria-hidden="true">
         <span className="skeleton-line" />
@@ -20,10 +29,10 @@ export function AnswerBubble({ turn }: { turn: Turn }) {
       </div>
     );
   }
-  const streaming = !finished && turn.phase === 'streaming';
+  const streaming = !finished && phase === 'streaming';
   const classes = ['answer', 'markdown'];
   if (streaming) classes.push('answer-streaming');
-  if (turn.phase === 'cancelled' || turn.phase === 'interrupted') classes.push('answer-stopped');
+  if (phase === 'cancelled' || phase === 'interrupted') classes.push('answer-stopped');
 
   // One handler for the links and Copy buttons of every block (their HTML comes from Markdown).
   const onClick = (e: MouseEvent<HTMLDivElement>) => {
@@ -59,10 +68,10 @@ export function AnswerBubble({ turn }: { turn: Turn }) {
           if ((e.target as Element).closest('a')) e.preventDefault();
         }}
       >
-        <Markdown text={turn.answer} streaming={streaming} />
+        <Markdown text={answer} streaming={streaming} />
       </div>
-      {finished && turn.answer === '' && turn.phase === 'cancelled' && <p className="answer-note">Stopped before any answer.</p>}
-      {finished && turn.answer === '' && turn.phase === 'completed' && <p className="answer-note">No answer was given.</p>}
+      {finished && answer === '' && phase === 'cancelled' && <p className="answer-note">Stopped before any answer.</p>}
+      {finished && answer === '' && phase === 'completed' && <p className="answer-note">No answer was given.</p>}
     </>
   );
-}
+});

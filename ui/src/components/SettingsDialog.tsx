@@ -1,11 +1,12 @@
 // The Settings screen: providers (presets, base URL, model, write-only API key, "Test
-// connection"), the default provider, keep-alive, idle timeout and tools. Keys are sent to the
+// connection"), the default provider, keep-alive, idle timeout, tools and MCP servers. Keys are sent to the
 // shell once and never come back: the screen shows only their masks.
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { keepTabInside } from '../focusTrap';
 import { errorMessage } from '../ipc';
 import type { Preset, ProviderEntry, Settings, SettingsBackend, SettingsView, TestResult } from '../settings/types';
 import { SettingsAnswering } from './SettingsAnswering';
+import { mergeImported, SettingsMcp } from './SettingsMcp';
 import { SettingsTools } from './SettingsTools';
 import './SettingsDialog.css';
 
@@ -101,6 +102,14 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
   const edit = (patch: Partial<Settings>) => {
     setSaved(false);
     setDraft((d) => d && { ...d, ...patch });
+  };
+
+  // A pasted MCP block was merged and saved by the shell: its servers join the draft.
+  const mcpImported = (next: SettingsView) => {
+    const before = view?.settings.mcp_servers ?? {};
+    setDraft((d) => d && { ...d, mcp_servers: mergeImported(d.mcp_servers, before, next.settings.mcp_servers) });
+    adopt(next, false);
+    onChanged?.(next);
   };
 
   const storeKey = async () => {
@@ -347,6 +356,7 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
 
             <SettingsAnswering ids={ids} view={view} draft={draft} edit={edit} />
             <SettingsTools view={view} draft={draft} edit={edit} />
+            <SettingsMcp backend={backend} view={view} draft={draft} edit={edit} onImported={mcpImported} />
           </div>
         )}
         <footer className="settings-footer">

@@ -15,13 +15,21 @@ export function elapsedLabel(turn: Turn): string {
 export function StatusChip({ turn }: { turn: Turn }) {
   if (!turn.status) return null;
   const stopping = turn.stopRequested;
-  const message = stopping ? 'Stopping…' : turn.status.message;
+  // A call that reports progress names itself; its step count is seen, not announced each time.
+  const note = stopping ? undefined : turn.progressNote;
+  const message = stopping ? 'Stopping…' : note ? `Running ${note.name}` : turn.status.message;
   const elapsed = stopping ? '' : elapsedLabel(turn);
   const model = turn.model ? `${turn.provider ?? ''} · ${turn.model}` : undefined;
   return (
     <div className="chip" data-testid="status-chip" role="status" aria-live="polite" title={model}>
       <StatusIcon name={stopping ? 'waiting' : turn.status.icon} className="chip-icon" />
       <span className="chip-message">{message}</span>
+      {note && (
+        <span className="chip-progress" data-testid="chip-progress" aria-hidden="true">
+          {' · '}
+          {note.step}
+        </span>
+      )}
       {/* The counter ticks every second: visible, but not announced. */}
       {elapsed && (
         <span className="chip-elapsed" aria-hidden="true">

@@ -3,8 +3,8 @@
 // its live time and Cancel; a finished one ✓ or ✕, its duration and its output.
 import { memo } from 'react';
 import { formatArgs, formatDuration, inlineArgs, isShortOutput } from '../format';
-import { toolPhase } from '../state/selectors';
-import type { ApprovalState, ToolStep } from '../state/types';
+import { progressFraction, progressStep, toolPhase } from '../state/selectors';
+import type { ApprovalState, ToolProgress, ToolStep } from '../state/types';
 import { ApprovalCard } from './ApprovalCard';
 import { CancelToolButton } from './CancelToolButton';
 import { LiveDuration } from './LiveDuration';
@@ -74,6 +74,7 @@ export const ToolStepItem = memo(function ToolStepItem({ step, runId, runStarted
         )}
         {step.durationMs !== undefined && <span className="step-duration">{formatDuration(step.durationMs)}</span>}
       </div>
+      {phase === 'running' && step.progress && <ProgressLine name={name} progress={step.progress} />}
       {waiting && <ApprovalCard runId={runId} step={step} onAnswered={onAnswered} />}
       {args && <pre className="code step-args">{args}</pre>}
       {shortOutput && (
@@ -87,3 +88,30 @@ export const ToolStepItem = memo(function ToolStepItem({ step, runId, runStarted
     </li>
   );
 });
+
+/** What a running call last reported: "step 3 of 5 · Reading sources", and a thin bar when the total is known. */
+function ProgressLine({ name, progress }: { name: string; progress: ToolProgress }) {
+  const words = progressStep(progress);
+  const fraction = progressFraction(progress);
+  return (
+    <div className="step-progress" data-testid="step-progress">
+      <span className="step-progress-text">
+        {words}
+        {progress.message ? ` · ${progress.message}` : ''}
+      </span>
+      {fraction !== undefined && (
+        <div
+          className="step-progress-bar"
+          role="progressbar"
+          aria-label={`${name} progress`}
+          aria-valuemin={0}
+          aria-valuemax={progress.total}
+          aria-valuenow={progress.progress}
+          aria-valuetext={words}
+        >
+          <span className="step-progress-fill" style={{ transform: `scaleX(${fraction})` }} />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -19,7 +19,7 @@ export const Turn = memo(function Turn({ turn, onRetry }: TurnProps) {
   return (
     <article className="turn" data-testid="turn" data-state={turn.phase} aria-label="Assistant">
       <ToolTimeline turn={turn} showChip={!showError} />
-      <AnswerBubble turn={turn} />
+      <AnswerBubble answer={turn.answer} phase={turn.phase} finished={turn.finish !== undefined} />
       {showError && turn.error && (
         <TurnError error={turn.error} onRetry={onRetry && turn.finish ? () => onRetry(turn.prompt) : undefined} />
       )}

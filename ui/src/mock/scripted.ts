@@ -1,7 +1,8 @@
 // Runs the mock shell plays by itself, picked by the prompt, for trying the mock build by hand
 // and for the browser tests of approvals and cancelling:
 //   "… write … file …"  write_file asks first (unless "Always allow" was chosen), then runs or not;
-//   "… slow …"          web_fetch takes 30 s, pinging each second, unless its call is cancelled.
+//   "… slow …"          web_fetch takes 30 s, pinging each second, unless its call is cancelled;
+//   "… research …"      an MCP tool (docs__research) reports tool_progress: steps 1 to 5 of 5, 400 ms apart.
 // Timing is real (t_ms from the run's start), as the shell's.
 import type { ApprovalAnswer } from '../generated/ipc';
 import type { EventKind } from '../generated/protocol';
@@ -22,7 +23,13 @@ const stops = new Map<string, () => void>();
 
 /** Starts the scripted run for `prompt`, if one matches; true when it did. */
 export function playScript(runId: string, prompt: string, emit: Emit): boolean {
-  const play = /\bwrite\b.*\bfile\b/i.test(prompt) ? writeFile : /\bslow\b/i.test(prompt) ? slowFetch : undefined;
+  const play = /\bwrite\b.*\bfile\b/i.test(prompt)
+    ? writeFile
+    : /\bslow\b/i.test(prompt)
+      ? slowFetch
+      : /\bresearch/i.test(prompt)
+        ? research
+        : undefined;
   if (!play) return false;
   const t0 = performance.now();
   let stopped = false;
@@ -133,4 +140,34 @@ async function slowFetch(runId: string, s: Script): Promise<void> {
   }
   s.emit({ type: 'tool_result', call_id: 'f1', ok: true, output: 'Slow report: all systems nominal.', duration_ms: s.now() - started });
   answer(s, 'The report says all systems are nominal.');
+}
+
+/** The steps docs__research reports, one tool_progress each. */
+export const RESEARCH_STEPS = ['Searching the index', 'Reading sources', 'Comparing findings', 'Checking citations', 'Summarising'];
+
+async function research(runId: string, s: Script): Promise<void> {
+  const args = { topic: 'tidal energy' };
+  s.emit(
+    { type: 'run_started', provider: 'mock', model: 'scripted', started_at: Date.now() },
+    { type: 'status', message: 'Researching tidal energy…', icon: 'tool' },
+    { type: 'tool_call', call_id: 'r1', name: 'docs__research', args },
+  );
+  const started = s.now();
+  let cancelled = false;
+  onCancel(runId, 'r1', () => (cancelled = true));
+  const total = RESEARCH_STEPS.length;
+  for (let i = 0; i < total && !cancelled; i++) {
+    await s.sleep(400);
+    if (s.stopped()) return;
+    if (!cancelled) s.emit({ type: 'tool_progress', call_id: 'r1', progress: i + 1, total, message: RESEARCH_STEPS[i]! });
+  }
+  if (cancelled) {
+    s.emit({ type: 'tool_result', call_id: 'r1', ok: false, output: 'cancelled by the user', duration_ms: s.now() - started });
+    answer(s, 'You cancelled the research, so I answer from what I know.');
+    return;
+  }
+  await s.sleep(200);
+  if (s.stopped()) return;
+  s.emit({ type: 'tool_result', call_id: 'r1', ok: true, output: 'Found 3 sources on tidal energy.', duration_ms: s.now() - started });
+  answer(s, 'Three sources agree: tidal energy is predictable but costly to build.');
 }

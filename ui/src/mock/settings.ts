@@ -1,6 +1,10 @@
 // The mocked shell's settings commands (see main.ts): an in-memory copy of what the Rust side
-// keeps, with keys stored write-only (only masks come back), as in src-tauri/src/settings.
-import type { Settings, SettingsView, TestResult } from '../settings/types';
+// keeps, with keys stored write-only (only masks come back), as in src-tauri/src/settings. MCP
+// servers are kept in memory too: a pasted block is checked and merged as crates/mcp does; a
+// server goes "starting" when saved, then after 300 ms "ready" with two fake tools (search, fetch)
+// or, when its command is "fail", "failed" with a few lines of stderr.
+import type { CommandError } from '../generated/ipc';
+import type { McpServer, McpServerStatus, Settings, SettingsView, TestResult } from '../settings/types';
 import { Command } from '../generated/ipc';
 
 const presets: SettingsView['presets'] = [
@@ -73,10 +77,87 @@ function view(): SettingsView {
       { name: 'search_files', description: "Searches the workspace folder's text files.", needs_workspace: true },
       { name: 'write_file', description: 'Creates or replaces a text file in the workspace.', needs_workspace: true },
     ],
-    mcp: [],
+    mcp: mcpStatus(),
     env_override: null,
     active_label: 'Mock shell — scripted runs',
   };
+}
+
+/** How long a mock MCP server takes to start. */
+export const MCP_START_MS = 300;
+
+/** When each server was (re)started, and with which configuration. */
+const mcpStarts = new Map<string, { config: string; at: number }>();
+
+/** Starts, as the shell's MCP manager does, the servers that are new or changed; forgets removed ones. */
+function syncMcp(): void {
+  for (const name of [...mcpStarts.keys()]) if (!(name in settings.mcp_servers)) mcpStarts.delete(name);
+  for (const [name, server] of Object.entries(settings.mcp_servers)) {
+    const config = JSON.stringify({ ...server, disabled_tools: [] });
+    if (mcpStarts.get(name)?.config !== config) mcpStarts.set(name, { config, at: performance.now() });
+  }
+}
+
+function mcpStatus(): McpServerStatus[] {
+  return Object.entries(settings.mcp_servers)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, server]): McpServerStatus => {
+      if (!server.enabled) return { name, state: { state: 'disabled' } };
+      const started = mcpStarts.get(name)?.at ?? 0;
+      if (performance.now() - started < MCP_START_MS) return { name, state: { state: 'starting' } };
+      if (server.command === 'fail') {
+        return {
+          name,
+          state: {
+            state: 'failed',
+            error: `MCP server "${name}" could not start: the process exited with status 1\nstderr: Error: Cannot find module 'fail'\nstderr:     at Module._resolveFilename (node:internal/modules/cjs/loader:1145:15)`,
+          },
+        };
+      }
+      const tools = ['search', 'fetch'].filter((t) => !server.disabled_tools.includes(t)).map((t) => `${name}__${t}`);
+      return { name, state: { state: 'ready', tools } };
+    });
+}
+
+function invalid(message: string): CommandError {
+  return { code: 'invalid_request', message };
+}
+
+/** A pasted `{"mcpServers": {...}}` block (or the bare map), checked as crates/mcp does. */
+function parseServers(json: string): Record<string, McpServer> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw invalid('the MCP configuration is not valid JSON: line 1, column 1');
+  }
+  const map = value && typeof value === 'object' && 'mcpServers' in value ? (value as { mcpServers: unknown }).mcpServers : value;
+  if (!map || typeof map !== 'object' || Array.isArray(map)) {
+    throw invalid('the MCP configuration is not valid JSON: not a map of MCP servers (a field has the wrong type)');
+  }
+  const servers: Record<string, McpServer> = {};
+  for (const [name, raw] of Object.entries(map as Record<string, Partial<McpServer>>)) {
+    const server: McpServer = {
+      command: raw.command ?? '',
+      args: raw.args ?? [],
+      env: raw.env ?? {},
+      url: raw.url ?? '',
+      headers: raw.headers ?? {},
+      enabled: raw.enabled ?? true,
+      disabled_tools: raw.disabled_tools ?? [],
+    };
+    if (raw.cwd !== undefined) server.cwd = raw.cwd;
+    if (raw.timeout_s !== undefined) server.timeout_s = raw.timeout_s;
+    const why = (text: string) => invalid(`MCP server "${name}": ${text}`);
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) throw why("a server's name may hold only letters, digits, _ and -");
+    const command = server.command.trim() !== '';
+    const url = server.url.trim() !== '';
+    if (!command && !url) throw why('give a command (stdio) or a url (streamable HTTP)');
+    if (command && url) throw why('give a command or a url, not both');
+    if (url && !/^https?:\/\//.test(server.url)) throw why('the url must start with http:// or https://');
+    servers[name] = server;
+  }
+  return servers;
 }
 
 /** Whether calls of `name` wait for approval (the scripted runs ask only then). */
@@ -101,7 +182,17 @@ export function settingsCommand(cmd: string, args: Record<string, unknown>): { v
     case Command.save_settings:
       settingsCalls.push({ cmd, args });
       settings = args.settings as Settings;
+      syncMcp();
       return { value: view() };
+    case Command.import_mcp_servers: {
+      settingsCalls.push({ cmd, args });
+      const servers = parseServers(String(args.json ?? ''));
+      settings = { ...settings, mcp_servers: { ...settings.mcp_servers, ...servers } };
+      syncMcp();
+      return { value: view() };
+    }
+    case Command.mcp_status:
+      return { value: mcpStatus() };
     case Command.set_api_key:
       // The key itself is not recorded: only that one was set.
       settingsCalls.push({ cmd, args: { providerId } });

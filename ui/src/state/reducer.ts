@@ -1,6 +1,7 @@
 // The one reducer of the window. Pure: time comes in with the actions, ids too.
 import type { Event } from '../generated/protocol';
-import type { Action, AppState, Conversation, LoadedConversation, Step, ToolStep, Turn, TurnStatus } from './types';
+import { progressStep } from './selectors';
+import type { Action, AppState, Conversation, LoadedConversation, Step, ToolProgress, ToolStep, Turn, TurnStatus } from './types';
 
 /** What the chip says between Enter and the run's first `status`. */
 export const INITIAL_STATUS = { message: 'Planning…', icon: 'planning', sinceMs: 0 } as const;
@@ -224,6 +225,7 @@ function applyEvent(turn: Turn, event: Event): Turn {
           : { message: event.message, icon: event.icon, sinceMs: event.t_ms };
       turn.status = status;
       turn.trail.push(status);
+      turn.progressNote = undefined;
       break;
     }
     case 'thought': {
@@ -261,7 +263,20 @@ function applyEvent(turn: Turn, event: Event): Turn {
         return resolved;
       });
       break;
+    case 'tool_progress': {
+      // Only a call that is running reports progress; anything else is late and ignored.
+      const index = turn.steps.findIndex((s) => s.kind === 'tool' && s.id === event.call_id);
+      const step = turn.steps[index];
+      if (step?.kind !== 'tool' || step.state !== 'running') break;
+      const progress: ToolProgress = { progress: event.progress };
+      if (event.total !== undefined) progress.total = event.total;
+      if (event.message !== undefined) progress.message = event.message;
+      turn.steps[index] = { ...step, progress };
+      turn.progressNote = { callId: step.id, name: step.name || 'tool', step: progressStep(progress) };
+      break;
+    }
     case 'tool_result':
+      if (turn.progressNote?.callId === event.call_id) turn.progressNote = undefined;
       updateTool(turn.steps, event.call_id, '', (step) => ({
         ...step,
         state: event.ok ? 'done' : 'failed',
@@ -287,6 +302,7 @@ function applyEvent(turn: Turn, event: Event): Turn {
       if (event.ttft_ms !== undefined) finish.ttftMs = event.ttft_ms;
       turn.finish = finish;
       turn.status = null;
+      turn.progressNote = undefined;
       turn.waitingFor = undefined;
       turn.phase = event.reason === 'completed' ? 'completed' : event.reason === 'cancelled' ? 'cancelled' : 'error';
       if (event.reason === 'error' && !turn.error) {

@@ -1,5 +1,5 @@
 // Derived views of the state, kept out of the components so they can be tested.
-import type { AppState, Conversation, ToolStep, Turn } from './types';
+import type { AppState, Conversation, ToolProgress, ToolStep, Turn } from './types';
 
 export function isFinished(turn: Turn): boolean {
   return turn.finish !== undefined;
@@ -75,4 +75,21 @@ export function stepsMs(turn: Turn): number {
 /** The phases that are over: the trail without the one the chip shows now. */
 export function finishedPhases(turn: Turn): Turn['trail'] {
   return turn.status && turn.trail[turn.trail.length - 1] === turn.status ? turn.trail.slice(0, -1) : turn.trail;
+}
+
+/**
+ * A call's progress in words: "step 3 of 5" (or "step 3") when it counts whole steps, else a
+ * percentage of its total ("45%") or the bare figure.
+ */
+export function progressStep({ progress, total }: ToolProgress): string {
+  const whole = Number.isInteger(progress) && (total === undefined || Number.isInteger(total));
+  if (whole) return total !== undefined ? `step ${progress} of ${total}` : `step ${progress}`;
+  if (total !== undefined && total > 0) return `${Math.round((progress / total) * 100)}%`;
+  return `${Math.round(progress * 10) / 10}`;
+}
+
+/** A progress bar's fill, 0–1, when the total is known. */
+export function progressFraction({ progress, total }: ToolProgress): number | undefined {
+  if (total === undefined || !(total > 0)) return undefined;
+  return Math.min(1, Math.max(0, progress / total));
 }

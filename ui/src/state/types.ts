@@ -29,6 +29,14 @@ export interface ToolApproval {
   always: boolean;
 }
 
+/** What a running call last reported (`tool_progress`, from MCP servers' progress notifications). */
+export interface ToolProgress {
+  progress: number;
+  /** What `progress` counts up to, when the tool knows. */
+  total?: number;
+  message?: string;
+}
+
 export interface ToolStep {
   kind: 'tool';
   /** The provider's `call_id`. */
@@ -43,6 +51,8 @@ export interface ToolStep {
   approval?: ToolApproval;
   /** `t_ms` at which the call began to run: its `tool_call`, or the approval that let it go. */
   startedMs?: number;
+  /** The latest `tool_progress` while it runs. */
+  progress?: ToolProgress;
   output?: string;
   durationMs?: number;
   /** The run ended (stopped or failed) before this call had a result. */
@@ -87,6 +97,11 @@ export interface Turn {
   status: TurnStatus | null;
   /** The phases the chip went through, in order (the trail). */
   trail: TurnStatus[];
+  /**
+   * The chip's words while a call reports progress ("Running research · step 3 of 5"); cleared by
+   * the next `status`, the call's result and the end of the run.
+   */
+  progressNote?: { callId: string; name: string; step: string };
   /** What the latest `ping` said the run waits on; cleared by any other event. */
   waitingFor?: string;
   steps: Step[];
