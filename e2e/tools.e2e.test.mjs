@@ -23,7 +23,11 @@ function stream(res, chunks) {
  * The model: asked "write <file>", it calls write_file for <file>; once the tool's result is
  * in the conversation, it answers with that result.
  */
+/** The paths asked for, in order. */
+const requests = [];
+
 function handle(req, res) {
+  requests.push(req.url);
   let body = "";
   req.on("data", (chunk) => (body += chunk));
   req.on("end", () => {
@@ -120,6 +124,12 @@ test("the user approves, denies, edits and always allows a write, and the disk s
     assert.equal((await turn.find('[data-testid="approval"]')).length, 0, "no approval asked after always-allow");
     assert.equal(readFileSync(join(workspace, "second.md"), "utf8"), "# second.md\n");
     await app.screenshot("e2e-tools-03-always-allowed");
+
+    // A script that got to run cannot take the window elsewhere: the shell refuses to navigate.
+    await app.execute(`window.location.href = "http://127.0.0.1:${server.port}/elsewhere"`);
+    await new Promise((ok) => setTimeout(ok, 500));
+    assert.equal(requests.filter((url) => url === "/elsewhere").length, 0, "the page never left");
+    assert.equal((await app.find('[data-testid="composer-input"]')).length, 1, "the app is still there");
   });
   // The choice is saved with the settings.
   const saved = JSON.parse(readFileSync(join(dataDir, "settings.json"), "utf8")).settings;

@@ -6,6 +6,7 @@ mod commands;
 mod forward;
 mod history_commands;
 mod menu;
+mod navigation;
 mod replay;
 mod settings;
 
@@ -24,6 +25,7 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(navigation::guard())
         .menu(menu::build)
         .on_menu_event(menu::handle)
         .setup(|app| {
