@@ -65,7 +65,7 @@ export function ApprovalCard({ runId, step, onAnswered }: ApprovalCardProps) {
       </label>
       <textarea
         id={`${ids}-args`}
-        className="code approval-args"
+        className="text-field code-field approval-args"
         data-testid="approval-args"
         rows={rows}
         spellCheck={false}

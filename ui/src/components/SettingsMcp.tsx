@@ -183,7 +183,7 @@ export function SettingsMcp({ backend, view, draft, edit, onImported }: Settings
         <textarea
           id={`${ids}-json`}
           data-testid="mcp-import-json"
-          className="mcp-json"
+          className="text-field code-field"
           rows={5}
           spellCheck={false}
           autoComplete="off"
