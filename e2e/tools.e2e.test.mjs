@@ -125,6 +125,20 @@ test("the user approves, denies, edits and always allows a write, and the disk s
     assert.equal(readFileSync(join(workspace, "second.md"), "utf8"), "# second.md\n");
     await app.screenshot("e2e-tools-03-always-allowed");
 
+    // Settings open and save (their commands run off the main thread) and show the decision.
+    const [open] = await app.find('[data-testid="settings-button"]');
+    await open.click();
+    const [policy] = await app.waitFor('[data-testid="settings-tool-write_file"]', (els) => els.length === 1, {
+      what: "the Settings dialog",
+    });
+    assert.equal(await app.execute("return arguments[0].value", [{ [ELEMENT]: policy.id }]), "always");
+    const [save] = await app.find('[data-testid="settings-save"]');
+    await save.click();
+    await app.waitFor("body", async ([body]) => /Saved\. New chats use these settings/.test(await body.text()), {
+      what: "the settings to be saved",
+    });
+    await app.screenshot("e2e-tools-04-settings-saved");
+
     // A script that got to run cannot take the window elsewhere: the shell refuses to navigate.
     await app.execute(`window.location.href = "http://127.0.0.1:${server.port}/elsewhere"`);
     await new Promise((ok) => setTimeout(ok, 500));

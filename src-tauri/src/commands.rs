@@ -2,11 +2,11 @@
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
-use telltale_config::service::SettingsService;
 use telltale_ipc::{AppInfo, ApprovalAnswer, CommandError};
 use telltale_session::{RunRequest, Session};
 
 use crate::forward::forward_to_channel;
+use crate::settings::commands::off_main_thread;
 
 /// Which provider and model answer, and how the UI should name them (with why the offline demo
 /// answers when the provider settings were unusable). Never the API key.
@@ -59,21 +59,23 @@ pub fn stop_run(session: State<'_, Session>, run_id: String) {
 }
 
 /// Answers a tool call that waits for the user's approval. "Always allow" is saved in the
-/// settings too, so later runs do not ask for that tool.
+/// settings too (off the main thread), so later runs do not ask for that tool.
 #[tauri::command]
-pub fn resolve_approval(
-    session: State<'_, Session>,
-    settings: State<'_, SettingsService>,
+pub async fn resolve_approval<R: Runtime>(
+    app: AppHandle<R>,
     run_id: String,
     call_id: String,
     answer: ApprovalAnswer,
 ) -> Result<(), CommandError> {
     let always = answer.approved && answer.always;
-    let tool = session.resolve_approval(&run_id, &call_id, answer.decision())?;
-    if always {
-        settings.allow_tool_always(&tool, session.agent())?;
-    }
-    Ok(())
+    off_main_thread(app, move |settings, session| {
+        let tool = session.resolve_approval(&run_id, &call_id, answer.decision())?;
+        if always {
+            settings.allow_tool_always(&tool, session.agent())?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Cancels one running tool call; the run goes on with the other results.

@@ -1,49 +1,66 @@
 //! The settings commands the webview invokes. None returns a key: only masks.
+//!
+//! The ones that touch the keychain (which may prompt and wait for the user), write files or
+//! rebuild the agent run on a blocking thread, never on the main thread that paints the window.
 
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use telltale_config::model::Settings;
 use telltale_config::service::{SettingsService, SettingsView, TestResult};
-use telltale_ipc::CommandError;
+use telltale_ipc::{CommandError, CommandErrorCode};
 use telltale_session::Session;
 
 type Result<T> = std::result::Result<T, CommandError>;
 
-#[tauri::command]
-pub fn get_settings(
-    service: State<'_, SettingsService>,
-    session: State<'_, Session>,
-) -> SettingsView {
-    service.view(session.agent())
+/// Runs `work` with the settings and the session on a blocking thread.
+pub(crate) async fn off_main_thread<R: Runtime, T: Send + 'static>(
+    app: AppHandle<R>,
+    work: impl FnOnce(&SettingsService, &Session) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tauri::async_runtime::spawn_blocking(move || {
+        work(&app.state::<SettingsService>(), &app.state::<Session>())
+    })
+    .await
+    .map_err(|e| {
+        CommandError::new(CommandErrorCode::Storage, format!("the settings failed: {e}"))
+    })?
 }
 
 #[tauri::command]
-pub fn save_settings(
-    service: State<'_, SettingsService>,
-    session: State<'_, Session>,
+pub async fn get_settings<R: Runtime>(app: AppHandle<R>) -> Result<SettingsView> {
+    off_main_thread(app, |service, session| Ok(service.view(session.agent()))).await
+}
+
+#[tauri::command]
+pub async fn save_settings<R: Runtime>(
+    app: AppHandle<R>,
     settings: Settings,
 ) -> Result<SettingsView> {
-    Ok(service.save(settings, session.agent())?)
+    off_main_thread(app, |service, session| Ok(service.save(settings, session.agent())?)).await
 }
 
 /// Stores a provider's key (write-only: the answer shows its mask).
 #[tauri::command]
-pub fn set_api_key(
-    service: State<'_, SettingsService>,
-    session: State<'_, Session>,
+pub async fn set_api_key<R: Runtime>(
+    app: AppHandle<R>,
     provider_id: String,
     key: String,
 ) -> Result<SettingsView> {
-    Ok(service.set_api_key(&provider_id, &key, session.agent())?)
+    off_main_thread(app, move |service, session| {
+        Ok(service.set_api_key(&provider_id, &key, session.agent())?)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn clear_api_key(
-    service: State<'_, SettingsService>,
-    session: State<'_, Session>,
+pub async fn clear_api_key<R: Runtime>(
+    app: AppHandle<R>,
     provider_id: String,
 ) -> Result<SettingsView> {
-    Ok(service.clear_api_key(&provider_id, session.agent())?)
+    off_main_thread(app, move |service, session| {
+        Ok(service.clear_api_key(&provider_id, session.agent())?)
+    })
+    .await
 }
 
 /// A tiny real request to `provider_id` (with the base URL and model being edited, if given).
@@ -69,12 +86,14 @@ pub async fn list_models(
 
 /// Adds the MCP servers of a pasted `{"mcpServers": {...}}` block and saves.
 #[tauri::command]
-pub fn import_mcp_servers(
-    service: State<'_, SettingsService>,
-    session: State<'_, Session>,
+pub async fn import_mcp_servers<R: Runtime>(
+    app: AppHandle<R>,
     json: String,
 ) -> Result<SettingsView> {
-    Ok(service.import_mcp_servers(&json, session.agent())?)
+    off_main_thread(app, move |service, session| {
+        Ok(service.import_mcp_servers(&json, session.agent())?)
+    })
+    .await
 }
 
 /// Where each MCP server is (starting, ready with its tools, failed and why).
