@@ -114,30 +114,38 @@ async fn fails_with(reply: Reply, code: ErrorCode, retryable: bool, says: &str) 
     events
 }
 
+/// A stream that breaks after some text: cut before `[DONE]`, reset mid-stream, or an endless
+/// line. Each is its typed error, and the text that streamed before it is kept.
 #[tokio::test]
-async fn a_stream_cut_before_done_is_a_malformed_stream() {
+async fn a_stream_that_breaks_mid_answer_keeps_its_text_and_says_how() {
     let body = text_fixture_without_done();
-    let reply = Reply::new(200, "text/event-stream", body);
-    let events = fails_with(reply, ErrorCode::MalformedStream, false, "cut off mid-answer").await;
-    assert!(tokens(&events).starts_with("I'm unable"));
-}
-
-#[tokio::test]
-async fn a_connection_reset_mid_stream_is_a_network_error_and_keeps_the_text() {
-    let body = text_fixture_without_done();
-    let half = body.len() / 2;
-    let reply = Reply::new(200, "text/event-stream", body[..half].to_vec()).ending(Ending::Cut);
-    let events = fails_with(reply, ErrorCode::Network, true, "broke off").await;
-    assert!(tokens(&events).starts_with("I'm unable"));
-}
-
-#[tokio::test]
-async fn an_endless_line_stops_the_stream_and_keeps_the_text() {
-    let mut body = text_fixture_without_done();
-    body.extend(std::iter::repeat_n(b'x', 2 * 1024 * 1024));
-    let reply = Reply::new(200, "text/event-stream", body);
-    let events = fails_with(reply, ErrorCode::MalformedStream, false, "larger than 1 MiB").await;
-    assert!(tokens(&events).starts_with("I'm unable"));
+    let half = body[..body.len() / 2].to_vec();
+    let mut endless = body.clone();
+    endless.extend(std::iter::repeat_n(b'x', 2 * 1024 * 1024));
+    let cases = [
+        (
+            Reply::new(200, "text/event-stream", body),
+            ErrorCode::MalformedStream,
+            false,
+            "cut off mid-answer",
+        ),
+        (
+            Reply::new(200, "text/event-stream", half).ending(Ending::Cut),
+            ErrorCode::Network,
+            true,
+            "broke off",
+        ),
+        (
+            Reply::new(200, "text/event-stream", endless),
+            ErrorCode::MalformedStream,
+            false,
+            "larger than 1 MiB",
+        ),
+    ];
+    for (reply, code, retryable, says) in cases {
+        let events = fails_with(reply, code, retryable, says).await;
+        assert!(tokens(&events).starts_with("I'm unable"), "{says}");
+    }
 }
 
 #[tokio::test]
