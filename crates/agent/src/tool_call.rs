@@ -31,9 +31,10 @@ pub(crate) struct CallContext {
 
 /// Runs `call` to the end, emits its `tool_result`, and returns `(ok, output)`.
 pub(crate) async fn execute(ctx: CallContext, call: ToolCall) -> (bool, String) {
-    let started = Instant::now();
+    // When the tool itself started: waiting for the user's approval is not the tool's time.
+    let mut started = Instant::now();
     let token = ctx.controls.call_started(&call.call_id);
-    let result = run(&ctx, &call, &token).await;
+    let result = run(&ctx, &call, &token, &mut started).await;
     ctx.controls.call_ended(&call.call_id);
     let (ok, output) = match result {
         Ok(output) => (true, output),
@@ -57,6 +58,7 @@ async fn run(
     ctx: &CallContext,
     call: &ToolCall,
     token: &CancellationToken,
+    started: &mut Instant,
 ) -> Result<String, ToolError> {
     if let Some(refused) = &ctx.refused {
         return Err(refused.clone());
@@ -71,6 +73,7 @@ async fn run(
     let args = edited.clone().unwrap_or_else(|| call.args.clone());
     let progress = ProgressSink::new(ctx.emitter.clone(), call.call_id.clone());
     let limit = tool.timeout().unwrap_or(ctx.timeout);
+    *started = Instant::now();
     let work = AssertUnwindSafe(tool.call_with_progress(args, progress)).catch_unwind();
     let outcome = tokio::select! {
         biased;

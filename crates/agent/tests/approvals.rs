@@ -195,3 +195,27 @@ async fn a_step_with_too_many_calls_runs_the_first_ones_and_huge_output_is_cut()
         (false, "not run: one step may make at most 2 tool calls".into())
     );
 }
+
+#[tokio::test]
+async fn the_time_waiting_for_approval_is_not_counted_as_the_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let provider =
+        Arc::new(Scripted::new(vec![Step::Calls(vec![write("c1", "a.txt")]), Step::Answer("ok")]));
+    let agent = Arc::new(Agent::new(provider, tools_in(dir.path()), no_pings()));
+    let (events, _) = drive(agent, |event, controls| {
+        if matches!(event.kind, EventKind::ApprovalRequired { .. }) {
+            let controls = controls.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(400)).await;
+                let approve = Decision::Approve { args: None, always: false };
+                controls.resolve_approval("c1", approve).unwrap();
+            });
+        }
+    })
+    .await;
+    let duration = events.iter().find_map(|e| match e.kind {
+        EventKind::ToolResult { duration_ms, .. } => Some(duration_ms),
+        _ => None,
+    });
+    assert!(duration.is_some_and(|ms| ms < 300.0), "{duration:?} ms includes the wait");
+}

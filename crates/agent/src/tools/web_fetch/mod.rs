@@ -175,7 +175,7 @@ fn parse_url(raw: &str) -> Result<Url, ToolError> {
     Ok(url)
 }
 
-/// `url` as shown to the model and the user: without query credentials' worth of length.
+/// `url` as shown to the model and the user: at most 500 characters (a URL can be very long).
 fn shown(url: &Url) -> String {
     url.as_str().chars().take(500).collect()
 }
