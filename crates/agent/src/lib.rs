@@ -14,6 +14,7 @@ mod secrets;
 pub mod sse;
 mod tool_call;
 pub mod tools;
+mod transcript;
 
 pub use controls::{ControlError, Decision, RunControls};
 pub use emitter::Emitter;

@@ -16,6 +16,7 @@ use crate::provider::{Provider, ProviderError, StepRequest, StepSink};
 use crate::secrets::Secrets;
 use crate::tool_call::{self, CallContext};
 use crate::tools::{ToolError, ToolRegistry};
+use crate::transcript::Transcript;
 use telltale_protocol::{Message, ToolCall};
 
 #[derive(Debug, Clone)]
@@ -96,6 +97,35 @@ impl Agent {
         events: UnboundedSender<Event>,
         controls: RunControls,
     ) -> RunOutcome {
+        self.run_inner(run_id, Transcript::new(history, None), prompt, events, controls).await
+    }
+
+    /// [`Agent::run_with`], also sending each message of the run to `messages` as it completes
+    /// (the prompt at once, a step's answer with its tool calls when the step ends, each tool
+    /// result when its call ends, in the order they end): a recorder stores them as they come,
+    /// so a crash loses no completed message. A step's message is sent before the events that
+    /// follow it (its tool calls' events, `run_finished`).
+    pub async fn run_recording(
+        &self,
+        run_id: &str,
+        history: &[Message],
+        prompt: &str,
+        events: UnboundedSender<Event>,
+        controls: RunControls,
+        messages: UnboundedSender<Message>,
+    ) -> RunOutcome {
+        let transcript = Transcript::new(history, Some(messages));
+        self.run_inner(run_id, transcript, prompt, events, controls).await
+    }
+
+    async fn run_inner(
+        &self,
+        run_id: &str,
+        mut messages: Transcript,
+        prompt: &str,
+        events: UnboundedSender<Event>,
+        controls: RunControls,
+    ) -> RunOutcome {
         let emitter = Emitter::new(run_id, events);
         emitter.emit(EventKind::RunStarted {
             provider: self.provider.id().to_owned(),
@@ -106,7 +136,6 @@ impl Agent {
         let pings =
             tokio::spawn(keep_alive(emitter.clone(), self.config.keepalive, stop_pings.clone()));
 
-        let mut messages = history.to_vec();
         messages.push(Message::User { text: prompt.to_owned() });
         let mut usage = None;
         // The tools there when the run starts (an MCP server that gets ready meanwhile joins the next).
@@ -128,14 +157,14 @@ impl Agent {
         };
         emitter.emit(EventKind::RunFinished { reason, usage, ttft_ms: emitter.first_token_ms() });
         let _ = pings.await;
-        RunOutcome { reason, new_messages: messages.split_off(history.len()), error }
+        RunOutcome { reason, new_messages: messages.into_new(), error }
     }
 
     async fn run_steps(
         &self,
         emitter: &Emitter,
         tools: &ToolRegistry,
-        messages: &mut Vec<Message>,
+        messages: &mut Transcript,
         usage: &mut Option<Usage>,
         controls: &RunControls,
     ) -> StepsEnd {
@@ -150,7 +179,7 @@ impl Agent {
             emitter.set_waiting_for(Some(self.provider.model().to_owned()));
 
             let sink = StepSink::new(emitter.clone());
-            let request = StepRequest { messages, tools: &specs };
+            let request = StepRequest { messages: messages.messages(), tools: &specs };
             let result = tokio::select! {
                 biased;
                 _ = cancel.cancelled() => None,
@@ -179,8 +208,9 @@ impl Agent {
             if calls.is_empty() {
                 return StepsEnd::Completed;
             }
-            let (results, cancelled) = self.run_tools(emitter, tools, &calls, controls).await;
-            messages.extend(results);
+            let (results, cancelled) =
+                self.run_tools(emitter, tools, &calls, controls, messages).await;
+            results.into_iter().for_each(|result| messages.push_sent(result));
             if cancelled {
                 return StepsEnd::Cancelled;
             }
@@ -198,13 +228,15 @@ impl Agent {
 
     /// Runs `calls` concurrently, each with the tool timeout. Returns one `Message::Tool` per
     /// call, in call order, and whether the run was stopped meanwhile (unfinished calls are then
-    /// recorded as cancelled, so the conversation stays well-formed).
+    /// recorded as cancelled, so the conversation stays well-formed). Each result goes to the
+    /// transcript's sink as its call ends (see [`Transcript::send`]); the caller adds them.
     async fn run_tools(
         &self,
         emitter: &Emitter,
         tools: &ToolRegistry,
         calls: &[ToolCall],
         controls: &RunControls,
+        transcript: &Transcript,
     ) -> (Vec<Message>, bool) {
         let names: Vec<&str> = calls.iter().map(|c| c.name.as_str()).collect();
         emitter.set_waiting_for(Some(names.join(", ")));
@@ -242,7 +274,13 @@ impl Agent {
             });
         }
 
-        let mut outcomes: Vec<Option<(bool, String)>> = vec![None; calls.len()];
+        let result = |call: &ToolCall, ok: bool, output: String| Message::Tool {
+            call_id: call.call_id.clone(),
+            name: call.name.clone(),
+            ok,
+            output,
+        };
+        let mut outcomes: Vec<Option<Message>> = vec![None; calls.len()];
         let mut cancelled = false;
         loop {
             let joined = tokio::select! {
@@ -252,7 +290,11 @@ impl Agent {
             };
             match joined {
                 None => break,
-                Some(Ok((index, ok, output))) => outcomes[index] = Some((ok, output)),
+                Some(Ok((index, ok, output))) => {
+                    let message = result(&calls[index], ok, output);
+                    transcript.send(&message);
+                    outcomes[index] = Some(message);
+                }
                 Some(Err(panic)) => tracing::error!(%panic, "a tool task failed"),
             }
         }
@@ -261,15 +303,16 @@ impl Agent {
             .iter()
             .zip(outcomes)
             .map(|(call, outcome)| {
-                let (ok, output) = outcome.unwrap_or_else(|| {
+                outcome.unwrap_or_else(|| {
                     let why = if cancelled {
                         "cancelled: the run was stopped"
                     } else {
                         "the tool crashed"
                     };
-                    (false, why.to_owned())
-                });
-                Message::Tool { call_id: call.call_id.clone(), name: call.name.clone(), ok, output }
+                    let message = result(call, false, why.to_owned());
+                    transcript.send(&message);
+                    message
+                })
             })
             .collect();
         (results, cancelled)

@@ -1,16 +1,14 @@
 //! Conversations: create, list by last activity, rename, delete (soft, undoable), read back
-//! with their runs and events, and the messages to continue one.
+//! with their runs and events (the messages to continue one are in `transcript.rs`).
 
 use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
-use telltale_protocol::Message;
 use telltale_protocol::{Event, EventKind, FinishReason};
 use ts_rs::TS;
 
 use crate::db::History;
 use crate::error::{Error, Result};
 use crate::recorder;
-use crate::schema::ANSWER_SQL;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Conversation {
@@ -274,36 +272,5 @@ impl History {
             }
         }
         Ok(ConversationDetail { conversation, runs })
-    }
-
-    /// The conversation's messages, to continue it: what each finished run added, and for a run
-    /// that was interrupted, its prompt and partial answer (when there is one).
-    pub fn messages(&self, conversation_id: &str) -> Result<Vec<Message>> {
-        self.conversation(conversation_id)?;
-        let mut runs = self.conn.prepare(
-            "SELECT run_id, prompt, reason FROM runs WHERE conversation_id = ?1 ORDER BY position",
-        )?;
-        let runs: Vec<(String, String, Option<String>)> = runs
-            .query_map([conversation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stored =
-            self.conn.prepare("SELECT json FROM messages WHERE run_id = ?1 ORDER BY idx")?;
-        let mut messages = Vec::new();
-        for (run_id, prompt, reason) in runs {
-            let run_messages: Vec<String> =
-                stored.query_map([&run_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-            if !run_messages.is_empty() {
-                for json in run_messages {
-                    messages.push(serde_json::from_str(&json)?);
-                }
-            } else if reason.is_none() && !recorder::is_recording(&self.path, &run_id) {
-                let answer: String = self.conn.query_row(ANSWER_SQL, [&run_id], |r| r.get(0))?;
-                if !answer.is_empty() {
-                    messages.push(Message::User { text: prompt });
-                    messages.push(Message::Assistant { text: answer, tool_calls: vec![] });
-                }
-            }
-        }
-        Ok(messages)
     }
 }

@@ -6,8 +6,9 @@
 //! let history = telltale_history::History::open_default()?;
 //! let conversation = history.create_conversation("Hello")?;
 //! let recorder = history.start_run(&conversation.id, "run-1", "Hello")?;
-//! // recorder.record(&event) for every event as it streams, then:
-//! recorder.finish(&[])?;
+//! // recorder.record(&event) for every event as it streams, recorder.record_message(&message)
+// for every message as it completes, then:
+//! recorder.finish()?;
 //! # Ok(()) }
 //! ```
 
@@ -20,6 +21,7 @@ pub mod migrations;
 mod recorder;
 mod schema;
 mod search;
+mod transcript;
 
 pub use conversations::{
     title_from_prompt, Conversation, ConversationDetail, RunRecord, RunStatus,
@@ -31,3 +33,4 @@ pub use error::{Error, ImportError, Result};
 pub use export::{format_time, Format};
 pub use recorder::{is_recording, RecordBatch, Recorder, RecorderConfig, RecorderStats};
 pub use search::{SearchHit, SnippetPart};
+pub use transcript::INTERRUPTED;

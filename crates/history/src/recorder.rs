@@ -1,7 +1,9 @@
-//! Recording a run as it streams: events go through a channel to a writer thread with its own
-//! connection, which appends whatever has arrived in one small write transaction (group commit:
-//! one event per transaction at a model's pace, more when they come in a burst, and never a wait
-//! before writing). A process crash loses only what was still in the channel.
+//! Recording a run as it streams: events, and the run's messages as each completes, go through a
+//! channel to a writer thread with its own connection, which appends whatever has arrived in one
+//! small write transaction (group commit: one event per transaction at a model's pace, more when
+//! they come in a burst, and never a wait before writing). A process crash loses only what was
+//! still in the channel; reading the conversation back repairs what a crash cut short (see
+//! `transcript.rs`).
 //!
 //! A caller that has the events' JSON already (the CLI prints it) hands it over in a
 //! [`RecordBatch`]: the event is not serialized twice, and a burst costs the writer one wake-up
@@ -69,7 +71,9 @@ pub struct RecorderStats {
 
 enum Msg {
     Rows(Vec<Row>),
-    Finish(Vec<Message>),
+    /// One message of the run, completed (stored after the ones before it).
+    Message(String),
+    Finish,
 }
 
 /// One event as the writer stores it: its number, its protocol JSON, and what it changes in
@@ -153,9 +157,9 @@ impl RecordBatch {
     }
 }
 
-/// Records one run. [`Recorder::record`] never blocks; [`Recorder::finish`] stores the run's
-/// new messages and waits for everything to be written. Dropped without `finish`, it writes what
-/// it has and the run reads back as interrupted unless its `run_finished` arrived.
+/// Records one run. [`Recorder::record`] and [`Recorder::record_message`] never block;
+/// [`Recorder::finish`] waits for everything to be written. Dropped without `finish`, it writes
+/// what it has and the run reads back as interrupted unless its `run_finished` arrived.
 pub struct Recorder {
     run_id: String,
     tx: Option<Sender<Msg>>,
@@ -255,10 +259,9 @@ impl Recorder {
         match batch.push(event) {
             Ok(()) => self.record_batch(batch),
             // Not reachable for protocol events (plain data); said rather than dropped silently.
-            Err(error) => eprintln!(
-                "telltale-history: cannot record event {} of run {}: {error}",
-                event.seq, self.run_id
-            ),
+            Err(error) => {
+                tracing::error!(%error, seq = event.seq, run_id = self.run_id, "cannot record an event")
+            }
         }
     }
 
@@ -272,11 +275,25 @@ impl Recorder {
         }
     }
 
-    /// Stores the run's new messages (for continuing the conversation) and waits until
-    /// everything is written. Returns what the writer did, or the first write error.
-    pub fn finish(mut self, new_messages: &[Message]) -> Result<RecorderStats> {
+    /// Queues one message of the run (for continuing the conversation), stored after the ones
+    /// queued before it: the prompt, then each as it completes.
+    pub fn record_message(&self, message: &Message) {
+        match serde_json::to_string(message) {
+            Ok(json) => {
+                if let Some(tx) = &self.tx {
+                    let _ = tx.send(Msg::Message(json));
+                }
+            }
+            // Not reachable for protocol messages (plain data); said rather than dropped silently.
+            Err(error) => tracing::error!(%error, run_id = self.run_id, "cannot record a message"),
+        }
+    }
+
+    /// Waits until everything queued is written. Returns what the writer did, or the first
+    /// write error.
+    pub fn finish(mut self) -> Result<RecorderStats> {
         if let Some(tx) = self.tx.take() {
-            let _ = tx.send(Msg::Finish(new_messages.to_vec()));
+            let _ = tx.send(Msg::Finish);
         }
         self.join()
     }
@@ -296,7 +313,7 @@ impl Drop for Recorder {
     fn drop(&mut self) {
         if self.writer.is_some() {
             if let Err(error) = self.join() {
-                eprintln!("telltale-history: recording run {} failed: {error}", self.run_id);
+                tracing::warn!(%error, run_id = self.run_id, "recording the run failed");
             }
         }
     }

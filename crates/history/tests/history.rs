@@ -165,7 +165,7 @@ fn a_run_being_recorded_reads_back_as_running() {
     let recorder = history.start_run(&c.id, "live", "p").unwrap();
     assert_eq!(history.get(&c.id).unwrap().runs[0].status, RunStatus::Running);
     assert!(matches!(history.start_run(&c.id, "live", "p"), Err(Error::DuplicateRun(_))));
-    recorder.finish(&[]).unwrap();
+    recorder.finish().unwrap();
     assert_eq!(history.get(&c.id).unwrap().runs[0].status, RunStatus::Interrupted);
 }
 
@@ -236,7 +236,7 @@ fn recorder_write_latency() {
             recorder.record(&event);
             std::thread::sleep(Duration::from_millis(2));
         }
-        let stats = recorder.finish(&[]).unwrap();
+        let stats = recorder.finish().unwrap();
         assert_eq!(stats.events, 202);
         let per_tx = stats.total_write / stats.transactions as u32;
         println!(
@@ -287,7 +287,8 @@ fn a_history_in_memory_records_runs_through_its_own_recorders_and_writes_no_file
         Message::User { text: "hello".into() },
         Message::Assistant { text: "hi there".into(), tool_calls: vec![] },
     ];
-    recorder.finish(&said).unwrap();
+    said.iter().for_each(|message| recorder.record_message(message));
+    recorder.finish().unwrap();
     assert_eq!(history.messages(&conversation.id).unwrap(), said);
     assert_eq!(history.get(&conversation.id).unwrap().runs[0].answer(), "hi there");
     assert_eq!(history.search("there", 5).unwrap().len(), 1, "search works in memory too");

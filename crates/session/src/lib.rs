@@ -1,5 +1,5 @@
 //! Telltale's session layer, free of any UI: the one place that wires "load the conversation →
-//! run the agent → record every event → store the new messages" and fans each run's events out
+//! run the agent → record every event and every new message as it completes" and fans each run's events out
 //! to any number of front ends (the window, the CLI, an HTTP stream), each able to join late.
 //!
 //! ```no_run
@@ -17,6 +17,7 @@
 
 mod agent_slot;
 mod error;
+mod relay;
 mod run_log;
 mod runs;
 mod session;

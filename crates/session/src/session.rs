@@ -2,8 +2,8 @@
 //! window, the CLI, an HTTP server) starts and stops runs here and watches their events.
 //!
 //! Starting a run in a conversation loads that conversation's messages, records every event as
-//! it streams, stores the new messages at the end, and hands the events to any number of
-//! subscribers.
+//! it streams and every new message as it completes (so a crash loses no completed message),
+//! and hands the events to any number of subscribers.
 
 use std::sync::Arc;
 
@@ -13,11 +13,11 @@ use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::agent_slot::AgentSlot;
 use crate::error::SessionError;
+use crate::relay::{relay, relay_into_new, RunOutput};
 use crate::run_log::RunLog;
 use crate::runs::{RunInProgress, Runs};
 use crate::store::Store;
@@ -156,35 +156,31 @@ impl Session {
     ) -> (String, RunSummary) {
         let cancel = controls.cancel_token().clone();
         let RunRequest { conversation_id, run_id, prompt, new_conversation, save } = request;
-        let (tx, mut rx) = unbounded_channel();
+        let (tx, events) = unbounded_channel();
+        let (messages_tx, messages) = unbounded_channel();
+        let mut output = RunOutput { events, messages };
         if new_conversation {
             let setup = save.then(|| {
                 let (store, c, r, p) =
                     (self.store.clone(), conversation_id.clone(), run_id.clone(), prompt.clone());
                 tokio::task::spawn_blocking(move || start_recording(&store, &c, &r, &p))
             });
-            let run = agent.run_with(&run_id, &[], &prompt, tx, controls.clone());
-            let relay = relay_into_new(&mut rx, setup, log, &cancel);
+            let run = agent.run_recording(&run_id, &[], &prompt, tx, controls.clone(), messages_tx);
+            let relay = relay_into_new(&mut output, setup, log, &cancel);
             let (outcome, (recorder, history_error)) = tokio::join!(run, relay);
-            finish_recording(recorder, &outcome.new_messages, &run_id).await;
+            finish_recording(recorder, &run_id).await;
             return (run_id, RunSummary { reason: outcome.reason, history_error });
         }
         let (c, r, p) = (conversation_id.clone(), run_id.clone(), prompt.clone());
         let prepared =
             self.store.call(move |db| prepare(db, &c, &r, &p, save).map_err(Prepare::from)).await;
         match prepared {
-            Ok((messages, recorder)) => {
-                let run = agent.run_with(&run_id, &messages, &prompt, tx, controls);
-                let relay = async {
-                    while let Some(event) = rx.recv().await {
-                        if let Some(recorder) = &recorder {
-                            recorder.record(&event);
-                        }
-                        log.publish(event);
-                    }
-                };
+            Ok((history, recorder)) => {
+                let run =
+                    agent.run_recording(&run_id, &history, &prompt, tx, controls, messages_tx);
+                let relay = relay(&mut output, recorder.as_ref(), log);
                 let (outcome, ()) = tokio::join!(run, relay);
-                finish_recording(recorder, &outcome.new_messages, &run_id).await;
+                finish_recording(recorder, &run_id).await;
                 (run_id, RunSummary { reason: outcome.reason, history_error: None })
             }
             Err(Prepare(error)) => {
@@ -204,80 +200,11 @@ impl Session {
                     usage: None,
                     ttft_ms: None,
                 });
-                drop(emitter);
-                while let Some(event) = rx.recv().await {
-                    log.publish(event);
-                }
+                drop((emitter, messages_tx));
+                relay(&mut output, None, log).await;
                 (run_id, RunSummary { reason: FinishReason::Error, history_error: Some(error) })
             }
         }
-    }
-}
-
-/// Hands a new conversation's events on as they come, and to its recorder once `setup` has made
-/// it (the events that came meanwhile first, in order). If the history cannot be opened, the
-/// run is stopped: a front end asked for it to be saved. Returns the recorder to finish, or
-/// why there is none.
-async fn relay_into_new(
-    rx: &mut UnboundedReceiver<Event>,
-    mut setup: Option<JoinHandle<Result<Recorder, SessionError>>>,
-    log: &RunLog,
-    cancel: &CancellationToken,
-) -> (Option<Recorder>, Option<String>) {
-    let mut waiting: Vec<Event> = Vec::new();
-    let mut recorder: Option<Recorder> = None;
-    let mut error = None;
-    loop {
-        tokio::select! {
-            biased;
-            made = wait_for(&mut setup) => {
-                setup = None;
-                match made {
-                    Ok(made) => recorder = Some(made),
-                    Err(reason) => {
-                        error = Some(reason);
-                        cancel.cancel();
-                    }
-                }
-                if let Some(recorder) = &recorder {
-                    waiting.iter().for_each(|event| recorder.record(event));
-                }
-                waiting = Vec::new();
-            }
-            event = rx.recv() => {
-                let Some(event) = event else { break };
-                match &recorder {
-                    Some(recorder) => recorder.record(&event),
-                    None if setup.is_some() => waiting.push(event.clone()),
-                    None => {}
-                }
-                log.publish(event);
-            }
-        }
-    }
-    // The run ended before the history was ready (a fast answer): everything waited for it.
-    if setup.is_some() {
-        match wait_for(&mut setup).await {
-            Ok(made) => {
-                waiting.iter().for_each(|event| made.record(event));
-                recorder = Some(made);
-            }
-            Err(reason) => error = Some(reason),
-        }
-    }
-    (recorder, error)
-}
-
-/// The recorder `setup` makes; pending forever when there is none (a disabled select branch).
-async fn wait_for(
-    setup: &mut Option<JoinHandle<Result<Recorder, SessionError>>>,
-) -> Result<Recorder, String> {
-    match setup {
-        Some(handle) => match handle.await {
-            Ok(made) => made.map_err(|e| e.to_string()),
-            Err(error) => Err(format!("the history set-up failed: {error}")),
-        },
-        None => std::future::pending().await,
     }
 }
 
@@ -294,12 +221,10 @@ fn start_recording(
     db.start_run(conversation_id, run_id, prompt).map_err(unavailable)
 }
 
-/// Stores the run's new messages and waits for everything to be written (off the async
-/// workers).
-async fn finish_recording(recorder: Option<Recorder>, new_messages: &[Message], run_id: &str) {
+/// Waits for everything to be written (off the async workers).
+async fn finish_recording(recorder: Option<Recorder>, run_id: &str) {
     let Some(recorder) = recorder else { return };
-    let new_messages = new_messages.to_vec();
-    match tokio::task::spawn_blocking(move || recorder.finish(&new_messages)).await {
+    match tokio::task::spawn_blocking(move || recorder.finish()).await {
         Ok(Ok(_)) => {}
         Ok(Err(error)) => tracing::warn!(%error, run_id, "recording the run failed"),
         Err(error) => tracing::warn!(%error, run_id, "the recording task failed"),

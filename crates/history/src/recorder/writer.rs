@@ -23,6 +23,8 @@ pub(super) fn write_loop(
     let mut finished = false;
     // The answer so far, as committed: what ANSWER_SQL would read back.
     let mut answer = String::new();
+    // Where the run's next message goes (a run starts with none).
+    let mut next_message = first_free_index(&conn, run_id)?;
     while !finished {
         let Ok(first) = rx.recv() else { break };
         let mut batch = vec![first];
@@ -31,7 +33,7 @@ pub(super) fn write_loop(
         } else {
             let deadline = Instant::now() + config.coalesce;
             loop {
-                if matches!(batch.last(), Some(Msg::Finish(_))) {
+                if matches!(batch.last(), Some(Msg::Finish)) {
                     break;
                 }
                 match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
@@ -40,11 +42,12 @@ pub(super) fn write_loop(
                 }
             }
         }
-        finished = batch.iter().any(|m| matches!(m, Msg::Finish(_)));
+        finished = batch.iter().any(|m| matches!(m, Msg::Finish));
         let started = Instant::now();
         let committed = answer.len();
-        match write_batch(&mut conn, run_id, &batch, &mut answer) {
-            Ok(events) => {
+        match write_batch(&mut conn, run_id, &batch, &mut answer, next_message) {
+            Ok((events, messages)) => {
+                next_message += messages;
                 let took = started.elapsed();
                 stats.events += events;
                 stats.transactions += 1;
@@ -75,16 +78,29 @@ pub(super) fn write_loop(
     }
 }
 
-/// Writes `batch` in one transaction, appending its token texts to `answer` (the caller takes
-/// them off again when this fails).
+/// The index the run's next message gets.
+fn first_free_index(conn: &Connection, run_id: &str) -> Result<i64> {
+    let next = conn.query_row(
+        "SELECT coalesce(max(idx) + 1, 0) FROM messages WHERE run_id = ?1",
+        [run_id],
+        |r| r.get(0),
+    )?;
+    Ok(next)
+}
+
+/// Writes `batch` in one transaction, its messages from index `next_message` on, appending its
+/// token texts to `answer` (the caller takes them off again when this fails). Returns how many
+/// events and messages it wrote.
 fn write_batch(
     conn: &mut Connection,
     run_id: &str,
     batch: &[Msg],
     answer: &mut String,
-) -> Result<usize> {
+    next_message: i64,
+) -> Result<(usize, i64)> {
     let tx = conn.transaction()?;
     let mut events = 0;
+    let mut messages = 0;
     {
         // Prepared once per transaction, not looked up again for every event of a burst.
         let mut insert_event =
@@ -98,23 +114,19 @@ fn write_batch(
                         apply_effect(&tx, run_id, &row.effect, answer)?;
                     }
                 }
-                Msg::Finish(messages) => {
+                Msg::Message(json) => {
                     let mut insert = tx.prepare_cached(
-                        "INSERT OR REPLACE INTO messages (run_id, idx, json) VALUES (?1, ?2, ?3)",
+                        "INSERT INTO messages (run_id, idx, json) VALUES (?1, ?2, ?3)",
                     )?;
-                    for (idx, message) in messages.iter().enumerate() {
-                        insert.execute(params![
-                            run_id,
-                            idx as i64,
-                            serde_json::to_string(message)?
-                        ])?;
-                    }
+                    insert.execute(params![run_id, next_message + messages, json])?;
+                    messages += 1;
                 }
+                Msg::Finish => {}
             }
         }
     }
     tx.commit()?;
-    Ok(events)
+    Ok((events, messages))
 }
 
 /// What `run_started` and `run_finished` change in the run's row.

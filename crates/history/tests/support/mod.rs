@@ -59,7 +59,8 @@ pub fn record(
     }
     match messages {
         Some(messages) => {
-            recorder.finish(&messages).expect("finishes");
+            messages.iter().for_each(|message| recorder.record_message(message));
+            recorder.finish().expect("finishes");
         }
         None => drop(recorder),
     }
