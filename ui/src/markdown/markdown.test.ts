@@ -2,6 +2,7 @@
 // Model output is untrusted: whatever it says, the rendered HTML holds only the elements and
 // attributes our renderer writes, and no link that can run code.
 import { describe, expect, it } from 'vitest';
+import pagePayloads from '../../../fixtures/xss-payloads.json?raw';
 import { BlockSplitter } from './blocks';
 import { isSafeUrl, renderMarkdown } from './render';
 
@@ -51,6 +52,9 @@ const XSS = [
   'www.example.com/<script>',
   'mailto:someone@example.com<svg/onload=alert(1)>',
 ];
+
+/** The payloads the browser and e2e tests render in a real page, where they must not run. */
+const PAGE_PAYLOADS: { name: string; markdown: string }[] = JSON.parse(pagePayloads);
 
 /** Every element and attribute the renderer may write. */
 const ALLOWED: Record<string, readonly string[]> = {
@@ -111,7 +115,7 @@ function checkHtml(html: string): string[] {
 }
 
 describe('rendering untrusted Markdown', () => {
-  it.each(XSS)('is harmless: %s', (payload) => {
+  it.each([...XSS, ...PAGE_PAYLOADS.map((p) => p.markdown)])('is harmless: %s', (payload) => {
     expect(check(payload)).toEqual([]);
     // The same, streamed in pieces and rendered block by block as the window does.
     const splitter = new BlockSplitter();
