@@ -9,6 +9,8 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio_util::sync::CancellationToken;
 
+use crate::provider::ProviderError;
+
 /// A user's answer to a tool call that waits for approval.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
@@ -32,6 +34,8 @@ pub enum ControlError {
 
 #[derive(Default)]
 struct Inner {
+    /// Why the run was stopped from outside with an error (see [`RunControls::fail`]).
+    failure: Option<ProviderError>,
     /// call id → (tool name, where the decision goes).
     approvals: HashMap<String, (String, oneshot::Sender<Decision>)>,
     calls: HashMap<String, CancellationToken>,
@@ -64,6 +68,19 @@ impl RunControls {
     /// Stops the whole run (the stream, every tool call, every wait for approval).
     pub fn stop(&self) {
         self.cancel.cancel();
+    }
+
+    /// Stops the whole run as [`stop`](Self::stop) does, but the run ends with `error` (its
+    /// `error` event, then `run_finished` with reason `error`) rather than as cancelled: for
+    /// what goes wrong outside the run (its history cannot be saved). The first failure wins.
+    pub fn fail(&self, error: ProviderError) {
+        self.lock().failure.get_or_insert(error);
+        self.cancel.cancel();
+    }
+
+    /// The error [`fail`](Self::fail) stopped the run with, if it did.
+    pub(crate) fn failure(&self) -> Option<ProviderError> {
+        self.lock().failure.clone()
     }
 
     pub fn cancel_token(&self) -> &CancellationToken {

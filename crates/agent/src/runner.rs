@@ -143,6 +143,10 @@ impl Agent {
         let end = self.run_steps(&emitter, &tools, &mut messages, &mut usage, &controls).await;
 
         stop_pings.cancel();
+        let end = match (end, controls.failure()) {
+            (StepsEnd::Cancelled, Some(failure)) => StepsEnd::Failed(failure),
+            (end, _) => end,
+        };
         let (reason, error) = match end {
             StepsEnd::Completed => (FinishReason::Completed, None),
             StepsEnd::Cancelled => (FinishReason::Cancelled, None),

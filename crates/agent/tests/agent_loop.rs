@@ -280,3 +280,40 @@ fn type_of(kind: &EventKind) -> &'static str {
     let name = value["type"].as_str().expect("a type tag").to_owned();
     Box::leak(name.into_boxed_str())
 }
+
+#[tokio::test]
+async fn a_run_failed_from_outside_ends_with_that_typed_error_and_keeps_what_streamed() {
+    let pace = OfflinePace { think: Duration::ZERO, word: Duration::from_millis(20) };
+    let agent = offline(pace, no_pings());
+    let controls = telltale_agent::RunControls::new(CancellationToken::new());
+    let (tx, mut rx) = unbounded_channel();
+    let failing = controls.clone();
+    let handle = tokio::spawn(async move {
+        agent.run_with("run-1", &[], "Tell me a story about dragons", tx, failing).await
+    });
+    let mut seen = Vec::new();
+    while runs::tokens(&seen).is_empty() {
+        seen.push(rx.recv().await.expect("events flow"));
+    }
+    let why = ProviderError::new(ErrorCode::HistoryUnavailable, "the disk is full", true);
+    controls.fail(why.clone());
+    controls.fail(ProviderError::new(ErrorCode::Internal, "a later failure", false));
+    let outcome = handle.await.unwrap();
+    seen.extend(std::iter::from_fn(|| rx.try_recv().ok()));
+    let types = check_invariants(&seen);
+    assert_eq!(&types[types.len() - 2..], ["error", "run_finished"]);
+    assert_eq!(
+        seen[seen.len() - 2].kind,
+        EventKind::Error {
+            code: ErrorCode::HistoryUnavailable,
+            message: "the disk is full".into(),
+            retryable: true
+        },
+        "the first failure wins"
+    );
+    assert_eq!(outcome.reason, FinishReason::Error);
+    assert_eq!(outcome.error, Some(why));
+    assert!(
+        matches!(outcome.new_messages.last(), Some(Message::Assistant { text, .. }) if !text.is_empty())
+    );
+}

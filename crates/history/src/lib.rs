@@ -31,6 +31,8 @@ pub use db::{
 };
 pub use error::{Error, ImportError, Result};
 pub use export::{format_time, Format};
-pub use recorder::{is_recording, RecordBatch, Recorder, RecorderConfig, RecorderStats};
+pub use recorder::{
+    is_recording, FailureHook, RecordBatch, Recorder, RecorderConfig, RecorderStats, RETRY_DELAYS,
+};
 pub use search::{SearchHit, SnippetPart};
 pub use transcript::INTERRUPTED;

@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Sender};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -51,18 +51,52 @@ fn set_recording(db: &Path, run_id: &str, on: bool) {
     }
 }
 
-/// How the writer groups events into transactions.
-#[derive(Debug, Clone, Copy, Default)]
+/// Told, on the writer's thread, that the run's history could not be written even after
+/// retrying (see [`RecorderConfig::on_failure`]).
+pub type FailureHook = Arc<dyn Fn(&Error) + Send + Sync>;
+
+/// How long the writer waits before each new attempt at a write that failed: a busy disk or a
+/// moment without space often passes in this time (about half a second in all).
+pub const RETRY_DELAYS: &[Duration] =
+    &[Duration::from_millis(25), Duration::from_millis(100), Duration::from_millis(400)];
+
+/// How the writer groups events into transactions, and what it does when a write fails.
+#[derive(Clone)]
 pub struct RecorderConfig {
     /// After the first event of a batch, wait this long for more before committing (zero: commit
     /// whatever is queued at once).
     pub coalesce: Duration,
+    /// The waits before each new attempt at a failed write ([`RETRY_DELAYS`] by default). When
+    /// every attempt failed, what it held is not dropped: it goes first into the next write, so
+    /// the run's events never have a gap (a `seq` missing would make its export unreadable).
+    pub retry_delays: &'static [Duration],
+    /// Called once per run, the first time a write failed after all its attempts (the session
+    /// stops the run and says why).
+    pub on_failure: Option<FailureHook>,
+}
+
+impl Default for RecorderConfig {
+    fn default() -> Self {
+        RecorderConfig { coalesce: Duration::ZERO, retry_delays: RETRY_DELAYS, on_failure: None }
+    }
+}
+
+impl std::fmt::Debug for RecorderConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecorderConfig")
+            .field("coalesce", &self.coalesce)
+            .field("retry_delays", &self.retry_delays)
+            .field("on_failure", &self.on_failure.is_some())
+            .finish()
+    }
 }
 
 /// What the writer did, for measuring.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecorderStats {
     pub events: usize,
+    /// Write attempts that failed (and were tried again, or left for the next write).
+    pub failed_writes: usize,
     pub transactions: usize,
     pub max_events_per_transaction: usize,
     pub total_write: Duration,

@@ -224,7 +224,10 @@ fn recorder_write_latency() {
     let history = open(&dir);
     for (label, config) in [
         ("group commit", RecorderConfig::default()),
-        ("100 ms window", RecorderConfig { coalesce: Duration::from_millis(100) }),
+        (
+            "100 ms window",
+            RecorderConfig { coalesce: Duration::from_millis(100), ..RecorderConfig::default() },
+        ),
     ] {
         let c = history.create_conversation(label).unwrap();
         let run_id = format!("bench-{}", label.len());

@@ -161,6 +161,9 @@ pub enum ErrorCode {
     InvalidRequest,
     /// The agent took more steps than it is allowed.
     StepLimit,
+    /// The conversation could not be read from or saved to the history (a full disk, a
+    /// read-only or damaged database): the run was not started, or was stopped.
+    HistoryUnavailable,
     /// A bug in Telltale.
     Internal,
 }

@@ -17,6 +17,7 @@
 
 mod agent_slot;
 mod error;
+mod recording;
 mod relay;
 mod run_log;
 mod runs;

@@ -1,14 +1,16 @@
 //! What a run sends on its way: its events to the recorder and every subscriber, and its
 //! messages, as each completes, to the recorder. A run in a new conversation starts before its
-//! recorder exists; what it sends meanwhile waits, in order, for the recorder.
+//! recorder exists; what it sends meanwhile waits, in order, for the recorder. A recorded run's
+//! `run_finished` is kept back until the history has the run (see `recording::publish_end`).
 
+use telltale_agent::RunControls;
 use telltale_history::Recorder;
-use telltale_protocol::{Event, Message};
+use telltale_protocol::{ErrorCode, Event, EventKind, Message};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
 
 use crate::error::SessionError;
+use crate::recording::history_failure;
 use crate::run_log::RunLog;
 
 /// One thing a run sent.
@@ -46,32 +48,58 @@ pub(crate) fn record(recorder: &Recorder, item: &Item) {
     }
 }
 
-/// Hands an event on to the subscribers.
-fn publish(log: &RunLog, item: Item) {
-    if let Item::Event(event) = item {
+/// How a relayed run ended: its `run_finished` when it was kept back (the run is recorded), and
+/// whether the run itself said that the history failed.
+#[derive(Default)]
+pub(crate) struct Ending {
+    pub held: Option<Event>,
+    pub told: bool,
+}
+
+impl Ending {
+    /// Hands an event on to the subscribers, or keeps it when it is a recorded run's last.
+    fn publish(&mut self, log: &RunLog, item: Item, recorded: bool) {
+        let Item::Event(event) = item else { return };
+        match &event.kind {
+            EventKind::RunFinished { .. } if recorded => {
+                self.held = Some(event);
+                return;
+            }
+            EventKind::Error { code: ErrorCode::HistoryUnavailable, .. } => self.told = true,
+            _ => {}
+        }
         log.publish(event);
     }
 }
 
 /// Relays a run whose recorder exists from the start (or that records nothing).
-pub(crate) async fn relay(output: &mut RunOutput, recorder: Option<&Recorder>, log: &RunLog) {
+pub(crate) async fn relay(
+    output: &mut RunOutput,
+    recorder: Option<&Recorder>,
+    log: &RunLog,
+) -> Ending {
+    let mut ending = Ending::default();
     while let Some(item) = output.next().await {
         if let Some(recorder) = recorder {
             record(recorder, &item);
         }
-        publish(log, item);
+        ending.publish(log, item, recorder.is_some());
     }
+    ending
 }
 
 /// Relays a new conversation's run as it comes, to its recorder once `setup` has made it (what
-/// came meanwhile first, in order). If the history cannot be opened, the run is stopped: a
-/// front end asked for it to be saved. Returns the recorder to finish, or why there is none.
+/// came meanwhile first, in order). If the history cannot be opened, the run is stopped with
+/// a `history_unavailable` error: a front end asked for it to be saved. Returns the recorder to
+/// finish, or why there is none, and how the run ended.
 pub(crate) async fn relay_into_new(
     output: &mut RunOutput,
     mut setup: Option<JoinHandle<Result<Recorder, SessionError>>>,
     log: &RunLog,
-    cancel: &CancellationToken,
-) -> (Option<Recorder>, Option<String>) {
+    controls: &RunControls,
+) -> (Option<Recorder>, Option<String>, Ending) {
+    let recorded = setup.is_some();
+    let mut ending = Ending::default();
     let mut waiting: Vec<Item> = Vec::new();
     let mut recorder: Option<Recorder> = None;
     let mut error = None;
@@ -83,8 +111,8 @@ pub(crate) async fn relay_into_new(
                 match made {
                     Ok(made) => recorder = Some(made),
                     Err(reason) => {
+                        controls.fail(history_failure(&reason));
                         error = Some(reason);
-                        cancel.cancel();
                     }
                 }
                 if let Some(recorder) = &recorder {
@@ -99,7 +127,7 @@ pub(crate) async fn relay_into_new(
                     None if setup.is_some() => waiting.push(item.clone()),
                     None => {}
                 }
-                publish(log, item);
+                ending.publish(log, item, recorded);
             }
         }
     }
@@ -113,7 +141,7 @@ pub(crate) async fn relay_into_new(
             Err(reason) => error = Some(reason),
         }
     }
-    (recorder, error)
+    (recorder, error, ending)
 }
 
 /// The recorder `setup` makes; pending forever when there is none (a disabled select branch).

@@ -8,8 +8,7 @@
 use std::sync::Arc;
 
 use telltale_agent::{Agent, Decision, Emitter, RunControls};
-use telltale_history::{title_from_prompt, History, Recorder};
-use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 use tokio::sync::oneshot;
@@ -17,6 +16,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::agent_slot::AgentSlot;
 use crate::error::SessionError;
+use crate::recording::{
+    finish_recording, prepare, publish_end, recorder_config, start_recording, Prepare,
+};
 use crate::relay::{relay, relay_into_new, RunOutput};
 use crate::run_log::RunLog;
 use crate::runs::{RunInProgress, Runs};
@@ -154,41 +156,47 @@ impl Session {
         controls: RunControls,
         log: &RunLog,
     ) -> (String, RunSummary) {
-        let cancel = controls.cancel_token().clone();
         let RunRequest { conversation_id, run_id, prompt, new_conversation, save } = request;
         let (tx, events) = unbounded_channel();
         let (messages_tx, messages) = unbounded_channel();
         let mut output = RunOutput { events, messages };
+        let config = recorder_config(&controls);
         if new_conversation {
             let setup = save.then(|| {
                 let (store, c, r, p) =
                     (self.store.clone(), conversation_id.clone(), run_id.clone(), prompt.clone());
-                tokio::task::spawn_blocking(move || start_recording(&store, &c, &r, &p))
+                tokio::task::spawn_blocking(move || start_recording(&store, &c, &r, &p, config))
             });
             let run = agent.run_recording(&run_id, &[], &prompt, tx, controls.clone(), messages_tx);
-            let relay = relay_into_new(&mut output, setup, log, &cancel);
-            let (outcome, (recorder, history_error)) = tokio::join!(run, relay);
-            finish_recording(recorder, &run_id).await;
-            return (run_id, RunSummary { reason: outcome.reason, history_error });
+            let relay = relay_into_new(&mut output, setup, log, &controls);
+            let (outcome, (recorder, setup_error, ending)) = tokio::join!(run, relay);
+            let history_error = setup_error.or(finish_recording(recorder, &run_id).await);
+            let reason =
+                publish_end(log, ending, history_error.as_deref()).unwrap_or(outcome.reason);
+            return (run_id, RunSummary { reason, history_error });
         }
         let (c, r, p) = (conversation_id.clone(), run_id.clone(), prompt.clone());
-        let prepared =
-            self.store.call(move |db| prepare(db, &c, &r, &p, save).map_err(Prepare::from)).await;
+        let prepared = self
+            .store
+            .call(move |db| prepare(db, &c, &r, &p, save, config).map_err(Prepare::from))
+            .await;
         match prepared {
             Ok((history, recorder)) => {
                 let run =
                     agent.run_recording(&run_id, &history, &prompt, tx, controls, messages_tx);
                 let relay = relay(&mut output, recorder.as_ref(), log);
-                let (outcome, ()) = tokio::join!(run, relay);
-                finish_recording(recorder, &run_id).await;
-                (run_id, RunSummary { reason: outcome.reason, history_error: None })
+                let (outcome, ending) = tokio::join!(run, relay);
+                let history_error = finish_recording(recorder, &run_id).await;
+                let reason =
+                    publish_end(log, ending, history_error.as_deref()).unwrap_or(outcome.reason);
+                (run_id, RunSummary { reason, history_error })
             }
             Err(Prepare(error)) => {
                 // Never run without the conversation's context: say why nothing was sent.
                 tracing::warn!(%error, run_id, "cannot prepare the run");
                 let emitter = Emitter::new(run_id.clone(), tx);
                 emitter.emit(EventKind::Error {
-                    code: ErrorCode::Internal,
+                    code: ErrorCode::HistoryUnavailable,
                     message: format!(
                         "cannot read this conversation from the history, so nothing was sent: \
                          {error}"
@@ -206,62 +214,6 @@ impl Session {
             }
         }
     }
-}
-
-/// Makes a new conversation and starts recording its first run (blocking).
-fn start_recording(
-    store: &Store,
-    conversation_id: &str,
-    run_id: &str,
-    prompt: &str,
-) -> Result<Recorder, SessionError> {
-    let unavailable = |e: telltale_history::Error| SessionError::HistoryUnavailable(e.to_string());
-    let db = store.lock()?;
-    db.ensure_conversation(conversation_id, &title_from_prompt(prompt)).map_err(unavailable)?;
-    db.start_run(conversation_id, run_id, prompt).map_err(unavailable)
-}
-
-/// Waits for everything to be written (off the async workers).
-async fn finish_recording(recorder: Option<Recorder>, run_id: &str) {
-    let Some(recorder) = recorder else { return };
-    match tokio::task::spawn_blocking(move || recorder.finish()).await {
-        Ok(Ok(_)) => {}
-        Ok(Err(error)) => tracing::warn!(%error, run_id, "recording the run failed"),
-        Err(error) => tracing::warn!(%error, run_id, "the recording task failed"),
-    }
-}
-
-/// Why a run could not be prepared (a `SessionError` would lose the history's detail).
-struct Prepare(String);
-
-impl From<SessionError> for Prepare {
-    fn from(error: SessionError) -> Self {
-        Prepare(error.to_string())
-    }
-}
-
-impl From<telltale_history::Error> for Prepare {
-    fn from(error: telltale_history::Error) -> Self {
-        Prepare(error.to_string())
-    }
-}
-
-/// Reads the conversation's messages as the run's history and, when saving, makes sure the
-/// conversation exists and starts recording the run (blocking).
-fn prepare(
-    db: &History,
-    conversation_id: &str,
-    run_id: &str,
-    prompt: &str,
-    save: bool,
-) -> telltale_history::Result<(Vec<Message>, Option<Recorder>)> {
-    if !save {
-        return Ok((db.messages(conversation_id)?, None));
-    }
-    db.ensure_conversation(conversation_id, &title_from_prompt(prompt))?;
-    let messages = db.messages(conversation_id)?;
-    let recorder = db.start_run(conversation_id, run_id, prompt)?;
-    Ok((messages, Some(recorder)))
 }
 
 fn validate(request: &RunRequest) -> Result<(), SessionError> {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use telltale_agent::providers::{OfflinePace, OfflineProvider};
 use telltale_agent::{Agent, AgentConfig, ToolRegistry};
 use telltale_history::{History, RunStatus};
-use telltale_protocol::{Event, EventKind, FinishReason, Message};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 use telltale_session::{AgentSlot, RunRequest, RunSummary, Session, SessionError, Store};
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -153,8 +153,8 @@ async fn a_history_that_fails_says_so_and_sends_nothing() {
     let events = collect(session.start_run(request("c1", "r1", "hello")).unwrap().events).await;
     assert_eq!(finish_reason(&events), Some(FinishReason::Error));
     assert!(
-        events.iter().any(|e| matches!(&e.kind, EventKind::Error { message, .. }
-            if message.contains("nothing was sent"))),
+        events.iter().any(|e| matches!(&e.kind, EventKind::Error { code, message, .. }
+            if *code == ErrorCode::HistoryUnavailable && message.contains("nothing was sent"))),
         "{events:?}"
     );
     assert!(!events.iter().any(|e| matches!(e.kind, EventKind::RunStarted { .. })));
@@ -183,8 +183,13 @@ async fn a_new_conversation_that_cannot_be_saved_is_stopped_and_says_why() {
     let started = session.start_run(new_conversation("fresh", "r1", true)).unwrap();
     let events = collect(started.events).await;
     let summary = started.finished.await.unwrap();
-    assert_eq!(finish_reason(&events), Some(FinishReason::Cancelled));
-    assert_eq!(summary.reason, FinishReason::Cancelled);
+    assert_eq!(finish_reason(&events), Some(FinishReason::Error));
+    assert_eq!(summary.reason, FinishReason::Error);
+    assert!(
+        events.iter().any(|e| matches!(&e.kind, EventKind::Error { code, message, .. }
+            if *code == ErrorCode::HistoryUnavailable && message.contains("here.sqlite3"))),
+        "the run says why it stopped: {events:?}"
+    );
     assert!(summary.history_error.is_some_and(|e| e.contains("here.sqlite3")));
 }
 

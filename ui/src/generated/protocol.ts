@@ -85,6 +85,6 @@ export type StatusIcon = "planning" | "thinking" | "tool" | "calculator" | "cloc
 
 export type FinishReason = "completed" | "cancelled" | "error";
 
-export type ErrorCode = "auth_failed" | "not_found" | "rate_limited" | "provider_unavailable" | "network" | "timeout" | "malformed_stream" | "provider_error" | "invalid_request" | "step_limit" | "internal";
+export type ErrorCode = "auth_failed" | "not_found" | "rate_limited" | "provider_unavailable" | "network" | "timeout" | "malformed_stream" | "provider_error" | "invalid_request" | "step_limit" | "history_unavailable" | "internal";
 
 export type Usage = { input_tokens: number, output_tokens: number, };

@@ -9,7 +9,7 @@ use rusqlite::{params, Connection};
 
 use super::{is_recording, Effect, Msg, RecorderConfig, RecorderStats};
 use crate::db::History;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::schema::ANSWER_SQL;
 
 pub(super) fn write_loop(
@@ -19,15 +19,33 @@ pub(super) fn write_loop(
     config: RecorderConfig,
 ) -> Result<RecorderStats> {
     let mut stats = RecorderStats::default();
-    let mut first_error = None;
+    let mut reported = false;
+    let mut report = |error: &Error| {
+        tracing::error!(%error, run_id, "cannot write the run to the history");
+        if !std::mem::replace(&mut reported, true) {
+            if let Some(hook) = &config.on_failure {
+                hook(error);
+            }
+        }
+    };
     let mut finished = false;
     // The answer so far, as committed: what ANSWER_SQL would read back.
     let mut answer = String::new();
     // Where the run's next message goes (a run starts with none).
-    let mut next_message = first_free_index(&conn, run_id)?;
+    let mut next_message = match first_free_index(&conn, run_id) {
+        Ok(next) => next,
+        Err(error) => {
+            report(&error);
+            return Err(error);
+        }
+    };
+    // What a failed write held, written first next time (never dropped: no gap in `seq`).
+    let mut pending: Vec<Msg> = Vec::new();
+    let mut last_error = None;
     while !finished {
         let Ok(first) = rx.recv() else { break };
-        let mut batch = vec![first];
+        let mut batch = std::mem::take(&mut pending);
+        batch.push(first);
         if config.coalesce.is_zero() {
             batch.extend(rx.try_iter());
         } else {
@@ -43,22 +61,23 @@ pub(super) fn write_loop(
             }
         }
         finished = batch.iter().any(|m| matches!(m, Msg::Finish));
-        let started = Instant::now();
-        let committed = answer.len();
-        match write_batch(&mut conn, run_id, &batch, &mut answer, next_message) {
-            Ok((events, messages)) => {
+        match write_retrying(
+            &mut conn,
+            run_id,
+            &batch,
+            &mut answer,
+            next_message,
+            &config,
+            &mut stats,
+        ) {
+            Ok(messages) => {
                 next_message += messages;
-                let took = started.elapsed();
-                stats.events += events;
-                stats.transactions += 1;
-                stats.max_events_per_transaction = stats.max_events_per_transaction.max(events);
-                stats.total_write += took;
-                stats.max_write = stats.max_write.max(took);
+                last_error = None;
             }
             Err(error) => {
-                // Rolled back: its tokens are not in the database, so not in the answer either.
-                answer.truncate(committed);
-                first_error.get_or_insert(error);
+                report(&error);
+                last_error = Some(error);
+                pending = batch;
             }
         }
     }
@@ -69,12 +88,53 @@ pub(super) fn write_loop(
         });
     if let Ok(false) = finished_run {
         if let Err(error) = set_answer(&conn, run_id, &answer) {
-            first_error.get_or_insert(error);
+            last_error.get_or_insert(error);
         }
     }
-    match first_error {
+    match last_error {
         Some(error) => Err(error),
         None => Ok(stats),
+    }
+}
+
+/// Writes `batch` (see [`write_batch`]), trying again after each of the configured delays while
+/// it fails. Returns how many messages it wrote, or the last failure.
+fn write_retrying(
+    conn: &mut Connection,
+    run_id: &str,
+    batch: &[Msg],
+    answer: &mut String,
+    next_message: i64,
+    config: &RecorderConfig,
+    stats: &mut RecorderStats,
+) -> Result<i64> {
+    let mut delays = config.retry_delays.iter();
+    loop {
+        let started = Instant::now();
+        let committed = answer.len();
+        match write_batch(conn, run_id, batch, answer, next_message) {
+            Ok((events, messages)) => {
+                let took = started.elapsed();
+                stats.events += events;
+                stats.transactions += 1;
+                stats.max_events_per_transaction = stats.max_events_per_transaction.max(events);
+                stats.total_write += took;
+                stats.max_write = stats.max_write.max(took);
+                return Ok(messages);
+            }
+            Err(error) => {
+                // Rolled back: its tokens are not in the database, so not in the answer either.
+                answer.truncate(committed);
+                stats.failed_writes += 1;
+                match delays.next() {
+                    Some(delay) => {
+                        tracing::warn!(%error, run_id, ?delay, "a history write failed; trying again");
+                        std::thread::sleep(*delay);
+                    }
+                    None => return Err(error),
+                }
+            }
+        }
     }
 }
 

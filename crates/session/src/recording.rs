@@ -1,0 +1,136 @@
+//! A run's history: reading the conversation and starting the recorder before the run, the
+//! recorder told to stop the run when the history cannot be written (after its retries), and the
+//! run's end published only once the history has it, or replaced with the history's error.
+
+use telltale_agent::{ProviderError, RunControls};
+use telltale_history::{title_from_prompt, History, Recorder, RecorderConfig};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
+
+use crate::error::SessionError;
+use crate::relay::Ending;
+use crate::run_log::RunLog;
+use crate::store::Store;
+
+/// The error a run ends with when its history cannot be written.
+pub(crate) fn history_failure(reason: &str) -> ProviderError {
+    ProviderError::new(
+        ErrorCode::HistoryUnavailable,
+        format!(
+            "Telltale could not save this conversation, so the run was stopped; what it said may \
+             be missing from the history. Free some disk space or check the data folder, then \
+             try again. ({reason})"
+        ),
+        true,
+    )
+}
+
+/// How a run's recorder writes: when a write still fails after its retries, the run is stopped
+/// with [`history_failure`] (the user sees why, and nothing goes on unsaved).
+pub(crate) fn recorder_config(controls: &RunControls) -> RecorderConfig {
+    let controls = controls.clone();
+    RecorderConfig {
+        on_failure: Some(std::sync::Arc::new(move |error: &telltale_history::Error| {
+            controls.fail(history_failure(&error.to_string()));
+        })),
+        ..RecorderConfig::default()
+    }
+}
+
+/// Makes a new conversation and starts recording its first run (blocking).
+pub(crate) fn start_recording(
+    store: &Store,
+    conversation_id: &str,
+    run_id: &str,
+    prompt: &str,
+    config: RecorderConfig,
+) -> Result<Recorder, SessionError> {
+    let unavailable = |e: telltale_history::Error| SessionError::HistoryUnavailable(e.to_string());
+    let db = store.lock()?;
+    db.ensure_conversation(conversation_id, &title_from_prompt(prompt)).map_err(unavailable)?;
+    db.start_run_with(conversation_id, run_id, prompt, config).map_err(unavailable)
+}
+
+/// Why a run could not be prepared (a `SessionError` would lose the history's detail).
+pub(crate) struct Prepare(pub String);
+
+impl From<SessionError> for Prepare {
+    fn from(error: SessionError) -> Self {
+        Prepare(error.to_string())
+    }
+}
+
+impl From<telltale_history::Error> for Prepare {
+    fn from(error: telltale_history::Error) -> Self {
+        Prepare(error.to_string())
+    }
+}
+
+/// Reads the conversation's messages as the run's history and, when saving, makes sure the
+/// conversation exists and starts recording the run (blocking).
+pub(crate) fn prepare(
+    db: &History,
+    conversation_id: &str,
+    run_id: &str,
+    prompt: &str,
+    save: bool,
+    config: RecorderConfig,
+) -> telltale_history::Result<(Vec<Message>, Option<Recorder>)> {
+    if !save {
+        return Ok((db.messages(conversation_id)?, None));
+    }
+    db.ensure_conversation(conversation_id, &title_from_prompt(prompt))?;
+    let messages = db.messages(conversation_id)?;
+    let recorder = db.start_run_with(conversation_id, run_id, prompt, config)?;
+    Ok((messages, Some(recorder)))
+}
+
+/// Waits for everything to be written (off the async workers); returns why it was not.
+pub(crate) async fn finish_recording(recorder: Option<Recorder>, run_id: &str) -> Option<String> {
+    let recorder = recorder?;
+    let error = match tokio::task::spawn_blocking(move || recorder.finish()).await {
+        Ok(Ok(_)) => return None,
+        Ok(Err(error)) => error.to_string(),
+        Err(error) => format!("the recording task failed: {error}"),
+    };
+    tracing::warn!(%error, run_id, "recording the run failed");
+    Some(error)
+}
+
+/// Publishes the run's kept-back `run_finished`. When the history failed and the run did not
+/// say so itself (the failure came with its last events), the run ends with the history's
+/// `error` and `run_finished` with reason `error` instead; returns that reason then.
+pub(crate) fn publish_end(
+    log: &RunLog,
+    ending: Ending,
+    history_error: Option<&str>,
+) -> Option<FinishReason> {
+    let finished = ending.held?;
+    let (Some(reason), false) = (history_error, ending.told) else {
+        log.publish(finished);
+        return None;
+    };
+    let EventKind::RunFinished { usage, ttft_ms, .. } = finished.kind else {
+        log.publish(finished);
+        return None;
+    };
+    let failure = history_failure(reason);
+    let event = |seq: u64, kind: EventKind| Event {
+        run_id: finished.run_id.clone(),
+        seq,
+        t_ms: finished.t_ms,
+        kind,
+    };
+    log.publish(event(
+        finished.seq,
+        EventKind::Error {
+            code: failure.code,
+            message: failure.message,
+            retryable: failure.retryable,
+        },
+    ));
+    log.publish(event(
+        finished.seq + 1,
+        EventKind::RunFinished { reason: FinishReason::Error, usage, ttft_ms },
+    ));
+    Some(FinishReason::Error)
+}
