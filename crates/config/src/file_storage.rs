@@ -1,9 +1,13 @@
 //! `settings.json` in the data folder: `{"settings": {…}}`, the layout the app has always
-//! written. Saving writes a temporary file beside it and renames it over the old one, so a crash
-//! mid-save leaves either the old settings or the new, never a torn file.
+//! written. Saving writes a temporary file beside it, flushes it to disk and renames it over the
+//! old one (then flushes the folder), so a crash or power cut mid-save leaves either the old
+//! settings or the new, never a torn file. The file is the user's alone (0600 on Unix, the data
+//! folder 0700 when this makes it): made so, and tightened when found looser.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use telltale_history::private;
 
 use crate::service::Storage;
 
@@ -31,6 +35,9 @@ impl Storage for FileStorage {
     /// The saved settings; `None` when there are none or the file is unreadable (the defaults
     /// then apply, and the next save replaces the file).
     fn load(&self) -> Option<serde_json::Value> {
+        if let Err(error) = private::restrict(&self.path) {
+            tracing::warn!(%error, path = %self.path.display(), "cannot make the settings private");
+        }
         let text = match std::fs::read_to_string(&self.path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return None,
@@ -52,18 +59,26 @@ impl Storage for FileStorage {
 
     fn save(&self, value: serde_json::Value) -> Result<(), String> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        private::create_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let file = serde_json::json!({ SETTINGS_KEY: value });
         let text = serde_json::to_vec_pretty(&file).map_err(|e| e.to_string())?;
         let temp = self.path.with_extension("json.tmp");
-        let written = std::fs::File::create(&temp).and_then(|mut out| {
+        // Left by a save that crashed: never written into (it may not be private).
+        let _ = std::fs::remove_file(&temp);
+        let written = private::create_file(&temp).and_then(|mut out| {
             out.write_all(&text)?;
             out.sync_all()
         });
-        written
-            .and_then(|()| std::fs::rename(&temp, &self.path))
-            .map_err(|e| format!("cannot write {}: {e}", self.path.display()))
+        let renamed = written.and_then(|()| std::fs::rename(&temp, &self.path));
+        if let Err(e) = renamed {
+            let _ = std::fs::remove_file(&temp);
+            return Err(format!("cannot write {}: {e}", self.path.display()));
+        }
+        // The rename itself, on disk; the settings are saved even when this fails.
+        if let Err(error) = private::sync_dir(dir) {
+            tracing::warn!(%error, path = %dir.display(), "cannot flush the data folder");
+        }
+        Ok(())
     }
 }
 
@@ -83,6 +98,35 @@ mod tests {
         assert_eq!(file["settings"]["default_provider"], "ollama");
         let names: Vec<_> = std::fs::read_dir(dir.path().join("data")).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_settings_are_the_users_alone_made_so_and_tightened() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let storage = FileStorage::in_dir(&data);
+        storage.save(serde_json::json!({"default_provider": "ollama"})).unwrap();
+        assert_eq!(mode(storage.path()), 0o600, "saved private");
+        assert_eq!(mode(&data), 0o700, "the data folder it made");
+
+        // A file an older version saved world-readable, and a stale temporary file.
+        std::fs::set_permissions(storage.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::write(data.join("settings.json.tmp"), "stale").unwrap();
+        std::fs::set_permissions(
+            data.join("settings.json.tmp"),
+            std::fs::Permissions::from_mode(0o666),
+        )
+        .unwrap();
+        assert!(storage.load().is_some());
+        assert_eq!(mode(storage.path()), 0o600, "tightened when read");
+        std::fs::set_permissions(storage.path(), std::fs::Permissions::from_mode(0o644)).unwrap();
+        storage.save(serde_json::json!({"default_provider": "openai"})).unwrap();
+        assert_eq!(mode(storage.path()), 0o600, "and when saved over");
+        assert_eq!(storage.load(), Some(serde_json::json!({"default_provider": "openai"})));
+        assert!(!data.join("settings.json.tmp").exists());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
+use telltale_history::private;
 
 /// The keychain service name: the app's identifier.
 pub const SERVICE: &str = "app.telltale.desktop";
@@ -152,18 +153,11 @@ impl KeyStore {
     /// Writes the whole file anew (a private temporary file renamed over the old one).
     fn write_file(&self, file: &KeyFile) -> Result<(), KeyError> {
         let dir = self.file.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).map_err(|e| self.file_error("written", e))?;
+        private::create_dir(dir).map_err(|e| self.file_error("written", e))?;
         let tmp = self.file.with_extension("json.tmp");
         let _ = fs::remove_file(&tmp);
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
         let bytes = serde_json::to_vec_pretty(file).map_err(|e| self.file_error("written", e))?;
-        let written = options.open(&tmp).and_then(|mut out| {
+        let written = private::create_file(&tmp).and_then(|mut out| {
             out.write_all(&bytes)?;
             out.sync_all()
         });
@@ -177,17 +171,7 @@ impl KeyStore {
 
 /// Only the owner may read or write `path` (0600).
 fn restrict(path: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path)?.permissions().mode() & 0o777;
-        if mode != 0o600 {
-            fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
+    private::restrict(path)
 }
 
 fn entry(provider_id: &str) -> Result<keyring::Entry, KeyError> {
@@ -276,6 +260,7 @@ pub(crate) mod tests {
         let path = store.file_path().to_owned();
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.join("nested")), 0o700, "the folder it made");
         // A file someone loosened is made private again on the next read.
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(store.get("openai").unwrap().as_deref(), Some(KEY));

@@ -8,6 +8,7 @@ use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 use crate::migrations;
+use crate::private;
 
 /// The app's identifier: its data folder's name.
 pub const APP_IDENTIFIER: &str = "app.telltale.desktop";
@@ -64,6 +65,19 @@ pub fn integrity_check(path: &Path) -> Result<String> {
     Ok(lines.join("\n"))
 }
 
+/// Removes the group's and others' permissions from the database and its -wal and -shm files;
+/// one that cannot be changed (another user's) is said, and the history still opens.
+fn restrict_database(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let file = PathBuf::from(file);
+        if let Err(error) = private::restrict(&file) {
+            tracing::warn!(%error, path = %file.display(), "cannot make the history private");
+        }
+    }
+}
+
 /// Milliseconds since the Unix epoch, from the history's clock (fixed in golden tests).
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 
@@ -115,17 +129,33 @@ pub struct History {
 impl History {
     /// Opens (creating or upgrading) the database in the data folder.
     pub fn open_default() -> Result<History> {
-        let dir = data_dir()?;
-        std::fs::create_dir_all(&dir)
-            .map_err(|source| Error::CreateDir { path: dir.clone(), source })?;
+        History::open_in(&data_dir()?)
+    }
+
+    /// Opens (creating or upgrading) the database in the data folder `dir`, making the folder
+    /// if need be; the folder is the user's alone (0700 on Unix, tightened if it was looser).
+    pub fn open_in(dir: &Path) -> Result<History> {
+        private::data_dir(dir)
+            .map_err(|source| Error::CreateDir { path: dir.to_path_buf(), source })?;
         History::open(dir.join(DB_FILE))
     }
 
-    /// Opens (creating or upgrading) the database at `path`.
+    /// Opens (creating or upgrading) the database at `path`. On disk, the database and its
+    /// `-wal` and `-shm` files are the user's alone (0600 on Unix: made so, and tightened if
+    /// found looser).
     pub fn open(path: impl Into<PathBuf>) -> Result<History> {
         let path = path.into();
+        let on_disk = !is_in_memory(&path);
+        if on_disk {
+            // An empty file is an empty database; SQLite then makes its -wal and -shm with the
+            // same permissions. A file that cannot be made here is SQLite's to report.
+            let _ = private::create_file(&path);
+        }
         let mut conn = connect(&path)?;
         migrations::migrate(&mut conn)?;
+        if on_disk {
+            restrict_database(&path);
+        }
         let history = History { conn, path, clock: system_clock() };
         history.index_unfinished_runs()?;
         Ok(history)

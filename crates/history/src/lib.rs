@@ -18,6 +18,7 @@ mod error;
 pub mod export;
 pub mod import;
 pub mod migrations;
+pub mod private;
 mod recorder;
 mod schema;
 mod search;
