@@ -156,7 +156,8 @@ pub async fn export_conversation<R: Runtime>(
 }
 
 /// Imports a JSON export chosen in the native open dialog as a new conversation. Returns it, or
-/// `null` when the user cancelled. A malformed or foreign file changes nothing.
+/// `null` when the user cancelled. A file over 64 MiB, or a malformed or foreign one, changes
+/// nothing.
 #[tauri::command]
 pub async fn import_conversation<R: Runtime>(
     app: AppHandle<R>,
@@ -169,9 +170,10 @@ pub async fn import_conversation<R: Runtime>(
         let Some(path) = chosen_path(chosen, "open that file")? else {
             return Ok(None);
         };
-        std::fs::read_to_string(&path)
+        // At most MAX_IMPORT_BYTES, read here rather than while holding the database.
+        telltale_history::import::read_export(&path)
             .map(Some)
-            .map_err(|e| file_error(CommandErrorCode::ImportInvalid, "read", &path, e))
+            .map_err(|e| CommandError::from(telltale_history::Error::from(e)))
     })
     .await
     .map_err(|e| CommandError::new(CommandErrorCode::File, format!("the import failed: {e}")))??;

@@ -106,10 +106,8 @@ pub struct ImportArgs {
 }
 
 pub fn import(args: ImportArgs) -> Result<i32> {
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
     let conversation = open()?
-        .import_json(&text)
+        .import_file(&args.file)
         .with_context(|| format!("cannot import {}", args.file.display()))?;
     println!("{}", conversation.id);
     Ok(0)

@@ -41,6 +41,15 @@ pub enum ImportError {
     UnsupportedVersion { found: u64, supported: u32 },
     #[error("malformed conversation export: {0}")]
     Malformed(String),
+    #[error(
+        "the file is too large to import ({:.1} MiB): Telltale imports conversation exports of up \
+         to {} MiB",
+        *size as f64 / 1_048_576.0,
+        limit / 1_048_576
+    )]
+    TooLarge { size: u64, limit: u64 },
+    #[error("cannot read {path}: {reason}")]
+    Unreadable { path: String, reason: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,8 +1,12 @@
-//! Importing a JSON export as a new conversation (new conversation and run ids). The file is
-//! checked whole before anything is written, and written in one transaction: a malformed or
-//! foreign file changes nothing.
+//! Importing a JSON export as a new conversation (new conversation and run ids). A file larger
+//! than [`MAX_IMPORT_BYTES`] is refused before it is read; a file is checked whole before
+//! anything is written, and written in one transaction: a malformed or foreign file, or a write
+//! that fails half-way, changes nothing. The app's Import… and `telltale import` both read the
+//! file with [`read_export`].
 
 use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
 
 use rusqlite::params;
 use serde_json::Value;
@@ -15,12 +19,45 @@ use crate::error::{ImportError, Result};
 use crate::export::json::{ExportFile, FORMAT};
 use crate::recorder::index_answer;
 
+/// The largest export Telltale imports: 64 MiB (a conversation of several hundred thousand
+/// events; larger files are refused before they are read into memory).
+pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+fn too_large(size: u64) -> ImportError {
+    ImportError::TooLarge { size, limit: MAX_IMPORT_BYTES }
+}
+
+/// Reads the export at `path`, refusing a file larger than [`MAX_IMPORT_BYTES`] without reading
+/// it (and one that grows past it while read).
+pub fn read_export(path: &Path) -> Result<String, ImportError> {
+    let unreadable = |e: std::io::Error| ImportError::Unreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > MAX_IMPORT_BYTES {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_IMPORT_BYTES + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        ImportError::NotJson(format!("not UTF-8 text (at byte {})", e.utf8_error().valid_up_to()))
+    })
+}
+
 fn malformed(message: impl Into<String>) -> ImportError {
     ImportError::Malformed(message.into())
 }
 
 /// Parses and checks an export without touching any database.
 pub fn parse(text: &str) -> Result<ExportFile, ImportError> {
+    if text.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(too_large(text.len() as u64));
+    }
     let value: Value =
         serde_json::from_str(text).map_err(|e| ImportError::NotJson(e.to_string()))?;
     let format = match value.get("format") {
@@ -66,6 +103,11 @@ pub fn parse(text: &str) -> Result<ExportFile, ImportError> {
 }
 
 impl History {
+    /// Imports the JSON export at `path` (see [`read_export`]) as a new conversation.
+    pub fn import_file(&self, path: &Path) -> Result<Conversation> {
+        self.import_json(&read_export(path)?)
+    }
+
     /// Imports a JSON export as a new conversation and returns it.
     pub fn import_json(&self, text: &str) -> Result<Conversation> {
         let file = parse(text)?;

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use support::*;
 use telltale_history::export::html::STYLE;
-use telltale_history::{Error, Format, ImportError};
+use telltale_history::import::MAX_IMPORT_BYTES;
+use telltale_history::{Error, Format, History, ImportError};
 use telltale_protocol::{EventKind, FinishReason};
 
 fn golden(name: &str, actual: &str) {
@@ -131,6 +132,7 @@ fn a_malformed_or_foreign_file_is_a_clear_error_and_changes_nothing() {
         (good[..good.len() / 2].to_owned(), |e| matches!(e, ImportError::NotJson(_))),
     ];
     let before = std::fs::read(history.path()).unwrap();
+    let rows = row_counts(&history);
     for (text, expected) in cases {
         match history.import_json(&text) {
             Err(Error::Import(error)) => {
@@ -145,6 +147,7 @@ fn a_malformed_or_foreign_file_is_a_clear_error_and_changes_nothing() {
         history.connection().query_row("SELECT count(*) FROM runs", [], |r| r.get(0)).unwrap();
     assert_eq!(runs, 3);
     assert_eq!(before.len(), std::fs::read(history.path()).unwrap().len());
+    assert_eq!(row_counts(&history), rows, "not a row of any table changed");
 }
 
 #[test]
@@ -168,4 +171,60 @@ fn markdown_escapes_what_it_puts_inside_its_details_blocks() {
     assert!(!md.contains("<script>") && !md.contains("<img"), "{md}");
     assert_eq!(md.matches("</details>").count(), md.matches("<details>").count(), "{md}");
     assert!(md.contains("&lt;/details&gt;&lt;script&gt;"), "{md}");
+}
+
+/// How many rows each table of the history holds.
+fn row_counts(history: &History) -> Vec<i64> {
+    ["conversations", "runs", "events", "messages", "run_text"]
+        .iter()
+        .map(|table| {
+            let sql = format!("SELECT count(*) FROM {table}");
+            history.connection().query_row(&sql, [], |r| r.get(0)).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn an_import_whose_write_fails_half_way_through_changes_nothing() {
+    let (_dir, history, id) = history_with_fixed_conversation();
+    let good = history.export(&id, Format::Json).unwrap();
+    let before = row_counts(&history);
+    // A real SQLite failure at the third run, after two runs and their events went in.
+    history
+        .connection()
+        .execute_batch(
+            "CREATE TRIGGER injected_failure BEFORE INSERT ON runs WHEN NEW.position = 2 \
+             BEGIN SELECT RAISE(ABORT, 'injected: database or disk is full'); END;",
+        )
+        .unwrap();
+    match history.import_json(&good) {
+        Err(Error::Sqlite(error)) => assert!(error.to_string().contains("injected"), "{error}"),
+        other => panic!("expected the injected failure, got {:?}", other.map(|c| c.id)),
+    }
+    assert_eq!(row_counts(&history), before, "one transaction: nothing of it stayed");
+    assert_eq!(history.list_conversations().unwrap().len(), 1);
+    history.connection().execute_batch("DROP TRIGGER injected_failure").unwrap();
+    history.import_json(&good).expect("and it imports once the disk has room");
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    let (dir, history, _id) = history_with_fixed_conversation();
+    let before = row_counts(&history);
+    let huge = dir.path().join("huge.json");
+    // Sparse: the test writes nothing, and the import must read nothing of it.
+    std::fs::File::create(&huge).unwrap().set_len(MAX_IMPORT_BYTES + 1).unwrap();
+    match history.import_file(&huge) {
+        Err(Error::Import(error @ ImportError::TooLarge { size, limit })) => {
+            assert_eq!((size, limit), (MAX_IMPORT_BYTES + 1, MAX_IMPORT_BYTES));
+            assert!(error.to_string().contains("up to 64 MiB"), "{error}");
+        }
+        other => panic!("expected too large, got {:?}", other.map(|c| c.id)),
+    }
+    // At the limit it is read, and refused for what it is (zeros are not JSON).
+    std::fs::File::create(&huge).unwrap().set_len(MAX_IMPORT_BYTES).unwrap();
+    assert!(matches!(history.import_file(&huge), Err(Error::Import(ImportError::NotJson(_)))));
+    let missing = history.import_file(&dir.path().join("missing.json"));
+    assert!(matches!(missing, Err(Error::Import(ImportError::Unreadable { .. }))));
+    assert_eq!(row_counts(&history), before);
 }
