@@ -1,6 +1,6 @@
 // A minimal W3C WebDriver client over fetch, enough to drive the app through tauri-driver.
-import { spawn } from "node:child_process";
-import { writeFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -62,10 +62,16 @@ export class Session {
   execute(script, args = []) {
     return this.cmd("POST", "/execute/sync", { script, args });
   }
+  /**
+   * The X screen as a user sees it (`import -window root`), not WebKitWebDriver's snapshot: the
+   * app draws without compositing where there is no GPU (src-tauri/src/rendering.rs), and then
+   * WebKit's snapshot of a page that has stopped changing can wait forever for a paint.
+   */
   async screenshot(name) {
-    const png = await this.cmd("GET", "/screenshot");
     mkdirSync("artifacts", { recursive: true });
-    writeFileSync(`artifacts/${name}.png`, Buffer.from(png, "base64"));
+    // Let the frame that the last command caused reach the screen.
+    await sleep(100);
+    execFileSync("import", ["-window", "root", `artifacts/${name}.png`], { timeout: 10000 });
   }
   close() {
     return this.cmd("DELETE", "");

@@ -7,12 +7,14 @@ mod forward;
 mod history_commands;
 mod menu;
 mod navigation;
+mod rendering;
 mod replay;
 mod settings;
 
 use telltale_session::{Session, Store};
 
 pub fn run() {
+    rendering::choose();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("TELLTALE_LOG")
