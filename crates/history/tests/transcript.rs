@@ -6,7 +6,7 @@ mod support;
 use serde_json::json;
 use support::{events, open, token};
 use telltale_history::{History, INTERRUPTED};
-use telltale_protocol::{Event, EventKind, Message, ToolCall};
+use telltale_protocol::{EventKind, Message, ToolCall};
 
 fn call(id: &str) -> ToolCall {
     ToolCall { call_id: id.into(), name: "clock".into(), args: json!({"zone": id}) }
@@ -24,15 +24,30 @@ fn tool_result_event(id: &str, output: &str) -> EventKind {
     EventKind::ToolResult { call_id: id.into(), ok: true, output: output.into(), duration_ms: 1.0 }
 }
 
-/// Records `events` and `messages` as a run of a new conversation, then drops the recorder
-/// without finishing it (what a crash leaves); returns the conversation's id.
-fn crashed(history: &History, events: &[Event], messages: &[Message]) -> String {
+/// A history in a new folder where run "r1" of a new conversation recorded the events `kinds`
+/// and the messages `messages`, then was dropped unfinished (what a crash leaves).
+struct Crashed {
+    _dir: tempfile::TempDir,
+    history: History,
+    conversation_id: String,
+}
+
+fn crashed(kinds: Vec<EventKind>, messages: &[Message]) -> Crashed {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
     let conversation = history.create_conversation("crash").unwrap();
-    let recorder = history.start_run(&conversation.id, &events[0].run_id, "what time?").unwrap();
-    events.iter().for_each(|event| recorder.record(event));
+    let recorder = history.start_run(&conversation.id, "r1", "what time?").unwrap();
+    events("r1", 0, kinds).iter().for_each(|event| recorder.record(event));
     messages.iter().for_each(|message| recorder.record_message(message));
     drop(recorder);
-    conversation.id
+    Crashed { _dir: dir, history, conversation_id: conversation.id }
+}
+
+impl Crashed {
+    /// What the conversation's next run is given.
+    fn messages(&self) -> Vec<Message> {
+        self.history.messages(&self.conversation_id).unwrap()
+    }
 }
 
 fn prompt() -> Message {
@@ -43,26 +58,24 @@ fn asked(text: &str, ids: &[&str]) -> Message {
     Message::Assistant { text: text.into(), tool_calls: ids.iter().map(|id| call(id)).collect() }
 }
 
+fn answer(text: &str) -> Message {
+    Message::Assistant { text: text.into(), tool_calls: vec![] }
+}
+
 #[test]
 fn calls_left_without_a_result_get_the_recorded_one_or_interrupted_in_call_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = open(&dir);
     // The model said something and called three tools; b ended first, then c (its event was
     // recorded, its message lost in the crash); a never ended.
-    let run = events(
-        "r1",
-        0,
-        vec![
-            token("Let me look."),
-            tool_call_event("a"),
-            tool_call_event("b"),
-            tool_call_event("c"),
-            tool_result_event("b", "9:00"),
-            tool_result_event("c", "10:00"),
-        ],
-    );
+    let run = vec![
+        token("Let me look."),
+        tool_call_event("a"),
+        tool_call_event("b"),
+        tool_call_event("c"),
+        tool_result_event("b", "9:00"),
+        tool_result_event("c", "10:00"),
+    ];
     let stored = [prompt(), asked("Let me look.", &["a", "b", "c"]), result("b", "9:00")];
-    let id = crashed(&history, &run, &stored);
+    let crash = crashed(run, &stored);
 
     let interrupted = Message::Tool {
         call_id: "a".into(),
@@ -71,7 +84,7 @@ fn calls_left_without_a_result_get_the_recorded_one_or_interrupted_in_call_order
         output: INTERRUPTED.into(),
     };
     assert_eq!(
-        history.messages(&id).unwrap(),
+        crash.messages(),
         [
             prompt(),
             asked("Let me look.", &["a", "b", "c"]),
@@ -85,36 +98,24 @@ fn calls_left_without_a_result_get_the_recorded_one_or_interrupted_in_call_order
 
 #[test]
 fn a_run_that_died_while_the_model_answered_after_its_tools_keeps_the_partial_answer() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = open(&dir);
-    let run = events(
-        "r1",
-        0,
-        vec![
-            token("Looking. "),
-            tool_call_event("a"),
-            tool_result_event("a", "9:00"),
-            token("It is "),
-            token("nine"),
-        ],
-    );
+    let run = vec![
+        token("Looking. "),
+        tool_call_event("a"),
+        tool_result_event("a", "9:00"),
+        token("It is "),
+        token("nine"),
+    ];
     let stored = [prompt(), asked("Looking. ", &["a"]), result("a", "9:00")];
-    let id = crashed(&history, &run, &stored);
+    let crash = crashed(run, &stored);
     let mut expected = stored.to_vec();
-    expected.push(Message::Assistant { text: "It is nine".into(), tool_calls: vec![] });
-    assert_eq!(history.messages(&id).unwrap(), expected);
+    expected.push(answer("It is nine"));
+    assert_eq!(crash.messages(), expected);
 }
 
 #[test]
 fn a_run_that_died_in_its_first_step_gives_its_prompt_and_partial_answer() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = open(&dir);
-    let run = events("r1", 0, vec![token("It is "), token("nine")]);
-    let id = crashed(&history, &run, &[prompt()]);
-    assert_eq!(
-        history.messages(&id).unwrap(),
-        [prompt(), Message::Assistant { text: "It is nine".into(), tool_calls: vec![] }]
-    );
+    let crash = crashed(vec![token("It is "), token("nine")], &[prompt()]);
+    assert_eq!(crash.messages(), [prompt(), answer("It is nine")]);
 }
 
 #[test]
@@ -125,18 +126,23 @@ fn results_stored_in_the_order_calls_ended_are_read_back_in_call_order() {
     let run = events("r1", 0, vec![]);
     let recorder = history.start_run(&conversation.id, "r1", "what time?").unwrap();
     run.iter().for_each(|event| recorder.record(event));
-    let answer = Message::Assistant { text: "9 and 10".into(), tool_calls: vec![] };
     let stored = [
         prompt(),
         asked("", &["a", "b"]),
         result("b", "10:00"),
         result("a", "9:00"),
-        answer.clone(),
+        answer("9 and 10"),
     ];
     stored.iter().for_each(|message| recorder.record_message(message));
     recorder.finish().unwrap();
     assert_eq!(
         history.messages(&conversation.id).unwrap(),
-        [prompt(), asked("", &["a", "b"]), result("a", "9:00"), result("b", "10:00"), answer]
+        [
+            prompt(),
+            asked("", &["a", "b"]),
+            result("a", "9:00"),
+            result("b", "10:00"),
+            answer("9 and 10")
+        ]
     );
 }

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use support::{events, finished, open, token};
-use telltale_history::{Format, History, RecorderConfig};
-use telltale_protocol::{FinishReason, Message};
+use telltale_history::{Format, History, Recorder, RecorderConfig};
+use telltale_protocol::{Event, FinishReason, Message};
 
 const FAIL_FROM_SEQ_3: &str = "CREATE TRIGGER injected_failure BEFORE INSERT ON events \
      WHEN NEW.seq = 3 BEGIN SELECT RAISE(ABORT, 'injected: database or disk is full'); END;";
@@ -31,6 +31,43 @@ fn reporting() -> (RecorderConfig, Receiver<String>) {
     (config, rx)
 }
 
+/// A history whose disk "fills" at the event with seq 3, and a run being recorded there: six
+/// tokens then `run_finished`, none of them recorded yet.
+struct DiskFillsAtSeq3 {
+    _dir: tempfile::TempDir,
+    history: History,
+    conversation_id: String,
+    recorder: Recorder,
+    failures: Receiver<String>,
+    run: Vec<Event>,
+}
+
+fn disk_fills_at_seq_3() -> DiskFillsAtSeq3 {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let conversation = history.create_conversation("disk full").unwrap();
+    history.connection().execute_batch(FAIL_FROM_SEQ_3).unwrap();
+    let (config, failures) = reporting();
+    let recorder = history.start_run_with(&conversation.id, "r1", "hello", config).unwrap();
+    let mut kinds: Vec<_> = (0..6).map(|n| token(&format!("word{n} "))).collect();
+    kinds.push(finished(FinishReason::Completed));
+    let run = events("r1", 0, kinds);
+    DiskFillsAtSeq3 {
+        _dir: dir,
+        history,
+        conversation_id: conversation.id,
+        recorder,
+        failures,
+        run,
+    }
+}
+
+/// Exports the conversation and imports it back; the imported copy's id.
+fn reimported(history: &History, conversation_id: &str) -> String {
+    let exported = history.export(conversation_id, Format::Json).unwrap();
+    history.import_json(&exported).expect("the export imports").id
+}
+
 fn seqs(history: &History, run_id: &str) -> Vec<i64> {
     history
         .connection()
@@ -44,15 +81,8 @@ fn seqs(history: &History, run_id: &str) -> Vec<i64> {
 
 #[test]
 fn a_failed_write_is_retried_reported_once_and_written_later_without_a_gap() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = open(&dir);
-    let conversation = history.create_conversation("disk full").unwrap();
-    history.connection().execute_batch(FAIL_FROM_SEQ_3).unwrap();
-    let (config, failures) = reporting();
-    let recorder = history.start_run_with(&conversation.id, "r1", "hello", config).unwrap();
-    let mut kinds: Vec<_> = (0..6).map(|n| token(&format!("word{n} "))).collect();
-    kinds.push(finished(FinishReason::Completed));
-    let run = events("r1", 0, kinds);
+    let DiskFillsAtSeq3 { _dir, history, conversation_id, recorder, failures, run } =
+        disk_fills_at_seq_3();
     run[..6].iter().for_each(|event| recorder.record(event));
 
     let failure = failures.recv_timeout(Duration::from_secs(10)).expect("the failure is reported");
@@ -69,22 +99,14 @@ fn a_failed_write_is_retried_reported_once_and_written_later_without_a_gap() {
     assert!(failures.try_recv().is_err(), "reported once");
     assert_eq!(seqs(&history, "r1"), (0..run.len() as i64).collect::<Vec<_>>(), "no gap");
 
-    let exported = history.export(&conversation.id, Format::Json).unwrap();
-    let imported = history.import_json(&exported).expect("the export imports");
-    assert_eq!(history.get(&imported.id).unwrap().runs[0].events.len(), run.len());
+    let imported = reimported(&history, &conversation_id);
+    assert_eq!(history.get(&imported).unwrap().runs[0].events.len(), run.len());
 }
 
 #[test]
 fn a_write_that_keeps_failing_ends_the_recording_with_its_error_and_a_gapless_prefix() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = open(&dir);
-    let conversation = history.create_conversation("disk full").unwrap();
-    history.connection().execute_batch(FAIL_FROM_SEQ_3).unwrap();
-    let (config, failures) = reporting();
-    let recorder = history.start_run_with(&conversation.id, "r1", "hello", config).unwrap();
-    let mut kinds: Vec<_> = (0..6).map(|n| token(&format!("word{n} "))).collect();
-    kinds.push(finished(FinishReason::Completed));
-    let run = events("r1", 0, kinds);
+    let DiskFillsAtSeq3 { _dir, history, conversation_id, recorder, failures, run } =
+        disk_fills_at_seq_3();
     run[..3].iter().for_each(|event| recorder.record(event));
     let started = std::time::Instant::now();
     while seqs(&history, "r1").len() < 3 {
@@ -97,7 +119,6 @@ fn a_write_that_keeps_failing_ends_the_recording_with_its_error_and_a_gapless_pr
     assert_eq!(failures.try_iter().count(), 1, "reported once");
     assert_eq!(seqs(&history, "r1"), [0, 1, 2], "everything before the failure, nothing after");
 
-    let exported = history.export(&conversation.id, Format::Json).unwrap();
-    let imported = history.import_json(&exported).expect("the export imports");
-    assert_eq!(history.get(&imported.id).unwrap().runs[0].answer(), "word0 word1 ");
+    let imported = reimported(&history, &conversation_id);
+    assert_eq!(history.get(&imported).unwrap().runs[0].answer(), "word0 word1 ");
 }
