@@ -20,15 +20,16 @@ use test_tools::{picked, tool, Act};
 use tokio::sync::mpsc::unbounded_channel;
 use tokio_util::sync::CancellationToken;
 
-async fn run(
-    agent: &Agent,
-    prompt: &str,
-    cancel: CancellationToken,
-) -> (Vec<Event>, telltale_agent::RunOutcome) {
+async fn run(agent: &Agent, prompt: &str) -> (Vec<Event>, telltale_agent::RunOutcome) {
     let (tx, mut rx) = unbounded_channel();
-    let outcome = agent.run("run-1", &[], prompt, tx, cancel).await;
+    let outcome = agent.run("run-1", &[], prompt, tx, CancellationToken::new()).await;
     let events = std::iter::from_fn(|| rx.try_recv().ok()).collect();
     (events, outcome)
+}
+
+/// [`run`] with the offline provider at full speed, the built-in tools and no pings.
+async fn offline_run(prompt: &str) -> (Vec<Event>, telltale_agent::RunOutcome) {
+    run(&offline(OfflinePace::instant(), no_pings()), prompt).await
 }
 
 fn offline(pace: OfflinePace, config: AgentConfig) -> Agent {
@@ -55,6 +56,20 @@ fn check_invariants(events: &[Event]) -> Vec<&'static str> {
     types
 }
 
+/// The argument fragments that streamed, in order, for the calls `which` picks by call id and
+/// tool name.
+fn args_deltas(events: &[Event], which: impl Fn(&str, &str) -> bool) -> Vec<&str> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ToolCallDelta { call_id, name, args_delta } if which(call_id, name) => {
+                Some(args_delta.as_str())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 fn statuses(events: &[Event]) -> Vec<String> {
     picked(events, |kind| match kind {
         EventKind::Status { message, .. } => Some(message.clone()),
@@ -64,10 +79,7 @@ fn statuses(events: &[Event]) -> Vec<String> {
 
 #[tokio::test]
 async fn offline_run_calls_both_tools_and_streams_the_answer() {
-    let agent = offline(OfflinePace::instant(), no_pings());
-    let (events, outcome) =
-        run(&agent, "What is 17 * 23, and what time is it in Tokyo?", CancellationToken::new())
-            .await;
+    let (events, outcome) = offline_run("What is 17 * 23, and what time is it in Tokyo?").await;
     let types = check_invariants(&events);
     let mut head: Vec<&str> = types.iter().copied().take_while(|t| *t != "token").collect();
     head.dedup_by(|a, b| *a == "tool_call_delta" && *b == "tool_call_delta");
@@ -98,15 +110,7 @@ async fn offline_run_calls_both_tools_and_streams_the_answer() {
             "Writing the answer…"
         ]
     );
-    let args: String = events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::ToolCallDelta { call_id, args_delta, .. } if call_id == "offline_call_1" => {
-                Some(args_delta.as_str())
-            }
-            _ => None,
-        })
-        .collect();
+    let args = args_deltas(&events, |call_id, _| call_id == "offline_call_1").concat();
     assert_eq!(serde_json::from_str::<Value>(&args).unwrap(), json!({"expression": "17 * 23"}));
     for event in &events {
         if let EventKind::ToolResult { ok, output, .. } = &event.kind {
@@ -132,20 +136,9 @@ async fn offline_run_calls_both_tools_and_streams_the_answer() {
 
 #[tokio::test]
 async fn offline_draft_streams_the_email_arguments_field_by_field() {
-    let agent = offline(OfflinePace::instant(), no_pings());
-    let (events, outcome) =
-        run(&agent, "Draft an email to Alice about the launch date", CancellationToken::new())
-            .await;
+    let (events, outcome) = offline_run("Draft an email to Alice about the launch date").await;
     check_invariants(&events);
-    let deltas: Vec<&str> = events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::ToolCallDelta { name, args_delta, .. } if name == "draft_email" => {
-                Some(args_delta.as_str())
-            }
-            _ => None,
-        })
-        .collect();
+    let deltas = args_deltas(&events, |_, name| name == "draft_email");
     assert!(deltas.len() > 10, "the draft streams in many small pieces, not {}", deltas.len());
     let args: Value = serde_json::from_str(&deltas.concat()).unwrap();
     assert_eq!(args["to"], "Alice");
@@ -213,7 +206,7 @@ fn with_slow_tool(tool_time: Duration, forever: bool, config: AgentConfig) -> Ag
 async fn a_slow_tool_keeps_pings_flowing_with_what_the_run_waits_for() {
     let config = AgentConfig { keepalive: Duration::from_secs(1), ..AgentConfig::default() };
     let agent = with_slow_tool(Duration::from_millis(3500), false, config);
-    let (events, outcome) = run(&agent, "go", CancellationToken::new()).await;
+    let (events, outcome) = run(&agent, "go").await;
     check_invariants(&events);
     let pings: Vec<&Event> =
         events.iter().filter(|e| matches!(e.kind, EventKind::Ping { .. })).collect();
@@ -228,7 +221,7 @@ async fn a_slow_tool_keeps_pings_flowing_with_what_the_run_waits_for() {
 async fn a_tool_past_its_timeout_fails_and_the_run_goes_on() {
     let config = AgentConfig { tool_timeout: Duration::from_millis(100), ..no_pings() };
     let agent = with_slow_tool(Duration::from_secs(5), false, config);
-    let (events, outcome) = run(&agent, "go", CancellationToken::new()).await;
+    let (events, outcome) = run(&agent, "go").await;
     let result = events.iter().find_map(|e| match &e.kind {
         EventKind::ToolResult { ok, output, .. } => Some((*ok, output.clone())),
         _ => None,
@@ -242,7 +235,7 @@ async fn a_tool_past_its_timeout_fails_and_the_run_goes_on() {
 async fn the_step_limit_ends_the_run_with_a_typed_error() {
     let config = AgentConfig { max_steps: 3, ..no_pings() };
     let agent = with_slow_tool(Duration::ZERO, true, config);
-    let (events, outcome) = run(&agent, "go", CancellationToken::new()).await;
+    let (events, outcome) = run(&agent, "go").await;
     let types = check_invariants(&events);
     assert_eq!(types[types.len() - 2], "error");
     assert!(matches!(
@@ -263,7 +256,7 @@ async fn a_provider_error_keeps_what_streamed_and_ends_with_error() {
     );
     let provider = Scripted::new(vec![Step::FailsAfter(vec!["Hello", " wor"], error)]);
     let agent = Agent::new(Arc::new(provider), ToolRegistry::builtin(), no_pings());
-    let (events, outcome) = run(&agent, "hi", CancellationToken::new()).await;
+    let (events, outcome) = run(&agent, "hi").await;
     let types = check_invariants(&events);
     assert_eq!(&types[types.len() - 2..], ["error", "run_finished"]);
     assert_eq!(tokens(&events), "Hello wor");

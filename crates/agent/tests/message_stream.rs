@@ -24,6 +24,10 @@ async fn next(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Message>) -> Message
         .expect("the run still sends")
 }
 
+fn tool_result(call_id: &str, name: &str, ok: bool, output: &str) -> Message {
+    Message::Tool { call_id: call_id.into(), name: name.into(), ok, output: output.into() }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_message_is_sent_as_it_completes_while_the_run_goes_on() {
     let mut tools = ToolRegistry::default();
@@ -45,22 +49,12 @@ async fn each_message_is_sent_as_it_completes_while_the_run_goes_on() {
 
     assert_eq!(next(&mut rx).await, Message::User { text: "go".into() }, "the prompt, at once");
     assert_eq!(next(&mut rx).await, Message::Assistant { text: String::new(), tool_calls: calls });
-    let fast = Message::Tool {
-        call_id: "c2".into(),
-        name: "fast".into(),
-        ok: true,
-        output: "quick result".into(),
-    };
+    let fast = tool_result("c2", "fast", true, "quick result");
     assert_eq!(next(&mut rx).await, fast, "the second call's result, as soon as it ended");
     assert!(!run.is_finished(), "while the first call still runs");
 
     cancel.cancel();
-    let slow = Message::Tool {
-        call_id: "c1".into(),
-        name: "slow".into(),
-        ok: false,
-        output: "cancelled: the run was stopped".into(),
-    };
+    let slow = tool_result("c1", "slow", false, "cancelled: the run was stopped");
     assert_eq!(next(&mut rx).await, slow, "the stopped call's result too");
     let outcome = run.await.unwrap();
     assert_eq!(outcome.reason, FinishReason::Cancelled);
