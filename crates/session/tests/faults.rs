@@ -12,12 +12,13 @@
 #[path = "../../agent/tests/support/server.rs"]
 mod server;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 use server::{Ending, Reply, TestServer};
-use telltale_agent::providers::{ApiKey, OpenAiProvider, RetryPolicy};
+use telltale_agent::providers::{ApiKey, OpenAiProvider, RetryPolicy, StepLimits};
 use telltale_agent::{Agent, AgentConfig, ToolRegistry};
 use telltale_history::{History, RunStatus};
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
@@ -240,8 +241,12 @@ fn provider(base_url: &str) -> OpenAiProvider {
 }
 
 fn session(base_url: &str, store: Store) -> Session {
+    session_with(provider(base_url), store)
+}
+
+fn session_with(provider: OpenAiProvider, store: Store) -> Session {
     let config = AgentConfig { keepalive: Duration::ZERO, ..AgentConfig::default() };
-    let agent = Agent::new(Arc::new(provider(base_url)), ToolRegistry::builtin(), config);
+    let agent = Agent::new(Arc::new(provider), ToolRegistry::builtin(), config);
     Session::new(
         AgentSlot::new(Arc::new(agent), "faults".into()),
         store,
@@ -470,4 +475,103 @@ async fn futures_join<T>(handles: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
         out.push(handle.await.unwrap());
     }
     out
+}
+
+/// A server that streams tokens forever, a pause between each, until the client hangs up; it
+/// notes when it does. Runs on a runtime of its own.
+struct EndlessServer {
+    addr: std::net::SocketAddr,
+    hung_up: Arc<AtomicBool>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl EndlessServer {
+    async fn start(pause: Duration) -> EndlessServer {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener =
+            runtime.spawn(tokio::net::TcpListener::bind("127.0.0.1:0")).await.unwrap().unwrap();
+        let addr = listener.local_addr().unwrap();
+        let hung_up = Arc::new(AtomicBool::new(false));
+        let noted = hung_up.clone();
+        runtime.spawn(async move {
+            let Ok((mut stream, _)) = listener.accept().await else { return };
+            let mut request = [0u8; 64 * 1024];
+            let _ = stream.read(&mut request).await;
+            let head =
+                "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+            if stream.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let token = text_chunk("and on ");
+            loop {
+                if stream.write_all(token.as_bytes()).await.is_err() {
+                    noted.store(true, Ordering::SeqCst);
+                    return;
+                }
+                if !pause.is_zero() {
+                    tokio::time::sleep(pause).await;
+                }
+            }
+        });
+        EndlessServer { addr, hung_up, runtime: Some(runtime) }
+    }
+
+    /// Waits up to `within` for the client to have hung up.
+    async fn saw_hang_up(&self, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        while !self.hung_up.load(Ordering::SeqCst) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        self.hung_up.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for EndlessServer {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endless_stream_is_stopped_at_the_steps_limits_keeping_what_came() {
+    let limits = StepLimits { max_bytes: 1 << 20, max_duration: Duration::from_secs(1) };
+    // As fast as it can: the byte limit; a token every 20 ms: the time limit.
+    for (pause, code, what) in [
+        (Duration::ZERO, ErrorCode::MalformedStream, "more than 1 MiB"),
+        (Duration::from_millis(20), ErrorCode::Timeout, "after 0 minutes"),
+    ] {
+        let server = EndlessServer::start(pause).await;
+        let store = Store::in_memory("test".into()).unwrap();
+        let provider = provider(&format!("http://{}/v1", server.addr)).with_step_limits(limits);
+        let session = session_with(provider, store.clone());
+        let started = Instant::now();
+        let events = run(&session, "c1", "r1", "Go on forever").await;
+        let took = started.elapsed();
+
+        assert_eq!(error_of(what, &events), code, "{what}");
+        let Some(EventKind::Error { message, .. }) = events.iter().rev().nth(1).map(|e| &e.kind)
+        else {
+            unreachable!("checked by error_of")
+        };
+        assert!(message.contains(what), "{message}");
+        let shown = answer(&events);
+        assert!(
+            shown.starts_with("and on and on"),
+            "what came before is kept: {} bytes",
+            shown.len()
+        );
+        assert_eq!(store.lock().unwrap().get("c1").unwrap().runs[0].events, events, "and saved");
+        assert!(took < Duration::from_secs(10), "{what}: stopped after {took:?}");
+        assert!(
+            server.saw_hang_up(Duration::from_secs(2)).await,
+            "{what}: the connection is closed"
+        );
+    }
 }

@@ -14,7 +14,7 @@ use telltale_protocol::{ToolCall, Usage};
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 use crate::providers::endpoint::Endpoint;
 use crate::providers::http_errors::ApiKey;
-use crate::providers::http_stream::{self, Ended, RetryPolicy};
+use crate::providers::http_stream::{self, Ended, RetryPolicy, StepLimits};
 use crate::sse::SseEvent;
 
 /// An HTTP provider: its endpoint (URL, model, key, time limits) and its wire format `W`, which
@@ -35,6 +35,12 @@ impl<W> HttpProvider<W> {
     /// How failures before the answer starts are retried (default: 3 tries, from 0.5 s).
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.endpoint.retry = retry;
+        self
+    }
+
+    /// How much one step's stream may send, and for how long (default: 64 MiB, 30 minutes).
+    pub fn with_step_limits(mut self, limits: StepLimits) -> Self {
+        self.endpoint.limits = limits;
         self
     }
 }
@@ -240,9 +246,10 @@ async fn stream_step<D: StreamDecoder>(
     let response =
         http_stream::send_with_retry(&ctx, make, idle, url_hint, endpoint.retry, sink).await?;
     let mut state = D::State::default();
-    let ended = http_stream::read_events(&ctx, response, idle, url_hint, |event| {
-        decoder.handle(event, &mut state, sink)
-    })
-    .await?;
+    let ended =
+        http_stream::read_events(&ctx, response, idle, endpoint.limits, url_hint, |event| {
+            decoder.handle(event, &mut state, sink)
+        })
+        .await?;
     decoder.end(ended, state)
 }

@@ -1,6 +1,6 @@
 //! One provider's HTTP endpoint, as every HTTP provider sets it up: the base URL and the model
 //! checked, the client (its redirect policy and TLS set up in `http_client`), the request URL,
-//! the key, the time limits, and how messages name the server (keys redacted from them by
+//! the key, the time and size limits, and how messages name the server (keys redacted from them by
 //! `http_errors::Context`).
 
 use std::time::Duration;
@@ -11,7 +11,7 @@ use telltale_protocol::ErrorCode;
 use crate::provider::ProviderError;
 use crate::providers::http_client;
 use crate::providers::http_errors::{ApiKey, Context};
-use crate::providers::http_stream::RetryPolicy;
+use crate::providers::http_stream::{RetryPolicy, StepLimits};
 
 /// Fails a step when no byte arrived for this long, unless the provider is told otherwise.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -38,6 +38,7 @@ pub(crate) struct Endpoint {
     pub key: Option<ApiKey>,
     pub idle_timeout: Duration,
     pub retry: RetryPolicy,
+    pub limits: StepLimits,
     /// How messages name the server: "OpenAI-compatible server at api.openai.com".
     pub server: String,
     /// The spec's `url_hint`.
@@ -85,6 +86,7 @@ impl Endpoint {
             key,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             retry: RetryPolicy::default(),
+            limits: StepLimits::default(),
             server,
             url_hint: spec.url_hint,
         })

@@ -61,6 +61,49 @@ impl Default for RetryPolicy {
     }
 }
 
+/// How much one step's stream may send, and for how long: a server that streams forever (or
+/// far more than any answer needs) is stopped with a typed error, keeping what came before.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StepLimits {
+    /// Bytes of the response body, event-stream framing included.
+    pub max_bytes: usize,
+    /// From the response's headers to its end.
+    pub max_duration: Duration,
+}
+
+impl Default for StepLimits {
+    /// 64 MiB (some 300,000 tokens of OpenAI-style chunks) and 30 minutes.
+    fn default() -> Self {
+        StepLimits { max_bytes: 64 << 20, max_duration: Duration::from_secs(30 * 60) }
+    }
+}
+
+fn too_large(ctx: &Context<'_>, limits: StepLimits) -> ProviderError {
+    ProviderError::new(
+        ErrorCode::MalformedStream,
+        format!(
+            "The {} sent more than {} MiB for one answer, more than any answer needs, so \
+             Telltale stopped reading; what came before is kept.",
+            ctx.provider,
+            limits.max_bytes >> 20
+        ),
+        false,
+    )
+}
+
+fn too_long(ctx: &Context<'_>, limits: StepLimits) -> ProviderError {
+    ProviderError::new(
+        ErrorCode::Timeout,
+        format!(
+            "The {} was still streaming one answer after {} minutes, so Telltale stopped \
+             reading; what came before is kept.",
+            ctx.provider,
+            limits.max_duration.as_secs() / 60
+        ),
+        false,
+    )
+}
+
 /// A server's `Retry-After` longer than this is not waited for: the error goes to the user.
 const LONGEST_RETRY_WAIT: Duration = Duration::from_secs(30);
 
@@ -170,11 +213,13 @@ async fn error_body(response: reqwest::Response, idle: Duration) -> String {
 }
 
 /// Parses the body as events, handing each to `handle` until it returns `true` (the stream's
-/// own end) or the body ends. Fails on a stall, a broken connection, or an HTML page.
+/// own end) or the body ends. Fails on a stall, a broken connection, an HTML page, or a stream
+/// past `limits`.
 pub(crate) async fn read_events(
     ctx: &Context<'_>,
     response: reqwest::Response,
     idle: Duration,
+    limits: StepLimits,
     url_hint: &str,
     mut handle: impl FnMut(&SseEvent) -> Result<bool, ProviderError>,
 ) -> Result<Ended, ProviderError> {
@@ -182,13 +227,26 @@ pub(crate) async fn read_events(
     let mut parser = SseParser::new();
     let mut events = Vec::new();
     let mut head = Vec::new();
+    let deadline = tokio::time::Instant::now() + limits.max_duration;
+    let mut received = 0usize;
     loop {
-        let chunk = match tokio::time::timeout(idle, stream.next()).await {
+        // A stream that never pauses is stopped at the deadline too.
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if left.is_zero() {
+            return Err(too_long(ctx, limits));
+        }
+        let wait = idle.min(left);
+        let chunk = match tokio::time::timeout(wait, stream.next()).await {
+            Err(_) if wait < idle => return Err(too_long(ctx, limits)),
             Err(_) => return Err(stall(ctx, idle)),
             Ok(None) => break,
             Ok(Some(Err(error))) => return Err(http_errors::transport_error(ctx, &error)),
             Ok(Some(Ok(chunk))) => chunk,
         };
+        received = received.saturating_add(chunk.len());
+        if received > limits.max_bytes {
+            return Err(too_large(ctx, limits));
+        }
         if head.len() < 64 {
             head.extend(chunk.iter().take(64 - head.len()));
         }

@@ -14,7 +14,7 @@ pub use anthropic::AnthropicProvider;
 pub use decoder::{HttpProvider, StreamDecoder};
 pub use http_errors::ApiKey;
 pub use http_stream::Ended;
-pub use http_stream::RetryPolicy;
+pub use http_stream::{RetryPolicy, StepLimits};
 pub use offline::{OfflinePace, OfflineProvider};
 pub use openai::OpenAiProvider;
 pub use settings::{ProviderKind, ProviderSettings, SettingsError};
