@@ -85,10 +85,16 @@ impl Agent {
         events: UnboundedSender<Event>,
         cancel: CancellationToken,
     ) -> RunOutcome {
-        self.run_with(run_id, history, prompt, events, RunControls::unattended(cancel)).await
+        let controls = RunControls::unattended(cancel);
+        self.run_with(run_id, history, prompt, events, controls, None).await
     }
 
-    /// [`Agent::run`], with `controls` to stop the run, answer approvals and cancel single calls.
+    /// [`Agent::run`], with `controls` to stop the run, answer approvals and cancel single
+    /// calls, and, when `messages` is given, each message of the run sent there as it completes
+    /// (the prompt at once, a step's answer with its tool calls when the step ends, each tool
+    /// result when its call ends, in the order they end): a recorder stores them as they come,
+    /// so a crash loses no completed message. A step's message is sent before the events that
+    /// follow it (its tool calls' events, `run_finished`).
     pub async fn run_with(
         &self,
         run_id: &str,
@@ -96,36 +102,9 @@ impl Agent {
         prompt: &str,
         events: UnboundedSender<Event>,
         controls: RunControls,
+        messages: Option<UnboundedSender<Message>>,
     ) -> RunOutcome {
-        self.run_inner(run_id, Transcript::new(history, None), prompt, events, controls).await
-    }
-
-    /// [`Agent::run_with`], also sending each message of the run to `messages` as it completes
-    /// (the prompt at once, a step's answer with its tool calls when the step ends, each tool
-    /// result when its call ends, in the order they end): a recorder stores them as they come,
-    /// so a crash loses no completed message. A step's message is sent before the events that
-    /// follow it (its tool calls' events, `run_finished`).
-    pub async fn run_recording(
-        &self,
-        run_id: &str,
-        history: &[Message],
-        prompt: &str,
-        events: UnboundedSender<Event>,
-        controls: RunControls,
-        messages: UnboundedSender<Message>,
-    ) -> RunOutcome {
-        let transcript = Transcript::new(history, Some(messages));
-        self.run_inner(run_id, transcript, prompt, events, controls).await
-    }
-
-    async fn run_inner(
-        &self,
-        run_id: &str,
-        mut messages: Transcript,
-        prompt: &str,
-        events: UnboundedSender<Event>,
-        controls: RunControls,
-    ) -> RunOutcome {
+        let mut transcript = Transcript::new(history, messages);
         let emitter = Emitter::new(run_id, events);
         emitter.emit(EventKind::RunStarted {
             provider: self.provider.id().to_owned(),
@@ -136,11 +115,11 @@ impl Agent {
         let pings =
             tokio::spawn(keep_alive(emitter.clone(), self.config.keepalive, stop_pings.clone()));
 
-        messages.push(Message::User { text: prompt.to_owned() });
+        transcript.push(Message::User { text: prompt.to_owned() });
         let mut usage = None;
         // The tools there when the run starts (an MCP server that gets ready meanwhile joins the next).
         let tools = self.tools.snapshot();
-        let end = self.run_steps(&emitter, &tools, &mut messages, &mut usage, &controls).await;
+        let end = self.run_steps(&emitter, &tools, &mut transcript, &mut usage, &controls).await;
 
         stop_pings.cancel();
         let end = match (end, controls.failure()) {
@@ -161,7 +140,7 @@ impl Agent {
         };
         emitter.emit(EventKind::RunFinished { reason, usage, ttft_ms: emitter.first_token_ms() });
         let _ = pings.await;
-        RunOutcome { reason, new_messages: messages.into_new(), error }
+        RunOutcome { reason, new_messages: transcript.into_new(), error }
     }
 
     async fn run_steps(

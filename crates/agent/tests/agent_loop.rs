@@ -282,7 +282,7 @@ async fn a_run_failed_from_outside_ends_with_that_typed_error_and_keeps_what_str
     let (tx, mut rx) = unbounded_channel();
     let failing = controls.clone();
     let handle = tokio::spawn(async move {
-        agent.run_with("run-1", &[], "Tell me a story about dragons", tx, failing).await
+        agent.run_with("run-1", &[], "Tell me a story about dragons", tx, failing, None).await
     });
     let mut seen = Vec::new();
     while runs::tokens(&seen).is_empty() {

@@ -27,7 +27,7 @@ async fn drive(
     let (tx, mut rx) = unbounded_channel();
     let run = {
         let (agent, controls) = (agent.clone(), controls.clone());
-        tokio::spawn(async move { agent.run_with("run-1", &[], "go", tx, controls).await })
+        tokio::spawn(async move { agent.run_with("run-1", &[], "go", tx, controls, None).await })
     };
     let mut events = Vec::new();
     while let Some(event) = rx.recv().await {

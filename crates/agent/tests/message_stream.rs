@@ -1,5 +1,5 @@
-//! `Agent::run_recording`: each message of a run reaches the recorder as it completes, not when
-//! the run ends (so a crash mid-run loses no completed message).
+//! `Agent::run_with` given a message channel: each message of a run reaches the recorder as it
+//! completes, not when the run ends (so a crash mid-run loses no completed message).
 
 #[path = "support/scripted.rs"]
 mod scripted;
@@ -44,7 +44,7 @@ async fn each_message_is_sent_as_it_completes_while_the_run_goes_on() {
     let controls = RunControls::new(cancel.clone());
     let runner = agent.clone();
     let run = tokio::spawn(async move {
-        runner.run_recording("run-1", &[], "go", events, controls, messages).await
+        runner.run_with("run-1", &[], "go", events, controls, Some(messages)).await
     });
 
     assert_eq!(next(&mut rx).await, Message::User { text: "go".into() }, "the prompt, at once");
@@ -76,7 +76,7 @@ async fn a_completed_run_sends_exactly_the_messages_it_returns() {
     let (events, _keep) = unbounded_channel();
     let (messages, mut rx) = unbounded_channel();
     let controls = RunControls::new(CancellationToken::new());
-    let outcome = agent.run_recording("run-1", &[], "go", events, controls, messages).await;
+    let outcome = agent.run_with("run-1", &[], "go", events, controls, Some(messages)).await;
     let sent: Vec<Message> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
     assert_eq!(outcome.reason, FinishReason::Completed);
     assert_eq!(sent, outcome.new_messages);

@@ -167,7 +167,8 @@ impl Session {
                     (self.store.clone(), conversation_id.clone(), run_id.clone(), prompt.clone());
                 tokio::task::spawn_blocking(move || start_recording(&store, &c, &r, &p, config))
             });
-            let run = agent.run_recording(&run_id, &[], &prompt, tx, controls.clone(), messages_tx);
+            let run =
+                agent.run_with(&run_id, &[], &prompt, tx, controls.clone(), Some(messages_tx));
             let relay = relay_into_new(&mut output, setup, log, &controls);
             let (outcome, (recorder, setup_error, ending)) = tokio::join!(run, relay);
             let history_error = setup_error.or(finish_recording(recorder, &run_id).await);
@@ -183,7 +184,7 @@ impl Session {
         match prepared {
             Ok((history, recorder)) => {
                 let run =
-                    agent.run_recording(&run_id, &history, &prompt, tx, controls, messages_tx);
+                    agent.run_with(&run_id, &history, &prompt, tx, controls, Some(messages_tx));
                 let relay = relay(&mut output, recorder.as_ref(), log);
                 let (outcome, ending) = tokio::join!(run, relay);
                 let history_error = finish_recording(recorder, &run_id).await;
