@@ -10,7 +10,6 @@ use telltale_history::{
 };
 use telltale_mcp::{McpServer, McpServerStatus, ServerState};
 use telltale_protocol::typescript::module;
-use ts_rs::{Config, TS};
 
 use crate::answers::{AppInfo, ApprovalAnswer, HistoryStatus};
 use crate::error::{CommandError, CommandErrorCode};
@@ -21,31 +20,30 @@ pub const BINDINGS_PATH: &str = "ui/src/generated/ipc.ts";
 
 /// The whole TypeScript module, as it must be committed.
 pub fn bindings() -> String {
-    let cfg = Config::new();
-    let decls = [
-        AppInfo::decl(&cfg),
-        HistoryStatus::decl(&cfg),
-        ApprovalAnswer::decl(&cfg),
-        CommandError::decl(&cfg),
-        CommandErrorCode::decl(&cfg),
-        Conversation::decl(&cfg),
-        ConversationDetail::decl(&cfg),
-        RunRecord::decl(&cfg),
-        RunStatus::decl(&cfg),
-        SearchHit::decl(&cfg),
-        SnippetPart::decl(&cfg),
-        Format::decl(&cfg),
-        Api::decl(&cfg),
-        Preset::decl(&cfg),
-        ProviderEntry::decl(&cfg),
-        Settings::decl(&cfg),
-        ToolInfo::decl(&cfg),
-        SettingsView::decl(&cfg),
-        KeyStorage::decl(&cfg),
-        TestResult::decl(&cfg),
-        McpServer::decl(&cfg),
-        McpServerStatus::decl(&cfg),
-        ServerState::decl(&cfg),
+    let decls = telltale_protocol::ts_decls![
+        AppInfo,
+        HistoryStatus,
+        ApprovalAnswer,
+        CommandError,
+        CommandErrorCode,
+        Conversation,
+        ConversationDetail,
+        RunRecord,
+        RunStatus,
+        SearchHit,
+        SnippetPart,
+        Format,
+        Api,
+        Preset,
+        ProviderEntry,
+        Settings,
+        ToolInfo,
+        SettingsView,
+        KeyStorage,
+        TestResult,
+        McpServer,
+        McpServerStatus,
+        ServerState,
     ];
     let mut preamble =
         String::from("import type { ErrorCode, Event, FinishReason } from './protocol';\n\n");

@@ -1,22 +1,26 @@
 //! Generates `ui/src/generated/protocol.ts` from the Rust types.
 
 use crate::{ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage};
-use ts_rs::{Config, TS};
+
+#[doc(hidden)]
+pub use ts_rs;
+
+/// The TypeScript declaration of each type named (all `ts_rs::TS`), in order: what [`module`]
+/// takes.
+#[macro_export]
+macro_rules! ts_decls {
+    ($($ty:ty),+ $(,)?) => {{
+        let cfg = $crate::typescript::ts_rs::Config::new();
+        [$(<$ty as $crate::typescript::ts_rs::TS>::decl(&cfg)),+]
+    }};
+}
 
 /// Where the generated file lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/generated/protocol.ts";
 
 /// The whole TypeScript module, as it must be committed.
 pub fn bindings() -> String {
-    let cfg = Config::new();
-    let decls = [
-        Event::decl(&cfg),
-        EventKind::decl(&cfg),
-        StatusIcon::decl(&cfg),
-        FinishReason::decl(&cfg),
-        ErrorCode::decl(&cfg),
-        Usage::decl(&cfg),
-    ];
+    let decls = crate::ts_decls![Event, EventKind, StatusIcon, FinishReason, ErrorCode, Usage];
     let version = format!("export const PROTOCOL_VERSION = {};", crate::PROTOCOL_VERSION);
     module("cargo run -p telltale-protocol --bin gen-ts", &version, &decls)
 }
