@@ -15,6 +15,7 @@ pub mod sse;
 mod tool_call;
 pub mod tools;
 mod transcript;
+pub mod urls;
 
 pub use controls::{ControlError, Decision, RunControls};
 pub use emitter::Emitter;

@@ -40,6 +40,12 @@ async fn server() -> u16 {
                     "/to-metadata" => redirect("http://169.254.169.254/latest/meta-data/".into()),
                     "/to-name" => redirect(format!("http://localhost:{port}/page")),
                     "/loop" => redirect(format!("http://127.0.0.1:{port}/loop")),
+                    "/to-credentials" => {
+                        redirect(format!("http://user:secret@127.0.0.1:{port}/page"))
+                    }
+                    "/to-credentials-gone" => {
+                        redirect(format!("http://user:secret@127.0.0.1:{port}/nothing"))
+                    }
                     "/huge" => (200, "text/plain", "word ".repeat(1_200_000), None),
                     "/image" => (200, "image/png", "\u{1}PNG".into(), None),
                     _ => (404, "text/html", "<p>No such page</p>".into(), None),
@@ -110,6 +116,24 @@ async fn errors_binary_and_size_limits_are_reported() {
     {
         let err = fetch(&tool, bad.into()).await.unwrap_err();
         assert!(err.starts_with("invalid arguments"), "{bad}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn a_user_name_and_password_in_a_url_appear_in_no_output_or_error() {
+    let port = server().await;
+    let tool = fetcher();
+    // Redirected to a URL with credentials: the final URL is reported without them.
+    let out = fetch(&tool, format!("http://127.0.0.1:{port}/to-credentials")).await.unwrap();
+    assert!(out.starts_with(&format!("URL: http://127.0.0.1:{port}/page\n")), "{out}");
+    assert!(!out.contains("secret"), "{out}");
+    let gone = fetch(&tool, format!("http://127.0.0.1:{port}/to-credentials-gone")).await;
+    let gone = gone.unwrap_err();
+    assert!(gone.contains("404") && !gone.contains("secret"), "{gone}");
+    // Refused before any request, quoting nothing of the password.
+    for bad in ["http://user:secret@[::1", "http://user:secret@127.0.0.1:9/x"] {
+        let err = fetch(&tool, bad.into()).await.unwrap_err();
+        assert!(!err.contains("secret"), "{bad}: {err}");
     }
 }
 

@@ -12,6 +12,7 @@ use rmcp::model::{ProgressNotificationParam, Tool as ToolDef};
 use rmcp::service::{NotificationContext, RunningService};
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
+use telltale_agent::urls::without_userinfo;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::config::{McpError, McpServer};
@@ -83,11 +84,14 @@ impl Connection {
     }
 }
 
+/// `reason` and the end of the server's stderr, with no URL's `user:pass@` in either (the
+/// server's URL may carry them, and so may what a server prints).
 fn with_stderr(reason: &str, stderr: &StderrTail) -> String {
-    match stderr.text() {
+    let text = match stderr.text() {
         tail if tail.is_empty() => reason.to_owned(),
         tail => format!("{reason}\n{tail}"),
-    }
+    };
+    without_userinfo(&text)
 }
 
 /// Starts `server` and lists its tools, within [`START_TIMEOUT`].
@@ -147,6 +151,7 @@ async fn start(
         tokio::spawn(async move {
             let mut lines = BufReader::new(child_stderr).lines();
             while let Ok(Some(line)) = lines.next_line().await {
+                let line = without_userinfo(&line);
                 tracing::debug!(server = %name, "{line}");
                 tail.push(line);
             }
@@ -154,4 +159,27 @@ async fn start(
     }
     let service = Handler::default().serve(transport).await.map_err(|e| e.to_string())?;
     Ok((service, pid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(json: serde_json::Value) -> McpServer {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_url_with_a_password_is_never_shown() {
+        let remote = server(serde_json::json!({"url": "http://user:secret@127.0.0.1:9/mcp"}));
+        let error = connect("remote", &remote).await.err().expect("nothing listens").to_string();
+        assert!(error.contains("127.0.0.1:9") && !error.contains("secret"), "{error}");
+        // What a server prints is shown when it fails, without the credentials of its URLs.
+        let script =
+            "echo 'connecting to postgres://app:secret@db.internal/x' >&2; sleep 0.3; exit 3";
+        let local = server(serde_json::json!({"command": "sh", "args": ["-c", script]}));
+        let error = connect("local", &local).await.err().expect("it exits").to_string();
+        assert!(error.contains("postgres://db.internal/x"), "{error}");
+        assert!(!error.contains("secret"), "{error}");
+    }
 }

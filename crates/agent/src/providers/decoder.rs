@@ -118,7 +118,7 @@ impl<W: Wire> Provider for HttpProvider<W> {
                 .headers(headers.clone())
                 .json(&body)
         };
-        tracing::debug!(provider = W::ID, url = %endpoint.url, model = %endpoint.model, "request");
+        tracing::debug!(provider = W::ID, url = %endpoint.shown_url, model = %endpoint.model, "request");
         stream_step(self, endpoint, make, sink).await
     }
 }

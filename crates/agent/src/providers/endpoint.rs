@@ -12,6 +12,7 @@ use crate::provider::ProviderError;
 use crate::providers::http_client;
 use crate::providers::http_errors::{ApiKey, Context};
 use crate::providers::http_stream::{RetryPolicy, StepLimits};
+use crate::urls::without_userinfo;
 
 /// Fails a step when no byte arrived for this long, unless the provider is told otherwise.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -34,6 +35,8 @@ pub(crate) struct Endpoint {
     pub client: reqwest::Client,
     /// The request URL: the base URL and the spec's path.
     pub url: String,
+    /// The request URL as messages and logs show it: without a `user:pass@`.
+    pub shown_url: String,
     pub model: String,
     pub key: Option<ApiKey>,
     pub idle_timeout: Duration,
@@ -60,7 +63,8 @@ impl Endpoint {
             return Err(ProviderError::new(
                 ErrorCode::InvalidRequest,
                 format!(
-                    "The base URL \"{base}\" is not an http(s) URL. Use one like {}.",
+                    "The base URL \"{}\" is not an http(s) URL. Use one like {}.",
+                    without_userinfo(base),
                     spec.example
                 ),
                 false,
@@ -79,9 +83,11 @@ impl Endpoint {
             (None, Some((vendor_host, name))) if host == vendor_host => name.to_owned(),
             (None, _) => format!("{} at {host}", spec.kind),
         };
+        let url = format!("{base}{}", spec.path);
         Ok(Endpoint {
             client: http_client::client_for(&parsed)?,
-            url: format!("{base}{}", spec.path),
+            shown_url: without_userinfo(&url),
+            url,
             model: model.trim().to_owned(),
             key,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
@@ -102,7 +108,7 @@ impl Endpoint {
         Context {
             provider: &self.server,
             model: &self.model,
-            url: &self.url,
+            url: &self.shown_url,
             key: self.key.as_ref(),
         }
     }

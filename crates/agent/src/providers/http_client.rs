@@ -26,6 +26,7 @@ pub(crate) fn client_for(base: &reqwest::Url) -> Result<reqwest::Client, Provide
         let to = attempt.url().clone();
         let from = attempt.previous().first().map(reqwest::Url::origin);
         if plain_http && to.scheme() == "https" {
+            let to = crate::urls::without_userinfo(to.as_str());
             attempt.error(format!("redirected to {to}: use that https URL as the base URL"))
         } else if from.is_some_and(|from| from != to.origin()) {
             let host = to.host_str().unwrap_or_default().to_owned();

@@ -2,12 +2,14 @@
 //! what to do. Shared by the OpenAI-compatible and Anthropic providers.
 //!
 //! Nothing here ever puts the API key in a message: bodies quoted from the server are redacted.
+//! Nor a URL's `user:pass@`: every message goes through [`without_userinfo`].
 
 use std::time::Duration;
 
 use telltale_protocol::ErrorCode;
 
 use crate::provider::ProviderError;
+use crate::urls::without_userinfo;
 
 /// The API key, kept out of every `Debug` and error message.
 #[derive(Clone)]
@@ -109,7 +111,7 @@ pub(crate) fn status_error(
             format!("The {provider} answered with HTTP {status} instead of a stream."),
         ),
     };
-    ProviderError::new(code, format!("{what}{quoted}"), retryable)
+    ProviderError::new(code, without_userinfo(&format!("{what}{quoted}")), retryable)
 }
 
 /// `Retry-After` as a number of seconds (an HTTP date is not worth a date parser here).
@@ -178,7 +180,7 @@ pub(crate) fn transport_error(ctx: &Context<'_>, error: &reqwest::Error) -> Prov
     } else {
         format!("The request to the {provider} failed. Check the base URL and your connection.")
     };
-    ProviderError::new(ErrorCode::Network, format!("{what} ({detail})"), true)
+    ProviderError::new(ErrorCode::Network, without_userinfo(&format!("{what} ({detail})")), true)
 }
 
 /// The innermost cause of `error` (for "connection refused" rather than "error sending request").

@@ -19,6 +19,7 @@ use crate::providers::anthropic::{self, AnthropicProvider};
 use crate::providers::http_errors::ApiKey;
 use crate::providers::offline::{OfflinePace, OfflineProvider};
 use crate::providers::openai::{self, OpenAiProvider};
+use crate::urls::without_userinfo;
 
 pub const PROVIDER_VAR: &str = "TELLTALE_PROVIDER";
 pub const MODEL_VAR: &str = "TELLTALE_MODEL";
@@ -200,11 +201,15 @@ impl ProviderSettings {
             .unwrap_or(default_url);
         let key = self.api_key.clone();
         if key.is_none() && !is_local(base_url) {
-            return Err(SettingsError::MissingKey { base_url: base_url.to_owned(), key_var });
+            let base_url = without_userinfo(base_url);
+            return Err(SettingsError::MissingKey { base_url, key_var });
         }
         let idle = self.idle_timeout.max(Duration::from_secs(1));
         let refused = |e: ProviderError| {
-            SettingsError::Invalid(ApiKey::redact(self.api_key.as_ref(), &e.message))
+            SettingsError::Invalid(without_userinfo(&ApiKey::redact(
+                self.api_key.as_ref(),
+                &e.message,
+            )))
         };
         let provider: Arc<dyn Provider> = match self.kind {
             ProviderKind::Anthropic => Arc::new(

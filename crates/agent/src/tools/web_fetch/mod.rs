@@ -18,6 +18,7 @@ pub use address::{is_public, AddressRefused, NetworkPolicy};
 pub use extract::readable_text;
 
 use super::{status_naming, string_arg, Tool, ToolError, ToolSpec};
+use crate::urls::without_userinfo;
 use address::GuardedResolver;
 
 /// Most bytes read from a response; the rest is not downloaded.
@@ -159,8 +160,9 @@ impl Tool for WebFetch {
 
 /// An `http`/`https` URL without credentials.
 fn parse_url(raw: &str) -> Result<Url, ToolError> {
-    let url = Url::parse(raw)
-        .map_err(|e| ToolError::InvalidArgs(format!("{raw:?} is not a URL: {e}")))?;
+    let url = Url::parse(raw).map_err(|e| {
+        ToolError::InvalidArgs(format!("{:?} is not a URL: {e}", without_userinfo(raw)))
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(ToolError::InvalidArgs(format!(
             "only http and https pages can be fetched, not {}:",
@@ -175,9 +177,10 @@ fn parse_url(raw: &str) -> Result<Url, ToolError> {
     Ok(url)
 }
 
-/// `url` as shown to the model and the user: at most 500 characters (a URL can be very long).
+/// `url` as shown to the model and the user: without a `user:pass@` (a redirect may point to
+/// one), and at most 500 characters (a URL can be very long).
 fn shown(url: &Url) -> String {
-    url.as_str().chars().take(500).collect()
+    without_userinfo(url.as_str()).chars().take(500).collect()
 }
 
 /// The body, up to [`MAX_BODY_BYTES`], and whether it was cut there.
@@ -217,5 +220,6 @@ fn fetch_error(url: &Url, error: &reqwest::Error) -> ToolError {
     } else {
         error.to_string()
     };
-    ToolError::Failed(format!("cannot fetch {}: {what}", shown(url)))
+    // reqwest's own messages quote the URL asked for, credentials and all.
+    ToolError::Failed(without_userinfo(&format!("cannot fetch {}: {what}", shown(url))))
 }
