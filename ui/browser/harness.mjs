@@ -2,7 +2,7 @@
 // through playwright-core (no browser download), and helpers that drive the mocked shell.
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -31,10 +31,13 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** Serves ui/dist-mock on 127.0.0.1 (a free port); resolves to its base URL and a close function. */
-export async function serveDist() {
-  if (!existsSync(join(DIST, 'index.html'))) {
-    throw new Error(`${DIST}/index.html is missing: run \`npm run ui:build:mock\` first`);
+/**
+ * Serves ui/dist-mock (or another mock build, `dir`) on 127.0.0.1 (a free port); resolves to its
+ * base URL and a close function.
+ */
+export async function serveDist(dir = DIST) {
+  if (!existsSync(join(dir, 'index.html'))) {
+    throw new Error(`${dir}/index.html is missing: run \`npm run ui:build:mock\` first`);
   }
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -42,8 +45,8 @@ export async function serveDist() {
       res.writeHead(204).end();
       return;
     }
-    const file = normalize(join(DIST, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(DIST) || !existsSync(file) || !statSync(file).isFile()) {
+    const file = normalize(join(dir, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end('not found');
       return;
     }

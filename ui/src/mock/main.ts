@@ -32,6 +32,8 @@ interface StreamReport {
   elapsedMs: number;
   /** Milliseconds each batch's delivery took on the main thread (the window applies it and renders). */
   batchCosts: number[];
+  /** When each batch was sent (performance.now()). */
+  batchAt: number[];
 }
 
 const started: StartRun[] = [];
@@ -89,6 +91,7 @@ const api = {
       let sent = 0;
       let batches = 0;
       const batchCosts: number[] = [];
+      const batchAt: number[] = [];
       const tick = () => {
         const due = Math.min(tokens.length, Math.floor(((performance.now() - t0) / 1000) * options.tokensPerSecond));
         if (due > sent) {
@@ -97,6 +100,7 @@ const api = {
           batches++;
           const t = performance.now();
           send(runId, nextEvents(runId, kinds));
+          batchAt.push(t);
           batchCosts.push(performance.now() - t);
         }
         if (sent < tokens.length) {
@@ -111,7 +115,7 @@ const api = {
             ]),
           );
         }
-        resolve({ tokens: sent, batches, elapsedMs: performance.now() - t0, batchCosts });
+        resolve({ tokens: sent, batches, elapsedMs: performance.now() - t0, batchCosts, batchAt });
       };
       setTimeout(tick, batchMs);
     });
