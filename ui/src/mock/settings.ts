@@ -4,7 +4,7 @@
 // server goes "starting" when saved, then after 300 ms "ready" with two fake tools (search, fetch)
 // or, when its command is "fail", "failed" with a few lines of stderr.
 import type { CommandError } from '../generated/ipc';
-import type { McpServer, McpServerStatus, Settings, SettingsView, TestResult } from '../settings/types';
+import type { McpServer, McpServerStatus, Settings, SettingsView, TestResult, ToolInfo } from '../settings/types';
 import { Command } from '../generated/ipc';
 
 const presets: SettingsView['presets'] = [
@@ -18,6 +18,19 @@ const presets: SettingsView['presets'] = [
   { id: 'custom', name: 'Custom (OpenAI-compatible)', api: 'openai', base_url: '', needs_key: false },
 ];
 
+/** The built-in tools as the shell lists them, each with whether its calls wait for approval by default. */
+const builtinTools: (ToolInfo & { asksFirst: boolean })[] = [
+  { name: 'calculator', description: 'Evaluates an arithmetic expression.', needs_workspace: false, asksFirst: false },
+  { name: 'clock', description: 'The current date and time in a time zone.', needs_workspace: false, asksFirst: false },
+  { name: 'draft_email', description: 'Drafts an email for the user to edit.', needs_workspace: false, asksFirst: false },
+  { name: 'draft_note', description: 'Drafts a note for the user to edit.', needs_workspace: false, asksFirst: false },
+  { name: 'web_fetch', description: 'Fetches a web page and returns its readable text.', needs_workspace: false, asksFirst: false },
+  { name: 'list_files', description: "Lists the files in the user's workspace folder.", needs_workspace: true, asksFirst: false },
+  { name: 'read_file', description: "Reads a text file in the user's workspace folder.", needs_workspace: true, asksFirst: false },
+  { name: 'search_files', description: "Searches the workspace folder's text files.", needs_workspace: true, asksFirst: false },
+  { name: 'write_file', description: 'Creates or replaces a text file in the workspace.', needs_workspace: true, asksFirst: true },
+];
+
 let settings: Settings = {
   version: 1,
   default_provider: 'offline',
@@ -25,28 +38,8 @@ let settings: Settings = {
   keepalive_ms: 1000,
   idle_timeout_s: 60,
   tool_timeout_s: 30,
-  tools: {
-    calculator: true,
-    clock: true,
-    draft_email: true,
-    draft_note: true,
-    web_fetch: true,
-    list_files: true,
-    read_file: true,
-    search_files: true,
-    write_file: true,
-  },
-  ask_first: {
-    calculator: false,
-    clock: false,
-    draft_email: false,
-    draft_note: false,
-    web_fetch: false,
-    list_files: false,
-    read_file: false,
-    search_files: false,
-    write_file: true,
-  },
+  tools: Object.fromEntries(builtinTools.map((tool) => [tool.name, true])),
+  ask_first: Object.fromEntries(builtinTools.map((tool) => [tool.name, tool.asksFirst])),
   workspace: '',
   allow_private_network: false,
   mcp_servers: {},
@@ -66,17 +59,7 @@ function view(): SettingsView {
     keys: Object.fromEntries(presets.filter((p) => p.api !== 'offline').map((p) => [p.id, keys.has(p.id) ? mask(keys.get(p.id)!) : null])),
     key_storage: 'file',
     key_file: '/home/user/.local/share/app.telltale.desktop/api-keys.json',
-    tools: [
-      { name: 'calculator', description: 'Evaluates an arithmetic expression.', needs_workspace: false },
-      { name: 'clock', description: 'The current date and time in a time zone.', needs_workspace: false },
-      { name: 'draft_email', description: 'Drafts an email for the user to edit.', needs_workspace: false },
-      { name: 'draft_note', description: 'Drafts a note for the user to edit.', needs_workspace: false },
-      { name: 'web_fetch', description: 'Fetches a web page and returns its readable text.', needs_workspace: false },
-      { name: 'list_files', description: "Lists the files in the user's workspace folder.", needs_workspace: true },
-      { name: 'read_file', description: "Reads a text file in the user's workspace folder.", needs_workspace: true },
-      { name: 'search_files', description: "Searches the workspace folder's text files.", needs_workspace: true },
-      { name: 'write_file', description: 'Creates or replaces a text file in the workspace.', needs_workspace: true },
-    ],
+    tools: builtinTools.map(({ name, description, needs_workspace }) => ({ name, description, needs_workspace })),
     mcp: mcpStatus(),
     env_override: null,
     active_label: 'Mock shell — scripted runs',
