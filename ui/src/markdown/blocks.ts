@@ -8,6 +8,8 @@
 // The answer only grows (tokens are appended), so each update scans just the new lines: the cost
 // per token does not depend on how long the answer already is.
 
+import { ownCopy } from './ownCopy';
+
 export interface SplitResult {
   /** Completed blocks, final. */
   complete: readonly string[];
@@ -81,7 +83,8 @@ export class BlockSplitter {
   /** Closes the open block just before `at`, which starts the next one. */
   private cut(at: number): void {
     const block = normaliseBlock(this.text.slice(this.openStart, at));
-    if (block !== '') this.blocks.push(block);
+    // A block is kept for the answer's life: not as a view into this version of the whole answer.
+    if (block !== '') this.blocks.push(ownCopy(block));
     this.openStart = at;
     this.afterBlank = false;
     this.hasContent = false;

@@ -15,6 +15,8 @@
 // A block that turns into something these cannot render the same way (a paragraph interrupted
 // by a list, a table, a setext heading…) falls back to being rendered whole, as small blocks are.
 
+import { ownCopy } from './ownCopy';
+
 /** Blocks smaller than this render whole, exactly as the Markdown renderer would. */
 export const CHUNKING_FROM = 2048;
 export const CODE_LINES = 16;
@@ -296,7 +298,8 @@ export class BlockChunker {
   }
 
   private cutAt(at: number): void {
-    if (at > this.chunkStart) this.chunks.push(this.text.slice(this.chunkStart, at));
+    // A chunk is kept for the block's life: not as a view into this version of the whole block.
+    if (at > this.chunkStart) this.chunks.push(ownCopy(this.text.slice(this.chunkStart, at)));
     this.chunkStart = at;
     this.lines = 0;
     this.items = 0;
