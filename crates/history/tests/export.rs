@@ -228,3 +228,31 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     assert!(matches!(missing, Err(Error::Import(ImportError::Unreadable { .. }))));
     assert_eq!(row_counts(&history), before);
 }
+
+#[test]
+fn a_failed_tool_call_and_one_that_never_ended_are_marked_in_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let conversation = history.create_conversation("tools").unwrap();
+    let call = |id: &str, name: &str| EventKind::ToolCall {
+        call_id: id.into(),
+        name: name.into(),
+        args: serde_json::json!({}),
+    };
+    let failed = EventKind::ToolResult {
+        call_id: "a".into(),
+        ok: false,
+        output: "?".into(),
+        duration_ms: 1.5,
+    };
+    let run = events("r1", T0, vec![call("a", "clock"), failed, call("b", "calculator")]);
+    record(&history, &conversation.id, "what time?", &run, None);
+
+    let md = history.export(&conversation.id, Format::Markdown).unwrap();
+    assert!(md.contains("<summary>Tool: clock ✕ failed after 1.5 ms</summary>"), "{md}");
+    assert!(md.contains("<summary>Tool: calculator (no result)</summary>"), "{md}");
+    let html = history.export(&conversation.id, Format::Html).unwrap();
+    let failed_mark = "<summary>Tool: clock <span class=\"fail\">✕</span> 1.5 ms</summary>";
+    assert!(html.contains(failed_mark), "{html}");
+    assert!(html.contains("<summary>Tool: calculator (no result)</summary>"), "{html}");
+}

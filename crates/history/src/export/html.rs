@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::format_time;
-use super::transcript::{blocks, status_label, Block};
+use super::transcript::{status_label, tool_mark, write_runs, Layout, ToolOutcome};
 use crate::conversations::{ConversationDetail, RunStatus};
 
 /// Escapes text for HTML element content and attribute values.
@@ -66,73 +66,69 @@ pub fn render(detail: &ConversationDetail) -> String {
         created = format_time(c.created_at),
         updated = format_time(c.updated_at),
     );
-    for run in &detail.runs {
-        let _ = writeln!(
-            out,
-            "<section class=\"turn\">\n<div class=\"user\">{}</div>",
-            escape(run.prompt.trim_end())
-        );
-        let who = match (&run.provider, &run.model) {
-            (Some(p), Some(m)) => format!("{} · {}", escape(p), escape(m)),
-            _ => "Assistant".to_owned(),
-        };
-        let _ = writeln!(out, "<div class=\"assistant\">\n<div class=\"who\">{who}</div>");
-        for block in blocks(run) {
-            match block {
-                Block::Steps(steps) => {
-                    let _ =
-                        writeln!(out, "<details><summary>Steps ({})</summary><ul>", steps.len());
-                    for step in steps {
-                        let _ = writeln!(out, "<li>{}</li>", escape(&step));
-                    }
-                    let _ = writeln!(out, "</ul></details>");
-                }
-                Block::Thought(text) => {
-                    let _ = writeln!(
-                        out,
-                        "<details><summary>Thought</summary><div class=\"thought\">{}</div></details>",
-                        escape(text.trim_end())
-                    );
-                }
-                Block::Tool { name, args, result, .. } => {
-                    let mark = match &result {
-                        Some(r) if r.ok => {
-                            format!(" <span class=\"ok\">✓</span> {:.1} ms", r.duration_ms)
-                        }
-                        Some(r) => {
-                            format!(" <span class=\"fail\">✕</span> {:.1} ms", r.duration_ms)
-                        }
-                        None => " (no result)".to_owned(),
-                    };
-                    let _ =
-                        write!(out, "<details><summary>Tool: {}{mark}</summary>", escape(&name));
-                    if !args.is_empty() {
-                        let _ = write!(out, "<pre>{}</pre>", escape(&args));
-                    }
-                    if let Some(result) = result {
-                        let _ = write!(out, "<pre>{}</pre>", escape(result.output.trim_end()));
-                    }
-                    let _ = writeln!(out, "</details>");
-                }
-                Block::Answer(text) => {
-                    let _ =
-                        writeln!(out, "<div class=\"answer\">{}</div>", escape(text.trim_end()));
-                }
-                Block::Error { code, message } => {
-                    let _ = writeln!(
-                        out,
-                        "<div class=\"error\"><strong>Error</strong> ({}): {}</div>",
-                        escape(&code),
-                        escape(&message)
-                    );
-                }
-            }
-        }
-        if run.status != RunStatus::Completed {
-            let _ = writeln!(out, "<div class=\"badge\">{}</div>", status_label(run.status));
-        }
-        let _ = writeln!(out, "</div>\n</section>");
-    }
+    write_runs(&mut out, &detail.runs, &Html);
     out.push_str("</main>\n</body>\n</html>\n");
     out
+}
+
+struct Html;
+
+impl Layout for Html {
+    fn turn_start(&self, out: &mut String, prompt: &str, who: Option<(&str, &str)>) {
+        let prompt = escape(prompt.trim_end());
+        let _ = writeln!(out, "<section class=\"turn\">\n<div class=\"user\">{prompt}</div>");
+        let who = who.map_or_else(
+            || "Assistant".to_owned(),
+            |(provider, model)| format!("{} · {}", escape(provider), escape(model)),
+        );
+        let _ = writeln!(out, "<div class=\"assistant\">\n<div class=\"who\">{who}</div>");
+    }
+
+    fn steps(&self, out: &mut String, steps: &[String]) {
+        let items: String =
+            steps.iter().map(|step| format!("<li>{}</li>\n", escape(step))).collect();
+        let _ = writeln!(
+            out,
+            "<details><summary>Steps ({})</summary><ul>\n{items}</ul></details>",
+            steps.len()
+        );
+    }
+
+    fn thought(&self, out: &mut String, text: &str) {
+        let text = escape(text.trim_end());
+        let _ = writeln!(
+            out,
+            "<details><summary>Thought</summary><div class=\"thought\">{text}</div></details>"
+        );
+    }
+
+    fn tool(&self, out: &mut String, name: &str, args: &str, result: Option<&ToolOutcome>) {
+        let mark =
+            tool_mark(result, "<span class=\"ok\">✓</span>", "<span class=\"fail\">✕</span>");
+        let _ = write!(out, "<details><summary>Tool: {}{mark}</summary>", escape(name));
+        if !args.is_empty() {
+            let _ = write!(out, "<pre>{}</pre>", escape(args));
+        }
+        if let Some(result) = result {
+            let _ = write!(out, "<pre>{}</pre>", escape(result.output.trim_end()));
+        }
+        out.push_str("</details>\n");
+    }
+
+    fn answer(&self, out: &mut String, text: &str) {
+        let _ = writeln!(out, "<div class=\"answer\">{}</div>", escape(text.trim_end()));
+    }
+
+    fn error(&self, out: &mut String, code: &str, message: &str) {
+        let (code, message) = (escape(code), escape(message));
+        let _ =
+            writeln!(out, "<div class=\"error\"><strong>Error</strong> ({code}): {message}</div>");
+    }
+
+    fn turn_end(&self, out: &mut String, status: RunStatus) {
+        if status != RunStatus::Completed {
+            let _ = writeln!(out, "<div class=\"badge\">{}</div>", status_label(status));
+        }
+        out.push_str("</div>\n</section>\n");
+    }
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::format_time;
-use super::transcript::{blocks, status_label, Block};
+use super::transcript::{status_label, tool_mark, write_runs, Layout, ToolOutcome};
 use crate::conversations::{ConversationDetail, RunStatus};
 
 /// A fenced code block whose fence is longer than any backtick run inside.
@@ -43,67 +43,61 @@ pub fn render(detail: &ConversationDetail) -> String {
         format_time(c.created_at),
         format_time(c.updated_at)
     );
-    for run in &detail.runs {
-        let _ = writeln!(out, "---\n\n### You\n\n{}\n", quote(&run.prompt));
-        let who = match (&run.provider, &run.model) {
-            (Some(p), Some(m)) => format!("### Assistant · {p} · {m}"),
-            _ => "### Assistant".to_owned(),
-        };
-        let _ = writeln!(out, "{who}\n");
-        for block in blocks(run) {
-            match block {
-                Block::Steps(steps) => {
-                    let _ = writeln!(out, "<details><summary>Steps ({})</summary>\n", steps.len());
-                    for step in steps {
-                        let _ = writeln!(out, "- {}", escape_html(&step));
-                    }
-                    let _ = writeln!(out, "\n</details>\n");
-                }
-                Block::Thought(text) => {
-                    let _ = writeln!(
-                        out,
-                        "<details><summary>Thought</summary>\n\n{}\n\n</details>\n",
-                        quote(&escape_html(&text))
-                    );
-                }
-                Block::Tool { name, args, result, .. } => {
-                    let mark = match &result {
-                        Some(r) if r.ok => format!(" ✓ {:.1} ms", r.duration_ms),
-                        Some(r) => format!(" ✕ failed after {:.1} ms", r.duration_ms),
-                        None => " (no result)".to_owned(),
-                    };
-                    let _ = writeln!(
-                        out,
-                        "<details><summary>Tool: {}{mark}</summary>\n",
-                        escape_html(&name)
-                    );
-                    if !args.is_empty() {
-                        fenced(&mut out, "json", &args);
-                        out.push('\n');
-                    }
-                    if let Some(result) = result {
-                        let _ = writeln!(out, "Output:\n");
-                        fenced(&mut out, "text", &result.output);
-                        out.push('\n');
-                    }
-                    let _ = writeln!(out, "</details>\n");
-                }
-                Block::Answer(text) => {
-                    let _ = writeln!(out, "{}\n", text.trim_end());
-                }
-                Block::Error { code, message } => {
-                    let _ = writeln!(out, "> **Error** (`{code}`): {}\n", message.trim());
-                }
-            }
-        }
-        match run.status {
-            RunStatus::Completed => {}
-            status => {
-                let _ = writeln!(out, "*— {} —*\n", status_label(status));
-            }
-        }
-    }
+    write_runs(&mut out, &detail.runs, &Markdown);
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
+}
+
+struct Markdown;
+
+impl Layout for Markdown {
+    fn turn_start(&self, out: &mut String, prompt: &str, who: Option<(&str, &str)>) {
+        let _ = writeln!(out, "---\n\n### You\n\n{}\n", quote(prompt));
+        let who =
+            who.map_or_else(String::new, |(provider, model)| format!(" · {provider} · {model}"));
+        let _ = writeln!(out, "### Assistant{who}\n");
+    }
+
+    fn steps(&self, out: &mut String, steps: &[String]) {
+        let _ = writeln!(out, "<details><summary>Steps ({})</summary>\n", steps.len());
+        steps.iter().for_each(|step| {
+            let _ = writeln!(out, "- {}", escape_html(step));
+        });
+        let _ = writeln!(out, "\n</details>\n");
+    }
+
+    fn thought(&self, out: &mut String, text: &str) {
+        let quoted = quote(&escape_html(text));
+        let _ = writeln!(out, "<details><summary>Thought</summary>\n\n{quoted}\n\n</details>\n");
+    }
+
+    fn tool(&self, out: &mut String, name: &str, args: &str, result: Option<&ToolOutcome>) {
+        let mark = tool_mark(result, "✓", "✕ failed after");
+        let _ = writeln!(out, "<details><summary>Tool: {}{mark}</summary>\n", escape_html(name));
+        if !args.is_empty() {
+            fenced(out, "json", args);
+            out.push('\n');
+        }
+        if let Some(result) = result {
+            out.push_str("Output:\n\n");
+            fenced(out, "text", &result.output);
+            out.push('\n');
+        }
+        out.push_str("</details>\n\n");
+    }
+
+    fn answer(&self, out: &mut String, text: &str) {
+        let _ = writeln!(out, "{}\n", text.trim_end());
+    }
+
+    fn error(&self, out: &mut String, code: &str, message: &str) {
+        let _ = writeln!(out, "> **Error** (`{code}`): {}\n", message.trim());
+    }
+
+    fn turn_end(&self, out: &mut String, status: RunStatus) {
+        if status != RunStatus::Completed {
+            let _ = writeln!(out, "*— {} —*\n", status_label(status));
+        }
+    }
 }

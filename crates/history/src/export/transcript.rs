@@ -1,5 +1,6 @@
 //! A run's events folded into what a reader sees: steps, thoughts, tool calls with their
-//! results, the answer, errors, and how it ended. Shared by the Markdown and HTML exports.
+//! results, the answer, errors, and how it ended; and the walk through a conversation's runs
+//! that the Markdown and HTML exports share, each writing the parts in its own [`Layout`].
 
 use telltale_protocol::{ErrorCode, EventKind};
 
@@ -21,6 +22,15 @@ pub struct ToolOutcome {
     pub duration_ms: f64,
 }
 
+/// How a tool call ended, for the end of its summary: ` {ok} 0.4 ms`, ` {failed} 0.4 ms`, or
+/// ` (no result)` when it never ended.
+pub fn tool_mark(result: Option<&ToolOutcome>, ok: &str, failed: &str) -> String {
+    match result {
+        Some(r) => format!(" {} {:.1} ms", if r.ok { ok } else { failed }, r.duration_ms),
+        None => " (no result)".to_owned(),
+    }
+}
+
 pub fn code_name(code: ErrorCode) -> String {
     serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
@@ -32,6 +42,41 @@ pub fn status_label(status: RunStatus) -> &'static str {
         RunStatus::Cancelled => "stopped",
         RunStatus::Error => "failed",
         RunStatus::Interrupted => "interrupted",
+    }
+}
+
+/// How an export format writes each part of a conversation's runs; [`write_runs`] walks them.
+pub trait Layout {
+    /// A run's prompt, and who answered it (provider and model, when both are known).
+    fn turn_start(&self, out: &mut String, prompt: &str, who: Option<(&str, &str)>);
+    /// Status messages in a row, in order.
+    fn steps(&self, out: &mut String, steps: &[String]);
+    fn thought(&self, out: &mut String, text: &str);
+    /// A tool call: its name, its arguments as pretty JSON (empty when unknown), its result.
+    fn tool(&self, out: &mut String, name: &str, args: &str, result: Option<&ToolOutcome>);
+    fn answer(&self, out: &mut String, text: &str);
+    fn error(&self, out: &mut String, code: &str, message: &str);
+    /// After a run's blocks, with how the run ended.
+    fn turn_end(&self, out: &mut String, status: RunStatus);
+}
+
+/// Writes every run of `runs` to `out` in `layout`, block by block in the order they streamed.
+pub fn write_runs(out: &mut String, runs: &[RunRecord], layout: &impl Layout) {
+    for run in runs {
+        let who = run.provider.as_deref().zip(run.model.as_deref());
+        layout.turn_start(out, &run.prompt, who);
+        for block in blocks(run) {
+            match block {
+                Block::Steps(steps) => layout.steps(out, &steps),
+                Block::Thought(text) => layout.thought(out, &text),
+                Block::Tool { name, args, result, .. } => {
+                    layout.tool(out, &name, &args, result.as_ref())
+                }
+                Block::Answer(text) => layout.answer(out, &text),
+                Block::Error { code, message } => layout.error(out, &code, &message),
+            }
+        }
+        layout.turn_end(out, run.status);
     }
 }
 
