@@ -222,3 +222,16 @@ async fn with_no_provider_named_the_apps_saved_default_answers_with_its_stored_k
     assert!(!String::from_utf8_lossy(&out.stdout).contains(KEY));
     assert!(!String::from_utf8_lossy(&out.stderr).contains(KEY));
 }
+
+#[tokio::test]
+async fn a_key_is_never_sent_over_plain_http_to_another_computer() {
+    // 192.0.2.1 is a documentation address: nothing is ever sent there.
+    let remote = "http://user:secret@192.0.2.1:8080/v1";
+    let out = output(telltale_openai(remote, Some(KEY))).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no run starts");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("https://") && stderr.contains("--base-url"), "{stderr}");
+    assert!(stderr.contains("http://192.0.2.1:8080/v1"), "{stderr}");
+    assert!(!stderr.contains("secret") && !stderr.contains(KEY), "{stderr}");
+}

@@ -15,6 +15,7 @@ use telltale_agent::{Agent, AgentConfig, Provider};
 
 use crate::keys::KeyStore;
 use crate::model::{preset, Api, Settings};
+use crate::validate::InvalidSettings;
 
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
@@ -82,6 +83,12 @@ pub fn describe(name: &str, error: &SettingsError) -> String {
         SettingsError::MissingKey { base_url, .. } => {
             format!("no API key for {name} ({base_url}): add one in Settings")
         }
+        SettingsError::InsecureBaseUrl { base_url } => InvalidSettings::InsecureBaseUrl {
+            provider_id: String::new(),
+            name: name.to_owned(),
+            shown: base_url.clone(),
+        }
+        .to_string(),
         other => other.to_string(),
     }
 }

@@ -1,5 +1,5 @@
 //! Telltale's configuration, free of any UI and read by the app and the CLI alike: the settings
-//! model with its provider presets and validation (`model`), the key store (`keys`: the OS
+//! model with its provider presets (`model`) and what may be saved (`validate`), the key store (`keys`: the OS
 //! keychain, or a 0600 file where none answers), the settings file (`file_storage`), and
 //! building the agent the settings describe (`apply`). `SettingsService` is what a front end
 //! holds: it views, saves and tests settings and swaps a session's agent when they change.
@@ -12,6 +12,7 @@ pub mod model;
 pub mod models;
 pub mod service;
 pub mod tools;
+pub mod validate;
 
 use std::path::PathBuf;
 

@@ -18,6 +18,7 @@ use crate::apply::{self, describe, Env};
 use crate::keys::{KeyStorage, KeyStore};
 use crate::mask::mask;
 use crate::model::{preset, Api, Preset, Settings, OFFLINE, PRESETS};
+use crate::validate::{check_key_transport, InvalidSettings};
 use telltale_mcp::{McpManager, McpServerStatus};
 use telltale_session::AgentSlot;
 
@@ -28,14 +29,26 @@ pub trait Storage: Send + Sync {
     fn save(&self, value: serde_json::Value) -> Result<(), String>;
 }
 
-/// A settings command's failure: `{code, message}`, never with a key in it.
-#[derive(Debug, thiserror::Error, Serialize)]
-#[serde(tag = "code", content = "message", rename_all = "snake_case")]
+/// A settings command's failure, never with a key in it.
+#[derive(Debug, thiserror::Error)]
 pub enum SettingsCommandError {
     #[error("{0}")]
     InvalidRequest(String),
     #[error("{0}")]
     Storage(String),
+    /// Settings that cannot be saved (a provider's base URL, a number out of range…).
+    #[error(transparent)]
+    Invalid(#[from] InvalidSettings),
+}
+
+impl SettingsCommandError {
+    /// The provider whose settings are wrong, when the error is about one.
+    pub fn provider_id(&self) -> Option<&str> {
+        match self {
+            SettingsCommandError::Invalid(invalid) => invalid.provider_id(),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, TS)]
@@ -215,7 +228,7 @@ impl SettingsService {
         slot: &AgentSlot,
     ) -> Result<SettingsView, SettingsCommandError> {
         let new = Settings { version: 1, ..new };
-        new.validate().map_err(SettingsCommandError::InvalidRequest)?;
+        new.validate(&|id| self.has_key(id))?;
         let new = new.normalized();
         let json =
             serde_json::to_value(&new).map_err(|e| SettingsCommandError::Storage(e.to_string()))?;
@@ -239,6 +252,12 @@ impl SettingsService {
         }
         settings.ask_first.insert(tool.to_owned(), false);
         self.save(settings, slot)
+    }
+
+    /// Whether a key is stored for `provider_id` (a key that cannot be read counts as one: the
+    /// safe side for the checks that ask).
+    fn has_key(&self, provider_id: &str) -> bool {
+        self.keys.get(provider_id).map_or(true, |key| key.is_some())
     }
 
     fn key_provider(provider_id: &str) -> Result<&'static Preset, SettingsCommandError> {
@@ -266,6 +285,9 @@ impl SettingsService {
                     .into(),
             ));
         }
+        let settings = self.settings();
+        let url = settings.provider(preset.id).map_or("", |p| p.base_url.as_str());
+        check_key_transport(preset, url, true)?;
         self.keys
             .set(preset.id, key)
             .map_err(|e| SettingsCommandError::Storage(redact(Some(key), &e.to_string())))?;

@@ -23,19 +23,29 @@ pub enum CommandErrorCode {
     Database,
     /// The settings could not be saved, or a key could not be stored.
     Storage,
+    /// A provider's base URL cannot be used (not http(s), spaces, missing): `provider` says whose.
+    InvalidBaseUrl,
+    /// A provider that sends a key has a plain-http base URL to another computer: it needs
+    /// https (`provider` says whose).
+    InsecureBaseUrl,
 }
 
-/// `{code, message}`.
+/// `{code, message}`, and the provider whose settings are wrong when the error is about one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
 #[error("{message}")]
 pub struct CommandError {
     pub code: CommandErrorCode,
     pub message: String,
+    /// The provider id whose settings the error is about (Settings shows it beside that
+    /// provider's fields).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub provider: Option<String>,
 }
 
 impl CommandError {
     pub fn new(code: CommandErrorCode, message: impl Into<String>) -> Self {
-        CommandError { code, message: message.into() }
+        CommandError { code, message: message.into(), provider: None }
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {
@@ -71,11 +81,20 @@ impl From<telltale_history::Error> for CommandError {
 
 impl From<SettingsCommandError> for CommandError {
     fn from(error: SettingsCommandError) -> Self {
+        use telltale_config::validate::InvalidSettings as I;
         let code = match &error {
-            SettingsCommandError::InvalidRequest(_) => CommandErrorCode::InvalidRequest,
+            SettingsCommandError::InvalidRequest(_)
+            | SettingsCommandError::Invalid(I::Other(_)) => CommandErrorCode::InvalidRequest,
             SettingsCommandError::Storage(_) => CommandErrorCode::Storage,
+            SettingsCommandError::Invalid(I::InsecureBaseUrl { .. }) => {
+                CommandErrorCode::InsecureBaseUrl
+            }
+            SettingsCommandError::Invalid(
+                I::BaseUrlNotHttp { .. } | I::BaseUrlSpaces { .. } | I::BaseUrlMissing { .. },
+            ) => CommandErrorCode::InvalidBaseUrl,
         };
-        CommandError::new(code, error.to_string())
+        let provider = error.provider_id().map(str::to_owned);
+        CommandError { provider, ..CommandError::new(code, error.to_string()) }
     }
 }
 
@@ -98,6 +117,32 @@ mod tests {
             serde_json::json!({"code": "busy", "message": "still answering"})
         );
         let storage: CommandError = SettingsCommandError::Storage("disk full".into()).into();
-        assert_eq!(serde_json::to_value(&storage).unwrap()["code"], "storage");
+        assert_eq!(
+            serde_json::to_value(&storage).unwrap(),
+            serde_json::json!({"code": "storage", "message": "disk full"})
+        );
+    }
+
+    #[test]
+    fn a_base_url_error_names_its_provider() {
+        use telltale_config::validate::InvalidSettings;
+        let insecure = InvalidSettings::InsecureBaseUrl {
+            provider_id: "openai".into(),
+            name: "OpenAI".into(),
+            shown: "http://proxy.example".into(),
+        };
+        let json =
+            serde_json::to_value(CommandError::from(SettingsCommandError::from(insecure))).unwrap();
+        assert_eq!(json["code"], "insecure_base_url");
+        assert_eq!(json["provider"], "openai");
+        assert!(json["message"].as_str().unwrap().contains("must start with https://"), "{json}");
+        let spaces =
+            InvalidSettings::BaseUrlSpaces { provider_id: "groq".into(), name: "Groq".into() };
+        let json =
+            serde_json::to_value(CommandError::from(SettingsCommandError::from(spaces))).unwrap();
+        assert_eq!(
+            (&json["code"], &json["provider"]),
+            (&"invalid_base_url".into(), &"groq".into())
+        );
     }
 }

@@ -113,6 +113,28 @@ describe('SettingsDialog', () => {
     expect(dom.container.querySelector('[role="alert"]')!.textContent).toContain('must start with http');
   });
 
+  it('shows a refused base URL beside that provider’s field, bringing it into view', async () => {
+    const fake = fakeSettings();
+    const message = 'the base URL of Ollama must start with https://: http://192.168.1.20:11434 is another computer';
+    fake.backend.save = async () => {
+      throw { code: 'insecure_base_url', message, provider: 'ollama' };
+    };
+    await open(fake);
+    expect($<HTMLSelectElement>('settings-provider')!.value).toBe('openai');
+    await click($('settings-save'));
+    expect($<HTMLSelectElement>('settings-provider')!.value).toBe('ollama');
+    expect($('settings-base-url-error')!.textContent).toBe(message);
+    expect($('settings-base-url')!.getAttribute('aria-invalid')).toBe('true');
+    expect(dom.container.querySelector('.settings-footer')!.textContent).toContain('Not saved: see Ollama above.');
+    // Another provider does not show it; editing the field clears it.
+    act(() => type($<HTMLSelectElement>('settings-provider')!, 'openai'));
+    expect($('settings-base-url-error')).toBeNull();
+    act(() => type($<HTMLSelectElement>('settings-provider')!, 'ollama'));
+    expect($('settings-base-url-error')).not.toBeNull();
+    act(() => type($<HTMLInputElement>('settings-base-url')!, 'https://192.168.1.20/v1'));
+    expect($('settings-base-url-error')).toBeNull();
+  });
+
   it('tests the connection with the fields being edited and shows ✓ or the typed error', async () => {
     const fake = await open();
     act(() => type($<HTMLInputElement>('settings-model')!, 'gpt-4o'));

@@ -5,7 +5,9 @@ import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent as 
 import { keepTabInside } from '../focusTrap';
 import { errorMessage } from '../ipc';
 import type { Preset, ProviderEntry, Settings, SettingsBackend, SettingsView, TestResult } from '../settings/types';
+import { fieldError, type FieldError } from '../settings/fieldError';
 import { SettingsAnswering } from './SettingsAnswering';
+import { SettingsKeyField } from './SettingsKeyField';
 import { mergeImported, SettingsMcp } from './SettingsMcp';
 import { SettingsTools } from './SettingsTools';
 import './SettingsDialog.css';
@@ -35,6 +37,8 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
   const [test, setTest] = useState<Test>({ state: 'idle' });
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
+  // A refusal about one provider's base URL or key, shown beside that field.
+  const [fieldErr, setFieldErr] = useState<FieldError | null>(null);
   const [saved, setSaved] = useState(false);
   const dialogRef = useRef<HTMLDivElement>(null);
   const ids = useId();
@@ -122,9 +126,12 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
       const next = await backend.setApiKey(selected, key);
       adopt(next, false);
       setReplacing(false);
+      setFieldErr(null);
       onChanged?.(next);
     } catch (error) {
-      setKeyError(errorMessage(error));
+      const field = fieldError(error);
+      if (field) setFieldErr(field);
+      else setKeyError(errorMessage(error));
     }
   };
 
@@ -154,17 +161,31 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
     if (!draft) return;
     setSaving(true);
     setSaveError(null);
+    setFieldErr(null);
     try {
       const next = await backend.save(draft);
       adopt(next, true);
       setSaved(true);
       onChanged?.(next);
     } catch (error) {
-      setSaveError(commandMessage(error));
+      const field = fieldError(error);
+      if (field) {
+        // The provider whose field is wrong comes into view, with the error beside the field.
+        if (field.provider !== selected) selectProvider(field.provider);
+        setFieldErr(field);
+        const name = view?.presets.find((p) => p.id === field.provider)?.name ?? field.provider;
+        setSaveError(`Not saved: see ${name} above.`);
+      } else {
+        setSaveError(commandMessage(error));
+      }
     } finally {
       setSaving(false);
     }
   };
+
+  /** The refusal about `field` of the provider in view, if any. */
+  const errorAt = (field: FieldError['field']) =>
+    fieldErr && fieldErr.provider === selected && fieldErr.field === field ? fieldErr.message : null;
 
   // Esc closes; Tab stays inside the dialog.
   const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
@@ -252,8 +273,17 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
                       autoComplete="off"
                       placeholder={preset?.base_url || 'https://…/v1'}
                       value={current.base_url}
-                      onChange={(e) => editProvider({ base_url: e.target.value })}
+                      aria-invalid={errorAt('base_url') ? true : undefined}
+                      onChange={(e) => {
+                        setFieldErr(null);
+                        editProvider({ base_url: e.target.value });
+                      }}
                     />
+                    {errorAt('base_url') && (
+                      <p className="settings-error" role="alert" data-testid="settings-base-url-error">
+                        {errorAt('base_url')}
+                      </p>
+                    )}
                   </div>
                   <div className="settings-field">
                     <label htmlFor={`${ids}-model`}>Model</label>
@@ -273,61 +303,18 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
                       ))}
                     </datalist>
                   </div>
-                  <div className="settings-field">
-                    <label htmlFor={`${ids}-key`}>API key</label>
-                    {mask && !replacing ? (
-                      <div className="settings-key-row">
-                        <code className="settings-key-mask" data-testid="settings-key-mask" aria-label={`Stored key ${mask}`}>
-                          {mask}
-                        </code>
-                        <button type="button" className="button" id={`${ids}-key`} onClick={() => setReplacing(true)}>
-                          Replace
-                        </button>
-                        <button type="button" className="button" data-testid="settings-key-clear" onClick={() => void clearKey()}>
-                          Clear
-                        </button>
-                      </div>
-                    ) : (
-                      <div className="settings-key-row">
-                        <input
-                          id={`${ids}-key`}
-                          data-testid="settings-api-key"
-                          type="password"
-                          autoComplete="off"
-                          spellCheck={false}
-                          placeholder={preset?.needs_key ? 'Paste the key' : 'Not needed on this machine; paste one if the server wants it'}
-                          value={keyInput}
-                          onChange={(e) => setKeyInput(e.target.value)}
-                          onKeyDown={(e) => {
-                            if (e.key === 'Enter') {
-                              e.preventDefault();
-                              void storeKey();
-                            }
-                          }}
-                        />
-                        <button
-                          type="button"
-                          className="button"
-                          data-testid="settings-key-save"
-                          disabled={!keyInput.trim()}
-                          onClick={() => void storeKey()}
-                        >
-                          Store key
-                        </button>
-                        {replacing && (
-                          <button type="button" className="button" onClick={() => setReplacing(false)}>
-                            Cancel
-                          </button>
-                        )}
-                      </div>
-                    )}
-                    <p className="settings-hint">Stored at once, and never shown again: only its first and last characters.</p>
-                    {keyError && (
-                      <p className="settings-error" role="alert">
-                        {keyError}
-                      </p>
-                    )}
-                  </div>
+                  <SettingsKeyField
+                    inputId={`${ids}-key`}
+                    mask={mask}
+                    needsKey={!!preset?.needs_key}
+                    keyInput={keyInput}
+                    onKeyInput={setKeyInput}
+                    replacing={replacing}
+                    onReplacing={setReplacing}
+                    onStore={() => void storeKey()}
+                    onClear={() => void clearKey()}
+                    error={keyError ?? errorAt('api_key')}
+                  />
                 </>
               )}
               {isOffline && <p className="settings-hint">The built-in demo answers without a network or a key.</p>}

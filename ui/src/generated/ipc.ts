@@ -65,9 +65,14 @@ args?: Record<string, unknown>,
  */
 always: boolean, };
 
-export type CommandError = { code: CommandErrorCode, message: string, };
+export type CommandError = { code: CommandErrorCode, message: string, 
+/**
+ * The provider id whose settings the error is about (Settings shows it beside that
+ * provider's fields).
+ */
+provider?: string, };
 
-export type CommandErrorCode = "invalid_request" | "busy" | "not_found" | "import_invalid" | "file" | "database" | "storage";
+export type CommandErrorCode = "invalid_request" | "busy" | "not_found" | "import_invalid" | "file" | "database" | "storage" | "invalid_base_url" | "insecure_base_url";
 
 export type Conversation = { id: string, title: string, 
 /**

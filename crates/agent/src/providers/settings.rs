@@ -7,7 +7,8 @@
 //! - `TELLTALE_MODEL`, `TELLTALE_BASE_URL` (the vendor's by default)
 //! - `TELLTALE_IDLE_TIMEOUT_S`: give up on a silent stream after this many seconds (default 60)
 //! - the key: `TELLTALE_API_KEY`, else `OPENAI_API_KEY` / `ANTHROPIC_API_KEY` by kind. A server
-//!   on this machine (localhost) may go without one.
+//!   on this machine (localhost) may go without one, and a key goes over plain http only to
+//!   this machine (anywhere else needs https).
 //!
 //! No error message, and no `Debug` output, ever contains the key.
 
@@ -19,7 +20,7 @@ use crate::providers::anthropic::{self, AnthropicProvider};
 use crate::providers::http_errors::ApiKey;
 use crate::providers::offline::{OfflinePace, OfflineProvider};
 use crate::providers::openai::{self, OpenAiProvider};
-use crate::urls::without_userinfo;
+use crate::urls::{is_plain_http_to_another_computer, without_userinfo};
 
 pub const PROVIDER_VAR: &str = "TELLTALE_PROVIDER";
 pub const MODEL_VAR: &str = "TELLTALE_MODEL";
@@ -115,6 +116,12 @@ pub enum SettingsError {
          (localhost) may go without one."
     )]
     MissingKey { base_url: String, key_var: &'static str },
+    #[error(
+        "the base URL {base_url} is plain http to another computer, where the API key would cross \
+         the network readable by anyone on the way: use its https:// URL (TELLTALE_BASE_URL or \
+         --base-url). Plain http is only for this computer (localhost, 127.0.0.1, ::1)."
+    )]
+    InsecureBaseUrl { base_url: String },
     /// The provider refused the settings (a base URL that is not http(s), …).
     #[error("{0}")]
     Invalid(String),
@@ -203,6 +210,9 @@ impl ProviderSettings {
         if key.is_none() && !is_local(base_url) {
             let base_url = without_userinfo(base_url);
             return Err(SettingsError::MissingKey { base_url, key_var });
+        }
+        if key.is_some() && is_plain_http_to_another_computer(base_url) {
+            return Err(SettingsError::InsecureBaseUrl { base_url: without_userinfo(base_url) });
         }
         let idle = self.idle_timeout.max(Duration::from_secs(1));
         let refused = |e: ProviderError| {

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::*;
 use crate::keys::tests::temp_dir;
+use crate::validate::InvalidSettings;
 
 const KEY: &str = "sk-live-SECRET-abcdefghijklmnop-a1b2";
 
@@ -90,7 +91,8 @@ fn invalid_settings_are_refused_and_nothing_changes() {
     let mut s = svc.settings();
     s.providers[1].base_url = "ftp://nope".into();
     let error = svc.save(s, &slot).unwrap_err();
-    assert_eq!(serde_json::to_value(&error).unwrap()["code"], "invalid_request");
+    assert_eq!(error.provider_id(), Some("openai"));
+    assert!(error.to_string().contains("must start with http"), "{error}");
     assert!(memory.load().is_none());
     assert_eq!(svc.settings(), Settings::default());
 }
@@ -151,9 +153,9 @@ async fn no_command_response_contains_the_key() {
 
     // Errors that involve the key do not quote it either.
     let error = svc.set_api_key("openai", &format!("{KEY} {KEY}"), &slot).unwrap_err();
-    assert_no_key("set_api_key error", &error);
+    assert_no_key("set_api_key error", &format!("{error:?} {error}"));
     let error = svc.set_api_key("offline", KEY, &slot).unwrap_err();
-    assert_no_key("set_api_key error", &error);
+    assert_no_key("set_api_key error", &format!("{error:?} {error}"));
     assert_no_key("clear_api_key", &svc.clear_api_key("openai", &slot).unwrap());
     assert_eq!(svc.view(&slot).keys["openai"], None);
 }
@@ -215,4 +217,36 @@ async fn mcp_servers_are_imported_saved_started_and_always_allow_is_saved() {
     svc.allow_tool_always("write_file", &f.slot).unwrap();
     assert!(!svc.settings().asks_first("write_file"));
     assert!(svc.allow_tool_always("no_such_tool", &f.slot).is_err());
+}
+
+#[test]
+fn a_key_goes_over_plain_http_only_to_this_computer() {
+    let Fixture { slot, svc, .. } = fixture("svc-https");
+    let with_url = |id: &str, url: &str| {
+        let mut s = svc.settings();
+        s.providers.iter_mut().find(|p| p.id == id).unwrap().base_url = url.into();
+        s
+    };
+    // OpenAI sends a key: its base URL must be https unless it is this computer.
+    let error = svc.save(with_url("openai", "http://proxy.example/v1"), &slot).unwrap_err();
+    assert!(matches!(
+        error,
+        SettingsCommandError::Invalid(InvalidSettings::InsecureBaseUrl { .. })
+    ));
+    assert_eq!(error.provider_id(), Some("openai"));
+    svc.save(with_url("openai", "http://127.0.0.1:9/v1"), &slot).unwrap();
+    // A server on the network without a key is fine; storing a key for it is refused, and so
+    // is saving plain http for a provider that has one.
+    svc.save(with_url("custom", "http://192.168.1.20:8080/v1"), &slot).unwrap();
+    let error = svc.set_api_key("custom", KEY, &slot).unwrap_err();
+    assert_eq!(error.provider_id(), Some("custom"));
+    assert_no_key("set_api_key error", &format!("{error:?} {error}"));
+    assert_eq!(svc.view(&slot).keys["custom"], None);
+    svc.save(with_url("custom", "https://192.168.1.20/v1"), &slot).unwrap();
+    svc.set_api_key("custom", KEY, &slot).unwrap();
+    let error = svc.save(with_url("custom", "http://192.168.1.20:8080/v1"), &slot).unwrap_err();
+    assert_eq!(error.provider_id(), Some("custom"));
+    // Ollama on this computer keeps working over http, with a key or without.
+    svc.set_api_key("ollama", KEY, &slot).unwrap();
+    svc.save(svc.settings(), &slot).unwrap();
 }

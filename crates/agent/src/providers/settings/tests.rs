@@ -156,3 +156,36 @@ fn local_base_urls_are_recognised() {
         assert!(!is_local(url), "{url}");
     }
 }
+
+#[test]
+fn a_key_goes_over_plain_http_only_to_this_computer() {
+    let with_key = |url: &str| {
+        settings(&[
+            (PROVIDER_VAR, "openai"),
+            (MODEL_VAR, "m"),
+            (BASE_URL_VAR, url),
+            (API_KEY_VAR, KEY),
+        ])
+        .unwrap()
+        .build()
+    };
+    for local in ["http://127.0.0.1:8080/v1", "http://localhost:11434/v1", "http://[::1]/v1"] {
+        assert!(with_key(local).is_ok(), "{local}");
+    }
+    assert!(with_key("https://192.168.1.10/v1").is_ok());
+    for remote in ["http://192.168.1.10:11434/v1", "http://user:secret@api.example.com/v1"] {
+        let error = with_key(remote).err().expect("refused");
+        assert!(matches!(error, SettingsError::InsecureBaseUrl { .. }), "{remote}: {error:?}");
+        let message = error.to_string();
+        assert!(message.contains("https://") && message.contains("--base-url"), "{message}");
+        assert!(!message.contains("secret") && !message.contains(KEY), "{message}");
+    }
+    // Without a key nothing secret would cross the network: what is missing is the key.
+    let keyless = settings(&[
+        (PROVIDER_VAR, "anthropic"),
+        (MODEL_VAR, "m"),
+        (BASE_URL_VAR, "http://192.168.1.10:8080"),
+    ])
+    .unwrap();
+    assert!(matches!(keyless.build().err(), Some(SettingsError::MissingKey { .. })));
+}

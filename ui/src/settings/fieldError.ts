@@ -1,0 +1,31 @@
+// A settings command's refusal that is about one provider's field: the shell's
+// `{code, message, provider}` (crates/ipc's CommandError), placed beside the field to fix.
+import type { CommandError } from '../generated/ipc';
+
+export interface FieldError {
+  /** The provider whose field is wrong. */
+  provider: string;
+  field: 'base_url' | 'api_key';
+  message: string;
+}
+
+function isCommandError(error: unknown): error is CommandError {
+  return (
+    !!error &&
+    typeof error === 'object' &&
+    typeof (error as CommandError).code === 'string' &&
+    typeof (error as CommandError).message === 'string'
+  );
+}
+
+/** Which provider's field `error` is about, or null when it is about no field. */
+export function fieldError(error: unknown): FieldError | null {
+  if (!isCommandError(error) || !error.provider) return null;
+  switch (error.code) {
+    case 'invalid_base_url':
+    case 'insecure_base_url':
+      return { provider: error.provider, field: 'base_url', message: error.message };
+    default:
+      return null;
+  }
+}
