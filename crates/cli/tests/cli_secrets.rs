@@ -1,6 +1,8 @@
-//! The API key never reaches the history: run the CLI against a local OpenAI-compatible server
-//! (which even echoes the key back in an error), export in every format, and look for the key's
-//! bytes in the database files, the exports, and every stdout and stderr.
+//! The API key never reaches the history or any output: a whole session of the CLI against a
+//! local OpenAI-compatible server — a chat, a tool whose output quotes the key, an error that
+//! echoes it back, a run killed mid-stream, exports in every format, list and search, every
+//! command logging at trace level — and the key's bytes are looked for in the database files,
+//! the exports, and every stdout and stderr (the logs).
 
 mod support;
 
@@ -21,6 +23,7 @@ fn telltale(data: &Path) -> Command {
     command
         .env("TELLTALE_DATA_DIR", data)
         .env("TELLTALE_API_KEY", KEY)
+        .env("TELLTALE_LOG", "trace")
         .env_remove("OPENAI_API_KEY")
         .env_remove("TELLTALE_PROVIDER");
     command
@@ -32,14 +35,35 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 
 #[tokio::test]
 async fn the_api_key_appears_in_no_database_file_export_or_output() {
-    let server = TestServer::start(|n, _| match n {
+    let addr = std::sync::Arc::new(std::sync::OnceLock::<String>::new());
+    let page = addr.clone();
+    let server = TestServer::start(move |n, request| match n {
+        _ if request.path == "/page" => {
+            Reply::new(200, "text/plain", format!("The key you use is {KEY}."))
+        }
         0 => Reply::sse_fixture("openai_chat_text.sse"),
-        _ => Reply::json(
+        1 => Reply::json(
             401,
             &json!({ "error": { "message": format!("Incorrect API key provided: {KEY}") } }),
         ),
+        // A tool whose output quotes the key, then an answer.
+        2 => Reply::openai_tool_call(
+            "call_page",
+            "web_fetch",
+            &json!({ "url": format!("http://{}/page", page.get().expect("set")) }),
+        ),
+        // (Request 3 is the page's.)
+        4 => Reply::openai_text("The page said something."),
+        // A stream that stalls: the run is killed while it waits.
+        _ => Reply::new(
+            200,
+            "text/event-stream",
+            "data: {\"choices\": [{\"index\": 0, \"delta\": {\"content\": \"Half\"}}]}\n\n",
+        )
+        .ending(server::Ending::Stall(std::time::Duration::from_secs(30))),
     })
     .await;
+    addr.set(server.addr.to_string()).unwrap();
     let data = tempfile::tempdir().unwrap();
     let mut outputs: Vec<Output> = Vec::new();
 
@@ -77,6 +101,29 @@ async fn the_api_key_appears_in_no_database_file_export_or_output() {
     assert!(
         server.requests()[1].json()["messages"].as_array().unwrap().len() >= 3,
         "the conversation was continued"
+    );
+    let tools =
+        output(run(&["--json", "--conversation", &id, "--allow-private-network", "fetch"])).await;
+    assert_eq!(tools.status.code(), Some(0), "{}", String::from_utf8_lossy(&tools.stderr));
+    let printed = String::from_utf8_lossy(&tools.stdout).into_owned();
+    assert!(printed.contains("The key you use is [redacted]"), "the tool ran: {printed}");
+    outputs.push(tools);
+    // A crash: killed while the answer streams.
+    let mut killed = run(&["--json", "--conversation", &id, "crash"]);
+    let mut child = killed
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while server.requests().iter().filter(|r| r.path != "/page").count() < 5 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "the fifth request");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    child.kill().unwrap();
+    outputs.push(
+        tokio::task::spawn_blocking(move || child.wait_with_output().unwrap()).await.unwrap(),
     );
 
     let mut exports = Vec::new();
