@@ -3,13 +3,14 @@ import { memo, useContext, type MouseEvent } from 'react';
 import { Markdown } from '../markdown/Markdown';
 import { isSafeUrl } from '../markdown/render';
 import { copyText, ShellContext } from '../shell';
+import type { GrowingText } from '../state/growingText';
 import type { TurnPhase } from '../state/types';
 import './AnswerBubble.css';
 
 const COPIED_MS = 1500;
 
 export interface AnswerBubbleProps {
-  answer: string;
+  answer: GrowingText;
   phase: TurnPhase;
   finished: boolean;
 }
@@ -20,7 +21,7 @@ export interface AnswerBubbleProps {
  */
 export const AnswerBubble = memo(function AnswerBubble({ answer, phase, finished }: AnswerBubbleProps) {
   const shell = useContext(ShellContext);
-  if (answer === '' && !finished && phase !== 'error') {
+  if (answer.length === 0 && !finished && phase !== 'error') {
     return (
       <div className="skeleton" aria-hidden="true">
         <span className="skeleton-line" />
@@ -70,8 +71,8 @@ export const AnswerBubble = memo(function AnswerBubble({ answer, phase, finished
       >
         <Markdown text={answer} streaming={streaming} />
       </div>
-      {finished && answer === '' && phase === 'cancelled' && <p className="answer-note">Stopped before any answer.</p>}
-      {finished && answer === '' && phase === 'completed' && <p className="answer-note">No answer was given.</p>}
+      {finished && answer.length === 0 && phase === 'cancelled' && <p className="answer-note">Stopped before any answer.</p>}
+      {finished && answer.length === 0 && phase === 'completed' && <p className="answer-note">No answer was given.</p>}
     </>
   );
 });

@@ -11,9 +11,9 @@ import { Turn } from './Turn';
 
 const markdownRenders = vi.hoisted(() => ({ count: 0 }));
 vi.mock('../markdown/Markdown', () => ({
-  Markdown: ({ text }: { text: string }) => {
+  Markdown: ({ text }: { text: { toString(): string } }) => {
     markdownRenders.count++;
-    return <p>{text}</p>;
+    return <p>{String(text)}</p>;
   },
 }));
 

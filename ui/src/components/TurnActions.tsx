@@ -10,9 +10,9 @@ export function TurnActions({ turn, onRegenerate }: { turn: Turn; onRegenerate?:
   const [copied, setCopied] = useState<boolean | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
-  if (!turn.finish || turn.answer === '') return null;
+  if (!turn.finish || turn.answer.length === 0) return null;
   const copy = () => {
-    void copyText(turn.answer).then((ok) => {
+    void copyText(String(turn.answer)).then((ok) => {
       setCopied(ok);
       clearTimeout(timer.current);
       timer.current = setTimeout(() => setCopied(null), COPIED_MS);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { GrowingText } from '../state/growingText';
 import { BlockSplitter, prepareOpenBlock } from './blocks';
 import { renderMarkdown } from './render';
 
@@ -40,7 +41,7 @@ function all(r: { complete: readonly string[]; open: string }): string[] {
 
 describe('BlockSplitter', () => {
   it('splits at blank lines outside fences, keeping indented continuations', () => {
-    const r = new BlockSplitter().update(DOC);
+    const r = new BlockSplitter().update(GrowingText.of(DOC));
     expect(r.complete).toEqual(EXPECTED);
     expect(r.open).toBe('The end.');
   });
@@ -48,41 +49,70 @@ describe('BlockSplitter', () => {
   it('gives the same blocks whatever the chunking, and never changes a completed block', () => {
     for (const size of [1, 2, 3, 7, 50]) {
       const s = new BlockSplitter();
+      let text = GrowingText.EMPTY;
       let seen: string[] = [];
-      for (let i = size; i < DOC.length + size; i += size) {
-        const r = s.update(DOC.slice(0, i));
+      for (let i = 0; i < DOC.length; i += size) {
+        text = text.append(DOC.slice(i, i + size));
+        const r = s.update(text);
         // Completed blocks only grow in number; earlier ones stay exactly as they were.
         expect(r.complete.slice(0, seen.length)).toEqual(seen);
         seen = [...r.complete];
       }
-      expect(all(s.update(DOC))).toEqual([...EXPECTED, 'The end.']);
+      expect(String(text)).toBe(DOC);
+      expect(all(s.update(text))).toEqual([...EXPECTED, 'The end.']);
     }
   });
 
   it('keeps an unclosed fence open with blank lines in it', () => {
-    const r = new BlockSplitter().update('Intro\n\n```py\nx = 1\n\n\ny = 2\n');
+    const r = new BlockSplitter().append('Intro\n\n```py\nx = 1\n\n\ny = 2\n');
     expect(r.complete).toEqual(['Intro']);
     expect(r.open).toBe('```py\nx = 1\n\n\ny = 2');
     expect(renderMarkdown(r.open)).toContain('<code class="hljs language-python">');
   });
 
   it('does not close a fence with a shorter or different marker', () => {
-    const r = new BlockSplitter().update('````\n```\n~~~\n\nstill code\n````\n\nafter');
+    const r = new BlockSplitter().append('````\n```\n~~~\n\nstill code\n````\n\nafter');
     expect(r.complete).toEqual(['````\n```\n~~~\n\nstill code\n````']);
     expect(r.open).toBe('after');
   });
 
-  it('starts over when the text is replaced rather than appended to', () => {
+  it('starts over, in a new generation, when the text is replaced rather than appended to', () => {
     const s = new BlockSplitter();
-    s.update('one\n\ntwo');
-    expect(all(s.update('three\n\nfour'))).toEqual(['three', 'four']);
+    const first = s.update(GrowingText.of('one\n\ntwo'));
+    const second = s.update(GrowingText.of('three\n\nfour'));
+    expect(all(second)).toEqual(['three', 'four']);
+    expect(second.generation).toBe(first.generation + 1);
+    // An earlier version of the text is not an extension either.
+    const longer = GrowingText.of('a\n\nb').append('\n\nc');
+    s.update(longer);
+    expect(all(s.update(GrowingText.of('a\n\nb')))).toEqual(['a', 'b']);
   });
 
   it('returns the same completed array while no block completes (so memoised blocks stay)', () => {
     const s = new BlockSplitter();
-    const a = s.update('one\n\ntwo');
-    const b = s.update('one\n\ntwo more words');
+    const text = GrowingText.of('one\n\ntwo');
+    const a = s.update(text);
+    const b = s.update(text.append(' more words'));
     expect(b.complete).toBe(a.complete);
+    expect(b.generation).toBe(a.generation);
+  });
+
+  it('reads only what was appended since the version it read last, never the whole text again', () => {
+    const whole = vi.spyOn(GrowingText.prototype, 'toString');
+    try {
+      const s = new BlockSplitter();
+      let text = GrowingText.of('# Title\n\n');
+      let r = s.update(text);
+      for (let i = 0; i < 3000; i++) {
+        text = text.append(i % 60 === 59 ? `\n\nw${i}` : ` w${i}`);
+        r = s.update(text);
+      }
+      expect(r.complete).toHaveLength(50);
+      // Once, for the first version it saw.
+      expect(whole).toHaveBeenCalledTimes(1);
+    } finally {
+      whole.mockRestore();
+    }
   });
 });
 

@@ -5,9 +5,11 @@
 // code block) continues the block. Once a block is complete its text never changes, so its
 // rendering can be memoised: only the last, open block re-renders while tokens arrive.
 //
-// The answer only grows (tokens are appended), so each update scans just the new lines: the cost
-// per token does not depend on how long the answer already is.
+// The answer only grows (tokens are appended), so each update reads just the text appended since
+// the last one (`GrowingText.since`) and scans just the new lines; it keeps only the text after the
+// last completed block. The cost per token does not depend on how long the answer already is.
 
+import type { GrowingText } from '../state/growingText';
 import { ownCopy } from './ownCopy';
 
 export interface SplitResult {
@@ -15,6 +17,11 @@ export interface SplitResult {
   complete: readonly string[];
   /** The last block, still growing ('' when there is none). */
   open: string;
+  /**
+   * Counts the times the splitter started over (the text was replaced, not extended): blocks of
+   * another generation are other blocks, even at the same index.
+   */
+  generation: number;
 }
 
 interface Fence {
@@ -30,23 +37,38 @@ export function normaliseBlock(text: string): string {
 }
 
 export class BlockSplitter {
-  private text = '';
+  /** The version of the text read last. */
+  private seen: GrowingText | null = null;
+  /** The text after the last completed block: the open block, and the partial last line. */
+  private rest = '';
   private blocks: string[] = [];
-  /** Where the open block starts in `text`. */
+  /** Where the open block starts in `rest` (0 except while a scan has just cut a block). */
   private openStart = 0;
-  /** Start of the first line not yet processed (the partial last line, if any). */
+  /** Start (in `rest`) of the first line not yet processed (the partial last line, if any). */
   private pos = 0;
   private fence: Fence | null = null;
   /** The open block has content. */
   private hasContent = false;
   /** A blank line (outside a fence) followed the open block's content. */
   private afterBlank = false;
-  private result: SplitResult = { complete: [], open: '' };
+  private result: SplitResult = { complete: [], open: '', generation: 0 };
 
-  update(text: string): SplitResult {
-    if (text === this.text) return this.result;
-    if (text.length < this.text.length || !text.startsWith(this.text)) this.reset();
-    this.text = text;
+  /** The blocks of `text`: reads what was appended since the last version, or all of a new text. */
+  update(text: GrowingText): SplitResult {
+    if (text === this.seen) return this.result;
+    let added = this.seen === null ? String(text) : text.since(this.seen);
+    if (added === null) {
+      this.reset();
+      added = String(text);
+    }
+    this.seen = text;
+    return this.append(added);
+  }
+
+  /** The blocks once `added` is appended to the text read so far. */
+  append(added: string): SplitResult {
+    if (added === '') return this.result;
+    const text = (this.rest += added);
     const before = this.blocks.length;
     for (;;) {
       const nl = text.indexOf('\n', this.pos);
@@ -59,31 +81,39 @@ export class BlockSplitter {
       this.line(text.slice(this.pos, nl), this.pos);
       this.pos = nl + 1;
     }
-    const open = normaliseBlock(text.slice(this.openStart));
+    if (this.openStart > 0) {
+      // Forget what is in completed blocks.
+      this.rest = text.slice(this.openStart);
+      this.pos -= this.openStart;
+      this.openStart = 0;
+    }
+    const open = normaliseBlock(this.rest);
     const complete = this.blocks.length === before ? this.result.complete : this.blocks.slice();
-    this.result = { complete, open };
+    this.result = { complete, open, generation: this.result.generation };
     return this.result;
   }
 
-  private reset(): void {
-    this.text = '';
+  /** Forgets everything read: what comes next is a new text. */
+  reset(): void {
+    this.seen = null;
+    this.rest = '';
     this.blocks = [];
     this.openStart = 0;
     this.pos = 0;
     this.fence = null;
     this.hasContent = false;
     this.afterBlank = false;
-    this.result = { complete: [], open: '' };
+    this.result = { complete: [], open: '', generation: this.result.generation + 1 };
   }
 
   private startsNewBlock(line: string): boolean {
     return this.fence === null && this.afterBlank && line[0] !== ' ' && line[0] !== '\t';
   }
 
-  /** Closes the open block just before `at`, which starts the next one. */
+  /** Closes the open block just before `at` (in `rest`), which starts the next one. */
   private cut(at: number): void {
-    const block = normaliseBlock(this.text.slice(this.openStart, at));
-    // A block is kept for the answer's life: not as a view into this version of the whole answer.
+    const block = normaliseBlock(this.rest.slice(this.openStart, at));
+    // A block is kept for the answer's life: not as a view into this version of the text.
     if (block !== '') this.blocks.push(ownCopy(block));
     this.openStart = at;
     this.afterBlank = false;

@@ -128,6 +128,10 @@ describe('BlockChunker', () => {
   it('starts over when the text is replaced rather than extended', () => {
     const chunker = new BlockChunker();
     expect(chunker.update(CODE).kind).toBe('code');
+    // Shorter.
     expect(chunker.update(PROSE).kind).toBe('para');
+    // Longer, but not ending as the last text did where that one ended.
+    expect(CODE.length).toBeGreaterThan(PROSE.length);
+    expect(chunker.update(CODE).kind).toBe('code');
   });
 });

@@ -68,9 +68,15 @@ export class BlockChunker {
   // backtick run's length), emphasis, link text, a link destination's parentheses
   private inline = { code: 0, emphasis: 0, bracket: 0, destination: 0 };
 
+  /**
+   * The block's chunks, `text` being its whole text so far. A text that is not an extension of the
+   * last one starts the chunker over; it is told by its length and its last characters, not by
+   * comparing the whole block on every update (the caller, Markdown, gives a block only ever longer
+   * versions of itself).
+   */
   update(text: string): ChunkedBlock {
     if (text === this.text) return this.result;
-    if (!text.startsWith(this.text)) this.reset();
+    if (!grewFrom(text, this.text)) this.reset();
     this.text = text;
     if (this.kind === 'undecided') {
       if (text.length < CHUNKING_FROM) return WHOLE;
@@ -305,6 +311,18 @@ export class BlockChunker {
     this.items = 0;
     this.resetDelimiters();
   }
+}
+
+/** How many of the last characters of a text `grewFrom` compares with the same places in the next. */
+const TAIL_SAMPLE = 32;
+
+/** Whether `text` looks like `before` with more after it: as long or longer, and the same at `before`'s end. */
+function grewFrom(text: string, before: string): boolean {
+  if (text.length < before.length) return false;
+  for (let i = Math.max(0, before.length - TAIL_SAMPLE); i < before.length; i++) {
+    if (text.charCodeAt(i) !== before.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function runLength(text: string, at: number): number {

@@ -3,6 +3,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { GrowingText } from '../state/growingText';
 import { BlockSplitter } from './blocks';
 import { BlockChunker } from './chunks';
 import { ownCopy } from './ownCopy';
@@ -47,7 +48,11 @@ describe('ownCopy', () => {
     // 300 KB of prose, a paragraph every 60 tokens, 25 tokens a version.
     const size = retained(() => {
       const splitter = new BlockSplitter();
-      for (const text of versions((i) => `${i % 60 === 0 && i > 0 ? '\n\n' : ' '}w${i}`, 48_000, 25)) splitter.update(text);
+      let text = GrowingText.EMPTY;
+      for (let i = 0; i < 48_000; i += 25) {
+        for (let j = i; j < i + 25; j++) text = text.append(`${j % 60 === 0 && j > 0 ? '\n\n' : ' '}w${j}`);
+        splitter.update(text);
+      }
       return splitter;
     });
     expect(size).toBeLessThan(8 * MB);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../generated/protocol';
 import { apply, CONV, NOW, PROMPT, run, RUN, submitted, turnOf } from '../test-support/runEvents';
+import { GrowingText } from './growingText';
 import { initialState, newTurn, reducer } from './reducer';
 import { finishedPhases, phaseElapsedSeconds, runningTurn, sidebarConversations, stepsMs, toolSteps, totalToolMs } from './selectors';
 import type { Action } from './types';
@@ -51,7 +52,7 @@ describe('submit', () => {
       status: { message: 'Planning…', icon: 'planning', sinceMs: 0 },
       trail: [],
       steps: [],
-      answer: '',
+      answer: GrowingText.EMPTY,
       stopRequested: false,
       lastSeq: -1,
       lastMs: 0,
@@ -119,13 +120,14 @@ describe('events', () => {
         },
       ],
       stepsEndMs: 400,
-      answer: '17 × 23 = 391.\nIn Tokyo it is 09:00.',
+      answer: expect.any(GrowingText),
       firstTokenMs: 412,
       finish: { reason: 'completed', usage: { input_tokens: 1000, output_tokens: 204 }, ttftMs: 412 },
       stopRequested: false,
       lastSeq: 15,
       lastMs: 430,
     });
+    expect(String(turnOf(state).answer)).toBe('17 × 23 = 391.\nIn Tokyo it is 09:00.');
     expect(toolSteps(turnOf(state))).toHaveLength(2);
     expect(totalToolMs(turnOf(state))).toBe(372);
     expect(stepsMs(turnOf(state))).toBe(400);
@@ -151,9 +153,11 @@ describe('events', () => {
     expect(turnOf(state).phase).toBe('pending');
     expect(turnOf(state).status).toEqual({ message: 'Writing the answer…', icon: 'writing', sinceMs: 1 });
     state = apply(state, [r.token(50, 'Hel')]);
-    expect(turnOf(state)).toMatchObject({ phase: 'streaming', answer: 'Hel', firstTokenMs: 50 });
+    expect(turnOf(state)).toMatchObject({ phase: 'streaming', firstTokenMs: 50 });
+    expect(String(turnOf(state).answer)).toBe('Hel');
     state = apply(state, [r.token(60, 'lo')]);
-    expect(turnOf(state)).toMatchObject({ phase: 'streaming', answer: 'Hello', firstTokenMs: 50 });
+    expect(turnOf(state)).toMatchObject({ phase: 'streaming', firstTokenMs: 50 });
+    expect(String(turnOf(state).answer)).toBe('Hello');
   });
 
   it('keeps a status without icon without one', () => {
@@ -166,9 +170,11 @@ describe('events', () => {
     const r = run();
     const [started, t1, t2, t3] = [r.started(), r.token(1, 'a'), r.token(2, 'b'), r.token(3, 'c')];
     let state = apply(submitted(), [t2, started, t1, t2, t1]);
-    expect(turnOf(state)).toMatchObject({ answer: 'ab', lastSeq: 2, lastMs: 2 });
+    expect(turnOf(state)).toMatchObject({ lastSeq: 2, lastMs: 2 });
+    expect(String(turnOf(state).answer)).toBe('ab');
     state = apply(state, [t1, t3, t2, t3]);
-    expect(turnOf(state)).toMatchObject({ answer: 'abc', lastSeq: 3, lastMs: 3 });
+    expect(turnOf(state)).toMatchObject({ lastSeq: 3, lastMs: 3 });
+    expect(String(turnOf(state).answer)).toBe('abc');
     const again = apply(state, [started, t1, t2, t3]);
     expect(again).toBe(state);
   });
@@ -194,8 +200,8 @@ describe('events', () => {
     const a = run();
     const b = run('run-2');
     state = apply(state, [a.token(1, 'A1'), b.token(1, 'B1'), b.token(2, 'B2'), a.token(2, 'A2')]);
-    expect(turnOf(state).answer).toBe('A1A2');
-    expect(turnOf(state, 'run-2').answer).toBe('B1B2');
+    expect(String(turnOf(state).answer)).toBe('A1A2');
+    expect(String(turnOf(state, 'run-2').answer)).toBe('B1B2');
   });
 
   it('counts the waiting time on the chip from pings, in the run clock', () => {
@@ -233,12 +239,13 @@ describe('stop', () => {
     const r = run();
     let state = apply(submitted(), [r.started(), r.token(5, 'Partial'), r.call(6, 'c1', 'clock', {})]);
     state = reducer(state, { type: 'stop_requested', runId: RUN });
-    expect(turnOf(state)).toMatchObject({ stopRequested: true, phase: 'streaming', answer: 'Partial' });
+    expect(turnOf(state)).toMatchObject({ stopRequested: true, phase: 'streaming' });
+    expect(String(turnOf(state).answer)).toBe('Partial');
     state = apply(state, [r.finished(9, 'cancelled')]);
     const turn = turnOf(state);
+    expect(String(turn.answer)).toBe('Partial');
     expect(turn).toMatchObject({
       phase: 'cancelled',
-      answer: 'Partial',
       status: null,
       finish: { reason: 'cancelled' },
     });
@@ -263,15 +270,15 @@ describe('errors', () => {
       r.token(5, 'So far'),
       r.error(7, 'The provider is overloaded. Try again in a minute.', true),
     ]);
+    expect(String(turnOf(state).answer)).toBe('So far');
     expect(turnOf(state)).toMatchObject({
       phase: 'error',
-      answer: 'So far',
       error: { code: 'provider_unavailable', message: 'The provider is overloaded. Try again in a minute.', retryable: true },
     });
     state = apply(state, [r.finished(8, 'error')]);
+    expect(String(turnOf(state).answer)).toBe('So far');
     expect(turnOf(state)).toMatchObject({
       phase: 'error',
-      answer: 'So far',
       status: null,
       error: { code: 'provider_unavailable', message: 'The provider is overloaded. Try again in a minute.', retryable: true },
       finish: { reason: 'error' },

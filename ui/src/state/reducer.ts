@@ -1,5 +1,6 @@
 // The one reducer of the window. Pure: time comes in with the actions, ids too.
 import type { Event } from '../generated/protocol';
+import { GrowingText } from './growingText';
 import { progressStep } from './selectors';
 import type { Action, AppState, Conversation, LoadedConversation, Step, ToolProgress, ToolStep, Turn, TurnStatus } from './types';
 
@@ -29,7 +30,7 @@ export function newTurn(runId: string, conversationId: string, prompt: string, n
     status: { ...INITIAL_STATUS },
     trail: [],
     steps: [],
-    answer: '',
+    answer: GrowingText.EMPTY,
     stopRequested: false,
     lastSeq: -1,
     lastMs: 0,
@@ -285,7 +286,7 @@ function applyEvent(turn: Turn, event: Event): Turn {
       }));
       break;
     case 'token':
-      turn.answer += event.text;
+      turn.answer = turn.answer.append(event.text);
       turn.firstTokenMs ??= event.t_ms;
       if (turn.phase === 'pending') turn.phase = 'streaming';
       break;

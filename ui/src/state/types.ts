@@ -1,6 +1,7 @@
 // The UI's state: conversations in memory, and one turn per run, keyed by run id.
 import type { ErrorCode, Event, FinishReason, StatusIcon, Usage } from '../generated/protocol';
 import type { RunStatus } from '../generated/ipc';
+import type { GrowingText } from './growingText';
 
 /** One event kind, with the common fields (`run_id`, `seq`, `t_ms`). */
 export type EventOf<T extends Event['type']> = Extract<Event, { type: T }>;
@@ -107,7 +108,8 @@ export interface Turn {
   steps: Step[];
   /** `t_ms` of the latest thought or tool event: when the steps so far ended. */
   stepsEndMs?: number;
-  answer: string;
+  /** The answer so far: read it whole with `String(answer)`, or what came since a version with `since`. */
+  answer: GrowingText;
   /** `t_ms` of the first answer token. */
   firstTokenMs?: number;
   error?: TurnError;
