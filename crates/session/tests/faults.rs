@@ -9,6 +9,8 @@
 //! The server runs on a runtime of its own, so the session's runtime counts only what the run
 //! itself started.
 
+#[path = "../../agent/tests/support/runs.rs"]
+mod runs;
 #[path = "../../agent/tests/support/server.rs"]
 mod server;
 
@@ -16,6 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use runs::tokens;
 use serde_json::json;
 use server::{Ending, Reply, TestServer};
 use telltale_agent::providers::{ApiKey, OpenAiProvider, RetryPolicy, StepLimits};
@@ -54,6 +57,16 @@ fn stream(body: String) -> Reply {
     Reply::new(200, "text/event-stream", body)
 }
 
+/// `body`, then the connection reset.
+fn cut(body: String) -> Reply {
+    stream(body).ending(Ending::Cut)
+}
+
+/// `body`, then nothing for four idle timeouts.
+fn stalled(body: String) -> Reply {
+    stream(body).ending(Ending::Stall(IDLE * 4))
+}
+
 fn api_error(status: u16) -> Reply {
     Reply::json(status, &json!({"error": {"message": format!("injected {status}"), "type": "x"}}))
 }
@@ -66,122 +79,89 @@ struct Fault {
     partial: &'static str,
 }
 
+impl Fault {
+    /// A fault before the answer's first token (before the first byte, or while a tool call's
+    /// arguments stream): the run shows no answer.
+    fn early(name: &'static str, reply: fn() -> Reply, code: ErrorCode) -> Fault {
+        Fault { name, reply, code, partial: "" }
+    }
+
+    /// A fault after some tokens: the run shows [`PARTIAL`].
+    fn after_tokens(name: &'static str, reply: fn() -> Reply, code: ErrorCode) -> Fault {
+        Fault { name, reply, code, partial: PARTIAL }
+    }
+}
+
 /// Every provider failure of issue 14, each at the moment it hurts.
 fn faults() -> Vec<Fault> {
     let mut faults: Vec<Fault> = vec![
         // Before the first byte of an answer.
-        Fault { name: "401", reply: || api_error(401), code: ErrorCode::AuthFailed, partial: "" },
-        Fault { name: "403", reply: || api_error(403), code: ErrorCode::AuthFailed, partial: "" },
-        Fault { name: "404", reply: || api_error(404), code: ErrorCode::NotFound, partial: "" },
-        Fault { name: "408", reply: || api_error(408), code: ErrorCode::Timeout, partial: "" },
-        Fault {
-            name: "429 with Retry-After",
-            reply: || api_error(429).header("retry-after", "120"),
-            code: ErrorCode::RateLimited,
-            partial: "",
-        },
-        Fault {
-            name: "500",
-            reply: || api_error(500),
-            code: ErrorCode::ProviderUnavailable,
-            partial: "",
-        },
-        Fault {
-            name: "502",
-            reply: || api_error(502),
-            code: ErrorCode::ProviderUnavailable,
-            partial: "",
-        },
-        Fault {
-            name: "503",
-            reply: || api_error(503),
-            code: ErrorCode::ProviderUnavailable,
-            partial: "",
-        },
-        Fault {
-            name: "529",
-            reply: || api_error(529),
-            code: ErrorCode::ProviderUnavailable,
-            partial: "",
-        },
-        Fault {
-            name: "HTML instead of SSE",
-            reply: || {
-                Reply::new(200, "text/html", "<!doctype html><html><body>Login</body></html>")
-            },
-            code: ErrorCode::MalformedStream,
-            partial: "",
-        },
-        Fault {
-            name: "stall before the first byte",
-            reply: || stream(String::new()).ending(Ending::Stall(IDLE * 4)),
-            code: ErrorCode::Timeout,
-            partial: "",
-        },
+        Fault::early("401", || api_error(401), ErrorCode::AuthFailed),
+        Fault::early("403", || api_error(403), ErrorCode::AuthFailed),
+        Fault::early("404", || api_error(404), ErrorCode::NotFound),
+        Fault::early("408", || api_error(408), ErrorCode::Timeout),
+        Fault::early(
+            "429 with Retry-After",
+            || api_error(429).header("retry-after", "120"),
+            ErrorCode::RateLimited,
+        ),
+        Fault::early("500", || api_error(500), ErrorCode::ProviderUnavailable),
+        Fault::early("502", || api_error(502), ErrorCode::ProviderUnavailable),
+        Fault::early("503", || api_error(503), ErrorCode::ProviderUnavailable),
+        Fault::early("529", || api_error(529), ErrorCode::ProviderUnavailable),
+        Fault::early(
+            "HTML instead of SSE",
+            || Reply::new(200, "text/html", "<!doctype html><html><body>Login</body></html>"),
+            ErrorCode::MalformedStream,
+        ),
+        Fault::early("stall before the first byte", || stalled(String::new()), ErrorCode::Timeout),
     ];
     // After some tokens.
     faults.extend([
-        Fault {
-            name: "SSE error mid-stream",
-            reply: || {
+        Fault::after_tokens(
+            "SSE error mid-stream",
+            || {
                 let error =
                     json!({"error": {"message": "injected: overloaded", "type": "server_error"}});
                 stream(format!("{}data: {error}\n\n", some_tokens()))
             },
-            code: ErrorCode::ProviderError,
-            partial: PARTIAL,
-        },
-        Fault {
-            name: "reset mid-stream",
-            reply: || stream(some_tokens()).ending(Ending::Cut),
-            code: ErrorCode::Network,
-            partial: PARTIAL,
-        },
-        Fault {
-            name: "stall past the idle timeout",
-            reply: || stream(some_tokens()).ending(Ending::Stall(IDLE * 4)),
-            code: ErrorCode::Timeout,
-            partial: PARTIAL,
-        },
-        Fault {
-            name: "malformed chunk",
-            reply: || stream(format!("{}data: {{\"choices\": [{{\"delta\": \n\n", some_tokens())),
-            code: ErrorCode::MalformedStream,
-            partial: PARTIAL,
-        },
-        Fault {
-            name: "truncated without terminator",
-            reply: || stream(some_tokens()),
-            code: ErrorCode::MalformedStream,
-            partial: PARTIAL,
-        },
-        Fault {
-            name: "an endless line",
-            reply: || stream(format!("{}data: {}", some_tokens(), "x".repeat(3 << 20))),
-            code: ErrorCode::MalformedStream,
-            partial: PARTIAL,
-        },
+            ErrorCode::ProviderError,
+        ),
+        Fault::after_tokens("reset mid-stream", || cut(some_tokens()), ErrorCode::Network),
+        Fault::after_tokens(
+            "stall past the idle timeout",
+            || stalled(some_tokens()),
+            ErrorCode::Timeout,
+        ),
+        Fault::after_tokens(
+            "malformed chunk",
+            || stream(format!("{}data: {{\"choices\": [{{\"delta\": \n\n", some_tokens())),
+            ErrorCode::MalformedStream,
+        ),
+        Fault::after_tokens(
+            "truncated without terminator",
+            || stream(some_tokens()),
+            ErrorCode::MalformedStream,
+        ),
+        Fault::after_tokens(
+            "an endless line",
+            || stream(format!("{}data: {}", some_tokens(), "x".repeat(3 << 20))),
+            ErrorCode::MalformedStream,
+        ),
     ]);
     // While a tool call's arguments stream.
     faults.extend([
-        Fault {
-            name: "reset in tool arguments",
-            reply: || stream(tool_arguments_begun()).ending(Ending::Cut),
-            code: ErrorCode::Network,
-            partial: "",
-        },
-        Fault {
-            name: "stall in tool arguments",
-            reply: || stream(tool_arguments_begun()).ending(Ending::Stall(IDLE * 4)),
-            code: ErrorCode::Timeout,
-            partial: "",
-        },
-        Fault {
-            name: "tool arguments truncated",
-            reply: || stream(tool_arguments_begun()),
-            code: ErrorCode::MalformedStream,
-            partial: "",
-        },
+        Fault::early("reset in tool arguments", || cut(tool_arguments_begun()), ErrorCode::Network),
+        Fault::early(
+            "stall in tool arguments",
+            || stalled(tool_arguments_begun()),
+            ErrorCode::Timeout,
+        ),
+        Fault::early(
+            "tool arguments truncated",
+            || stream(tool_arguments_begun()),
+            ErrorCode::MalformedStream,
+        ),
     ]);
     faults
 }
@@ -265,16 +245,6 @@ async fn run(session: &Session, conversation: &str, run_id: &str, prompt: &str) 
     events
 }
 
-fn answer(events: &[Event]) -> String {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Token { text } => Some(text.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// The run's typed error, checked to end the run and to quote no key.
 fn error_of(name: &str, events: &[Event]) -> ErrorCode {
     let [.., error, last] = events else { panic!("{name}: too few events: {events:?}") };
@@ -319,7 +289,7 @@ async fn play(fault: &Fault, store: &Store, round: usize) {
     let events =
         run(&session, &conversation, &format!("{conversation}-r1"), "Tell me something").await;
     assert_eq!(error_of(name, &events), fault.code, "{name}: the typed error");
-    assert_eq!(answer(&events), fault.partial, "{name}: what streamed before the fault is shown");
+    assert_eq!(tokens(&events), fault.partial, "{name}: what streamed before the fault is shown");
     let seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
     assert_eq!(seqs, (0..events.len() as u64).collect::<Vec<_>>(), "{name}: no gap, in order");
 
@@ -339,7 +309,7 @@ async fn play(fault: &Fault, store: &Store, round: usize) {
         ),
         "{name}: the next run completes: {events:?}"
     );
-    assert_eq!(answer(&events), "All good again.", "{name}");
+    assert_eq!(tokens(&events), "All good again.", "{name}");
     let sent = server.messages(1);
     let said = |role: &str, text: &str| {
         sent.iter()
@@ -426,7 +396,7 @@ async fn a_refused_connection_is_a_network_error_and_the_conversation_goes_on() 
     session.agent().replace(Arc::new(agent), "faults".into());
     let events = run(&session, "c1", "r2", "Try again").await;
     // The fault server's first request gets its "fault", here a plain answer.
-    assert_eq!(answer(&events), "unused");
+    assert_eq!(tokens(&events), "unused");
     assert!(server.messages(0).iter().any(|m| m["content"] == "Tell me something"));
 }
 
@@ -460,7 +430,7 @@ async fn ten_conversations_stream_at_once_each_event_in_its_place() {
     let results = futures_join(runs.collect()).await;
     for (i, (conversation, events)) in results.into_iter().enumerate() {
         let expected: String = (0..200).map(|t| format!("conv{i}:{t} ")).collect();
-        assert_eq!(answer(&events), expected, "{conversation}: its own tokens, all, in order");
+        assert_eq!(tokens(&events), expected, "{conversation}: its own tokens, all, in order");
         let seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
         assert_eq!(seqs, (0..events.len() as u64).collect::<Vec<_>>(), "{conversation}");
         let detail = store.lock().unwrap().get(&conversation).unwrap();
@@ -561,7 +531,7 @@ async fn an_endless_stream_is_stopped_at_the_steps_limits_keeping_what_came() {
             unreachable!("checked by error_of")
         };
         assert!(message.contains(what), "{message}");
-        let shown = answer(&events);
+        let shown = tokens(&events);
         assert!(
             shown.starts_with("and on and on"),
             "what came before is kept: {} bytes",

@@ -3,9 +3,13 @@
 //! unsaved; the database keeps a gapless prefix; and the next run in the conversation, once the
 //! history works again, continues it with its context.
 
+#[path = "../../agent/tests/support/runs.rs"]
+mod runs;
+
 use std::sync::Arc;
 use std::time::Duration;
 
+use runs::tokens;
 use telltale_agent::providers::{OfflinePace, OfflineProvider};
 use telltale_agent::{Agent, AgentConfig, ToolRegistry};
 use telltale_history::{History, RunStatus};
@@ -38,16 +42,6 @@ fn failing_on(kind: &str) -> String {
     )
 }
 
-fn answer(events: &[Event]) -> String {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Token { text } => Some(text.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// The run's own events end with a `history_unavailable` error and `run_finished` (error), and
 /// every `seq` is there once, in order.
 fn assert_ends_with_history_error(events: &[Event]) {
@@ -72,7 +66,7 @@ fn stored_seqs(store: &Store, run_id: &str) -> Vec<i64> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_history_that_fails_mid_run_stops_the_run_and_says_why() {
     let prompt = "Tell me something you cannot do";
-    let whole = answer(
+    let whole = tokens(
         &run(&session(OfflinePace::instant(), Store::in_memory("t".into()).unwrap()), "r0", prompt)
             .await
             .0,
@@ -86,7 +80,7 @@ async fn a_history_that_fails_mid_run_stops_the_run_and_says_why() {
     let (events, summary) = run(&session, "r1", prompt).await;
 
     assert_ends_with_history_error(&events);
-    let streamed = answer(&events);
+    let streamed = tokens(&events);
     assert!(
         !streamed.is_empty() && streamed.len() < whole.len(),
         "stopped mid-answer: {streamed:?}"
@@ -117,7 +111,7 @@ async fn a_history_that_fails_with_the_last_events_turns_the_end_into_its_error(
     let (events, summary) = run(&session, "r1", "What is 2+2?").await;
 
     assert_ends_with_history_error(&events);
-    assert!(answer(&events).starts_with("2+2 = 4."), "the answer streamed whole");
+    assert!(tokens(&events).starts_with("2+2 = 4."), "the answer streamed whole");
     assert_eq!(summary.reason, FinishReason::Error);
     assert!(summary.history_error.is_some());
     let detail = store.lock().unwrap().get("c1").unwrap();
