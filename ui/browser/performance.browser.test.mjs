@@ -61,6 +61,7 @@ async function measureStream(page, runId, tokens, rate) {
         longFrames: longFrames.length,
         maxFrameMs: longFrames.length ? Math.max(...longFrames) : 0,
         blocks: document.querySelectorAll('[data-testid="answer"] .md-block').length,
+        groups: document.querySelectorAll('[data-testid="answer"] > .md-group').length,
         chars: document.querySelector('[data-testid="answer"]').textContent.length,
       };
     },
@@ -89,6 +90,14 @@ describe('performance', () => {
     assert.ok(figures.longTasks <= 1, `${figures.longTasks} long tasks over 50 ms (max ${figures.maxTaskMs} ms)`);
     assert.ok(figures.maxTaskMs <= 120, `a long task took ${figures.maxTaskMs} ms`);
     assert.equal(await lastTurn(page).getAttribute('data-state'), 'completed');
+    // The blocks come in groups (ten here); blocks meet with the same gap within a group and
+    // where two groups meet.
+    const gaps = await page.evaluate(() => {
+      const blocks = [...document.querySelectorAll('[data-testid="answer"] .md-block')].map((b) => b.getBoundingClientRect());
+      return [...new Set(blocks.slice(1).map((r, i) => Math.round(r.top - blocks[i].bottom)))];
+    });
+    assert.ok(figures.groups >= 10, `${figures.groups} groups of blocks`);
+    assert.equal(gaps.length, 1, `one gap between blocks, not ${gaps.join(', ')} px`);
     await page.screenshot({ path: screenshotPath('13-after-15000-tokens') });
   });
   test('one huge code block, list or paragraph at 5,000 tokens/s: the work per frame does not grow with it', async () => {

@@ -33,7 +33,9 @@ describe('Turn', () => {
     const out = html(turnAfter([{ type: 'token', text: 'Line 1\nLine <2>' }]));
     expect(out).toContain('data-state="streaming"');
     expect(out).not.toContain('class="skeleton"');
-    expect(out).toContain('data-testid="answer"><div class="md-block"><p>Line 1\nLine &lt;2&gt;</p></div></div>');
+    expect(out).toContain(
+      'data-testid="answer"><div class="md-group"><div class="md-block"><p>Line 1\nLine &lt;2&gt;</p></div></div></div>',
+    );
   });
 
   it('counts the wait on the chip', () => {

@@ -1,7 +1,9 @@
 // A large block drawn from its chunks: each chunk is rendered once and never touched again; only
-// the tail changes while the block grows. Chunks are block boxes where that keeps the look (code
-// lines, list items), so the page lays out only the last one per frame.
-import { memo } from 'react';
+// the tail changes while the block grows. Chunks come in groups that never change once full (one
+// memoised element each), so a frame renders the last group only, however many chunks were cut.
+// Chunks are block boxes where that keeps the look (code lines, list items), so the page lays out
+// only the last one per frame.
+import { memo, type ReactNode } from 'react';
 import './ChunkedBlock.css';
 import type { ChunkedBlock } from './chunks';
 import { codeClass, codeLabel, highlight, languageOf, renderInline, renderMarkdown } from './render';
@@ -18,14 +20,58 @@ const ListChunk = memo(function ListChunk({ source }: { source: string }) {
   return <div className="md-list-chunk" dangerouslySetInnerHTML={{ __html: renderMarkdown(source) }} />;
 });
 
-/** Chunks per paragraph element of a long paragraph (about 7,000 characters). */
-const PARA_SEGMENT = 12;
-
 type Chunked = Exclude<ChunkedBlock, { kind: 'whole' }>;
 
+interface GroupProps {
+  chunks: readonly string[];
+  /** The uncut tail when this is the last group ('' in a full group). */
+  tail: string;
+}
+
 /** The chunks and then the tail, keyed by position: the tail's element becomes its chunk when cut. */
-function pieces(view: Chunked): string[] {
-  return view.tail === '' ? (view.chunks as string[]) : [...view.chunks, view.tail];
+function pieces({ chunks, tail }: GroupProps): readonly string[] {
+  return tail === '' ? chunks : [...chunks, tail];
+}
+
+const CodeGroup = memo(function CodeGroup(props: GroupProps & { language: string }) {
+  return (
+    <span className="md-chunk-group">
+      {pieces(props).map((code, i) => (
+        <CodeChunk key={i} code={code} language={props.language} />
+      ))}
+    </span>
+  );
+});
+
+const ListGroup = memo(function ListGroup(props: GroupProps) {
+  return (
+    <div className="md-chunk-group">
+      {pieces(props).map((source, i) => (
+        <ListChunk key={i} source={source.trimEnd()} />
+      ))}
+    </div>
+  );
+});
+
+/**
+ * A paragraph's group is one paragraph element; the next follows it with no gap (one line ends
+ * early where a group ends: every few thousand characters).
+ */
+const ParaGroup = memo(function ParaGroup(props: GroupProps & { first: boolean }) {
+  return (
+    <p className={props.first ? undefined : 'md-para-cont'}>
+      {pieces(props).map((source, i) => (
+        <InlineChunk key={i} source={source} />
+      ))}
+    </p>
+  );
+});
+
+/** The full groups, then the group being filled (it keeps its key, and so its chunks, when it fills). */
+function groups(view: Chunked, group: (props: GroupProps, index: number) => ReactNode): ReactNode[] {
+  const all = view.groups.map((chunks, i) => group({ chunks, tail: '' }, i));
+  if (view.rest.length > 0 || view.tail !== '') all.push(group({ chunks: view.rest, tail: view.tail }, view.groups.length));
+  return all;
 }
 
 export function ChunkedBlockView({ view }: { view: Chunked }) {
@@ -40,8 +86,8 @@ export function ChunkedBlockView({ view }: { view: Chunked }) {
           </div>
           <pre>
             <code className={`${codeClass(view.info)} code-chunked`}>
-              {pieces(view).map((code, i) => (
-                <CodeChunk key={i} code={code} language={language} />
+              {groups(view, (props, i) => (
+                <CodeGroup key={i} {...props} language={language} />
               ))}
             </code>
           </pre>
@@ -52,26 +98,16 @@ export function ChunkedBlockView({ view }: { view: Chunked }) {
   if (view.kind === 'list') {
     return (
       <div className="md-block md-list-chunks">
-        {pieces(view).map((source, i) => (
-          <ListChunk key={i} source={source.trimEnd()} />
+        {groups(view, (props, i) => (
+          <ListGroup key={i} {...props} />
         ))}
       </div>
     );
   }
-  // A paragraph's lines are laid out together, so one growing paragraph would cost more to lay out
-  // with every frame: it is drawn as paragraphs of PARA_SEGMENT chunks that follow each other with
-  // no gap (one line ends early where one such segment ends: every few thousand characters).
-  const all = pieces(view);
-  const segments: string[][] = [];
-  for (let i = 0; i < all.length; i += PARA_SEGMENT) segments.push(all.slice(i, i + PARA_SEGMENT));
   return (
     <div className="md-block">
-      {segments.map((segment, s) => (
-        <p key={s} className={s > 0 ? 'md-para-cont' : undefined}>
-          {segment.map((source, i) => (
-            <InlineChunk key={i} source={source} />
-          ))}
-        </p>
+      {groups(view, (props, i) => (
+        <ParaGroup key={i} {...props} first={i === 0} />
       ))}
     </div>
   );

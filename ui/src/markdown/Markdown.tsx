@@ -1,6 +1,7 @@
-// Streaming Markdown: completed blocks are memoised; only the last, growing block re-renders, and
-// a large block re-renders only its last chunk (see chunks.ts), so the work per frame stays small
-// however long the answer grows.
+// Streaming Markdown: completed blocks are memoised, in groups that never change once full (so a
+// frame renders and lays out the last group, not every block of a long answer); only the last,
+// growing block re-renders, and a large block re-renders only its last chunk (see chunks.ts), so the
+// work per frame stays small however long the answer grows.
 import { Fragment, memo, useMemo, useState } from 'react';
 import type { GrowingText } from '../state/growingText';
 import { BlockSplitter, prepareOpenBlock } from './blocks';
@@ -16,9 +17,9 @@ const WholeBlock = memo(function WholeBlock({ source }: { source: string }) {
 });
 
 /**
- * One top-level block. A block keeps its key (its index) from the moment it opens until the
- * answer ends, so its chunker sees it grow (each text an extension of the last) and never starts
- * over.
+ * One top-level block. A block keeps its key (its index in its group, in a group keyed by its
+ * index) from the moment it opens until the answer ends, so its chunker sees it grow (each text an
+ * extension of the last) and never starts over.
  */
 const Block = memo(function Block({ source, open }: { source: string; open: boolean }) {
   // One chunker for the block's life: it remembers what it cut (useState keeps the instance).
@@ -26,6 +27,20 @@ const Block = memo(function Block({ source, open }: { source: string; open: bool
   const view = useMemo(() => chunker.update(source), [chunker, source]);
   if (view.kind === 'whole') return <WholeBlock source={open ? prepareOpenBlock(source) : source} />;
   return <ChunkedBlockView view={view} />;
+});
+
+const NO_BLOCKS: readonly string[] = [];
+
+/**
+ * Completed blocks, and the open block when it belongs to this group. A full group's props never
+ * change again (the same array, no open block), so it is rendered once.
+ */
+const BlockGroup = memo(function BlockGroup({ blocks, open, streaming }: { blocks: readonly string[]; open: string; streaming: boolean }) {
+  // A block's index never changes and a completed block's text never does.
+  const elements = blocks.map((block, i) => <Block key={i} source={block} open={false} />);
+  // The open block in the same list: it keeps its key, and so its element, when it completes.
+  if (open !== '') elements.push(<Block key={blocks.length} source={open} open={streaming} />);
+  return <div className="md-group">{elements}</div>;
 });
 
 export interface MarkdownProps {
@@ -37,15 +52,12 @@ export interface MarkdownProps {
 export function Markdown({ text, streaming }: MarkdownProps) {
   // One splitter for the answer's life: it reads only the text that arrived since the last update.
   const [splitter] = useState(() => new BlockSplitter());
-  const { complete, open, generation } = useMemo(() => splitter.update(text), [splitter, text]);
-  return (
-    // A text that was replaced rather than extended is drawn afresh (new blocks, new chunkers).
-    <Fragment key={generation}>
-      {complete.map((block, i) => (
-        // A block's index never changes and a completed block's text never does.
-        <Block key={i} source={block} open={false} />
-      ))}
-      {open !== '' && <Block key={complete.length} source={open} open={streaming} />}
-    </Fragment>
-  );
+  const { groups, rest, open, generation } = useMemo(() => splitter.update(text), [splitter, text]);
+  const elements = groups.map((blocks, i) => <BlockGroup key={i} blocks={blocks} open="" streaming={false} />);
+  // The group being filled, in the same list: it keeps its key, and so its blocks, when it fills.
+  if (rest.length > 0 || open !== '') {
+    elements.push(<BlockGroup key={groups.length} blocks={rest.length > 0 ? rest : NO_BLOCKS} open={open} streaming={streaming} />);
+  }
+  // A text that was replaced rather than extended is drawn afresh (new blocks, new chunkers).
+  return <Fragment key={generation}>{elements}</Fragment>;
 }

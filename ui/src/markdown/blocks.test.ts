@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { GrowingText } from '../state/growingText';
-import { BlockSplitter, prepareOpenBlock } from './blocks';
+import { BlockSplitter, GROUP_BLOCKS, prepareOpenBlock, type SplitResult } from './blocks';
 import { renderMarkdown } from './render';
 
 const DOC = [
@@ -35,14 +35,19 @@ const EXPECTED = [
   '| a | b |\n|---|---|\n| 1 | 2 |',
 ];
 
-function all(r: { complete: readonly string[]; open: string }): string[] {
-  return r.open === '' ? [...r.complete] : [...r.complete, r.open];
+/** The completed blocks, all groups and the rest. */
+function complete(r: SplitResult): string[] {
+  return [...r.groups.flat(), ...r.rest];
+}
+
+function all(r: SplitResult): string[] {
+  return r.open === '' ? complete(r) : [...complete(r), r.open];
 }
 
 describe('BlockSplitter', () => {
   it('splits at blank lines outside fences, keeping indented continuations', () => {
     const r = new BlockSplitter().update(GrowingText.of(DOC));
-    expect(r.complete).toEqual(EXPECTED);
+    expect(complete(r)).toEqual(EXPECTED);
     expect(r.open).toBe('The end.');
   });
 
@@ -55,8 +60,8 @@ describe('BlockSplitter', () => {
         text = text.append(DOC.slice(i, i + size));
         const r = s.update(text);
         // Completed blocks only grow in number; earlier ones stay exactly as they were.
-        expect(r.complete.slice(0, seen.length)).toEqual(seen);
-        seen = [...r.complete];
+        expect(complete(r).slice(0, seen.length)).toEqual(seen);
+        seen = [...complete(r)];
       }
       expect(String(text)).toBe(DOC);
       expect(all(s.update(text))).toEqual([...EXPECTED, 'The end.']);
@@ -65,14 +70,14 @@ describe('BlockSplitter', () => {
 
   it('keeps an unclosed fence open with blank lines in it', () => {
     const r = new BlockSplitter().append('Intro\n\n```py\nx = 1\n\n\ny = 2\n');
-    expect(r.complete).toEqual(['Intro']);
+    expect(complete(r)).toEqual(['Intro']);
     expect(r.open).toBe('```py\nx = 1\n\n\ny = 2');
     expect(renderMarkdown(r.open)).toContain('<code class="hljs language-python">');
   });
 
   it('does not close a fence with a shorter or different marker', () => {
     const r = new BlockSplitter().append('````\n```\n~~~\n\nstill code\n````\n\nafter');
-    expect(r.complete).toEqual(['````\n```\n~~~\n\nstill code\n````']);
+    expect(complete(r)).toEqual(['````\n```\n~~~\n\nstill code\n````']);
     expect(r.open).toBe('after');
   });
 
@@ -93,8 +98,27 @@ describe('BlockSplitter', () => {
     const text = GrowingText.of('one\n\ntwo');
     const a = s.update(text);
     const b = s.update(text.append(' more words'));
-    expect(b.complete).toBe(a.complete);
+    expect(b.groups).toBe(a.groups);
+    expect(b.rest).toBe(a.rest);
     expect(b.generation).toBe(a.generation);
+  });
+
+  it('keeps completed blocks in full groups that stay the same arrays once full', () => {
+    const s = new BlockSplitter();
+    let text = GrowingText.EMPTY;
+    const seen: (readonly string[])[] = [];
+    for (let i = 0; i < 100; i++) {
+      text = text.append(`Paragraph ${i}.\n\n`);
+      const r = s.update(text);
+      // Every group seen full is still there, the very same array.
+      for (const [k, group] of seen.entries()) expect(r.groups[k]).toBe(group);
+      seen.splice(0, seen.length, ...r.groups);
+      expect(complete(r)).toEqual(Array.from({ length: i }, (_, j) => `Paragraph ${j}.`));
+    }
+    const r = s.update(text.append('More'));
+    expect(r.groups.map((g) => g.length)).toEqual([GROUP_BLOCKS, GROUP_BLOCKS, GROUP_BLOCKS]);
+    expect(r.rest).toHaveLength(100 - 3 * GROUP_BLOCKS);
+    expect(r.open).toBe('More');
   });
 
   it('reads only what was appended since the version it read last, never the whole text again', () => {
@@ -107,7 +131,7 @@ describe('BlockSplitter', () => {
         text = text.append(i % 60 === 59 ? `\n\nw${i}` : ` w${i}`);
         r = s.update(text);
       }
-      expect(r.complete).toHaveLength(50);
+      expect(complete(r)).toHaveLength(50);
       // Once, for the first version it saw.
       expect(whole).toHaveBeenCalledTimes(1);
     } finally {

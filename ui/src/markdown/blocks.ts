@@ -10,11 +10,17 @@
 // last completed block. The cost per token does not depend on how long the answer already is.
 
 import type { GrowingText } from '../state/growingText';
+import { Groups } from './groups';
 import { ownCopy } from './ownCopy';
 
+/** Completed blocks per group (see groups.ts): a frame renders the last group, not every block. */
+export const GROUP_BLOCKS = 32;
+
 export interface SplitResult {
-  /** Completed blocks, final. */
-  complete: readonly string[];
+  /** Completed blocks in full groups of GROUP_BLOCKS, final: each group the same array for good. */
+  groups: readonly (readonly string[])[];
+  /** Completed blocks after the last full group, final. */
+  rest: readonly string[];
   /** The last block, still growing ('' when there is none). */
   open: string;
   /**
@@ -41,7 +47,9 @@ export class BlockSplitter {
   private seen: GrowingText | null = null;
   /** The text after the last completed block: the open block, and the partial last line. */
   private rest = '';
-  private blocks: string[] = [];
+  private blocks = new Groups<string>(GROUP_BLOCKS);
+  /** Completed blocks so far. */
+  private completed = 0;
   /** Where the open block starts in `rest` (0 except while a scan has just cut a block). */
   private openStart = 0;
   /** Start (in `rest`) of the first line not yet processed (the partial last line, if any). */
@@ -51,7 +59,7 @@ export class BlockSplitter {
   private hasContent = false;
   /** A blank line (outside a fence) followed the open block's content. */
   private afterBlank = false;
-  private result: SplitResult = { complete: [], open: '', generation: 0 };
+  private result: SplitResult = { groups: [], rest: [], open: '', generation: 0 };
 
   /** The blocks of `text`: reads what was appended since the last version, or all of a new text. */
   update(text: GrowingText): SplitResult {
@@ -69,7 +77,7 @@ export class BlockSplitter {
   append(added: string): SplitResult {
     if (added === '') return this.result;
     const text = (this.rest += added);
-    const before = this.blocks.length;
+    const before = this.completed;
     for (;;) {
       const nl = text.indexOf('\n', this.pos);
       if (nl < 0) {
@@ -88,8 +96,11 @@ export class BlockSplitter {
       this.openStart = 0;
     }
     const open = normaliseBlock(this.rest);
-    const complete = this.blocks.length === before ? this.result.complete : this.blocks.slice();
-    this.result = { complete, open, generation: this.result.generation };
+    const { result } = this;
+    this.result =
+      this.completed === before
+        ? { ...result, open }
+        : { groups: this.blocks.full(), rest: this.blocks.rest(), open, generation: result.generation };
     return this.result;
   }
 
@@ -97,13 +108,14 @@ export class BlockSplitter {
   reset(): void {
     this.seen = null;
     this.rest = '';
-    this.blocks = [];
+    this.blocks = new Groups<string>(GROUP_BLOCKS);
+    this.completed = 0;
     this.openStart = 0;
     this.pos = 0;
     this.fence = null;
     this.hasContent = false;
     this.afterBlank = false;
-    this.result = { complete: [], open: '', generation: this.result.generation + 1 };
+    this.result = { groups: [], rest: [], open: '', generation: this.result.generation + 1 };
   }
 
   private startsNewBlock(line: string): boolean {
@@ -114,7 +126,10 @@ export class BlockSplitter {
   private cut(at: number): void {
     const block = normaliseBlock(this.rest.slice(this.openStart, at));
     // A block is kept for the answer's life: not as a view into this version of the text.
-    if (block !== '') this.blocks.push(ownCopy(block));
+    if (block !== '') {
+      this.blocks.push(ownCopy(block));
+      this.completed++;
+    }
     this.openStart = at;
     this.afterBlank = false;
     this.hasContent = false;

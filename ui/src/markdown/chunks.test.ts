@@ -2,7 +2,7 @@
 // A large block drawn in chunks must read exactly as the same block drawn whole, at every moment
 // of the stream, and a chunk once cut never changes.
 import { describe, expect, it } from 'vitest';
-import { BlockChunker, CHUNKING_FROM, type ChunkedBlock } from './chunks';
+import { BlockChunker, CHUNK_GROUP, CHUNKING_FROM, PARA_GROUP, type ChunkedBlock } from './chunks';
 import { renderInline, renderMarkdown } from './render';
 
 /** Feeds `text` in pieces of `step` characters; checks every intermediate result. */
@@ -14,12 +14,17 @@ function stream(text: string, step: number, check: (view: ChunkedBlock, sofar: s
     const view = chunker.update(sofar);
     if (view.kind !== 'whole') {
       // Cut chunks are final: what was cut before is still there, unchanged.
-      expect(view.chunks.slice(0, seen.length)).toEqual(seen);
-      seen = view.chunks;
+      expect(chunksOf(view).slice(0, seen.length)).toEqual(seen);
+      seen = chunksOf(view);
     }
     check(view, sofar);
     if (i >= text.length) return view;
   }
+}
+
+/** The cut chunks, all groups and the rest. */
+function chunksOf(view: ChunkedBlock): string[] {
+  return view.kind === 'whole' ? [] : [...view.groups.flat(), ...view.rest];
 }
 
 function textOf(html: string): string {
@@ -51,9 +56,9 @@ describe('BlockChunker', () => {
       expect(view.kind).toBe('code');
       if (view.kind !== 'code') return;
       expect(view.info).toBe('python');
-      for (const chunk of view.chunks) expect(chunk.endsWith('\n')).toBe(true);
+      for (const chunk of chunksOf(view)) expect(chunk.endsWith('\n')).toBe(true);
       const body = sofar.slice(sofar.indexOf('\n') + 1);
-      const shown = view.chunks.join('') + view.tail;
+      const shown = chunksOf(view).join('') + view.tail;
       // Everything but a closing fence that may be arriving.
       expect(body.startsWith(shown)).toBe(true);
       expect(body.slice(shown.length).replace(/\n?`*$/, '')).toBe('');
@@ -61,20 +66,20 @@ describe('BlockChunker', () => {
     expect(end.kind).toBe('code');
     if (end.kind !== 'code') return;
     // The closing fence is not code.
-    expect(end.chunks.join('') + end.tail).toBe(`${codeLines.join('\n')}\n`);
-    expect(end.chunks.length).toBeGreaterThan(5);
+    expect(chunksOf(end).join('') + end.tail).toBe(`${codeLines.join('\n')}\n`);
+    expect(chunksOf(end).length).toBeGreaterThan(5);
   });
 
   it('renders a long paragraph exactly as the whole paragraph renders', () => {
     const end = stream(PROSE, 5, (view, sofar) => {
       if (view.kind === 'whole') return;
       expect(view.kind).toBe('para');
-      expect(view.chunks.join('') + (view.kind === 'para' ? view.tail : '')).toBe(sofar);
+      expect(chunksOf(view).join('') + (view.kind === 'para' ? view.tail : '')).toBe(sofar);
     });
     expect(end.kind).toBe('para');
     if (end.kind !== 'para') return;
-    expect(end.chunks.length).toBeGreaterThan(5);
-    const chunked = `<p>${[...end.chunks, end.tail].map(renderInline).join('')}</p>`;
+    expect(chunksOf(end).length).toBeGreaterThan(5);
+    const chunked = `<p>${[...chunksOf(end), end.tail].map(renderInline).join('')}</p>`;
     expect(chunked).toBe(renderMarkdown(PROSE));
   });
 
@@ -83,16 +88,16 @@ describe('BlockChunker', () => {
     const view = stream(text, 26, () => {});
     expect(view.kind).toBe('para');
     if (view.kind !== 'para') return;
-    expect(view.chunks.length).toBeGreaterThan(50);
-    expect(view.chunks.join('') + view.tail).toBe(text.trimStart());
-    expect(`<p>${[...view.chunks, view.tail].map(renderInline).join('')}</p>`).toBe(renderMarkdown(text));
+    expect(chunksOf(view).length).toBeGreaterThan(50);
+    expect(chunksOf(view).join('') + view.tail).toBe(text.trimStart());
+    expect(`<p>${[...chunksOf(view), view.tail].map(renderInline).join('')}</p>`).toBe(renderMarkdown(text));
   });
 
   it('cuts a paragraph with a stray delimiter all the same once it is very long', () => {
     const text = `5 * 3 = 15, said the model. ${'word '.repeat(8000)}`.trimEnd();
     const view = stream(text, 500, () => {});
     expect(view.kind).toBe('para');
-    if (view.kind === 'para') expect(view.chunks.length).toBeGreaterThan(1);
+    if (view.kind === 'para') expect(chunksOf(view).length).toBeGreaterThan(1);
   });
 
   it('renders a long list with the same items and numbers as the whole list', () => {
@@ -100,12 +105,12 @@ describe('BlockChunker', () => {
       const end = stream(list, 9, () => {});
       expect(end.kind).toBe('list');
       if (end.kind !== 'list') continue;
-      expect(end.chunks.length).toBeGreaterThan(3);
-      const chunked = [...end.chunks, end.tail].map((c) => renderMarkdown(c.trimEnd())).join('');
+      expect(chunksOf(end).length).toBeGreaterThan(3);
+      const chunked = [...chunksOf(end), end.tail].map((c) => renderMarkdown(c.trimEnd())).join('');
       const whole = renderMarkdown(list);
       expect(chunked.match(/<li>/g)?.length).toBe(150);
       expect(textOf(chunked).replace(/\s+/g, ' ')).toBe(textOf(whole).replace(/\s+/g, ' '));
-      if (list === ORDERED) expect(chunked).toContain(`<ol start="${end.chunks[0]!.trimEnd().split('\n').length + 1}">`);
+      if (list === ORDERED) expect(chunked).toContain(`<ol start="${chunksOf(end)[0]!.trimEnd().split('\n').length + 1}">`);
     }
   });
 
@@ -123,6 +128,28 @@ describe('BlockChunker', () => {
     for (const text of cases) {
       expect(stream(text, 11, () => {}).kind, text.slice(-40)).toBe('whole');
     }
+  });
+
+  it('keeps cut chunks in full groups that stay the same arrays once full', () => {
+    const chunker = new BlockChunker();
+    const seen: (readonly string[])[] = [];
+    let last: ChunkedBlock = { kind: 'whole' };
+    // 600 lines: 37 chunks of 16 lines, one group of CHUNK_GROUP.
+    const code = ['```py', ...Array.from({ length: 600 }, (_, i) => `x = ${i}`)].join('\n');
+    for (let i = 100; i < code.length + 100; i += 100) {
+      last = chunker.update(code.slice(0, i));
+      if (last.kind === 'whole') continue;
+      for (const [k, group] of seen.entries()) expect(last.groups[k]).toBe(group);
+      seen.splice(0, seen.length, ...last.groups);
+    }
+    if (last.kind !== 'code') throw new Error(`not code: ${last.kind}`);
+    expect(last.groups.map((g) => g.length)).toEqual([CHUNK_GROUP]);
+    expect(chunksOf(last).join('') + last.tail).toBe(`${code.slice(code.indexOf('\n') + 1)}`);
+    // A paragraph's groups are its paragraph elements: PARA_GROUP chunks each.
+    const para = stream(`${'word '.repeat(6000)}end`, 50, () => {});
+    if (para.kind !== 'para') throw new Error(`not a paragraph: ${para.kind}`);
+    expect(para.groups.length).toBeGreaterThan(2);
+    for (const group of para.groups) expect(group).toHaveLength(PARA_GROUP);
   });
 
   it('starts over when the text is replaced rather than extended', () => {

@@ -15,6 +15,7 @@
 // A block that turns into something these cannot render the same way (a paragraph interrupted
 // by a list, a table, a setext heading…) falls back to being rendered whole, as small blocks are.
 
+import { Groups } from './groups';
 import { ownCopy } from './ownCopy';
 
 /** Blocks smaller than this render whole, exactly as the Markdown renderer would. */
@@ -29,11 +30,26 @@ export const PARA_CHARS = 600;
  */
 export const PARA_FORCE_CHARS = 16384;
 
+/** Cut chunks of code or a list per group (see groups.ts): a frame renders the last group only. */
+export const CHUNK_GROUP = 32;
+/**
+ * Cut chunks of a paragraph per group, each group one paragraph element (about 7,000 characters):
+ * a paragraph's lines are laid out together, so one growing paragraph would cost more to lay out
+ * with every frame.
+ */
+export const PARA_GROUP = 12;
+
+/** A chunked block's text: cut chunks (in full groups, then the rest), then the uncut tail. */
+interface Chunks {
+  /** Full groups of cut chunks: each the same array for good. */
+  groups: readonly (readonly string[])[];
+  /** Cut chunks after the last full group. */
+  rest: readonly string[];
+  tail: string;
+}
+
 export type ChunkedBlock =
-  | { kind: 'whole' }
-  | { kind: 'code'; info: string; chunks: readonly string[]; tail: string }
-  | { kind: 'list'; chunks: readonly string[]; tail: string }
-  | { kind: 'para'; chunks: readonly string[]; tail: string };
+  { kind: 'whole' } | ({ kind: 'code'; info: string } & Chunks) | ({ kind: 'list' } & Chunks) | ({ kind: 'para' } & Chunks);
 
 const WHOLE: ChunkedBlock = { kind: 'whole' };
 
@@ -50,7 +66,9 @@ const INTERRUPTS_LIST = /^(?:#{1,6}(?:[ \t]|$)|>|`{3}|~{3}|<|\||=+[ \t]*$|-+[ \t
 export class BlockChunker {
   private text = '';
   private kind: 'undecided' | 'whole' | 'code' | 'list' | 'para' = 'undecided';
-  private chunks: string[] = [];
+  private chunks = new Groups<string>(CHUNK_GROUP);
+  /** Chunks cut so far. */
+  private cuts = 0;
   /** Where the current (uncut) chunk starts. */
   private chunkStart = 0;
   /** Where scanning goes on: the start of the first line (or character, for paragraphs) not yet seen. */
@@ -82,23 +100,28 @@ export class BlockChunker {
       if (text.length < CHUNKING_FROM) return WHOLE;
       this.decide();
     }
-    const before = this.chunks.length;
+    const before = this.cuts;
     if (this.kind === 'code') this.scanCode();
     else if (this.kind === 'list') this.scanList();
     else if (this.kind === 'para') this.scanPara();
     const kind = this.kind as BlockChunker['kind'];
     if (kind === 'whole' || kind === 'undecided') return (this.result = WHOLE);
-    // The same array while nothing was cut, so memoised chunk lists stay equal.
-    const chunks = this.chunks.length === before && this.result.kind !== 'whole' ? this.result.chunks : this.chunks.slice();
+    // The same arrays while nothing was cut, so memoised chunk lists stay equal.
+    const last = this.result;
+    const cut =
+      this.cuts === before && last.kind !== 'whole'
+        ? { groups: last.groups, rest: last.rest }
+        : { groups: this.chunks.full(), rest: this.chunks.rest() };
     const tail = this.tail();
-    this.result = kind === 'code' ? { kind, info: this.info, chunks, tail } : { kind, chunks, tail };
+    this.result = kind === 'code' ? { kind, info: this.info, ...cut, tail } : { kind, ...cut, tail };
     return this.result;
   }
 
   private reset(): void {
     this.text = '';
     this.kind = 'undecided';
-    this.chunks = [];
+    this.chunks = new Groups<string>(CHUNK_GROUP);
+    this.cuts = 0;
     this.chunkStart = 0;
     this.pos = 0;
     this.result = WHOLE;
@@ -134,6 +157,7 @@ export class BlockChunker {
     const rest = first.slice(indent);
     if (rest !== '' && rest[0] !== ' ' && rest[0] !== '\t' && !INTERRUPTS_PARAGRAPH.test(rest) && !rest.includes('|')) {
       this.kind = 'para';
+      this.chunks = new Groups<string>(PARA_GROUP);
       this.pos = this.chunkStart = indent;
       return;
     }
@@ -305,7 +329,10 @@ export class BlockChunker {
 
   private cutAt(at: number): void {
     // A chunk is kept for the block's life: not as a view into this version of the whole block.
-    if (at > this.chunkStart) this.chunks.push(ownCopy(this.text.slice(this.chunkStart, at)));
+    if (at > this.chunkStart) {
+      this.chunks.push(ownCopy(this.text.slice(this.chunkStart, at)));
+      this.cuts++;
+    }
     this.chunkStart = at;
     this.lines = 0;
     this.items = 0;
