@@ -44,8 +44,8 @@ export function insideTauri(): boolean {
 /** Settings: keys go in (`set_api_key`) and never come back, only their masks. */
 export const tauriSettings: SettingsBackend = {
   get: () => invoke<SettingsView>(Command.get_settings),
-  save: (settings: Settings) => invoke<SettingsView>(Command.save_settings, { settings }),
-  setApiKey: (providerId, key) => invoke<SettingsView>(Command.set_api_key, { providerId, key }),
+  save: (settings: Settings, keys?: Record<string, string>) => invoke<SettingsView>(Command.save_settings, { settings, keys }),
+  setApiKey: (providerId, key, baseUrl) => invoke<SettingsView>(Command.set_api_key, { providerId, key, baseUrl }),
   clearApiKey: (providerId) => invoke<SettingsView>(Command.clear_api_key, { providerId }),
   testConnection: (providerId, baseUrl, model) => invoke<TestResult>(Command.test_connection, { providerId, baseUrl, model }),
   listModels: (providerId, baseUrl) => invoke<string[]>(Command.list_models, { providerId, baseUrl }),

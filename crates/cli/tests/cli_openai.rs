@@ -212,13 +212,14 @@ async fn with_no_provider_named_the_apps_saved_default_answers_with_its_stored_k
     let requests = server.requests();
     assert_eq!(requests[0].header("authorization"), Some(format!("Bearer {KEY}").as_str()));
 
-    // A base URL other than the saved one gets no stored key.
+    // A base URL at another origin than the key was entered for gets no stored key (a server on
+    // this computer is asked without one).
     let other = TestServer::always(Reply::sse_fixture("openai_chat_text.sse")).await;
     let out = output(unnamed(&["--base-url", other.base_url().as_str()])).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let requests = other.requests();
     assert_eq!(requests.len(), 1);
-    assert_eq!(requests[0].header("authorization"), None, "the key stays with the saved URL");
+    assert_eq!(requests[0].header("authorization"), None, "the key stays with its origin");
     assert!(!String::from_utf8_lossy(&out.stdout).contains(KEY));
     assert!(!String::from_utf8_lossy(&out.stderr).contains(KEY));
 }

@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use telltale_agent::providers::settings::{IDLE_TIMEOUT_VAR, PROVIDER_VAR};
+use telltale_agent::providers::settings::{is_local, IDLE_TIMEOUT_VAR, PROVIDER_VAR};
 use telltale_agent::providers::{
     ApiKey, OfflinePace, OfflineProvider, ProviderKind, ProviderSettings, SettingsError,
 };
 use telltale_agent::{Agent, AgentConfig, Provider};
 
+use crate::key_origin;
 use crate::keys::KeyStore;
 use crate::model::{preset, Api, Settings};
 use crate::validate::InvalidSettings;
@@ -33,8 +34,9 @@ pub fn env_override(env: Env<'_>) -> Option<String> {
 }
 
 /// The provider settings of `provider_id` as saved (with `base_url`/`model` overrides while the
-/// user edits), and its stored key. The key is sent only to the saved base URL: a base URL typed
-/// but not saved gets no key.
+/// user edits), and its stored key, which goes only to the origin it was entered for
+/// (`key_origin`). To another origin: no key for a server on this computer (it may go without),
+/// and for any other an error saying to enter the key again for it.
 pub fn provider_settings(
     settings: &Settings,
     keys: &KeyStore,
@@ -54,14 +56,24 @@ pub fn provider_settings(
         Api::Openai => ProviderKind::Openai,
         Api::Anthropic => ProviderKind::Anthropic,
     };
-    let api_key = match kind {
-        ProviderKind::Offline => None,
-        _ if url != saved_url => None,
-        _ => keys.get(provider_id).map_err(|e| e.to_string())?.map(ApiKey::new),
-    };
     if kind != ProviderKind::Offline && url.is_empty() {
         return Err(format!("{} needs a base URL", preset.name));
     }
+    let api_key = match kind {
+        ProviderKind::Offline => None,
+        _ => {
+            match key_origin::stored_key(keys, settings, provider_id).map_err(|e| e.to_string())? {
+                Some(stored) if stored.goes_to(url) => Some(ApiKey::new(stored.key)),
+                Some(_) if is_local(url) => None,
+                Some(stored) => {
+                    return Err(
+                        key_origin::for_another_origin(provider_id, &stored, url).to_string()
+                    )
+                }
+                None => None,
+            }
+        }
+    };
     let model = model.unwrap_or(&entry.model).trim();
     Ok(ProviderSettings {
         kind,

@@ -1,5 +1,7 @@
 //! Where API keys live: the OS keychain (service `app.telltale.desktop`, one entry per provider
 //! id) when one answers, otherwise `api-keys.json` in the data folder with permissions 0600.
+//! Each key is kept with the origin (`scheme://host[:port]`) it was entered for, and goes only
+//! there (`key_origin`); a key saved before keys had origins reads back without one.
 //! Nothing here logs a key or puts one in an error.
 
 use std::collections::BTreeMap;
@@ -35,10 +37,56 @@ pub enum KeyError {
     File { path: String, what: &'static str, reason: String },
 }
 
+/// A stored key and the origin it was entered for (`None`: stored before keys had origins).
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredKey {
+    pub key: String,
+    pub origin: Option<String>,
+}
+
+impl std::fmt::Debug for StoredKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredKey")
+            .field("key", &"[redacted]")
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+/// A key as written: with its origin (`{"key", "origin"}`), or, read back from before keys had
+/// origins, the key alone.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum Record {
+    Bound { key: String, origin: String },
+    Bare(String),
+}
+
+impl Record {
+    fn bound(key: &str, origin: &str) -> Record {
+        Record::Bound { key: key.to_owned(), origin: origin.to_owned() }
+    }
+
+    fn into_stored(self) -> StoredKey {
+        match self {
+            Record::Bound { key, origin } => StoredKey { key, origin: Some(origin) },
+            Record::Bare(key) => StoredKey { key, origin: None },
+        }
+    }
+
+    /// A keychain secret: the record's JSON, or (stored before keys had origins) the key alone.
+    fn from_secret(secret: String) -> StoredKey {
+        match serde_json::from_str::<Record>(&secret) {
+            Ok(record @ Record::Bound { .. }) => record.into_stored(),
+            _ => StoredKey { key: secret, origin: None },
+        }
+    }
+}
+
 #[derive(Default, Serialize, Deserialize)]
 struct KeyFile {
     #[serde(default)]
-    keys: BTreeMap<String, String>,
+    keys: BTreeMap<String, Record>,
 }
 
 pub struct KeyStore {
@@ -79,30 +127,34 @@ impl KeyStore {
         &self.file
     }
 
-    /// The key stored for `provider_id` (the keychain first, then the file).
-    pub fn get(&self, provider_id: &str) -> Result<Option<String>, KeyError> {
+    /// The key stored for `provider_id` with its origin (the keychain first, then the file).
+    pub fn get(&self, provider_id: &str) -> Result<Option<StoredKey>, KeyError> {
         if self.storage == KeyStorage::Keychain {
             match entry(provider_id)?.get_password() {
-                Ok(key) => return Ok(Some(key)),
+                Ok(secret) => return Ok(Some(Record::from_secret(secret))),
                 Err(keyring::Error::NoEntry) => {}
                 Err(e) => return Err(keychain_error(&e)),
             }
         }
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        Ok(self.read_file()?.keys.remove(provider_id))
+        Ok(self.read_file()?.keys.remove(provider_id).map(Record::into_stored))
     }
 
-    pub fn set(&self, provider_id: &str, key: &str) -> Result<(), KeyError> {
+    /// Stores `key` for `provider_id`, to be sent only to `origin` (`scheme://host[:port]`).
+    pub fn set(&self, provider_id: &str, key: &str, origin: &str) -> Result<(), KeyError> {
+        let record = Record::bound(key, origin);
         match self.storage {
             KeyStorage::Keychain => {
-                entry(provider_id)?.set_password(key).map_err(|e| keychain_error(&e))?;
+                let secret = serde_json::to_string(&record)
+                    .map_err(|_| KeyError::Keychain("the key could not be encoded".into()))?;
+                entry(provider_id)?.set_password(&secret).map_err(|e| keychain_error(&e))?;
                 // A key left in the file from a time without keychain must not outlive this one.
                 self.remove_from_file(provider_id)
             }
             KeyStorage::File => {
                 let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
                 let mut file = self.read_file()?;
-                file.keys.insert(provider_id.to_owned(), key.to_owned());
+                file.keys.insert(provider_id.to_owned(), record);
                 self.write_file(&file)
             }
         }
@@ -228,6 +280,12 @@ pub(crate) mod tests {
     }
 
     const KEY: &str = "sk-test-secret-0123456789";
+    const OPENAI: &str = "https://api.openai.com";
+
+    /// The key stored for `id` in `store`, without its origin.
+    fn key(store: &KeyStore, id: &str) -> Option<String> {
+        store.get(id).unwrap().map(|stored| stored.key)
+    }
 
     #[test]
     fn the_file_fallback_stores_replaces_and_clears_keys() {
@@ -235,14 +293,14 @@ pub(crate) mod tests {
         let store = KeyStore::file_only(&dir);
         assert_eq!(store.storage(), KeyStorage::File);
         assert_eq!(store.get("openai").unwrap(), None);
-        store.set("openai", KEY).unwrap();
-        store.set("groq", "gsk-other-0123456789").unwrap();
-        assert_eq!(store.get("openai").unwrap().as_deref(), Some(KEY));
-        store.set("openai", "sk-replaced-0123456789").unwrap();
-        assert_eq!(store.get("openai").unwrap().as_deref(), Some("sk-replaced-0123456789"));
+        store.set("openai", KEY, OPENAI).unwrap();
+        store.set("groq", "gsk-other-0123456789", "https://api.groq.com").unwrap();
+        assert_eq!(key(&store, "openai").as_deref(), Some(KEY));
+        store.set("openai", "sk-replaced-0123456789", OPENAI).unwrap();
+        assert_eq!(key(&store, "openai").as_deref(), Some("sk-replaced-0123456789"));
         // A second store on the same folder (the next launch) sees the same keys.
         let again = KeyStore::file_only(&dir);
-        assert_eq!(again.get("groq").unwrap().as_deref(), Some("gsk-other-0123456789"));
+        assert_eq!(key(&again, "groq").as_deref(), Some("gsk-other-0123456789"));
         again.clear("openai").unwrap();
         again.clear("openai").unwrap();
         assert_eq!(store.get("openai").unwrap(), None);
@@ -256,16 +314,45 @@ pub(crate) mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = temp_dir("perms");
         let store = KeyStore::file_only(&dir.join("nested"));
-        store.set("openai", KEY).unwrap();
+        store.set("openai", KEY, OPENAI).unwrap();
         let path = store.file_path().to_owned();
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(&dir.join("nested")), 0o700, "the folder it made");
         // A file someone loosened is made private again on the next read.
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
-        assert_eq!(store.get("openai").unwrap().as_deref(), Some(KEY));
+        assert_eq!(key(&store, "openai").as_deref(), Some(KEY));
         assert_eq!(mode(&path), 0o600);
         fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn each_key_is_kept_with_its_origin_and_keys_from_before_read_back_without_one() {
+        let dir = temp_dir("origins");
+        // A file written before keys had origins.
+        fs::write(dir.join(KEY_FILE), format!("{{\"keys\": {{\"openai\": \"{KEY}\"}}}}")).unwrap();
+        let store = KeyStore::file_only(&dir);
+        let legacy = store.get("openai").unwrap().unwrap();
+        assert_eq!((legacy.key.as_str(), legacy.origin), (KEY, None));
+        store.set("groq", "gsk-0123456789abcdef", "https://api.groq.com").unwrap();
+        let groq = store.get("groq").unwrap().unwrap();
+        assert_eq!(groq.origin.as_deref(), Some("https://api.groq.com"));
+        // The old entry is kept as it was, next to the new one.
+        let json: serde_json::Value =
+            serde_json::from_slice(&fs::read(dir.join(KEY_FILE)).unwrap()).unwrap();
+        assert_eq!(json["keys"]["openai"], KEY);
+        assert_eq!(json["keys"]["groq"]["origin"], "https://api.groq.com");
+        assert!(!format!("{groq:?}").contains("gsk-"), "{groq:?}");
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_keychain_secret_holds_the_key_and_its_origin_or_a_key_from_before() {
+        let secret = serde_json::to_string(&Record::bound(KEY, OPENAI)).unwrap();
+        let stored = Record::from_secret(secret);
+        assert_eq!((stored.key.as_str(), stored.origin.as_deref()), (KEY, Some(OPENAI)));
+        let legacy = Record::from_secret(KEY.to_owned());
+        assert_eq!((legacy.key.as_str(), legacy.origin), (KEY, None));
     }
 
     #[test]

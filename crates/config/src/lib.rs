@@ -1,11 +1,13 @@
 //! Telltale's configuration, free of any UI and read by the app and the CLI alike: the settings
-//! model with its provider presets (`model`) and what may be saved (`validate`), the key store (`keys`: the OS
-//! keychain, or a 0600 file where none answers), the settings file (`file_storage`), and
-//! building the agent the settings describe (`apply`). `SettingsService` is what a front end
-//! holds: it views, saves and tests settings and swaps a session's agent when they change.
+//! model with its provider presets (`model`) and what may be saved (`validate`), the key store
+//! (`keys`: the OS keychain, or a 0600 file where none answers), each key sent only to the
+//! origin it was entered for (`key_origin`), the settings file (`file_storage`), and building
+//! the agent the settings describe (`apply`). `SettingsService` is what a front end holds: it
+//! views, saves and tests settings and swaps a session's agent when they change.
 
 pub mod apply;
 mod file_storage;
+pub mod key_origin;
 pub mod keys;
 pub mod mask;
 pub mod model;
@@ -41,8 +43,8 @@ pub fn saved_settings(dir: &std::path::Path) -> model::Settings {
 }
 
 /// The provider the saved settings in `dir` choose by default, with `model` and `base_url`
-/// overriding the saved ones for this run (a base URL other than the saved one gets no stored
-/// key). `None` when nothing was saved: the caller's defaults apply. For the CLI, so that
+/// overriding the saved ones for this run (the stored key goes only to the origin it was
+/// entered for: another one gets none). `None` when nothing was saved: the caller's defaults apply. For the CLI, so that
 /// `telltale run` answers with the provider the window uses.
 pub fn saved_provider(
     dir: &std::path::Path,

@@ -2,23 +2,24 @@
 //! settings, store and forget keys, test a connection, list a server's models, and swap the
 //! app's agent when anything changes. No response carries a key.
 
+mod api_keys;
+mod connection;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use serde::Serialize;
-use telltale_agent::{Agent, AgentConfig, ToolRegistry};
-use telltale_protocol::{ErrorCode, FinishReason};
-use tokio::sync::mpsc::unbounded_channel;
-use tokio_util::sync::CancellationToken;
+use telltale_agent::{Agent, ToolRegistry};
+use telltale_protocol::ErrorCode;
 use ts_rs::TS;
 
-use crate::apply::{self, describe, Env};
+use crate::apply::{self, Env};
+use crate::key_origin::{self, CheckError};
 use crate::keys::{KeyStorage, KeyStore};
 use crate::mask::mask;
-use crate::model::{preset, Api, Preset, Settings, OFFLINE, PRESETS};
-use crate::validate::{check_key_transport, InvalidSettings};
+use crate::model::{Api, Preset, Settings, PRESETS};
+use crate::validate::InvalidSettings;
 use telltale_mcp::{McpManager, McpServerStatus};
 use telltale_session::AgentSlot;
 
@@ -39,6 +40,15 @@ pub enum SettingsCommandError {
     /// Settings that cannot be saved (a provider's base URL, a number out of range…).
     #[error(transparent)]
     Invalid(#[from] InvalidSettings),
+}
+
+impl From<CheckError> for SettingsCommandError {
+    fn from(error: CheckError) -> Self {
+        match error {
+            CheckError::Invalid(invalid) => SettingsCommandError::Invalid(invalid),
+            CheckError::Key(e) => SettingsCommandError::Storage(e.to_string()),
+        }
+    }
 }
 
 impl SettingsCommandError {
@@ -66,6 +76,9 @@ pub struct SettingsView {
     pub presets: &'static [Preset],
     /// provider id → the mask of its stored key (`sk-…a1b2`), or null.
     pub keys: BTreeMap<String, Option<String>>,
+    /// provider id → the origin (`https://api.openai.com`) its stored key was entered for and
+    /// goes to, or null (no key, or a key from before keys had origins, tied to no base URL).
+    pub key_origins: BTreeMap<String, Option<String>>,
     pub key_storage: KeyStorage,
     /// Where keys are kept when `key_storage` is `file`.
     pub key_file: Option<String>,
@@ -98,16 +111,6 @@ pub struct SettingsService {
     protected: Vec<PathBuf>,
     /// The MCP servers the settings configure, running in the background.
     mcp: Option<McpManager>,
-}
-
-const MAX_KEY_LEN: usize = 4096;
-
-/// `text` with every occurrence of `key` replaced (a server may echo a key back).
-fn redact(key: Option<&str>, text: &str) -> String {
-    match key {
-        Some(key) if key.len() >= 4 => text.replace(key, "[redacted]"),
-        _ => text.to_owned(),
-    }
 }
 
 impl SettingsService {
@@ -186,18 +189,22 @@ impl SettingsService {
 
     pub fn view(&self, slot: &AgentSlot) -> SettingsView {
         let settings = self.settings();
-        let keys = PRESETS
+        let stored: Vec<_> = PRESETS
             .iter()
             .filter(|p| p.api != Api::Offline)
             .map(|p| {
                 // A key that cannot be read shows as absent; the error is logged without it.
-                let key = self.keys.get(p.id).unwrap_or_else(|e| {
+                let key = key_origin::stored_key(&self.keys, &settings, p.id).unwrap_or_else(|e| {
                     tracing::warn!(provider = p.id, "could not read the API key: {e}");
                     None
                 });
-                (p.id.to_owned(), key.as_deref().map(mask))
+                (p.id.to_owned(), key)
             })
             .collect();
+        let keys = stored.iter().map(|(id, key)| (id.clone(), key.as_ref().map(|k| mask(&k.key))));
+        let key_origins = stored
+            .iter()
+            .map(|(id, key)| (id.clone(), key.as_ref().and_then(|k| k.origin.clone())));
         let file_tools: Vec<String> =
             telltale_agent::tools::workspace::specs().into_iter().map(|(s, _)| s.name).collect();
         let tools = ToolRegistry::catalog()
@@ -211,7 +218,8 @@ impl SettingsService {
         SettingsView {
             settings,
             presets: &PRESETS,
-            keys,
+            keys: keys.collect(),
+            key_origins: key_origins.collect(),
             key_storage: self.keys.storage(),
             key_file: (self.keys.storage() == KeyStorage::File)
                 .then(|| self.keys.file_path().display().to_string()),
@@ -227,9 +235,33 @@ impl SettingsService {
         new: Settings,
         slot: &AgentSlot,
     ) -> Result<SettingsView, SettingsCommandError> {
+        self.save_with_keys(new, &BTreeMap::new(), slot)
+    }
+
+    /// Saves `new` with the keys in `new_keys` (provider id → key), each stored for the origin of
+    /// its provider's new base URL. A provider whose base URL moves to another origin than the
+    /// one its stored key was entered for needs its key again, here or stored for that origin
+    /// first: otherwise nothing is saved and the error says so (`key_for_another_origin`).
+    pub fn save_with_keys(
+        &self,
+        new: Settings,
+        new_keys: &BTreeMap<String, String>,
+        slot: &AgentSlot,
+    ) -> Result<SettingsView, SettingsCommandError> {
         let new = Settings { version: 1, ..new };
-        new.validate(&|id| self.has_key(id))?;
+        new.validate(&|id| new_keys.contains_key(id) || self.has_key(id))?;
         let new = new.normalized();
+        let mut keys = Vec::with_capacity(new_keys.len());
+        for (id, key) in new_keys {
+            keys.push((Self::key_provider(id)?, Self::checked_key(key)?));
+        }
+        key_origin::check_save(&self.keys, &self.settings(), &new, &|id| {
+            new_keys.contains_key(id)
+        })?;
+        for (preset, key) in keys {
+            let url = new.provider(preset.id).map_or("", |p| p.base_url.as_str());
+            self.store_key(preset, key, url)?;
+        }
         let json =
             serde_json::to_value(&new).map_err(|e| SettingsCommandError::Storage(e.to_string()))?;
         self.storage.save(json).map_err(|e| {
@@ -252,147 +284,6 @@ impl SettingsService {
         }
         settings.ask_first.insert(tool.to_owned(), false);
         self.save(settings, slot)
-    }
-
-    /// Whether a key is stored for `provider_id` (a key that cannot be read counts as one: the
-    /// safe side for the checks that ask).
-    fn has_key(&self, provider_id: &str) -> bool {
-        self.keys.get(provider_id).map_or(true, |key| key.is_some())
-    }
-
-    fn key_provider(provider_id: &str) -> Result<&'static Preset, SettingsCommandError> {
-        preset(provider_id).filter(|p| p.id != OFFLINE).ok_or_else(|| {
-            SettingsCommandError::InvalidRequest(format!(
-                "no provider \"{provider_id}\" takes a key"
-            ))
-        })
-    }
-
-    pub fn set_api_key(
-        &self,
-        provider_id: &str,
-        key: &str,
-        slot: &AgentSlot,
-    ) -> Result<SettingsView, SettingsCommandError> {
-        let preset = Self::key_provider(provider_id)?;
-        let key = key.trim();
-        if key.is_empty() {
-            return Err(SettingsCommandError::InvalidRequest("paste a key first".into()));
-        }
-        if key.len() > MAX_KEY_LEN || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(SettingsCommandError::InvalidRequest(
-                "that key contains spaces or line breaks, or is far too long: paste the key alone"
-                    .into(),
-            ));
-        }
-        let settings = self.settings();
-        let url = settings.provider(preset.id).map_or("", |p| p.base_url.as_str());
-        check_key_transport(preset, url, true)?;
-        self.keys
-            .set(preset.id, key)
-            .map_err(|e| SettingsCommandError::Storage(redact(Some(key), &e.to_string())))?;
-        tracing::info!(provider = preset.id, "API key stored");
-        self.apply(slot);
-        Ok(self.view(slot))
-    }
-
-    pub fn clear_api_key(
-        &self,
-        provider_id: &str,
-        slot: &AgentSlot,
-    ) -> Result<SettingsView, SettingsCommandError> {
-        let preset = Self::key_provider(provider_id)?;
-        self.keys.clear(preset.id).map_err(|e| SettingsCommandError::Storage(e.to_string()))?;
-        tracing::info!(provider = preset.id, "API key cleared");
-        self.apply(slot);
-        Ok(self.view(slot))
-    }
-
-    /// A tiny real request (a one-word prompt, one step, no tools) through the agent crate's
-    /// provider: success, or the typed error's code and message.
-    pub async fn test_connection(
-        &self,
-        provider_id: &str,
-        base_url: Option<&str>,
-        model: Option<&str>,
-    ) -> TestResult {
-        let settings = self.settings();
-        let name = preset(provider_id).map_or(provider_id, |p| p.name);
-        let provider_settings =
-            match apply::provider_settings(&settings, &self.keys, provider_id, base_url, model) {
-                Ok(s) => s,
-                Err(message) => {
-                    return TestResult { ok: false, code: Some(ErrorCode::InvalidRequest), message }
-                }
-            };
-        let key = match provider_settings.api_key {
-            Some(_) => self.keys.get(provider_id).ok().flatten(),
-            None => None,
-        };
-        let provider = match provider_settings.build() {
-            Ok(provider) => provider,
-            Err(e) => {
-                return TestResult {
-                    ok: false,
-                    code: Some(ErrorCode::InvalidRequest),
-                    message: describe(name, &e),
-                }
-            }
-        };
-        let model_name = provider.model().to_owned();
-        let config =
-            AgentConfig { max_steps: 1, keepalive: Duration::ZERO, ..AgentConfig::default() };
-        let agent = Agent::new(provider, ToolRegistry::default(), config);
-        let (tx, mut rx) = unbounded_channel();
-        let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
-        let cancel = CancellationToken::new();
-        let run =
-            agent.run("settings-test", &[], "Reply with the single word OK.", tx, cancel.clone());
-        let outcome = match tokio::time::timeout(Duration::from_secs(30), run).await {
-            Ok(outcome) => outcome,
-            Err(_) => {
-                cancel.cancel();
-                drain.abort();
-                return TestResult {
-                    ok: false,
-                    code: Some(ErrorCode::Timeout),
-                    message: format!("{name} did not answer within 30 s."),
-                };
-            }
-        };
-        drain.abort();
-        let redact = |text: &str| redact(key.as_deref(), text);
-        match (outcome.reason, outcome.error) {
-            (_, Some(error)) => {
-                TestResult { ok: false, code: Some(error.code), message: redact(&error.message) }
-            }
-            (FinishReason::Completed, None) => TestResult {
-                ok: true,
-                code: None,
-                message: format!("{name} answered with {model_name}."),
-            },
-            (reason, None) => TestResult {
-                ok: false,
-                code: None,
-                message: format!("the test ended early ({reason:?})"),
-            },
-        }
-    }
-
-    /// The models the server lists (`GET {base}/models`, OpenAI-style `{data:[{id}]}`); empty
-    /// when it does not answer.
-    pub async fn list_models(&self, provider_id: &str, base_url: Option<&str>) -> Vec<String> {
-        let settings = self.settings();
-        let Ok(s) = apply::provider_settings(&settings, &self.keys, provider_id, base_url, None)
-        else {
-            return Vec::new();
-        };
-        // Only when the key goes to the saved base URL (see `apply::provider_settings`).
-        let key = match s.api_key {
-            Some(_) => self.keys.get(provider_id).ok().flatten(),
-            None => None,
-        };
-        crate::models::list(s.kind, s.base_url.as_deref(), key.as_deref()).await
     }
 }
 

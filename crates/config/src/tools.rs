@@ -38,10 +38,11 @@ pub fn tools(settings: &Settings, protected: &[PathBuf]) -> ToolRegistry {
 /// Every key stored for a provider: none of them may reach a model through a tool's output.
 pub fn stored_secrets(keys: &KeyStore) -> Secrets {
     let stored = PRESETS.iter().filter(|p| p.api != Api::Offline).filter_map(|p| {
-        keys.get(p.id).unwrap_or_else(|e| {
+        let stored = keys.get(p.id).unwrap_or_else(|e| {
             tracing::warn!(provider = p.id, "could not read the API key: {e}");
             None
-        })
+        });
+        stored.map(|stored| stored.key)
     });
     Secrets::new(stored)
 }
@@ -94,8 +95,8 @@ mod tests {
     fn every_stored_key_is_a_secret() {
         let dir = tempfile::tempdir().unwrap();
         let keys = KeyStore::file_only(dir.path());
-        keys.set("openai", "sk-openai-1234567").unwrap();
-        keys.set("groq", "gsk-groq-7654321").unwrap();
+        keys.set("openai", "sk-openai-1234567", "https://api.openai.com").unwrap();
+        keys.set("groq", "gsk-groq-7654321", "https://api.groq.com").unwrap();
         let secrets = stored_secrets(&keys);
         assert_eq!(
             secrets.redact("a sk-openai-1234567 b gsk-groq-7654321"),

@@ -24,6 +24,19 @@ pub enum InvalidSettings {
          this computer: localhost, 127.0.0.1, ::1)"
     )]
     InsecureBaseUrl { provider_id: String, name: String, shown: String },
+    /// The provider's stored key was entered for another origin than its (new) base URL's; it
+    /// is not sent there until the user enters it again for that origin.
+    #[error(
+        "the API key for {name} was entered for {}; enter it again for {url_origin} (Telltale \
+         sends a key only to the address it was entered for)",
+        key_origin.as_deref().unwrap_or("no base URL")
+    )]
+    KeyForAnotherOrigin {
+        provider_id: String,
+        name: String,
+        key_origin: Option<String>,
+        url_origin: String,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -35,7 +48,8 @@ impl InvalidSettings {
             InvalidSettings::BaseUrlNotHttp { provider_id, .. }
             | InvalidSettings::BaseUrlSpaces { provider_id, .. }
             | InvalidSettings::BaseUrlMissing { provider_id, .. }
-            | InvalidSettings::InsecureBaseUrl { provider_id, .. } => Some(provider_id),
+            | InvalidSettings::InsecureBaseUrl { provider_id, .. }
+            | InvalidSettings::KeyForAnotherOrigin { provider_id, .. } => Some(provider_id),
             InvalidSettings::Other(_) => None,
         }
     }
@@ -82,7 +96,10 @@ impl Settings {
             if url.chars().any(char::is_whitespace) {
                 return Err(InvalidSettings::BaseUrlSpaces { provider_id, name });
             }
-            check_key_transport(preset, url, preset.needs_key || has_key(preset.id))?;
+            // Keys are read only for a URL that needs the check (a keychain may prompt).
+            if is_plain_http_to_another_computer(url) {
+                check_key_transport(preset, url, preset.needs_key || has_key(preset.id))?;
+            }
         }
         let default = self.provider(&self.default_provider);
         if self.default_provider == "custom" && default.is_none_or(|p| p.base_url.trim().is_empty())

@@ -28,6 +28,10 @@ pub enum CommandErrorCode {
     /// A provider that sends a key has a plain-http base URL to another computer: it needs
     /// https (`provider` says whose).
     InsecureBaseUrl,
+    /// A provider's base URL moves to another origin than the one its stored key was entered
+    /// for: nothing was saved, and the key must be entered again for the new origin
+    /// (`provider` says whose).
+    KeyForAnotherOrigin,
 }
 
 /// `{code, message}`, and the provider whose settings are wrong when the error is about one.
@@ -89,6 +93,9 @@ impl From<SettingsCommandError> for CommandError {
             SettingsCommandError::Invalid(I::InsecureBaseUrl { .. }) => {
                 CommandErrorCode::InsecureBaseUrl
             }
+            SettingsCommandError::Invalid(I::KeyForAnotherOrigin { .. }) => {
+                CommandErrorCode::KeyForAnotherOrigin
+            }
             SettingsCommandError::Invalid(
                 I::BaseUrlNotHttp { .. } | I::BaseUrlSpaces { .. } | I::BaseUrlMissing { .. },
             ) => CommandErrorCode::InvalidBaseUrl,
@@ -143,6 +150,21 @@ mod tests {
         assert_eq!(
             (&json["code"], &json["provider"]),
             (&"invalid_base_url".into(), &"groq".into())
+        );
+        let moved = InvalidSettings::KeyForAnotherOrigin {
+            provider_id: "openai".into(),
+            name: "OpenAI".into(),
+            key_origin: Some("https://api.openai.com".into()),
+            url_origin: "https://evil.example".into(),
+        };
+        let json =
+            serde_json::to_value(CommandError::from(SettingsCommandError::from(moved))).unwrap();
+        assert_eq!(json["code"], "key_for_another_origin");
+        assert_eq!(json["provider"], "openai");
+        assert_eq!(
+            json["message"],
+            "the API key for OpenAI was entered for https://api.openai.com; enter it again for \
+             https://evil.example (Telltale sends a key only to the address it was entered for)"
         );
     }
 }

@@ -3,6 +3,8 @@
 //! The ones that touch the keychain (which may prompt and wait for the user), write files or
 //! rebuild the agent run on a blocking thread, never on the main thread that paints the window.
 
+use std::collections::BTreeMap;
+
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use telltale_config::model::Settings;
@@ -31,23 +33,33 @@ pub async fn get_settings<R: Runtime>(app: AppHandle<R>) -> Result<SettingsView>
     off_main_thread(app, |service, session| Ok(service.view(session.agent()))).await
 }
 
+/// Saves the settings, with any keys typed but not stored yet (provider id → key), each for the
+/// origin of its provider's new base URL. Refused (`key_for_another_origin`) when a provider's
+/// base URL moves to another origin than its stored key was entered for and no key comes with it.
 #[tauri::command]
 pub async fn save_settings<R: Runtime>(
     app: AppHandle<R>,
     settings: Settings,
+    keys: Option<BTreeMap<String, String>>,
 ) -> Result<SettingsView> {
-    off_main_thread(app, |service, session| Ok(service.save(settings, session.agent())?)).await
+    off_main_thread(app, move |service, session| {
+        let keys = keys.unwrap_or_default();
+        Ok(service.save_with_keys(settings, &keys, session.agent())?)
+    })
+    .await
 }
 
-/// Stores a provider's key (write-only: the answer shows its mask).
+/// Stores a provider's key (write-only: the answer shows its mask), to be sent only to the
+/// origin of `base_url` (the base URL being edited), or of the saved one.
 #[tauri::command]
 pub async fn set_api_key<R: Runtime>(
     app: AppHandle<R>,
     provider_id: String,
     key: String,
+    base_url: Option<String>,
 ) -> Result<SettingsView> {
     off_main_thread(app, move |service, session| {
-        Ok(service.set_api_key(&provider_id, &key, session.agent())?)
+        Ok(service.set_api_key(&provider_id, &key, base_url.as_deref(), session.agent())?)
     })
     .await
 }
@@ -63,7 +75,8 @@ pub async fn clear_api_key<R: Runtime>(
     .await
 }
 
-/// A tiny real request to `provider_id` (with the base URL and model being edited, if given).
+/// A tiny real request to `provider_id` (with the base URL and model being edited, if given);
+/// the stored key goes with it only to the origin it was entered for.
 #[tauri::command]
 pub async fn test_connection(
     service: State<'_, SettingsService>,

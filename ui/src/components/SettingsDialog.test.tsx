@@ -39,9 +39,11 @@ describe('SettingsDialog', () => {
     expect(input.type).toBe('password');
     act(() => type(input, KEY));
     await click($('settings-key-save'));
-    expect(fake.calls.keys).toEqual([['openai', KEY]]);
+    // Stored for the base URL on screen, the only origin it is sent to.
+    expect(fake.calls.keys).toEqual([['openai', KEY, 'https://api.openai.com/v1']]);
     expect(onChanged).toHaveBeenCalled();
     expect($('settings-key-mask')!.textContent).toBe('sk-…a1b2');
+    expect($('settings-key-origin')!.textContent).toBe('Sent only to https://api.openai.com, the address it was entered for.');
     expect($('settings-api-key')).toBeNull();
     expect(dom.container.innerHTML).not.toContain('VERYSECRET');
 
@@ -133,6 +135,38 @@ describe('SettingsDialog', () => {
     expect($('settings-base-url-error')).not.toBeNull();
     act(() => type($<HTMLInputElement>('settings-base-url')!, 'https://192.168.1.20/v1'));
     expect($('settings-base-url-error')).toBeNull();
+  });
+
+  it('asks for the key again when the base URL moves to another origin, and saves it with the settings', async () => {
+    const fake = fakeSettings();
+    const message = 'the API key for OpenAI was entered for https://api.openai.com; enter it again for https://proxy.example';
+    const save = fake.backend.save;
+    let refuse = true;
+    fake.backend.save = async (settings, keys) => {
+      if (refuse && !keys?.openai) throw { code: 'key_for_another_origin', message, provider: 'openai' };
+      return save(settings, keys);
+    };
+    await open(fake);
+    act(() => type($<HTMLInputElement>('settings-api-key')!, KEY));
+    await click($('settings-key-save'));
+    act(() => type($<HTMLSelectElement>('settings-provider')!, 'ollama'));
+    act(() => type($<HTMLSelectElement>('settings-provider')!, 'openai'));
+    act(() => type($<HTMLInputElement>('settings-base-url')!, 'https://proxy.example/v1'));
+    await click($('settings-save'));
+    // Not saved: the key field opens with the reason beside it.
+    expect(fake.calls.saved).toEqual([]);
+    expect($('settings-key-error')!.textContent).toBe(message);
+    expect($<HTMLInputElement>('settings-api-key')!.getAttribute('aria-invalid')).toBe('true');
+    expect(dom.container.querySelector('.settings-footer')!.textContent).toContain('Not saved: see OpenAI above.');
+    // The key typed there goes with the next save, for the new base URL, and leaves the page.
+    act(() => type($<HTMLInputElement>('settings-api-key')!, KEY));
+    refuse = false;
+    await click($('settings-save'));
+    expect(fake.calls.savedKeys).toEqual([{ openai: KEY }]);
+    expect(fake.calls.saved[0]!.providers.find((p) => p.id === 'openai')!.base_url).toBe('https://proxy.example/v1');
+    expect($('settings-key-error')).toBeNull();
+    expect($('settings-key-mask')).not.toBeNull();
+    expect(dom.container.innerHTML).not.toContain('VERYSECRET');
   });
 
   it('tests the connection with the fields being edited and shows ✓ or the typed error', async () => {

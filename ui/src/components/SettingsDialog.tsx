@@ -123,7 +123,8 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
     if (!key) return;
     setKeyError(null);
     try {
-      const next = await backend.setApiKey(selected, key);
+      // For the base URL on screen: the key will go only to its origin.
+      const next = await backend.setApiKey(selected, key, current?.base_url || undefined);
       adopt(next, false);
       setReplacing(false);
       setFieldErr(null);
@@ -162,9 +163,14 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
     setSaving(true);
     setSaveError(null);
     setFieldErr(null);
+    // A key typed but not stored goes with the save, for the new base URL; it leaves the page's
+    // state at once, whatever the shell answers.
+    const pending = keyInput.trim();
+    setKeyInput('');
     try {
-      const next = await backend.save(draft);
+      const next = await backend.save(draft, pending ? { [selected]: pending } : undefined);
       adopt(next, true);
+      if (pending) setReplacing(false);
       setSaved(true);
       onChanged?.(next);
     } catch (error) {
@@ -173,6 +179,8 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
         // The provider whose field is wrong comes into view, with the error beside the field.
         if (field.provider !== selected) selectProvider(field.provider);
         setFieldErr(field);
+        // The key must be entered again: its field opens, with the reason beside it.
+        if (field.field === 'api_key') setReplacing(true);
         const name = view?.presets.find((p) => p.id === field.provider)?.name ?? field.provider;
         setSaveError(`Not saved: see ${name} above.`);
       } else {
@@ -306,6 +314,7 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
                   <SettingsKeyField
                     inputId={`${ids}-key`}
                     mask={mask}
+                    origin={view.key_origins[selected] ?? null}
                     needsKey={!!preset?.needs_key}
                     keyInput={keyInput}
                     onKeyInput={setKeyInput}

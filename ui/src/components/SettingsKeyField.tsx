@@ -1,11 +1,14 @@
-// A provider's API key in Settings, write-only: the mask of the stored key with Replace and
-// Clear, or a password field and "Store key". The key itself never comes back from the shell.
+// A provider's API key in Settings, write-only: the mask of the stored key with the origin it
+// goes to, Replace and Clear, or a password field and "Store key" (for the base URL shown). The
+// key itself never comes back from the shell.
 
 export interface SettingsKeyFieldProps {
   /** The id of the key input (or of Replace), for the field's label. */
   inputId: string;
   /** The stored key's mask (`sk-…a1b2`), or null when none is stored. */
   mask: string | null;
+  /** The origin the stored key was entered for, the only one it is sent to. */
+  origin: string | null;
   needsKey: boolean;
   keyInput: string;
   onKeyInput: (value: string) => void;
@@ -21,6 +24,7 @@ export interface SettingsKeyFieldProps {
 export function SettingsKeyField({
   inputId,
   mask,
+  origin,
   needsKey,
   keyInput,
   onKeyInput,
@@ -74,7 +78,12 @@ export function SettingsKeyField({
           )}
         </div>
       )}
-      <p className="settings-hint">Stored at once, and never shown again: only its first and last characters.</p>
+      {mask && origin && (
+        <p className="settings-hint" data-testid="settings-key-origin">
+          Sent only to {origin}, the address it was entered for.
+        </p>
+      )}
+      <p className="settings-hint">Stored at once for the base URL above, and never shown again: only its first and last characters.</p>
       {error && (
         <p className="settings-error" role="alert" data-testid="settings-key-error">
           {error}

@@ -72,7 +72,7 @@ export type CommandError = { code: CommandErrorCode, message: string,
  */
 provider?: string, };
 
-export type CommandErrorCode = "invalid_request" | "busy" | "not_found" | "import_invalid" | "file" | "database" | "storage" | "invalid_base_url" | "insecure_base_url";
+export type CommandErrorCode = "invalid_request" | "busy" | "not_found" | "import_invalid" | "file" | "database" | "storage" | "invalid_base_url" | "insecure_base_url" | "key_for_another_origin";
 
 export type Conversation = { id: string, title: string, 
 /**
@@ -162,7 +162,12 @@ export type SettingsView = { settings: Settings, presets: Array<Preset>,
 /**
  * provider id → the mask of its stored key (`sk-…a1b2`), or null.
  */
-keys: { [key in string]: string | null }, key_storage: KeyStorage, 
+keys: { [key in string]: string | null }, 
+/**
+ * provider id → the origin (`https://api.openai.com`) its stored key was entered for and
+ * goes to, or null (no key, or a key from before keys had origins, tied to no base URL).
+ */
+key_origins: { [key in string]: string | null }, key_storage: KeyStorage, 
 /**
  * Where keys are kept when `key_storage` is `file`.
  */

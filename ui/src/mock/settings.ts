@@ -44,7 +44,8 @@ let settings: Settings = {
   allow_private_network: false,
   mcp_servers: {},
 };
-const keys = new Map<string, string>();
+/** provider id → the key and the origin it was stored for. */
+const keys = new Map<string, { key: string; origin: string }>();
 
 function mask(key: string): string {
   if (key.length < 12) return '••••';
@@ -52,11 +53,24 @@ function mask(key: string): string {
   return `${dash >= 0 && dash < 4 ? key.slice(0, dash + 1) : ''}…${key.slice(-4)}`;
 }
 
+/** The origin a key for `providerId` is stored for: `baseUrl`'s, or the saved base URL's. */
+function originOf(providerId: string, baseUrl?: string): string {
+  const url = baseUrl ?? settings.providers.find((p) => p.id === providerId)?.base_url ?? '';
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
+
 function view(): SettingsView {
   return {
     settings,
     presets,
-    keys: Object.fromEntries(presets.filter((p) => p.api !== 'offline').map((p) => [p.id, keys.has(p.id) ? mask(keys.get(p.id)!) : null])),
+    keys: Object.fromEntries(
+      presets.filter((p) => p.api !== 'offline').map((p) => [p.id, keys.has(p.id) ? mask(keys.get(p.id)!.key) : null]),
+    ),
+    key_origins: Object.fromEntries(presets.filter((p) => p.api !== 'offline').map((p) => [p.id, keys.get(p.id)?.origin ?? null])),
     key_storage: 'file',
     key_file: '/home/user/.local/share/app.telltale.desktop/api-keys.json',
     tools: builtinTools.map(({ name, description, needs_workspace }) => ({ name, description, needs_workspace })),
@@ -162,11 +176,15 @@ export function settingsCommand(cmd: string, args: Record<string, unknown>): { v
   switch (cmd) {
     case Command.get_settings:
       return { value: view() };
-    case Command.save_settings:
-      settingsCalls.push({ cmd, args });
+    case Command.save_settings: {
+      // The keys a save carries are not recorded: only which providers got one.
+      const given = (args.keys ?? {}) as Record<string, string>;
+      settingsCalls.push({ cmd, args: { settings: args.settings, keysFor: Object.keys(given) } });
       settings = args.settings as Settings;
+      for (const [id, key] of Object.entries(given)) keys.set(id, { key, origin: originOf(id) });
       syncMcp();
       return { value: view() };
+    }
     case Command.import_mcp_servers: {
       settingsCalls.push({ cmd, args });
       const servers = parseServers(String(args.json ?? ''));
@@ -178,8 +196,8 @@ export function settingsCommand(cmd: string, args: Record<string, unknown>): { v
       return { value: mcpStatus() };
     case Command.set_api_key:
       // The key itself is not recorded: only that one was set.
-      settingsCalls.push({ cmd, args: { providerId } });
-      keys.set(providerId, String(args.key));
+      settingsCalls.push({ cmd, args: { providerId, baseUrl: args.baseUrl } });
+      keys.set(providerId, { key: String(args.key), origin: originOf(providerId, args.baseUrl as string | undefined) });
       return { value: view() };
     case Command.clear_api_key:
       settingsCalls.push({ cmd, args });

@@ -12,6 +12,15 @@ describe('fieldError', () => {
     expect(fieldError({ code: 'invalid_base_url', message, provider: 'groq' })?.field).toBe('base_url');
   });
 
+  it('asks for the key again when it was entered for another origin', () => {
+    const message = 'the API key for OpenAI was entered for https://api.openai.com; enter it again for https://proxy.example';
+    expect(fieldError({ code: 'key_for_another_origin', message, provider: 'openai' })).toEqual({
+      provider: 'openai',
+      field: 'api_key',
+      message,
+    });
+  });
+
   it('leaves every other error to the footer', () => {
     expect(fieldError({ code: 'invalid_request', message: 'the idle timeout must be between 5 and 3600 seconds' })).toBeNull();
     expect(fieldError({ code: 'insecure_base_url', message: 'no provider named' })).toBeNull();

@@ -25,6 +25,8 @@ export function fieldError(error: unknown): FieldError | null {
     case 'invalid_base_url':
     case 'insecure_base_url':
       return { provider: error.provider, field: 'base_url', message: error.message };
+    case 'key_for_another_origin':
+      return { provider: error.provider, field: 'api_key', message: error.message };
     default:
       return null;
   }

@@ -18,10 +18,16 @@ export type { Api, McpServer, McpServerStatus, Preset, ProviderEntry, ServerStat
 /** The settings commands; every one that changes something answers with the new view. */
 export interface SettingsBackend {
   get(): Promise<SettingsView>;
-  save(settings: Settings): Promise<SettingsView>;
-  setApiKey(providerId: string, key: string): Promise<SettingsView>;
+  /**
+   * Saves `settings`, with `keys` (provider id → a key typed but not stored yet) stored for the
+   * origin of their provider's new base URL. Refused with `key_for_another_origin` when a
+   * provider's base URL moves to another origin than its stored key was entered for.
+   */
+  save(settings: Settings, keys?: Record<string, string>): Promise<SettingsView>;
+  /** Stores a key to be sent only to the origin of `baseUrl` (the one being edited), or the saved one's. */
+  setApiKey(providerId: string, key: string, baseUrl?: string): Promise<SettingsView>;
   clearApiKey(providerId: string): Promise<SettingsView>;
-  /** With the base URL and model being edited (a key goes only to the saved base URL). */
+  /** With the base URL and model being edited (a key goes only to the origin it was entered for). */
   testConnection(providerId: string, baseUrl?: string, model?: string): Promise<TestResult>;
   listModels(providerId: string, baseUrl?: string): Promise<string[]>;
   /**

@@ -28,6 +28,7 @@ export function baseView(): SettingsView {
     },
     presets,
     keys: { openai: null, ollama: null },
+    key_origins: { openai: null, ollama: null },
     key_storage: 'file',
     key_file: '/data/api-keys.json',
     tools: [
@@ -49,7 +50,9 @@ export function fakeSettings() {
   let view = baseView();
   const calls = {
     saved: [] as Settings[],
-    keys: [] as [string, string][],
+    /** The keys each save carried. */
+    savedKeys: [] as (Record<string, string> | undefined)[],
+    keys: [] as [string, string, string | undefined][],
     cleared: [] as string[],
     tests: [] as unknown[][],
     imports: [] as string[],
@@ -60,19 +63,21 @@ export function fakeSettings() {
   let testResult: TestResult = { ok: true, code: null, message: 'OpenAI answered with gpt-4o-mini.' };
   const backend: SettingsBackend = {
     get: async () => view,
-    save: async (settings) => {
+    save: async (settings, keys) => {
       calls.saved.push(settings);
+      calls.savedKeys.push(keys);
       view = { ...view, settings };
       return view;
     },
-    setApiKey: async (id, key) => {
-      calls.keys.push([id, key]);
-      view = { ...view, keys: { ...view.keys, [id]: `sk-…${key.slice(-4)}` } };
+    setApiKey: async (id, key, baseUrl) => {
+      calls.keys.push([id, key, baseUrl]);
+      const origin = new URL(baseUrl ?? view.settings.providers.find((p) => p.id === id)!.base_url).origin;
+      view = { ...view, keys: { ...view.keys, [id]: `sk-…${key.slice(-4)}` }, key_origins: { ...view.key_origins, [id]: origin } };
       return view;
     },
     clearApiKey: async (id) => {
       calls.cleared.push(id);
-      view = { ...view, keys: { ...view.keys, [id]: null } };
+      view = { ...view, keys: { ...view.keys, [id]: null }, key_origins: { ...view.key_origins, [id]: null } };
       return view;
     },
     testConnection: async (...args) => {

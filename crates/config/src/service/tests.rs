@@ -103,7 +103,7 @@ fn a_remote_provider_without_a_key_falls_back_to_the_offline_demo_and_says_why()
     svc.save(openai_default(svc.settings()), &slot).unwrap();
     assert_eq!(slot.provider().id(), "offline");
     assert!(slot.label().contains("no API key for OpenAI"), "{}", slot.label());
-    svc.set_api_key("openai", KEY, &slot).unwrap();
+    svc.set_api_key("openai", KEY, None, &slot).unwrap();
     assert_eq!((slot.provider().id(), slot.provider().model()), ("openai", "gpt-4o-mini"));
     svc.clear_api_key("openai", &slot).unwrap();
     assert_eq!(slot.provider().id(), "offline");
@@ -135,7 +135,7 @@ async fn no_command_response_contains_the_key() {
     s.providers[1].base_url = "http://127.0.0.1:9/v1".into();
     assert_no_key("save_settings", &svc.save(s, &slot).unwrap());
 
-    let view = svc.set_api_key("openai", KEY, &slot).unwrap();
+    let view = svc.set_api_key("openai", KEY, None, &slot).unwrap();
     assert_no_key("set_api_key", &view);
     assert_eq!(view.keys["openai"].as_deref(), Some("sk-…a1b2"));
     assert_eq!(view.keys["groq"], None);
@@ -152,9 +152,9 @@ async fn no_command_response_contains_the_key() {
     assert_no_key("list_models", &svc.list_models("openai", None).await);
 
     // Errors that involve the key do not quote it either.
-    let error = svc.set_api_key("openai", &format!("{KEY} {KEY}"), &slot).unwrap_err();
+    let error = svc.set_api_key("openai", &format!("{KEY} {KEY}"), None, &slot).unwrap_err();
     assert_no_key("set_api_key error", &format!("{error:?} {error}"));
-    let error = svc.set_api_key("offline", KEY, &slot).unwrap_err();
+    let error = svc.set_api_key("offline", KEY, None, &slot).unwrap_err();
     assert_no_key("set_api_key error", &format!("{error:?} {error}"));
     assert_no_key("clear_api_key", &svc.clear_api_key("openai", &slot).unwrap());
     assert_eq!(svc.view(&slot).keys["openai"], None);
@@ -171,21 +171,25 @@ async fn the_offline_demo_passes_the_connection_test() {
     assert!(result.message.contains("no API key for OpenAI"), "{result:?}");
 }
 
-#[tokio::test]
-async fn a_key_goes_only_to_the_saved_base_url() {
+#[test]
+fn a_key_goes_only_to_the_origin_it_was_entered_for() {
     let Fixture { svc, .. } = fixture("svc-url");
-    svc.keys.set("openai", KEY).unwrap();
-    let s = apply::provider_settings(&svc.settings(), &svc.keys, "openai", None, None).unwrap();
-    assert!(s.api_key.is_some());
-    let s = apply::provider_settings(
-        &svc.settings(),
-        &svc.keys,
-        "openai",
-        Some("https://elsewhere.example/v1"),
-        None,
-    )
-    .unwrap();
-    assert!(s.api_key.is_none());
+    svc.keys.set("openai", KEY, "https://api.openai.com").unwrap();
+    let settings = svc.settings();
+    let at =
+        |url: Option<&str>| apply::provider_settings(&settings, &svc.keys, "openai", url, None);
+    assert!(at(None).unwrap().api_key.is_some());
+    assert!(at(Some("https://api.openai.com/v2/")).unwrap().api_key.is_some());
+    // Another origin gets no key: a server on this computer is asked without one, any other
+    // is an error saying to enter the key again for it.
+    assert!(at(Some("http://127.0.0.1:9/v1")).unwrap().api_key.is_none());
+    let error = at(Some("https://elsewhere.example/v1")).unwrap_err();
+    assert!(
+        error.contains("entered for https://api.openai.com")
+            && error.contains("enter it again for https://elsewhere.example"),
+        "{error}"
+    );
+    assert!(!error.contains(KEY), "{error}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -238,15 +242,15 @@ fn a_key_goes_over_plain_http_only_to_this_computer() {
     // A server on the network without a key is fine; storing a key for it is refused, and so
     // is saving plain http for a provider that has one.
     svc.save(with_url("custom", "http://192.168.1.20:8080/v1"), &slot).unwrap();
-    let error = svc.set_api_key("custom", KEY, &slot).unwrap_err();
+    let error = svc.set_api_key("custom", KEY, None, &slot).unwrap_err();
     assert_eq!(error.provider_id(), Some("custom"));
     assert_no_key("set_api_key error", &format!("{error:?} {error}"));
     assert_eq!(svc.view(&slot).keys["custom"], None);
     svc.save(with_url("custom", "https://192.168.1.20/v1"), &slot).unwrap();
-    svc.set_api_key("custom", KEY, &slot).unwrap();
+    svc.set_api_key("custom", KEY, None, &slot).unwrap();
     let error = svc.save(with_url("custom", "http://192.168.1.20:8080/v1"), &slot).unwrap_err();
     assert_eq!(error.provider_id(), Some("custom"));
     // Ollama on this computer keeps working over http, with a key or without.
-    svc.set_api_key("ollama", KEY, &slot).unwrap();
+    svc.set_api_key("ollama", KEY, None, &slot).unwrap();
     svc.save(svc.settings(), &slot).unwrap();
 }
