@@ -209,6 +209,11 @@ mod tests {
             ("12 × 3 ÷ 4", "9"),
             (".5 + 1_000", "1000.5"),
             ("-3 * -3", "9"),
+            // Every function and constant the tool's description offers.
+            ("ln(e) + log(1000) + log10(100)", "6"),
+            ("sin(0) + cos(0) + tan(0)", "1"),
+            ("floor(2.7) + ceil(2.2) + round(2.5)", "8"),
+            ("round(pi * 1000)", "3142"),
         ];
         for (expr, want) in cases {
             let got = evaluate(expr).map(format_number);
