@@ -37,14 +37,13 @@ pub fn start_run(
     Ok(())
 }
 
-/// Opens a link from an answer in the system browser (http, https and mailto only).
+/// Opens a link from an answer in the system browser or mail app: http and https, and mailto
+/// with only its addresses, subject and body (see `external_link`).
 #[tauri::command]
 pub fn open_external<R: Runtime>(app: AppHandle<R>, url: String) -> Result<(), CommandError> {
     use tauri_plugin_opener::OpenerExt;
-    let scheme = url.split_once(':').map(|(scheme, _)| scheme.to_ascii_lowercase());
-    if !matches!(scheme.as_deref(), Some("http" | "https" | "mailto")) {
-        return Err(CommandError::invalid("only http, https and mailto links can be opened"));
-    }
+    let url =
+        crate::external_link::checked(&url).map_err(|e| CommandError::invalid(e.to_string()))?;
     app.opener()
         .open_url(url, None::<&str>)
         .map_err(|e| CommandError::invalid(format!("could not open the link: {e}")))

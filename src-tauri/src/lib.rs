@@ -3,6 +3,7 @@
 //! `telltale-session`, shared with every other front end.
 
 mod commands;
+mod external_link;
 mod forward;
 mod history_commands;
 mod menu;
