@@ -59,6 +59,14 @@ fi
 # --- Rust crates ---
 cargo fetch --locked -q
 
+# --- cargo-deny (the lint stage's dependency checks: scripts/check-dependencies.sh), pinned; it
+# compiles from crates.io in about 5 minutes on 2 cores, so only when that version is missing ---
+cargo_deny_version=0.20.2
+if [ "$want_test" = 1 ] && [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $cargo_deny_version" ]; then
+  say "installing cargo-deny $cargo_deny_version (compiles for about 5 minutes)"
+  cargo install --locked cargo-deny --version "$cargo_deny_version" -q
+fi
+
 # --- tauri-driver (WebDriver for the real app window) ---
 if [ "$want_test" = 1 ] && ! command -v tauri-driver >/dev/null; then
   say "installing tauri-driver"

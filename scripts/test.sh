@@ -2,7 +2,8 @@
 # Installs what is missing and runs every test, stage by stage:
 #   setup  Node.js selection on a machine whose Node.js is too old (scripts/tests/old-node.test.sh;
 #          a few seconds, network only to registry.npmjs.org)
-#   lint   rustfmt, clippy (warnings are errors; no unwrap/expect outside tests), ESLint and Prettier on ui/
+#   lint   rustfmt, clippy (warnings are errors; no unwrap/expect outside tests), ESLint and Prettier on ui/,
+#          cargo deny and npm audit (scripts/check-dependencies.sh)
 #   rust   protocol, agent, history, session and CLI (fast; no WebKitGTK needed)
 #   ui     TypeScript types, the reducer's unit tests, the production build
 #   browser  the built window (IPC mocked) in headless Chromium: every visual state, 5,000 tok/s
@@ -28,7 +29,7 @@ for s in "${stages[@]}"; do
       scripts/tests/old-node.test.sh
       ;;
     lint)
-      stage "lint: rustfmt, clippy, ESLint, Prettier"
+      stage "lint: rustfmt, clippy, ESLint, Prettier, cargo deny, npm audit"
       cargo fmt --all --check
       # The shell's build embeds the UI (tauri.conf.json's frontendDist), so it must exist.
       [ -f ui/dist/index.html ] || npm run -s ui:build
@@ -37,6 +38,8 @@ for s in "${stages[@]}"; do
       cargo clippy --locked --workspace --tests --benches --examples -- -D warnings \
         -A clippy::unwrap_used -A clippy::expect_used
       npm run -s ui:lint
+      # Licences, bans and sources (deny.toml); advisories where their services can be reached.
+      scripts/check-dependencies.sh
       ;;
     rust)
       stage "rust: protocol, agent, history, session, cli"
