@@ -18,22 +18,25 @@ if ! out=$(cargo deny --locked check --hide-inclusion-graph licenses bans source
 fi
 printf '%s\n' "$out" | grep -E '^(warning|error)\[|(ok|FAILED)$' || true
 
-if out=$(cargo deny --locked check --hide-inclusion-graph advisories 2>&1); then
-  printf '%s\n' "$out"
-elif grep -q "failed to fetch advisory database" <<<"$out"; then
-  printf '%s\n' "$out" | grep -m1 "failed to fetch" || true
-  say "SKIPPED cargo deny advisories: the RustSec advisory database (a git repository on GitHub) cannot be fetched from this machine. Exception written down in docs/reliability.md, Dependencies."
-else
-  printf '%s\n' "$out"
-  exit 1
-fi
+# Runs the advisory check `command…`: it passes or fails on what it finds, except that output
+# matching `unreachable` (its service could not be reached) is a SKIPPED line saying `why`.
+advisories() {
+  local name=$1 unreachable=$2 why=$3 out
+  shift 3
+  if out=$("$@" 2>&1); then
+    printf '%s\n' "$out"
+  elif grep -qE "$unreachable" <<<"$out"; then
+    printf '%s\n' "$out"
+    say "SKIPPED $name: $why Exception written down in docs/reliability.md, Dependencies."
+  else
+    printf '%s\n' "$out"
+    return 1
+  fi
+}
 
-if out=$(npm audit --omit=dev --audit-level=moderate 2>&1); then
-  printf '%s\n' "$out"
-elif grep -q "audit endpoint returned an error" <<<"$out"; then
-  printf '%s\n' "$out" | grep -m1 "npm warn audit" || true
-  say "SKIPPED npm audit: the registry's audit endpoint refused the request (npm sends it a POST; this machine's registry access takes GET only). Exception written down in docs/reliability.md, Dependencies."
-else
-  printf '%s\n' "$out"
-  exit 1
-fi
+advisories "cargo deny advisories" "failed to fetch advisory database" \
+  "the RustSec advisory database (a git repository on GitHub) cannot be fetched from this machine." \
+  cargo deny --locked check --hide-inclusion-graph advisories
+advisories "npm audit" "audit endpoint returned an error" \
+  "the registry's audit endpoint refused the request (npm sends it a POST; this machine's registry access takes GET only)." \
+  npm audit --omit=dev --audit-level=moderate
