@@ -1,5 +1,5 @@
-//! What the agent's and the CLI's tests share about steps, runs and their events: the answer's
-//! tokens, one provider step, one agent run with the built-in tools.
+//! What the agent's, the session's and the CLI's tests share about steps, runs and their events:
+//! the answer's tokens, one provider step, one agent run with the built-in tools.
 //!
 //! `#[path]`-included like `server.rs`, so it needs only the workspace crates and tokio.
 #![allow(dead_code)]
