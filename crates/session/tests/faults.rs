@@ -337,8 +337,9 @@ async fn every_provider_fault_ends_typed_keeps_what_streamed_and_leaks_nothing()
     let tasks_before = settled_tasks(0).await;
 
     // Twice over: a leak per run would show as more threads after the second round than after
-    // the first (the blocking pool keeps idle threads for a while, so the first round sets the
-    // level).
+    // the first, one or more for each of its 40 runs (the blocking pool keeps idle threads for
+    // a while and may start a few more on a busy machine, hence the slack of 4; the first round
+    // sets the level).
     let mut threads_after = Vec::new();
     for round in 0..2 {
         for fault in &faults {
@@ -350,7 +351,7 @@ async fn every_provider_fault_ends_typed_keeps_what_streamed_and_leaks_nothing()
         threads_after.push(settled_threads(threads_after.first().copied().unwrap_or(0)).await);
     }
     assert!(
-        threads_after[1] <= threads_after[0],
+        threads_after[1] <= threads_after[0] + 4,
         "threads after each round of {} faults: {threads_after:?}",
         faults.len()
     );
