@@ -57,13 +57,13 @@ for s in "${stages[@]}"; do
       npm run -s ui:browser-test
       ;;
     fuzz)
-      stage "fuzz: SSE parser, OpenAI and Anthropic stream decoders under libFuzzer, ${FUZZ_SECONDS:-30} s each"
+      stage "fuzz: SSE parser, OpenAI and Anthropic stream decoders, calculator, transcript import under libFuzzer, ${FUZZ_SECONDS:-30} s each"
       # cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP=1 lets the stable toolchain take them.
       command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
       export RUSTC_BOOTSTRAP=1
       cargo fuzz build
       fixtures=${TELLTALE_FIXTURES:-fixtures/wire}
-      for target in sse_parser openai_stream anthropic_stream; do
+      for target in sse_parser openai_stream anthropic_stream calculator transcript_import; do
         corpus=fuzz/corpus/$target
         mkdir -p "$corpus"
         # Seeds: the wire recordings in fixtures/wire (copied into the corpus, which is not committed).
@@ -71,9 +71,12 @@ for s in "${stages[@]}"; do
           sse_parser) seeds=("$fixtures"/*.sse) ;;
           openai_stream) seeds=("$fixtures"/openai_chat*.sse) ;;
           anthropic_stream) seeds=("$fixtures"/anthropic*.sse) ;;
+          calculator) seeds=(fuzz/seeds/calculator/*) ;;
+          transcript_import) seeds=(fixtures/exports/*.json) ;;
         esac
         for seed in "${seeds[@]}"; do [ -f "$seed" ] && cp "$seed" "$corpus/"; done
-        cargo fuzz run "$target" -- -max_total_time="${FUZZ_SECONDS:-30}" -print_final_stats=1 2>&1 | tail -n 40
+        # Inputs up to 1 MiB (an endless line, a deeply nested expression, a huge import).
+        cargo fuzz run "$target" -- -max_total_time="${FUZZ_SECONDS:-30}" -max_len=1048576 -print_final_stats=1 2>&1 | tail -n 40
       done
       unset RUSTC_BOOTSTRAP
       ;;
