@@ -7,17 +7,19 @@
 use std::time::Duration;
 
 use telltale_protocol::ErrorCode;
+use zeroize::Zeroizing;
 
 use crate::provider::ProviderError;
 use crate::urls::without_userinfo;
 
-/// The API key, kept out of every `Debug` and error message.
+/// The API key, kept out of every `Debug` and error message, and overwritten with zeros when
+/// dropped (a provider rebuilt from new settings leaves no copy of the old key in freed memory).
 #[derive(Clone)]
-pub struct ApiKey(String);
+pub struct ApiKey(Zeroizing<String>);
 
 impl ApiKey {
     pub fn new(key: impl Into<String>) -> Self {
-        ApiKey(key.into())
+        ApiKey(Zeroizing::new(key.into()))
     }
 
     pub(crate) fn expose(&self) -> &str {
@@ -27,7 +29,7 @@ impl ApiKey {
     /// Replaces every occurrence of the key in `text` (a server may echo it back).
     pub(crate) fn redact(key: Option<&ApiKey>, text: &str) -> String {
         match key {
-            Some(key) if key.0.len() >= 4 => text.replace(&key.0, "[redacted]"),
+            Some(key) if key.0.len() >= 4 => text.replace(key.0.as_str(), "[redacted]"),
             _ => text.to_owned(),
         }
     }
