@@ -45,6 +45,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     dist: { type: 'string' },
     profile: { type: 'string' },
+    trace: { type: 'string' },
     stretches: { type: 'string', default: '10' },
     'batch-ms': { type: 'string', default: '4' },
     help: { type: 'boolean' },
@@ -53,6 +54,8 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log(`node ui/browser/stream.bench.mjs [--only ${Object.keys(SCENARIOS).join(',')}] [--dist DIR] [--profile DIR]
   --profile DIR   a CPU profile of each scenario's last stretch (DIR/<name>.cpuprofile) and its top functions
+  --trace DIR     a Chromium trace of each scenario's last stretch (DIR/<name>.trace.json) and where the
+                  main thread's time went (self time per trace event: script, style, layout, paint…)
   --batch-ms N    milliseconds between the mocked shell's batches (default 4, as the shell sends them)`);
   process.exit(0);
 }
@@ -94,6 +97,48 @@ async function metrics(cdp) {
     style: m.RecalcStyleDuration * 1000,
     heap: m.JSHeapUsedSize,
   };
+}
+
+/** Records a Chromium trace (devtools timeline categories) until `stop()` resolves it. */
+async function startTrace(cdp) {
+  const complete = new Promise((ok) => cdp.once('Tracing.tracingComplete', ok));
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink,cc,gpu,toplevel',
+    transferMode: 'ReturnAsStream',
+  });
+  return async () => {
+    await cdp.send('Tracing.end');
+    const { stream } = await complete;
+    let text = '';
+    for (;;) {
+      const { data, eof, base64Encoded } = await cdp.send('IO.read', { handle: stream, size: 1 << 20 });
+      text += base64Encoded ? Buffer.from(data, 'base64').toString() : data;
+      if (eof) break;
+    }
+    await cdp.send('IO.close', { handle: stream });
+    return JSON.parse(text);
+  };
+}
+
+/** Self time per trace event name on the page's main thread, the top `n`. */
+function topTraceEvents(trace, n = 20) {
+  const events = trace.traceEvents ?? trace;
+  const main = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const spans = events
+    .filter((e) => e.ph === 'X' && main && e.pid === main.pid && e.tid === main.tid && e.dur > 0)
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  const self = new Map();
+  const stack = [];
+  for (const e of spans) {
+    while (stack.length && stack.at(-1).ts + stack.at(-1).dur <= e.ts) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur / 1000);
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur / 1000);
+    stack.push(e);
+  }
+  const first = spans[0]?.ts ?? 0;
+  const last = spans.reduce((m, e) => Math.max(m, e.ts + e.dur), first);
+  return { spanMs: (last - first) / 1000, top: [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, n) };
 }
 
 /** Self time per function of a CPU profile, the top `n`. */
@@ -149,8 +194,10 @@ async function runScenario(browser, url, name) {
     [runId, rate, BATCH_MS],
   );
   let profiling = false;
+  let stopTrace = null;
   for (let s = 1; s <= STRETCHES; s++) {
     const at = t0 + s * stretchMs;
+    if (args.trace && s === STRETCHES && !stopTrace) stopTrace = await startTrace(cdp);
     if (args.profile && s === STRETCHES && !profiling) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -169,6 +216,12 @@ async function runScenario(browser, url, name) {
     ({ profile } = await cdp.send('Profiler.stop'));
     mkdirSync(args.profile, { recursive: true });
     writeFileSync(join(args.profile, `${name}.cpuprofile`), JSON.stringify(profile));
+  }
+  let trace = null;
+  if (stopTrace) {
+    trace = await stopTrace();
+    mkdirSync(args.trace, { recursive: true });
+    writeFileSync(join(args.trace, `${name}.trace.json`), JSON.stringify(trace));
   }
   const rec = await page.evaluate(() => {
     const r = window.__streamBench;
@@ -221,11 +274,11 @@ async function runScenario(browser, url, name) {
     });
   }
   await context.close();
-  return { name, shape, n, rate, report, shown, rows, profile, errors };
+  return { name, shape, n, rate, report, shown, rows, profile, trace, errors };
 }
 
 function print(result) {
-  const { name, n, rate, report, shown, rows, profile, errors } = result;
+  const { name, n, rate, report, shown, rows, profile, trace, errors } = result;
   const lost = shown.count !== n || !shown.inOrder;
   console.log(
     `\n## ${name}: ${n.toLocaleString('en')} tokens at ${rate.toLocaleString('en')} tok/s, sent in ${(report.elapsedMs / 1000).toFixed(1)} s, ` +
@@ -247,6 +300,11 @@ function print(result) {
   console.log(
     `last stretch / first: frame work p50 ${fmt(last.workP50 / first.workP50, 2)}×, busy ${fmt(last.busy / first.busy, 2)}×, gap max ${fmt(last.gapMax)} ms (first ${fmt(first.gapMax)} ms)`,
   );
+  if (trace) {
+    const { spanMs, top } = topTraceEvents(trace);
+    console.log(`Trace of the last stretch (${fmt(spanMs, 0)} ms): the main thread's self time per event:`);
+    for (const [event, ms] of top) console.log(`  ${fmt(ms, 0).padStart(6)} ms ${fmt((ms / spanMs) * 100, 1).padStart(5)}%  ${event}`);
+  }
   if (profile) {
     const { total, top } = topFunctions(profile);
     console.log(`CPU profile of the last stretch: ${fmt(total, 0)} ms sampled; self time, top functions:`);
