@@ -98,12 +98,35 @@ describe('performance', () => {
     });
     assert.ok(figures.groups >= 10, `${figures.groups} groups of blocks`);
     assert.equal(gaps.length, 1, `one gap between blocks, not ${gaps.join(', ')} px`);
+    // Groups that filled while the answer streamed are skipped while off screen
+    // (content-visibility: auto), yet every word is there for a selection (what a copy takes) and
+    // find-in-page. (Not for innerText, which is the text as drawn: only what is on screen.)
+    const text = await page.evaluate(() => {
+      const answer = document.querySelector('[data-testid="answer"]');
+      const lazy = answer.querySelectorAll('.md-group-lazy');
+      const skipped = !lazy[0].querySelector('h2').checkVisibility({ contentVisibilityAuto: true });
+      const headings = answer.querySelectorAll('h2').length;
+      const selection = getSelection();
+      selection.selectAllChildren(answer);
+      const selected = selection.toString();
+      selection.removeAllRanges();
+      const found = window.find('Section 2', true, false, true);
+      const foundIn = selection.anchorNode && lazy[0].contains(selection.anchorNode);
+      selection.removeAllRanges();
+      const count = (s) => (s.match(/^Section \d+$/gm) ?? []).length;
+      return { lazy: lazy.length, skipped, headings, selected: count(selected), found, foundIn };
+    });
+    assert.equal(text.lazy, figures.groups - 2, 'every group but the last two is lazy');
+    assert.ok(text.skipped, 'the first group is skipped while off screen');
+    assert.equal(text.selected, text.headings, 'a selection of the answer has every heading');
+    assert.ok(text.found && text.foundIn, 'find-in-page finds a heading in a skipped group');
     await page.screenshot({ path: screenshotPath('13-after-15000-tokens') });
   });
   test('one huge code block, list or paragraph at 5,000 tokens/s: the work per frame does not grow with it', async () => {
     // 20,000 tokens of one block each: drawn whole on every frame, these took seconds per frame.
     const shapes = {
-      code: (i) => (i === 0 ? '```python\n' : '') + (i % 8 === 0 ? `\nx${i} = ` : ' ') + `w${i}`,
+      // (a long line now and then, wider than the column)
+      code: (i) => (i === 0 ? '```python\n' : '') + (i % 8 === 0 ? `\nx${i} = ` : ' ') + `w${i}` + (i % 3200 === 1 ? ' #'.repeat(90) : ''),
       list: (i) => (i % 12 === 0 ? `${i ? '\n' : ''}- ` : ' ') + `w${i}`,
       para: (i) => ` w${i}`, // the first token too starts with a space, as models send them
     };
@@ -126,7 +149,8 @@ describe('performance', () => {
       assert.ok(figures.longTasks <= 1, `${shape}: ${figures.longTasks} long tasks over 50 ms (max ${figures.maxTaskMs} ms)`);
       assert.ok(figures.maxTaskMs <= 120, `${shape}: a long task took ${figures.maxTaskMs} ms`);
       // Everything arrived, in order, and the block was drawn in chunks.
-      const text = await page.locator('[data-testid="answer"]').innerText();
+      // (textContent: innerText is the text as drawn, and lazy groups off screen are not drawn)
+      const text = await page.locator('[data-testid="answer"]').textContent();
       const seen = [...text.matchAll(/w(\d+)/g)].map((m) => Number(m[1]));
       assert.equal(seen.length, 20_000, `${shape}: tokens shown`);
       assert.ok(
@@ -135,6 +159,29 @@ describe('performance', () => {
       );
       const chunks = await page.locator('.code-chunk, .md-list-chunk, [data-testid="answer"] p > span').count();
       assert.ok(chunks > 10, `${shape}: drawn in ${chunks} chunks`);
+      if (shape === 'code') {
+        // A group of chunks is as wide as its longest line, so the paint containment of a lazy
+        // group (content-visibility) clips nothing; the code scrolls sideways.
+        const widths = await page.evaluate(async () => {
+          const groups = [...document.querySelectorAll('.code-chunked > .md-chunk-group')];
+          const clipped = [];
+          for (const group of groups) {
+            group.scrollIntoView();
+            await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+            if (group.scrollWidth > group.clientWidth) clipped.push(group.scrollWidth - group.clientWidth);
+          }
+          const pre = document.querySelector('.code-chunked').closest('pre');
+          return {
+            groups: groups.length,
+            lazy: document.querySelectorAll('.md-chunk-group-lazy').length,
+            clipped,
+            scrolls: pre.scrollWidth > pre.clientWidth,
+          };
+        });
+        assert.ok(widths.lazy >= 2 && widths.lazy === widths.groups - 2, `code: ${widths.lazy} of ${widths.groups} groups lazy`);
+        assert.deepEqual(widths.clipped, [], 'code: no group is narrower than its lines');
+        assert.ok(widths.scrolls, 'code: the long lines scroll sideways');
+      }
       if (shape === 'list') {
         // Chunks meet with the same gap as items inside one chunk: it looks like one list.
         const gaps = await page.evaluate(() => {

@@ -6,6 +6,7 @@
 import { memo, type ReactNode } from 'react';
 import './ChunkedBlock.css';
 import type { ChunkedBlock } from './chunks';
+import { useLazyGroups } from './lazyGroups';
 import { codeClass, codeLabel, highlight, languageOf, renderInline, renderMarkdown } from './render';
 
 const CodeChunk = memo(function CodeChunk({ code, language }: { code: string; language: string }) {
@@ -26,6 +27,12 @@ interface GroupProps {
   chunks: readonly string[];
   /** The uncut tail when this is the last group ('' in a full group). */
   tail: string;
+  /** Off screen, the group is neither laid out nor painted (see lazyGroups.ts). */
+  lazy: boolean;
+}
+
+function groupClass(lazy: boolean, ...classes: string[]): string {
+  return (lazy ? [...classes, 'md-chunk-group-lazy'] : classes).join(' ');
 }
 
 /** The chunks and then the tail, keyed by position: the tail's element becomes its chunk when cut. */
@@ -35,7 +42,7 @@ function pieces({ chunks, tail }: GroupProps): readonly string[] {
 
 const CodeGroup = memo(function CodeGroup(props: GroupProps & { language: string }) {
   return (
-    <span className="md-chunk-group">
+    <span className={groupClass(props.lazy, 'md-chunk-group')}>
       {pieces(props).map((code, i) => (
         <CodeChunk key={i} code={code} language={props.language} />
       ))}
@@ -45,7 +52,7 @@ const CodeGroup = memo(function CodeGroup(props: GroupProps & { language: string
 
 const ListGroup = memo(function ListGroup(props: GroupProps) {
   return (
-    <div className="md-chunk-group">
+    <div className={groupClass(props.lazy, 'md-chunk-group')}>
       {pieces(props).map((source, i) => (
         <ListChunk key={i} source={source.trimEnd()} />
       ))}
@@ -59,7 +66,7 @@ const ListGroup = memo(function ListGroup(props: GroupProps) {
  */
 const ParaGroup = memo(function ParaGroup(props: GroupProps & { first: boolean }) {
   return (
-    <p className={props.first ? undefined : 'md-para-cont'}>
+    <p className={groupClass(props.lazy, 'md-chunk-group', ...(props.first ? [] : ['md-para-cont']))}>
       {pieces(props).map((source, i) => (
         <InlineChunk key={i} source={source} />
       ))}
@@ -67,14 +74,16 @@ const ParaGroup = memo(function ParaGroup(props: GroupProps & { first: boolean }
   );
 });
 
-/** The full groups, then the group being filled (it keeps its key, and so its chunks, when it fills). */
-function groups(view: Chunked, group: (props: GroupProps, index: number) => ReactNode): ReactNode[] {
-  const all = view.groups.map((chunks, i) => group({ chunks, tail: '' }, i));
-  if (view.rest.length > 0 || view.tail !== '') all.push(group({ chunks: view.rest, tail: view.tail }, view.groups.length));
-  return all;
-}
-
 export function ChunkedBlockView({ view }: { view: Chunked }) {
+  const isLazy = useLazyGroups(view.groups.length);
+  /** The full groups, then the group being filled (it keeps its key, and so its chunks, when it fills). */
+  const groups = (group: (props: GroupProps, index: number) => ReactNode): ReactNode[] => {
+    const all = view.groups.map((chunks, i) => group({ chunks, tail: '', lazy: isLazy(i) }, i));
+    if (view.rest.length > 0 || view.tail !== '') {
+      all.push(group({ chunks: view.rest, tail: view.tail, lazy: false }, view.groups.length));
+    }
+    return all;
+  };
   if (view.kind === 'code') {
     const language = languageOf(view.info);
     return (
@@ -86,7 +95,7 @@ export function ChunkedBlockView({ view }: { view: Chunked }) {
           </div>
           <pre>
             <code className={`${codeClass(view.info)} code-chunked`}>
-              {groups(view, (props, i) => (
+              {groups((props, i) => (
                 <CodeGroup key={i} {...props} language={language} />
               ))}
             </code>
@@ -98,7 +107,7 @@ export function ChunkedBlockView({ view }: { view: Chunked }) {
   if (view.kind === 'list') {
     return (
       <div className="md-block md-list-chunks">
-        {groups(view, (props, i) => (
+        {groups((props, i) => (
           <ListGroup key={i} {...props} />
         ))}
       </div>
@@ -106,7 +115,7 @@ export function ChunkedBlockView({ view }: { view: Chunked }) {
   }
   return (
     <div className="md-block">
-      {groups(view, (props, i) => (
+      {groups((props, i) => (
         <ParaGroup key={i} {...props} first={i === 0} />
       ))}
     </div>

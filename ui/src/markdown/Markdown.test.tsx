@@ -77,10 +77,17 @@ describe('Markdown', () => {
     expect(dom.container.querySelector('.md-block')).toBe(firstBlock);
     expect(firstCodeChunk?.isConnected).toBe(true);
 
-    // The same answer arriving at once renders the same markup.
+    // Full groups that filled while streaming are lazy (skipped off screen) once another has filled
+    // after them: every group but the last two, of blocks and of the long code's chunks.
+    expect(dom.container.querySelectorAll('.md-group-lazy')).toHaveLength(groups.length - 2);
+    expect(dom.container.querySelectorAll('.code-chunked > .md-chunk-group-lazy').length).toBeGreaterThan(0);
+
+    // The same answer arriving at once renders the same markup, none of it lazy (never laid out,
+    // its size would be a guess).
     act(() => dom.root.unmount());
     dom.root = createRoot(dom.container);
     render(GrowingText.of(ANSWER), false);
-    expect(dom.container.innerHTML).toBe(streamed);
+    expect(dom.container.querySelector('.md-group-lazy, .md-chunk-group-lazy')).toBeNull();
+    expect(dom.container.innerHTML).toBe(streamed.replace(/ md-(chunk-)?group-lazy/g, ''));
   });
 });

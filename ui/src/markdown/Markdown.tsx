@@ -7,6 +7,7 @@ import type { GrowingText } from '../state/growingText';
 import { BlockSplitter, prepareOpenBlock } from './blocks';
 import { ChunkedBlockView } from './ChunkedBlockView';
 import { BlockChunker } from './chunks';
+import { useLazyGroups } from './lazyGroups';
 import { renderMarkdown } from './render';
 import './Markdown.css';
 import './code.css';
@@ -31,16 +32,24 @@ const Block = memo(function Block({ source, open }: { source: string; open: bool
 
 const NO_BLOCKS: readonly string[] = [];
 
+interface BlockGroupProps {
+  blocks: readonly string[];
+  open: string;
+  streaming: boolean;
+  /** Off screen, the group is neither laid out nor painted (see lazyGroup). */
+  lazy: boolean;
+}
+
 /**
  * Completed blocks, and the open block when it belongs to this group. A full group's props never
  * change again (the same array, no open block), so it is rendered once.
  */
-const BlockGroup = memo(function BlockGroup({ blocks, open, streaming }: { blocks: readonly string[]; open: string; streaming: boolean }) {
+const BlockGroup = memo(function BlockGroup({ blocks, open, streaming, lazy }: BlockGroupProps) {
   // A block's index never changes and a completed block's text never does.
   const elements = blocks.map((block, i) => <Block key={i} source={block} open={false} />);
   // The open block in the same list: it keeps its key, and so its element, when it completes.
   if (open !== '') elements.push(<Block key={blocks.length} source={open} open={streaming} />);
-  return <div className="md-group">{elements}</div>;
+  return <div className={lazy ? 'md-group md-group-lazy' : 'md-group'}>{elements}</div>;
 });
 
 export interface MarkdownProps {
@@ -53,10 +62,12 @@ export function Markdown({ text, streaming }: MarkdownProps) {
   // One splitter for the answer's life: it reads only the text that arrived since the last update.
   const [splitter] = useState(() => new BlockSplitter());
   const { groups, rest, open, generation } = useMemo(() => splitter.update(text), [splitter, text]);
-  const elements = groups.map((blocks, i) => <BlockGroup key={i} blocks={blocks} open="" streaming={false} />);
+  const isLazy = useLazyGroups(groups.length);
+  const elements = groups.map((blocks, i) => <BlockGroup key={i} blocks={blocks} open="" streaming={false} lazy={isLazy(i)} />);
   // The group being filled, in the same list: it keeps its key, and so its blocks, when it fills.
   if (rest.length > 0 || open !== '') {
-    elements.push(<BlockGroup key={groups.length} blocks={rest.length > 0 ? rest : NO_BLOCKS} open={open} streaming={streaming} />);
+    const blocks = rest.length > 0 ? rest : NO_BLOCKS;
+    elements.push(<BlockGroup key={groups.length} blocks={blocks} open={open} streaming={streaming} lazy={false} />);
   }
   // A text that was replaced rather than extended is drawn afresh (new blocks, new chunkers).
   return <Fragment key={generation}>{elements}</Fragment>;

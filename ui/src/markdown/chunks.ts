@@ -30,8 +30,11 @@ export const PARA_CHARS = 600;
  */
 export const PARA_FORCE_CHARS = 16384;
 
-/** Cut chunks of code or a list per group (see groups.ts): a frame renders the last group only. */
-export const CHUNK_GROUP = 32;
+/**
+ * Cut chunks of code or a list per group (see groups.ts): a frame renders the last group only, and
+ * a group two behind the last is skipped off screen (lazyGroups.ts). 128 lines of code a group.
+ */
+export const CHUNK_GROUP = 8;
 /**
  * Cut chunks of a paragraph per group, each group one paragraph element (about 7,000 characters):
  * a paragraph's lines are laid out together, so one growing paragraph would cost more to lay out
