@@ -16,6 +16,8 @@ use telltale_config::model::Settings;
 use telltale_config::service::SettingsCommandError;
 use telltale_config::validate::InvalidSettings;
 use telltale_config::{FileStorage, SettingsService};
+use telltale_session::AgentSlot;
+use tempfile::TempDir;
 
 const KEY: &str = "sk-origin-home-0123456789";
 const NEW_KEY: &str = "sk-origin-new-9876543210";
@@ -46,18 +48,32 @@ fn openai_at(mut settings: Settings, url: &str) -> Settings {
     settings
 }
 
-fn authorization(server: &TestServer) -> Vec<Option<String>> {
-    server.requests().iter().map(|r| r.header("authorization").map(str::to_owned)).collect()
+/// Two provider servers and a service whose OpenAI points at `home`, with `KEY` stored for it.
+struct Keyed {
+    home: TestServer,
+    elsewhere: TestServer,
+    dir: TempDir,
+    svc: SettingsService,
+    slot: AgentSlot,
 }
 
-#[tokio::test]
-async fn a_key_never_follows_a_base_url_to_another_origin() {
+async fn keyed_at_home() -> Keyed {
     let (home, elsewhere) = (provider_server().await, provider_server().await);
     let dir = tempfile::tempdir().expect("temp dir");
     let svc = service(dir.path());
     let slot = svc.agent_slot();
     svc.save(openai_at(svc.settings(), &home.base_url()), &slot).expect("saved");
     svc.set_api_key("openai", KEY, None, &slot).expect("stored");
+    Keyed { home, elsewhere, dir, svc, slot }
+}
+
+fn authorization(server: &TestServer) -> Vec<Option<String>> {
+    server.requests().iter().map(|r| r.header("authorization").map(str::to_owned)).collect()
+}
+
+#[tokio::test]
+async fn a_key_never_follows_a_base_url_to_another_origin() {
+    let Keyed { home, elsewhere, dir, svc, slot } = keyed_at_home().await;
     let origin = format!("http://{}", home.addr);
     assert_eq!(svc.view(&slot).key_origins["openai"].as_deref(), Some(origin.as_str()));
     assert!(svc.test_connection("openai", None, None).await.ok);
@@ -102,12 +118,8 @@ async fn a_key_never_follows_a_base_url_to_another_origin() {
 
 #[tokio::test]
 async fn a_key_stored_for_the_url_being_edited_lets_that_url_be_saved() {
-    let (home, elsewhere) = (provider_server().await, provider_server().await);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let svc = service(dir.path());
-    let slot = svc.agent_slot();
-    svc.save(openai_at(svc.settings(), &home.base_url()), &slot).expect("saved");
-    svc.set_api_key("openai", KEY, None, &slot).expect("stored");
+    // `_dir` holds the temporary folder until the test ends.
+    let Keyed { home, elsewhere, dir: _dir, svc, slot } = keyed_at_home().await;
     // Settings: the user types the new base URL, stores the key for it, then saves.
     let other = elsewhere.base_url();
     svc.set_api_key("openai", NEW_KEY, Some(other.as_str()), &slot).expect("stored for it");
