@@ -173,6 +173,12 @@ impl SettingsService {
         slot.replace(agent, label);
     }
 
+    /// Applies the settings as they are now (see `apply`) and answers with them.
+    fn applied(&self, slot: &AgentSlot) -> Result<SettingsView, SettingsCommandError> {
+        self.apply(slot);
+        Ok(self.view(slot))
+    }
+
     /// A slot holding the agent the settings (and the environment) describe.
     pub fn agent_slot(&self) -> AgentSlot {
         let (agent, label) = self.build_agent();
@@ -268,8 +274,7 @@ impl SettingsService {
             SettingsCommandError::Storage(format!("the settings could not be saved: {e}"))
         })?;
         *self.current.lock().unwrap_or_else(|e| e.into_inner()) = new;
-        self.apply(slot);
-        Ok(self.view(slot))
+        self.applied(slot)
     }
 
     /// Lets calls of `tool` run without asking from now on ("Always allow" on an approval).

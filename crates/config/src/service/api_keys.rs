@@ -76,10 +76,10 @@ impl SettingsService {
         let settings = self.settings();
         let saved = settings.provider(preset.id).map_or("", |p| p.base_url.as_str());
         self.store_key(preset, key, base_url.unwrap_or(saved))?;
-        self.apply(slot);
-        Ok(self.view(slot))
+        self.applied(slot)
     }
 
+    /// Forgets the key stored for `provider_id`.
     pub fn clear_api_key(
         &self,
         provider_id: &str,
@@ -88,7 +88,6 @@ impl SettingsService {
         let preset = Self::key_provider(provider_id)?;
         self.keys.clear(preset.id).map_err(|e| SettingsCommandError::Storage(e.to_string()))?;
         tracing::info!(provider = preset.id, "API key cleared");
-        self.apply(slot);
-        Ok(self.view(slot))
+        self.applied(slot)
     }
 }
