@@ -50,40 +50,26 @@ static WORD_OPERATORS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     .collect()
 });
 
-static EXPRESSION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[-(]*\d[\d\s.+\-*/^%×÷()]*[\d)]").expect("static regex"));
-static ISO_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\d{4}-\d{1,2}-\d{1,2}$").expect("static regex"));
-static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(what time|time is it|the time|current time|time in|time now|clock)\b")
-        .expect("static regex")
-});
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(date|what day|which day|day is it|day of the week)\b")
-        .expect("static regex")
-});
-static PLACE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bin\s+([A-Za-z][A-Za-z_/\- ]{0,40}?)\s*(?:[?.!,;]|\s(?:and|right|now|today|please|at|currently)\b|$)")
-        .expect("static regex")
-});
-static DRAFT_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(draft|write|compose|prepare)\b.*\b(e-?mail|message|letter)\b(?:.*?\bto\s+([\w.@+-]+(?-i:\s[A-Z][\w-]*)?))?")
-        .expect("static regex")
-});
-static DRAFT_NOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(draft|write|take|make|jot)\b.*\bnote\b").expect("static regex")
-});
-static TOPIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:about|regarding|on the subject of|for)\s+(.{1,80}?)\s*[.?!]*$")
-        .expect("static regex")
-});
-static GREETING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy)\b")
-        .expect("static regex")
-});
-static HELP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(what can you do|\bhelp\b|who are you|what are you)").expect("static regex")
-});
+/// Declares each `NAME = pattern;` as a static `Regex` compiled on first use.
+macro_rules! patterns {
+    ($($name:ident = $pattern:literal;)*) => {
+        $(static $name: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new($pattern).expect("static regex"));)*
+    };
+}
+
+patterns! {
+    EXPRESSION = r"[-(]*\d[\d\s.+\-*/^%×÷()]*[\d)]";
+    ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}$";
+    TIME = r"(?i)\b(what time|time is it|the time|current time|time in|time now|clock)\b";
+    DATE = r"(?i)\b(date|what day|which day|day is it|day of the week)\b";
+    PLACE = r"(?i)\bin\s+([A-Za-z][A-Za-z_/\- ]{0,40}?)\s*(?:[?.!,;]|\s(?:and|right|now|today|please|at|currently)\b|$)";
+    DRAFT_EMAIL = r"(?i)\b(draft|write|compose|prepare)\b.*\b(e-?mail|message|letter)\b(?:.*?\bto\s+([\w.@+-]+(?-i:\s[A-Z][\w-]*)?))?";
+    DRAFT_NOTE = r"(?i)\b(draft|write|take|make|jot)\b.*\bnote\b";
+    TOPIC = r"(?i)\b(?:about|regarding|on the subject of|for)\s+(.{1,80}?)\s*[.?!]*$";
+    GREETING = r"(?i)^\s*(hi|hello|hey|good (morning|afternoon|evening)|howdy)\b";
+    HELP = r"(?i)(what can you do|\bhelp\b|who are you|what are you)";
+}
 
 /// Everything the demo recognises in `prompt`, in the order it will answer.
 pub fn detect(prompt: &str) -> Vec<Intent> {
