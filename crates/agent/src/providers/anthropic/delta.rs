@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -22,20 +23,12 @@ pub(super) struct Delta<'a> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for Delta<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(DeltaVisitor(std::marker::PhantomData))
+        deserializer.deserialize_any(LenientVisitor(PhantomData))
     }
 }
 
-struct DeltaVisitor<'a>(std::marker::PhantomData<&'a ()>);
-
-impl<'de: 'a, 'a> Visitor<'de> for DeltaVisitor<'a> {
-    type Value = Delta<'a>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a delta")
-    }
-
-    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+impl<'de: 'a, 'a> Lenient<'de> for Delta<'a> {
+    fn from_map<M: MapAccess<'de>>(mut map: M) -> Result<Self, M::Error> {
         let mut delta = Delta::default();
         while let Some(LenientStr(key)) = map.next_key()? {
             let slot = match key.as_deref() {
@@ -52,78 +45,76 @@ impl<'de: 'a, 'a> Visitor<'de> for DeltaVisitor<'a> {
         }
         Ok(delta)
     }
-
-    // Not an object: nothing in it is read.
-    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
-        IgnoredAny.visit_seq(seq).map(|_| Delta::default())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Delta::default())
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Delta::default())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Delta::default())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Delta::default())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Delta::default())
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Delta::default())
-    }
 }
 
 /// A string, borrowed when the input allows; any other JSON value reads as `None`.
+#[derive(Default)]
 struct LenientStr<'a>(Option<Cow<'a, str>>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for LenientStr<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(LenientStrVisitor(std::marker::PhantomData))
+        deserializer.deserialize_any(LenientVisitor(PhantomData))
     }
 }
 
-struct LenientStrVisitor<'a>(std::marker::PhantomData<&'a ()>);
+impl<'de: 'a, 'a> Lenient<'de> for LenientStr<'a> {
+    fn from_str(text: Cow<'de, str>) -> Self {
+        LenientStr(Some(text))
+    }
+}
 
-impl<'de: 'a, 'a> Visitor<'de> for LenientStrVisitor<'a> {
-    type Value = LenientStr<'a>;
+/// A value read from any JSON value: the kinds it takes through its own method, any other
+/// (skipped, not built) as its default.
+trait Lenient<'de>: Default {
+    /// An object; skipped unless the type reads objects.
+    fn from_map<M: MapAccess<'de>>(map: M) -> Result<Self, M::Error> {
+        IgnoredAny.visit_map(map).map(|_| Self::default())
+    }
+    /// A string; ignored unless the type reads strings.
+    fn from_str(_text: Cow<'de, str>) -> Self {
+        Self::default()
+    }
+}
+
+/// Hands each JSON value to the `Lenient` type being read.
+struct LenientVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient<'de>> Visitor<'de> for LenientVisitor<T> {
+    type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(LenientStr(Some(Cow::Borrowed(v))))
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<T, M::Error> {
+        T::from_map(map)
     }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(LenientStr(Some(Cow::Owned(v.to_owned()))))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<T, E> {
+        Ok(T::from_str(Cow::Borrowed(v)))
     }
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(LenientStr(Some(Cow::Owned(v))))
+    fn visit_str<E>(self, v: &str) -> Result<T, E> {
+        Ok(T::from_str(Cow::Owned(v.to_owned())))
     }
-    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
-        IgnoredAny.visit_map(map).map(|_| LenientStr(None))
+    fn visit_string<E>(self, v: String) -> Result<T, E> {
+        Ok(T::from_str(Cow::Owned(v)))
     }
-    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
-        IgnoredAny.visit_seq(seq).map(|_| LenientStr(None))
+    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<T, S::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| T::default())
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(LenientStr(None))
+    fn visit_bool<E>(self, _: bool) -> Result<T, E> {
+        Ok(T::default())
     }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(LenientStr(None))
+    fn visit_i64<E>(self, _: i64) -> Result<T, E> {
+        Ok(T::default())
     }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(LenientStr(None))
+    fn visit_u64<E>(self, _: u64) -> Result<T, E> {
+        Ok(T::default())
     }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(LenientStr(None))
+    fn visit_f64<E>(self, _: f64) -> Result<T, E> {
+        Ok(T::default())
     }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(LenientStr(None))
+    fn visit_unit<E>(self) -> Result<T, E> {
+        Ok(T::default())
     }
 }
 
@@ -131,13 +122,10 @@ impl<'de: 'a, 'a> Visitor<'de> for LenientStrVisitor<'a> {
 mod tests {
     use super::*;
 
-    fn delta(json: &str) -> Delta<'_> {
-        serde_json::from_str(json).expect("parses")
-    }
-
     #[test]
     fn strings_are_borrowed_unless_escaped() {
-        let d = delta(r#"{"type":"text_delta","text":"a\nb","stop_reason":null,"x":[1,{"y":2}]}"#);
+        let json = r#"{"type":"text_delta","text":"a\nb","stop_reason":null,"x":[1,{"y":2}]}"#;
+        let d: Delta = serde_json::from_str(json).expect("parses");
         assert!(matches!(d.kind, Some(Cow::Borrowed("text_delta"))));
         assert_eq!(d.text.as_deref(), Some("a\nb"));
         assert!(matches!(d.text, Some(Cow::Owned(_))));
@@ -146,9 +134,9 @@ mod tests {
     #[test]
     fn reads_as_value_lookups_did() {
         // Not strings: absent. Repeated: the last one. Not an object: empty.
-        let d = delta(
-            r#"{"type":5,"text":{"a":1},"thinking":"one","thinking":"two","partial_json":null}"#,
-        );
+        let json =
+            r#"{"type":5,"text":{"a":1},"thinking":"one","thinking":"two","partial_json":null}"#;
+        let d: Delta = serde_json::from_str(json).expect("parses");
         assert_eq!(
             (d.kind, d.text, d.thinking.as_deref(), d.partial_json),
             (None, None, Some("two"), None)
