@@ -8,11 +8,13 @@ use std::collections::BTreeMap;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 use telltale_config::model::Settings;
-use telltale_config::service::{SettingsService, SettingsView, TestResult};
+use telltale_config::service::{SettingsCommandError, SettingsService, SettingsView, TestResult};
 use telltale_ipc::{CommandError, CommandErrorCode};
-use telltale_session::Session;
+use telltale_session::{AgentSlot, Session};
 
 type Result<T> = std::result::Result<T, CommandError>;
+/// What a change to the settings answers, before it crosses the IPC.
+type Changed = std::result::Result<SettingsView, SettingsCommandError>;
 
 /// Runs `work` with the settings and the session on a blocking thread.
 pub(crate) async fn off_main_thread<R: Runtime, T: Send + 'static>(
@@ -26,6 +28,15 @@ pub(crate) async fn off_main_thread<R: Runtime, T: Send + 'static>(
     .map_err(|e| {
         CommandError::new(CommandErrorCode::Storage, format!("the settings failed: {e}"))
     })?
+}
+
+/// Runs `change` (which saves and rebuilds the session's agent) on a blocking thread and
+/// answers with the settings as they are after it.
+async fn change_settings<R: Runtime>(
+    app: AppHandle<R>,
+    change: impl FnOnce(&SettingsService, &AgentSlot) -> Changed + Send + 'static,
+) -> Result<SettingsView> {
+    off_main_thread(app, move |service, session| Ok(change(service, session.agent())?)).await
 }
 
 #[tauri::command]
@@ -42,11 +53,8 @@ pub async fn save_settings<R: Runtime>(
     settings: Settings,
     keys: Option<BTreeMap<String, String>>,
 ) -> Result<SettingsView> {
-    off_main_thread(app, move |service, session| {
-        let keys = keys.unwrap_or_default();
-        Ok(service.save_with_keys(settings, &keys, session.agent())?)
-    })
-    .await
+    let keys = keys.unwrap_or_default();
+    change_settings(app, move |service, slot| service.save_with_keys(settings, &keys, slot)).await
 }
 
 /// Stores a provider's key (write-only: the answer shows its mask), to be sent only to the
@@ -58,21 +66,19 @@ pub async fn set_api_key<R: Runtime>(
     key: String,
     base_url: Option<String>,
 ) -> Result<SettingsView> {
-    off_main_thread(app, move |service, session| {
-        Ok(service.set_api_key(&provider_id, &key, base_url.as_deref(), session.agent())?)
+    change_settings(app, move |service, slot| {
+        service.set_api_key(&provider_id, &key, base_url.as_deref(), slot)
     })
     .await
 }
 
+/// Forgets a provider's stored key.
 #[tauri::command]
 pub async fn clear_api_key<R: Runtime>(
     app: AppHandle<R>,
     provider_id: String,
 ) -> Result<SettingsView> {
-    off_main_thread(app, move |service, session| {
-        Ok(service.clear_api_key(&provider_id, session.agent())?)
-    })
-    .await
+    change_settings(app, move |service, slot| service.clear_api_key(&provider_id, slot)).await
 }
 
 /// A tiny real request to `provider_id` (with the base URL and model being edited, if given);
@@ -103,10 +109,7 @@ pub async fn import_mcp_servers<R: Runtime>(
     app: AppHandle<R>,
     json: String,
 ) -> Result<SettingsView> {
-    off_main_thread(app, move |service, session| {
-        Ok(service.import_mcp_servers(&json, session.agent())?)
-    })
-    .await
+    change_settings(app, move |service, slot| service.import_mcp_servers(&json, slot)).await
 }
 
 /// Where each MCP server is (starting, ready with its tools, failed and why).
