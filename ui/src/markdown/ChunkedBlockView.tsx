@@ -40,12 +40,26 @@ function pieces({ chunks, tail }: GroupProps): readonly string[] {
   return tail === '' ? chunks : [...chunks, tail];
 }
 
-const CodeGroup = memo(function CodeGroup(props: GroupProps & { language: string }) {
+const CodeGroup = memo(function CodeGroup({
+  chunks,
+  tail,
+  lazy,
+  language,
+  streaming,
+}: GroupProps & { language: string; streaming: boolean }) {
+  // While the block streams, the tail's unfinished last line is plain text, and the lines before it
+  // (their own chunk element, which becomes the cut chunk) are highlighted again only when a line
+  // ends, not on every token. (A line break ends a line of the code box in either element, so the
+  // two read as one.)
+  const end = streaming ? tail.lastIndexOf('\n') + 1 : tail.length;
+  const lines = tail.slice(0, end);
+  const partial = tail.slice(end);
   return (
-    <span className={groupClass(props.lazy, 'md-chunk-group')}>
-      {pieces(props).map((code, i) => (
-        <CodeChunk key={i} code={code} language={props.language} />
+    <span className={groupClass(lazy, 'md-chunk-group')}>
+      {pieces({ chunks, tail: lines, lazy }).map((code, i) => (
+        <CodeChunk key={i} code={code} language={language} />
       ))}
+      {partial !== '' && <span className="code-chunk">{partial}</span>}
     </span>
   );
 });
@@ -74,7 +88,8 @@ const ParaGroup = memo(function ParaGroup(props: GroupProps & { first: boolean }
   );
 });
 
-export function ChunkedBlockView({ view }: { view: Chunked }) {
+/** `streaming`: the block is the open block of an answer that is still streaming. */
+export function ChunkedBlockView({ view, streaming }: { view: Chunked; streaming: boolean }) {
   const isLazy = useLazyGroups(view.groups.length);
   /** The full groups, then the group being filled (it keeps its key, and so its chunks, when it fills). */
   const groups = (group: (props: GroupProps, index: number) => ReactNode): ReactNode[] => {
@@ -96,7 +111,7 @@ export function ChunkedBlockView({ view }: { view: Chunked }) {
           <pre>
             <code className={`${codeClass(view.info)} code-chunked`}>
               {groups((props, i) => (
-                <CodeGroup key={i} {...props} language={language} />
+                <CodeGroup key={i} {...props} language={language} streaming={streaming && i === view.groups.length} />
               ))}
             </code>
           </pre>

@@ -27,7 +27,7 @@ const Block = memo(function Block({ source, open }: { source: string; open: bool
   const [chunker] = useState(() => new BlockChunker());
   const view = useMemo(() => chunker.update(source), [chunker, source]);
   if (view.kind === 'whole') return <WholeBlock source={open ? prepareOpenBlock(source) : source} />;
-  return <ChunkedBlockView view={view} />;
+  return <ChunkedBlockView view={view} streaming={open} />;
 });
 
 const NO_BLOCKS: readonly string[] = [];
