@@ -19,6 +19,13 @@ export interface ApprovalCardProps {
 /** At most this many lines tall before the text area scrolls. */
 const MAX_ROWS = 14;
 
+/** The answers offered, in order; Approve is the primary one (and Ctrl/Cmd+Enter's). */
+const CHOICES = [
+  { label: 'Approve', testId: 'approval-approve', approved: true, always: false, primary: true },
+  { label: 'Deny', testId: 'approval-deny', approved: false, always: false, primary: false },
+  { label: 'Always allow this tool', testId: 'approval-always', approved: true, always: true, primary: false },
+] as const;
+
 export function ApprovalCard({ runId, step, onAnswered }: ApprovalCardProps) {
   const shell = useContext(ShellContext);
   const ids = useId();
@@ -29,8 +36,11 @@ export function ApprovalCard({ runId, step, onAnswered }: ApprovalCardProps) {
   const edited = argsChanged(parsed, step.args);
   const name = step.name || 'tool';
 
+  // While an answer is on its way nothing can be sent; invalid arguments cannot be approved.
+  const blocked = (approved: boolean) => sending || (approved && !parsed.ok);
+
   const answer = (approved: boolean, always: boolean) => {
-    if (sending || (approved && !parsed.ok)) return;
+    if (blocked(approved)) return;
     const reply: ApprovalAnswer = { approved, always };
     // Unchanged arguments are not sent back: the shell runs the call as the model made it.
     if (approved && edited && parsed.ok) reply.args = parsed.args;
@@ -78,43 +88,28 @@ export function ApprovalCard({ runId, step, onAnswered }: ApprovalCardProps) {
         onKeyDown={onKeyDown}
       />
       {!parsed.ok && (
-        <p className="approval-invalid" id={`${ids}-invalid`} data-testid="approval-invalid">
+        <p className="field-error" id={`${ids}-invalid`} data-testid="approval-invalid">
           {parsed.reason}
         </p>
       )}
-      {edited && <p className="approval-hint">The call will run with your changes.</p>}
+      {edited && <p className="field-hint">The call will run with your changes.</p>}
       <div className="approval-buttons">
-        <button
-          type="button"
-          className="button button-primary button-small"
-          data-testid="approval-approve"
-          disabled={!parsed.ok || sending}
-          onClick={() => answer(true, false)}
-        >
-          Approve
-        </button>
-        <button
-          type="button"
-          className="button button-small"
-          data-testid="approval-deny"
-          disabled={sending}
-          onClick={() => answer(false, false)}
-        >
-          Deny
-        </button>
-        <button
-          type="button"
-          className="button button-small"
-          data-testid="approval-always"
-          disabled={!parsed.ok || sending}
-          title={`Run ${name} without asking from now on (Settings › Tools)`}
-          onClick={() => answer(true, true)}
-        >
-          Always allow this tool
-        </button>
+        {CHOICES.map(({ label, testId, approved, always, primary }) => (
+          <button
+            key={testId}
+            type="button"
+            className={primary ? 'button button-primary button-small' : 'button button-small'}
+            data-testid={testId}
+            disabled={blocked(approved)}
+            title={always ? `Run ${name} without asking from now on (Settings › Tools)` : undefined}
+            onClick={() => answer(approved, always)}
+          >
+            {label}
+          </button>
+        ))}
       </div>
       {failure && (
-        <p className="approval-failure" role="alert">
+        <p className="field-error" role="alert">
           Couldn&apos;t send your answer: {failure}
         </p>
       )}

@@ -326,7 +326,7 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
                   />
                 </>
               )}
-              {isOffline && <p className="settings-hint">The built-in demo answers without a network or a key.</p>}
+              {isOffline && <p className="field-hint">The built-in demo answers without a network or a key.</p>}
               <div className="settings-test-row">
                 <button
                   type="button"

@@ -79,11 +79,11 @@ export function SettingsKeyField({
         </div>
       )}
       {mask && origin && (
-        <p className="settings-hint" data-testid="settings-key-origin">
+        <p className="field-hint" data-testid="settings-key-origin">
           Sent only to {origin}, the address it was entered for.
         </p>
       )}
-      <p className="settings-hint">Stored at once for the base URL above, and never shown again: only its first and last characters.</p>
+      <p className="field-hint">Stored at once for the base URL above, and never shown again: only its first and last characters.</p>
       {error && (
         <p className="settings-error" role="alert" data-testid="settings-key-error">
           {error}

@@ -160,7 +160,7 @@ export function SettingsMcp({ backend, view, draft, edit, onImported }: Settings
         MCP servers
       </h3>
       {names.length === 0 ? (
-        <p className="settings-hint">No MCP servers yet. Their tools are offered to the agent as &lt;server&gt;__&lt;tool&gt;.</p>
+        <p className="field-hint">No MCP servers yet. Their tools are offered to the agent as &lt;server&gt;__&lt;tool&gt;.</p>
       ) : (
         <ul className="mcp-servers">
           {names.map((name) => (
@@ -176,7 +176,7 @@ export function SettingsMcp({ backend, view, draft, edit, onImported }: Settings
           ))}
         </ul>
       )}
-      {unsaved && <p className="settings-hint mcp-unsaved">Changes to the servers apply when you save.</p>}
+      {unsaved && <p className="field-hint mcp-unsaved">Changes to the servers apply when you save.</p>}
 
       <div className="settings-field mcp-add">
         <label htmlFor={`${ids}-json`}>Add servers</label>
@@ -199,7 +199,7 @@ export function SettingsMcp({ backend, view, draft, edit, onImported }: Settings
           }}
           onKeyDown={onJsonKeyDown}
         />
-        <span className="settings-hint" id={`${ids}-json-hint`}>
+        <span className="field-hint" id={`${ids}-json-hint`}>
           Paste the &quot;mcpServers&quot; block of a claude_desktop_config.json. A server of the same name is replaced; added servers are
           saved and started at once. Ctrl+Enter adds.
         </span>

@@ -29,7 +29,7 @@ export function SettingsTools({ view, draft, edit }: SettingsToolsProps) {
           value={draft.workspace}
           onChange={(e) => edit({ workspace: e.target.value })}
         />
-        <span className="settings-hint">
+        <span className="field-hint">
           The file tools list, read and search only inside this folder. Telltale&apos;s own data (history, settings, keys) is never
           readable, even inside it. Leave empty for no file tools.
         </span>
@@ -42,7 +42,7 @@ export function SettingsTools({ view, draft, edit }: SettingsToolsProps) {
           onChange={(e) => edit({ allow_private_network: e.target.checked })}
         />
         <span className="settings-tool-name">Let web_fetch reach this computer and private networks</span>
-        <span className="settings-hint">Off: only public internet addresses (not your router, local servers or cloud metadata).</span>
+        <span className="field-hint">Off: only public internet addresses (not your router, local servers or cloud metadata).</span>
       </label>
       {view.tools.map((tool) => (
         <div key={tool.name} className="settings-tool-row">
@@ -63,7 +63,7 @@ export function SettingsTools({ view, draft, edit }: SettingsToolsProps) {
               </option>
             ))}
           </select>
-          <span className="settings-hint" id={`${ids}-tool-${tool.name}-hint`}>
+          <span className="field-hint" id={`${ids}-tool-${tool.name}-hint`}>
             {tool.description}
             {noWorkspace && tool.needs_workspace ? ' (needs a workspace folder)' : ''}
           </span>
