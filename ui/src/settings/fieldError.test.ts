@@ -2,23 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { fieldError } from './fieldError';
 
 describe('fieldError', () => {
-  it('places a base-URL refusal beside that provider’s base URL', () => {
-    const message = 'the base URL of OpenAI must start with https://';
-    expect(fieldError({ code: 'insecure_base_url', message, provider: 'openai' })).toEqual({
-      provider: 'openai',
-      field: 'base_url',
-      message,
-    });
-    expect(fieldError({ code: 'invalid_base_url', message, provider: 'groq' })?.field).toBe('base_url');
-  });
-
-  it('asks for the key again when it was entered for another origin', () => {
-    const message = 'the API key for OpenAI was entered for https://api.openai.com; enter it again for https://proxy.example';
-    expect(fieldError({ code: 'key_for_another_origin', message, provider: 'openai' })).toEqual({
+  it.each([
+    { code: 'insecure_base_url', provider: 'openai', field: 'base_url', message: 'the base URL of OpenAI must start with https://' },
+    { code: 'invalid_base_url', provider: 'groq', field: 'base_url', message: 'the base URL of Groq is not a URL' },
+    // The key was entered for another origin: it is asked for again.
+    {
+      code: 'key_for_another_origin',
       provider: 'openai',
       field: 'api_key',
-      message,
-    });
+      message: 'the API key for OpenAI was entered for https://api.openai.com; enter it again for https://proxy.example',
+    },
+  ])('places $code beside the $field of $provider', ({ code, provider, field, message }) => {
+    expect(fieldError({ code, message, provider })).toEqual({ provider, field, message });
   });
 
   it('leaves every other error to the footer', () => {
