@@ -1,6 +1,8 @@
 // Settings › Answering: the default provider, the keep-alive interval, the idle timeout and the
 // time limit of one tool call.
 import type { Settings, SettingsView } from '../settings/types';
+import { SettingsField } from './SettingsField';
+import { SettingsSection } from './SettingsSection';
 
 export interface SettingsAnsweringProps {
   /** The dialog's id prefix (useId), for the labels. */
@@ -19,10 +21,8 @@ const TIMINGS = [
 
 export function SettingsAnswering({ ids, view, draft, edit }: SettingsAnsweringProps) {
   return (
-    <section className="settings-section" aria-labelledby={`${ids}-general`}>
-      <h3 id={`${ids}-general`}>Answering</h3>
-      <div className="settings-field">
-        <label htmlFor={`${ids}-default`}>Default provider</label>
+    <SettingsSection headingId={`${ids}-general`} title="Answering">
+      <SettingsField controlId={`${ids}-default`} label="Default provider">
         <select
           id={`${ids}-default`}
           data-testid="settings-default-provider"
@@ -35,10 +35,9 @@ export function SettingsAnswering({ ids, view, draft, edit }: SettingsAnsweringP
             </option>
           ))}
         </select>
-      </div>
+      </SettingsField>
       {TIMINGS.map((t) => (
-        <div key={t.key} className="settings-field settings-field-inline">
-          <label htmlFor={`${ids}-${t.name}`}>{t.label} (seconds)</label>
+        <SettingsField key={t.key} controlId={`${ids}-${t.name}`} label={`${t.label} (seconds)`} className="settings-field-inline">
           <input
             id={`${ids}-${t.name}`}
             data-testid={`settings-${t.name}`}
@@ -49,8 +48,8 @@ export function SettingsAnswering({ ids, view, draft, edit }: SettingsAnsweringP
             value={draft[t.key] / t.perSecond}
             onChange={(e) => edit({ [t.key]: Math.round(Number(e.target.value) * t.perSecond) })}
           />
-        </div>
+        </SettingsField>
       ))}
-    </section>
+    </SettingsSection>
   );
 }

@@ -10,6 +10,8 @@ import { SettingsAnswering } from './SettingsAnswering';
 import { SettingsKeyField } from './SettingsKeyField';
 import { mergeImported, SettingsMcp } from './SettingsMcp';
 import { SettingsTools } from './SettingsTools';
+import { SettingsField } from './SettingsField';
+import { SettingsSection } from './SettingsSection';
 import './SettingsDialog.css';
 
 export interface SettingsDialogProps {
@@ -251,10 +253,8 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
               </p>
             )}
 
-            <section className="settings-section" aria-labelledby={`${ids}-providers`}>
-              <h3 id={`${ids}-providers`}>Providers</h3>
-              <div className="settings-field">
-                <label htmlFor={`${ids}-provider`}>Provider</label>
+            <SettingsSection headingId={`${ids}-providers`} title="Providers">
+              <SettingsField controlId={`${ids}-provider`} label="Provider">
                 <select
                   id={`${ids}-provider`}
                   data-testid="settings-provider"
@@ -268,11 +268,10 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
                     </option>
                   ))}
                 </select>
-              </div>
+              </SettingsField>
               {current && !isOffline && (
                 <>
-                  <div className="settings-field">
-                    <label htmlFor={`${ids}-base-url`}>Base URL</label>
+                  <SettingsField controlId={`${ids}-base-url`} label="Base URL">
                     <input
                       id={`${ids}-base-url`}
                       data-testid="settings-base-url"
@@ -292,9 +291,8 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
                         {errorAt('base_url')}
                       </p>
                     )}
-                  </div>
-                  <div className="settings-field">
-                    <label htmlFor={`${ids}-model`}>Model</label>
+                  </SettingsField>
+                  <SettingsField controlId={`${ids}-model`} label="Model">
                     <input
                       id={`${ids}-model`}
                       data-testid="settings-model"
@@ -310,7 +308,7 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
                         <option key={m} value={m} />
                       ))}
                     </datalist>
-                  </div>
+                  </SettingsField>
                   <SettingsKeyField
                     inputId={`${ids}-key`}
                     mask={mask}
@@ -348,7 +346,7 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
                     ))}
                 </span>
               </div>
-            </section>
+            </SettingsSection>
 
             <SettingsAnswering ids={ids} view={view} draft={draft} edit={edit} />
             <SettingsTools view={view} draft={draft} edit={edit} />

@@ -1,6 +1,7 @@
 // A provider's API key in Settings, write-only: the mask of the stored key with the origin it
 // goes to, Replace and Clear, or a password field and "Store key" (for the base URL shown). The
 // key itself never comes back from the shell.
+import { SettingsField } from './SettingsField';
 
 export interface SettingsKeyFieldProps {
   /** The id of the key input (or of Replace), for the field's label. */
@@ -35,8 +36,7 @@ export function SettingsKeyField({
   error,
 }: SettingsKeyFieldProps) {
   return (
-    <div className="settings-field">
-      <label htmlFor={inputId}>API key</label>
+    <SettingsField controlId={inputId} label="API key">
       {mask && !replacing ? (
         <div className="settings-key-row">
           <code className="settings-key-mask" data-testid="settings-key-mask" aria-label={`Stored key ${mask}`}>
@@ -89,6 +89,6 @@ export function SettingsKeyField({
           {error}
         </p>
       )}
-    </div>
+    </SettingsField>
   );
 }

@@ -6,6 +6,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { errorMessage } from '../ipc';
 import type { McpServer, McpServerStatus, Settings, SettingsBackend, SettingsView } from '../settings/types';
+import { SettingsField } from './SettingsField';
 import './SettingsMcp.css';
 
 /** How often the servers' status is asked for while Settings is open. */
@@ -178,8 +179,7 @@ export function SettingsMcp({ backend, view, draft, edit, onImported }: Settings
       )}
       {unsaved && <p className="field-hint mcp-unsaved">Changes to the servers apply when you save.</p>}
 
-      <div className="settings-field mcp-add">
-        <label htmlFor={`${ids}-json`}>Add servers</label>
+      <SettingsField controlId={`${ids}-json`} label="Add servers" className="mcp-add">
         <textarea
           id={`${ids}-json`}
           data-testid="mcp-import-json"
@@ -222,7 +222,7 @@ export function SettingsMcp({ backend, view, draft, edit, onImported }: Settings
             {importError}
           </p>
         )}
-      </div>
+      </SettingsField>
     </section>
   );
 }

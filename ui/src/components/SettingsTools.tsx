@@ -4,6 +4,7 @@
 import { useId } from 'react';
 import { TOOL_POLICIES, toolPolicy, withToolPolicy, type ToolPolicy } from '../settings/toolPolicy';
 import type { Settings, SettingsView } from '../settings/types';
+import { SettingsField } from './SettingsField';
 import './SettingsTools.css';
 
 export interface SettingsToolsProps {
@@ -18,8 +19,7 @@ export function SettingsTools({ view, draft, edit }: SettingsToolsProps) {
   return (
     <fieldset className="settings-section settings-tools">
       <legend>Tools the agent may use</legend>
-      <div className="settings-field">
-        <label htmlFor={`${ids}-workspace`}>Workspace folder</label>
+      <SettingsField controlId={`${ids}-workspace`} label="Workspace folder">
         <input
           id={`${ids}-workspace`}
           data-testid="settings-workspace"
@@ -33,7 +33,7 @@ export function SettingsTools({ view, draft, edit }: SettingsToolsProps) {
           The file tools list, read and search only inside this folder. Telltale&apos;s own data (history, settings, keys) is never
           readable, even inside it. Leave empty for no file tools.
         </span>
-      </div>
+      </SettingsField>
       <label className="settings-tool">
         <input
           type="checkbox"
