@@ -34,6 +34,7 @@ export const AnswerBubble = memo(function AnswerBubble({ answer, phase, finished
   const classes = ['answer', 'markdown'];
   if (streaming) classes.push('answer-streaming');
   if (phase === 'cancelled' || phase === 'interrupted') classes.push('answer-stopped');
+  if (answer.blank) classes.push('answer-blank');
 
   // One handler for the links and Copy buttons of every block (their HTML comes from Markdown).
   const onClick = (e: MouseEvent<HTMLDivElement>) => {

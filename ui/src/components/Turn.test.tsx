@@ -38,6 +38,18 @@ describe('Turn', () => {
     );
   });
 
+  it('hides an answer of nothing but white space (there is nothing to draw)', () => {
+    expect(html(turnAfter([{ type: 'token', text: '\n\n  ' }]))).toContain('class="answer markdown answer-streaming answer-blank"');
+    expect(
+      html(
+        turnAfter([
+          { type: 'token', text: '\n\n  ' },
+          { type: 'token', text: 'Hi' },
+        ]),
+      ),
+    ).toContain('class="answer markdown answer-streaming" data-testid="answer"');
+  });
+
   it('counts the wait on the chip', () => {
     const turn = turnAfter([
       { type: 'status', message: 'Checking the time in Asia/Tokyo…', icon: 'clock' },

@@ -13,6 +13,19 @@ describe('GrowingText', () => {
     expect(GrowingText.of('')).toBe(GrowingText.EMPTY);
   });
 
+  it('knows whether it is nothing but white space, looking only at what each append adds', () => {
+    expect(GrowingText.EMPTY.blank).toBe(true);
+    const space = GrowingText.EMPTY.append('\n\n').append(' \t').append('\u00a0');
+    expect(space.blank).toBe(true);
+    const word = space.append(' Hello');
+    expect(word.blank).toBe(false);
+    expect(word.append('   ').blank).toBe(false);
+    expect(GrowingText.of('  \n ').blank).toBe(true);
+    expect(GrowingText.of(' x ').blank).toBe(false);
+    // As the splitter trims: exactly the texts String.prototype.trim empties.
+    for (const text of ['', ' ', '\n\t\r', '\u2028\ufeff', 'a', ' . ']) expect(GrowingText.of(text).blank).toBe(text.trim() === '');
+  });
+
   it('leaves every earlier version as it was', () => {
     const a = GrowingText.of('a');
     const ab = a.append('b');

@@ -9,7 +9,7 @@
 // reader the text appended after the version it last read, without touching the rest.
 
 export class GrowingText {
-  static readonly EMPTY = new GrowingText([], 0, 0);
+  static readonly EMPTY = new GrowingText([], 0, 0, true);
 
   /** The whole text, once asked for. */
   private joined: string | undefined;
@@ -20,10 +20,12 @@ export class GrowingText {
     private readonly count: number,
     /** Characters in the text. */
     readonly length: number,
+    /** The text is nothing but white space (or nothing): Markdown draws nothing of it. */
+    readonly blank: boolean,
   ) {}
 
   static of(text: string): GrowingText {
-    return text === '' ? GrowingText.EMPTY : new GrowingText([text], 1, text.length);
+    return text === '' ? GrowingText.EMPTY : new GrowingText([text], 1, text.length, isBlank(text));
   }
 
   /** This text with `piece` after it (this version is unchanged). */
@@ -31,15 +33,17 @@ export class GrowingText {
     if (piece === '') return this;
     const { pieces, count } = this;
     const length = this.length + piece.length;
-    if (count === 0) return new GrowingText([piece], 1, length);
+    // Only the new piece is looked at, and only while the text is still blank.
+    const blank = this.blank && isBlank(piece);
+    if (count === 0) return new GrowingText([piece], 1, length, blank);
     if (pieces.length === count) {
       pieces.push(piece);
     } else if (pieces[count] !== piece) {
       // This version was extended before, differently: the new text branches off with a copy.
-      return new GrowingText([...pieces.slice(0, count), piece], count + 1, length);
+      return new GrowingText([...pieces.slice(0, count), piece], count + 1, length, blank);
     }
     // (An append made twice from one version, as React may do, shares the piece already there.)
-    return new GrowingText(pieces, count + 1, length);
+    return new GrowingText(pieces, count + 1, length, blank);
   }
 
   /**
@@ -66,4 +70,9 @@ export class GrowingText {
   toJSON(): string {
     return this.toString();
   }
+}
+
+/** White space as String.prototype.trim sees it (what the Markdown splitter trims). */
+function isBlank(text: string): boolean {
+  return /^\s*$/.test(text);
 }
