@@ -7,38 +7,18 @@
 //   node ui/browser/stream.bench.mjs --only prose-5000 --profile artifacts/browser/profiles
 //   node ui/browser/stream.bench.mjs --dist /tmp/other-build   (a build of another commit, to compare)
 //
-// Tokens are the real-window benchmark's (bench/window/stamp_server.py): `w<i>:<19 digits>`, a
-// paragraph break every 60 tokens (prose), a line every 8 (one code block), an item every 12 (one
-// list), or one endless paragraph. The stream is cut into ten stretches of equal time; each row is
-// one stretch: frames/s and frame gaps (requestAnimationFrame), each frame's work (from the frame's
-// start to a message posted in its rAF callback: script, style, layout and paint recording), the
-// synchronous batch deliveries between frames, the main thread's busy time from Chromium's own
-// counters (Performance.getMetrics) and the JS heap at the stretch's end. At the end every token must
+// Tokens are the real-window benchmark's (streamShapes.mjs, after bench/window/stamp_server.py). The
+// stream is cut into ten stretches of equal time; each row is one stretch: frames/s and frame gaps
+// (requestAnimationFrame), each frame's work (from the frame's start to a message posted in its rAF
+// callback: script, style, layout and paint recording), the synchronous batch deliveries between
+// frames, the main thread's busy time from Chromium's own counters (Performance.getMetrics) and the
+// JS heap at the stretch's end. stream.webkit.mjs runs the same streams in WebKitGTK. At the end every token must
 // be shown once, in order. A page that crashes (out of memory) is reported and the run goes on.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ask, emit, launch, openApp, runStarted, serveDist, WRITING } from './harness.mjs';
-
-const SCENARIOS = {
-  'prose-5000': { shape: 'prose', n: 300_000, rate: 5000 },
-  'prose-1000': { shape: 'prose', n: 20_000, rate: 1000 },
-  'code-100': { shape: 'code', n: 3_000, rate: 100 },
-  'code-1000': { shape: 'code', n: 20_000, rate: 1000 },
-  'list-1000': { shape: 'list', n: 20_000, rate: 1000 },
-  'para-1000': { shape: 'para', n: 20_000, rate: 1000 },
-};
-
-const STAMP = '1764570000000000000';
-
-/** Token `i` of a stream of the given shape, as bench/window/stamp_server.py sends it. */
-function token(shape, i) {
-  let sep = ' ';
-  if (shape === 'prose' && i && i % 60 === 0) sep = '\n\n';
-  if (shape === 'code' && i % 8 === 0) sep = '\nx = ';
-  if (shape === 'list' && i % 12 === 0) sep = '\n- ';
-  return `${i === 0 && shape === 'code' ? 'Here it is:\n\n```python' : ''}${sep}w${i}:${STAMP}`;
-}
+import { fmt, pageTokens, pct, SCENARIOS, sum } from './streamShapes.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -63,11 +43,6 @@ const names = args.only ? args.only.split(',') : Object.keys(SCENARIOS);
 for (const name of names) if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name} (${Object.keys(SCENARIOS).join(', ')})`);
 const STRETCHES = Number(args.stretches);
 const BATCH_MS = Number(args['batch-ms']);
-
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-const pct = (xs, p) => (xs.length ? sorted(xs)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
-const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
-const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
 /** Arms the page's frame recorder: every rAF frame's start and when its rendering was done. */
 function armFrames(page) {
@@ -167,22 +142,9 @@ async function runScenario(browser, url, name) {
   await cdp.send('Performance.enable');
   const runId = await ask(page, `bench ${name}`);
   await emit(page, runId, [runStarted(), WRITING]);
-  await page.evaluate(
-    ([shape, n]) => {
-      // Built in the page: 300,000 tokens are not worth sending over the protocol.
-      const STAMP = '1764570000000000000';
-      window.__benchTokens = Array.from({ length: n }, (_, i) => {
-        let sep = ' ';
-        if (shape === 'prose' && i && i % 60 === 0) sep = '\n\n';
-        if (shape === 'code' && i % 8 === 0) sep = '\nx = ';
-        if (shape === 'list' && i % 12 === 0) sep = '\n- ';
-        return `${i === 0 && shape === 'code' ? 'Here it is:\n\n```python' : ''}${sep}w${i}:${STAMP}`;
-      });
-    },
-    [shape, n],
-  );
+  await page.evaluate(`window.__benchTokens = (${pageTokens})(${JSON.stringify([shape, n])})`);
   const sample = await page.evaluate(() => window.__benchTokens.slice(0, 3));
-  for (let i = 0; i < 3; i++) if (sample[i] !== token(shape, i)) throw new Error(`token ${i}: ${sample[i]} != ${token(shape, i)}`);
+  if (JSON.stringify(sample) !== JSON.stringify(pageTokens([shape, 3]))) throw new Error(`tokens built in the page: ${sample}`);
 
   await armFrames(page);
   const seconds = n / rate;
