@@ -18,7 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ask, emit, launch, openApp, runStarted, serveDist, WRITING } from './harness.mjs';
-import { fmt, pageTokens, pct, SCENARIOS, sum } from './streamShapes.mjs';
+import { fmt, pageTokens, pct, runEach, SCENARIOS, sum } from './streamShapes.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -277,15 +277,7 @@ function print(result) {
 const server = await serveDist(args.dist ? resolve(args.dist) : undefined);
 const browser = await launch();
 try {
-  for (const name of names) {
-    try {
-      print(await runScenario(browser, server.url, name));
-    } catch (e) {
-      // A page that crashes (runs out of memory) is a finding, not the end of the run.
-      console.log(`\n## ${name}: could not finish: ${e.message.split('\n')[0]}`);
-      process.exitCode = 1;
-    }
-  }
+  await runEach(names, (name) => runScenario(browser, server.url, name), print);
 } finally {
   await browser.close();
   await server.close();

@@ -20,7 +20,7 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { serveDist } from './harness.mjs';
-import { fmt, pageTokens, pct, SCENARIOS, sum } from './streamShapes.mjs';
+import { fmt, pageTokens, pct, runEach, SCENARIOS, sum } from './streamShapes.mjs';
 
 const MINIBROWSER = process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const DRIVER = process.env.WEBKIT_WEBDRIVER || '/usr/bin/WebKitWebDriver';
@@ -175,14 +175,7 @@ try {
     if (up) break;
     await sleep(100);
   }
-  for (const name of names) {
-    try {
-      print(await runScenario(base, server.url, name));
-    } catch (e) {
-      console.log(`\n## ${name}: could not finish: ${e.message.split('\n')[0]}`);
-      process.exitCode = 1;
-    }
-  }
+  await runEach(names, (name) => runScenario(base, server.url, name), print);
 } finally {
   stopAll();
   await server.close();

@@ -31,3 +31,18 @@ const sorted = (xs) => [...xs].sort((a, b) => a - b);
 export const pct = (xs, p) => (xs.length ? sorted(xs)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
 export const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 export const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * Runs `run(name)` for each scenario and prints its result with `print`; a page that crashes
+ * (runs out of memory) is a finding, not the end of the run: it is reported and the exit code set.
+ */
+export async function runEach(names, run, print) {
+  for (const name of names) {
+    try {
+      print(await run(name));
+    } catch (e) {
+      console.log(`\n## ${name}: could not finish: ${e.message.split('\n')[0]}`);
+      process.exitCode = 1;
+    }
+  }
+}
