@@ -53,6 +53,8 @@ impl RunStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RunRecord {
     pub run_id: String,
+    /// The run this one continues; `null` for a first turn (see `History::branch`).
+    pub parent_run_id: Option<String>,
     pub prompt: String,
     pub provider: Option<String>,
     pub model: Option<String>,
@@ -239,12 +241,13 @@ impl History {
         Ok(purged)
     }
 
-    /// The conversation with every run and every event, as it streamed.
+    /// The conversation with every run of every branch (in the order they started) and every
+    /// event, as it streamed.
     pub fn get(&self, id: &str) -> Result<ConversationDetail> {
         let conversation = self.conversation(id)?;
         let mut statement = self.conn.prepare(
-            "SELECT run_id, prompt, provider, model, started_at, finished_at, reason FROM runs \
-             WHERE conversation_id = ?1 ORDER BY position",
+            "SELECT run_id, prompt, provider, model, started_at, finished_at, reason, parent_run_id \
+             FROM runs WHERE conversation_id = ?1 ORDER BY position",
         )?;
         let mut runs: Vec<RunRecord> = statement
             .query_map([id], |row| {
@@ -253,6 +256,7 @@ impl History {
                 Ok(RunRecord {
                     status: RunStatus::from_reason(reason, &self.path, &run_id),
                     run_id,
+                    parent_run_id: row.get(7)?,
                     prompt: row.get(1)?,
                     provider: row.get(2)?,
                     model: row.get(3)?,

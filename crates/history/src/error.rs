@@ -16,6 +16,10 @@ pub enum Error {
     NotFound(String),
     #[error("{0:?} matches several conversations: give more of the id")]
     Ambiguous(String),
+    #[error("no run {0}")]
+    RunNotFound(String),
+    #[error("{0:?} matches several runs: give more of the id")]
+    AmbiguousRun(String),
     #[error("a run {0} is already recorded")]
     DuplicateRun(String),
     #[error(transparent)]

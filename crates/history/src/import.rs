@@ -1,4 +1,6 @@
-//! Importing a JSON export as a new conversation (new conversation and run ids). A file larger
+//! Importing a JSON export as a new conversation (new conversation and run ids, the run tree
+//! kept: each run's `parent_run_id` mapped to its parent's new id; an export from before run
+//! trees reads as a chain). A file larger
 //! than [`MAX_IMPORT_BYTES`] is refused before it is read; a file is checked whole before
 //! anything is written, and written in one transaction: a malformed or foreign file, or a write
 //! that fails half-way, changes nothing. The app's Import… and `telltale import` both read the
@@ -96,6 +98,18 @@ pub fn parse(text: &str) -> Result<ExportFile, ImportError> {
             }
         }
     }
+    let mut earlier = std::collections::HashSet::new();
+    for run in &file.runs {
+        if let Some(Some(parent)) = &run.parent_run_id {
+            if !earlier.contains(parent.as_str()) {
+                return Err(malformed(format!(
+                    "run {} continues run {parent}, which is not an earlier run of the file",
+                    run.run_id
+                )));
+            }
+        }
+        earlier.insert(run.run_id.as_str());
+    }
     if let Some(m) = file.messages.iter().find(|m| !run_ids.contains(m.run_id.as_str())) {
         return Err(malformed(format!("a message belongs to unknown run {}", m.run_id)));
     }
@@ -131,11 +145,19 @@ impl History {
                 conversation.updated_at
             ],
         )?;
+        let mut previous: Option<&str> = None;
         for (position, run) in file.runs.iter().enumerate() {
             let run_id = &new_run_ids[run.run_id.as_str()];
+            // Checked by `parse`: a parent is an earlier run of the file.
+            let parent = match &run.parent_run_id {
+                Some(parent) => parent.as_deref(),
+                None => previous,
+            };
+            let parent = parent.and_then(|p| new_run_ids.get(p));
+            previous = Some(run.run_id.as_str());
             tx.execute(
-                "INSERT INTO runs (run_id, conversation_id, position, prompt, provider, model, started_at, finished_at, reason) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO runs (run_id, conversation_id, position, prompt, provider, model, started_at, finished_at, reason, parent_run_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     run_id,
                     conversation.id,
@@ -145,7 +167,8 @@ impl History {
                     run.model,
                     run.started_at,
                     run.finished_at,
-                    run.reason.map(reason_str)
+                    run.reason.map(reason_str),
+                    parent
                 ],
             )?;
             tx.execute(

@@ -23,6 +23,7 @@ mod recorder;
 mod schema;
 mod search;
 mod transcript;
+mod tree;
 
 pub use conversations::{
     title_from_prompt, Conversation, ConversationDetail, RunRecord, RunStatus,
@@ -37,3 +38,4 @@ pub use recorder::{
 };
 pub use search::{SearchHit, SnippetPart};
 pub use transcript::INTERRUPTED;
+pub use tree::Parent;

@@ -23,6 +23,7 @@ use telltale_protocol::{Event, EventKind};
 use crate::conversations::reason_str;
 use crate::db::{connect, History};
 use crate::error::{Error, Result};
+use crate::tree::Parent;
 
 mod writer;
 
@@ -214,7 +215,20 @@ impl History {
         prompt: &str,
         config: RecorderConfig,
     ) -> Result<Recorder> {
-        self.insert_run(conversation_id, run_id, prompt)?;
+        self.start_branch(conversation_id, run_id, prompt, &Parent::Latest, config)
+    }
+
+    /// Like [`start_run_with`](Self::start_run_with), continuing the run `parent` names (see
+    /// [`Parent`]): a new branch when that run has a continuation already.
+    pub fn start_branch(
+        &self,
+        conversation_id: &str,
+        run_id: &str,
+        prompt: &str,
+        parent: &Parent,
+        config: RecorderConfig,
+    ) -> Result<Recorder> {
+        self.insert_run(conversation_id, run_id, prompt, parent)?;
         Recorder::spawn(connect(&self.path)?, &self.path, run_id, config)
     }
 
@@ -227,15 +241,22 @@ impl History {
         run_id: &str,
         prompt: &str,
     ) -> Result<Recorder> {
-        self.insert_run(conversation_id, run_id, prompt)?;
+        self.insert_run(conversation_id, run_id, prompt, &Parent::Latest)?;
         Recorder::spawn(self.conn, &self.path, run_id, RecorderConfig::default())
     }
 
-    /// Adds the run (no events yet) to the conversation.
-    fn insert_run(&self, conversation_id: &str, run_id: &str, prompt: &str) -> Result<()> {
+    /// Adds the run (no events yet) to the conversation, continuing `parent`.
+    fn insert_run(
+        &self,
+        conversation_id: &str,
+        run_id: &str,
+        prompt: &str,
+        parent: &Parent,
+    ) -> Result<()> {
         self.conversation(conversation_id)?;
         let now = self.now();
         let tx = self.conn.unchecked_transaction()?;
+        let parent = self.parent_run(conversation_id, parent)?;
         let exists: bool =
             tx.query_row("SELECT EXISTS (SELECT 1 FROM runs WHERE run_id = ?1)", [run_id], |r| {
                 r.get(0)
@@ -244,9 +265,10 @@ impl History {
             return Err(Error::DuplicateRun(run_id.to_owned()));
         }
         tx.execute(
-            "INSERT INTO runs (run_id, conversation_id, position, prompt, started_at) VALUES (?1, ?2, \
-             (SELECT coalesce(max(position) + 1, 0) FROM runs WHERE conversation_id = ?2), ?3, ?4)",
-            params![run_id, conversation_id, prompt, now],
+            "INSERT INTO runs (run_id, conversation_id, position, prompt, started_at, parent_run_id) \
+             VALUES (?1, ?2, (SELECT coalesce(max(position) + 1, 0) FROM runs WHERE conversation_id = ?2), \
+             ?3, ?4, ?5)",
+            params![run_id, conversation_id, prompt, now, parent],
         )?;
         tx.execute(
             "INSERT INTO run_text (rowid, prompt, answer) VALUES (last_insert_rowid(), ?1, '')",

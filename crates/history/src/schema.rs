@@ -53,7 +53,22 @@ INSERT INTO run_text (rowid, prompt, answer)
     ) FROM runs;
 "#;
 
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+/// Version 3: the run tree. Each run knows the run it continues (`NULL` for a conversation's
+/// first turn, or a new first turn); a run with several children is a fork (an answer
+/// regenerated, a prompt edited). The runs already recorded become a chain, each continuing the
+/// run before it, which is how they were sent. No foreign key: a conversation's runs are deleted
+/// together, and an import writes a parent before its children.
+const V3: &str = r#"
+ALTER TABLE runs ADD COLUMN parent_run_id TEXT;
+UPDATE runs SET parent_run_id = (
+    SELECT p.run_id FROM runs p
+    WHERE p.conversation_id = runs.conversation_id AND p.position < runs.position
+    ORDER BY p.position DESC LIMIT 1
+);
+CREATE INDEX runs_by_parent ON runs (parent_run_id);
+"#;
+
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The answer text of a run: its `token` texts in order (parameter 1: the run id).
 pub const ANSWER_SQL: &str =

@@ -39,19 +39,27 @@ const ANSWER_AFTER_TOOLS_SQL: &str =
                AND json_extract(json, '$.type') IN ('tool_call', 'tool_result')), -1)";
 
 impl History {
-    /// The conversation's messages, to continue it (see the module's documentation).
+    /// The conversation's messages along the branch of its latest run, to continue it (see the
+    /// module's documentation).
     pub fn messages(&self, conversation_id: &str) -> Result<Vec<Message>> {
+        self.branch_messages(conversation_id, None)
+    }
+
+    /// The messages of the branch that ends at run `leaf` (`None`: the latest run), root first:
+    /// what a run continuing `leaf` sends before its prompt.
+    pub fn branch_messages(
+        &self,
+        conversation_id: &str,
+        leaf: Option<&str>,
+    ) -> Result<Vec<Message>> {
         self.conversation(conversation_id)?;
-        let mut runs = self.conn.prepare(
-            "SELECT run_id, prompt, reason FROM runs WHERE conversation_id = ?1 ORDER BY position",
-        )?;
-        let runs: Vec<(String, String, Option<String>)> = runs
-            .query_map([conversation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut run = self.conn.prepare("SELECT prompt, reason FROM runs WHERE run_id = ?1")?;
         let mut stored =
             self.conn.prepare("SELECT json FROM messages WHERE run_id = ?1 ORDER BY idx")?;
         let mut messages = Vec::new();
-        for (run_id, prompt, reason) in runs {
+        for run_id in self.branch(conversation_id, leaf)? {
+            let (prompt, reason): (String, Option<String>) =
+                run.query_row([&run_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
             if recorder::is_recording(&self.path, &run_id) {
                 continue;
             }

@@ -86,7 +86,11 @@ updated_at: number, deleted_at?: number, };
 
 export type ConversationDetail = { conversation: Conversation, runs: Array<RunRecord>, };
 
-export type RunRecord = { run_id: string, prompt: string, provider: string | null, model: string | null, started_at: number, finished_at: number | null, reason: FinishReason | null, status: RunStatus, 
+export type RunRecord = { run_id: string, 
+/**
+ * The run this one continues; `null` for a first turn (see `History::branch`).
+ */
+parent_run_id: string | null, prompt: string, provider: string | null, model: string | null, started_at: number, finished_at: number | null, reason: FinishReason | null, status: RunStatus, 
 /**
  * Every event, in `seq` order, exactly as it streamed.
  */

@@ -22,6 +22,7 @@ function run(
   const finished = recorded.find((event) => event.type === 'run_finished');
   return {
     run_id: id,
+    parent_run_id: null,
     prompt,
     provider: 'offline',
     model: 'demo',

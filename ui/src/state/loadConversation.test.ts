@@ -136,6 +136,7 @@ describe('load_conversation', () => {
       runs: [
         {
           run_id: 'r',
+          parent_run_id: null,
           prompt: 'p',
           provider: null,
           model: null,

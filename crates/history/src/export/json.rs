@@ -30,6 +30,11 @@ pub struct ExportConversation {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ExportRun {
     pub run_id: String,
+    /// The run this one continues (an earlier run of the file), `null` for a first turn. An
+    /// export from before run trees has no such field: each of its runs continues the one
+    /// before it (`None` here).
+    #[serde(default, deserialize_with = "present")]
+    pub parent_run_id: Option<Option<String>>,
     pub prompt: String,
     pub provider: Option<String>,
     pub model: Option<String>,
@@ -38,6 +43,13 @@ pub struct ExportRun {
     /// `null` for a run that was interrupted.
     pub reason: Option<FinishReason>,
     pub events: Vec<Event>,
+}
+
+/// A field that is there, `null` or not: `Some` (a field left out is `None`, by `default`).
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
 }
 
 /// A message of the conversation, with the run that added it.
@@ -64,6 +76,7 @@ pub fn render(detail: &ConversationDetail, messages: &[(String, Message)]) -> Re
             .iter()
             .map(|r| ExportRun {
                 run_id: r.run_id.clone(),
+                parent_run_id: Some(r.parent_run_id.clone()),
                 prompt: r.prompt.clone(),
                 provider: r.provider.clone(),
                 model: r.model.clone(),

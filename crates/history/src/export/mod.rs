@@ -32,9 +32,26 @@ impl Format {
 }
 
 impl History {
-    /// The conversation exported in `format`.
+    /// The conversation exported in `format`: in JSON every run of every branch, in Markdown
+    /// and HTML the branch of the latest run (see [`export_branch`](Self::export_branch)).
     pub fn export(&self, conversation_id: &str, format: Format) -> Result<String> {
-        let detail = self.get(conversation_id)?;
+        self.export_branch(conversation_id, format, None)
+    }
+
+    /// The conversation exported in `format`; Markdown and HTML show the branch that ends at
+    /// run `leaf` (`None`: the latest run), the conversation as it reads on screen. JSON holds
+    /// every run with its `parent_run_id`, whatever `leaf` is.
+    pub fn export_branch(
+        &self,
+        conversation_id: &str,
+        format: Format,
+        leaf: Option<&str>,
+    ) -> Result<String> {
+        let mut detail = self.get(conversation_id)?;
+        if format != Format::Json {
+            let branch = self.branch(conversation_id, leaf)?;
+            detail.runs.retain(|run| branch.contains(&run.run_id));
+        }
         Ok(match format {
             Format::Markdown => markdown::render(&detail),
             Format::Html => html::render(&detail),
