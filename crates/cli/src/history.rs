@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use telltale_history::{format_time, Format, History};
+use telltale_history::{format_time, Format, History, Parent};
 
 /// Opens the shared history, saying where it is when it cannot.
 pub fn open() -> Result<History> {
@@ -16,16 +16,66 @@ pub fn open() -> Result<History> {
     })
 }
 
+/// The conversation and the run a new run continues: `parent` (a run id or a unique start of
+/// one, which must be in `conversation` when that is given too), else the latest run of
+/// `conversation`.
+pub fn place(
+    history: &History,
+    conversation: Option<&str>,
+    parent: Option<&str>,
+) -> Result<(String, Parent)> {
+    let conversation = conversation.map(|prefix| history.resolve_id(prefix)).transpose()?;
+    match (conversation, parent) {
+        (conversation, Some(parent)) => {
+            let (run_id, owner) = run_in(history, conversation.as_deref(), parent)?;
+            Ok((owner, Parent::Run(run_id)))
+        }
+        (Some(conversation), None) => Ok((conversation, Parent::Latest)),
+        (None, None) => anyhow::bail!("name a conversation or a run to continue"),
+    }
+}
+
+/// The run whose id is or starts with `prefix`, and its conversation, which must be
+/// `conversation` (a full id) when that is given.
+pub fn run_in(
+    history: &History,
+    conversation: Option<&str>,
+    prefix: &str,
+) -> Result<(String, String)> {
+    let (run_id, owner) = history.resolve_run(prefix)?;
+    if let Some(conversation) = conversation.filter(|c| *c != owner) {
+        anyhow::bail!("run {run_id} is in conversation {owner}, not in {conversation}");
+    }
+    Ok((run_id, owner))
+}
+
 #[derive(Args)]
 pub struct ListArgs {
-    /// Print a JSON array of {id, title, created_at, updated_at} (epoch milliseconds).
+    /// Print a JSON array of {id, title, created_at, updated_at, runs} (epoch milliseconds),
+    /// `runs` being the conversation's run tree: {run_id, parent_run_id, prompt, started_at,
+    /// status} for each run, in the order they started.
     #[arg(long)]
     json: bool,
 }
 
 pub fn list(args: ListArgs) -> Result<i32> {
-    let conversations = open()?.list_conversations()?;
-    let json = args.json.then(|| serde_json::to_string(&conversations)).transpose()?;
+    let history = open()?;
+    let conversations = history.list_conversations()?;
+    let json = match args.json {
+        true => {
+            // Each conversation with its run tree.
+            let listed = conversations
+                .iter()
+                .map(|c| {
+                    let mut listed = serde_json::to_value(c)?;
+                    listed["runs"] = serde_json::to_value(history.run_tree(&c.id)?)?;
+                    Ok(listed)
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Some(serde_json::to_string(&listed)?)
+        }
+        false => None,
+    };
     print(json, &conversations, |out, c| {
         writeln!(out, "{}  {}  {}", c.id, format_time(c.updated_at), c.title)
     })
@@ -66,6 +116,10 @@ pub struct ExportArgs {
     /// Write to this file instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Markdown and HTML: the branch that ends at this run (its id, or enough of its start to
+    /// be unique) [default: the latest run's]. JSON always holds every run with its parent.
+    #[arg(long, value_name = "RUN_ID")]
+    run: Option<String>,
 }
 
 /// Writes `text` to `path` whole or not at all: a temporary file beside it, then a rename.
@@ -87,7 +141,11 @@ pub fn export(args: ExportArgs) -> Result<i32> {
         FormatArg::Json => Format::Json,
         FormatArg::Html => Format::Html,
     };
-    let text = history.export(&id, format)?;
+    let leaf = match &args.run {
+        Some(run) => Some(run_in(&history, Some(&id), run)?.0),
+        None => None,
+    };
+    let text = history.export_branch(&id, format, leaf.as_deref())?;
     match args.output {
         Some(path) => write_atomically(&path, &text)?,
         None => {

@@ -92,10 +92,15 @@ pub struct RunArgs {
     /// Answer tool calls that ask for approval (write_file) without asking: all or none [default: ask on the terminal; with no terminal, deny]
     #[arg(long, value_enum, value_name = "all|none")]
     approve: Option<ApproveArg>,
-    /// Continue this saved conversation (its id, or enough of its start to be unique); with
-    /// --no-save the run sees the conversation but is not added to it.
+    /// Continue this saved conversation (its id, or enough of its start to be unique) from its
+    /// latest run; with --no-save the run sees the conversation but is not added to it.
     #[arg(long, value_name = "ID")]
     conversation: Option<String>,
+    /// Continue from this run of the conversation (its id, or enough of its start to be
+    /// unique) instead of the latest: a new branch when that run has a continuation already.
+    /// The run sends that run's branch only. Implies its conversation.
+    #[arg(long, value_name = "RUN_ID")]
+    parent: Option<String>,
     /// What to ask.
     #[arg(required = true, num_args = 1.., trailing_var_arg = true)]
     prompt: Vec<String>,
@@ -205,8 +210,9 @@ pub async fn run(args: RunArgs) -> Result<i32> {
     // Where the run is saved: nowhere (--no-save), in the conversation it continues (its messages
     // are needed for the request anyway), or in a new one made beside the request, so that
     // opening the history never delays the first token.
-    let (store, request) = match (args.no_save, &args.conversation) {
-        (true, None) => {
+    let continues = args.conversation.is_some() || args.parent.is_some();
+    let (store, request) = match (args.no_save, continues) {
+        (true, false) => {
             let request = RunRequest {
                 new_conversation: true,
                 save: false,
@@ -214,19 +220,24 @@ pub async fn run(args: RunArgs) -> Result<i32> {
             };
             (Store::lazy(History::open_in_memory), request)
         }
-        (no_save, Some(prefix)) => {
+        (no_save, true) => {
             let history = crate::history::open()?;
-            let id = history.resolve_id(prefix)?;
+            let (id, parent) = crate::history::place(
+                &history,
+                args.conversation.as_deref(),
+                args.parent.as_deref(),
+            )?;
             if !no_save && !args.json {
                 eprintln!("conversation {id}");
             }
             let request = RunRequest {
                 save: !no_save,
+                parent,
                 ..RunRequest::in_conversation(id, run_id.clone(), prompt)
             };
             (Store::on_disk(history), request)
         }
-        (false, None) => {
+        (false, false) => {
             let id = uuid::Uuid::new_v4().simple().to_string();
             let request = RunRequest {
                 new_conversation: true,

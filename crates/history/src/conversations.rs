@@ -39,7 +39,11 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
-    fn from_reason(reason: Option<FinishReason>, db: &std::path::Path, run_id: &str) -> RunStatus {
+    pub(crate) fn from_reason(
+        reason: Option<FinishReason>,
+        db: &std::path::Path,
+        run_id: &str,
+    ) -> RunStatus {
         match reason {
             Some(FinishReason::Completed) => RunStatus::Completed,
             Some(FinishReason::Cancelled) => RunStatus::Cancelled,
@@ -113,7 +117,7 @@ pub(crate) fn reason_str(reason: FinishReason) -> String {
     }
 }
 
-fn parse_reason(text: Option<String>) -> Option<FinishReason> {
+pub(crate) fn parse_reason(text: Option<String>) -> Option<FinishReason> {
     serde_json::from_value(serde_json::Value::String(text?)).ok()
 }
 

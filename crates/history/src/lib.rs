@@ -38,4 +38,4 @@ pub use recorder::{
 };
 pub use search::{SearchHit, SnippetPart};
 pub use transcript::INTERRUPTED;
-pub use tree::Parent;
+pub use tree::{Parent, RunNode};

@@ -25,6 +25,7 @@ use crate::db::History;
 use crate::error::Result;
 use crate::recorder;
 use crate::schema::ANSWER_SQL;
+use crate::tree::Parent;
 
 /// The output of a tool call whose result was never recorded (the process died while it ran).
 pub const INTERRUPTED: &str =
@@ -43,6 +44,15 @@ impl History {
     /// module's documentation).
     pub fn messages(&self, conversation_id: &str) -> Result<Vec<Message>> {
         self.branch_messages(conversation_id, None)
+    }
+
+    /// The messages a run continuing `parent` sends before its prompt.
+    pub fn messages_before(&self, conversation_id: &str, parent: &Parent) -> Result<Vec<Message>> {
+        match parent {
+            Parent::Latest => self.branch_messages(conversation_id, None),
+            Parent::Root => self.conversation(conversation_id).map(|_| Vec::new()),
+            Parent::Run(run_id) => self.branch_messages(conversation_id, Some(run_id)),
+        }
     }
 
     /// The messages of the branch that ends at run `leaf` (`None`: the latest run), root first:

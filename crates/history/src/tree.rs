@@ -5,7 +5,9 @@
 //! branch a new run continues unless it names another.
 
 use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
 
+use crate::conversations::{parse_reason, RunStatus};
 use crate::db::History;
 use crate::error::{Error, Result};
 
@@ -29,6 +31,18 @@ impl Parent {
     }
 }
 
+/// A run as a node of its conversation's tree (without its events).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunNode {
+    pub run_id: String,
+    /// The run it continues; `None` for a first turn.
+    pub parent_run_id: Option<String>,
+    pub prompt: String,
+    /// Unix epoch milliseconds.
+    pub started_at: i64,
+    pub status: RunStatus,
+}
+
 /// The run ids of a branch, from its root down to `leaf` (parameter 1).
 const BRANCH_SQL: &str = "WITH RECURSIVE branch (run_id, depth) AS ( \
        SELECT run_id, 0 FROM runs WHERE run_id = ?1 \
@@ -48,6 +62,26 @@ impl History {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// The conversation's runs, in the order they started, each with its parent.
+    pub fn run_tree(&self, conversation_id: &str) -> Result<Vec<RunNode>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT run_id, parent_run_id, prompt, started_at, reason FROM runs \
+             WHERE conversation_id = ?1 ORDER BY position",
+        )?;
+        let rows = statement.query_map([conversation_id], |r| {
+            let run_id: String = r.get(0)?;
+            let reason = parse_reason(r.get(4)?);
+            Ok(RunNode {
+                status: RunStatus::from_reason(reason, &self.path, &run_id),
+                run_id,
+                parent_run_id: r.get(1)?,
+                prompt: r.get(2)?,
+                started_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The conversation a run belongs to, and its parent run.

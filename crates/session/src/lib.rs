@@ -29,3 +29,4 @@ pub use error::SessionError;
 pub use runs::RunInProgress;
 pub use session::{RunRequest, RunSummary, Session, StartedRun};
 pub use store::{Store, StoreStatus};
+pub use telltale_history::Parent;

@@ -3,7 +3,7 @@
 //! run's end published only once the history has it, or replaced with the history's error.
 
 use telltale_agent::{ProviderError, RunControls};
-use telltale_history::{title_from_prompt, History, Recorder, RecorderConfig};
+use telltale_history::{title_from_prompt, History, Parent, Recorder, RecorderConfig};
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 
 use crate::error::SessionError;
@@ -65,22 +65,23 @@ impl From<telltale_history::Error> for Prepare {
     }
 }
 
-/// Reads the conversation's messages as the run's history and, when saving, makes sure the
-/// conversation exists and starts recording the run (blocking).
+/// Reads the messages of the branch the run continues (`parent`) as the run's history and, when
+/// saving, makes sure the conversation exists and starts recording the run (blocking).
 pub(crate) fn prepare(
     db: &History,
     conversation_id: &str,
     run_id: &str,
     prompt: &str,
+    parent: &Parent,
     save: bool,
     config: RecorderConfig,
 ) -> telltale_history::Result<(Vec<Message>, Option<Recorder>)> {
     if !save {
-        return Ok((db.messages(conversation_id)?, None));
+        return Ok((db.messages_before(conversation_id, parent)?, None));
     }
     db.ensure_conversation(conversation_id, &title_from_prompt(prompt))?;
-    let messages = db.messages(conversation_id)?;
-    let recorder = db.start_run_with(conversation_id, run_id, prompt, config)?;
+    let messages = db.messages_before(conversation_id, parent)?;
+    let recorder = db.start_branch(conversation_id, run_id, prompt, parent, config)?;
     Ok((messages, Some(recorder)))
 }
 

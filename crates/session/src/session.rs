@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use telltale_agent::{Agent, Decision, Emitter, RunControls};
+use telltale_history::Parent;
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
@@ -37,12 +38,23 @@ pub struct RunRequest {
     pub new_conversation: bool,
     /// Record the run and store its messages; false reads the conversation and adds nothing.
     pub save: bool,
+    /// Which run this one continues: the conversation's latest run by default (as it reads);
+    /// another makes a new branch when it has a continuation already (an answer regenerated,
+    /// a prompt edited). The run sends the messages of that run's branch only.
+    pub parent: Parent,
 }
 
 impl RunRequest {
     /// A run in a conversation that may exist already, recorded (the window's runs).
     pub fn in_conversation(conversation_id: String, run_id: String, prompt: String) -> Self {
-        RunRequest { conversation_id, run_id, prompt, new_conversation: false, save: true }
+        RunRequest {
+            conversation_id,
+            run_id,
+            prompt,
+            new_conversation: false,
+            save: true,
+            parent: Parent::Latest,
+        }
     }
 }
 
@@ -156,7 +168,8 @@ impl Session {
         controls: RunControls,
         log: &RunLog,
     ) -> (String, RunSummary) {
-        let RunRequest { conversation_id, run_id, prompt, new_conversation, save } = request;
+        let RunRequest { conversation_id, run_id, prompt, new_conversation, save, parent } =
+            request;
         let (tx, events) = unbounded_channel();
         let (messages_tx, messages) = unbounded_channel();
         let mut output = RunOutput { events, messages };
@@ -179,7 +192,7 @@ impl Session {
         let (c, r, p) = (conversation_id.clone(), run_id.clone(), prompt.clone());
         let prepared = self
             .store
-            .call(move |db| prepare(db, &c, &r, &p, save, config).map_err(Prepare::from))
+            .call(move |db| prepare(db, &c, &r, &p, &parent, save, config).map_err(Prepare::from))
             .await;
         match prepared {
             Ok((history, recorder)) => {
@@ -226,6 +239,11 @@ fn validate(request: &RunRequest) -> Result<(), SessionError> {
     if !valid_id(&request.conversation_id) || !valid_id(&request.run_id) {
         return Err(SessionError::InvalidRequest(
             "conversation and run ids must be 1–128 letters, digits, - or _".into(),
+        ));
+    }
+    if request.new_conversation && request.parent != Parent::Latest {
+        return Err(SessionError::InvalidRequest(
+            "a new conversation has no run to continue".into(),
         ));
     }
     if request.prompt.trim().is_empty() {
