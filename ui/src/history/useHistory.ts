@@ -1,8 +1,10 @@
 // The window's side of the saved history: the sidebar's list (saved conversations merged with
-// the ones only in memory), opening a saved one (replayed through the reducer), rename, delete
-// with undo, search, export and import, and a toast that says how each went.
+// the ones only in memory), opening a saved one (replayed through the reducer), dropping the turns
+// of saved ones not on screen (release.ts), rename, delete with undo, search, export and import,
+// and a toast that says how each went.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Dispatch } from 'react';
 import { errorMessage } from '../ipc';
+import { releasable } from '../state/release';
 import type { Action, AppState, Conversation } from '../state/types';
 import { toLoaded, type ExportFormat, type HistoryBackend, type HistoryStatus, type SavedConversation, type SearchHit } from './types';
 
@@ -100,14 +102,30 @@ export function useHistory(
     [inMemory, enabled, saved, deleted, state.conversations],
   );
 
+  const savedIds = useMemo(() => new Set(saved?.map((c) => c.id)), [saved]);
+
+  // Saved conversations left (or finished in the background) are dropped from the state.
+  const release = enabled ? releasable(state, savedIds).join('\n') : '';
+  useEffect(() => {
+    if (release) dispatch({ type: 'release_conversations', conversationIds: release.split('\n') });
+  }, [release, dispatch]);
+
+  // The conversation asked for last: a reload that comes back after another was asked for is dropped.
+  const opening = useRef<string | null>(null);
   const open = useCallback(
     (id: string) => {
-      if (latest.current.conversations[id] || !history || !enabled) {
+      opening.current = id;
+      const inState = latest.current.conversations[id];
+      if ((inState && !inState.released) || !history || !enabled) {
         dispatch({ type: 'select_conversation', conversationId: id });
         return;
       }
+      const from = latest.current.activeConversationId;
       history.open(id).then(
-        (detail) => dispatch({ type: 'load_conversation', conversation: toLoaded(detail), select: true }),
+        (detail) => {
+          if (opening.current !== id || latest.current.activeConversationId !== from) return;
+          dispatch({ type: 'load_conversation', conversation: toLoaded(detail), select: true });
+        },
         (error: unknown) => say(`Couldn't open the conversation: ${errorMessage(error)}`),
       );
     },
@@ -188,8 +206,6 @@ export function useHistory(
       (error: unknown) => say(`Couldn't import: ${errorMessage(error)}`),
     );
   }, [history, refresh, open, say]);
-
-  const savedIds = useMemo(() => new Set(saved?.map((c) => c.id)), [saved]);
 
   return {
     status,

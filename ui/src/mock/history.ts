@@ -1,7 +1,8 @@
-// The mock shell's history: a few saved conversations (one interrupted mid-answer) answering the
-// history commands, with a simple search that marks hits the way the shell's snippets do.
+// The mock shell's history: a few saved conversations (one interrupted mid-answer) and the runs
+// the window starts, recorded as they stream, answering the history commands, with a simple
+// search that marks hits the way the shell's snippets do.
 import type { Event, EventKind } from '../generated/protocol';
-import type { ConversationDetail, HistoryStatus, SavedConversation, SearchHit, SnippetPart } from '../history/types';
+import type { ConversationDetail, HistoryStatus, SavedConversation, SavedRun as RunRecord, SearchHit, SnippetPart } from '../history/types';
 import { Command } from '../generated/ipc';
 
 const DAY = 86_400_000;
@@ -93,6 +94,67 @@ function seed(): ConversationDetail[] {
 const store: ConversationDetail[] = seed();
 const deleted = new Set<string>();
 export const historyCalls = { exported: [] as { id: string; format: string }[], imported: 0 };
+
+/** The shell's title for a first prompt: its first line, at most 60 characters, cut at a word. */
+function titleFrom(prompt: string): string {
+  const line = prompt.trim().split('\n')[0]!.trim();
+  if (line.length <= 60) return line || 'New conversation';
+  const cut = line.slice(0, 60);
+  const space = cut.search(/\s\S*$/);
+  return `${(space > 20 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** A run the window started, recorded as the shell does: its conversation made by its first run. */
+export function recordRun(conversationId: string, runId: string, prompt: string, at: number): void {
+  let detail = store.find((d) => d.conversation.id === conversationId);
+  if (!detail) {
+    detail = { conversation: { id: conversationId, title: titleFrom(prompt), created_at: at, updated_at: at }, runs: [] };
+    store.push(detail);
+  }
+  detail.conversation.updated_at = at;
+  const record = { prompt, started_at: at, finished_at: null, reason: null, status: 'running' as const, events: [] };
+  detail.runs.push({ run_id: runId, provider: null, model: null, ...record });
+}
+
+/**
+ * Events of runs the window started, recorded before the window gets them (as the shell's recorder
+ * does). Consecutive tokens are kept as one event, as the shell sends a saved run back
+ * (src-tauri/src/replay.rs), their text a copy of the window's.
+ */
+export function recordEvents(events: readonly Event[]): void {
+  let run: RunRecord | undefined;
+  let tokens: Extract<Event, { type: 'token' }>[] = [];
+  const flush = () => {
+    const last = run?.events[run.events.length - 1];
+    if (!run || tokens.length === 0) return;
+    // Joined per batch: a new string, not the window's token strings.
+    const text = tokens.map((t) => t.text).join('');
+    const seq = tokens[tokens.length - 1]!.seq;
+    if (last?.type === 'token') run.events[run.events.length - 1] = { ...last, seq, text: `${last.text}${text}` };
+    else run.events.push({ ...tokens[0]!, seq, text });
+    tokens = [];
+  };
+  for (const event of events) {
+    if (run?.run_id !== event.run_id) {
+      flush();
+      run = store.flatMap((d) => d.runs).find((r) => r.run_id === event.run_id);
+    }
+    if (!run) continue;
+    if (event.type === 'token') {
+      tokens.push(event);
+      continue;
+    }
+    flush();
+    run.events.push(event);
+    if (event.type === 'run_started') [run.provider, run.model] = [event.provider, event.model];
+    if (event.type === 'run_finished') {
+      run.finished_at = run.started_at + event.t_ms;
+      run.reason = event.reason;
+      run.status = event.reason;
+    }
+  }
+  flush();
+}
 
 function answer(detail: ConversationDetail): string {
   return detail.runs.map((r) => r.events.map((e) => (e.type === 'token' ? e.text : '')).join('')).join(' ');

@@ -11,7 +11,7 @@ import type { Channel } from '@tauri-apps/api/core';
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import type { Event, EventKind } from '../generated/protocol';
 import type { StartRun } from '../ipc';
-import { historyCalls, historyCommand } from './history';
+import { historyCalls, historyCommand, recordEvents, recordRun } from './history';
 import { playScript, stopScript } from './scripted';
 import { settingsCalls, settingsCommand } from './settings';
 import { approvalCalls, cancelCalls, cancelToolCall, observe, resolveApproval } from './toolCalls';
@@ -45,6 +45,7 @@ function send(runId: string, events: Event[]): void {
   const channel = channels.get(runId);
   if (!channel) throw new Error(`mock shell: no run ${runId} was started`);
   observe(events);
+  recordEvents(events);
   channel.onmessage(events);
 }
 const stopped: string[] = [];
@@ -139,6 +140,7 @@ mockIPC(
         const { onEvent, ...run } = args as unknown as StartRun & { onEvent: Channel<Event[]> };
         started.push(run);
         channels.set(run.runId, onEvent);
+        recordRun(run.conversationId, run.runId, run.prompt, Date.now());
         playScript(run.runId, run.prompt, (kinds) => void api.emit(run.runId, kinds));
         return null;
       }

@@ -1,6 +1,7 @@
 // The one reducer of the window. Pure: time comes in with the actions, ids too.
 import type { Event } from '../generated/protocol';
 import { GrowingText } from './growingText';
+import { releaseConversations } from './release';
 import { progressStep } from './selectors';
 import type { Action, AppState, Conversation, LoadedConversation, Step, ToolProgress, ToolStep, Turn, TurnStatus } from './types';
 
@@ -85,8 +86,11 @@ export function reducer(state: AppState, action: Action): AppState {
         conversations: { ...state.conversations, [action.conversationId]: { ...conversation, title: action.title } },
       };
     }
+    case 'release_conversations':
+      return releaseConversations(state, action.conversationIds);
     case 'select_conversation':
-      if (!state.conversations[action.conversationId]) return state;
+      // A released conversation is opened by reloading it (`load_conversation`).
+      if (!state.conversations[action.conversationId] || state.conversations[action.conversationId]!.released) return state;
       if (state.activeConversationId === action.conversationId) return state;
       return { ...state, activeConversationId: action.conversationId };
   }
@@ -95,10 +99,12 @@ export function reducer(state: AppState, action: Action): AppState {
 /**
  * A saved conversation: each run's recorded events go through the same code as live ones, so it
  * reads exactly as it streamed. A run that never got its `run_finished` (the app died) ends as
- * `interrupted`, keeping its partial answer. A conversation already in memory is left as it is.
+ * `interrupted`, keeping its partial answer. A conversation already in memory is left as it is;
+ * one released (release.ts) gets its turns back and keeps its title and place.
  */
 function loadConversation(state: AppState, loaded: LoadedConversation, select: boolean): AppState {
-  if (state.conversations[loaded.id]) {
+  const existing = state.conversations[loaded.id];
+  if (existing && !existing.released) {
     return select && state.activeConversationId !== loaded.id ? { ...state, activeConversationId: loaded.id } : state;
   }
   const turns = { ...state.turns };
@@ -115,7 +121,9 @@ function loadConversation(state: AppState, loaded: LoadedConversation, select: b
     if (!turn.finish && run.status !== 'running') turn = interrupt(turn);
     turns[run.runId] = turn;
   }
-  const conversation: Conversation = { id: loaded.id, title: loaded.title, createdAt: loaded.createdAt, items };
+  const conversation: Conversation = existing
+    ? { id: existing.id, title: existing.title, createdAt: existing.createdAt, items }
+    : { id: loaded.id, title: loaded.title, createdAt: loaded.createdAt, items };
   // Replace the untouched empty chat the window opened with, rather than keep a blank one.
   const active = state.conversations[state.activeConversationId];
   const dropBlank = select && active !== undefined && active.items.length === 0;
@@ -125,7 +133,7 @@ function loadConversation(state: AppState, loaded: LoadedConversation, select: b
   return {
     ...state,
     conversations,
-    conversationOrder: [...order, loaded.id],
+    conversationOrder: existing ? order : [...order, loaded.id],
     activeConversationId: select ? loaded.id : state.activeConversationId,
     turns,
   };

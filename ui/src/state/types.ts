@@ -129,6 +129,8 @@ export interface Conversation {
   title: string;
   createdAt: number;
   items: ConversationItem[];
+  /** Its turns are not in the state (release.ts): opening it reloads them from the history. */
+  released?: boolean;
 }
 
 export interface AppState {
@@ -149,7 +151,9 @@ export type Action =
   | { type: 'select_conversation'; conversationId: string }
   /** A saved conversation, replayed run by run from its recorded events. */
   | { type: 'load_conversation'; conversation: LoadedConversation; select: boolean }
-  | { type: 'rename_conversation'; conversationId: string; title: string };
+  | { type: 'rename_conversation'; conversationId: string; title: string }
+  /** Saved conversations not on screen whose turns the window no longer keeps (see release.ts). */
+  | { type: 'release_conversations'; conversationIds: readonly string[] };
 
 /** How a saved run stands (the history's `RunStatus`). */
 export type SavedRunStatus = RunStatus;
