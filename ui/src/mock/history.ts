@@ -113,7 +113,9 @@ export function recordRun(conversationId: string, runId: string, prompt: string,
   }
   detail.conversation.updated_at = at;
   const record = { prompt, started_at: at, finished_at: null, reason: null, status: 'running' as const, events: [] };
-  detail.runs.push({ run_id: runId, provider: null, model: null, ...record });
+  // It continues the latest run (the shell's default).
+  const parent = detail.runs[detail.runs.length - 1]?.run_id ?? null;
+  detail.runs.push({ run_id: runId, parent_run_id: parent, provider: null, model: null, ...record });
 }
 
 /**
