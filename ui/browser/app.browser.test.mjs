@@ -4,21 +4,8 @@
 //   npm run ui:build:mock && npm run ui:browser-test
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { LONG_MARKDOWN, markdownTokens } from './fixtures.mjs';
-import {
-  ask,
-  emit,
-  lastTurn,
-  runStarted,
-  screenshotPath,
-  settle,
-  sleep,
-  startRun,
-  tokenEvents,
-  tokenize,
-  useWindow,
-  WRITING,
-} from './harness.mjs';
+import { LONG_MARKDOWN } from './fixtures.mjs';
+import { ask, emit, lastTurn, runStarted, screenshotPath, sleep, startRun, tokenEvents, tokenize, useWindow, WRITING } from './harness.mjs';
 
 const app = useWindow();
 
@@ -320,45 +307,4 @@ describe('long runs', () => {
     assert.equal(await turn.locator('.steps-line').evaluate((e) => e.getBoundingClientRect().height), rowHeight);
     await page.screenshot({ path: screenshotPath('11-sixty-steps') });
   });
-
-  app.test(
-    'auto-scroll follows the stream only at the bottom; scrolled up, "New text" brings it back',
-    { width: 900, height: 600 },
-    async ({ page }) => {
-      const runId = await ask(page, 'Write a long report');
-      const tokens = markdownTokens(3000, tokenize);
-      const atBottom = () =>
-        page.evaluate(() => {
-          const el = document.querySelector('.conversation-scroller');
-          return el.scrollHeight - el.scrollTop - el.clientHeight <= 48;
-        });
-      await emit(
-        page,
-        runId,
-        tokens.slice(0, 1000).map((text) => ({ type: 'token', text })),
-      );
-      assert.equal(await atBottom(), true, 'followed the stream');
-      await page.evaluate(() => {
-        document.querySelector('.conversation-scroller').scrollTop = 200;
-      });
-      await settle(page);
-      await emit(
-        page,
-        runId,
-        tokens.slice(1000, 2000).map((text) => ({ type: 'token', text })),
-      );
-      assert.equal(await page.evaluate(() => document.querySelector('.conversation-scroller').scrollTop), 200, 'stayed where the user is');
-      const button = page.getByRole('button', { name: /New text/ });
-      await button.waitFor();
-      await page.screenshot({ path: screenshotPath('12-new-text') });
-      await button.click();
-      await emit(
-        page,
-        runId,
-        tokens.slice(2000).map((text) => ({ type: 'token', text })),
-      );
-      assert.equal(await atBottom(), true, 'follows again');
-      assert.equal(await button.count(), 0);
-    },
-  );
 });

@@ -1,5 +1,5 @@
 // The reading column: the chat's messages, following the stream while the user is at the bottom.
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
 import type { Conversation, Turn as TurnValue } from '../state/types';
 import { Turn } from './Turn';
 import { UserMessage } from './UserMessage';
@@ -11,12 +11,18 @@ export interface ConversationViewProps {
   onRetry?: ((prompt: string) => void) | undefined;
 }
 
-/** How close to the bottom (px) still counts as "at the bottom". */
+/** How close to the bottom (px) counts as "at the bottom" when the user scrolls down to it. */
 const STICK_PX = 48;
+
+/** Keys that scroll the column up. */
+const UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
 
 export function ConversationView({ conversation, turns, onRetry }: ConversationViewProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  // Where the column was last seen (a scroll event) or put (following the stream): a scroll event
+  // that finds it higher is the user's.
+  const lastTop = useRef(0);
   const [newText, setNewText] = useState(false);
   const [shownId, setShownId] = useState(conversation.id);
 
@@ -37,16 +43,38 @@ export function ConversationView({ conversation, turns, onRetry }: ConversationV
     if (!el) return;
     if (atBottom.current) {
       el.scrollTop = el.scrollHeight;
+      lastTop.current = el.scrollTop;
     } else if (el.scrollHeight - el.scrollTop - el.clientHeight > STICK_PX) {
       setNewText(true);
     }
   });
 
+  // Following stops as soon as the user scrolls up, by any amount; it starts again when they come
+  // back to within STICK_PX of the end. Deciding by distance alone raced with the stream: a scroll
+  // up of less than STICK_PX was undone by the next batch's pin before the user got further (and
+  // content grown between a pin and its scroll event could read as the user leaving).
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_PX;
-    if (atBottom.current) setNewText(false);
+    const top = el.scrollTop;
+    const gap = el.scrollHeight - top - el.clientHeight;
+    // (Content that shrinks pulls the column up too, but then it is still at the very end.)
+    if (top < lastTop.current - 1 && gap > 1) {
+      atBottom.current = false;
+    } else if (gap <= STICK_PX) {
+      atBottom.current = true;
+      setNewText(false);
+    }
+    lastTop.current = top;
+  };
+
+  // The wheel and the keys say "up" before the scroll they cause is seen: a batch pinned to the end
+  // in between would undo that scroll, and its scroll event would find the column at the end.
+  const onWheel = (e: WheelEvent<HTMLDivElement>) => {
+    if (e.deltaY < 0) atBottom.current = false;
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (UP_KEYS.has(e.key) || (e.key === ' ' && e.shiftKey)) atBottom.current = false;
   };
 
   const toBottom = () => {
@@ -55,10 +83,11 @@ export function ConversationView({ conversation, turns, onRetry }: ConversationV
     atBottom.current = true;
     setNewText(false);
     el.scrollTop = el.scrollHeight;
+    lastTop.current = el.scrollTop;
   };
 
   return (
-    <div className="conversation-scroller" ref={scroller} onScroll={onScroll}>
+    <div className="conversation-scroller" ref={scroller} onScroll={onScroll} onWheel={onWheel} onKeyDown={onKeyDown}>
       <div className="column conversation">
         {conversation.items.length === 0 && (
           <div className="empty-state">
