@@ -36,17 +36,43 @@ struct State {
 
 impl Emitter {
     pub fn new(run_id: impl Into<String>, tx: UnboundedSender<Event>) -> Self {
-        let started = Instant::now();
         let started_at_ms =
             SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+        Emitter::starting(run_id.into(), tx, Instant::now(), started_at_ms, 0)
+    }
+
+    /// An emitter that goes on with a run begun earlier (continued after a stop, an error or a
+    /// crash): its first event gets `next_seq`, and `t_ms` counts from the run's start at
+    /// `started_at_ms` (Unix epoch milliseconds), as its earlier events did.
+    pub fn resume(
+        run_id: impl Into<String>,
+        tx: UnboundedSender<Event>,
+        next_seq: u64,
+        started_at_ms: u64,
+    ) -> Self {
+        let now_ms =
+            SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+        let elapsed = std::time::Duration::from_millis(now_ms.saturating_sub(started_at_ms));
+        let now = Instant::now();
+        let started = now.checked_sub(elapsed).unwrap_or(now);
+        Emitter::starting(run_id.into(), tx, started, started_at_ms, next_seq)
+    }
+
+    fn starting(
+        run_id: String,
+        tx: UnboundedSender<Event>,
+        started: Instant,
+        started_at_ms: u64,
+        next_seq: u64,
+    ) -> Self {
         Emitter {
             inner: Arc::new(Inner {
-                run_id: run_id.into(),
+                run_id,
                 started,
                 started_at_ms,
                 state: Mutex::new(State {
-                    next_seq: 0,
-                    last_sent: started,
+                    next_seq,
+                    last_sent: Instant::now(),
                     waiting_for: None,
                     first_token_ms: None,
                     finished: false,

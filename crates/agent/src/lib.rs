@@ -19,7 +19,9 @@ pub mod urls;
 
 pub use controls::{ControlError, Decision, RunControls};
 pub use emitter::Emitter;
-pub use provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
+pub use provider::{
+    Provider, ProviderError, StepRequest, StepResponse, StepSink, CONTINUE_REQUEST,
+};
 pub use runner::{Agent, AgentConfig, RunOutcome};
 pub use secrets::{Secrets, REDACTED};
 pub use tools::{ProgressSink, Tool, ToolError, ToolOptions, ToolRegistry, ToolSource, ToolSpec};

@@ -9,6 +9,12 @@ use crate::emitter::Emitter;
 use crate::tools::ToolSpec;
 use telltale_protocol::{Message, ToolCall};
 
+/// What a provider that cannot continue its own answer (OpenAI-compatible servers) is told
+/// after an answer that was cut off, which it is sent as its last message: Anthropic takes that
+/// message as the beginning of the answer it writes instead.
+pub const CONTINUE_REQUEST: &str = "Your previous message was cut off. Continue it exactly where \
+     it stopped, even mid-word or mid-sentence: do not repeat any of it, do not comment, just go on.";
+
 /// What a provider is asked for in one step.
 pub struct StepRequest<'a> {
     pub messages: &'a [Message],

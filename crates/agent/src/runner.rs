@@ -111,11 +111,39 @@ impl Agent {
             model: self.provider.model().to_owned(),
             started_at: emitter.started_at_ms(),
         });
+        transcript.push(Message::User { text: prompt.to_owned() });
+        self.drive(emitter, transcript, controls).await
+    }
+
+    /// Goes on with a run that was cut off (stopped, failed, or interrupted by a crash or a lost
+    /// connection): `history` is the conversation up to and including that run, as stored, and
+    /// `emitter` goes on with its events ([`Emitter::resume`]; no second `run_started`). When
+    /// the history ends with the run's partial answer, the model is asked to go on from that
+    /// exact text (how each provider asks: its wire's `request_body`), the new text streams as
+    /// `token`s, and the answer's message comes out whole (the partial text and the new), to
+    /// take the partial one's place. Otherwise the run goes on with its next step (after its
+    /// tool results, or its prompt).
+    pub async fn continue_with(
+        &self,
+        emitter: Emitter,
+        history: &[Message],
+        controls: RunControls,
+        messages: Option<UnboundedSender<Message>>,
+    ) -> RunOutcome {
+        let transcript = Transcript::new(history, messages);
+        self.drive(emitter, transcript, controls).await
+    }
+
+    /// Runs the steps after what `transcript` holds, to the run's end.
+    async fn drive(
+        &self,
+        emitter: Emitter,
+        mut transcript: Transcript,
+        controls: RunControls,
+    ) -> RunOutcome {
         let stop_pings = CancellationToken::new();
         let pings =
             tokio::spawn(keep_alive(emitter.clone(), self.config.keepalive, stop_pings.clone()));
-
-        transcript.push(Message::User { text: prompt.to_owned() });
         let mut usage = None;
         // The tools there when the run starts (an MCP server that gets ready meanwhile joins the next).
         let tools = self.tools.snapshot();
@@ -158,7 +186,10 @@ impl Agent {
                 0 => ("Planning…", StatusIcon::Planning),
                 _ => ("Reading the results…", StatusIcon::Thinking),
             };
-            emitter.emit(EventKind::Status { message: message.into(), icon: Some(icon) });
+            // An answer that goes on where it was cut off flows on without a new status.
+            if !messages.ends_cut_off() {
+                emitter.emit(EventKind::Status { message: message.into(), icon: Some(icon) });
+            }
             emitter.set_waiting_for(Some(self.provider.model().to_owned()));
 
             let sink = StepSink::new(emitter.clone());
@@ -172,7 +203,8 @@ impl Agent {
                 None | Some(Err(_)) => {
                     let partial = sink.streamed_text();
                     if !partial.is_empty() {
-                        messages.push(Message::Assistant { text: partial, tool_calls: vec![] });
+                        messages
+                            .push_answer(Message::Assistant { text: partial, tool_calls: vec![] });
                     }
                     return match result {
                         Some(Err(error)) => StepsEnd::Failed(error),
@@ -187,7 +219,8 @@ impl Agent {
                 total.output_tokens += step_usage.output_tokens;
             }
             let calls = response.tool_calls;
-            messages.push(Message::Assistant { text: response.text, tool_calls: calls.clone() });
+            messages
+                .push_answer(Message::Assistant { text: response.text, tool_calls: calls.clone() });
             if calls.is_empty() {
                 return StepsEnd::Completed;
             }

@@ -38,6 +38,33 @@ impl Transcript {
         self.messages.push(message);
     }
 
+    /// Whether the transcript ends with an answer cut off mid-text (an assistant message with
+    /// no tool calls): a step now continues that text.
+    pub(crate) fn ends_cut_off(&self) -> bool {
+        matches!(self.messages.last(), Some(Message::Assistant { tool_calls, .. }) if tool_calls.is_empty())
+    }
+
+    /// Adds a step's answer; when the transcript ends with a cut-off answer (see
+    /// [`ends_cut_off`](Self::ends_cut_off)) that it continues, the two become one message,
+    /// handed to the sink whole.
+    pub(crate) fn push_answer(&mut self, message: Message) {
+        if !self.ends_cut_off() {
+            return self.push(message);
+        }
+        let (
+            Some(Message::Assistant { text: before, .. }),
+            Message::Assistant { text, tool_calls },
+        ) = (self.messages.last(), &message)
+        else {
+            return self.push(message);
+        };
+        let whole =
+            Message::Assistant { text: format!("{before}{text}"), tool_calls: tool_calls.clone() };
+        self.messages.pop();
+        self.history_len = self.history_len.min(self.messages.len());
+        self.push(whole);
+    }
+
     pub(crate) fn messages(&self) -> &[Message] {
         &self.messages
     }
@@ -73,5 +100,18 @@ mod tests {
         assert_eq!(rx.try_recv().ok(), Some(result.clone()));
         assert!(rx.try_recv().is_err());
         assert_eq!(transcript.into_new(), vec![prompt, result]);
+    }
+
+    #[test]
+    fn an_answer_that_continues_a_cut_off_one_becomes_one_message() {
+        let (tx, mut rx) = unbounded_channel();
+        let cut = |text: &str| Message::Assistant { text: text.into(), tool_calls: vec![] };
+        let history = [Message::User { text: "tell me".into() }, cut("Once upon")];
+        let mut transcript = Transcript::new(&history, Some(tx));
+        assert!(transcript.ends_cut_off());
+        transcript.push_answer(cut(" a time."));
+        assert_eq!(transcript.messages(), &[history[0].clone(), cut("Once upon a time.")]);
+        assert_eq!(rx.try_recv().ok(), Some(cut("Once upon a time.")), "whole, to take its place");
+        assert_eq!(transcript.into_new(), vec![cut("Once upon a time.")]);
     }
 }

@@ -1,6 +1,8 @@
 //! `telltale`: run an agent headless and watch its events.
 
+mod agent_args;
 mod approve;
+mod continue_run;
 mod history;
 mod live_view;
 mod output;
@@ -20,6 +22,9 @@ struct Cli {
 enum Command {
     /// Run an agent on one prompt and stream what it does.
     Run(run::RunArgs),
+    /// Continue a run that was cut off (stopped, failed or interrupted) from its exact partial
+    /// answer, in the same run; takes the same provider flags as `run`.
+    Continue(continue_run::ContinueArgs),
     /// List the saved conversations, most recent activity first.
     List(history::ListArgs),
     /// Export a conversation as Markdown, JSON (lossless) or HTML.
@@ -59,6 +64,10 @@ fn execute(cli: Cli) -> Result<i32> {
             // between its rounds (with a poll of the I/O driver each time), so a stream read
             // there would cost an extra system call for every chunk.
             runtime.block_on(async { tokio::spawn(run::run(args)).await })?
+        }
+        Command::Continue(args) => {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            runtime.block_on(async { tokio::spawn(continue_run::continue_run(args)).await })?
         }
         Command::List(args) => history::list(args),
         Command::Export(args) => history::export(args),

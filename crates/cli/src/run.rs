@@ -1,97 +1,25 @@
-//! `telltale run`: one prompt, one run, its events on stdout.
-
-use std::sync::Arc;
-use std::time::Duration;
+//! `telltale run`: one prompt, one run, its events on stdout; and how a run started by `run`
+//! or `continue` is watched to its end.
 
 use anyhow::{Context, Result};
-use clap::{Args, ValueEnum};
-use telltale_agent::providers::settings::{
-    BASE_URL_VAR, IDLE_TIMEOUT_VAR, MODEL_VAR, PROVIDER_VAR,
-};
-use telltale_agent::providers::{OfflinePace, ProviderKind, ProviderSettings};
-use telltale_agent::{Agent, AgentConfig, Secrets, ToolRegistry};
-use telltale_config::keys::KeyStore;
+use clap::Args;
 use telltale_history::History;
-use telltale_mcp::{McpManager, McpServer, ServerState};
 use telltale_protocol::FinishReason;
-use telltale_session::{AgentSlot, RunRequest, Session, Store};
+use telltale_session::{RunRequest, Session, StartedRun, Store};
 use tokio_util::sync::CancellationToken;
 
-use crate::approve::{answer_approvals, ApproveArg};
+use crate::agent_args::AgentArgs;
+use crate::approve::answer_approvals;
 use crate::output::print_events;
 
-type McpServers = std::collections::BTreeMap<String, McpServer>;
-
-/// How long a run waits for its MCP servers to start.
-const MCP_START_LIMIT: Duration = Duration::from_secs(30);
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum ProviderArg {
-    /// The built-in offline demo: no network, no key.
-    Offline,
-    /// Any OpenAI-compatible Chat Completions server (OpenAI, OpenRouter, Groq, vLLM, llama.cpp,
-    /// LM Studio, Ollama's /v1…). The key comes from TELLTALE_API_KEY, else OPENAI_API_KEY.
-    Openai,
-    /// Anthropic Messages, or a server speaking its format. The key comes from TELLTALE_API_KEY,
-    /// else ANTHROPIC_API_KEY.
-    Anthropic,
-}
-
-impl From<ProviderArg> for ProviderKind {
-    fn from(arg: ProviderArg) -> Self {
-        match arg {
-            ProviderArg::Offline => ProviderKind::Offline,
-            ProviderArg::Openai => ProviderKind::Openai,
-            ProviderArg::Anthropic => ProviderKind::Anthropic,
-        }
-    }
-}
-
-/// Each flag left out is taken from its environment variable (TELLTALE_PROVIDER, TELLTALE_MODEL,
-/// TELLTALE_BASE_URL, TELLTALE_IDLE_TIMEOUT_S), as the desktop app reads them; with no provider
-/// named either way, the provider chosen in the app's saved settings answers (with its stored
-/// key), else the offline demo.
+/// `telltale run`: the agent's flags, where the run goes, and the prompt.
 #[derive(Args)]
 pub struct RunArgs {
-    /// Which provider answers [default: TELLTALE_PROVIDER, else the app's saved default, else offline]
-    #[arg(long, value_enum)]
-    provider: Option<ProviderArg>,
-    /// The model to ask (the offline demo has one) [default: TELLTALE_MODEL]
-    #[arg(long)]
-    model: Option<String>,
-    /// The provider's API base URL, e.g. http://127.0.0.1:8080/v1 [default: TELLTALE_BASE_URL, else the vendor's]
-    #[arg(long, value_name = "URL")]
-    base_url: Option<String>,
-    /// Give up on the provider when it sends nothing for this many seconds [default: TELLTALE_IDLE_TIMEOUT_S, else 60]
-    #[arg(long, value_name = "N")]
-    idle_timeout_s: Option<u64>,
-    /// Print every event as one line of JSON (the protocol, nothing else) instead of the live view.
-    #[arg(long)]
-    json: bool,
-    /// Send a keep-alive ping whenever nothing else was sent for this long (0: never).
-    #[arg(long, default_value_t = 1000, value_name = "N")]
-    keepalive_ms: u64,
-    /// Pause between the offline demo's words, in milliseconds.
-    #[arg(long, default_value_t = 30, value_name = "N")]
-    pace_ms: u64,
-    /// Most provider steps before the run stops with an error.
-    #[arg(long, default_value_t = 8)]
-    max_steps: usize,
+    #[command(flatten)]
+    agent: AgentArgs,
     /// Don't save this conversation in the history.
     #[arg(long)]
     no_save: bool,
-    /// Let the file tools (list_files, read_file, search_files) work in this folder [default: the app's saved workspace folder]
-    #[arg(long, value_name = "DIR")]
-    workspace: Option<std::path::PathBuf>,
-    /// Let web_fetch reach this computer and private networks (otherwise public addresses only) [default: the app's saved choice]
-    #[arg(long)]
-    allow_private_network: bool,
-    /// Use the MCP servers of this file (a {"mcpServers": {...}} block, as in claude_desktop_config.json) instead of the app's saved ones
-    #[arg(long, value_name = "FILE")]
-    mcp_config: Option<std::path::PathBuf>,
-    /// Answer tool calls that ask for approval (write_file) without asking: all or none [default: ask on the terminal; with no terminal, deny]
-    #[arg(long, value_enum, value_name = "all|none")]
-    approve: Option<ApproveArg>,
     /// Continue this saved conversation (its id, or enough of its start to be unique) from its
     /// latest run; with --no-save the run sees the conversation but is not added to it.
     #[arg(long, value_name = "ID")]
@@ -106,104 +34,10 @@ pub struct RunArgs {
     prompt: Vec<String>,
 }
 
-impl RunArgs {
-    /// The tools of this run: the app's saved tool settings, with `--workspace` and
-    /// `--allow-private-network` overriding them. The data folder is never reachable. With a
-    /// workspace, the keys the app stored are kept out of what the tools return (without one,
-    /// no tool reads anything that could hold them, and the key store is not opened).
-    fn tools(&self) -> Result<(ToolRegistry, Secrets, McpServers)> {
-        let dir = telltale_config::data_dir()?;
-        let mut settings = telltale_config::saved_settings(&dir);
-        if let Some(folder) = &self.workspace {
-            let folder = std::path::absolute(folder)
-                .with_context(|| format!("cannot use {} as the workspace", folder.display()))?;
-            if !folder.is_dir() {
-                anyhow::bail!("the workspace folder {} does not exist", folder.display());
-            }
-            settings.workspace = folder.display().to_string();
-        }
-        settings.allow_private_network |= self.allow_private_network;
-        if let Some(file) = &self.mcp_config {
-            let json = std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
-            settings.mcp_servers = telltale_mcp::parse_servers(&json)
-                .with_context(|| format!("in {}", file.display()))?;
-        }
-        let secrets = match settings.workspace.is_empty() {
-            true => Secrets::default(),
-            false => {
-                let env = |name: &str| std::env::var(name).ok();
-                telltale_config::tools::stored_secrets(&KeyStore::detect(&dir, &env))
-            }
-        };
-        let tools = telltale_config::tools::tools(&settings, &[dir]);
-        Ok((tools, secrets, settings.mcp_servers))
-    }
-
-    /// The provider settings: the environment's, with each flag given overriding its variable.
-    fn provider_settings(&self) -> Result<ProviderSettings> {
-        let flags = [
-            (PROVIDER_VAR, self.provider.map(|p| ProviderKind::from(p).as_str().to_owned())),
-            (MODEL_VAR, self.model.clone()),
-            (BASE_URL_VAR, self.base_url.clone()),
-            (IDLE_TIMEOUT_VAR, self.idle_timeout_s.map(|s| s.to_string())),
-        ];
-        let lookup = |name: &str| match flags.iter().find(|(var, _)| *var == name) {
-            Some((_, Some(flag))) => Some(flag.clone()),
-            _ => std::env::var(name).ok(),
-        };
-        // No provider named: the one the window's saved settings choose, if any were saved.
-        let saved = match lookup(PROVIDER_VAR) {
-            Some(_) => None,
-            None => {
-                let dir = telltale_config::data_dir()?;
-                let (model, base_url) = (lookup(MODEL_VAR), lookup(BASE_URL_VAR));
-                telltale_config::saved_provider(
-                    &dir,
-                    &lookup,
-                    model.as_deref(),
-                    base_url.as_deref(),
-                )
-                .map_err(anyhow::Error::msg)?
-            }
-        };
-        let mut settings = match saved {
-            Some(mut saved) => {
-                if let Some(secs) = lookup(IDLE_TIMEOUT_VAR) {
-                    let secs = secs.trim().parse::<u64>().with_context(|| {
-                        format!("{IDLE_TIMEOUT_VAR} must be a number of seconds, not {secs:?}")
-                    })?;
-                    saved.idle_timeout = Duration::from_secs(secs);
-                }
-                saved
-            }
-            None => ProviderSettings::from_lookup(lookup)?,
-        };
-        settings.offline_pace = match self.pace_ms {
-            0 => OfflinePace::instant(),
-            ms => OfflinePace { word: Duration::from_millis(ms), ..OfflinePace::default() },
-        };
-        Ok(settings)
-    }
-}
-
 /// Runs the agent through a session; returns the process exit code: 0 completed, 1 error, 130
 /// interrupted.
 pub async fn run(args: RunArgs) -> Result<i32> {
-    let provider_settings = args.provider_settings()?;
-    let provider = provider_settings.build()?;
-    let (mut tools, stored_keys, mcp_servers) = args.tools()?;
-    if mcp_servers.values().any(|server| server.enabled) {
-        tools.add_source(Arc::new(start_mcp(&mcp_servers).await));
-    }
-    let config = AgentConfig {
-        keepalive: Duration::from_millis(args.keepalive_ms),
-        max_steps: args.max_steps,
-        secrets: stored_keys.with_key(provider_settings.api_key.as_ref()),
-        ..AgentConfig::default()
-    };
-    let label = provider.label();
-    let agent = AgentSlot::new(Arc::new(Agent::new(provider, tools, config)), label);
+    let agent = args.agent.agent().await?;
     let prompt = args.prompt.join(" ");
     let run_id = telltale_agent::new_run_id();
 
@@ -227,7 +61,7 @@ pub async fn run(args: RunArgs) -> Result<i32> {
                 args.conversation.as_deref(),
                 args.parent.as_deref(),
             )?;
-            if !no_save && !args.json {
+            if !no_save && !args.agent.json {
                 eprintln!("conversation {id}");
             }
             let request = RunRequest {
@@ -246,14 +80,30 @@ pub async fn run(args: RunArgs) -> Result<i32> {
             (Store::lazy(History::open_default), request)
         }
     };
-    let announce = request.new_conversation && request.save && !args.json;
+    let announce = request.new_conversation && request.save && !args.agent.json;
     let conversation_id = request.conversation_id.clone();
 
     let session = Session::new(agent, store, tokio::runtime::Handle::current());
     let started = session.start_run(request)?;
+    let code = watch(&session, started, &run_id, &args.agent).await?;
+    if announce {
+        eprintln!("conversation {conversation_id}");
+    }
+    Ok(code)
+}
+
+/// Prints the run's events until it ends (Ctrl-C stops it; approvals are answered as the
+/// flags say); returns the process exit code: 0 completed, 1 error, 130 interrupted.
+pub async fn watch(
+    session: &Session,
+    started: StartedRun,
+    run_id: &str,
+    flags: &AgentArgs,
+) -> Result<i32> {
     let interrupted = CancellationToken::new();
     {
-        let (session, interrupted, run_id) = (session.clone(), interrupted.clone(), run_id.clone());
+        let (session, interrupted, run_id) =
+            (session.clone(), interrupted.clone(), run_id.to_owned());
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
                 interrupted.cancel();
@@ -262,40 +112,16 @@ pub async fn run(args: RunArgs) -> Result<i32> {
         });
     }
 
-    tokio::spawn(answer_approvals(session.clone(), run_id.clone(), args.approve));
-    print_events(started.events, args.json).await?;
+    tokio::spawn(answer_approvals(session.clone(), run_id.to_owned(), flags.approve));
+    print_events(started.events, flags.json).await?;
     let summary = started.finished.await.context("the run ended without a summary")?;
     if let Some(error) = summary.history_error {
         anyhow::bail!("cannot save the run in the history: {error}");
     }
-    if announce {
-        eprintln!("conversation {conversation_id}");
-    }
-
     Ok(match summary.reason {
         FinishReason::Completed => 0,
         FinishReason::Error => 1,
         FinishReason::Cancelled if interrupted.is_cancelled() => 130,
         FinishReason::Cancelled => 1,
     })
-}
-
-/// Starts the MCP servers and waits for them (a one-prompt run wants their tools from its first
-/// step); a server that fails is reported and the run goes on without it.
-async fn start_mcp(servers: &McpServers) -> McpManager {
-    let manager = McpManager::new(tokio::runtime::Handle::current());
-    manager.configure(servers);
-    manager.settled(MCP_START_LIMIT).await;
-    for status in manager.statuses() {
-        match status.state {
-            ServerState::Failed { error } => eprintln!("{error}"),
-            ServerState::Starting => eprintln!(
-                "MCP server \"{}\" is still starting after {} s: the run goes on without it",
-                status.name,
-                MCP_START_LIMIT.as_secs()
-            ),
-            ServerState::Ready { .. } | ServerState::Disabled => {}
-        }
-    }
-    manager
 }

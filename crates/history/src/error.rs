@@ -20,6 +20,8 @@ pub enum Error {
     RunNotFound(String),
     #[error("{0:?} matches several runs: give more of the id")]
     AmbiguousRun(String),
+    #[error("run {run_id} {why}")]
+    NotCutOff { run_id: String, why: &'static str },
     #[error("a run {0} is already recorded")]
     DuplicateRun(String),
     #[error(transparent)]

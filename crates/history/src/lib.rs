@@ -20,6 +20,7 @@ pub mod import;
 pub mod migrations;
 pub mod private;
 mod recorder;
+mod resume;
 mod schema;
 mod search;
 mod transcript;
@@ -36,6 +37,7 @@ pub use export::{format_time, Format};
 pub use recorder::{
     is_recording, FailureHook, RecordBatch, Recorder, RecorderConfig, RecorderStats, RETRY_DELAYS,
 };
+pub use resume::Resumed;
 pub use search::{SearchHit, SnippetPart};
 pub use transcript::INTERRUPTED;
 pub use tree::{Parent, RunNode};

@@ -284,7 +284,7 @@ impl History {
 }
 
 impl Recorder {
-    fn spawn(
+    pub(crate) fn spawn(
         conn: Connection,
         path: &Path,
         run_id: &str,

@@ -16,6 +16,7 @@
 //! ```
 
 mod agent_slot;
+mod continuation;
 mod error;
 mod recording;
 mod relay;
@@ -25,6 +26,7 @@ mod session;
 mod store;
 
 pub use agent_slot::AgentSlot;
+pub use continuation::ContinueRequest;
 pub use error::SessionError;
 pub use runs::RunInProgress;
 pub use session::{RunRequest, RunSummary, Session, StartedRun};

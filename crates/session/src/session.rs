@@ -77,10 +77,10 @@ pub struct RunSummary {
 
 #[derive(Clone)]
 pub struct Session {
-    agent: AgentSlot,
-    store: Store,
-    runs: Runs,
-    runtime: Handle,
+    pub(crate) agent: AgentSlot,
+    pub(crate) store: Store,
+    pub(crate) runs: Runs,
+    pub(crate) runtime: Handle,
 }
 
 impl Session {
@@ -230,17 +230,24 @@ impl Session {
     }
 }
 
-fn validate(request: &RunRequest) -> Result<(), SessionError> {
+/// Refuses ids that may not name a conversation or a run: each must be 1–128 letters, digits,
+/// `-` or `_`.
+pub(crate) fn check_ids(conversation_id: &str, run_id: &str) -> Result<(), SessionError> {
     let valid_id = |id: &str| {
         !id.is_empty()
             && id.len() <= 128
             && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     };
-    if !valid_id(&request.conversation_id) || !valid_id(&request.run_id) {
+    if !valid_id(conversation_id) || !valid_id(run_id) {
         return Err(SessionError::InvalidRequest(
             "conversation and run ids must be 1–128 letters, digits, - or _".into(),
         ));
     }
+    Ok(())
+}
+
+fn validate(request: &RunRequest) -> Result<(), SessionError> {
+    check_ids(&request.conversation_id, &request.run_id)?;
     if request.new_conversation && request.parent != Parent::Latest {
         return Err(SessionError::InvalidRequest(
             "a new conversation has no run to continue".into(),

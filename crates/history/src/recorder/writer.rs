@@ -29,11 +29,14 @@ pub(super) fn write_loop(
         }
     };
     let mut finished = false;
-    // The answer so far, as committed: what ANSWER_SQL would read back.
-    let mut answer = String::new();
+    // The answer so far, as committed: what ANSWER_SQL reads back (a continued run has one).
     // Where the run's next message goes (a run starts with none).
-    let mut next_message = match first_free_index(&conn, run_id) {
-        Ok(next) => next,
+    let start = conn
+        .query_row(ANSWER_SQL, [run_id], |r| r.get::<_, String>(0))
+        .map_err(Error::from)
+        .and_then(|answer| Ok((answer, first_free_index(&conn, run_id)?)));
+    let (mut answer, mut next_message) = match start {
+        Ok(start) => start,
         Err(error) => {
             report(&error);
             return Err(error);

@@ -130,6 +130,21 @@ pub(super) fn request_body(
             _ => turns.push((role, blocks)),
         }
     }
+    // An answer cut off (stopped, failed, crashed) is continued: it is the last turn, which
+    // Anthropic takes as the start of its answer; that may not end with white space.
+    if let Some(("assistant", content)) = turns.last_mut() {
+        if let Some(Value::String(text)) =
+            content.last_mut().and_then(|block| block.get_mut("text"))
+        {
+            text.truncate(text.trim_end().len());
+            if text.is_empty() {
+                content.pop();
+            }
+        }
+        if content.is_empty() {
+            turns.pop();
+        }
+    }
     let mut body = json!({
         "model": model,
         "max_tokens": max_tokens,

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 
+use crate::provider::CONTINUE_REQUEST;
 use crate::tools::ToolSpec;
 use telltale_protocol::Message;
 
@@ -17,6 +18,14 @@ pub(crate) fn request_body(model: &str, messages: &[Message], tools: &[ToolSpec]
         "stream_options": { "include_usage": true },
         "messages": messages.iter().map(message).collect::<Vec<_>>(),
     });
+    // An answer cut off (stopped, failed, crashed) is continued: the partial answer, then a
+    // request to go on from its exact end.
+    if matches!(messages.last(), Some(Message::Assistant { tool_calls, .. }) if tool_calls.is_empty())
+    {
+        if let Some(sent) = body["messages"].as_array_mut() {
+            sent.push(json!({ "role": "user", "content": CONTINUE_REQUEST }));
+        }
+    }
     if !tools.is_empty() {
         body["tools"] = tools
             .iter()
