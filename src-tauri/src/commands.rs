@@ -2,8 +2,8 @@
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
-use telltale_ipc::{AppInfo, ApprovalAnswer, CommandError};
-use telltale_session::{RunRequest, Session};
+use telltale_ipc::{AppInfo, ApprovalAnswer, CommandError, RunParent};
+use telltale_session::{ContinueRequest, Parent, RunRequest, Session};
 
 use crate::forward::forward_to_channel;
 use crate::settings::commands::off_main_thread;
@@ -21,18 +21,39 @@ pub fn app_info(session: State<'_, Session>) -> AppInfo {
     }
 }
 
-/// Starts a run of `prompt` in a conversation. The webview picks `run_id`, so it can show the
-/// run before any event arrives; events go only to the window that asked, over `on_event`.
+/// Starts a run of `prompt` in a conversation, continuing `parent` (left out: its latest run;
+/// another run makes a new branch, e.g. an answer regenerated). The webview picks `run_id`, so
+/// it can show the run before any event arrives; events go only to the window that asked, over
+/// `on_event`.
 #[tauri::command]
 pub fn start_run(
     session: State<'_, Session>,
     conversation_id: String,
     run_id: String,
     prompt: String,
+    parent: Option<RunParent>,
     on_event: Channel<Vec<telltale_protocol::Event>>,
 ) -> Result<(), CommandError> {
-    let started =
-        session.start_run(RunRequest::in_conversation(conversation_id, run_id, prompt))?;
+    let request = RunRequest {
+        parent: parent.map_or(Parent::Latest, Parent::from),
+        ..RunRequest::in_conversation(conversation_id, run_id, prompt)
+    };
+    let started = session.start_run(request)?;
+    tauri::async_runtime::spawn(forward_to_channel(on_event, started.events));
+    Ok(())
+}
+
+/// Continues a run that was cut off (stopped, failed, interrupted by a crash or a lost
+/// connection) from its exact partial answer, in the same run: its new events, from the run's
+/// next `seq` on, go to `on_event`.
+#[tauri::command]
+pub async fn continue_run(
+    session: State<'_, Session>,
+    conversation_id: String,
+    run_id: String,
+    on_event: Channel<Vec<telltale_protocol::Event>>,
+) -> Result<(), CommandError> {
+    let started = session.continue_run(ContinueRequest { conversation_id, run_id }).await?;
     tauri::async_runtime::spawn(forward_to_channel(on_event, started.events));
     Ok(())
 }

@@ -43,6 +43,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::start_run,
+            commands::continue_run,
             commands::stop_run,
             commands::resolve_approval,
             commands::cancel_tool_call,

@@ -62,3 +62,27 @@ impl ApprovalAnswer {
         }
     }
 }
+
+/// Which run a new run continues (`start_run`'s `parent`; left out: the conversation's latest
+/// run). A run that already has a continuation gets a second one: a new branch, e.g. an answer
+/// regenerated (the same prompt from the same parent) or a prompt edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RunParent {
+    /// The conversation's latest run.
+    Latest,
+    /// None: a new first turn.
+    Root,
+    /// This run of the conversation.
+    Run { run_id: String },
+}
+
+impl From<RunParent> for telltale_history::Parent {
+    fn from(parent: RunParent) -> Self {
+        match parent {
+            RunParent::Latest => telltale_history::Parent::Latest,
+            RunParent::Root => telltale_history::Parent::Root,
+            RunParent::Run { run_id } => telltale_history::Parent::Run(run_id),
+        }
+    }
+}

@@ -6,6 +6,7 @@
 pub mod command {
     pub const APP_INFO: &str = "app_info";
     pub const START_RUN: &str = "start_run";
+    pub const CONTINUE_RUN: &str = "continue_run";
     pub const STOP_RUN: &str = "stop_run";
     pub const RESOLVE_APPROVAL: &str = "resolve_approval";
     pub const CANCEL_TOOL_CALL: &str = "cancel_tool_call";
@@ -33,6 +34,7 @@ pub mod command {
 pub const COMMANDS: &[&str] = &[
     command::APP_INFO,
     command::START_RUN,
+    command::CONTINUE_RUN,
     command::STOP_RUN,
     command::RESOLVE_APPROVAL,
     command::CANCEL_TOOL_CALL,

@@ -11,7 +11,7 @@ use telltale_history::{
 use telltale_mcp::{McpServer, McpServerStatus, ServerState};
 use telltale_protocol::typescript::module;
 
-use crate::answers::{AppInfo, ApprovalAnswer, HistoryStatus};
+use crate::answers::{AppInfo, ApprovalAnswer, HistoryStatus, RunParent};
 use crate::error::{CommandError, CommandErrorCode};
 use crate::names::{COMMANDS, MENU_CHANNEL};
 
@@ -24,6 +24,7 @@ pub fn bindings() -> String {
         AppInfo,
         HistoryStatus,
         ApprovalAnswer,
+        RunParent,
         CommandError,
         CommandErrorCode,
         Conversation,

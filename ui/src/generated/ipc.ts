@@ -7,6 +7,7 @@ import type { ErrorCode, Event, FinishReason } from './protocol';
 export const Command = {
   app_info: 'app_info',
   start_run: 'start_run',
+  continue_run: 'continue_run',
   stop_run: 'stop_run',
   resolve_approval: 'resolve_approval',
   cancel_tool_call: 'cancel_tool_call',
@@ -64,6 +65,8 @@ args?: Record<string, unknown>,
  * Run this tool without asking from now on (saved in the settings).
  */
 always: boolean, };
+
+export type RunParent = { "kind": "latest" } | { "kind": "root" } | { "kind": "run", run_id: string, };
 
 export type CommandError = { code: CommandErrorCode, message: string, 
 /**
