@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { startDriver, Session, ENTER } from "./webdriver.mjs";
+import { startDriver, Session, ENTER, appsEnded } from "./webdriver.mjs";
 
 const APP = process.env.TELLTALE_APP ?? resolve("target/debug/telltale-app");
 const PROMPT = "What is 17 * 23, and what time is it in Tokyo?";
@@ -48,6 +48,9 @@ test("a conversation is saved, listed after a restart, and reopens with its answ
   assert.ok(existsSync(join(dataDir, "history.sqlite3")), "the database is in TELLTALE_DATA_DIR");
   await app.close();
   app = null;
+  // The first app is gone before the second starts (it allows one instance per user).
+  const leftOver = await appsEnded(driver);
+  if (leftOver > 0) console.log(`# ${leftOver} app(s) still running 5 s after their session closed: ended`);
 
   // The app starts again, with the same data folder.
   app = await Session.create(driver.base, APP);

@@ -1,6 +1,6 @@
 // A minimal W3C WebDriver client over fetch, enough to drive the app through tauri-driver.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -19,12 +19,71 @@ export async function startDriver({ port = 4444 + Math.floor(Math.random() * 100
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`${base}/status`);
-      if (r.ok) return { base, stop: () => driver.kill() };
+      if (r.ok) return { base, dataDir, stop: () => stopAll(driver, dataDir) };
     } catch {}
     await sleep(100);
   }
-  driver.kill();
+  stopAll(driver, dataDir);
   throw new Error("tauri-driver did not start");
+}
+
+/**
+ * The processes started for the data folder `dataDir` (tauri-driver's, the apps', WebKit's): they
+ * all carry it in their environment. The test runner itself is never among them.
+ */
+function processesUsing(dataDir) {
+  const mark = `TELLTALE_DATA_DIR=${dataDir}`;
+  const pids = [];
+  for (const name of readdirSync("/proc")) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid || pid === process.ppid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(mark)) pids.push(pid);
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+/**
+ * Stops tauri-driver and whatever it left running. An app that outlives its WebDriver session (seen
+ * after a session was deleted) would keep the test runner's output pipe open, so `node --test`
+ * never ends; and a second app on the same data folder would be another instance of it.
+ */
+function stopAll(driver, dataDir) {
+  driver.kill();
+  for (const pid of processesUsing(dataDir)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // It ended meanwhile.
+    }
+  }
+}
+
+/** Waits up to `timeout` ms for every app on `dataDir` to exit, then ends the ones left. */
+export async function appsEnded(driver, timeout = 5000) {
+  const apps = () => processesUsing(driver.dataDir).filter((pid) => /telltale-app/.test(commandOf(pid)));
+  const deadline = Date.now() + timeout;
+  while (apps().length > 0 && Date.now() < deadline) await sleep(100);
+  const left = apps();
+  for (const pid of left) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // It ended meanwhile.
+    }
+  }
+  return left.length;
+}
+
+function commandOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "latin1");
+  } catch {
+    return "";
+  }
 }
 
 export class Session {
