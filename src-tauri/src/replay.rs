@@ -46,7 +46,12 @@ mod tests {
         let status = event(3, EventKind::Status { message: "Writing…".into(), icon: None });
         let finished = event(
             6,
-            EventKind::RunFinished { reason: FinishReason::Completed, usage: None, ttft_ms: None },
+            EventKind::RunFinished {
+                reason: FinishReason::Completed,
+                usage: None,
+                ttft_ms: None,
+                cost_usd: None,
+            },
         );
         let events = vec![
             token(0, "a"),

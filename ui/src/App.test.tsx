@@ -207,17 +207,19 @@ describe('App', () => {
     expect(dom.container.querySelector('.skeleton')).toBeNull();
     expect(byTestId('answer')!.textContent).toBe('17 × 23 = 391.');
     expect(byTestId('status-chip')!.textContent).toBe('Writing the answer…');
+    expect(byTestId('conversation-cost')).toBeNull();
 
     fake.emit(
       runId,
       { type: 'token', text: '\nIt is 09:00 in Tokyo.' },
-      { type: 'run_finished', reason: 'completed', usage: { input_tokens: 1000, output_tokens: 204 }, ttft_ms: 412 },
+      { type: 'run_finished', reason: 'completed', usage: { input_tokens: 1000, output_tokens: 204 }, ttft_ms: 412, cost_usd: 0.0045 },
     );
     await nextFrame();
     expect(byTestId('turn')!.dataset.state).toBe('completed');
+    expect(byTestId('conversation-cost')!.textContent).toBe('$0.0045');
     expect(byTestId('answer')!.textContent).toBe('17 × 23 = 391.\nIt is 09:00 in Tokyo.');
     expect(byTestId('status-chip')).toBeNull();
-    expect(byTestId('run-meta')!.textContent).toBe('412 ms to first token · 1,204 tokens');
+    expect(byTestId('run-meta')!.textContent).toBe('1,000 in · 204 out · 114 tok/s · 412 ms to first token · $0.0045');
     expect(allByTestId('step').map((s) => s.dataset.state)).toEqual(['done', 'done']);
     expect(byTestId('send-button')).not.toBeNull();
     expect(byTestId('stop-button')).toBeNull();

@@ -13,12 +13,12 @@ import { Toast } from './components/Toast';
 import { useHistory } from './history/useHistory';
 import { useSettingsShortcut } from './settings/useSettingsShortcut';
 import { createEventQueue } from './eventQueue';
-import { conversationTitle } from './format';
+import { conversationTitle, formatUsd } from './format';
 import { newId } from './ids';
 import { errorMessage, type AppInfo, type Backend } from './ipc';
 import { ShellContext, type ShellActions } from './shell';
 import { initialState, reducer } from './state/reducer';
-import { activeConversation, isFinished, runningTurn, sidebarConversations } from './state/selectors';
+import { activeConversation, conversationCostUsd, isFinished, runningTurn, sidebarConversations } from './state/selectors';
 import './App.css';
 
 type Connection = { kind: 'connecting' } | { kind: 'ready' } | { kind: 'failed'; message: string };
@@ -184,6 +184,7 @@ export function App({ backend }: { backend: Backend }) {
   const saved = useHistory(backend.history, state, dispatch, sidebarConversations(state), newChat);
 
   const providerTitle = info && info.model ? `${info.provider} · ${info.model}` : undefined;
+  const cost = conversationCostUsd(state, conversation);
 
   return (
     <ShellContext.Provider value={shell}>
@@ -203,6 +204,15 @@ export function App({ backend }: { backend: Backend }) {
         <main className="main">
           <header className="header">
             <h1 className="header-title">{conversationTitle(conversation?.title ?? '')}</h1>
+            {cost !== undefined && (
+              <span
+                className="conversation-cost"
+                data-testid="conversation-cost"
+                title="What this conversation's answers cost, from their tokens and the models' prices"
+              >
+                {formatUsd(cost)}
+              </span>
+            )}
             <span className="provider-label" data-testid="provider-label" title={providerTitle}>
               {info ? info.label : ''}
             </span>

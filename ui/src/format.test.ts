@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { conversationTitle, formatArgs, formatCount, formatDuration, inlineArgs, isShortOutput, truncate } from './format';
+import { conversationTitle, formatArgs, formatCount, formatDuration, formatUsd, inlineArgs, isShortOutput, truncate } from './format';
 
 describe('format', () => {
   it('formats counts and durations', () => {
@@ -11,6 +11,14 @@ describe('format', () => {
     expect(formatDuration(372)).toBe('372 ms');
     expect(formatDuration(6100)).toBe('6.1 s');
     expect(formatDuration(125_000)).toBe('2 min 5 s');
+  });
+
+  it('formats dollars: nothing, fractions of a cent, cents', () => {
+    expect(formatUsd(0)).toBe('$0');
+    expect(formatUsd(0.00056)).toBe('$0.00056');
+    expect(formatUsd(0.0065432)).toBe('$0.0065');
+    expect(formatUsd(0.07)).toBe('$0.07');
+    expect(formatUsd(12.4)).toBe('$12.40');
   });
 
   it('shows complete arguments as pretty JSON, streaming ones as they are', () => {

@@ -7,6 +7,13 @@ export function formatCount(n: number): string {
   return integer.format(n);
 }
 
+/** US dollars: "$0" for nothing, two significant digits under a cent ("$0.00056"), else cents ("$0.07", "$12.40"). */
+export function formatUsd(dollars: number): string {
+  if (dollars <= 0) return '$0';
+  if (dollars < 0.01) return `$${Number(dollars.toPrecision(2))}`;
+  return `$${dollars.toFixed(2)}`;
+}
+
 /** Under a millisecond "<1 ms", under a second in ms ("412 ms"), else seconds with one decimal ("6.1 s"), minutes past 60 s. */
 export function formatDuration(ms: number): string {
   if (ms < 1) return '<1 ms';

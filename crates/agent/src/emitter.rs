@@ -162,6 +162,7 @@ mod tests {
             reason: telltale_protocol::FinishReason::Completed,
             usage: None,
             ttft_ms: None,
+            cost_usd: None,
         });
         emitter.emit(EventKind::Token { text: "late".into() });
         let mut seqs = vec![];

@@ -7,6 +7,7 @@ pub mod batch;
 mod controls;
 mod emitter;
 mod keepalive;
+pub mod pricing;
 pub mod provider;
 pub mod providers;
 mod runner;

@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use crate::controls::RunControls;
 use crate::emitter::Emitter;
 use crate::keepalive::keep_alive;
+use crate::pricing::Price;
 use crate::provider::{Provider, ProviderError, StepRequest, StepSink};
 use crate::secrets::Secrets;
 use crate::tool_call::{self, CallContext};
@@ -31,6 +32,8 @@ pub struct AgentConfig {
     pub keepalive: Duration,
     /// The user's API keys, removed from every tool output before anyone sees it.
     pub secrets: Secrets,
+    /// What the model costs, when known: `run_finished` then carries `cost_usd`.
+    pub price: Option<Price>,
 }
 
 impl Default for AgentConfig {
@@ -41,6 +44,7 @@ impl Default for AgentConfig {
             max_calls_per_step: 16,
             keepalive: Duration::from_secs(1),
             secrets: Secrets::default(),
+            price: None,
         }
     }
 }
@@ -166,7 +170,9 @@ impl Agent {
                 (FinishReason::Error, Some(error))
             }
         };
-        emitter.emit(EventKind::RunFinished { reason, usage, ttft_ms: emitter.first_token_ms() });
+        let cost_usd = usage.zip(self.config.price).map(|(usage, price)| price.cost_of(usage));
+        let ttft_ms = emitter.first_token_ms();
+        emitter.emit(EventKind::RunFinished { reason, usage, ttft_ms, cost_usd });
         let _ = pings.await;
         RunOutcome { reason, new_messages: transcript.into_new(), error }
     }

@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use serde_json::json;
 use server::{fixture_bytes, fixture_expected, Chunking, Ending, Reply, TestServer};
+use telltale_agent::pricing::Price;
 use telltale_agent::providers::OpenAiProvider;
+use telltale_agent::AgentConfig;
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
 
 use support::*;
@@ -276,7 +278,9 @@ async fn a_two_step_run_sends_the_tool_result_back_in_openai_format() {
         _ => Reply::sse_fixture("openai_chat_text.sse").chunked(Chunking::Random(7)),
     })
     .await;
-    let (outcome, events) = runs::run(provider(&server.base_url()), "What is 17 * 23?").await;
+    let config = AgentConfig { price: Some(Price::new(2.5, 10.0)), ..AgentConfig::default() };
+    let (outcome, events) =
+        runs::run_configured(provider(&server.base_url()), "What is 17 * 23?", config).await;
     assert_eq!(outcome.reason, FinishReason::Completed, "{:?}", outcome.error);
 
     let requests = server.requests();
@@ -307,9 +311,10 @@ async fn a_two_step_run_sends_the_tool_result_back_in_openai_format() {
     assert!(first("tool_call") < first("tool_result"));
     assert!(first("tool_result") < first("token"));
     match &events.last().expect("events").kind {
-        EventKind::RunFinished { usage: Some(usage), .. } => {
-            // Both steps' usage: 50 + 14 in, 10 + 30 out.
+        EventKind::RunFinished { usage: Some(usage), cost_usd: Some(cost), .. } => {
+            // Both steps' usage: 50 + 14 in, 10 + 30 out; at $2.50 and $10 per million tokens.
             assert_eq!((usage.input_tokens, usage.output_tokens), (64, 40));
+            assert!((cost - (64.0 * 2.5 + 40.0 * 10.0) / 1e6).abs() < 1e-12, "{cost}");
         }
         other => panic!("the run ends with its usage, not {other:?}"),
     }

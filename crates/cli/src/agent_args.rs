@@ -18,6 +18,7 @@ use telltale_session::AgentSlot;
 use crate::approve::ApproveArg;
 
 type McpServers = std::collections::BTreeMap<String, McpServer>;
+type Prices = std::collections::BTreeMap<String, telltale_agent::pricing::Price>;
 
 /// How long a run waits for its MCP servers to start.
 const MCP_START_LIMIT: Duration = Duration::from_secs(30);
@@ -93,7 +94,8 @@ impl AgentArgs {
     /// `--allow-private-network` overriding them. The data folder is never reachable. With a
     /// workspace, the keys the app stored are kept out of what the tools return (without one,
     /// no tool reads anything that could hold them, and the key store is not opened).
-    fn tools(&self) -> Result<(ToolRegistry, Secrets, McpServers)> {
+    /// Also the user's own prices per model (from the same saved settings).
+    fn tools(&self) -> Result<(ToolRegistry, Secrets, McpServers, Prices)> {
         let dir = telltale_config::data_dir()?;
         let mut settings = telltale_config::saved_settings(&dir);
         if let Some(folder) = &self.workspace {
@@ -119,7 +121,7 @@ impl AgentArgs {
             }
         };
         let tools = telltale_config::tools::tools(&settings, &[dir]);
-        Ok((tools, secrets, settings.mcp_servers))
+        Ok((tools, secrets, settings.mcp_servers, settings.prices))
     }
 
     /// The provider settings: the environment's, with each flag given overriding its variable.
@@ -172,7 +174,7 @@ impl AgentArgs {
     pub async fn agent(&self) -> Result<AgentSlot> {
         let provider_settings = self.provider_settings()?;
         let provider = provider_settings.build()?;
-        let (mut tools, stored_keys, mcp_servers) = self.tools()?;
+        let (mut tools, stored_keys, mcp_servers, own_prices) = self.tools()?;
         if mcp_servers.values().any(|server| server.enabled) {
             tools.add_source(Arc::new(start_mcp(&mcp_servers).await));
         }
@@ -180,6 +182,8 @@ impl AgentArgs {
             keepalive: Duration::from_millis(self.keepalive_ms),
             max_steps: self.max_steps,
             secrets: stored_keys.with_key(provider_settings.api_key.as_ref()),
+            // What the model costs: the user's price for it, else the table shipped with the app.
+            price: telltale_config::prices::price_for(&provider_settings, &own_prices),
             ..AgentConfig::default()
         };
         let label = provider.label();

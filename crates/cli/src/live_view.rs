@@ -78,7 +78,7 @@ impl LiveView {
                     .unwrap_or_default();
                 self.side_line(out, &format!("✕ error ({code}): {message}"))
             }
-            EventKind::RunFinished { reason, usage, ttft_ms } => {
+            EventKind::RunFinished { reason, usage, ttft_ms, cost_usd } => {
                 let mut parts = vec![match reason {
                     FinishReason::Completed => "done".to_owned(),
                     FinishReason::Cancelled => "stopped".to_owned(),
@@ -92,6 +92,9 @@ impl LiveView {
                         "{} tokens in, {} out",
                         usage.input_tokens, usage.output_tokens
                     ));
+                }
+                if let Some(cost) = cost_usd {
+                    parts.push(format!("${cost:.4}"));
                 }
                 if self.in_answer {
                     writeln!(out)?;

@@ -136,6 +136,7 @@ pub fn build_agent(
             Ok(mut from_env) => {
                 from_env.offline_pace = pace;
                 config.secrets = config.secrets.clone().with_key(from_env.api_key.as_ref());
+                config.price = crate::prices::price_for(&from_env, &settings.prices);
                 from_env.build().map_err(|e| match from_env.kind {
                     ProviderKind::Offline => format!("settings invalid: {e}"),
                     kind => format!("{} settings incomplete: {e}", kind.display_name()),
@@ -154,11 +155,15 @@ pub fn build_agent(
                     s.idle_timeout = Duration::from_secs(secs);
                 }
                 s.offline_pace = pace;
+                config.price = crate::prices::price_for(&s, &settings.prices);
                 s.build().map_err(|e| describe(name, &e))
             })
             .map_err(|reason| format!("{name} settings incomplete: {reason}"))
     };
     let (provider, label) = or_offline(chosen, pace);
+    if provider.id() == OfflineProvider::ID {
+        config.price = Some(telltale_agent::pricing::Price::FREE);
+    }
     let mut tools = crate::tools::tools(settings, protected);
     if let Some(mcp) = mcp {
         tools.add_source(Arc::new(mcp.clone()));

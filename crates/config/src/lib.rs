@@ -12,6 +12,7 @@ pub mod keys;
 pub mod mask;
 pub mod model;
 pub mod models;
+pub mod prices;
 pub mod service;
 pub mod tools;
 pub mod validate;

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use telltale_agent::pricing::Price;
 use telltale_agent::ToolRegistry;
 use ts_rs::TS;
 
@@ -109,7 +110,7 @@ pub const DEFAULT_TOOL_TIMEOUT_S: u64 = 30;
 pub const TOOL_TIMEOUT_S_RANGE: (u64, u64) = (1, 3600);
 
 /// Everything in `settings.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct Settings {
     pub version: u32,
@@ -136,6 +137,9 @@ pub struct Settings {
     pub allow_private_network: bool,
     /// The MCP servers, by the name their tools are prefixed with (`<name>__<tool>`).
     pub mcp_servers: BTreeMap<String, telltale_mcp::McpServer>,
+    /// The user's own prices, by model name (as the provider knows it): they win over the price
+    /// table shipped with the app (`crates/config/prices.json`).
+    pub prices: BTreeMap<String, Price>,
 }
 
 impl Default for Settings {
@@ -152,6 +156,7 @@ impl Default for Settings {
             workspace: String::new(),
             allow_private_network: false,
             mcp_servers: BTreeMap::new(),
+            prices: BTreeMap::new(),
         }
         .normalized()
     }
@@ -197,6 +202,11 @@ impl Settings {
             self.default_provider = OFFLINE.to_owned();
         }
         self.workspace = self.workspace.trim().to_owned();
+        self.prices = std::mem::take(&mut self.prices)
+            .into_iter()
+            .map(|(model, price)| (model.trim().to_owned(), price))
+            .filter(|(model, _)| !model.is_empty())
+            .collect();
         self.keepalive_ms = self.keepalive_ms.clamp(KEEPALIVE_MS_RANGE.0, KEEPALIVE_MS_RANGE.1);
         self.idle_timeout_s =
             self.idle_timeout_s.clamp(IDLE_TIMEOUT_S_RANGE.0, IDLE_TIMEOUT_S_RANGE.1);

@@ -108,6 +108,11 @@ impl Settings {
             return Err(InvalidSettings::BaseUrlMissing { provider_id: "custom".into(), name });
         }
         self.validate_numbers()?;
+        if let Some((model, _)) = self.prices.iter().find(|(_, price)| !price.is_valid()) {
+            return Err(InvalidSettings::Other(format!(
+                "the price of {model} must be a number of dollars per million tokens, 0 or more"
+            )));
+        }
         for (name, server) in &self.mcp_servers {
             telltale_mcp::check(name, server).map_err(|e| InvalidSettings::Other(e.to_string()))?;
         }
@@ -196,6 +201,9 @@ mod tests {
         );
         assert!(wrong(Settings { keepalive_ms: 0, ..Settings::default() }).contains("keep-alive"));
         assert!(wrong(Settings { tool_timeout_s: 0, ..Settings::default() }).contains("time limit"));
+        let mut s = Settings::default();
+        s.prices.insert("gpt-4o".into(), telltale_agent::pricing::Price::new(-1.0, 10.0));
+        assert!(wrong(s).contains("price of gpt-4o"));
     }
 
     /// `settings` with the base URL of `id` set to `url`.

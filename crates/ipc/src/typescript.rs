@@ -2,6 +2,7 @@
 //! the event stream (which `ui/src/generated/protocol.ts` holds), the command names and the menu
 //! channel.
 
+use telltale_agent::pricing::Price;
 use telltale_config::keys::KeyStorage;
 use telltale_config::model::{Api, Preset, ProviderEntry, Settings};
 use telltale_config::service::{SettingsView, TestResult, ToolInfo};
@@ -45,6 +46,7 @@ pub fn bindings() -> String {
         McpServer,
         McpServerStatus,
         ServerState,
+        Price,
     ];
     let mut preamble =
         String::from("import type { ErrorCode, Event, FinishReason } from './protocol';\n\n");

@@ -109,6 +109,12 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[ts(optional)]
         ttft_ms: Option<f64>,
+        /// What the run cost in US dollars, from `usage` and the model's price (the price table
+        /// shipped with the app, or the user's own in Settings); absent when either is unknown.
+        /// Models on this computer cost 0.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        cost_usd: Option<f64>,
     },
 }
 

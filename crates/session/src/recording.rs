@@ -110,7 +110,7 @@ pub(crate) fn publish_end(
         log.publish(finished);
         return None;
     };
-    let EventKind::RunFinished { usage, ttft_ms, .. } = finished.kind else {
+    let EventKind::RunFinished { usage, ttft_ms, cost_usd, .. } = finished.kind else {
         log.publish(finished);
         return None;
     };
@@ -131,7 +131,7 @@ pub(crate) fn publish_end(
     ));
     log.publish(event(
         finished.seq + 1,
-        EventKind::RunFinished { reason: FinishReason::Error, usage, ttft_ms },
+        EventKind::RunFinished { reason: FinishReason::Error, usage, ttft_ms, cost_usd },
     ));
     Some(FinishReason::Error)
 }

@@ -221,6 +221,7 @@ impl Session {
                     reason: FinishReason::Error,
                     usage: None,
                     ttft_ms: None,
+                    cost_usd: None,
                 });
                 drop((emitter, messages_tx));
                 relay(&mut output, None, log).await;

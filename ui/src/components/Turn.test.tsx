@@ -90,7 +90,34 @@ describe('Turn', () => {
     );
     expect(out).toContain('data-state="completed"');
     expect(out).not.toContain('data-testid="status-chip"');
-    expect(out).toMatch(/data-testid="run-meta"[^>]*>412 ms to first token · 1,204 tokens</);
+    // The run ended (t_ms 100) before its reported first token: no rate to show.
+    expect(out).toMatch(/data-testid="run-meta"[^>]*>1,000 in · 204 out · 412 ms to first token</);
+  });
+
+  it('shows tokens per second from the first token to the end, and the cost', () => {
+    const out = html(
+      turnAfter([
+        { type: 'status', message: 'Planning…' },
+        { type: 'token', text: 'One' },
+        { type: 'token', text: ' two' },
+        { type: 'token', text: ' three' },
+        { type: 'run_finished', reason: 'completed', usage: { input_tokens: 1200, output_tokens: 204 }, ttft_ms: 100, cost_usd: 0.00504 },
+      ]),
+    );
+    // 204 tokens between the first token (100 ms) and the end (400 ms): 680 a second.
+    expect(out).toMatch(/data-testid="run-meta"[^>]*>1,200 in · 204 out · 680 tok\/s · 100 ms to first token · \$0\.005</);
+  });
+
+  it('shows a free local model as costing $0, and no cost when the price is unknown', () => {
+    const finished = (cost_usd?: number): EventKind => ({
+      type: 'run_finished',
+      reason: 'completed',
+      usage: { input_tokens: 10, output_tokens: 2 },
+      ttft_ms: 50,
+      ...(cost_usd === undefined ? {} : { cost_usd }),
+    });
+    expect(html(turnAfter([{ type: 'token', text: 'a' }, finished(0)]))).toMatch(/10 in · 2 out · 40 tok\/s · 50 ms to first token · \$0</);
+    expect(html(turnAfter([{ type: 'token', text: 'a' }, finished()]))).not.toContain('$');
   });
 
   it('marks a stopped answer and keeps it', () => {

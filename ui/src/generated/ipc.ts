@@ -157,7 +157,12 @@ allow_private_network: boolean,
 /**
  * The MCP servers, by the name their tools are prefixed with (`<name>__<tool>`).
  */
-mcp_servers: { [key in string]: McpServer }, };
+mcp_servers: { [key in string]: McpServer }, 
+/**
+ * The user's own prices, by model name (as the provider knows it): they win over the price
+ * table shipped with the app (`crates/config/prices.json`).
+ */
+prices: { [key in string]: Price }, };
 
 export type ToolInfo = { name: string, description: string, 
 /**
@@ -221,3 +226,13 @@ timeout_s?: number, };
 export type McpServerStatus = { name: string, state: ServerState, };
 
 export type ServerState = { "state": "disabled" } | { "state": "starting" } | { "state": "ready", tools: Array<string>, } | { "state": "failed", error: string, };
+
+export type Price = { 
+/**
+ * Dollars per million prompt (input) tokens.
+ */
+input_per_mtok: number, 
+/**
+ * Dollars per million answer (output) tokens, reasoning included.
+ */
+output_per_mtok: number, };

@@ -40,7 +40,13 @@ retryable: boolean, } | { "type": "run_finished", reason: FinishReason, usage?: 
 /**
  * Milliseconds from the start of the run to the first answer token.
  */
-ttft_ms?: number, });
+ttft_ms?: number, 
+/**
+ * What the run cost in US dollars, from `usage` and the model's price (the price table
+ * shipped with the app, or the user's own in Settings); absent when either is unknown.
+ * Models on this computer cost 0.
+ */
+cost_usd?: number, });
 
 export type EventKind = { "type": "run_started", 
 /**
@@ -79,7 +85,13 @@ retryable: boolean, } | { "type": "run_finished", reason: FinishReason, usage?: 
 /**
  * Milliseconds from the start of the run to the first answer token.
  */
-ttft_ms?: number, };
+ttft_ms?: number, 
+/**
+ * What the run cost in US dollars, from `usage` and the model's price (the price table
+ * shipped with the app, or the user's own in Settings); absent when either is unknown.
+ * Models on this computer cost 0.
+ */
+cost_usd?: number, };
 
 export type StatusIcon = "planning" | "thinking" | "tool" | "calculator" | "clock" | "writing" | "waiting" | "retrying" | "approval";
 

@@ -43,6 +43,7 @@ let settings: Settings = {
   workspace: '',
   allow_private_network: false,
   mcp_servers: {},
+  prices: {},
 };
 /** provider id → the key and the origin it was stored for. */
 const keys = new Map<string, { key: string; origin: string }>();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Event, EventKind } from '../generated/protocol';
 import { toLoaded, type ConversationDetail } from '../history/types';
 import { initialState, reducer } from './reducer';
-import { runningTurn, sidebarConversations } from './selectors';
+import { conversationCostUsd, runningTurn, sidebarConversations } from './selectors';
 import type { LoadedConversation, LoadedRun, SavedRunStatus } from './types';
 
 const NOW = 1_700_000_000_000;
@@ -30,9 +30,13 @@ const conversation: LoadedConversation = {
       { type: 'tool_result', call_id: 'c1', ok: true, output: '391', duration_ms: 1 },
       { type: 'token', text: '17 * 23 = ' },
       { type: 'token', text: '391' },
-      { type: 'run_finished', reason: 'completed', usage: { input_tokens: 10, output_tokens: 5 }, ttft_ms: 120 },
+      { type: 'run_finished', reason: 'completed', usage: { input_tokens: 10, output_tokens: 5 }, ttft_ms: 120, cost_usd: 0.0125 },
     ]),
-    savedRun('r-stopped', 'cancelled', [started, { type: 'token', text: 'Half' }, { type: 'run_finished', reason: 'cancelled' }]),
+    savedRun('r-stopped', 'cancelled', [
+      started,
+      { type: 'token', text: 'Half' },
+      { type: 'run_finished', reason: 'cancelled', cost_usd: 0.0025 },
+    ]),
     savedRun('r-error', 'error', [
       started,
       { type: 'error', code: 'provider_unavailable', message: 'connection refused', retryable: true },
@@ -69,6 +73,16 @@ describe('load_conversation', () => {
     expect(runningTurn(state, c)).toBeUndefined();
   });
 
+  it('totals the cost the runs recorded in their run_finished, for the header', () => {
+    const state = reducer(initialState('blank', NOW), { type: 'load_conversation', conversation, select: true });
+    expect(conversationCostUsd(state, state.conversations['saved-1'])).toBeCloseTo(0.015, 12);
+    // A conversation whose runs name no cost has none (not $0).
+    expect(conversationCostUsd(state, state.conversations['blank'])).toBeUndefined();
+    const unpriced = { ...conversation, id: 'saved-2', runs: conversation.runs.slice(2) };
+    const both = reducer(state, { type: 'load_conversation', conversation: unpriced, select: false });
+    expect(conversationCostUsd(both, both.conversations['saved-2'])).toBeUndefined();
+  });
+
   it('keeps completed, cancelled and error runs exactly as they ended', () => {
     const state = reducer(initialState('blank', NOW), { type: 'load_conversation', conversation, select: true });
     const done = state.turns['r-done']!;
@@ -76,7 +90,13 @@ describe('load_conversation', () => {
     expect(String(done.answer)).toBe('17 * 23 = 391');
     expect(done.steps).toMatchObject([{ kind: 'tool', name: 'calculator', state: 'done', output: '391' }]);
     expect(done.trail.map((t) => t.message)).toEqual(['Calculating…']);
-    expect(done.finish).toEqual({ reason: 'completed', usage: { input_tokens: 10, output_tokens: 5 }, ttftMs: 120 });
+    expect(done.finish).toEqual({
+      reason: 'completed',
+      usage: { input_tokens: 10, output_tokens: 5 },
+      ttftMs: 120,
+      costUsd: 0.0125,
+      endMs: 600,
+    });
     expect(done.provider).toBe('offline');
     expect(done.status).toBeNull();
 

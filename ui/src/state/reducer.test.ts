@@ -122,7 +122,7 @@ describe('events', () => {
       stepsEndMs: 400,
       answer: expect.any(GrowingText),
       firstTokenMs: 412,
-      finish: { reason: 'completed', usage: { input_tokens: 1000, output_tokens: 204 }, ttftMs: 412 },
+      finish: { reason: 'completed', usage: { input_tokens: 1000, output_tokens: 204 }, ttftMs: 412, endMs: 430 },
       stopRequested: false,
       lastSeq: 15,
       lastMs: 430,

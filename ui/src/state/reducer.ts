@@ -306,9 +306,10 @@ function applyEvent(turn: Turn, event: Event): Turn {
       turn.phase = 'error';
       break;
     case 'run_finished': {
-      const finish: Turn['finish'] = { reason: event.reason };
+      const finish: Turn['finish'] = { reason: event.reason, endMs: event.t_ms };
       if (event.usage) finish.usage = event.usage;
       if (event.ttft_ms !== undefined) finish.ttftMs = event.ttft_ms;
+      if (event.cost_usd !== undefined) finish.costUsd = event.cost_usd;
       turn.finish = finish;
       turn.status = null;
       turn.progressNote = undefined;

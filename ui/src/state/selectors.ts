@@ -39,6 +39,30 @@ export function ttftMs(turn: Turn): number | undefined {
   return turn.finish?.ttftMs ?? turn.firstTokenMs;
 }
 
+/**
+ * Answer tokens per second: the provider's output count over the time from the first token to
+ * the end of the run; undefined without a count, a first token, or any time between.
+ */
+export function tokensPerSecond(turn: Turn): number | undefined {
+  const output = turn.finish?.usage?.output_tokens;
+  const first = ttftMs(turn);
+  const end = turn.finish?.endMs;
+  if (!output || first === undefined || end === undefined) return undefined;
+  const seconds = (end - first) / 1000;
+  return seconds > 0 ? output / seconds : undefined;
+}
+
+/** What the conversation's finished runs cost (US dollars), or undefined when none says. */
+export function conversationCostUsd(state: AppState, conversation: Conversation | undefined): number | undefined {
+  let total: number | undefined;
+  for (const item of conversation?.items ?? []) {
+    if (item.role !== 'assistant') continue;
+    const cost = state.turns[item.runId]?.finish?.costUsd;
+    if (cost !== undefined) total = (total ?? 0) + cost;
+  }
+  return total;
+}
+
 export function activeConversation(state: AppState): Conversation | undefined {
   return state.conversations[state.activeConversationId];
 }

@@ -80,6 +80,10 @@ export interface TurnFinish {
   reason: FinishReason;
   usage?: Usage;
   ttftMs?: number;
+  /** US dollars, when the model's price is known. */
+  costUsd?: number;
+  /** `t_ms` of `run_finished`: when the run ended, in its own clock. */
+  endMs?: number;
 }
 
 /** One assistant turn: everything the events of one run built up. */

@@ -25,6 +25,7 @@ export function baseView(): SettingsView {
       workspace: '',
       allow_private_network: false,
       mcp_servers: {},
+      prices: {},
     },
     presets,
     keys: { openai: null, ollama: null },

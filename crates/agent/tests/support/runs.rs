@@ -43,11 +43,17 @@ pub async fn step(provider: &dyn Provider) -> (Result<StepResponse, ProviderErro
 /// A whole run of `prompt` with `provider` and the built-in tools (no keep-alive pings);
 /// returns how it ended and its events.
 pub async fn run(provider: impl Provider + 'static, prompt: &str) -> (RunOutcome, Vec<Event>) {
-    let agent = Agent::new(
-        Arc::new(provider),
-        ToolRegistry::builtin(),
-        AgentConfig { keepalive: Duration::ZERO, ..AgentConfig::default() },
-    );
+    run_configured(provider, prompt, AgentConfig::default()).await
+}
+
+/// [`run`] with `config` (its keep-alive pings off).
+pub async fn run_configured(
+    provider: impl Provider + 'static,
+    prompt: &str,
+    config: AgentConfig,
+) -> (RunOutcome, Vec<Event>) {
+    let config = AgentConfig { keepalive: Duration::ZERO, ..config };
+    let agent = Agent::new(Arc::new(provider), ToolRegistry::builtin(), config);
     let (tx, mut rx) = unbounded_channel();
     let outcome = agent.run("run-1", &[], prompt, tx, CancellationToken::new()).await;
     let events = std::iter::from_fn(|| rx.try_recv().ok()).collect();

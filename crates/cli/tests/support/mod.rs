@@ -6,13 +6,16 @@ use std::process::{Command, Output};
 
 use telltale_protocol::Event;
 
-/// The CLI with its history in a throwaway folder under the target directory.
+/// The CLI with its history in a throwaway folder under the target directory, one per checkout
+/// (worktrees that share a target directory may be at different history schemas).
 pub fn telltale_command() -> Command {
+    use std::hash::{Hash, Hasher};
+    let mut checkout = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_MANIFEST_DIR").hash(&mut checkout);
+    let folder = format!("cli-tests-history-{:016x}", checkout.finish());
     let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
-    command.env(
-        "TELLTALE_DATA_DIR",
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests-history"),
-    );
+    command
+        .env("TELLTALE_DATA_DIR", std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(folder));
     command
 }
 

@@ -41,6 +41,7 @@ pub fn finished(reason: FinishReason) -> EventKind {
         reason,
         usage: Some(Usage { input_tokens: 12, output_tokens: 7 }),
         ttft_ms: Some(25.0),
+        cost_usd: Some(0.000_1),
     }
 }
 
