@@ -291,13 +291,26 @@ describe('App', () => {
     fake.emit(runId, { type: 'token', text: 'An answer.' }, { type: 'run_finished', reason: 'completed' });
     await nextFrame();
     act(() => byTestId('regenerate')!.click());
-    expect(fake.calls.started.map((r) => [r.prompt, r.conversationId])).toEqual([
-      ['first question', conversationId],
-      ['first question', conversationId],
+    expect(fake.calls.started.map((r) => [r.prompt, r.conversationId, r.parent])).toEqual([
+      ['first question', conversationId, { kind: 'root' }],
+      // Another version of the first answer: a first turn again, beside it.
+      ['first question', conversationId, { kind: 'root' }],
     ]);
-    expect(allByTestId('turn')).toHaveLength(2);
-    // A run is going: no Regenerate on the first turn now.
+    // The new version takes the old one's place, with a picker to go back to it.
+    expect(allByTestId('turn')).toHaveLength(1);
+    expect(byTestId('version-picker')!.textContent).toBe('‹2 / 2›');
+    // A run is going: no Regenerate now.
     expect(byTestId('regenerate')).toBeNull();
+    const second = fake.calls.started[1]!.runId;
+    fake.emit(second, { type: 'token', text: 'Another answer.' }, { type: 'run_finished', reason: 'completed' });
+    await nextFrame();
+    expect(byTestId('answer')!.textContent).toBe('Another answer.');
+    act(() => dom.container.querySelector<HTMLButtonElement>('[aria-label="Previous version"]')!.click());
+    expect(byTestId('answer')!.textContent).toBe('An answer.');
+    expect(byTestId('version-picker')!.textContent).toBe('‹1 / 2›');
+    // What is sent next continues the version shown.
+    send(fake, 'and then?');
+    expect(fake.calls.started[2]!.parent).toEqual({ kind: 'run', run_id: runId });
     press('n', { ctrlKey: true });
     expect(dom.container.querySelector('.empty-state')).not.toBeNull();
     expect(dom.container.querySelectorAll('.conversation-link')).toHaveLength(2);

@@ -15,8 +15,9 @@ import { useSettingsShortcut } from './settings/useSettingsShortcut';
 import { createEventQueue } from './eventQueue';
 import { conversationTitle, formatUsd } from './format';
 import { newId } from './ids';
-import { errorMessage, type AppInfo, type Backend } from './ipc';
+import { errorMessage, type AppInfo, type Backend, type RunParent } from './ipc';
 import { ShellContext, type ShellActions } from './shell';
+import { parentOf, versionsOf, visibleRuns } from './state/branches';
 import { initialState, reducer } from './state/reducer';
 import { activeConversation, conversationCostUsd, isFinished, runningTurn, sidebarConversations } from './state/selectors';
 import './App.css';
@@ -84,19 +85,64 @@ export function App({ backend }: { backend: Backend }) {
     if (import.meta.env.MODE === 'mock') (window as { __telltaleState?: unknown }).__telltaleState = state;
   });
 
-  const send = useCallback(
-    (prompt: string) => {
+  /** Runs `prompt` after `parentRunId` (`null`: as a first turn) in the active chat. */
+  const startAfter = useCallback(
+    (prompt: string, parentRunId: string | null) => {
       const { state: now, running: busy } = latest.current;
       if (busy) return;
       const conversationId = now.activeConversationId;
       const runId = newId();
-      dispatch({ type: 'submit', conversationId, runId, prompt, now: Date.now() });
+      dispatch({ type: 'submit', conversationId, runId, prompt, now: Date.now(), parentRunId });
+      const parent: RunParent = parentRunId === null ? { kind: 'root' } : { kind: 'run', run_id: parentRunId };
       backend
-        .startRun({ conversationId, runId, prompt })
+        .startRun({ conversationId, runId, prompt, parent })
         .catch((error: unknown) => dispatch({ type: 'start_failed', runId, message: errorMessage(error) }));
     },
     [backend],
   );
+
+  // A prompt continues the branch on screen, from its last answer.
+  const send = useCallback(
+    (prompt: string) => {
+      const { state: now } = latest.current;
+      const chat = now.conversations[now.activeConversationId];
+      const shown = chat ? visibleRuns(chat, now.turns) : [];
+      startAfter(prompt, shown[shown.length - 1] ?? null);
+    },
+    [startAfter],
+  );
+
+  // Another version of an answer: its prompt again, after the same run.
+  const regenerate = useCallback(
+    (runId: string) => {
+      const { state: now } = latest.current;
+      const turn = now.turns[runId];
+      const chat = turn && now.conversations[turn.conversationId];
+      if (turn && chat) startAfter(turn.prompt, parentOf(chat, now.turns, runId));
+    },
+    [startAfter],
+  );
+
+  const continueRun = useCallback(
+    (runId: string) => {
+      const { state: now, running: busy } = latest.current;
+      const turn = now.turns[runId];
+      if (busy || !turn || !backend.continueRun) return;
+      dispatch({ type: 'continue_requested', runId });
+      backend
+        .continueRun({ conversationId: turn.conversationId, runId })
+        .catch((error: unknown) => dispatch({ type: 'start_failed', runId, message: errorMessage(error) }));
+    },
+    [backend],
+  );
+
+  const pickVersion = useCallback((runId: string, index: number) => {
+    const { state: now } = latest.current;
+    const turn = now.turns[runId];
+    const chat = turn && now.conversations[turn.conversationId];
+    const other = chat && versionsOf(chat, now.turns, runId).ids[index];
+    if (other) dispatch({ type: 'show_version', runId: other });
+  }, []);
 
   const stop = useCallback(() => {
     const turn = latest.current.running;
@@ -229,7 +275,16 @@ export function App({ backend }: { backend: Backend }) {
               Can't receive the agent's events: {connection.message}
             </p>
           )}
-          {conversation && <ConversationView conversation={conversation} turns={state.turns} onRetry={running ? undefined : send} />}
+          {conversation && (
+            <ConversationView
+              conversation={conversation}
+              turns={state.turns}
+              onRetry={running ? undefined : send}
+              onRegenerate={running ? undefined : regenerate}
+              onContinue={running || !backend.continueRun ? undefined : continueRun}
+              onPickVersion={pickVersion}
+            />
+          )}
           <div className="composer-bar">
             <div className="column">
               <Composer

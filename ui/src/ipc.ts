@@ -6,20 +6,30 @@ import type { ConversationDetail, HistoryBackend, HistoryStatus, SavedConversati
 import type { McpServerStatus, Settings, SettingsBackend, SettingsView, TestResult } from './settings/types';
 
 import { Command, MENU_CHANNEL } from './generated/ipc';
-import type { AppInfo, ApprovalAnswer } from './generated/ipc';
+import type { AppInfo, ApprovalAnswer, RunParent } from './generated/ipc';
 
-export type { AppInfo, ApprovalAnswer };
+export type { AppInfo, ApprovalAnswer, RunParent };
 export { MENU_CHANNEL };
 
 export interface StartRun {
   conversationId: string;
   runId: string;
   prompt: string;
+  /** The run this one continues; left out, the conversation's latest run. */
+  parent?: RunParent;
+}
+
+/** A run cut off (stopped, failed, interrupted) to go on with, in the same run. */
+export interface ContinueRun {
+  conversationId: string;
+  runId: string;
 }
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
   startRun(args: StartRun): Promise<void>;
+  /** Continues a run cut off from its exact partial answer; its new events follow its last (absent: not offered). */
+  continueRun?(args: ContinueRun): Promise<void>;
   stopRun(runId: string): Promise<void>;
   /** Answers a call waiting for approval; the run then sends `approval_resolved`. */
   resolveApproval(runId: string, callId: string, answer: ApprovalAnswer): Promise<void>;
@@ -75,14 +85,20 @@ export const tauriHistory: HistoryBackend = {
 /** Who gets the event batches of the runs this window starts (see `onEvents`). */
 const eventHandlers = new Set<(events: Event[]) => void>();
 
+/** Each run's events come back over its own IPC channel, `Event[]` batches in `seq` order. */
+function eventChannel(): Channel<Event[]> {
+  return new Channel<Event[]>((events) => {
+    for (const handler of eventHandlers) handler(events);
+  });
+}
+
 export const tauriBackend: Backend = {
   appInfo: () => invoke<AppInfo>(Command.app_info),
-  startRun: async ({ conversationId, runId, prompt }) => {
-    // Each run's events come back over its own IPC channel, `Event[]` batches in `seq` order.
-    const onEvent = new Channel<Event[]>((events) => {
-      for (const handler of eventHandlers) handler(events);
-    });
-    await invoke<null>(Command.start_run, { conversationId, runId, prompt, onEvent });
+  startRun: async ({ conversationId, runId, prompt, parent }) => {
+    await invoke<null>(Command.start_run, { conversationId, runId, prompt, parent, onEvent: eventChannel() });
+  },
+  continueRun: async ({ conversationId, runId }) => {
+    await invoke<null>(Command.continue_run, { conversationId, runId, onEvent: eventChannel() });
   },
   stopRun: async (runId) => {
     await invoke<null>(Command.stop_run, { runId });

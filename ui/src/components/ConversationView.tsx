@@ -1,5 +1,6 @@
 // The reading column: the chat's messages, following the stream while the user is at the bottom.
-import { useLayoutEffect, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
+import { Fragment, useLayoutEffect, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
+import { versionsOf, visibleRuns } from '../state/branches';
 import type { Conversation, Turn as TurnValue } from '../state/types';
 import { Turn } from './Turn';
 import { UserMessage } from './UserMessage';
@@ -9,6 +10,10 @@ export interface ConversationViewProps {
   conversation: Conversation;
   turns: Record<string, TurnValue>;
   onRetry?: ((prompt: string) => void) | undefined;
+  onRegenerate?: ((runId: string) => void) | undefined;
+  onContinue?: ((runId: string) => void) | undefined;
+  /** Shows another version of an answer (the `index`th of its run's versions). */
+  onPickVersion?: ((runId: string, index: number) => void) | undefined;
 }
 
 /** How close to the bottom (px) counts as "at the bottom" when the user scrolls down to it. */
@@ -17,7 +22,7 @@ const STICK_PX = 48;
 /** Keys that scroll the column up. */
 const UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
 
-export function ConversationView({ conversation, turns, onRetry }: ConversationViewProps) {
+export function ConversationView({ conversation, turns, onRetry, onRegenerate, onContinue, onPickVersion }: ConversationViewProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   // Where the column was last seen (a scroll event) or put (following the stream): a scroll event
@@ -86,6 +91,13 @@ export function ConversationView({ conversation, turns, onRetry }: ConversationV
     lastTop.current = el.scrollTop;
   };
 
+  // The prompt of each run: the user item just before it (the branch shown is rebuilt from the runs).
+  const prompts = new Map<string, { text: string }>();
+  conversation.items.forEach((item, i) => {
+    const before = conversation.items[i - 1];
+    if (item.role === 'assistant' && before?.role === 'user') prompts.set(item.runId, before);
+  });
+
   return (
     <div className="conversation-scroller" ref={scroller} onScroll={onScroll} onWheel={onWheel} onKeyDown={onKeyDown}>
       <div className="column conversation">
@@ -95,10 +107,24 @@ export function ConversationView({ conversation, turns, onRetry }: ConversationV
             <p>Telltale shows what it is doing while it works: the steps fold away, the answer streams in.</p>
           </div>
         )}
-        {conversation.items.map((item) => {
-          if (item.role === 'user') return <UserMessage key={item.id} text={item.text} onResend={onRetry} />;
-          const turn = turns[item.runId];
-          return turn ? <Turn key={item.runId} turn={turn} onRetry={onRetry} /> : null;
+        {visibleRuns(conversation, turns).map((runId) => {
+          const turn = turns[runId];
+          const prompt = prompts.get(runId);
+          if (!turn) return null;
+          const { ids, index } = versionsOf(conversation, turns, runId);
+          return (
+            <Fragment key={runId}>
+              {prompt && <UserMessage text={prompt.text} onResend={onRetry} />}
+              <Turn
+                turn={turn}
+                onRetry={onRetry}
+                onRegenerate={onRegenerate}
+                onContinue={onContinue}
+                version={ids.length > 1 ? { index, count: ids.length } : undefined}
+                onPickVersion={onPickVersion}
+              />
+            </Fragment>
+          );
         })}
       </div>
       {newText && (

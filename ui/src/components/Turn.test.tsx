@@ -195,4 +195,27 @@ describe('Turn', () => {
     expect(out).toMatch(/data-testid="turn-error".*>Retry<\/button>/);
     expect(renderToStaticMarkup(<Turn turn={turn} />)).not.toContain('Retry');
   });
+
+  it('offers Continue under an answer cut off, and shows which version it is', () => {
+    const stopped = turnAfter(
+      [
+        { type: 'token', text: 'Half' },
+        { type: 'run_finished', reason: 'cancelled' },
+      ],
+      true,
+    );
+    const out = renderToStaticMarkup(
+      <Turn turn={stopped} onContinue={() => {}} version={{ index: 1, count: 3 }} onPickVersion={() => {}} />,
+    );
+    expect(out).toContain('data-testid="continue-answer"');
+    expect(out).toMatch(/data-testid="version-picker".*2 \/ 3/);
+    const done = turnAfter([
+      { type: 'token', text: 'Whole' },
+      { type: 'run_finished', reason: 'completed' },
+    ]);
+    expect(renderToStaticMarkup(<Turn turn={done} onContinue={() => {}} />)).not.toContain('continue-answer');
+    expect(renderToStaticMarkup(<Turn turn={done} version={{ index: 0, count: 1 }} onPickVersion={() => {}} />)).not.toContain(
+      'version-picker',
+    );
+  });
 });

@@ -12,9 +12,16 @@ export interface TurnProps {
   turn: TurnValue;
   /** Offered on retryable errors; absent while another run of the chat is going. */
   onRetry?: ((prompt: string) => void) | undefined;
+  /** Asks for another version of this answer; absent while another run of the chat is going. */
+  onRegenerate?: ((runId: string) => void) | undefined;
+  /** Goes on with this answer where it was cut off; absent while another run of the chat is going. */
+  onContinue?: ((runId: string) => void) | undefined;
+  /** Which version of its answer this is, when there are several. */
+  version?: { index: number; count: number } | undefined;
+  onPickVersion?: ((runId: string, index: number) => void) | undefined;
 }
 
-export const Turn = memo(function Turn({ turn, onRetry }: TurnProps) {
+export const Turn = memo(function Turn({ turn, onRetry, onRegenerate, onContinue, version, onPickVersion }: TurnProps) {
   const showError = turn.phase === 'error' && turn.error;
   return (
     <article className="turn" data-testid="turn" data-state={turn.phase} aria-label="Assistant">
@@ -24,7 +31,14 @@ export const Turn = memo(function Turn({ turn, onRetry }: TurnProps) {
         <TurnError error={turn.error} onRetry={onRetry && turn.finish ? () => onRetry(turn.prompt) : undefined} />
       )}
       <RunMeta turn={turn} />
-      {!showError && <TurnActions turn={turn} onRegenerate={onRetry ? () => onRetry(turn.prompt) : undefined} />}
+      <TurnActions
+        turn={turn}
+        onRegenerate={
+          showError ? undefined : onRegenerate ? () => onRegenerate(turn.runId) : onRetry ? () => onRetry(turn.prompt) : undefined
+        }
+        onContinue={onContinue ? () => onContinue(turn.runId) : undefined}
+        versions={version && onPickVersion ? { ...version, onPick: (index) => onPickVersion(turn.runId, index) } : undefined}
+      />
     </article>
   );
 });

@@ -1,16 +1,45 @@
-// Under a finished answer: copy it (the Markdown as written) and ask again.
+// Under an answer: its versions, Continue when it was cut off, copy it (the Markdown as written)
+// and ask again.
 import { useEffect, useRef, useState } from 'react';
 import { copyText } from '../shell';
 import type { Turn } from '../state/types';
+import { VersionPicker, type VersionPickerProps } from './VersionPicker';
 import './TurnActions.css';
 
 const COPIED_MS = 1500;
 
-export function TurnActions({ turn, onRegenerate }: { turn: Turn; onRegenerate?: (() => void) | undefined }) {
+export interface TurnActionsProps {
+  turn: Turn;
+  onRegenerate?: (() => void) | undefined;
+  /** Offered when the answer was cut off (stopped, failed, interrupted): go on from its exact text. */
+  onContinue?: (() => void) | undefined;
+  /** The answer's versions, when it has several. */
+  versions?: VersionPickerProps | undefined;
+}
+
+/** A finished run that did not complete: its answer can go on where it stopped. */
+export function isCutOff(turn: Turn): boolean {
+  return turn.finish !== undefined && turn.phase !== 'completed';
+}
+
+export function TurnActions({ turn, onRegenerate, onContinue, versions }: TurnActionsProps) {
   const [copied, setCopied] = useState<boolean | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
-  if (!turn.finish || turn.answer.length === 0) return null;
+  const picker = versions && <VersionPicker {...versions} />;
+  const more = onContinue && isCutOff(turn) && (
+    <button type="button" className="link-button" data-testid="continue-answer" onClick={onContinue}>
+      Continue
+    </button>
+  );
+  if (!turn.finish || turn.answer.length === 0) {
+    return picker || more ? (
+      <div className="turn-actions">
+        {picker}
+        {more}
+      </div>
+    ) : null;
+  }
   const copy = () => {
     void copyText(String(turn.answer)).then((ok) => {
       setCopied(ok);
@@ -20,6 +49,8 @@ export function TurnActions({ turn, onRegenerate }: { turn: Turn; onRegenerate?:
   };
   return (
     <div className="turn-actions">
+      {picker}
+      {more}
       <button type="button" className="link-button" data-testid="copy-answer" onClick={copy}>
         {copied === null ? 'Copy' : copied ? 'Copied' : 'Copy failed'}
       </button>

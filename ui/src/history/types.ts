@@ -32,6 +32,7 @@ export function toLoaded(detail: ConversationDetail): LoadedConversation {
     createdAt: detail.conversation.created_at,
     runs: detail.runs.map((run) => ({
       runId: run.run_id,
+      parentRunId: run.parent_run_id,
       prompt: run.prompt,
       startedAt: run.started_at,
       status: run.status,

@@ -3,7 +3,7 @@
 // search that marks hits the way the shell's snippets do.
 import type { Event, EventKind } from '../generated/protocol';
 import type { ConversationDetail, HistoryStatus, SavedConversation, SavedRun as RunRecord, SearchHit, SnippetPart } from '../history/types';
-import { Command } from '../generated/ipc';
+import { Command, type RunParent } from '../generated/ipc';
 
 const DAY = 86_400_000;
 const BASE = Date.UTC(2025, 4, 12, 9, 30);
@@ -105,7 +105,7 @@ function titleFrom(prompt: string): string {
 }
 
 /** A run the window started, recorded as the shell does: its conversation made by its first run. */
-export function recordRun(conversationId: string, runId: string, prompt: string, at: number): void {
+export function recordRun(conversationId: string, runId: string, prompt: string, at: number, parent?: RunParent): void {
   let detail = store.find((d) => d.conversation.id === conversationId);
   if (!detail) {
     detail = { conversation: { id: conversationId, title: titleFrom(prompt), created_at: at, updated_at: at }, runs: [] };
@@ -113,9 +113,10 @@ export function recordRun(conversationId: string, runId: string, prompt: string,
   }
   detail.conversation.updated_at = at;
   const record = { prompt, started_at: at, finished_at: null, reason: null, status: 'running' as const, events: [] };
-  // It continues the latest run (the shell's default).
-  const parent = detail.runs[detail.runs.length - 1]?.run_id ?? null;
-  detail.runs.push({ run_id: runId, parent_run_id: parent, provider: null, model: null, ...record });
+  // It continues the run the window named, else the latest run (the shell's default).
+  const latest = detail.runs[detail.runs.length - 1]?.run_id ?? null;
+  const parentRunId = parent?.kind === 'root' ? null : parent?.kind === 'run' ? parent.run_id : latest;
+  detail.runs.push({ run_id: runId, parent_run_id: parentRunId, provider: null, model: null, ...record });
 }
 
 /**

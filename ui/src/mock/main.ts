@@ -140,7 +140,7 @@ mockIPC(
         const { onEvent, ...run } = args as unknown as StartRun & { onEvent: Channel<Event[]> };
         started.push(run);
         channels.set(run.runId, onEvent);
-        recordRun(run.conversationId, run.runId, run.prompt, Date.now());
+        recordRun(run.conversationId, run.runId, run.prompt, Date.now(), run.parent);
         playScript(run.runId, run.prompt, (kinds) => void api.emit(run.runId, kinds));
         return null;
       }

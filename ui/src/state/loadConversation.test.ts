@@ -172,7 +172,7 @@ describe('load_conversation', () => {
       id: 'x',
       title: 'T',
       createdAt: 1,
-      runs: [{ runId: 'r', prompt: 'p', startedAt: 3, status: 'interrupted', events: [] }],
+      runs: [{ runId: 'r', parentRunId: null, prompt: 'p', startedAt: 3, status: 'interrupted', events: [] }],
     });
   });
 });

@@ -1,6 +1,7 @@
 // The one reducer of the window. Pure: time comes in with the actions, ids too.
 import type { Event } from '../generated/protocol';
 import { GrowingText } from './growingText';
+import { parentOf } from './branches';
 import { releaseConversations } from './release';
 import { progressStep } from './selectors';
 import type { Action, AppState, Conversation, LoadedConversation, Step, ToolProgress, ToolStep, Turn, TurnStatus } from './types';
@@ -86,6 +87,10 @@ export function reducer(state: AppState, action: Action): AppState {
         conversations: { ...state.conversations, [action.conversationId]: { ...conversation, title: action.title } },
       };
     }
+    case 'show_version':
+      return showVersion(state, action.runId);
+    case 'continue_requested':
+      return updateTurn(state, action.runId, (turn) => (turn.finish ? reopen(turn) : turn));
     case 'release_conversations':
       return releaseConversations(state, action.conversationIds);
     case 'select_conversation':
@@ -114,8 +119,11 @@ function loadConversation(state: AppState, loaded: LoadedConversation, select: b
     items.push({ role: 'user', id: `user-${run.runId}`, text: run.prompt, at: run.startedAt });
     items.push({ role: 'assistant', runId: run.runId });
     let turn = cloneTurn(newTurn(run.runId, loaded.id, run.prompt, run.startedAt));
+    if (run.parentRunId !== undefined) turn.parentRunId = run.parentRunId;
     for (const event of [...run.events].sort((a, b) => a.seq - b.seq)) {
-      if (turn.finish || event.seq <= turn.lastSeq) continue;
+      if (event.seq <= turn.lastSeq) continue;
+      // A run continued after it was cut off has events after its first `run_finished`.
+      if (turn.finish) turn = reopen(turn);
       turn = applyEvent(turn, event);
     }
     if (!turn.finish && run.status !== 'running') turn = interrupt(turn);
@@ -152,21 +160,51 @@ function interrupt(turn: Turn): Turn {
 }
 
 function submit(state: AppState, action: Extract<Action, { type: 'submit' }>): AppState {
-  const { conversationId, runId, prompt, now } = action;
+  const { conversationId, runId, prompt, now, parentRunId } = action;
   if (state.turns[runId]) return state;
   const existing = state.conversations[conversationId];
   const conversation = existing ?? emptyConversation(conversationId, now);
+  const turn = newTurn(runId, conversationId, prompt, now);
   const updated: Conversation = {
     ...conversation,
     title: conversation.title || prompt.trim(),
     items: [...conversation.items, { role: 'user', id: `user-${runId}`, text: prompt, at: now }, { role: 'assistant', runId }],
   };
+  if (parentRunId !== undefined) {
+    turn.parentRunId = parentRunId;
+    // A new version (an answer regenerated) is the one shown.
+    updated.shown = { ...conversation.shown, [parentRunId ?? '']: runId };
+  }
   return {
     ...state,
     conversations: { ...state.conversations, [conversationId]: updated },
     conversationOrder: existing ? state.conversationOrder : [conversationId, ...state.conversationOrder],
     activeConversationId: conversationId,
-    turns: { ...state.turns, [runId]: newTurn(runId, conversationId, prompt, now) },
+    turns: { ...state.turns, [runId]: turn },
+  };
+}
+
+/** Shows the version `runId` where its run forks (and the branch after it). */
+function showVersion(state: AppState, runId: string): AppState {
+  const turn = state.turns[runId];
+  const conversation = turn && state.conversations[turn.conversationId];
+  if (!turn || !conversation) return state;
+  const key = parentOf(conversation, state.turns, runId) ?? '';
+  if (conversation.shown?.[key] === runId) return state;
+  const updated = { ...conversation, shown: { ...conversation.shown, [key]: runId } };
+  return { ...state, conversations: { ...state.conversations, [conversation.id]: updated } };
+}
+
+/** A cut-off turn taken up again: it streams once more from where it stopped. */
+function reopen(turn: Turn): Turn {
+  const { finish: _finish, error: _error, ...open } = turn;
+  return {
+    ...open,
+    phase: turn.answer.length > 0 ? 'streaming' : 'pending',
+    status: { message: 'Continuing…', icon: 'thinking', sinceMs: turn.lastMs },
+    stopRequested: false,
+    steps: [...turn.steps],
+    trail: [...turn.trail],
   };
 }
 

@@ -90,6 +90,8 @@ export interface TurnFinish {
 export interface Turn {
   runId: string;
   conversationId: string;
+  /** The run this one continues (`null`: a first turn); absent when not known (then the run before it). */
+  parentRunId?: string | null;
   prompt: string;
   /** Wall clock (epoch ms) when the user pressed Send. */
   submittedAt: number;
@@ -135,6 +137,8 @@ export interface Conversation {
   items: ConversationItem[];
   /** Its turns are not in the state (release.ts): opening it reloads them from the history. */
   released?: boolean;
+  /** Which version is on screen where runs fork: by parent run id (`''` for first turns); else the latest. */
+  shown?: Record<string, string>;
 }
 
 export interface AppState {
@@ -146,7 +150,12 @@ export interface AppState {
 }
 
 export type Action =
-  | { type: 'submit'; conversationId: string; runId: string; prompt: string; now: number }
+  /** `parentRunId`: the run this one continues (`null`: a first turn), as the shell was asked. */
+  | { type: 'submit'; conversationId: string; runId: string; prompt: string; now: number; parentRunId?: string | null }
+  /** Shows this version of an answer (and the branch after it) where its run forks. */
+  | { type: 'show_version'; runId: string }
+  /** The run, cut off, is being continued: its turn takes the events that follow its last. */
+  | { type: 'continue_requested'; runId: string }
   | { type: 'events'; events: readonly Event[] }
   | { type: 'stop_requested'; runId: string }
   /** The UI could not start the run (e.g. `start_run` rejected): the turn ends in error. */
@@ -164,6 +173,8 @@ export type SavedRunStatus = RunStatus;
 
 export interface LoadedRun {
   runId: string;
+  /** The run it continues (`null`: a first turn). */
+  parentRunId?: string | null;
   prompt: string;
   /** Epoch ms. */
   startedAt: number;

@@ -1,0 +1,100 @@
+// Versions and branches in the window's state, and a run continued after it was cut off.
+import { describe, expect, it } from 'vitest';
+import type { Event, EventKind } from '../generated/protocol';
+import { versionsOf, visibleRuns } from './branches';
+import { initialState, reducer } from './reducer';
+import type { AppState, LoadedRun } from './types';
+
+const events = (runId: string, kinds: EventKind[], from = 0): Event[] =>
+  kinds.map((kind, i) => ({ run_id: runId, seq: from + i, t_ms: (from + i) * 10, ...kind }));
+
+function answered(state: AppState, runId: string, prompt: string, parentRunId: string | null, text: string): AppState {
+  const submitted = reducer(state, { type: 'submit', conversationId: 'c', runId, prompt, now: 0, parentRunId });
+  return reducer(submitted, {
+    type: 'events',
+    events: events(runId, [
+      { type: 'token', text },
+      { type: 'run_finished', reason: 'completed' },
+    ]),
+  });
+}
+
+const shown = (state: AppState) => visibleRuns(state.conversations.c!, state.turns);
+
+describe('branches', () => {
+  it('shows one branch, the latest version at each fork unless another was picked', () => {
+    let state = initialState('c', 0);
+    state = answered(state, 'a', 'one?', null, 'A');
+    state = answered(state, 'b', 'two?', 'a', 'B');
+    state = answered(state, 'b2', 'two?', 'a', 'B again');
+    expect(shown(state)).toEqual(['a', 'b2']);
+    expect(versionsOf(state.conversations.c!, state.turns, 'b2')).toEqual({ ids: ['b', 'b2'], index: 1 });
+    expect(versionsOf(state.conversations.c!, state.turns, 'a')).toEqual({ ids: ['a'], index: 0 });
+
+    state = reducer(state, { type: 'show_version', runId: 'b' });
+    expect(shown(state)).toEqual(['a', 'b']);
+    state = answered(state, 'c1', 'three?', 'b', 'C');
+    expect(shown(state)).toEqual(['a', 'b', 'c1']);
+    // Back on the other version: its branch has no third turn.
+    state = reducer(state, { type: 'show_version', runId: 'b2' });
+    expect(shown(state)).toEqual(['a', 'b2']);
+    state = reducer(state, { type: 'show_version', runId: 'b' });
+    expect(shown(state)).toEqual(['a', 'b', 'c1']); // the branch after it comes back with it
+  });
+
+  it('reads a saved tree, and a run continued after a stop as one answer', () => {
+    const run = (runId: string, parentRunId: string | null, kinds: EventKind[]): LoadedRun => ({
+      runId,
+      parentRunId,
+      prompt: `p-${runId}`,
+      startedAt: 0,
+      status: 'completed',
+      events: events(runId, kinds),
+    });
+    const cut: EventKind[] = [
+      { type: 'token', text: 'Once upon' },
+      { type: 'run_finished', reason: 'cancelled' },
+      { type: 'token', text: ' a time.' },
+      { type: 'run_finished', reason: 'completed' },
+    ];
+    const conversation = {
+      id: 'c',
+      title: 'T',
+      createdAt: 0,
+      runs: [run('a', null, cut), run('b', 'a', [{ type: 'token', text: 'B' }]), run('r2', null, [{ type: 'token', text: 'R' }])],
+    };
+    const state = reducer(initialState('blank', 0), { type: 'load_conversation', conversation, select: true });
+    expect(shown(state)).toEqual(['r2']);
+    expect(String(state.turns.a!.answer)).toBe('Once upon a time.');
+    expect(state.turns.a!.phase).toBe('completed');
+    expect(reducer(state, { type: 'show_version', runId: 'a' }).conversations.c!.shown).toEqual({ '': 'a' });
+    expect(shown(reducer(state, { type: 'show_version', runId: 'a' }))).toEqual(['a', 'b']);
+  });
+
+  it('takes the events of a continued run after its run_finished once Continue was asked for', () => {
+    let state = reducer(initialState('c', 0), { type: 'submit', conversationId: 'c', runId: 'r', prompt: 'p', now: 0 });
+    state = reducer(state, {
+      type: 'events',
+      events: events('r', [
+        { type: 'token', text: 'Half' },
+        { type: 'run_finished', reason: 'cancelled' },
+      ]),
+    });
+    expect(state.turns.r!.phase).toBe('cancelled');
+    const more = events(
+      'r',
+      [
+        { type: 'token', text: ' and whole.' },
+        { type: 'run_finished', reason: 'completed' },
+      ],
+      2,
+    );
+    expect(reducer(state, { type: 'events', events: more }).turns.r!.phase).toBe('cancelled'); // ignored until asked
+    state = reducer(state, { type: 'continue_requested', runId: 'r' });
+    expect(state.turns.r!.phase).toBe('streaming');
+    expect(state.turns.r!.finish).toBeUndefined();
+    state = reducer(state, { type: 'events', events: more });
+    expect(String(state.turns.r!.answer)).toBe('Half and whole.');
+    expect(state.turns.r!.phase).toBe('completed');
+  });
+});

@@ -1,0 +1,58 @@
+// A conversation's runs as a tree: each run continues its parent run, so an answer regenerated is
+// a second child of the same parent (a version). The screen shows one branch: from the first turn
+// down, at each fork the version chosen (`Conversation.shown`), else the latest.
+import type { Conversation, Turn } from './types';
+
+/** The runs of the conversation, in the order they started. */
+function runIds(conversation: Conversation): string[] {
+  return conversation.items.flatMap((item) => (item.role === 'assistant' ? [item.runId] : []));
+}
+
+/**
+ * The run `runId` continues (`null`: a first turn): its own `parentRunId` when known, else the run
+ * started before it (as every run did before branches).
+ */
+export function parentOf(conversation: Conversation, turns: Record<string, Turn>, runId: string): string | null {
+  const known = turns[runId]?.parentRunId;
+  if (known !== undefined) return known;
+  const ids = runIds(conversation);
+  const index = ids.indexOf(runId);
+  return index > 0 ? ids[index - 1]! : null;
+}
+
+/** Each run's children (by parent run id, `''` for the first turns), in the order they started. */
+function childrenByParent(conversation: Conversation, turns: Record<string, Turn>): Map<string, string[]> {
+  const ids = runIds(conversation);
+  const byParent = new Map<string, string[]>();
+  ids.forEach((id, index) => {
+    const known = turns[id]?.parentRunId;
+    const parent = (known !== undefined ? known : index > 0 ? ids[index - 1]! : null) ?? '';
+    const list = byParent.get(parent);
+    if (list) list.push(id);
+    else byParent.set(parent, [id]);
+  });
+  return byParent;
+}
+
+/** The branch on screen: its run ids, from the first turn to the last. */
+export function visibleRuns(conversation: Conversation, turns: Record<string, Turn>): string[] {
+  const byParent = childrenByParent(conversation, turns);
+  const shown: string[] = [];
+  let parent = '';
+  for (;;) {
+    const next = byParent.get(parent);
+    if (!next) return shown;
+    const chosen = conversation.shown?.[parent];
+    const run = chosen && next.includes(chosen) ? chosen : next[next.length - 1]!;
+    // A run listed as its own ancestor (never made by the history) would loop: stop there.
+    if (shown.includes(run)) return shown;
+    shown.push(run);
+    parent = run;
+  }
+}
+
+/** The versions of `runId`'s answer (the runs with its parent, in order), and which one it is. */
+export function versionsOf(conversation: Conversation, turns: Record<string, Turn>, runId: string): { ids: string[]; index: number } {
+  const ids = childrenByParent(conversation, turns).get(parentOf(conversation, turns, runId) ?? '') ?? [];
+  return { ids, index: ids.indexOf(runId) };
+}
