@@ -17,7 +17,7 @@ import { conversationTitle, formatUsd } from './format';
 import { newId } from './ids';
 import { errorMessage, type AppInfo, type Backend, type RunParent } from './ipc';
 import { ShellContext, type ShellActions } from './shell';
-import { parentOf, versionsOf, visibleRuns } from './state/branches';
+import { parentForNext, parentOf, versionsOf } from './state/branches';
 import { initialState, reducer } from './state/reducer';
 import { activeConversation, conversationCostUsd, isFinished, runningTurn, sidebarConversations } from './state/selectors';
 import './App.css';
@@ -106,8 +106,7 @@ export function App({ backend }: { backend: Backend }) {
     (prompt: string) => {
       const { state: now } = latest.current;
       const chat = now.conversations[now.activeConversationId];
-      const shown = chat ? visibleRuns(chat, now.turns) : [];
-      startAfter(prompt, shown[shown.length - 1] ?? null);
+      startAfter(prompt, chat ? parentForNext(chat, now.turns) : null);
     },
     [startAfter],
   );

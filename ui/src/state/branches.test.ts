@@ -1,7 +1,7 @@
 // Versions and branches in the window's state, and a run continued after it was cut off.
 import { describe, expect, it } from 'vitest';
 import type { Event, EventKind } from '../generated/protocol';
-import { versionsOf, visibleRuns } from './branches';
+import { parentForNext, versionsOf, visibleRuns } from './branches';
 import { initialState, reducer } from './reducer';
 import type { AppState, LoadedRun } from './types';
 
@@ -96,5 +96,15 @@ describe('branches', () => {
     state = reducer(state, { type: 'events', events: more });
     expect(String(state.turns.r!.answer)).toBe('Half and whole.');
     expect(state.turns.r!.phase).toBe('completed');
+  });
+
+  it('continues the last run the history holds: not one that never started', () => {
+    let state = answered(initialState('c', 0), 'a', 'one?', null, 'A');
+    expect(parentForNext(state.conversations.c!, state.turns)).toBe('a');
+    state = reducer(state, { type: 'submit', conversationId: 'c', runId: 'f', prompt: 'two?', now: 0, parentRunId: 'a' });
+    state = reducer(state, { type: 'start_failed', runId: 'f', message: 'busy' });
+    expect(shown(state)).toEqual(['a', 'f']);
+    expect(parentForNext(state.conversations.c!, state.turns)).toBe('a');
+    expect(parentForNext(initialState('c', 0).conversations.c!, {})).toBeNull();
   });
 });

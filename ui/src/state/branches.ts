@@ -56,3 +56,18 @@ export function versionsOf(conversation: Conversation, turns: Record<string, Tur
   const ids = childrenByParent(conversation, turns).get(parentOf(conversation, turns, runId) ?? '') ?? [];
   return { ids, index: ids.indexOf(runId) };
 }
+
+/**
+ * The run a new prompt continues: the last run of the branch shown that the history may hold. A
+ * run that never started (`start_run` refused it, or its conversation could not be read) is not
+ * in the history, so the prompt continues the run before it.
+ */
+export function parentForNext(conversation: Conversation, turns: Record<string, Turn>): string | null {
+  const shown = visibleRuns(conversation, turns);
+  for (let i = shown.length - 1; i >= 0; i--) {
+    const turn = turns[shown[i]!];
+    const neverRan = turn?.finish && turn.startedAt === undefined && turn.answer.length === 0 && turn.steps.length === 0;
+    if (turn && !neverRan) return turn.runId;
+  }
+  return null;
+}
