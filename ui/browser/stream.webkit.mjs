@@ -11,7 +11,8 @@
 // callbacks (the app's applies: script, and the layout its scroll pin forces), and the synchronous
 // applies between frames (the mocked shell's batch deliveries). Then the frames over 40 ms and what came before each: a
 // synchronous apply, the frame's own callbacks, or the rest of the frame (style, layout, paint). At
-// the end every token must be shown once, in order, and the column still at the bottom. (Under Xvfb
+// the end every token must be shown once, in order, and the column still at the bottom. For a long
+// code block, the gaps that end in a frame where a group of its chunks filled, against the others. (Under Xvfb
 // with compositing off, WebKitGTK runs animation frames faster than 60 a second while they are
 // cheap: compare gaps and work, not rates above 60.)
 import { spawn } from 'node:child_process';
@@ -103,7 +104,15 @@ async function runScenario(base, url, name) {
         const raf = window.requestAnimationFrame.bind(window);
         window.requestAnimationFrame = (f) => raf((t) => { const a = performance.now(); try { f(t); } finally { callbacks.set(t, (callbacks.get(t) ?? 0) + performance.now() - a); } });
         const channel = new MessageChannel(); channel.port1.onmessage = (e) => work.set(e.data, performance.now() - e.data);
-        raf(function loop(t) { frames.push(t); channel.port2.postMessage(t); if (on) raf(loop); });
+        // When a group of a long block's chunks was added (a group filled): the children of its code element.
+        const groupAt = []; let watched = null;
+        const groups = new MutationObserver((records) => { for (const m of records) if (m.addedNodes.length) groupAt.push(performance.now()); });
+        raf(function loop(t) {
+          frames.push(t); channel.port2.postMessage(t);
+          const code = watched ? null : document.querySelector('[data-testid="answer"] code.code-chunked');
+          if (code) groups.observe((watched = code), { childList: true });
+          if (on) raf(loop);
+        });
         const t0 = performance.now();
         window.__telltaleMock.stream(id, window.__benchTokens, { tokensPerSecond: rate, batchMs: 4, finish: true }).then((report) => setTimeout(() => {
           on = false;
@@ -112,7 +121,7 @@ async function runScenario(base, url, name) {
           let shown = 0, inOrder = true;
           for (const m of text.matchAll(/w(\\d+):/g)) if (Number(m[1]) !== shown++) inOrder = false;
           done({ t0, end: t0 + report.elapsedMs, frames, callbacks: frames.map((t) => callbacks.get(t) ?? 0), work: frames.map((t) => work.get(t) ?? NaN),
-            batchAt: report.batchAt, batchCosts: report.batchCosts, shown, inOrder, fromBottom: Math.round(el.scrollHeight - el.scrollTop - el.clientHeight) });
+            batchAt: report.batchAt, batchCosts: report.batchCosts, groupAt, shown, inOrder, fromBottom: Math.round(el.scrollHeight - el.scrollTop - el.clientHeight) });
         }, 300));`,
     });
     return { name, n, rate, ...r };
@@ -152,6 +161,17 @@ function print(r) {
     const sync = syncIn(r.frames[i - 1], r.frames[i]);
     const worst = Math.max(sync, r.callbacks[i - 1], (r.work[i - 1] || 0) - r.callbacks[i - 1]);
     slow[worst === sync ? 'sync' : worst === r.callbacks[i - 1] ? 'callbacks' : 'rest']++;
+  }
+  // The gap that ends at the first frame after a group was added to a code block, against the others.
+  const fill = new Set(r.groupAt.map((t) => r.frames.findIndex((f) => f >= t)).filter((i) => i > 0));
+  if (fill.size > 0) {
+    const gapTo = (i) => r.frames[i] - r.frames[i - 1];
+    const fillGaps = [...fill].map(gapTo);
+    const otherGaps = r.frames.slice(1).flatMap((_, j) => (fill.has(j + 1) ? [] : [gapTo(j + 1)]));
+    console.log(
+      `frames in which a code group filled: ${fill.size}, gap p50 ${fmt(pct(fillGaps, 50))} ms, max ${fmt(Math.max(...fillGaps))} ms; ` +
+        `the other frames: gap p50 ${fmt(pct(otherGaps, 50))}, p99 ${fmt(pct(otherGaps, 99))} ms`,
+    );
   }
   console.log(
     `frames over 40 ms: ${slow.all}; most of the time before each was a synchronous apply in ${slow.sync}, the frame's rAF callbacks in ` +

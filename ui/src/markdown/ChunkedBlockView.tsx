@@ -90,7 +90,7 @@ const ParaGroup = memo(function ParaGroup(props: GroupProps & { first: boolean }
 
 /** `streaming`: the block is the open block of an answer that is still streaming. */
 export function ChunkedBlockView({ view, streaming }: { view: Chunked; streaming: boolean }) {
-  const isLazy = useLazyGroups(view.groups.length);
+  const isLazy = useLazyGroups(view.groups.length, view.rest.length);
   /** The full groups, then the group being filled (it keeps its key, and so its chunks, when it fills). */
   const groups = (group: (props: GroupProps, index: number) => ReactNode): ReactNode[] => {
     const all = view.groups.map((chunks, i) => group({ chunks, tail: '', lazy: isLazy(i) }, i));

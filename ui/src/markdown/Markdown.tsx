@@ -62,7 +62,7 @@ export function Markdown({ text, streaming }: MarkdownProps) {
   // One splitter for the answer's life: it reads only the text that arrived since the last update.
   const [splitter] = useState(() => new BlockSplitter());
   const { groups, rest, open, generation } = useMemo(() => splitter.update(text), [splitter, text]);
-  const isLazy = useLazyGroups(groups.length);
+  const isLazy = useLazyGroups(groups.length, rest.length);
   const elements = groups.map((blocks, i) => <BlockGroup key={i} blocks={blocks} open="" streaming={false} lazy={isLazy(i)} />);
   // The group being filled, in the same list: it keeps its key, and so its blocks, when it fills.
   if (rest.length > 0 || open !== '') {
