@@ -67,25 +67,39 @@ pub trait Provider: Send + Sync {
 pub struct StepSink {
     emitter: Emitter,
     streamed: Mutex<String>,
+    /// The step goes on with an answer that was cut off: no "Writing the answer…" (it was being
+    /// written), and when that answer ends with white space, the white space the new text
+    /// starts with is dropped (it would be there twice: Anthropic is sent the answer without it).
+    continues: Option<bool>,
 }
 
 impl StepSink {
     pub(crate) fn new(emitter: Emitter) -> Self {
-        StepSink { emitter, streamed: Mutex::new(String::new()) }
+        StepSink { emitter, streamed: Mutex::new(String::new()), continues: None }
+    }
+
+    /// A sink for a step that continues the cut-off answer `before`.
+    pub(crate) fn continuing(emitter: Emitter, before: &str) -> Self {
+        let ends_blank = before.ends_with(char::is_whitespace);
+        StepSink { continues: Some(ends_blank), ..StepSink::new(emitter) }
     }
 
     /// Appends answer text. The first token of a step also says the agent is writing.
     pub fn token(&self, text: &str) {
+        let (first, text) = {
+            let mut streamed = self.streamed.lock().unwrap_or_else(|e| e.into_inner());
+            let first = streamed.is_empty();
+            let text = match self.continues {
+                Some(true) if first => text.trim_start(),
+                _ => text,
+            };
+            streamed.push_str(text);
+            (first, text)
+        };
         if text.is_empty() {
             return;
         }
-        let first = {
-            let mut streamed = self.streamed.lock().unwrap_or_else(|e| e.into_inner());
-            let first = streamed.is_empty();
-            streamed.push_str(text);
-            first
-        };
-        if first {
+        if first && self.continues.is_none() {
             self.status("Writing the answer…", StatusIcon::Writing);
             self.emitter.set_waiting_for(None);
         }

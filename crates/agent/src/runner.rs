@@ -193,12 +193,17 @@ impl Agent {
                 _ => ("Reading the results…", StatusIcon::Thinking),
             };
             // An answer that goes on where it was cut off flows on without a new status.
-            if !messages.ends_cut_off() {
+            if messages.cut_off_text().is_none() {
                 emitter.emit(EventKind::Status { message: message.into(), icon: Some(icon) });
             }
             emitter.set_waiting_for(Some(self.provider.model().to_owned()));
 
-            let sink = StepSink::new(emitter.clone());
+            // A step that goes on with a cut-off answer: its text is what the sink let through.
+            let cut_off = messages.cut_off_text().map(str::to_owned);
+            let sink = match &cut_off {
+                Some(before) => StepSink::continuing(emitter.clone(), before),
+                None => StepSink::new(emitter.clone()),
+            };
             let request = StepRequest { messages: messages.messages(), tools: &specs };
             let result = tokio::select! {
                 biased;
@@ -225,8 +230,11 @@ impl Agent {
                 total.output_tokens += step_usage.output_tokens;
             }
             let calls = response.tool_calls;
-            messages
-                .push_answer(Message::Assistant { text: response.text, tool_calls: calls.clone() });
+            let text = match cut_off {
+                Some(_) => sink.streamed_text(),
+                None => response.text,
+            };
+            messages.push_answer(Message::Assistant { text, tool_calls: calls.clone() });
             if calls.is_empty() {
                 return StepsEnd::Completed;
             }

@@ -38,17 +38,20 @@ impl Transcript {
         self.messages.push(message);
     }
 
-    /// Whether the transcript ends with an answer cut off mid-text (an assistant message with
-    /// no tool calls): a step now continues that text.
-    pub(crate) fn ends_cut_off(&self) -> bool {
-        matches!(self.messages.last(), Some(Message::Assistant { tool_calls, .. }) if tool_calls.is_empty())
+    /// The text of the answer cut off mid-text that the transcript ends with (an assistant
+    /// message with no tool calls), which a step now continues.
+    pub(crate) fn cut_off_text(&self) -> Option<&str> {
+        match self.messages.last() {
+            Some(Message::Assistant { text, tool_calls }) if tool_calls.is_empty() => Some(text),
+            _ => None,
+        }
     }
 
     /// Adds a step's answer; when the transcript ends with a cut-off answer (see
-    /// [`ends_cut_off`](Self::ends_cut_off)) that it continues, the two become one message,
+    /// [`cut_off_text`](Self::cut_off_text)) that it continues, the two become one message,
     /// handed to the sink whole.
     pub(crate) fn push_answer(&mut self, message: Message) {
-        if !self.ends_cut_off() {
+        if self.cut_off_text().is_none() {
             return self.push(message);
         }
         let (
@@ -108,7 +111,7 @@ mod tests {
         let cut = |text: &str| Message::Assistant { text: text.into(), tool_calls: vec![] };
         let history = [Message::User { text: "tell me".into() }, cut("Once upon")];
         let mut transcript = Transcript::new(&history, Some(tx));
-        assert!(transcript.ends_cut_off());
+        assert_eq!(transcript.cut_off_text(), Some("Once upon"));
         transcript.push_answer(cut(" a time."));
         assert_eq!(transcript.messages(), &[history[0].clone(), cut("Once upon a time.")]);
         assert_eq!(rx.try_recv().ok(), Some(cut("Once upon a time.")), "whole, to take its place");

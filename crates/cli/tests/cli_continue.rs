@@ -21,7 +21,10 @@ use telltale_history::{History, RunStatus};
 use telltale_protocol::{Event, EventKind, Message};
 
 const PARTIAL: [&str; 2] = ["The cut ", "off answer "];
-const REST: &str = "and its end.";
+/// The rest, as a model may send it: with the space the partial answer ended with again.
+const REST: &str = " and its end.";
+/// The answer whole: that space once.
+const WHOLE: &str = "The cut off answer and its end.";
 
 /// `telltale SUBCOMMAND --json … --provider PROVIDER --base-url BASE_URL` (its last argument,
 /// the prompt or the run, to add).
@@ -119,19 +122,21 @@ async fn cut_off_then_continued(signal: &'static str, status: RunStatus) {
     let new = events(&out);
     assert!(new.iter().all(|e| e.run_id == run_id));
     assert_eq!(new[0].seq, before.events.len() as u64, "after the last seq");
+    // The answer flows on: no new status before its text (the export keeps it one answer).
+    assert!(matches!(new[0].kind, EventKind::Token { .. }), "{:?}", new[0]);
     let after = history.get(&conversation).unwrap().runs;
     assert_eq!(after.len(), 1, "no new run");
     let run = &after[0];
     assert_eq!(run.status, RunStatus::Completed);
     let seqs: Vec<u64> = run.events.iter().map(|e| e.seq).collect();
     assert_eq!(seqs, (0..run.events.len() as u64).collect::<Vec<_>>());
-    assert_eq!(run.answer(), format!("{partial}{REST}"));
+    assert_eq!(run.answer(), WHOLE);
     assert!(run.finished_at.unwrap() >= run.started_at);
     assert_eq!(
         history.messages(&conversation).unwrap(),
         [
             Message::User { text: "Tell me".into() },
-            Message::Assistant { text: format!("{partial}{REST}"), tool_calls: vec![] },
+            Message::Assistant { text: WHOLE.into(), tool_calls: vec![] },
         ],
         "one answer, extended"
     );
