@@ -129,9 +129,11 @@ function loadConversation(state: AppState, loaded: LoadedConversation, select: b
     if (!turn.finish && run.status !== 'running') turn = interrupt(turn);
     turns[run.runId] = turn;
   }
+  // A released one keeps what the window knew of it: its title, its place, the versions picked.
   const conversation: Conversation = existing
-    ? { id: existing.id, title: existing.title, createdAt: existing.createdAt, items }
+    ? { ...existing, items }
     : { id: loaded.id, title: loaded.title, createdAt: loaded.createdAt, items };
+  delete conversation.released;
   // Replace the untouched empty chat the window opened with, rather than keep a blank one.
   const active = state.conversations[state.activeConversationId];
   const dropBlank = select && active !== undefined && active.items.length === 0;

@@ -55,8 +55,10 @@ describe('release_conversations', () => {
     expect(release(released)).toBe(released);
   });
 
-  it('reopening reloads the same turn: same answer, same finish, same title', () => {
-    const { state, events } = finished();
+  it('reopening reloads the same turn: same answer, same finish, same title, same version picked', () => {
+    const { state: streamed, events } = finished();
+    const picked = { ...streamed.conversations[CONV]!, shown: { '': RUN } };
+    const state: AppState = { ...streamed, conversations: { ...streamed.conversations, [CONV]: picked } };
     const shown = state.turns[RUN]!;
     const released = release(leave(state));
     // Selecting it alone does nothing: its turns must come from the history.
@@ -66,6 +68,7 @@ describe('release_conversations', () => {
     const c = reopened.conversations[CONV]!;
     expect(c.released).toBeUndefined();
     expect(c.title).toBe(PROMPT);
+    expect(c.shown).toEqual({ '': RUN });
     expect(c.items).toEqual(state.conversations[CONV]!.items.map((item) => (item.role === 'user' ? { ...item, at: NOW + 5 } : item)));
     const turn = reopened.turns[RUN]!;
     expect(String(turn.answer)).toBe(String(shown.answer));
