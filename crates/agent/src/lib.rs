@@ -4,6 +4,7 @@
 //! and tests all watch the same events.
 
 pub mod batch;
+pub mod budget;
 mod controls;
 mod emitter;
 mod keepalive;

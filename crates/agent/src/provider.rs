@@ -5,6 +5,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use telltale_protocol::{ErrorCode, EventKind, StatusIcon, Usage};
 
+use crate::budget::Meter;
 use crate::emitter::Emitter;
 use crate::tools::ToolSpec;
 use telltale_protocol::{Message, ToolCall};
@@ -71,11 +72,24 @@ pub struct StepSink {
     /// written), and when that answer ends with white space, the white space the new text
     /// starts with is dropped (it would be there twice: Anthropic is sent the answer without it).
     continues: Option<bool>,
+    /// Counts what streams against the run's budget.
+    meter: Option<Meter>,
 }
 
 impl StepSink {
     pub(crate) fn new(emitter: Emitter) -> Self {
-        StepSink { emitter, streamed: Mutex::new(String::new()), continues: None }
+        StepSink { emitter, streamed: Mutex::new(String::new()), continues: None, meter: None }
+    }
+
+    /// This sink, counting what streams against the run's budget with `meter`.
+    pub(crate) fn metered(self, meter: Meter) -> Self {
+        StepSink { meter: Some(meter), ..self }
+    }
+
+    fn count(&self, text: &str) {
+        if let Some(meter) = &self.meter {
+            meter.streamed(text);
+        }
     }
 
     /// A sink for a step that continues the cut-off answer `before`.
@@ -104,11 +118,13 @@ impl StepSink {
             self.emitter.set_waiting_for(None);
         }
         self.emitter.emit(EventKind::Token { text: text.to_owned() });
+        self.count(text);
     }
 
     pub fn thought(&self, text: &str) {
         if !text.is_empty() {
             self.emitter.emit(EventKind::Thought { text: text.to_owned() });
+            self.count(text);
         }
     }
 
@@ -118,6 +134,9 @@ impl StepSink {
             name: name.to_owned(),
             args_delta: args_delta.to_owned(),
         });
+        if !args_delta.is_empty() {
+            self.count(args_delta);
+        }
     }
 
     pub fn status(&self, message: &str, icon: StatusIcon) {

@@ -9,6 +9,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+use crate::budget::{Budget, Meter};
 use crate::controls::RunControls;
 use crate::emitter::Emitter;
 use crate::keepalive::keep_alive;
@@ -34,6 +35,8 @@ pub struct AgentConfig {
     pub secrets: Secrets,
     /// What the model costs, when known: `run_finished` then carries `cost_usd`.
     pub price: Option<Price>,
+    /// What one run may use (time, tool calls, output tokens, cost); none by default.
+    pub budget: Budget,
 }
 
 impl Default for AgentConfig {
@@ -45,6 +48,7 @@ impl Default for AgentConfig {
             keepalive: Duration::from_secs(1),
             secrets: Secrets::default(),
             price: None,
+            budget: Budget::default(),
         }
     }
 }
@@ -148,12 +152,17 @@ impl Agent {
         let stop_pings = CancellationToken::new();
         let pings =
             tokio::spawn(keep_alive(emitter.clone(), self.config.keepalive, stop_pings.clone()));
+        let meter =
+            Meter::new(self.config.budget, self.config.price, emitter.clone(), controls.clone());
+        let clock = tokio::spawn(meter.clone().watch_time());
         let mut usage = None;
         // The tools there when the run starts (an MCP server that gets ready meanwhile joins the next).
         let tools = self.tools.snapshot();
-        let end = self.run_steps(&emitter, &tools, &mut transcript, &mut usage, &controls).await;
+        let end = self.run_steps(&emitter, &tools, &mut transcript, &mut usage, &controls, &meter);
+        let end = end.await;
 
         stop_pings.cancel();
+        clock.abort();
         let end = match (end, controls.failure()) {
             (StepsEnd::Cancelled, Some(failure)) => StepsEnd::Failed(failure),
             (end, _) => end,
@@ -184,6 +193,7 @@ impl Agent {
         messages: &mut Transcript,
         usage: &mut Option<Usage>,
         controls: &RunControls,
+        meter: &Meter,
     ) -> StepsEnd {
         let cancel = controls.cancel_token();
         let specs = tools.specs();
@@ -203,7 +213,8 @@ impl Agent {
             let sink = match &cut_off {
                 Some(before) => StepSink::continuing(emitter.clone(), before),
                 None => StepSink::new(emitter.clone()),
-            };
+            }
+            .metered(meter.clone());
             let request = StepRequest { messages: messages.messages(), tools: &specs };
             let result = tokio::select! {
                 biased;
@@ -230,6 +241,7 @@ impl Agent {
                 total.output_tokens += step_usage.output_tokens;
             }
             let calls = response.tool_calls;
+            meter.settle(response.usage, calls.is_empty());
             let text = match cut_off {
                 Some(_) => sink.streamed_text(),
                 None => response.text,
@@ -237,6 +249,21 @@ impl Agent {
             messages.push_answer(Message::Assistant { text, tool_calls: calls.clone() });
             if calls.is_empty() {
                 return StepsEnd::Completed;
+            }
+            if meter.is_reached() || !meter.allow_tool_calls(calls.len()) {
+                // Past a budget: the calls do not run, and each says so (the history stays whole).
+                for call in &calls {
+                    let output = "not run: the run reached its budget".to_owned();
+                    let result = Message::Tool {
+                        call_id: call.call_id.clone(),
+                        name: call.name.clone(),
+                        ok: false,
+                        output,
+                    };
+                    messages.send(&result);
+                    messages.push_sent(result);
+                }
+                return StepsEnd::Cancelled;
             }
             let (results, cancelled) =
                 self.run_tools(emitter, tools, &calls, controls, messages).await;

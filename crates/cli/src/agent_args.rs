@@ -16,6 +16,7 @@ use telltale_mcp::{McpManager, McpServer, ServerState};
 use telltale_session::AgentSlot;
 
 use crate::approve::ApproveArg;
+use crate::budget_args::BudgetArgs;
 
 type McpServers = std::collections::BTreeMap<String, McpServer>;
 type Prices = std::collections::BTreeMap<String, telltale_agent::pricing::Price>;
@@ -87,6 +88,8 @@ pub struct AgentArgs {
     /// Answer tool calls that ask for approval (write_file) without asking: all or none [default: ask on the terminal; with no terminal, deny]
     #[arg(long, value_enum, value_name = "all|none")]
     pub(crate) approve: Option<ApproveArg>,
+    #[command(flatten)]
+    pub(crate) budget: BudgetArgs,
 }
 
 impl AgentArgs {
@@ -178,12 +181,14 @@ impl AgentArgs {
         if mcp_servers.values().any(|server| server.enabled) {
             tools.add_source(Arc::new(start_mcp(&mcp_servers).await));
         }
+        // What the model costs: the user's price for it, else the table shipped with the app.
+        let price = telltale_config::prices::price_for(&provider_settings, &own_prices);
         let config = AgentConfig {
             keepalive: Duration::from_millis(self.keepalive_ms),
             max_steps: self.max_steps,
             secrets: stored_keys.with_key(provider_settings.api_key.as_ref()),
-            // What the model costs: the user's price for it, else the table shipped with the app.
-            price: telltale_config::prices::price_for(&provider_settings, &own_prices),
+            price,
+            budget: self.budget.budget(provider.model(), price)?,
             ..AgentConfig::default()
         };
         let label = provider.label();

@@ -38,7 +38,10 @@ impl LiveView {
             }
             EventKind::Status { message, .. } => self.side_line(out, &format!("◦ {message}")),
             EventKind::Thought { text } => self.side_line(out, &format!("  ✎ {text}")),
-            EventKind::ToolCallDelta { .. } | EventKind::Ping { .. } => Ok(()),
+            // The `error` that follows says which budget and how far.
+            EventKind::ToolCallDelta { .. }
+            | EventKind::Ping { .. }
+            | EventKind::BudgetReached { .. } => Ok(()),
             EventKind::ToolCall { name, args, .. } => {
                 self.side_line(out, &format!("  → {name} {args}"))
             }

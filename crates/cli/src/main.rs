@@ -2,6 +2,7 @@
 
 mod agent_args;
 mod approve;
+mod budget_args;
 mod continue_run;
 mod history;
 mod live_view;

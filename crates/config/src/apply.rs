@@ -122,6 +122,7 @@ pub fn build_agent(
         keepalive: Duration::from_millis(settings.keepalive_ms),
         tool_timeout: Duration::from_secs(settings.tool_timeout_s),
         secrets: crate::tools::stored_secrets(keys),
+        budget: settings.budget,
         ..AgentConfig::default()
     };
     if let Some(ms) = millis("TELLTALE_KEEPALIVE_MS") {

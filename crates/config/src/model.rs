@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use telltale_agent::budget::Budget;
 use telltale_agent::pricing::Price;
 use telltale_agent::ToolRegistry;
 use ts_rs::TS;
@@ -140,6 +141,9 @@ pub struct Settings {
     /// The user's own prices, by model name (as the provider knows it): they win over the price
     /// table shipped with the app (`crates/config/prices.json`).
     pub prices: BTreeMap<String, Price>,
+    /// What one run in the window may use (time, tool calls, output tokens, cost); reaching it
+    /// stops the run with a `budget` error. No limits by default.
+    pub budget: Budget,
 }
 
 impl Default for Settings {
@@ -157,6 +161,7 @@ impl Default for Settings {
             allow_private_network: false,
             mcp_servers: BTreeMap::new(),
             prices: BTreeMap::new(),
+            budget: Budget::default(),
         }
         .normalized()
     }
@@ -304,6 +309,9 @@ mod tests {
         };
         s.providers[5].model = "llama3.2".into();
         s.tools.insert("clock".into(), false);
+        s.budget.max_seconds = Some(120);
+        s.budget.max_cost_usd = Some(0.25);
+        s.prices.insert("my-model".into(), Price::new(0.5, 1.5));
         let json = serde_json::to_value(&s).unwrap();
         assert_eq!(Settings::from_json(Some(json)), s);
     }

@@ -108,6 +108,7 @@ impl Settings {
             return Err(InvalidSettings::BaseUrlMissing { provider_id: "custom".into(), name });
         }
         self.validate_numbers()?;
+        self.budget.check().map_err(InvalidSettings::Other)?;
         if let Some((model, _)) = self.prices.iter().find(|(_, price)| !price.is_valid()) {
             return Err(InvalidSettings::Other(format!(
                 "the price of {model} must be a number of dollars per million tokens, 0 or more"
@@ -204,6 +205,9 @@ mod tests {
         let mut s = Settings::default();
         s.prices.insert("gpt-4o".into(), telltale_agent::pricing::Price::new(-1.0, 10.0));
         assert!(wrong(s).contains("price of gpt-4o"));
+        let mut s = Settings::default();
+        s.budget.max_tool_calls = Some(0);
+        assert!(wrong(s).contains("tool-call budget must be more than 0"));
     }
 
     /// `settings` with the base URL of `id` set to `url`.

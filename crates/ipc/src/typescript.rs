@@ -2,6 +2,7 @@
 //! the event stream (which `ui/src/generated/protocol.ts` holds), the command names and the menu
 //! channel.
 
+use telltale_agent::budget::Budget;
 use telltale_agent::pricing::Price;
 use telltale_config::keys::KeyStorage;
 use telltale_config::model::{Api, Preset, ProviderEntry, Settings};
@@ -47,6 +48,7 @@ pub fn bindings() -> String {
         McpServerStatus,
         ServerState,
         Price,
+        Budget,
     ];
     let mut preamble =
         String::from("import type { ErrorCode, Event, FinishReason } from './protocol';\n\n");

@@ -92,6 +92,15 @@ pub enum EventKind {
         #[ts(optional)]
         waiting_for: Option<String>,
     },
+    /// The run reached one of its budgets (set in Settings or by the CLI's `--max-*` flags).
+    /// What streamed so far is kept; an `error` with code `budget` follows when the run stops.
+    BudgetReached {
+        kind: BudgetKind,
+        /// How much the run used, or would use with what it asked for next (seconds, tool
+        /// calls, output tokens, US dollars).
+        used: f64,
+        limit: f64,
+    },
     /// Something went wrong; `message` says what the user can do about it.
     Error {
         code: ErrorCode,
@@ -134,6 +143,20 @@ pub enum StatusIcon {
     Approval,
 }
 
+/// Which budget a run reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetKind {
+    /// Wall-clock seconds since the run started.
+    Seconds,
+    /// Tool calls the run made (or asked for).
+    ToolCalls,
+    /// Answer tokens: counted while streaming, corrected by the provider's usage after each step.
+    OutputTokens,
+    /// US dollars, from the tokens and the model's price.
+    CostUsd,
+}
+
 /// Why a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -167,6 +190,8 @@ pub enum ErrorCode {
     InvalidRequest,
     /// The agent took more steps than it is allowed.
     StepLimit,
+    /// The run reached one of its budgets (time, tool calls, output tokens, cost).
+    Budget,
     /// The conversation could not be read from or saved to the history (a full disk, a
     /// read-only or damaged database): the run was not started, or was stopped.
     HistoryUnavailable,

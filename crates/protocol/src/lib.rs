@@ -8,7 +8,7 @@ mod event;
 mod message;
 pub mod typescript;
 
-pub use event::{ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage};
+pub use event::{BudgetKind, ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage};
 pub use message::{Message, ToolCall};
 
 /// The protocol's version, written into exports and printed by the CLI.

@@ -162,7 +162,12 @@ mcp_servers: { [key in string]: McpServer },
  * The user's own prices, by model name (as the provider knows it): they win over the price
  * table shipped with the app (`crates/config/prices.json`).
  */
-prices: { [key in string]: Price }, };
+prices: { [key in string]: Price }, 
+/**
+ * What one run in the window may use (time, tool calls, output tokens, cost); reaching it
+ * stops the run with a `budget` error. No limits by default.
+ */
+budget: Budget, };
 
 export type ToolInfo = { name: string, description: string, 
 /**
@@ -236,3 +241,22 @@ input_per_mtok: number,
  * Dollars per million answer (output) tokens, reasoning included.
  */
 output_per_mtok: number, };
+
+export type Budget = { 
+/**
+ * Wall-clock seconds from the run's start.
+ */
+max_seconds: number | null, 
+/**
+ * Tool calls in the run (a step whose calls would go past it runs none of them).
+ */
+max_tool_calls: number | null, 
+/**
+ * Answer tokens (reasoning and tool arguments included): counted while streaming,
+ * corrected by the provider's usage after each step.
+ */
+max_output_tokens: number | null, 
+/**
+ * US dollars, from the tokens and the model's price (not enforced when the price is unknown).
+ */
+max_cost_usd: number | null, };

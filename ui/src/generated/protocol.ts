@@ -32,7 +32,12 @@ total?: number, message?: string, } | { "type": "tool_result", call_id: string, 
 /**
  * What the run is waiting on (the model, a tool by name).
  */
-waiting_for?: string, } | { "type": "error", code: ErrorCode, message: string, 
+waiting_for?: string, } | { "type": "budget_reached", kind: BudgetKind, 
+/**
+ * How much the run used, or would use with what it asked for next (seconds, tool
+ * calls, output tokens, US dollars).
+ */
+used: number, limit: number, } | { "type": "error", code: ErrorCode, message: string, 
 /**
  * Whether trying the same request again may succeed.
  */
@@ -77,7 +82,12 @@ total?: number, message?: string, } | { "type": "tool_result", call_id: string, 
 /**
  * What the run is waiting on (the model, a tool by name).
  */
-waiting_for?: string, } | { "type": "error", code: ErrorCode, message: string, 
+waiting_for?: string, } | { "type": "budget_reached", kind: BudgetKind, 
+/**
+ * How much the run used, or would use with what it asked for next (seconds, tool
+ * calls, output tokens, US dollars).
+ */
+used: number, limit: number, } | { "type": "error", code: ErrorCode, message: string, 
 /**
  * Whether trying the same request again may succeed.
  */
@@ -95,8 +105,10 @@ cost_usd?: number, };
 
 export type StatusIcon = "planning" | "thinking" | "tool" | "calculator" | "clock" | "writing" | "waiting" | "retrying" | "approval";
 
+export type BudgetKind = "seconds" | "tool_calls" | "output_tokens" | "cost_usd";
+
 export type FinishReason = "completed" | "cancelled" | "error";
 
-export type ErrorCode = "auth_failed" | "not_found" | "rate_limited" | "provider_unavailable" | "network" | "timeout" | "malformed_stream" | "provider_error" | "invalid_request" | "step_limit" | "history_unavailable" | "internal";
+export type ErrorCode = "auth_failed" | "not_found" | "rate_limited" | "provider_unavailable" | "network" | "timeout" | "malformed_stream" | "provider_error" | "invalid_request" | "step_limit" | "budget" | "history_unavailable" | "internal";
 
 export type Usage = { input_tokens: number, output_tokens: number, };

@@ -44,6 +44,7 @@ let settings: Settings = {
   allow_private_network: false,
   mcp_servers: {},
   prices: {},
+  budget: { max_seconds: null, max_tool_calls: null, max_output_tokens: null, max_cost_usd: null },
 };
 /** provider id → the key and the origin it was stored for. */
 const keys = new Map<string, { key: string; origin: string }>();

@@ -26,6 +26,7 @@ export function baseView(): SettingsView {
       allow_private_network: false,
       mcp_servers: {},
       prices: {},
+      budget: { max_seconds: null, max_tool_calls: null, max_output_tokens: null, max_cost_usd: null },
     },
     presets,
     keys: { openai: null, ollama: null },

@@ -42,6 +42,8 @@ pub enum Chunking {
     /// Sizes from 1 to 64 bytes, from a seeded generator (the same seed, the same split).
     Random(u64),
     OneByte,
+    /// One SSE event (up to and with its blank line) a chunk.
+    Events,
 }
 
 impl Chunking {
@@ -51,6 +53,18 @@ impl Chunking {
         match *self {
             Chunking::Whole => vec![body],
             Chunking::OneByte => body.chunks(1).collect(),
+            Chunking::Events => {
+                let mut chunks = Vec::new();
+                let mut rest = body;
+                while !rest.is_empty() {
+                    let end =
+                        rest.windows(2).position(|w| w == b"\n\n").map_or(rest.len(), |i| i + 2);
+                    let (chunk, tail) = rest.split_at(end);
+                    chunks.push(chunk);
+                    rest = tail;
+                }
+                chunks
+            }
             Chunking::Random(seed) => {
                 let mut state = seed | 1;
                 let mut chunks = Vec::new();
@@ -89,6 +103,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     pub chunking: Chunking,
     pub ending: Ending,
+    /// A pause after each chunk (a slow stream), none by default.
+    pub pace: Duration,
 }
 
 impl Reply {
@@ -99,6 +115,7 @@ impl Reply {
             body: body.into(),
             chunking: Chunking::Whole,
             ending: Ending::Complete,
+            pace: Duration::ZERO,
         }
     }
 
@@ -144,6 +161,13 @@ impl Reply {
 
     pub fn chunked(mut self, chunking: Chunking) -> Self {
         self.chunking = chunking;
+        self
+    }
+
+    /// Sends each SSE event as its own chunk, `pace` after the one before.
+    pub fn paced(mut self, pace: Duration) -> Self {
+        self.chunking = Chunking::Events;
+        self.pace = pace;
         self
     }
 
@@ -284,6 +308,10 @@ async fn serve(
         out.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await?;
         out.write_all(chunk).await?;
         out.write_all(b"\r\n").await?;
+        if !reply.pace.is_zero() {
+            out.flush().await?;
+            tokio::time::sleep(reply.pace).await;
+        }
     }
     match reply.ending {
         Ending::Complete => out.write_all(b"0\r\n\r\n").await?,

@@ -128,7 +128,9 @@ pub fn blocks(run: &RunRecord) -> Vec<Block> {
             | EventKind::Ping { .. }
             | EventKind::ToolCallDelta { .. }
             | EventKind::ApprovalRequired { .. }
-            | EventKind::ToolProgress { .. } => {}
+            | EventKind::ToolProgress { .. }
+            // The `error` that follows says which budget and how far.
+            | EventKind::BudgetReached { .. } => {}
             EventKind::ApprovalResolved { approved: false, .. } => {}
             EventKind::ApprovalResolved { call_id, args: Some(args), .. } => {
                 let slot = blocks.iter_mut().rev().find_map(|b| match b {
