@@ -3,21 +3,28 @@
 //!
 //! Whatever has queued up is handled as one batch: one write to stdout. At a model's pace a
 //! batch is one event (printed at once); in a burst it is many, so the cost per event stays
-//! small.
+//! small. A saved run's batch is printed once the history has it: nothing printed is lost if
+//! the process is killed a moment later.
 
 use std::io::{IsTerminal, Write};
 
 use anyhow::{Context, Result};
 use telltale_protocol::Event;
 use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::watch;
 
 use crate::live_view::LiveView;
 
 /// Most events handled as one batch (a bound on the memory a burst takes).
 const BATCH: usize = 1024;
 
-/// Prints every event from `rx` until the run has ended.
-pub async fn print_events(mut rx: UnboundedReceiver<Event>, json: bool) -> Result<()> {
+/// Prints every event from `rx` until the run has ended, each once `saved` says the history
+/// has it.
+pub async fn print_events(
+    mut rx: UnboundedReceiver<Event>,
+    mut saved: watch::Receiver<u64>,
+    json: bool,
+) -> Result<()> {
     let stdout = std::io::stdout();
     let mut view = LiveView::new(stdout.is_terminal());
     let mut events = Vec::with_capacity(BATCH);
@@ -35,6 +42,10 @@ pub async fn print_events(mut rx: UnboundedReceiver<Event>, json: bool) -> Resul
                 Ok(event) => events.push(event),
                 Err(_) => break,
             }
+        }
+        if let Some(last) = events.last().map(|event| event.seq) {
+            // An error means the run is over and its recording with it: nothing to wait for.
+            let _ = saved.wait_for(|&through| through > last).await;
         }
         for event in events.drain(..) {
             if json {

@@ -113,7 +113,7 @@ pub async fn watch(
     }
 
     tokio::spawn(answer_approvals(session.clone(), run_id.to_owned(), flags.approve));
-    print_events(started.events, flags.json).await?;
+    print_events(started.events, started.saved, flags.json).await?;
     let summary = started.finished.await.context("the run ended without a summary")?;
     if let Some(error) = summary.history_error {
         anyhow::bail!("cannot save the run in the history: {error}");

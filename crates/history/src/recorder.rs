@@ -56,6 +56,10 @@ fn set_recording(db: &Path, run_id: &str, on: bool) {
 /// retrying (see [`RecorderConfig::on_failure`]).
 pub type FailureHook = Arc<dyn Fn(&Error) + Send + Sync>;
 
+/// Told, after each write that committed events, how many of the run's events are saved: every
+/// event whose `seq` is below the number (see [`RecorderConfig::on_commit`]).
+pub type CommitHook = Arc<dyn Fn(u64) + Send + Sync>;
+
 /// How long the writer waits before each new attempt at a write that failed: a busy disk or a
 /// moment without space often passes in this time (about half a second in all).
 pub const RETRY_DELAYS: &[Duration] =
@@ -74,11 +78,19 @@ pub struct RecorderConfig {
     /// Called once per run, the first time a write failed after all its attempts (the session
     /// stops the run and says why).
     pub on_failure: Option<FailureHook>,
+    /// Called after each write that committed events, with the `seq` after the last one
+    /// committed (a front end that must never show what a crash could lose waits for it).
+    pub on_commit: Option<CommitHook>,
 }
 
 impl Default for RecorderConfig {
     fn default() -> Self {
-        RecorderConfig { coalesce: Duration::ZERO, retry_delays: RETRY_DELAYS, on_failure: None }
+        RecorderConfig {
+            coalesce: Duration::ZERO,
+            retry_delays: RETRY_DELAYS,
+            on_failure: None,
+            on_commit: None,
+        }
     }
 }
 
@@ -88,6 +100,7 @@ impl std::fmt::Debug for RecorderConfig {
             .field("coalesce", &self.coalesce)
             .field("retry_delays", &self.retry_delays)
             .field("on_failure", &self.on_failure.is_some())
+            .field("on_commit", &self.on_commit.is_some())
             .finish()
     }
 }

@@ -34,7 +34,7 @@ impl Session {
         let controls = RunControls::new(CancellationToken::new());
         let log = Arc::new(RunLog::new());
         self.runs.begin(&conversation_id, &run_id, controls.clone(), log.clone())?;
-        let config = recorder_config(&controls);
+        let config = recorder_config(&controls, &log);
         let (c, r) = (conversation_id.clone(), run_id.clone());
         let resumed = self
             .store
@@ -61,7 +61,7 @@ impl Session {
                 return Err(error);
             }
         };
-        let events = log.subscribe(0);
+        let (events, saved) = (log.subscribe(0), log.saved());
         let (done, finished) = oneshot::channel();
         let agent = self.agent.get();
         let session = self.clone();
@@ -81,6 +81,6 @@ impl Session {
             log.close();
             let _ = done.send(RunSummary { reason, history_error });
         });
-        Ok(StartedRun { events, finished })
+        Ok(StartedRun { events, saved, finished })
     }
 }

@@ -2,6 +2,8 @@
 //! recorder told to stop the run when the history cannot be written (after its retries), and the
 //! run's end published only once the history has it, or replaced with the history's error.
 
+use std::sync::Arc;
+
 use telltale_agent::{ProviderError, RunControls};
 use telltale_history::{title_from_prompt, History, Parent, Recorder, RecorderConfig};
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
@@ -25,13 +27,17 @@ pub(crate) fn history_failure(reason: &str) -> ProviderError {
 }
 
 /// How a run's recorder writes: when a write still fails after its retries, the run is stopped
-/// with [`history_failure`] (the user sees why, and nothing goes on unsaved).
-pub(crate) fn recorder_config(controls: &RunControls) -> RecorderConfig {
-    let controls = controls.clone();
+/// with [`history_failure`] (the user sees why, and nothing goes on unsaved). Each committed write
+/// moves `log`'s [`RunLog::saved`] on.
+pub(crate) fn recorder_config(controls: &RunControls, log: &Arc<RunLog>) -> RecorderConfig {
+    let (controls, failed_log) = (controls.clone(), log.clone());
     RecorderConfig {
-        on_failure: Some(std::sync::Arc::new(move |error: &telltale_history::Error| {
+        on_failure: Some(Arc::new(move |error: &telltale_history::Error| {
+            // What comes next is not saved: nobody waits for it to be.
+            failed_log.stop_waiting();
             controls.fail(history_failure(&error.to_string()));
         })),
+        on_commit: Some(log.commit_hook()),
         ..RecorderConfig::default()
     }
 }

@@ -111,6 +111,7 @@ pub(crate) async fn relay_into_new(
                 match made {
                     Ok(made) => recorder = Some(made),
                     Err(reason) => {
+                        log.stop_waiting();
                         controls.fail(history_failure(&reason));
                         error = Some(reason);
                     }

@@ -2,14 +2,27 @@
 //! that joins late (a second window, an HTTP client that reconnects) first gets what it missed
 //! from the `seq` it asks for, then every event as it comes, in order, with nothing twice.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
+use telltale_history::CommitHook;
 use telltale_protocol::Event;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::sync::watch;
 
-#[derive(Default)]
+/// What [`RunLog::saved`] reads once nothing more will be saved, or nothing needs waiting for
+/// (the run is not recorded, its recording failed, or the run has ended).
+pub const NOTHING_TO_WAIT_FOR: u64 = u64::MAX;
+
 pub struct RunLog {
     inner: Mutex<Inner>,
+    /// How many of the run's events the history has committed (every `seq` below it).
+    saved: Arc<watch::Sender<u64>>,
+}
+
+impl Default for RunLog {
+    fn default() -> Self {
+        RunLog { inner: Mutex::default(), saved: Arc::new(watch::Sender::new(0)) }
+    }
 }
 
 #[derive(Default)]
@@ -58,6 +71,32 @@ impl RunLog {
         let mut inner = self.lock();
         inner.closed = true;
         inner.subscribers.clear();
+        drop(inner);
+        self.stop_waiting();
+    }
+
+    /// How many of the run's events are in the history: every event whose `seq` is below the
+    /// value ([`NOTHING_TO_WAIT_FOR`] once there is nothing more to wait for). A front end that
+    /// must never show what a crash would lose (the CLI's output) waits for it.
+    pub fn saved(&self) -> watch::Receiver<u64> {
+        self.saved.subscribe()
+    }
+
+    /// Tells [`saved`](Self::saved) readers after each write the recorder committed.
+    pub(crate) fn commit_hook(&self) -> CommitHook {
+        let saved = self.saved.clone();
+        Arc::new(move |through| {
+            saved.send_if_modified(|now| {
+                let grew = through > *now;
+                *now = (*now).max(through);
+                grew
+            });
+        })
+    }
+
+    /// Nothing more is saved, or needs to be: readers of [`saved`](Self::saved) stop waiting.
+    pub(crate) fn stop_waiting(&self) {
+        self.saved.send_replace(NOTHING_TO_WAIT_FOR);
     }
 
     /// How many subscribers are listening.
@@ -125,5 +164,18 @@ mod tests {
         drop(rx);
         log.publish(token(0));
         assert_eq!(log.subscriber_count(), 1);
+    }
+
+    #[test]
+    fn saved_only_grows_and_reads_nothing_to_wait_for_once_closed() {
+        let log = RunLog::new();
+        let saved = log.saved();
+        let hook = log.commit_hook();
+        assert_eq!(*saved.borrow(), 0);
+        hook(3);
+        hook(2); // a late report of an earlier write never takes it back
+        assert_eq!(*saved.borrow(), 3);
+        log.close();
+        assert_eq!(*saved.borrow(), NOTHING_TO_WAIT_FOR);
     }
 }

@@ -12,7 +12,7 @@ use telltale_history::Parent;
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio_util::sync::CancellationToken;
 
 use crate::agent_slot::AgentSlot;
@@ -63,6 +63,9 @@ impl RunRequest {
 pub struct StartedRun {
     /// Every event from the first on; ends when the run has ended.
     pub events: UnboundedReceiver<Event>,
+    /// How many of them the history has: every event whose `seq` is below the value, or
+    /// [`NOTHING_TO_WAIT_FOR`](crate::NOTHING_TO_WAIT_FOR) once nothing more will be saved.
+    pub saved: watch::Receiver<u64>,
     /// Sent once the run has ended and its recording is finished.
     pub finished: oneshot::Receiver<RunSummary>,
 }
@@ -112,7 +115,7 @@ impl Session {
             controls.clone(),
             log.clone(),
         )?;
-        let events = log.subscribe(0);
+        let (events, saved) = (log.subscribe(0), log.saved());
         let (done, finished) = oneshot::channel();
         let agent = self.agent.get();
         let session = self.clone();
@@ -122,7 +125,7 @@ impl Session {
             log.close();
             let _ = done.send(summary.1);
         });
-        Ok(StartedRun { events, finished })
+        Ok(StartedRun { events, saved, finished })
     }
 
     /// A run's events from `from_seq` on, for a front end that joins late; `None` when the run
@@ -166,14 +169,17 @@ impl Session {
         agent: Arc<Agent>,
         request: RunRequest,
         controls: RunControls,
-        log: &RunLog,
+        log: &Arc<RunLog>,
     ) -> (String, RunSummary) {
         let RunRequest { conversation_id, run_id, prompt, new_conversation, save, parent } =
             request;
         let (tx, events) = unbounded_channel();
         let (messages_tx, messages) = unbounded_channel();
         let mut output = RunOutput { events, messages };
-        let config = recorder_config(&controls);
+        let config = recorder_config(&controls, log);
+        if !save {
+            log.stop_waiting();
+        }
         if new_conversation {
             let setup = save.then(|| {
                 let (store, c, r, p) =

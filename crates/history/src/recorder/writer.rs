@@ -76,6 +76,9 @@ pub(super) fn write_loop(
             Ok(messages) => {
                 next_message += messages;
                 last_error = None;
+                if let (Some(hook), Some(seq)) = (&config.on_commit, last_seq(&batch)) {
+                    hook(seq + 1);
+                }
             }
             Err(error) => {
                 report(&error);
@@ -98,6 +101,14 @@ pub(super) fn write_loop(
         Some(error) => Err(error),
         None => Ok(stats),
     }
+}
+
+/// The `seq` of the last event in `batch`, if it holds any (events come in `seq` order).
+fn last_seq(batch: &[Msg]) -> Option<u64> {
+    batch.iter().rev().find_map(|msg| match msg {
+        Msg::Rows(rows) => rows.last().and_then(|row| u64::try_from(row.seq).ok()),
+        Msg::Message(_) | Msg::Finish => None,
+    })
 }
 
 /// Writes `batch` (see [`write_batch`]), trying again after each of the configured delays while
