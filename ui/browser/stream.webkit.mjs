@@ -15,16 +15,11 @@
 // code block, the gaps that end in a frame where a group of its chunks filled, against the others. (Under Xvfb
 // with compositing off, WebKitGTK runs animation frames faster than 60 a second while they are
 // cheap: compare gaps and work, not rates above 60.)
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { serveDist } from './harness.mjs';
 import { fmt, pageTokens, pct, runEach, SCENARIOS, sum } from './streamShapes.mjs';
-
-const MINIBROWSER = process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
-const DRIVER = process.env.WEBKIT_WEBDRIVER || '/usr/bin/WebKitWebDriver';
+import { askAndStart, openSession, startWebKit, stopAll } from './webkit.mjs';
 
 const { values: args } = parseArgs({
   options: { only: { type: 'string' }, dist: { type: 'string' }, compositing: { type: 'boolean' }, help: { type: 'boolean' } },
@@ -36,63 +31,13 @@ if (args.help) {
 }
 const names = args.only ? args.only.split(',') : Object.keys(SCENARIOS);
 for (const name of names) if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name} (${Object.keys(SCENARIOS).join(', ')})`);
-for (const path of [MINIBROWSER, DRIVER, '/usr/bin/Xvfb']) if (!existsSync(path)) throw new Error(`${path} is missing`);
-
-/** Processes this run started, killed (each by its own handle) on the way out. */
-const started = [];
-function start(cmd, argv, env) {
-  const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: 'ignore' });
-  started.push(child);
-  return child;
-}
-function stopAll() {
-  for (const child of started.reverse()) if (child.exitCode === null) child.kill();
-}
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => (stopAll(), process.exit(130)));
-
-/** A free X display number (no lock file). */
-function freeDisplay() {
-  for (let n = 90; n < 200; n++) if (!existsSync(`/tmp/.X${n}-lock`)) return `:${n}`;
-  throw new Error('no free X display');
-}
-
-async function webdriver(base, method, path, body) {
-  const r = await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
-  const { value } = await r.json();
-  if (value?.error) throw new Error(`${value.error}: ${value.message}`);
-  return value;
-}
 
 /** One scenario in a fresh MiniBrowser session. */
 async function runScenario(base, url, name) {
   const { shape, n, rate } = SCENARIOS[name];
-  const { sessionId } = await webdriver(base, 'POST', '/session', {
-    capabilities: {
-      alwaysMatch: { browserName: 'MiniBrowser', 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } },
-    },
-  });
-  const session = (method, path, body) => webdriver(base, method, `/session/${sessionId}${path}`, body);
-  const exec = (script, argv = []) => session('POST', '/execute/sync', { script, args: argv });
+  const { session, exec, close } = await openSession(base, url, (n / rate) * 1000 + 120_000);
   try {
-    await session('POST', '/timeouts', { script: (n / rate) * 1000 + 120_000 });
-    await session('POST', '/url', { url });
-    const ready = 'return !!document.querySelector(\'[data-testid="composer-input"]:not([disabled])\')';
-    for (let i = 0; i < 100 && !(await exec(ready)); i++) await sleep(100);
-    // Ask (as a keyboard would: the composer's own handlers), then start the run.
-    await exec(
-      `const el = document.querySelector('[data-testid="composer-input"]');
-      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set.call(el, arguments[0]);
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-      el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));`,
-      [`bench ${name}`],
-    );
-    for (let i = 0; i < 50 && !(await exec('return window.__telltaleMock.started.length')); i++) await sleep(100);
-    const runId = await exec('return window.__telltaleMock.lastRun().runId');
-    await exec(
-      `window.__telltaleMock.emit(arguments[0], [{ type: 'run_started', provider: 'mock', model: 'scripted', started_at: Date.now() },
-        { type: 'status', message: 'Writing the answer…', icon: 'writing' }])`,
-      [runId],
-    );
+    const runId = await askAndStart(exec, `bench ${name}`);
     await exec(`window.__benchTokens = (${pageTokens})(arguments[0])`, [[shape, n]]);
     const r = await session('POST', '/execute/async', {
       args: [runId, rate],
@@ -126,7 +71,7 @@ async function runScenario(base, url, name) {
     });
     return { name, n, rate, ...r };
   } finally {
-    await session('DELETE', '').catch(() => {});
+    await close();
   }
 }
 
@@ -180,21 +125,8 @@ function print(r) {
 }
 
 const server = await serveDist(args.dist ? resolve(args.dist) : undefined);
-const display = freeDisplay();
-const port = 4600 + Math.floor(Math.random() * 400);
-const base = `http://127.0.0.1:${port}`;
 try {
-  start('/usr/bin/Xvfb', [display, '-screen', '0', '1280x900x24', '-nolisten', 'tcp'], {});
-  await sleep(500);
-  start(DRIVER, [`--port=${port}`], { DISPLAY: display, ...(args.compositing ? {} : { WEBKIT_DISABLE_COMPOSITING_MODE: '1' }) });
-  for (let i = 0; i < 100; i++) {
-    const up = await fetch(`${base}/status`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (up) break;
-    await sleep(100);
-  }
+  const { base } = await startWebKit({ compositing: args.compositing });
   await runEach(names, (name) => runScenario(base, server.url, name), print);
 } finally {
   stopAll();
