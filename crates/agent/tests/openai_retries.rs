@@ -82,6 +82,27 @@ async fn retries_stop_after_three_tries_and_honour_retry_after() {
 }
 
 #[tokio::test]
+async fn retry_after_as_an_http_date_is_waited_for() {
+    // Two seconds ahead, to the second: a wait of more than one.
+    let when = std::time::SystemTime::now() + Duration::from_secs(2);
+    let date = chrono::DateTime::<chrono::Utc>::from(when).format("%a, %d %b %Y %H:%M:%S GMT");
+    let limited = Reply::json(429, &json!({ "error": { "message": "slow down" } }))
+        .header("retry-after", &date.to_string());
+    let server = TestServer::start(move |index, _| match index {
+        0 => limited.clone(),
+        _ => Reply::sse_fixture("openai_chat_text.sse"),
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let (result, _) = step(&retrying(&server.base_url())).await;
+    result.expect("the retry succeeds");
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(1000), "waited until the date: {waited:?}");
+    assert!(waited < Duration::from_secs(4), "{waited:?}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
 async fn rejected_keys_and_half_streamed_answers_are_never_retried() {
     let server =
         TestServer::always(Reply::json(401, &json!({ "error": { "message": "bad key" } }))).await;

@@ -116,10 +116,35 @@ pub(crate) fn status_error(
     ProviderError::new(code, without_userinfo(&format!("{what}{quoted}")), retryable)
 }
 
-/// `Retry-After` as a number of seconds (an HTTP date is not worth a date parser here).
+/// `Retry-After` as the wait it asks for: a number of seconds, or an HTTP date (RFC 9110: the
+/// IMF-fixdate `Wed, 21 Oct 2015 07:28:00 GMT`, or the obsolete RFC 850 and asctime forms), the
+/// wait until then (none for a date gone by). At most an hour.
 pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
-    let seconds: f64 = value.trim().parse().ok()?;
+    retry_after_at(value, chrono::Utc::now())
+}
+
+fn retry_after_at(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = value.trim();
+    let seconds = match value.parse::<f64>() {
+        Ok(seconds) => seconds,
+        Err(_) => {
+            let when = http_date(value)?;
+            (when - now).num_milliseconds().max(0) as f64 / 1000.0
+        }
+    };
     (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(3600.0)))
+}
+
+/// An HTTP date in any of its three forms, as UTC.
+fn http_date(value: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::{NaiveDateTime, TimeZone, Utc};
+    if let Ok(date) = chrono::DateTime::parse_from_rfc2822(value) {
+        return Some(date.with_timezone(&Utc));
+    }
+    ["%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(value, format).ok())
+        .map(|naive| Utc.from_utc_datetime(&naive))
 }
 
 /// The server's own error message in `body`, if it has one worth quoting.
@@ -243,6 +268,28 @@ mod tests {
         let error = status_error(&ctx(None), 429, Some("7"), "");
         assert!(error.message.contains("Try again in 7 s"), "{}", error.message);
         assert_eq!(parse_retry_after("1.5"), Some(Duration::from_millis(1500)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("-3"), None);
+    }
+
+    #[test]
+    fn retry_after_as_an_http_date_is_the_wait_until_then() {
+        use chrono::TimeZone;
+        let now = chrono::Utc.with_ymd_and_hms(2015, 10, 21, 7, 27, 30).unwrap();
+        let wait = |value: &str| retry_after_at(value, now);
+        // RFC 9110's three forms of the same moment, 30 s from now.
+        assert_eq!(wait("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::from_secs(30)));
+        assert_eq!(wait("Wednesday, 21-Oct-15 07:28:00 GMT"), Some(Duration::from_secs(30)));
+        assert_eq!(wait("Wed Oct 21 07:28:00 2015"), Some(Duration::from_secs(30)));
+        // A date gone by: try now; a date far ahead: at most an hour.
+        assert_eq!(wait("Wed, 21 Oct 2015 07:00:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(wait("Thu, 22 Oct 2015 07:28:00 GMT"), Some(Duration::from_secs(3600)));
+        assert_eq!(wait("Wed, 21 Oct 2015 25:61:00 GMT"), None);
+        // The message a user sees names the wait.
+        let later = chrono::Utc::now() + chrono::Duration::seconds(90);
+        let date = later.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        let error = status_error(&ctx(None), 429, Some(&date), "");
+        let said = ["89", "90"].iter().any(|s| error.message.contains(&format!("again in {s} s")));
+        assert!(said, "{}", error.message);
     }
 }
