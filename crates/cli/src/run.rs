@@ -37,7 +37,6 @@ pub struct RunArgs {
 /// Runs the agent through a session; returns the process exit code: 0 completed, 1 error, 130
 /// interrupted.
 pub async fn run(args: RunArgs) -> Result<i32> {
-    let agent = args.agent.agent().await?;
     let prompt = args.prompt.join(" ");
     let run_id = telltale_agent::new_run_id();
 
@@ -77,9 +76,14 @@ pub async fn run(args: RunArgs) -> Result<i32> {
                 new_conversation: true,
                 ..RunRequest::in_conversation(id, run_id.clone(), prompt)
             };
-            (Store::lazy(History::open_default), request)
+            // Opened while the agent is built and the request goes out: what the run prints
+            // waits for the history to have it.
+            let store = Store::lazy(History::open_default);
+            store.open_in_background();
+            (store, request)
         }
     };
+    let agent = args.agent.agent().await?;
     let announce = request.new_conversation && request.save && !args.agent.json;
     let conversation_id = request.conversation_id.clone();
 

@@ -90,6 +90,19 @@ impl Store {
         Store { inner: Arc::new(inner) }
     }
 
+    /// Starts opening the history on a thread of its own, so that it is ready, or nearly, by
+    /// the time it is first used (a lazy store opened beside other work).
+    pub fn open_in_background(&self) {
+        let store = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("telltale-history-open".into())
+            .spawn(move || drop(store.opened()));
+        if let Err(error) = spawned {
+            // It opens on first use instead.
+            tracing::debug!(%error, "cannot open the history in the background");
+        }
+    }
+
     /// The history, opened now if it was not yet (blocking).
     fn opened(&self) -> Result<&Opened, SessionError> {
         let opened = self.inner.opened.get_or_init(|| {

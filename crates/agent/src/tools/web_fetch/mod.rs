@@ -5,7 +5,7 @@
 mod address;
 mod extract;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -31,47 +31,30 @@ pub const MAX_REDIRECTS: usize = 5;
 pub const FETCH_TIMEOUT: Duration = Duration::from_secs(20);
 
 pub struct WebFetch {
-    client: reqwest::Client,
+    /// Made at the first fetch: making it reads every root certificate of the system, which
+    /// would otherwise be part of every `telltale run`'s start, fetching or not.
+    client: OnceLock<reqwest::Client>,
     policy: Arc<NetworkPolicy>,
 }
 
 impl WebFetch {
     pub fn new(policy: NetworkPolicy) -> Result<Self, ToolError> {
-        let policy = Arc::new(policy);
-        let redirects = {
-            let policy = policy.clone();
-            redirect::Policy::custom(move |attempt| {
-                if attempt.previous().len() >= MAX_REDIRECTS {
-                    return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
-                }
-                if !matches!(attempt.url().scheme(), "http" | "https") {
-                    let scheme = attempt.url().scheme().to_owned();
-                    return attempt.error(format!("a redirect to a {scheme}: address"));
-                }
-                match policy.check_url(attempt.url()) {
-                    Ok(()) => attempt.follow(),
-                    Err(refused) => attempt.error(refused),
-                }
-            })
-        };
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("Telltale/", env!("CARGO_PKG_VERSION"), " (web_fetch)"))
-            .redirect(redirects)
-            .dns_resolver(Arc::new(GuardedResolver { policy: policy.clone() }))
-            // A proxy would resolve names itself, past the address check.
-            .no_proxy()
-            .timeout(FETCH_TIMEOUT)
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .map_err(|e| ToolError::Failed(format!("cannot set up web fetching: {e}")))?;
-        Ok(WebFetch { client, policy })
+        Ok(WebFetch { client: OnceLock::new(), policy: Arc::new(policy) })
+    }
+
+    fn client(&self) -> Result<&reqwest::Client, ToolError> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client = build_client(&self.policy)?;
+        Ok(self.client.get_or_init(|| client))
     }
 
     async fn fetch(&self, raw: &str) -> Result<String, ToolError> {
         let url = parse_url(raw)?;
         self.policy.check_url(&url).map_err(|e| ToolError::Failed(e.to_string()))?;
         let response = self
-            .client
+            .client()?
             .get(url.clone())
             .header(
                 reqwest::header::ACCEPT,
@@ -122,6 +105,37 @@ impl WebFetch {
         }
         Ok(format!("{header}\n{text}"))
     }
+}
+
+/// The client `web_fetch` uses: at most [`MAX_REDIRECTS`] redirects, each to an address the
+/// policy allows (names resolved through it too), no proxy, and its time limits.
+fn build_client(policy: &Arc<NetworkPolicy>) -> Result<reqwest::Client, ToolError> {
+    let redirects = {
+        let policy = policy.clone();
+        redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= MAX_REDIRECTS {
+                return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+            }
+            if !matches!(attempt.url().scheme(), "http" | "https") {
+                let scheme = attempt.url().scheme().to_owned();
+                return attempt.error(format!("a redirect to a {scheme}: address"));
+            }
+            match policy.check_url(attempt.url()) {
+                Ok(()) => attempt.follow(),
+                Err(refused) => attempt.error(refused),
+            }
+        })
+    };
+    reqwest::Client::builder()
+        .user_agent(concat!("Telltale/", env!("CARGO_PKG_VERSION"), " (web_fetch)"))
+        .redirect(redirects)
+        .dns_resolver(Arc::new(GuardedResolver { policy: policy.clone() }))
+        // A proxy would resolve names itself, past the address check.
+        .no_proxy()
+        .timeout(FETCH_TIMEOUT)
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .map_err(|e| ToolError::Failed(format!("cannot set up web fetching: {e}")))
 }
 
 /// What the model is told about `web_fetch`.
