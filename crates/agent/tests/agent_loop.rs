@@ -149,6 +149,29 @@ async fn offline_draft_streams_the_email_arguments_field_by_field() {
     assert_eq!(outcome.reason, FinishReason::Completed);
 }
 
+#[tokio::test(start_paused = true)]
+async fn the_offline_answer_starts_as_soon_as_its_tools_are_done_and_keeps_its_pace() {
+    let pace = OfflinePace { think: Duration::from_secs(5), word: Duration::from_millis(30) };
+    let (events, outcome) = run(&offline(pace, no_pings()), "What is 17 * 23?").await;
+    assert_eq!(outcome.reason, FinishReason::Completed);
+    let at = |pick: fn(&EventKind) -> bool| -> Vec<f64> {
+        events.iter().filter(|e| pick(&e.kind)).map(|e| e.t_ms).collect()
+    };
+    let plan = at(|k| matches!(k, EventKind::Thought { .. }));
+    let results = at(|k| matches!(k, EventKind::ToolResult { .. }));
+    let tokens = at(|k| matches!(k, EventKind::Token { .. }));
+    // It thinks before its plan, as a model takes time to its first byte…
+    assert!(plan[0] >= 5000.0, "{plan:?}");
+    // …but answers from the calculator's result at once, then word by word.
+    assert!(
+        tokens[0] - results[0] < 1.0,
+        "first token {} ms after the result",
+        tokens[0] - results[0]
+    );
+    let gaps: Vec<f64> = tokens.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(!gaps.is_empty() && gaps.iter().all(|gap| *gap >= 30.0), "{gaps:?}");
+}
+
 #[tokio::test]
 async fn stop_ends_the_run_within_100ms_and_keeps_the_partial_answer() {
     let pace = OfflinePace { think: Duration::ZERO, word: Duration::from_millis(40) };

@@ -17,7 +17,8 @@ pub use intents::{detect, Intent};
 /// How fast the demo "thinks" and "types".
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OfflinePace {
-    /// Pause before the plan, as a model's time to first byte.
+    /// Pause before the plan (or before an answer that needs no tools), as a model's time to
+    /// first byte. An answer from the tools' results starts as soon as they are in.
     pub think: Duration,
     /// Pause between streamed words.
     pub word: Duration,
@@ -97,12 +98,11 @@ impl Provider for OfflineProvider {
             unreachable!("rposition found a user message")
         };
         let this_turn = &request.messages[last_user + 1..];
-        self.pause(self.pace.think).await;
-
         let intents = detect(prompt);
         let available = |name: &str| request.tools.iter().any(|t| t.name == name);
         let answered = this_turn.iter().any(|m| matches!(m, Message::Tool { .. }));
         if !answered {
+            self.pause(self.pace.think).await;
             let earlier_calls =
                 request.messages.iter().filter(|m| matches!(m, Message::Tool { .. })).count();
             let calls = plan_calls(&intents, earlier_calls, &available);
