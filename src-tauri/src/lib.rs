@@ -54,6 +54,7 @@ pub fn run() {
             settings::commands::clear_api_key,
             settings::commands::test_connection,
             settings::commands::list_models,
+            settings::commands::find_local_servers,
             settings::commands::import_mcp_servers,
             settings::commands::mcp_status,
             history_commands::history_status,

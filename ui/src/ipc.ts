@@ -6,7 +6,7 @@ import type { ConversationDetail, HistoryBackend, HistoryStatus, SavedConversati
 import type { McpServerStatus, Settings, SettingsBackend, SettingsView, TestResult } from './settings/types';
 
 import { Command, MENU_CHANNEL } from './generated/ipc';
-import type { AppInfo, ApprovalAnswer, RunParent } from './generated/ipc';
+import type { AppInfo, ApprovalAnswer, LocalServer, RunParent } from './generated/ipc';
 
 export type { AppInfo, ApprovalAnswer, RunParent };
 export { MENU_CHANNEL };
@@ -59,6 +59,7 @@ export const tauriSettings: SettingsBackend = {
   clearApiKey: (providerId) => invoke<SettingsView>(Command.clear_api_key, { providerId }),
   testConnection: (providerId, baseUrl, model) => invoke<TestResult>(Command.test_connection, { providerId, baseUrl, model }),
   listModels: (providerId, baseUrl) => invoke<string[]>(Command.list_models, { providerId, baseUrl }),
+  findLocalServers: () => invoke<LocalServer[]>(Command.find_local_servers),
   importMcpServers: (json) => invoke<SettingsView>(Command.import_mcp_servers, { json }),
   mcpStatus: () => invoke<McpServerStatus[]>(Command.mcp_status),
 };

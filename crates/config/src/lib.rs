@@ -9,6 +9,7 @@ pub mod apply;
 mod file_storage;
 pub mod key_origin;
 pub mod keys;
+pub mod local_servers;
 pub mod mask;
 pub mod model;
 pub mod models;

@@ -55,15 +55,24 @@ pub fn parse_models(body: &[u8]) -> Vec<String> {
 
 /// The server's models; empty when it does not answer, refuses, or answers something else.
 pub async fn list(kind: ProviderKind, base_url: Option<&str>, key: Option<&str>) -> Vec<String> {
+    list_within(kind, base_url, key, Duration::from_secs(8)).await
+}
+
+/// [`list`], giving up after `timeout`.
+pub async fn list_within(
+    kind: ProviderKind,
+    base_url: Option<&str>,
+    key: Option<&str>,
+    timeout: Duration,
+) -> Vec<String> {
     let base_url = match (kind, base_url) {
         (ProviderKind::Offline, _) => return vec![OfflineProvider::MODEL.to_owned()],
         (_, Some(url)) if !url.trim().is_empty() => url,
         _ => return Vec::new(),
     };
     // No redirect is followed: it would carry an `x-api-key` header to wherever it points.
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(8))
-        .redirect(reqwest::redirect::Policy::none());
+    let client =
+        reqwest::Client::builder().timeout(timeout).redirect(reqwest::redirect::Policy::none());
     let Ok(client) = client.build() else {
         return Vec::new();
     };

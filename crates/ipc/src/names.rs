@@ -17,6 +17,7 @@ pub mod command {
     pub const CLEAR_API_KEY: &str = "clear_api_key";
     pub const TEST_CONNECTION: &str = "test_connection";
     pub const LIST_MODELS: &str = "list_models";
+    pub const FIND_LOCAL_SERVERS: &str = "find_local_servers";
     pub const IMPORT_MCP_SERVERS: &str = "import_mcp_servers";
     pub const MCP_STATUS: &str = "mcp_status";
     pub const HISTORY_STATUS: &str = "history_status";
@@ -45,6 +46,7 @@ pub const COMMANDS: &[&str] = &[
     command::CLEAR_API_KEY,
     command::TEST_CONNECTION,
     command::LIST_MODELS,
+    command::FIND_LOCAL_SERVERS,
     command::IMPORT_MCP_SERVERS,
     command::MCP_STATUS,
     command::HISTORY_STATUS,

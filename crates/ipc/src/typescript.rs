@@ -5,6 +5,7 @@
 use telltale_agent::budget::Budget;
 use telltale_agent::pricing::Price;
 use telltale_config::keys::KeyStorage;
+use telltale_config::local_servers::LocalServer;
 use telltale_config::model::{Api, Preset, ProviderEntry, Settings};
 use telltale_config::service::{SettingsView, TestResult, ToolInfo};
 use telltale_history::{
@@ -49,6 +50,7 @@ pub fn bindings() -> String {
         ServerState,
         Price,
         Budget,
+        LocalServer,
     ];
     let mut preamble =
         String::from("import type { ErrorCode, Event, FinishReason } from './protocol';\n\n");

@@ -103,6 +103,14 @@ pub async fn list_models(
     Ok(service.list_models(&provider_id, base_url.as_deref()).await)
 }
 
+/// The OpenAI-compatible servers on this computer (Ollama, LM Studio, llama.cpp, vLLM) that
+/// answer on their usual ports, with their models.
+#[tauri::command]
+pub async fn find_local_servers() -> Result<Vec<telltale_config::local_servers::LocalServer>> {
+    use telltale_config::local_servers::{discover, KNOWN, TIMEOUT};
+    Ok(discover(&KNOWN, TIMEOUT).await)
+}
+
 /// Adds the MCP servers of a pasted `{"mcpServers": {...}}` block and saves.
 #[tauri::command]
 pub async fn import_mcp_servers<R: Runtime>(

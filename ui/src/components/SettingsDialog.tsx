@@ -6,6 +6,7 @@ import { keepTabInside } from '../focusTrap';
 import { errorMessage } from '../ipc';
 import type { Preset, ProviderEntry, Settings, SettingsBackend, SettingsView, TestResult } from '../settings/types';
 import { fieldError, type FieldError } from '../settings/fieldError';
+import { SettingsLocalServers } from './SettingsLocalServers';
 import { SettingsAnswering } from './SettingsAnswering';
 import { SettingsKeyField } from './SettingsKeyField';
 import { mergeImported, SettingsMcp } from './SettingsMcp';
@@ -348,6 +349,7 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
               </div>
             </SettingsSection>
 
+            <SettingsLocalServers ids={ids} backend={backend} draft={draft} edit={edit} />
             <SettingsAnswering ids={ids} view={view} draft={draft} edit={edit} />
             <SettingsTools view={view} draft={draft} edit={edit} />
             <SettingsMcp backend={backend} view={view} draft={draft} edit={edit} onImported={mcpImported} />

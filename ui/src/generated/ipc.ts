@@ -18,6 +18,7 @@ export const Command = {
   clear_api_key: 'clear_api_key',
   test_connection: 'test_connection',
   list_models: 'list_models',
+  find_local_servers: 'find_local_servers',
   import_mcp_servers: 'import_mcp_servers',
   mcp_status: 'mcp_status',
   history_status: 'history_status',
@@ -260,3 +261,17 @@ max_output_tokens: number | null,
  * US dollars, from the tokens and the model's price (not enforced when the price is unknown).
  */
 max_cost_usd: number | null, };
+
+export type LocalServer = { name: string, 
+/**
+ * The preset to use it with (its base URL goes with it).
+ */
+preset_id: string, 
+/**
+ * `http://127.0.0.1:PORT/v1`
+ */
+base_url: string, 
+/**
+ * Sorted; never empty (a server without a model is not offered).
+ */
+models: Array<string>, };

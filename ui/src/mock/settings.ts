@@ -215,6 +215,9 @@ export function settingsCommand(cmd: string, args: Record<string, unknown>): { v
     }
     case Command.list_models:
       return { value: providerId === 'openai' ? ['gpt-4o', 'gpt-4o-mini', 'o3-mini'] : providerId === 'offline' ? ['offline-demo'] : [] };
+    case Command.find_local_servers:
+      // The mock's machine runs nothing: the section says so.
+      return { value: [] };
     default:
       return undefined;
   }

@@ -1,7 +1,10 @@
 // The settings the shell keeps (crates/config): what `get_settings` returns, generated from Rust
 // (`ui/src/generated/ipc.ts`). API keys never come back, only their masks.
-import type {
+import type { LocalServer, McpServerStatus, Settings, SettingsView, TestResult } from '../generated/ipc';
+
+export type {
   Api,
+  LocalServer,
   McpServer,
   McpServerStatus,
   Preset,
@@ -12,8 +15,6 @@ import type {
   TestResult,
   ToolInfo,
 } from '../generated/ipc';
-
-export type { Api, McpServer, McpServerStatus, Preset, ProviderEntry, ServerState, Settings, SettingsView, TestResult, ToolInfo };
 
 /** The settings commands; every one that changes something answers with the new view. */
 export interface SettingsBackend {
@@ -30,6 +31,8 @@ export interface SettingsBackend {
   /** With the base URL and model being edited (a key goes only to the origin it was entered for). */
   testConnection(providerId: string, baseUrl?: string, model?: string): Promise<TestResult>;
   listModels(providerId: string, baseUrl?: string): Promise<string[]>;
+  /** The OpenAI-compatible servers answering on this computer's usual ports, with their models. */
+  findLocalServers(): Promise<LocalServer[]>;
   /**
    * Merges a pasted `{"mcpServers": {...}}` block (claude_desktop_config.json) into the saved
    * settings; refused with a `{code, message}` error when it is not valid.

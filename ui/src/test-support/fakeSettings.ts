@@ -87,6 +87,7 @@ export function fakeSettings() {
       return testResult;
     },
     listModels: async (id) => (id === 'openai' ? ['gpt-4o', 'gpt-4o-mini'] : []),
+    findLocalServers: async () => [],
     importMcpServers: async (json) => {
       calls.imports.push(json);
       if (importRefusal) throw importRefusal;
