@@ -3,6 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, u
 import { flushSync } from 'react-dom';
 import { Composer } from './components/Composer';
 import { DraftPanel } from './components/DraftPanel';
+import { LocalServersBanner } from './components/LocalServersBanner';
 import { latestDraft } from './drafts/useDraft';
 import { ConversationView } from './components/ConversationView';
 import { SettingsDialog } from './components/SettingsDialog';
@@ -269,6 +270,7 @@ export function App({ backend }: { backend: Backend }) {
               closes.
             </p>
           )}
+          <LocalServersBanner backend={backend.settings} offline={info?.provider === 'offline'} onOpenSettings={openSettings} />
           {connection.kind === 'failed' && (
             <p className="banner banner-error" role="alert">
               Can't receive the agent's events: {connection.message}
