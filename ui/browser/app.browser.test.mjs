@@ -116,7 +116,7 @@ describe('visual states', () => {
     ]);
     assert.equal(await turn.getAttribute('data-state'), 'completed');
     assert.equal(await turn.locator('[data-testid="status-chip"]').count(), 0);
-    assert.match(await turn.locator('[data-testid="run-meta"]').innerText(), /413 ms to first token · 209 tokens/);
+    assert.match(await turn.locator('[data-testid="run-meta"]').innerText(), /149 in · 60 out · \d+ tok\/s · 413 ms to first token/);
     assert.match(await turn.locator('.trail').innerText(), /Planning[\s\S]*Calculating 17 \* 23[\s\S]*Writing the answer/);
     assert.equal(await answerOffset(), answerTop);
     await toggle.click();
