@@ -1,0 +1,69 @@
+//! The server's errors: starting it (typed, for the CLI), and each request's, answered as
+//! `{code, message}` with the matching status.
+
+use std::net::SocketAddr;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use telltale_session::SessionError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "refusing to listen on {0} without a token of your own: anyone who can reach it could \
+         run the agent; pass --token TOKEN, or bind to 127.0.0.1"
+    )]
+    PublicWithoutToken(SocketAddr),
+    #[error("the HTTP server failed: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// A request that could not be done: its status, a stable code and a message to act on.
+#[derive(Debug)]
+pub(crate) struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn not_found(message: String) -> ApiError {
+        ApiError { status: StatusCode::NOT_FOUND, code: "not_found", message }
+    }
+
+    pub fn bad_request(message: String) -> ApiError {
+        ApiError { status: StatusCode::BAD_REQUEST, code: "invalid_request", message }
+    }
+}
+
+impl From<SessionError> for ApiError {
+    fn from(error: SessionError) -> ApiError {
+        let (status, code) = match &error {
+            SessionError::InvalidRequest(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            SessionError::Busy(_) => (StatusCode::CONFLICT, "busy"),
+            SessionError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            SessionError::HistoryUnavailable(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "history_unavailable")
+            }
+            SessionError::TaskFailed(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        ApiError { status, code, message: error.to_string() }
+    }
+}
+
+impl From<telltale_history::Error> for ApiError {
+    fn from(error: telltale_history::Error) -> ApiError {
+        match error {
+            error @ (telltale_history::Error::RunNotFound(_)
+            | telltale_history::Error::NotFound(_)) => ApiError::not_found(error.to_string()),
+            other => SessionError::HistoryUnavailable(other.to_string()).into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "code": self.code, "message": self.message });
+        (self.status, axum::Json(body)).into_response()
+    }
+}

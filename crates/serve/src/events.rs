@@ -1,0 +1,91 @@
+//! `GET /v1/runs/{run_id}/events`: a run's events as Server-Sent Events, one SSE event per
+//! protocol event (`id:` its `seq`, `event:` its type, `data:` its JSON). A client that
+//! reconnects with `Last-Event-ID: N` gets every event after `N`, then the rest live, with no
+//! gap and nothing twice (the session's run log replays and follows under one lock); a run
+//! that has ended is read whole from the history. A `ping` event with no id is sent whenever
+//! nothing else was for the keep-alive interval, so proxies never close a quiet stream.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::header::CACHE_CONTROL;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, BoxStream, StreamExt};
+use telltale_protocol::Event;
+use telltale_session::Session;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+pub(crate) async fn stream(
+    State(state): State<Arc<AppState>>,
+    Path(run_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let from_seq = resume_from(&headers)?;
+    let events: BoxStream<'static, Event> = match state.session.subscribe(&run_id, from_seq) {
+        Some(receiver) => stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|event| (event, receiver))
+        })
+        .boxed(),
+        // Not in progress: it has ended, and everything it sent is in the history.
+        None => stream::iter(recorded(&state.session, run_id, from_seq).await?).boxed(),
+    };
+    let keep_alive = KeepAlive::new()
+        .interval(state.keepalive)
+        .event(SseEvent::default().event("ping").data("{}"));
+    let sse = Sse::new(events.map(to_sse)).keep_alive(keep_alive);
+    Ok(([(CACHE_CONTROL, "no-cache"), (X_ACCEL_BUFFERING, "no")], sse).into_response())
+}
+
+/// Tells nginx not to buffer the stream.
+const X_ACCEL_BUFFERING: axum::http::HeaderName =
+    axum::http::HeaderName::from_static("x-accel-buffering");
+
+/// The first `seq` to send: the one after `Last-Event-ID`, or 0.
+fn resume_from(headers: &HeaderMap) -> Result<u64, ApiError> {
+    let Some(value) = headers.get("last-event-id") else { return Ok(0) };
+    value
+        .to_str()
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .and_then(|seq| seq.checked_add(1))
+        .ok_or_else(|| {
+            ApiError::bad_request("Last-Event-ID must be the seq of an event received".into())
+        })
+}
+
+/// The events of an ended run from `from_seq` on, as recorded.
+async fn recorded(
+    session: &Session,
+    run_id: String,
+    from_seq: u64,
+) -> Result<Vec<Event>, ApiError> {
+    session
+        .store()
+        .call(move |db| {
+            let (conversation_id, _) = db.run_place(&run_id)?;
+            let detail = db.get(&conversation_id)?;
+            let run = detail.runs.into_iter().find(|run| run.run_id == run_id);
+            let events = run.map(|run| run.events).unwrap_or_default();
+            Ok::<_, ApiError>(events.into_iter().filter(|event| event.seq >= from_seq).collect())
+        })
+        .await
+}
+
+fn to_sse(event: Event) -> Result<SseEvent, Infallible> {
+    let sse = SseEvent::default().id(event.seq.to_string());
+    Ok(match serde_json::to_value(&event) {
+        Ok(json) => {
+            let kind = json.get("type").and_then(|kind| kind.as_str()).unwrap_or("event");
+            sse.event(kind).data(json.to_string())
+        }
+        // Cannot happen for protocol events (plain data); say so rather than drop the seq.
+        Err(error) => sse
+            .event("error")
+            .data(serde_json::json!({ "type": "error", "message": error.to_string() }).to_string()),
+    })
+}

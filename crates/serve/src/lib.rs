@@ -1,0 +1,58 @@
+//! `telltale serve`: the agent over HTTP. A client starts a run with `POST /v1/runs`, reads its
+//! events as Server-Sent Events from `GET /v1/runs/{run_id}/events` (one SSE event per protocol
+//! event, `id` its `seq`; resumed with `Last-Event-ID`, a finished run replayed from the
+//! history), and stops it with `POST /v1/runs/{run_id}/cancel`. Every request carries the
+//! server's bearer token. The runs are the session layer's (`telltale_session`): a client that
+//! goes away never stops one. See docs/http-api.md.
+
+mod auth;
+mod bind;
+mod error;
+mod events;
+mod runs;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::routing::{get, post};
+use axum::Router;
+use telltale_session::Session;
+use tokio::net::TcpListener;
+
+pub use bind::{check_bind, new_token};
+pub use error::ServeError;
+
+/// How long a stream may stay quiet before a `ping` is sent, unless configured otherwise.
+pub const DEFAULT_KEEPALIVE: Duration = Duration::from_secs(15);
+
+/// What the server needs: the session its runs go through, the token every request must
+/// carry, and the keep-alive interval of its event streams.
+#[derive(Clone)]
+pub struct ServeConfig {
+    pub session: Session,
+    pub token: String,
+    pub keepalive: Duration,
+}
+
+/// The state every handler shares.
+pub(crate) struct AppState {
+    pub session: Session,
+    pub keepalive: Duration,
+}
+
+/// The routes, behind the bearer-token check.
+pub fn router(config: ServeConfig) -> Router {
+    let ServeConfig { session, token, keepalive } = config;
+    let state = Arc::new(AppState { session, keepalive });
+    Router::new()
+        .route("/v1/runs", post(runs::create))
+        .route("/v1/runs/{run_id}/events", get(events::stream))
+        .route("/v1/runs/{run_id}/cancel", post(runs::cancel))
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(Arc::new(token), auth::require_token))
+}
+
+/// Serves `config` on `listener` until the process ends (or the server fails).
+pub async fn serve(listener: TcpListener, config: ServeConfig) -> Result<(), ServeError> {
+    axum::serve(listener, router(config)).await.map_err(ServeError::Serve)
+}

@@ -1,0 +1,88 @@
+//! `POST /v1/runs` starts a run (in a new conversation, or continuing one) and answers its ids
+//! at once; `POST /v1/runs/{run_id}/cancel` stops one. The events are read separately
+//! (`events.rs`), as often as a client likes.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use telltale_session::{Parent, RunRequest};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateRun {
+    prompt: String,
+    /// Continue this conversation (its latest run, unless `parent_run_id` names another);
+    /// none: a new conversation.
+    conversation_id: Option<String>,
+    /// Continue from this run (a new branch when it has a continuation already).
+    parent_run_id: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Created {
+    run_id: String,
+    conversation_id: String,
+}
+
+pub(crate) async fn create(
+    State(state): State<Arc<AppState>>,
+    Json(body): Json<CreateRun>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let CreateRun { prompt, conversation_id, parent_run_id } = body;
+    let run_id = telltale_agent::new_run_id();
+    let session = &state.session;
+    let request = match (conversation_id, parent_run_id) {
+        (None, None) => RunRequest {
+            new_conversation: true,
+            ..RunRequest::in_conversation(new_conversation_id(), run_id.clone(), prompt)
+        },
+        (conversation_id, Some(parent)) => {
+            let lookup = parent.clone();
+            let (owner, _) = session
+                .store()
+                .call(move |db| db.run_place(&lookup).map_err(ApiError::from))
+                .await?;
+            if conversation_id.as_ref().is_some_and(|given| *given != owner) {
+                return Err(ApiError::bad_request(format!(
+                    "run {parent} is not a run of conversation {}",
+                    conversation_id.unwrap_or_default()
+                )));
+            }
+            RunRequest {
+                parent: Parent::Run(parent),
+                ..RunRequest::in_conversation(owner, run_id.clone(), prompt)
+            }
+        }
+        (Some(conversation_id), None) => {
+            let id = conversation_id.clone();
+            session.store().call(move |db| db.conversation(&id).map_err(ApiError::from)).await?;
+            RunRequest::in_conversation(conversation_id, run_id.clone(), prompt)
+        }
+    };
+    let conversation_id = request.conversation_id.clone();
+    // The run goes on whether or not anyone reads it: its events are kept for the readers.
+    let _started = session.start_run(request)?;
+    tracing::info!(run_id, conversation_id, "run started over HTTP");
+    Ok((StatusCode::CREATED, Json(Created { run_id, conversation_id })))
+}
+
+pub(crate) async fn cancel(
+    State(state): State<Arc<AppState>>,
+    Path(run_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if state.session.stop_run(&run_id) {
+        Ok(StatusCode::ACCEPTED)
+    } else {
+        Err(ApiError::not_found(format!("no run {run_id} in progress")))
+    }
+}
+
+fn new_conversation_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
