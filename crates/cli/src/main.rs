@@ -8,6 +8,7 @@ mod history;
 mod live_view;
 mod output;
 mod run;
+mod serve;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -34,6 +35,9 @@ enum Command {
     Import(history::ImportArgs),
     /// Find conversations by the words in their prompts and answers.
     Search(history::SearchArgs),
+    /// Serve the agent over HTTP: runs started with POST /v1/runs, their events as
+    /// Server-Sent Events (see docs/http-api.md); takes the same provider flags as `run`.
+    Serve(serve::ServeArgs),
 }
 
 fn main() {
@@ -69,6 +73,11 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Continue(args) => {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             runtime.block_on(async { tokio::spawn(continue_run::continue_run(args)).await })?
+        }
+        Command::Serve(args) => {
+            // Many clients at once: a runtime with worker threads.
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(serve::serve(args))
         }
         Command::List(args) => history::list(args),
         Command::Export(args) => history::export(args),

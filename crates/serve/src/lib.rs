@@ -25,25 +25,30 @@ pub use error::ServeError;
 /// How long a stream may stay quiet before a `ping` is sent, unless configured otherwise.
 pub const DEFAULT_KEEPALIVE: Duration = Duration::from_secs(15);
 
+/// Called with each run's id as it starts (the CLI answers its approvals this way).
+pub type RunHook = Arc<dyn Fn(&Session, &str) + Send + Sync>;
+
 /// What the server needs: the session its runs go through, the token every request must
-/// carry, and the keep-alive interval of its event streams.
+/// carry, the keep-alive interval of its event streams, and what to do as a run starts.
 #[derive(Clone)]
 pub struct ServeConfig {
     pub session: Session,
     pub token: String,
     pub keepalive: Duration,
+    pub on_run_started: Option<RunHook>,
 }
 
 /// The state every handler shares.
 pub(crate) struct AppState {
     pub session: Session,
     pub keepalive: Duration,
+    pub on_run_started: Option<RunHook>,
 }
 
 /// The routes, behind the bearer-token check.
 pub fn router(config: ServeConfig) -> Router {
-    let ServeConfig { session, token, keepalive } = config;
-    let state = Arc::new(AppState { session, keepalive });
+    let ServeConfig { session, token, keepalive, on_run_started } = config;
+    let state = Arc::new(AppState { session, keepalive, on_run_started });
     Router::new()
         .route("/v1/runs", post(runs::create))
         .route("/v1/runs/{run_id}/events", get(events::stream))

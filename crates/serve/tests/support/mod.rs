@@ -32,7 +32,7 @@ pub async fn start(think: Duration, word: Duration, keepalive: Duration) -> Serv
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = ServeConfig { session, token: TOKEN.into(), keepalive };
+    let config = ServeConfig { session, token: TOKEN.into(), keepalive, on_run_started: None };
     tokio::spawn(telltale_serve::serve(listener, config));
     Server { base, client: reqwest::Client::new() }
 }

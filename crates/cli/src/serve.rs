@@ -1,0 +1,69 @@
+//! `telltale serve`: the agent `run` would build, served over HTTP and Server-Sent Events
+//! (crates/serve, docs/http-api.md) until Ctrl-C. The token is the user's (`--token` or
+//! TELLTALE_SERVE_TOKEN) or a new random one printed once on stdout, nowhere else.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use telltale_serve::{check_bind, new_token, ServeConfig};
+use telltale_session::{Session, Store};
+
+use crate::agent_args::AgentArgs;
+use crate::approve::{answer_approvals, ApproveArg};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    agent: AgentArgs,
+    /// The address to listen on; anything but a loopback address needs --token.
+    #[arg(long, default_value = "127.0.0.1:8787", value_name = "ADDR:PORT")]
+    bind: SocketAddr,
+    /// The bearer token every request must carry [default: a new random one, printed]
+    #[arg(long, env = "TELLTALE_SERVE_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    token: Option<String>,
+    /// Send a `ping` event on a stream after this many seconds with nothing else sent.
+    #[arg(long, default_value_t = 15, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    keepalive_s: u64,
+}
+
+/// Serves until Ctrl-C; returns the process exit code.
+pub async fn serve(args: ServeArgs) -> Result<i32> {
+    check_bind(args.bind, args.token.is_some())?;
+    let (token, generated) = match args.token {
+        Some(token) if token.trim().is_empty() => anyhow::bail!("--token must not be empty"),
+        Some(token) => (token, false),
+        None => (new_token(), true),
+    };
+    let agent = args.agent.agent().await?;
+    let store = Store::open_default().context("cannot open the history")?;
+    let session = Session::new(agent, store, tokio::runtime::Handle::current());
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let address = listener.local_addr()?;
+    // Calls that ask for approval: --approve decides; with no answer given, denied (nobody is
+    // at this terminal for each client's run).
+    let approve = args.agent.approve.unwrap_or(ApproveArg::None);
+    let on_run_started: telltale_serve::RunHook = Arc::new(move |session, run_id| {
+        tokio::spawn(answer_approvals(session.clone(), run_id.to_owned(), Some(approve)));
+    });
+    let config = ServeConfig {
+        session,
+        token: token.clone(),
+        keepalive: Duration::from_secs(args.keepalive_s),
+        on_run_started: Some(on_run_started),
+    };
+    println!("listening on http://{address}");
+    if generated {
+        println!("token: {token}");
+    }
+    tokio::select! {
+        served = telltale_serve::serve(listener, config) => served?,
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    Ok(0)
+}
