@@ -2,23 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { conversationTitle, formatArgs, formatCount, formatDuration, formatUsd, inlineArgs, isShortOutput, truncate } from './format';
 
 describe('format', () => {
-  it('formats counts and durations', () => {
+  it('formats counts', () => {
     expect(formatCount(1204)).toBe('1,204');
-    expect(formatDuration(412.4)).toBe('412 ms');
-    expect(formatDuration(0.034)).toBe('<1 ms');
-    expect(formatDuration(0)).toBe('<1 ms');
-    expect(formatDuration(1)).toBe('1 ms');
-    expect(formatDuration(372)).toBe('372 ms');
-    expect(formatDuration(6100)).toBe('6.1 s');
-    expect(formatDuration(125_000)).toBe('2 min 5 s');
+  });
+
+  it.each([
+    [412.4, '412 ms'],
+    [0.034, '<1 ms'],
+    [0, '<1 ms'],
+    [1, '1 ms'],
+    [372, '372 ms'],
+    [6100, '6.1 s'],
+    [125_000, '2 min 5 s'],
+  ])('formats the duration %s ms as %s', (ms, shown) => {
+    expect(formatDuration(ms)).toBe(shown);
   });
 
   it('formats dollars: nothing, fractions of a cent, cents', () => {
-    expect(formatUsd(0)).toBe('$0');
-    expect(formatUsd(0.00056)).toBe('$0.00056');
-    expect(formatUsd(0.0065432)).toBe('$0.0065');
-    expect(formatUsd(0.07)).toBe('$0.07');
-    expect(formatUsd(12.4)).toBe('$12.40');
+    const cases: Array<[number, string]> = [
+      [0, '$0'],
+      [0.00056, '$0.00056'],
+      [0.0065432, '$0.0065'],
+      [0.07, '$0.07'],
+      [12.4, '$12.40'],
+    ];
+    expect(cases.map(([usd]) => formatUsd(usd))).toEqual(cases.map(([, shown]) => shown));
   });
 
   it('shows complete arguments as pretty JSON, streaming ones as they are', () => {

@@ -61,6 +61,17 @@ async fn failures_before_the_answer_are_retried_and_announced() {
     assert!(statuses[0].contains("HTTP 503"), "{statuses:?}");
 }
 
+/// A server that answers the first request 429 with `Retry-After: retry_after`, then streams.
+async fn rate_limited_once(retry_after: &str) -> TestServer {
+    let limited = Reply::json(429, &json!({ "error": { "message": "slow down" } }))
+        .header("retry-after", retry_after);
+    TestServer::start(move |index, _| match index {
+        0 => limited.clone(),
+        _ => Reply::sse_fixture("openai_chat_text.sse"),
+    })
+    .await
+}
+
 #[tokio::test]
 async fn retries_stop_after_three_tries_and_honour_retry_after() {
     let server = TestServer::always(overloaded()).await;
@@ -68,13 +79,7 @@ async fn retries_stop_after_three_tries_and_honour_retry_after() {
     expect_error(result, ErrorCode::ProviderUnavailable, true);
     assert_eq!((server.requests().len(), retry_statuses(&events).len()), (3, 2));
 
-    let limited = Reply::json(429, &json!({ "error": { "message": "slow down" } }))
-        .header("retry-after", "0.3");
-    let server = TestServer::start(move |index, _| match index {
-        0 => limited.clone(),
-        _ => Reply::sse_fixture("openai_chat_text.sse"),
-    })
-    .await;
+    let server = rate_limited_once("0.3").await;
     let started = std::time::Instant::now();
     let (result, _) = step(&retrying(&server.base_url())).await;
     result.expect("the retry succeeds");
@@ -86,13 +91,7 @@ async fn retry_after_as_an_http_date_is_waited_for() {
     // Two seconds ahead, to the second: a wait of more than one.
     let when = std::time::SystemTime::now() + Duration::from_secs(2);
     let date = chrono::DateTime::<chrono::Utc>::from(when).format("%a, %d %b %Y %H:%M:%S GMT");
-    let limited = Reply::json(429, &json!({ "error": { "message": "slow down" } }))
-        .header("retry-after", &date.to_string());
-    let server = TestServer::start(move |index, _| match index {
-        0 => limited.clone(),
-        _ => Reply::sse_fixture("openai_chat_text.sse"),
-    })
-    .await;
+    let server = rate_limited_once(&date.to_string()).await;
     let started = std::time::Instant::now();
     let (result, _) = step(&retrying(&server.base_url())).await;
     result.expect("the retry succeeds");

@@ -249,11 +249,25 @@ impl History {
     /// event, as it streamed.
     pub fn get(&self, id: &str) -> Result<ConversationDetail> {
         let conversation = self.conversation(id)?;
-        let mut statement = self.conn.prepare(
+        let mut runs = self.runs_without_events(id)?;
+        let mut events =
+            self.conn.prepare("SELECT json FROM events WHERE run_id = ?1 ORDER BY seq")?;
+        for run in &mut runs {
+            let rows = events.query_map([&run.run_id], |row| row.get::<_, String>(0))?;
+            for json in rows {
+                run.events.push(serde_json::from_str(&json?)?);
+            }
+        }
+        Ok(ConversationDetail { conversation, runs })
+    }
+
+    /// The conversation's runs in the order they started, their events left out.
+    pub(crate) fn runs_without_events(&self, id: &str) -> Result<Vec<RunRecord>> {
+        let mut statement = self.conn.prepare_cached(
             "SELECT run_id, prompt, provider, model, started_at, finished_at, reason, parent_run_id \
              FROM runs WHERE conversation_id = ?1 ORDER BY position",
         )?;
-        let mut runs: Vec<RunRecord> = statement
+        let runs = statement
             .query_map([id], |row| {
                 let run_id: String = row.get(0)?;
                 let reason = parse_reason(row.get(6)?);
@@ -271,14 +285,6 @@ impl History {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut events =
-            self.conn.prepare("SELECT json FROM events WHERE run_id = ?1 ORDER BY seq")?;
-        for run in &mut runs {
-            let rows = events.query_map([&run.run_id], |row| row.get::<_, String>(0))?;
-            for json in rows {
-                run.events.push(serde_json::from_str(&json?)?);
-            }
-        }
-        Ok(ConversationDetail { conversation, runs })
+        Ok(runs)
     }
 }

@@ -7,7 +7,7 @@
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::conversations::{parse_reason, RunStatus};
+use crate::conversations::RunStatus;
 use crate::db::History;
 use crate::error::{Error, Result};
 
@@ -66,22 +66,17 @@ impl History {
 
     /// The conversation's runs, in the order they started, each with its parent.
     pub fn run_tree(&self, conversation_id: &str) -> Result<Vec<RunNode>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT run_id, parent_run_id, prompt, started_at, reason FROM runs \
-             WHERE conversation_id = ?1 ORDER BY position",
-        )?;
-        let rows = statement.query_map([conversation_id], |r| {
-            let run_id: String = r.get(0)?;
-            let reason = parse_reason(r.get(4)?);
-            Ok(RunNode {
-                status: RunStatus::from_reason(reason, &self.path, &run_id),
-                run_id,
-                parent_run_id: r.get(1)?,
-                prompt: r.get(2)?,
-                started_at: r.get(3)?,
+        let runs = self.runs_without_events(conversation_id)?;
+        Ok(runs
+            .into_iter()
+            .map(|run| RunNode {
+                run_id: run.run_id,
+                parent_run_id: run.parent_run_id,
+                prompt: run.prompt,
+                started_at: run.started_at,
+                status: run.status,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect())
     }
 
     /// The conversation a run belongs to, and its parent run.

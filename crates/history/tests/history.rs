@@ -171,20 +171,14 @@ fn a_run_being_recorded_reads_back_as_running() {
 
 #[test]
 fn a_newer_app_upgrades_an_older_database_and_an_older_app_refuses_a_newer_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("h.sqlite3");
-    {
-        // A version-1 database (before search existed) with a recorded run.
-        let mut conn = rusqlite::Connection::open(&path).unwrap();
-        migrations::migrate_to(&mut conn, 1).unwrap();
-        conn.execute_batch(
+    // A version-1 database (before search existed) with a recorded run.
+    let (_dir, path) = older_database(
+        1,
             "INSERT INTO conversations VALUES ('old', 'Old one', 1, 2, NULL);
              INSERT INTO runs (run_id, conversation_id, position, prompt, started_at, reason)
                  VALUES ('r', 'old', 0, 'about giraffes', 1, 'completed');
              INSERT INTO events VALUES ('r', 0, '{\"run_id\":\"r\",\"seq\":0,\"t_ms\":0.0,\"type\":\"token\",\"text\":\"tall necks\"}');",
-        )
-        .unwrap();
-    }
+    );
     let history = History::open(&path).unwrap();
     assert_eq!(migrations::user_version(history.connection()).unwrap(), migrations::SCHEMA_VERSION);
     assert_eq!(history.search("necks", 5).unwrap()[0].conversation_id, "old");

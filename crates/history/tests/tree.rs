@@ -4,7 +4,7 @@
 mod support;
 
 use support::*;
-use telltale_history::{migrations, Error, Format, History, ImportError, Parent, RecorderConfig};
+use telltale_history::{Error, Format, History, ImportError, Parent, RecorderConfig};
 use telltale_protocol::{FinishReason, Message};
 
 /// Records a completed run `run_id` answering `prompt` with `answer`, continuing `parent`.
@@ -185,12 +185,8 @@ fn an_export_from_before_trees_imports_as_a_chain_and_a_parent_must_come_first()
 
 #[test]
 fn a_database_from_before_trees_gets_each_run_continuing_the_one_before() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("h.sqlite3");
-    {
-        let mut conn = rusqlite::Connection::open(&path).unwrap();
-        migrations::migrate_to(&mut conn, 2).unwrap();
-        conn.execute_batch(
+    let (_dir, path) = older_database(
+        2,
             "INSERT INTO conversations VALUES ('old', 'Old one', 1, 2, NULL);
              INSERT INTO conversations VALUES ('two', 'Two', 1, 2, NULL);
              INSERT INTO runs (run_id, conversation_id, position, prompt, started_at, reason)
@@ -198,9 +194,7 @@ fn a_database_from_before_trees_gets_each_run_continuing_the_one_before() {
                         ('r1', 'old', 1, 'p1', 1, 'completed'), ('r2', 'old', 2, 'p2', 1, 'completed');
              INSERT INTO messages VALUES ('r0', 0, '{\"role\":\"user\",\"text\":\"p0\"}'),
                  ('r1', 0, '{\"role\":\"user\",\"text\":\"p1\"}'), ('r2', 0, '{\"role\":\"user\",\"text\":\"p2\"}');",
-        )
-        .unwrap();
-    }
+    );
     let history = History::open(&path).unwrap();
     let some = |s: &str| Some(s.to_owned());
     assert_eq!(

@@ -4,26 +4,21 @@
 
 #[path = "../../agent/tests/support/server.rs"]
 mod server;
+#[path = "support/sessions.rs"]
+mod sessions;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use server::{Reply, TestServer};
+use sessions::session_over;
 use telltale_agent::providers::OpenAiProvider;
-use telltale_agent::{Agent, AgentConfig, ToolRegistry};
 use telltale_history::History;
 use telltale_protocol::{EventKind, FinishReason};
-use telltale_session::{AgentSlot, Parent, RunRequest, Session, SessionError, Store};
+use telltale_session::{Parent, RunRequest, Session, SessionError, Store};
 
 fn session(base_url: &str, store: Store) -> Session {
     let provider = OpenAiProvider::new(base_url, "gpt-test", None).unwrap();
-    let config = AgentConfig { keepalive: Duration::ZERO, ..AgentConfig::default() };
-    let agent = Agent::new(Arc::new(provider), ToolRegistry::builtin(), config);
-    Session::new(
-        AgentSlot::new(Arc::new(agent), "branches".into()),
-        store,
-        tokio::runtime::Handle::current(),
-    )
+    session_over(Arc::new(provider), "branches", store)
 }
 
 /// Runs `prompt` as run `run_id` of conversation "c", continuing `parent`, to its end.

@@ -13,6 +13,8 @@
 mod runs;
 #[path = "../../agent/tests/support/server.rs"]
 mod server;
+#[path = "support/sessions.rs"]
+mod sessions;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -21,11 +23,12 @@ use std::time::{Duration, Instant};
 use runs::tokens;
 use serde_json::json;
 use server::{Ending, Reply, TestServer};
+use sessions::session_over;
 use telltale_agent::providers::{ApiKey, OpenAiProvider, RetryPolicy, StepLimits};
 use telltale_agent::{Agent, AgentConfig, ToolRegistry};
 use telltale_history::{History, RunStatus};
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
-use telltale_session::{AgentSlot, RunRequest, Session, Store};
+use telltale_session::{RunRequest, Session, Store};
 
 const KEY: &str = "sk-fault-injection-9d1e-never-show-me";
 /// The idle timeout the provider is given here: a stall longer than this is a fault.
@@ -225,13 +228,7 @@ fn session(base_url: &str, store: Store) -> Session {
 }
 
 fn session_with(provider: OpenAiProvider, store: Store) -> Session {
-    let config = AgentConfig { keepalive: Duration::ZERO, ..AgentConfig::default() };
-    let agent = Agent::new(Arc::new(provider), ToolRegistry::builtin(), config);
-    Session::new(
-        AgentSlot::new(Arc::new(agent), "faults".into()),
-        store,
-        tokio::runtime::Handle::current(),
-    )
+    session_over(Arc::new(provider), "faults", store)
 }
 
 async fn run(session: &Session, conversation: &str, run_id: &str, prompt: &str) -> Vec<Event> {

@@ -5,22 +5,21 @@
 
 #[path = "../../agent/tests/support/runs.rs"]
 mod runs;
+#[path = "support/sessions.rs"]
+mod sessions;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use runs::tokens;
+use sessions::session_over;
 use telltale_agent::providers::{OfflinePace, OfflineProvider};
-use telltale_agent::{Agent, AgentConfig, ToolRegistry};
 use telltale_history::{History, RunStatus};
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
-use telltale_session::{AgentSlot, RunRequest, RunSummary, Session, Store};
+use telltale_session::{RunRequest, RunSummary, Session, Store};
 
 fn session(pace: OfflinePace, store: Store) -> Session {
-    let config = AgentConfig { keepalive: Duration::ZERO, ..AgentConfig::default() };
-    let agent = Agent::new(Arc::new(OfflineProvider::new(pace)), ToolRegistry::builtin(), config);
-    let slot = AgentSlot::new(Arc::new(agent), "offline demo".into());
-    Session::new(slot, store, tokio::runtime::Handle::current())
+    session_over(Arc::new(OfflineProvider::new(pace)), "offline demo", store)
 }
 
 async fn run(session: &Session, run_id: &str, prompt: &str) -> (Vec<Event>, RunSummary) {

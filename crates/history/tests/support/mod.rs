@@ -156,3 +156,14 @@ pub fn fixed_conversation(history: &History) -> String {
     record(history, &id, prompt3, &run3, None);
     id
 }
+
+/// A database file at schema `version` (an older app's) holding what `sql` inserts; the folder
+/// lives as long as the returned guard.
+pub fn older_database(version: u32, sql: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    telltale_history::migrations::migrate_to(&mut conn, version).unwrap();
+    conn.execute_batch(sql).unwrap();
+    (dir, path)
+}
