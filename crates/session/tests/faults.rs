@@ -9,6 +9,10 @@
 //! The server runs on a runtime of its own, so the session's runtime counts only what the run
 //! itself started.
 
+#[path = "support/own_runtime_servers.rs"]
+mod own_runtime_servers;
+#[path = "support/provider_faults.rs"]
+mod provider_faults;
 #[path = "../../agent/tests/support/runs.rs"]
 mod runs;
 #[path = "../../agent/tests/support/server.rs"]
@@ -16,204 +20,20 @@ mod server;
 #[path = "support/sessions.rs"]
 mod sessions;
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use own_runtime_servers::{EndlessServer, OwnServer};
+use provider_faults::*;
 use runs::tokens;
 use serde_json::json;
-use server::{Ending, Reply, TestServer};
+use server::Reply;
 use sessions::session_over;
 use telltale_agent::providers::{ApiKey, OpenAiProvider, RetryPolicy, StepLimits};
 use telltale_agent::{Agent, AgentConfig, ToolRegistry};
 use telltale_history::{History, RunStatus};
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 use telltale_session::{RunRequest, Session, Store};
-
-const KEY: &str = "sk-fault-injection-9d1e-never-show-me";
-/// The idle timeout the provider is given here: a stall longer than this is a fault.
-const IDLE: Duration = Duration::from_millis(400);
-/// What the server streams before a mid-stream fault, in three tokens.
-const SOME_TOKENS: [&str; 3] = ["The answer ", "begins ", "here"];
-const PARTIAL: &str = "The answer begins here";
-
-/// One OpenAI-style chunk carrying `text`.
-fn text_chunk(text: &str) -> String {
-    let chunk =
-        json!({"choices": [{"index": 0, "delta": {"content": text}, "finish_reason": null}]});
-    format!("data: {chunk}\n\n")
-}
-
-fn some_tokens() -> String {
-    SOME_TOKENS.iter().map(|t| text_chunk(t)).collect()
-}
-
-/// The start of a step in which the model calls the calculator, cut inside its arguments.
-fn tool_arguments_begun() -> String {
-    let start = json!({"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "call_1",
-        "type": "function", "function": {"name": "calculator", "arguments": "{\"expres"}}]},
-        "finish_reason": null}]});
-    format!("data: {start}\n\n")
-}
-
-fn stream(body: String) -> Reply {
-    Reply::new(200, "text/event-stream", body)
-}
-
-/// `body`, then the connection reset.
-fn cut(body: String) -> Reply {
-    stream(body).ending(Ending::Cut)
-}
-
-/// `body`, then nothing for four idle timeouts.
-fn stalled(body: String) -> Reply {
-    stream(body).ending(Ending::Stall(IDLE * 4))
-}
-
-fn api_error(status: u16) -> Reply {
-    Reply::json(status, &json!({"error": {"message": format!("injected {status}"), "type": "x"}}))
-}
-
-struct Fault {
-    name: &'static str,
-    reply: fn() -> Reply,
-    code: ErrorCode,
-    /// The answer's text the run shows (and saves) before the fault.
-    partial: &'static str,
-}
-
-impl Fault {
-    /// A fault before the answer's first token (before the first byte, or while a tool call's
-    /// arguments stream): the run shows no answer.
-    fn early(name: &'static str, reply: fn() -> Reply, code: ErrorCode) -> Fault {
-        Fault { name, reply, code, partial: "" }
-    }
-
-    /// A fault after some tokens: the run shows [`PARTIAL`].
-    fn after_tokens(name: &'static str, reply: fn() -> Reply, code: ErrorCode) -> Fault {
-        Fault { name, reply, code, partial: PARTIAL }
-    }
-}
-
-/// Every provider failure of issue 14, each at the moment it hurts.
-fn faults() -> Vec<Fault> {
-    let mut faults: Vec<Fault> = vec![
-        // Before the first byte of an answer.
-        Fault::early("401", || api_error(401), ErrorCode::AuthFailed),
-        Fault::early("403", || api_error(403), ErrorCode::AuthFailed),
-        Fault::early("404", || api_error(404), ErrorCode::NotFound),
-        Fault::early("408", || api_error(408), ErrorCode::Timeout),
-        Fault::early(
-            "429 with Retry-After",
-            || api_error(429).header("retry-after", "120"),
-            ErrorCode::RateLimited,
-        ),
-        Fault::early("500", || api_error(500), ErrorCode::ProviderUnavailable),
-        Fault::early("502", || api_error(502), ErrorCode::ProviderUnavailable),
-        Fault::early("503", || api_error(503), ErrorCode::ProviderUnavailable),
-        Fault::early("529", || api_error(529), ErrorCode::ProviderUnavailable),
-        Fault::early(
-            "HTML instead of SSE",
-            || Reply::new(200, "text/html", "<!doctype html><html><body>Login</body></html>"),
-            ErrorCode::MalformedStream,
-        ),
-        Fault::early("stall before the first byte", || stalled(String::new()), ErrorCode::Timeout),
-    ];
-    // After some tokens.
-    faults.extend([
-        Fault::after_tokens(
-            "SSE error mid-stream",
-            || {
-                let error =
-                    json!({"error": {"message": "injected: overloaded", "type": "server_error"}});
-                stream(format!("{}data: {error}\n\n", some_tokens()))
-            },
-            ErrorCode::ProviderError,
-        ),
-        Fault::after_tokens("reset mid-stream", || cut(some_tokens()), ErrorCode::Network),
-        Fault::after_tokens(
-            "stall past the idle timeout",
-            || stalled(some_tokens()),
-            ErrorCode::Timeout,
-        ),
-        Fault::after_tokens(
-            "malformed chunk",
-            || stream(format!("{}data: {{\"choices\": [{{\"delta\": \n\n", some_tokens())),
-            ErrorCode::MalformedStream,
-        ),
-        Fault::after_tokens(
-            "truncated without terminator",
-            || stream(some_tokens()),
-            ErrorCode::MalformedStream,
-        ),
-        Fault::after_tokens(
-            "an endless line",
-            || stream(format!("{}data: {}", some_tokens(), "x".repeat(3 << 20))),
-            ErrorCode::MalformedStream,
-        ),
-    ]);
-    // While a tool call's arguments stream.
-    faults.extend([
-        Fault::early("reset in tool arguments", || cut(tool_arguments_begun()), ErrorCode::Network),
-        Fault::early(
-            "stall in tool arguments",
-            || stalled(tool_arguments_begun()),
-            ErrorCode::Timeout,
-        ),
-        Fault::early(
-            "tool arguments truncated",
-            || stream(tool_arguments_begun()),
-            ErrorCode::MalformedStream,
-        ),
-    ]);
-    faults
-}
-
-/// A [`TestServer`] on a runtime of its own, so that the session's runtime counts only what the
-/// runs start. Dropping it stops it.
-struct OwnServer {
-    server: TestServer,
-    runtime: Option<tokio::runtime::Runtime>,
-}
-
-impl OwnServer {
-    async fn start(
-        handler: impl Fn(usize, &server::Recorded) -> Reply + Send + Sync + 'static,
-    ) -> OwnServer {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = runtime.spawn(TestServer::start(handler)).await.unwrap();
-        OwnServer { server, runtime: Some(runtime) }
-    }
-
-    /// The first request gets `fault`, the next ones an answer.
-    async fn faulty(fault: fn() -> Reply) -> OwnServer {
-        OwnServer::start(
-            move |n, _| if n == 0 { fault() } else { Reply::openai_text("All good again.") },
-        )
-        .await
-    }
-
-    fn base_url(&self) -> String {
-        self.server.base_url()
-    }
-
-    /// The messages the provider was sent by the `n`th request.
-    fn messages(&self, n: usize) -> Vec<serde_json::Value> {
-        self.server.requests()[n].json()["messages"].as_array().unwrap().clone()
-    }
-}
-
-impl Drop for OwnServer {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
-    }
-}
 
 fn provider(base_url: &str) -> OpenAiProvider {
     OpenAiProvider::new(base_url, "gpt-test", Some(ApiKey::new(KEY)))
@@ -443,68 +263,6 @@ async fn futures_join<T>(handles: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
         out.push(handle.await.unwrap());
     }
     out
-}
-
-/// A server that streams tokens forever, a pause between each, until the client hangs up; it
-/// notes when it does. Runs on a runtime of its own.
-struct EndlessServer {
-    addr: std::net::SocketAddr,
-    hung_up: Arc<AtomicBool>,
-    runtime: Option<tokio::runtime::Runtime>,
-}
-
-impl EndlessServer {
-    async fn start(pause: Duration) -> EndlessServer {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener =
-            runtime.spawn(tokio::net::TcpListener::bind("127.0.0.1:0")).await.unwrap().unwrap();
-        let addr = listener.local_addr().unwrap();
-        let hung_up = Arc::new(AtomicBool::new(false));
-        let noted = hung_up.clone();
-        runtime.spawn(async move {
-            let Ok((mut stream, _)) = listener.accept().await else { return };
-            let mut request = [0u8; 64 * 1024];
-            let _ = stream.read(&mut request).await;
-            let head =
-                "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
-            if stream.write_all(head.as_bytes()).await.is_err() {
-                return;
-            }
-            let token = text_chunk("and on ");
-            loop {
-                if stream.write_all(token.as_bytes()).await.is_err() {
-                    noted.store(true, Ordering::SeqCst);
-                    return;
-                }
-                if !pause.is_zero() {
-                    tokio::time::sleep(pause).await;
-                }
-            }
-        });
-        EndlessServer { addr, hung_up, runtime: Some(runtime) }
-    }
-
-    /// Waits up to `within` for the client to have hung up.
-    async fn saw_hang_up(&self, within: Duration) -> bool {
-        let deadline = Instant::now() + within;
-        while !self.hung_up.load(Ordering::SeqCst) && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        self.hung_up.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for EndlessServer {
-    fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
