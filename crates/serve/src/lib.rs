@@ -1,12 +1,14 @@
 //! `telltale serve`: the agent over HTTP. A client starts a run with `POST /v1/runs`, reads its
 //! events as Server-Sent Events from `GET /v1/runs/{run_id}/events` (one SSE event per protocol
 //! event, `id` its `seq`; resumed with `Last-Event-ID`, a finished run replayed from the
-//! history), and stops it with `POST /v1/runs/{run_id}/cancel`. Every request carries the
-//! server's bearer token. The runs are the session layer's (`telltale_session`): a client that
-//! goes away never stops one. See docs/http-api.md.
+//! history), and stops it with `POST /v1/runs/{run_id}/cancel`; `GET /v1/conversations` and
+//! `GET /v1/conversations/{id}` read the history. Every request carries the server's bearer
+//! token. The runs are the session layer's (`telltale_session`): a client that goes away never
+//! stops one. See docs/http-api.md.
 
 mod auth;
 mod bind;
+mod conversations;
 mod error;
 mod events;
 mod runs;
@@ -53,6 +55,8 @@ pub fn router(config: ServeConfig) -> Router {
         .route("/v1/runs", post(runs::create))
         .route("/v1/runs/{run_id}/events", get(events::stream))
         .route("/v1/runs/{run_id}/cancel", post(runs::cancel))
+        .route("/v1/conversations", get(conversations::list))
+        .route("/v1/conversations/{conversation_id}", get(conversations::read))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(Arc::new(token), auth::require_token))
 }
