@@ -224,6 +224,9 @@ describe('App', () => {
     expect(byTestId('send-button')).not.toBeNull();
     expect(byTestId('stop-button')).toBeNull();
     expect(dom.container.querySelector('.conversation-link')!.textContent).toBe(PROMPT);
+    // The header shows the whole title on hover, however narrow it gets.
+    expect(byTestId('header-title')!.textContent).toBe(PROMPT);
+    expect(byTestId('header-title')!.title).toBe(PROMPT);
   });
 
   it('stops with Esc and keeps the partial answer, marked stopped', async () => {

@@ -231,6 +231,7 @@ export function App({ backend }: { backend: Backend }) {
 
   const providerTitle = info && info.model ? `${info.provider} · ${info.model}` : undefined;
   const cost = conversationCostUsd(state, conversation);
+  const title = conversationTitle(conversation?.title ?? '');
 
   return (
     <ShellContext.Provider value={shell}>
@@ -249,7 +250,9 @@ export function App({ backend }: { backend: Backend }) {
         />
         <main className="main">
           <header className="header">
-            <h1 className="header-title">{conversationTitle(conversation?.title ?? '')}</h1>
+            <h1 className="header-title" data-testid="header-title" title={title}>
+              {title}
+            </h1>
             {cost !== undefined && (
               <span
                 className="conversation-cost"
