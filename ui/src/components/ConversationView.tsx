@@ -120,7 +120,9 @@ export function ConversationView({ conversation, turns, onRetry, onRegenerate, o
                 onRetry={onRetry}
                 onRegenerate={onRegenerate}
                 onContinue={onContinue}
-                version={ids.length > 1 ? { index, count: ids.length } : undefined}
+                version={
+                  ids.length > 1 ? { index, count: ids.length, answers: ids.map((id) => String(turns[id]?.answer ?? '')) } : undefined
+                }
                 onPickVersion={onPickVersion}
               />
             </Fragment>

@@ -1,7 +1,8 @@
 // One assistant turn: chip, steps row, answer, and the line after it.
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { Turn as TurnValue } from '../state/types';
 import { AnswerBubble } from './AnswerBubble';
+import { AnswerCompare } from './AnswerCompare';
 import { RunMeta } from './RunMeta';
 import { ToolTimeline } from './ToolTimeline';
 import { TurnActions } from './TurnActions';
@@ -16,13 +17,15 @@ export interface TurnProps {
   onRegenerate?: ((runId: string) => void) | undefined;
   /** Goes on with this answer where it was cut off; absent while another run of the chat is going. */
   onContinue?: ((runId: string) => void) | undefined;
-  /** Which version of its answer this is, when there are several. */
-  version?: { index: number; count: number } | undefined;
+  /** Which version of its answer this is, when there are several; `answers`: every version's text. */
+  version?: { index: number; count: number; answers?: readonly string[] | undefined } | undefined;
   onPickVersion?: ((runId: string, index: number) => void) | undefined;
 }
 
 export const Turn = memo(function Turn({ turn, onRetry, onRegenerate, onContinue, version, onPickVersion }: TurnProps) {
   const showError = turn.phase === 'error' && turn.error;
+  const [comparing, setComparing] = useState(false);
+  const answers = version && version.count > 1 ? version.answers : undefined;
   return (
     <article className="turn" data-testid="turn" data-state={turn.phase} aria-label="Assistant">
       <ToolTimeline turn={turn} showChip={!showError} />
@@ -37,8 +40,14 @@ export const Turn = memo(function Turn({ turn, onRetry, onRegenerate, onContinue
           showError ? undefined : onRegenerate ? () => onRegenerate(turn.runId) : onRetry ? () => onRetry(turn.prompt) : undefined
         }
         onContinue={onContinue ? () => onContinue(turn.runId) : undefined}
-        versions={version && onPickVersion ? { ...version, onPick: (index) => onPickVersion(turn.runId, index) } : undefined}
+        versions={
+          version && onPickVersion
+            ? { index: version.index, count: version.count, onPick: (index) => onPickVersion(turn.runId, index) }
+            : undefined
+        }
+        compare={answers ? { open: comparing, onToggle: () => setComparing((open) => !open) } : undefined}
       />
+      {answers && comparing && version && <AnswerCompare answers={answers} index={version.index} />}
     </article>
   );
 });

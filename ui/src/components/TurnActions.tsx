@@ -15,6 +15,8 @@ export interface TurnActionsProps {
   onContinue?: (() => void) | undefined;
   /** The answer's versions, when it has several. */
   versions?: VersionPickerProps | undefined;
+  /** Compare, beside the versions: whether the comparison is open, and opening or closing it. */
+  compare?: { open: boolean; onToggle: () => void } | undefined;
 }
 
 /** A finished run that did not complete: its answer can go on where it stopped. */
@@ -22,11 +24,27 @@ export function isCutOff(turn: Turn): boolean {
   return turn.finish !== undefined && turn.phase !== 'completed';
 }
 
-export function TurnActions({ turn, onRegenerate, onContinue, versions }: TurnActionsProps) {
+export function TurnActions({ turn, onRegenerate, onContinue, versions, compare }: TurnActionsProps) {
   const [copied, setCopied] = useState<boolean | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
-  const picker = versions && <VersionPicker {...versions} />;
+  const picker = versions && versions.count > 1 && (
+    <>
+      <VersionPicker {...versions} />
+      {compare && (
+        <button
+          type="button"
+          className="link-button"
+          data-testid="compare-versions"
+          aria-pressed={compare.open}
+          title="Compare this version with another, word by word"
+          onClick={compare.onToggle}
+        >
+          {compare.open ? 'Hide comparison' : 'Compare'}
+        </button>
+      )}
+    </>
+  );
   const more = onContinue && isCutOff(turn) && (
     <button type="button" className="link-button" data-testid="continue-answer" onClick={onContinue}>
       Continue
