@@ -77,12 +77,12 @@ describe('diffWords', () => {
     });
   });
 
-  it('stays quick on long answers', () => {
+  it('compares long answers by a coarser grain, still giving both back', () => {
     const words = (seed: number) => Array.from({ length: 20_000 }, (_, i) => `w${(i * seed) % 997}`).join(' ');
-    const started = performance.now();
     const { grain, parts } = diffWords(words(7), words(13));
-    expect(performance.now() - started).toBeLessThan(2000);
+    // 40,000 tokens a side is past the word grain's bound: its table would be 1.6 billion cells.
     expect(grain).not.toBe('word');
+    expect(textOf(parts, 'before')).toBe(words(7));
     expect(textOf(parts, 'after')).toBe(words(13));
   });
 });
