@@ -20,7 +20,13 @@ scripts/setup.sh --test
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 . scripts/node-path.sh   # the Node.js setup.sh chose (.tools/bin when the system's is too old)
 
-stage() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+# One pass over every test gains nothing from incremental build caches; they were a third of
+# CI's disk (the runner's free disk varies, and a full run once ran out).
+: "${CARGO_INCREMENTAL:=0}"
+export CARGO_INCREMENTAL
+free_disk() { df -Ph . | awk 'NR == 2 { print $4 " free" }'; }
+
+stage() { printf '\n\033[1m== %s ==\033[0m (%s)\n' "$*" "$(free_disk)"; }
 for s in "${stages[@]}"; do
   SECONDS=0
   case "$s" in
@@ -79,6 +85,8 @@ for s in "${stages[@]}"; do
         cargo fuzz run "$target" -- -max_total_time="${FUZZ_SECONDS:-30}" -max_len=1048576 -print_final_stats=1 2>&1 | tail -n 40
       done
       unset RUSTC_BOOTSTRAP
+      # CI needs the fuzz builds no more (~1.5 GB); a developer keeps them for the next run.
+      if [ -n "${CI:-}" ]; then rm -rf fuzz/target; fi
       ;;
     e2e)
       stage "e2e (slow): the real app window through tauri-driver + WebKitWebDriver under Xvfb"
@@ -91,6 +99,8 @@ for s in "${stages[@]}"; do
     deb)
       stage "deb (slow): build the .deb, install it, launch the installed app, uninstall it"
       [ -f ui/dist/index.html ] || npm run -s ui:build
+      # The release build needs none of the debug builds; CI frees their disk first (~5 GB).
+      if [ -n "${CI:-}" ]; then rm -rf target/debug; fi
       npm run -s tauri -- build --bundles deb
       deb=$(ls -t target/release/bundle/deb/*.deb | head -n 1)
       pkg=$(dpkg-deb -f "$deb" Package)
@@ -106,5 +116,5 @@ for s in "${stages[@]}"; do
       ;;
     *) echo "unknown stage $s (setup, rust, ui, browser, fuzz, e2e, deb)"; exit 2 ;;
   esac
-  echo "[$s] took ${SECONDS}s"
+  echo "[$s] took ${SECONDS}s ($(free_disk))"
 done
