@@ -7,6 +7,7 @@ import { errorMessage } from '../ipc';
 import type { Preset, ProviderEntry, Settings, SettingsBackend, SettingsView, TestResult } from '../settings/types';
 import { fieldError, type FieldError } from '../settings/fieldError';
 import { SettingsBudgets } from './SettingsBudgets';
+import { SettingsPrices } from './SettingsPrices';
 import { SettingsLocalServers } from './SettingsLocalServers';
 import { SettingsAnswering } from './SettingsAnswering';
 import { SettingsKeyField } from './SettingsKeyField';
@@ -353,6 +354,7 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
             <SettingsLocalServers ids={ids} backend={backend} draft={draft} edit={edit} />
             <SettingsAnswering ids={ids} view={view} draft={draft} edit={edit} />
             <SettingsBudgets ids={ids} draft={draft} edit={edit} />
+            <SettingsPrices ids={ids} draft={draft} edit={edit} />
             <SettingsTools view={view} draft={draft} edit={edit} />
             <SettingsMcp backend={backend} view={view} draft={draft} edit={edit} onImported={mcpImported} />
           </div>
