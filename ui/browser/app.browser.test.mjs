@@ -176,7 +176,7 @@ describe('visual states', () => {
     await page.screenshot({ path: screenshotPath('15-draft-editable') });
   });
 
-  app.test('edit & resend: a prompt is edited in place and sent again as a new turn', async ({ page }) => {
+  app.test('edit & resend: a prompt is edited in place and sent in its place, a branch forking there', async ({ page }) => {
     await startRun(page, 'What is 17 * 24?', [
       ...tokenEvents('17 * 24 = 408.'),
       { type: 'run_finished', reason: 'completed', ttft_ms: 80 },
@@ -187,9 +187,16 @@ describe('visual states', () => {
     await page.fill('[data-testid="edit-input"]', 'What is 17 * 23?');
     await page.screenshot({ path: screenshotPath('16-edit-message') });
     await page.press('[data-testid="edit-input"]', 'Enter');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="turn"]').length === 2);
-    const prompts = await page.evaluate(() => window.__telltaleMock.started.map((s) => s.prompt));
-    assert.deepEqual(prompts, ['What is 17 * 24?', 'What is 17 * 23?']);
+    // The edited prompt takes the old one's place, with a picker to go back to it.
+    await page.waitForSelector('[data-testid="prompt-picker"]');
+    assert.equal(await page.innerText('[data-testid="prompt-picker"] .version-count'), '2 / 2');
+    assert.equal(await page.locator('[data-testid="turn"]').count(), 1);
+    assert.equal(await page.innerText('[data-testid="user-message"]'), 'What is 17 * 23?');
+    const started = await page.evaluate(() => window.__telltaleMock.started.map((s) => [s.prompt, s.parent]));
+    assert.deepEqual(started, [
+      ['What is 17 * 24?', { kind: 'root' }],
+      ['What is 17 * 23?', { kind: 'root' }],
+    ]);
   });
 
   app.test('error: a red message below the partial text, and Retry sends the prompt again', async ({ page }) => {

@@ -18,7 +18,7 @@ import { conversationTitle, formatUsd } from './format';
 import { newId } from './ids';
 import { errorMessage, type AppInfo, type Backend, type RunParent } from './ipc';
 import { ShellContext, type ShellActions } from './shell';
-import { parentForNext, parentOf, versionsOf } from './state/branches';
+import { parentForNext, parentOf, promptBranchesOf, versionsOf } from './state/branches';
 import { initialState, reducer } from './state/reducer';
 import { activeConversation, conversationCostUsd, isFinished, runningTurn, sidebarConversations } from './state/selectors';
 import './App.css';
@@ -123,6 +123,17 @@ export function App({ backend }: { backend: Backend }) {
     [startAfter],
   );
 
+  // An edited prompt: sent in the place of `runId`'s, after the same run (a new branch forks there).
+  const edit = useCallback(
+    (runId: string, prompt: string) => {
+      const { state: now } = latest.current;
+      const turn = now.turns[runId];
+      const chat = turn && now.conversations[turn.conversationId];
+      if (turn && chat) startAfter(prompt, parentOf(chat, now.turns, runId));
+    },
+    [startAfter],
+  );
+
   const continueRun = useCallback(
     (runId: string) => {
       const { state: now, running: busy } = latest.current;
@@ -136,13 +147,16 @@ export function App({ backend }: { backend: Backend }) {
     [backend],
   );
 
-  const pickVersion = useCallback((runId: string, index: number) => {
+  // Another version of an answer, or another branch forking at a prompt: shown with what follows it.
+  const pick = useCallback((runId: string, index: number, among: typeof versionsOf) => {
     const { state: now } = latest.current;
     const turn = now.turns[runId];
     const chat = turn && now.conversations[turn.conversationId];
-    const other = chat && versionsOf(chat, now.turns, runId).ids[index];
+    const other = chat && among(chat, now.turns, runId).ids[index];
     if (other) dispatch({ type: 'show_version', runId: other });
   }, []);
+  const pickVersion = useCallback((runId: string, index: number) => pick(runId, index, versionsOf), [pick]);
+  const pickBranch = useCallback((runId: string, index: number) => pick(runId, index, promptBranchesOf), [pick]);
 
   const stop = useCallback(() => {
     const turn = latest.current.running;
@@ -284,9 +298,11 @@ export function App({ backend }: { backend: Backend }) {
               conversation={conversation}
               turns={state.turns}
               onRetry={running ? undefined : send}
+              onEdit={running ? undefined : edit}
               onRegenerate={running ? undefined : regenerate}
               onContinue={running || !backend.continueRun ? undefined : continueRun}
               onPickVersion={pickVersion}
+              onPickBranch={pickBranch}
             />
           )}
           <div className="composer-bar">

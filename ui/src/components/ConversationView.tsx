@@ -1,6 +1,6 @@
 // The reading column: the chat's messages, following the stream while the user is at the bottom.
 import { Fragment, useLayoutEffect, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
-import { versionsOf, visibleRuns } from '../state/branches';
+import { promptBranchesOf, versionsOf, visibleRuns } from '../state/branches';
 import type { Conversation, Turn as TurnValue } from '../state/types';
 import { Turn } from './Turn';
 import { UserMessage } from './UserMessage';
@@ -10,10 +10,14 @@ export interface ConversationViewProps {
   conversation: Conversation;
   turns: Record<string, TurnValue>;
   onRetry?: ((prompt: string) => void) | undefined;
+  /** Sends an edited prompt in the place of `runId`'s: a new branch forking there. */
+  onEdit?: ((runId: string, prompt: string) => void) | undefined;
   onRegenerate?: ((runId: string) => void) | undefined;
   onContinue?: ((runId: string) => void) | undefined;
   /** Shows another version of an answer (the `index`th of its run's versions). */
   onPickVersion?: ((runId: string, index: number) => void) | undefined;
+  /** Shows another branch forking at a prompt (the `index`th of its branches). */
+  onPickBranch?: ((runId: string, index: number) => void) | undefined;
 }
 
 /** How close to the bottom (px) counts as "at the bottom" when the user scrolls down to it. */
@@ -22,7 +26,16 @@ const STICK_PX = 48;
 /** Keys that scroll the column up. */
 const UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
 
-export function ConversationView({ conversation, turns, onRetry, onRegenerate, onContinue, onPickVersion }: ConversationViewProps) {
+export function ConversationView({
+  conversation,
+  turns,
+  onRetry,
+  onEdit,
+  onRegenerate,
+  onContinue,
+  onPickVersion,
+  onPickBranch,
+}: ConversationViewProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   // Where the column was last seen (a scroll event) or put (following the stream): a scroll event
@@ -112,9 +125,20 @@ export function ConversationView({ conversation, turns, onRetry, onRegenerate, o
           const prompt = prompts.get(runId);
           if (!turn) return null;
           const { ids, index } = versionsOf(conversation, turns, runId);
+          const branches = promptBranchesOf(conversation, turns, runId);
           return (
             <Fragment key={runId}>
-              {prompt && <UserMessage text={prompt.text} onResend={onRetry} />}
+              {prompt && (
+                <UserMessage
+                  text={prompt.text}
+                  onResend={onEdit ? (text) => onEdit(runId, text) : undefined}
+                  branches={
+                    branches.ids.length > 1 && onPickBranch
+                      ? { index: branches.index, count: branches.ids.length, onPick: (i) => onPickBranch(runId, i) }
+                      : undefined
+                  }
+                />
+              )}
               <Turn
                 turn={turn}
                 onRetry={onRetry}

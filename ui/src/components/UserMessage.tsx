@@ -1,15 +1,19 @@
 // The user's prompt, as a bubble on the right. "Edit" turns it into a field whose text is sent
-// again as a new turn (earlier turns stay as they were).
+// in its place: a new branch forks at this prompt (the turns after it stay on the old branch,
+// reachable through the "‹ 1 / 2 ›" picker beside it).
 import { memo, useState } from 'react';
+import { VersionPicker, type VersionPickerProps } from './VersionPicker';
 import './UserMessage.css';
 
 export interface UserMessageProps {
   text: string;
-  /** Sends an edited prompt; absent while a run is in progress. */
+  /** Sends an edited prompt in this one's place; absent while a run is in progress. */
   onResend?: ((prompt: string) => void) | undefined;
+  /** The branches forking at this prompt (it was edited), when there are several. */
+  branches?: Omit<VersionPickerProps, 'of'> | undefined;
 }
 
-export const UserMessage = memo(function UserMessage({ text, onResend }: UserMessageProps) {
+export const UserMessage = memo(function UserMessage({ text, onResend, branches }: UserMessageProps) {
   const [draft, setDraft] = useState<string | null>(null);
 
   if (draft !== null) {
@@ -66,10 +70,17 @@ export const UserMessage = memo(function UserMessage({ text, onResend }: UserMes
         {text}
       </div>
       {onResend && (
-        <button type="button" className="link-button user-edit-button" data-testid="edit-message" onClick={() => setDraft(text)}>
+        <button
+          type="button"
+          className="link-button user-edit-button"
+          data-testid="edit-message"
+          aria-label="Edit this message and send it again"
+          onClick={() => setDraft(text)}
+        >
           Edit
         </button>
       )}
+      {branches && <VersionPicker {...branches} of="prompt" />}
     </div>
   );
 });

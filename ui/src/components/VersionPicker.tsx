@@ -1,5 +1,6 @@
-// "‹ 2 / 3 ›" under an answer that has versions (regenerated): which one is shown, and the
-// others one click away. The conversation goes on from the version shown.
+// "‹ 2 / 3 ›": under an answer that has versions (regenerated), or on a prompt that was edited
+// (the branches forking there). Which one is shown, and the others one click away; the
+// conversation goes on from the one shown.
 import './VersionPicker.css';
 
 export interface VersionPickerProps {
@@ -7,13 +8,27 @@ export interface VersionPickerProps {
   index: number;
   count: number;
   onPick: (index: number) => void;
+  /** What is picked: `answer` (the versions of an answer, the default) or `prompt` (its branches). */
+  of?: 'answer' | 'prompt' | undefined;
 }
 
-export function VersionPicker({ index, count, onPick }: VersionPickerProps) {
+const WORDS = {
+  answer: { group: 'Versions of this answer', item: 'version', testId: 'version-picker' },
+  prompt: { group: 'Branches from this message', item: 'branch', testId: 'prompt-picker' },
+};
+
+export function VersionPicker({ index, count, onPick, of = 'answer' }: VersionPickerProps) {
   if (count < 2) return null;
+  const words = WORDS[of];
   return (
-    <div className="version-picker" data-testid="version-picker" role="group" aria-label="Versions of this answer">
-      <button type="button" className="link-button" aria-label="Previous version" disabled={index <= 0} onClick={() => onPick(index - 1)}>
+    <div className="version-picker" data-testid={words.testId} role="group" aria-label={words.group}>
+      <button
+        type="button"
+        className="link-button"
+        aria-label={`Previous ${words.item}`}
+        disabled={index <= 0}
+        onClick={() => onPick(index - 1)}
+      >
         ‹
       </button>
       <span className="version-count" aria-live="polite">
@@ -22,7 +37,7 @@ export function VersionPicker({ index, count, onPick }: VersionPickerProps) {
       <button
         type="button"
         className="link-button"
-        aria-label="Next version"
+        aria-label={`Next ${words.item}`}
         disabled={index >= count - 1}
         onClick={() => onPick(index + 1)}
       >

@@ -1,7 +1,7 @@
 // Versions and branches in the window's state, and a run continued after it was cut off.
 import { describe, expect, it } from 'vitest';
 import type { Event, EventKind } from '../generated/protocol';
-import { parentForNext, versionsOf, visibleRuns } from './branches';
+import { parentForNext, promptBranchesOf, versionsOf, visibleRuns } from './branches';
 import { initialState, reducer } from './reducer';
 import type { AppState, LoadedRun } from './types';
 
@@ -106,5 +106,41 @@ describe('branches', () => {
     expect(shown(state)).toEqual(['a', 'f']);
     expect(parentForNext(state.conversations.c!, state.turns)).toBe('a');
     expect(parentForNext(initialState('c', 0).conversations.c!, {})).toBeNull();
+  });
+
+  it('forks at an edited prompt: its branches on the prompt, each keeping its own versions and later turns', () => {
+    let state = initialState('c', 0);
+    state = answered(state, 'a', 'one?', null, 'A');
+    state = answered(state, 'b', 'two?', 'a', 'B');
+    state = answered(state, 'c1', 'three?', 'b', 'C');
+    // "two?" edited to "2?" and sent: a new branch after the same run, shown at once.
+    state = answered(state, 'e', '2?', 'a', 'E');
+    const chat = () => state.conversations.c!;
+    expect(shown(state)).toEqual(['a', 'e']);
+    expect(promptBranchesOf(chat(), state.turns, 'e')).toEqual({ ids: ['b', 'e'], index: 1 });
+    // Not versions of one answer: each prompt's answer has one version.
+    expect(versionsOf(chat(), state.turns, 'e')).toEqual({ ids: ['e'], index: 0 });
+    expect(promptBranchesOf(chat(), state.turns, 'a')).toEqual({ ids: ['a'], index: 0 });
+
+    // The old branch's answer regenerated: a version under it, the prompt still has two branches.
+    state = answered(state, 'b2', 'two?', 'a', 'B again');
+    expect(versionsOf(chat(), state.turns, 'b2')).toEqual({ ids: ['b', 'b2'], index: 1 });
+    expect(promptBranchesOf(chat(), state.turns, 'b2')).toEqual({ ids: ['b2', 'e'], index: 0 });
+    expect(promptBranchesOf(chat(), state.turns, 'b')).toEqual({ ids: ['b2', 'e'], index: 0 });
+
+    // Back on the first version of the old branch: its later turn comes back with it.
+    state = reducer(state, { type: 'show_version', runId: 'b' });
+    expect(shown(state)).toEqual(['a', 'b', 'c1']);
+    state = reducer(state, { type: 'show_version', runId: 'e' });
+    expect(shown(state)).toEqual(['a', 'e']);
+  });
+
+  it('forks at the first prompt too', () => {
+    let state = answered(initialState('c', 0), 'a', 'one?', null, 'A');
+    state = answered(state, 'b', 'two?', 'a', 'B');
+    state = answered(state, 'x', 'uno?', null, 'X');
+    expect(shown(state)).toEqual(['x']);
+    expect(promptBranchesOf(state.conversations.c!, state.turns, 'x')).toEqual({ ids: ['a', 'x'], index: 1 });
+    expect(shown(reducer(state, { type: 'show_version', runId: 'a' }))).toEqual(['a', 'b']);
   });
 });

@@ -1,6 +1,8 @@
-// A conversation's runs as a tree: each run continues its parent run, so an answer regenerated is
-// a second child of the same parent (a version). The screen shows one branch: from the first turn
-// down, at each fork the version chosen (`Conversation.shown`), else the latest.
+// A conversation's runs as a tree: each run continues its parent run, so an answer regenerated or
+// a prompt edited and sent again is a second child of the same parent. Children with the same
+// prompt are versions of one answer (the picker under it); children with different prompts are
+// branches forking at that prompt (the picker on the prompt). The screen shows one branch: from
+// the first turn down, at each fork the run chosen (`Conversation.shown`), else the latest.
 import type { Conversation, Turn } from './types';
 
 /** The runs of the conversation, in the order they started. */
@@ -51,10 +53,32 @@ export function visibleRuns(conversation: Conversation, turns: Record<string, Tu
   }
 }
 
-/** The versions of `runId`'s answer (the runs with its parent, in order), and which one it is. */
+/** The runs that fork where `runId` does (its parent's children, `runId` among them), in order. */
+function siblingsOf(conversation: Conversation, turns: Record<string, Turn>, runId: string): string[] {
+  return childrenByParent(conversation, turns).get(parentOf(conversation, turns, runId) ?? '') ?? [];
+}
+
+/** The versions of `runId`'s answer (the runs forking where it does with its prompt, in order), and which one it is. */
 export function versionsOf(conversation: Conversation, turns: Record<string, Turn>, runId: string): { ids: string[]; index: number } {
-  const ids = childrenByParent(conversation, turns).get(parentOf(conversation, turns, runId) ?? '') ?? [];
+  const prompt = turns[runId]?.prompt;
+  const ids = siblingsOf(conversation, turns, runId).filter((id) => turns[id]?.prompt === prompt);
   return { ids, index: ids.indexOf(runId) };
+}
+
+/**
+ * The branches that fork at `runId`'s prompt: one per prompt sent there (the first, then each
+ * edit, in order), each given by the run it opens on (the latest version of its answer), and
+ * which one `runId` is on. One branch: the prompt was never edited.
+ */
+export function promptBranchesOf(conversation: Conversation, turns: Record<string, Turn>, runId: string): { ids: string[]; index: number } {
+  const latest = new Map<string, string>();
+  for (const id of siblingsOf(conversation, turns, runId)) {
+    const prompt = turns[id]?.prompt ?? '';
+    // A prompt keeps the place it first came in; a later version of its answer takes its entry.
+    latest.set(prompt, id);
+  }
+  const prompts = [...latest.keys()];
+  return { ids: [...latest.values()], index: prompts.indexOf(turns[runId]?.prompt ?? '') };
 }
 
 /**
