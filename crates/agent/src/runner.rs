@@ -82,6 +82,16 @@ impl Agent {
         &self.provider
     }
 
+    /// The tools its runs may use.
+    pub fn tools(&self) -> &ToolRegistry {
+        &self.tools
+    }
+
+    /// Its limits, keep-alive, secrets, price and budget.
+    pub fn config(&self) -> &AgentConfig {
+        &self.config
+    }
+
     /// Runs one turn: `prompt` after `history`. Every event goes to `events`, the last one is
     /// always `run_finished`, and `cancel` ends the run at once, keeping what streamed. Tool
     /// calls that wait for approval are denied (nobody can answer): see [`Agent::run_with`].

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use telltale_agent::providers::settings::{
     BASE_URL_VAR, IDLE_TIMEOUT_VAR, MODEL_VAR, PROVIDER_VAR,
 };
-use telltale_agent::providers::{OfflinePace, ProviderKind, ProviderSettings};
+use telltale_agent::providers::{OfflinePace, ProviderKind, ProviderSettings, SettingsError};
 use telltale_agent::{Agent, AgentConfig, Secrets, ToolRegistry};
 use telltale_config::keys::KeyStore;
 use telltale_mcp::{McpManager, McpServer, ServerState};
@@ -171,6 +171,26 @@ impl AgentArgs {
             ms => OfflinePace { word: Duration::from_millis(ms), ..OfflinePace::default() },
         };
         Ok(settings)
+    }
+
+    /// Makes the agent of one HTTP run that names its own provider or model: these flags'
+    /// provider settings with those replaced (another kind with its vendor's URL and its own
+    /// key variable), `base`'s tools and limits, and the price and budget of that model.
+    pub fn chooser(&self, base: &AgentSlot) -> Result<telltale_serve::AgentChooser> {
+        let configured = self.provider_settings()?;
+        let prices = telltale_config::saved_settings(&telltale_config::data_dir()?).prices;
+        let (base, budget) = (base.get(), self.budget.clone());
+        Ok(Arc::new(move |kind, model| {
+            let settings = configured.for_run(kind, model, |name| std::env::var(name).ok());
+            let provider = settings.build()?;
+            let price = telltale_config::prices::price_for(&settings, &prices);
+            let budget = budget
+                .budget(provider.model(), price)
+                .map_err(|error| SettingsError::Invalid(error.to_string()))?;
+            let secrets = base.config().secrets.clone().with_key(settings.api_key.as_ref());
+            let config = AgentConfig { price, budget, secrets, ..base.config().clone() };
+            Ok(Arc::new(Agent::new(provider, base.tools().clone(), config)))
+        }))
     }
 
     /// The agent these flags describe (its MCP servers started and waited for).

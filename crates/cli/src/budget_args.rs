@@ -8,7 +8,7 @@ use clap::{value_parser, Args};
 use telltale_agent::budget::Budget;
 use telltale_agent::pricing::Price;
 
-#[derive(Args, Default)]
+#[derive(Args, Clone, Default)]
 pub struct BudgetArgs {
     /// Stop the run after this many seconds
     #[arg(long, value_name = "N", value_parser = value_parser!(u64).range(1..))]

@@ -39,6 +39,7 @@ pub async fn serve(args: ServeArgs) -> Result<i32> {
         None => (new_token(), true),
     };
     let agent = args.agent.agent().await?;
+    let choose_agent = args.agent.chooser(&agent)?;
     let store = Store::open_default().context("cannot open the history")?;
     let session = Session::new(agent, store, tokio::runtime::Handle::current());
     let listener = tokio::net::TcpListener::bind(args.bind)
@@ -56,6 +57,7 @@ pub async fn serve(args: ServeArgs) -> Result<i32> {
         token: token.clone(),
         keepalive: Duration::from_secs(args.keepalive_s),
         on_run_started: Some(on_run_started),
+        choose_agent: Some(choose_agent),
     };
     println!("listening on http://{address}");
     if generated {

@@ -27,6 +27,10 @@ pub(crate) struct ApiError {
 }
 
 impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: String) -> ApiError {
+        ApiError { status, code, message }
+    }
+
     pub fn not_found(message: String) -> ApiError {
         ApiError { status: StatusCode::NOT_FOUND, code: "not_found", message }
     }

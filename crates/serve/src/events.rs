@@ -26,6 +26,16 @@ pub(crate) async fn stream(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let from_seq = resume_from(&headers)?;
+    sse_response(&state, run_id, from_seq).await
+}
+
+/// The events of `run_id` from `from_seq` on as an SSE response: read from the run's log while
+/// it is in progress (each reader a cursor into it, never a queue), else from the history.
+pub(crate) async fn sse_response(
+    state: &AppState,
+    run_id: String,
+    from_seq: u64,
+) -> Result<Response, ApiError> {
     let events: BoxStream<'static, Event> = match state.session.subscribe(&run_id, from_seq) {
         Some(receiver) => stream::unfold(receiver, |mut receiver| async move {
             receiver.recv().await.map(|event| (event, receiver))

@@ -8,6 +8,7 @@
 
 mod auth;
 mod bind;
+mod choose;
 mod conversations;
 mod error;
 mod events;
@@ -22,6 +23,7 @@ use telltale_session::Session;
 use tokio::net::TcpListener;
 
 pub use bind::{check_bind, new_token};
+pub use choose::AgentChooser;
 pub use error::ServeError;
 
 /// How long a stream may stay quiet before a `ping` is sent, unless configured otherwise.
@@ -31,13 +33,29 @@ pub const DEFAULT_KEEPALIVE: Duration = Duration::from_secs(15);
 pub type RunHook = Arc<dyn Fn(&Session, &str) + Send + Sync>;
 
 /// What the server needs: the session its runs go through, the token every request must
-/// carry, the keep-alive interval of its event streams, and what to do as a run starts.
+/// carry, the keep-alive interval of its event streams, what to do as a run starts, and how to
+/// make a run's agent when it names its own provider or model.
 #[derive(Clone)]
 pub struct ServeConfig {
     pub session: Session,
     pub token: String,
     pub keepalive: Duration,
     pub on_run_started: Option<RunHook>,
+    /// None: every run uses the session's agent, and a run naming another is refused.
+    pub choose_agent: Option<AgentChooser>,
+}
+
+impl ServeConfig {
+    /// `session` served behind `token`, with the default keep-alive and nothing else.
+    pub fn new(session: Session, token: String) -> ServeConfig {
+        ServeConfig {
+            session,
+            token,
+            keepalive: DEFAULT_KEEPALIVE,
+            on_run_started: None,
+            choose_agent: None,
+        }
+    }
 }
 
 /// The state every handler shares.
@@ -45,12 +63,13 @@ pub(crate) struct AppState {
     pub session: Session,
     pub keepalive: Duration,
     pub on_run_started: Option<RunHook>,
+    pub choose_agent: Option<AgentChooser>,
 }
 
 /// The routes, behind the bearer-token check.
 pub fn router(config: ServeConfig) -> Router {
-    let ServeConfig { session, token, keepalive, on_run_started } = config;
-    let state = Arc::new(AppState { session, keepalive, on_run_started });
+    let ServeConfig { session, token, keepalive, on_run_started, choose_agent } = config;
+    let state = Arc::new(AppState { session, keepalive, on_run_started, choose_agent });
     Router::new()
         .route("/v1/runs", post(runs::create))
         .route("/v1/runs/{run_id}/events", get(events::stream))

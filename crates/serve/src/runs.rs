@@ -1,15 +1,18 @@
-//! `POST /v1/runs` starts a run (in a new conversation, or continuing one) and answers its ids
-//! at once; `POST /v1/runs/{run_id}/cancel` stops one. The events are read separately
-//! (`events.rs`), as often as a client likes.
+//! `POST /v1/runs` starts a run (in a new conversation, or continuing one; with the configured
+//! agent, or another provider or model for that run only) and answers its ids at once, or with
+//! `?stream=true` its events directly; `POST /v1/runs/{run_id}/cancel` stops one. The events are
+//! read separately (`events.rs`), as often as a client likes.
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use telltale_session::{Parent, RunRequest};
 
+use crate::choose::agent_for;
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -22,6 +25,17 @@ pub(crate) struct CreateRun {
     conversation_id: Option<String>,
     /// Continue from this run (a new branch when it has a continuation already).
     parent_run_id: Option<String>,
+    /// Answer with this provider (`offline`, `openai`, `anthropic`) for this run only.
+    provider: Option<String>,
+    /// Ask this model for this run only.
+    model: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CreateQuery {
+    /// Answer with the run's event stream instead of its ids.
+    #[serde(default)]
+    stream: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -30,11 +44,17 @@ pub(crate) struct Created {
     conversation_id: String,
 }
 
+/// The ids of a run answered with its stream (`?stream=true`).
+const RUN_ID: HeaderName = HeaderName::from_static("x-run-id");
+const CONVERSATION_ID: HeaderName = HeaderName::from_static("x-conversation-id");
+
 pub(crate) async fn create(
     State(state): State<Arc<AppState>>,
+    Query(query): Query<CreateQuery>,
     Json(body): Json<CreateRun>,
-) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let CreateRun { prompt, conversation_id, parent_run_id } = body;
+) -> Result<Response, ApiError> {
+    let CreateRun { prompt, conversation_id, parent_run_id, provider, model } = body;
+    let agent = agent_for(state.choose_agent.as_ref(), provider, model)?;
     let run_id = telltale_agent::new_run_id();
     let session = &state.session;
     let request = match (conversation_id, parent_run_id) {
@@ -65,6 +85,7 @@ pub(crate) async fn create(
             RunRequest::in_conversation(conversation_id, run_id.clone(), prompt)
         }
     };
+    let request = RunRequest { agent, ..request };
     let conversation_id = request.conversation_id.clone();
     // The run goes on whether or not anyone reads it: its events are kept for the readers.
     let _started = session.start_run(request)?;
@@ -72,7 +93,18 @@ pub(crate) async fn create(
         hook(session, &run_id);
     }
     tracing::info!(run_id, conversation_id, "run started over HTTP");
-    Ok((StatusCode::CREATED, Json(Created { run_id, conversation_id })))
+    if query.stream {
+        let ids =
+            [(RUN_ID, header_value(&run_id)), (CONVERSATION_ID, header_value(&conversation_id))];
+        let stream = crate::events::sse_response(&state, run_id, 0).await?;
+        return Ok((ids, stream).into_response());
+    }
+    Ok((StatusCode::CREATED, Json(Created { run_id, conversation_id })).into_response())
+}
+
+/// An id as a header value (ids are letters, digits, `-` and `_`: the session checked them).
+fn header_value(id: &str) -> HeaderValue {
+    HeaderValue::from_str(id).unwrap_or(HeaderValue::from_static(""))
 }
 
 pub(crate) async fn cancel(

@@ -1,6 +1,5 @@
 //! Every route of `telltale serve` answers 401 without the exact bearer token.
 
-#[allow(dead_code)] // its SSE reader serves the stream tests
 mod support;
 
 use std::time::Duration;

@@ -1,7 +1,6 @@
 //! `GET /v1/conversations` and `GET /v1/conversations/{id}` over real HTTP: the runs the server
 //! made, read back from its history.
 
-#[allow(dead_code)] // its SSE reader serves the stream tests too
 mod support;
 
 use std::time::Duration;

@@ -28,7 +28,7 @@ mod store;
 pub use agent_slot::AgentSlot;
 pub use continuation::ContinueRequest;
 pub use error::SessionError;
-pub use run_log::NOTHING_TO_WAIT_FOR;
+pub use run_log::{RunReader, NOTHING_TO_WAIT_FOR};
 pub use runs::RunInProgress;
 pub use session::{RunRequest, RunSummary, Session, StartedRun};
 pub use store::{Store, StoreStatus};

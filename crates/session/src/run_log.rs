@@ -1,13 +1,18 @@
 //! One run's events, kept while it is in progress and handed to every subscriber: a front end
 //! that joins late (a second window, an HTTP client that reconnects) first gets what it missed
 //! from the `seq` it asks for, then every event as it comes, in order, with nothing twice.
+//!
+//! Two kinds of subscriber: the front end that starts a run gets a channel ([`RunLog::subscribe`])
+//! it drains at once; anyone else gets a [`RunReader`], a cursor into the kept events that reads
+//! them by position when it is ready, so a reader that stops reading (a stalled HTTP client)
+//! holds no queue of its own and never grows with the run.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use telltale_history::CommitHook;
 use telltale_protocol::Event;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
-use tokio::sync::watch;
+use tokio::sync::{watch, Notify};
 
 /// What [`RunLog::saved`] reads once nothing more will be saved, or nothing needs waiting for
 /// (the run is not recorded, its recording failed, or the run has ended).
@@ -17,11 +22,17 @@ pub struct RunLog {
     inner: Mutex<Inner>,
     /// How many of the run's events the history has committed (every `seq` below it).
     saved: Arc<watch::Sender<u64>>,
+    /// Wakes the [`RunReader`]s waiting for an event (or for the end).
+    published: Notify,
 }
 
 impl Default for RunLog {
     fn default() -> Self {
-        RunLog { inner: Mutex::default(), saved: Arc::new(watch::Sender::new(0)) }
+        RunLog {
+            inner: Mutex::default(),
+            saved: Arc::new(watch::Sender::new(0)),
+            published: Notify::new(),
+        }
     }
 }
 
@@ -48,6 +59,15 @@ impl RunLog {
         let mut inner = self.lock();
         inner.subscribers.retain(|subscriber| subscriber.send(event.clone()).is_ok());
         inner.events.push(event);
+        drop(inner);
+        self.published.notify_waiters();
+    }
+
+    /// A reader of the run's events from `from_seq` on: those already kept, then the rest as
+    /// they come, read from the log itself when the reader asks (nothing is queued for it).
+    pub fn reader(self: &Arc<Self>, from_seq: u64) -> RunReader {
+        let next = self.lock().events.partition_point(|event| event.seq < from_seq);
+        RunReader { log: self.clone(), next }
     }
 
     /// The run's events from `from_seq` on: those already streamed at once, then the rest as
@@ -72,6 +92,7 @@ impl RunLog {
         inner.closed = true;
         inner.subscribers.clear();
         drop(inner);
+        self.published.notify_waiters();
         self.stop_waiting();
     }
 
@@ -105,6 +126,38 @@ impl RunLog {
         let mut inner = self.lock();
         inner.subscribers.retain(|subscriber| !subscriber.is_closed());
         inner.subscribers.len()
+    }
+}
+
+/// A cursor into a run's kept events: [`recv`](Self::recv) hands out the next one, waiting for
+/// it while the run goes on, and `None` once the run has ended and everything was read. Its
+/// memory is its position: however far behind it falls, the events stay in the one log.
+pub struct RunReader {
+    log: Arc<RunLog>,
+    /// The position in the log of the next event to hand out.
+    next: usize,
+}
+
+impl RunReader {
+    /// The next event, or `None` once the run has ended and every event was read.
+    pub async fn recv(&mut self) -> Option<Event> {
+        loop {
+            // Registered before looking, so an event published in between still wakes it.
+            let published = self.log.published.notified();
+            tokio::pin!(published);
+            published.as_mut().enable();
+            {
+                let inner = self.log.lock();
+                if let Some(event) = inner.events.get(self.next) {
+                    self.next += 1;
+                    return Some(event.clone());
+                }
+                if inner.closed {
+                    return None;
+                }
+            }
+            published.await;
+        }
     }
 }
 
@@ -154,6 +207,25 @@ mod tests {
         let mut after = log.subscribe(0);
         assert_eq!(after.recv().await.map(|e| e.seq), Some(0), "what was kept is replayed");
         assert!(after.recv().await.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_reader_reads_by_position_however_far_behind_it_is() {
+        let log = Arc::new(RunLog::new());
+        let mut from_start = log.reader(0);
+        log.publish(token(0));
+        let mut late = log.reader(1);
+        let waiting = tokio::spawn(async move { late.recv().await.map(|event| event.seq) });
+        (1..1000).for_each(|seq| log.publish(token(seq)));
+        assert_eq!(waiting.await.unwrap(), Some(1), "woken by the event it waited for");
+        assert_eq!(log.subscriber_count(), 0, "readers are not subscribers: nothing queues");
+        log.close();
+        let mut seqs = Vec::new();
+        while let Some(event) = from_start.recv().await {
+            seqs.push(event.seq);
+        }
+        assert_eq!(seqs, (0..1000).collect::<Vec<_>>());
+        assert!(log.reader(5).recv().await.is_some_and(|event| event.seq == 5));
     }
 
     #[test]

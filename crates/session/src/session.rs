@@ -21,13 +21,13 @@ use crate::recording::{
     finish_recording, prepare, publish_end, recorder_config, start_recording, Prepare,
 };
 use crate::relay::{relay, relay_into_new, RunOutput};
-use crate::run_log::RunLog;
+use crate::run_log::{RunLog, RunReader};
 use crate::runs::{RunInProgress, Runs};
 use crate::store::Store;
 
 /// What a front end asks for: run `prompt` in a conversation (made if it does not exist yet).
 /// The front end picks the ids, so it can show the run before any event arrives.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RunRequest {
     pub conversation_id: String,
     pub run_id: String,
@@ -42,6 +42,22 @@ pub struct RunRequest {
     /// another makes a new branch when it has a continuation already (an answer regenerated,
     /// a prompt edited). The run sends the messages of that run's branch only.
     pub parent: Parent,
+    /// The agent of this run only (another provider or model); none: the session's.
+    pub agent: Option<Arc<Agent>>,
+}
+
+impl std::fmt::Debug for RunRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunRequest")
+            .field("conversation_id", &self.conversation_id)
+            .field("run_id", &self.run_id)
+            .field("prompt", &self.prompt)
+            .field("new_conversation", &self.new_conversation)
+            .field("save", &self.save)
+            .field("parent", &self.parent)
+            .field("agent", &self.agent.as_ref().map(|agent| agent.provider().model().to_owned()))
+            .finish()
+    }
 }
 
 impl RunRequest {
@@ -54,6 +70,7 @@ impl RunRequest {
             new_conversation: false,
             save: true,
             parent: Parent::Latest,
+            agent: None,
         }
     }
 }
@@ -117,7 +134,7 @@ impl Session {
         )?;
         let (events, saved) = (log.subscribe(0), log.saved());
         let (done, finished) = oneshot::channel();
-        let agent = self.agent.get();
+        let agent = request.agent.clone().unwrap_or_else(|| self.agent.get());
         let session = self.clone();
         self.runtime.spawn(async move {
             let summary = session.drive(agent, request, controls, &log).await;
@@ -129,9 +146,10 @@ impl Session {
     }
 
     /// A run's events from `from_seq` on, for a front end that joins late; `None` when the run
-    /// is not in progress (its events are then in the history).
-    pub fn subscribe(&self, run_id: &str, from_seq: u64) -> Option<UnboundedReceiver<Event>> {
-        self.runs.log(run_id).map(|log| log.subscribe(from_seq))
+    /// is not in progress (its events are then in the history). The reader reads the run's
+    /// kept events when it is ready: one that falls behind costs no memory of its own.
+    pub fn subscribe(&self, run_id: &str, from_seq: u64) -> Option<RunReader> {
+        self.runs.log(run_id).map(|log| log.reader(from_seq))
     }
 
     /// Stops a run; what streamed so far stays. False when no such run is in progress.
@@ -171,7 +189,7 @@ impl Session {
         controls: RunControls,
         log: &Arc<RunLog>,
     ) -> (String, RunSummary) {
-        let RunRequest { conversation_id, run_id, prompt, new_conversation, save, parent } =
+        let RunRequest { conversation_id, run_id, prompt, new_conversation, save, parent, .. } =
             request;
         let (tx, events) = unbounded_channel();
         let (messages_tx, messages) = unbounded_channel();

@@ -94,8 +94,15 @@ async fn a_late_subscriber_gets_every_event_from_its_seq() {
     while seen.len() < 4 {
         seen.push(first.recv().await.unwrap());
     }
-    let late = session.subscribe("r1", 2).expect("the run is in progress");
-    let (rest, late) = tokio::join!(collect(first), collect(late));
+    let mut late = session.subscribe("r1", 2).expect("the run is in progress");
+    let read_late = async move {
+        let mut all = Vec::new();
+        while let Some(event) = late.recv().await {
+            all.push(event);
+        }
+        all
+    };
+    let (rest, late) = tokio::join!(collect(first), read_late);
     seen.extend(rest);
     assert_eq!(finish_reason(&seen), Some(FinishReason::Completed));
     assert_eq!(late.first().map(|e| e.seq), Some(2), "the late one starts where it asked");

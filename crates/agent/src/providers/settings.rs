@@ -185,6 +185,30 @@ impl ProviderSettings {
         })
     }
 
+    /// These settings for one run that names its own `kind` and/or `model` (an HTTP client's
+    /// choice). The same kind keeps the base URL and key; another kind starts from its vendor's
+    /// URL and only its own key variable from `env` (`TELLTALE_API_KEY` belongs to the kind
+    /// configured, and is never sent to another vendor), with no model unless one is named.
+    pub fn for_run(
+        &self,
+        kind: Option<ProviderKind>,
+        model: Option<String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> ProviderSettings {
+        let mut settings = self.clone();
+        if let Some(kind) = kind.filter(|kind| *kind != self.kind) {
+            let key = kind.key_var().and_then(env).filter(|key| !key.trim().is_empty());
+            settings.kind = kind;
+            settings.model = None;
+            settings.base_url = None;
+            settings.api_key = key.map(|key| ApiKey::new(key.trim().to_owned()));
+        }
+        if model.is_some() {
+            settings.model = model;
+        }
+        settings
+    }
+
     /// The provider these settings describe, or what to fix.
     pub fn build(&self) -> Result<Arc<dyn Provider>, SettingsError> {
         let model = self.model.as_deref().map(str::trim).filter(|m| !m.is_empty());

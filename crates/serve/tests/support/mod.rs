@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each test file uses its part
 //! A real server on 127.0.0.1 (the offline demo answering, at a pace the test picks, the history
 //! in memory) and a client that reads its Server-Sent Events field by field.
 
@@ -6,8 +7,9 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use telltale_agent::providers::offline::{OfflinePace, OfflineProvider};
+use telltale_agent::providers::{ProviderKind, ProviderSettings};
 use telltale_agent::{Agent, AgentConfig, ToolRegistry};
-use telltale_serve::ServeConfig;
+use telltale_serve::{AgentChooser, ServeConfig};
 use telltale_session::{AgentSlot, Session, Store};
 
 pub const TOKEN: &str = "test-token-0123456789";
@@ -21,37 +23,65 @@ pub struct Server {
 /// words; streams ping after `keepalive` of quiet.
 pub async fn start(think: Duration, word: Duration, keepalive: Duration) -> Server {
     let provider = OfflineProvider::new(OfflinePace { think, word });
-    // No pings from the agent itself: the stream's keep-alive is the server's.
-    let config = AgentConfig { keepalive: Duration::ZERO, ..AgentConfig::default() };
-    let agent = Agent::new(Arc::new(provider), ToolRegistry::builtin(), config);
+    let session = session_of(Agent::new(Arc::new(provider), ToolRegistry::builtin(), quiet()));
+    serve(ServeConfig { keepalive, ..ServeConfig::new(session, TOKEN.into()) }).await
+}
+
+/// No pings from the agent itself: the stream's keep-alive is the server's.
+pub fn quiet() -> AgentConfig {
+    AgentConfig { keepalive: Duration::ZERO, ..AgentConfig::default() }
+}
+
+/// A session answering with `agent`, its history in memory.
+pub fn session_of(agent: Agent) -> Session {
     let store = Store::in_memory("tests".into()).unwrap();
-    let session = Session::new(
-        AgentSlot::new(Arc::new(agent), "offline".into()),
-        store,
-        tokio::runtime::Handle::current(),
-    );
+    let label = agent.provider().label();
+    Session::new(AgentSlot::new(Arc::new(agent), label), store, tokio::runtime::Handle::current())
+}
+
+/// Serves `config` on a free loopback port.
+pub async fn serve(config: ServeConfig) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = ServeConfig { session, token: TOKEN.into(), keepalive, on_run_started: None };
     tokio::spawn(telltale_serve::serve(listener, config));
     Server { base, client: reqwest::Client::new() }
 }
 
+/// Makes a run's agent as the CLI does: the offline demo unless the run names another kind,
+/// an OpenAI-format server at `base_url`, with the built-in tools.
+pub fn chooser(base_url: String) -> AgentChooser {
+    let configured =
+        ProviderSettings { offline_pace: OfflinePace::instant(), ..ProviderSettings::default() };
+    Arc::new(move |kind: Option<ProviderKind>, model: Option<String>| {
+        let mut settings = configured.for_run(kind, model, |_| None);
+        if settings.kind != ProviderKind::Offline {
+            settings.base_url = Some(base_url.clone());
+        }
+        Ok(Arc::new(Agent::new(settings.build()?, ToolRegistry::builtin(), quiet())))
+    })
+}
+
 impl Server {
+    /// POSTs `body` as JSON to `path` with the token.
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        let url = format!("{}{path}", self.base);
+        self.client.post(url).bearer_auth(TOKEN).json(body).send().await.unwrap()
+    }
+
     /// Starts a run; returns (run_id, conversation_id).
     pub async fn create(&self, body: serde_json::Value) -> (String, String) {
-        let response = self
-            .client
-            .post(format!("{}/v1/runs", self.base))
-            .bearer_auth(TOKEN)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let response = self.post("/v1/runs", &body).await;
         assert_eq!(response.status(), 201);
         let json: serde_json::Value = response.json().await.unwrap();
         let field = |name: &str| json[name].as_str().unwrap().to_owned();
         (field("run_id"), field("conversation_id"))
+    }
+
+    /// Starts a run with `?stream=true`: its stream, and the response's headers.
+    pub async fn create_streaming(&self, body: serde_json::Value) -> SseReader {
+        let response = self.post("/v1/runs?stream=true", &body).await;
+        assert_eq!(response.status(), 200);
+        SseReader::new(response)
     }
 
     /// Opens a run's event stream, resuming after `last_event_id` when given.
@@ -63,8 +93,7 @@ impl Server {
         }
         let response = request.send().await.unwrap();
         assert_eq!(response.status(), 200);
-        let headers = response.headers().clone();
-        SseReader { headers, body: Box::pin(response.bytes_stream()), buffer: String::new() }
+        SseReader::new(response)
     }
 }
 
@@ -86,6 +115,11 @@ pub struct SseReader {
 }
 
 impl SseReader {
+    pub fn new(response: reqwest::Response) -> SseReader {
+        let headers = response.headers().clone();
+        SseReader { headers, body: Box::pin(response.bytes_stream()), buffer: String::new() }
+    }
+
     /// The next event (comments skipped); `None` once the server has ended the stream.
     pub async fn next(&mut self) -> Option<SseEvent> {
         loop {

@@ -189,3 +189,33 @@ fn a_key_goes_over_plain_http_only_to_this_computer() {
     .unwrap();
     assert!(matches!(keyless.build().err(), Some(SettingsError::MissingKey { .. })));
 }
+
+#[test]
+fn a_run_may_name_its_own_model_or_kind_without_taking_another_vendors_key() {
+    let configured = settings(&[
+        (PROVIDER_VAR, "openai"),
+        (MODEL_VAR, "m"),
+        (BASE_URL_VAR, "https://llm.example.com/v1"),
+        (API_KEY_VAR, KEY),
+    ])
+    .unwrap();
+    let no_env = |_: &str| None;
+    let same = configured.for_run(None, Some("other".into()), no_env);
+    assert_eq!(same.model.as_deref(), Some("other"));
+    assert_eq!(same.base_url, configured.base_url);
+    assert_eq!(key_of(&same).as_deref(), Some(KEY));
+    let anthropic_env = |name: &str| (name == "ANTHROPIC_API_KEY").then(|| "sk-ant-own".to_owned());
+    let other = configured.for_run(Some(ProviderKind::Anthropic), None, anthropic_env);
+    assert_eq!(
+        (other.kind, other.model.clone(), other.base_url.clone()),
+        (ProviderKind::Anthropic, None, None)
+    );
+    assert_eq!(
+        key_of(&other).as_deref(),
+        Some("sk-ant-own"),
+        "its own key, never TELLTALE_API_KEY"
+    );
+    assert!(configured.for_run(Some(ProviderKind::Anthropic), None, no_env).api_key.is_none());
+    let offline = configured.for_run(Some(ProviderKind::Offline), Some("nope".into()), no_env);
+    assert!(matches!(offline.build().err(), Some(SettingsError::OfflineModel { .. })));
+}
