@@ -47,5 +47,8 @@ export default defineConfig(({ mode }) => ({
   test: {
     environment: 'node',
     include: ['src/**/*.test.{ts,tsx}'],
+    // A guard against a test that hangs, not a time limit: a test streaming a few thousand tokens
+    // through React takes 2 s on a quiet machine and 7 s on a busy one.
+    testTimeout: 60_000,
   },
 }));

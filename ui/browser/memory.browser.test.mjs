@@ -50,6 +50,12 @@ const answerText = (page) =>
     .locator('[data-testid="answer"]')
     .last()
     .evaluate((e) => e.textContent);
+/** Until the last answer has every group drawn (an answer complete when opened is drawn from its end, the rest a frame later). */
+const drawnWhole = (page) =>
+  page.waitForFunction(() => {
+    const answer = [...document.querySelectorAll('[data-testid="answer"]')].at(-1);
+    return answer?.querySelector('[data-drawn-from]') === null;
+  });
 const open = (page, title) => page.locator('[data-testid="conversation-item"]', { hasText: title }).locator('.conversation-link').click();
 
 const mb = (bytes) => (bytes / 1e6).toFixed(2);
@@ -86,6 +92,8 @@ describe('memory', () => {
     await page.locator('[data-testid="turn"][data-state="completed"]').waitFor();
     await settle(page);
     assert.deepEqual(await kept(page, conversationId), { released: false, answers: [chars] });
+    // Drawn from its end, the groups above it a frame later: whole once they are drawn.
+    await drawnWhole(page);
     assert.equal(await turnText(page), shownTurn);
     const fromBottom = await page.evaluate(() => {
       const el = document.querySelector('.conversation-scroller');
@@ -125,6 +133,7 @@ describe('memory', () => {
     assert.equal(await page.locator('[data-testid="turn"]').count(), 1);
     assert.deepEqual(await kept(page, conversationId), { released: false, answers: [chars] });
     // Drawn whole: every section's heading in order, and the last words.
+    await drawnWhole(page);
     const text = tokens.join('');
     const headings = [...text.matchAll(/^## (Section \d+)$/gm)].map((m) => m[1]);
     assert.deepEqual(await page.locator('[data-testid="answer"] h2').allTextContents(), headings);

@@ -1,5 +1,6 @@
 // The reading column: the chat's messages, following the stream while the user is at the bottom.
-import { Fragment, useLayoutEffect, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
+import { Fragment, useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
+import { PinToEnd } from '../markdown/drawnFromEnd';
 import { promptBranchesOf, versionsOf, visibleRuns } from '../state/branches';
 import type { Conversation, Turn as TurnValue } from '../state/types';
 import { Turn } from './Turn';
@@ -95,6 +96,15 @@ export function ConversationView({
     if (UP_KEYS.has(e.key) || (e.key === ' ' && e.shiftKey)) atBottom.current = false;
   };
 
+  // Groups of a long answer drawn above what the column shows (an answer drawn from its end,
+  // markdown/drawnFromEnd.ts): the column stays at its end if that is where the user is.
+  const pinToEnd = useCallback(() => {
+    const el = scroller.current;
+    if (!el || !atBottom.current) return;
+    el.scrollTop = el.scrollHeight;
+    lastTop.current = el.scrollTop;
+  }, []);
+
   const toBottom = () => {
     const el = scroller.current;
     if (!el) return;
@@ -112,52 +122,54 @@ export function ConversationView({
   });
 
   return (
-    <div className="conversation-scroller" ref={scroller} onScroll={onScroll} onWheel={onWheel} onKeyDown={onKeyDown}>
-      <div className="column conversation">
-        {conversation.items.length === 0 && (
-          <div className="empty-state">
-            <h2>What can I help with?</h2>
-            <p>Telltale shows what it is doing while it works: the steps fold away, the answer streams in.</p>
-          </div>
-        )}
-        {visibleRuns(conversation, turns).map((runId) => {
-          const turn = turns[runId];
-          const prompt = prompts.get(runId);
-          if (!turn) return null;
-          const { ids, index } = versionsOf(conversation, turns, runId);
-          const branches = promptBranchesOf(conversation, turns, runId);
-          return (
-            <Fragment key={runId}>
-              {prompt && (
-                <UserMessage
-                  text={prompt.text}
-                  onResend={onEdit ? (text) => onEdit(runId, text) : undefined}
-                  branches={
-                    branches.ids.length > 1 && onPickBranch
-                      ? { index: branches.index, count: branches.ids.length, onPick: (i) => onPickBranch(runId, i) }
-                      : undefined
+    <PinToEnd.Provider value={pinToEnd}>
+      <div className="conversation-scroller" ref={scroller} onScroll={onScroll} onWheel={onWheel} onKeyDown={onKeyDown}>
+        <div className="column conversation">
+          {conversation.items.length === 0 && (
+            <div className="empty-state">
+              <h2>What can I help with?</h2>
+              <p>Telltale shows what it is doing while it works: the steps fold away, the answer streams in.</p>
+            </div>
+          )}
+          {visibleRuns(conversation, turns).map((runId) => {
+            const turn = turns[runId];
+            const prompt = prompts.get(runId);
+            if (!turn) return null;
+            const { ids, index } = versionsOf(conversation, turns, runId);
+            const branches = promptBranchesOf(conversation, turns, runId);
+            return (
+              <Fragment key={runId}>
+                {prompt && (
+                  <UserMessage
+                    text={prompt.text}
+                    onResend={onEdit ? (text) => onEdit(runId, text) : undefined}
+                    branches={
+                      branches.ids.length > 1 && onPickBranch
+                        ? { index: branches.index, count: branches.ids.length, onPick: (i) => onPickBranch(runId, i) }
+                        : undefined
+                    }
+                  />
+                )}
+                <Turn
+                  turn={turn}
+                  onRetry={onRetry}
+                  onRegenerate={onRegenerate}
+                  onContinue={onContinue}
+                  version={
+                    ids.length > 1 ? { index, count: ids.length, answers: ids.map((id) => String(turns[id]?.answer ?? '')) } : undefined
                   }
+                  onPickVersion={onPickVersion}
                 />
-              )}
-              <Turn
-                turn={turn}
-                onRetry={onRetry}
-                onRegenerate={onRegenerate}
-                onContinue={onContinue}
-                version={
-                  ids.length > 1 ? { index, count: ids.length, answers: ids.map((id) => String(turns[id]?.answer ?? '')) } : undefined
-                }
-                onPickVersion={onPickVersion}
-              />
-            </Fragment>
-          );
-        })}
+              </Fragment>
+            );
+          })}
+        </div>
+        {newText && (
+          <button type="button" className="button new-text" onClick={toBottom}>
+            ↓ New text
+          </button>
+        )}
       </div>
-      {newText && (
-        <button type="button" className="button new-text" onClick={toBottom}>
-          ↓ New text
-        </button>
-      )}
-    </div>
+    </PinToEnd.Provider>
   );
 }

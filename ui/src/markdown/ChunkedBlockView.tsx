@@ -6,6 +6,7 @@
 import { memo, type ReactNode } from 'react';
 import './ChunkedBlock.css';
 import type { ChunkedBlock } from './chunks';
+import { drawnFromMarker, useDrawnFrom } from './drawnFromEnd';
 import { useLazyGroups } from './lazyGroups';
 import { codeClass, codeLabel, highlight, languageOf, renderInline, renderMarkdown } from './render';
 
@@ -91,9 +92,12 @@ const ParaGroup = memo(function ParaGroup(props: GroupProps & { first: boolean }
 /** `streaming`: the block is the open block of an answer that is still streaming. */
 export function ChunkedBlockView({ view, streaming }: { view: Chunked; streaming: boolean }) {
   const isLazy = useLazyGroups(view.groups.length, view.rest.length);
+  // Complete when first drawn: its end first, the groups above it a frame later (drawnFromEnd.ts).
+  const from = useDrawnFrom(view.groups.length, streaming);
   /** The full groups, then the group being filled (it keeps its key, and so its chunks, when it fills). */
   const groups = (group: (props: GroupProps, index: number) => ReactNode): ReactNode[] => {
-    const all = view.groups.map((chunks, i) => group({ chunks, tail: '', lazy: isLazy(i) }, i));
+    const all: ReactNode[] = view.groups.slice(from).map((chunks, i) => group({ chunks, tail: '', lazy: isLazy(from + i) }, from + i));
+    if (from > 0) all.unshift(drawnFromMarker(from));
     if (view.rest.length > 0 || view.tail !== '') {
       all.push(group({ chunks: view.rest, tail: view.tail, lazy: false }, view.groups.length));
     }

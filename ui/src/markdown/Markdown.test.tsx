@@ -4,11 +4,12 @@
 // block's element is replaced while the answer grows (selection and find-in-page stay put).
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GrowingText } from '../state/growingText';
 import { mountPerTest } from '../test-support/dom';
 import { BlockSplitter, GROUP_BLOCKS } from './blocks';
 import { CHUNK_GROUP } from './chunks';
+import { GROUPS_AT_ONCE, PinToEnd } from './drawnFromEnd';
 import { Markdown } from './Markdown';
 import { renderMarkdown } from './render';
 
@@ -41,6 +42,43 @@ function ungrouped(root: Element): Element {
 }
 
 const spaced = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** The answer rendered block by block, in one element. */
+function renderedWhole(answer: string): Element {
+  const div = document.createElement('div');
+  div.innerHTML = blocksOf(answer)
+    .filter((b) => b !== '')
+    .map((b) => renderMarkdown(b))
+    .join('');
+  return div;
+}
+
+/** Animation frames run by the test, one at a time (happy-dom's run on timers, several at once). */
+const frames = new Map<number, FrameRequestCallback>();
+let lastFrame = 0;
+beforeEach(() => {
+  vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => {
+    frames.set(++lastFrame, callback);
+    return lastFrame;
+  });
+  vi.stubGlobal('cancelAnimationFrame', (id: number) => frames.delete(id));
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  frames.clear();
+});
+
+/** Runs the callbacks waiting for the next frame. */
+function nextFrame() {
+  const waiting = [...frames.values()];
+  frames.clear();
+  act(() => waiting.forEach((callback) => callback(performance.now())));
+}
+
+/** Until an answer drawn from its end has every group (a frame each). */
+function drawAll() {
+  while (frames.size > 0) nextFrame();
+}
 
 describe('Markdown', () => {
   it('streams into groups that read as the answer rendered block by block, and as it renders at once', () => {
@@ -83,11 +121,46 @@ describe('Markdown', () => {
     expect(dom.container.querySelectorAll('.code-chunked > .md-chunk-group-lazy').length).toBeGreaterThan(0);
 
     // The same answer arriving at once renders the same markup, none of it lazy (never laid out,
-    // its size would be a guess).
+    // its size would be a guess), once the groups above its end are drawn (a frame each).
     act(() => dom.root.unmount());
     dom.root = createRoot(dom.container);
     render(GrowingText.of(ANSWER), false);
+    drawAll();
     expect(dom.container.querySelector('.md-group-lazy, .md-chunk-group-lazy')).toBeNull();
     expect(dom.container.innerHTML).toBe(streamed.replace(/ md-(chunk-)?group-lazy/g, ''));
+  });
+
+  it('draws an answer complete when first drawn from its end: the last groups at once, the groups above in the next frame', () => {
+    const answer = SECTIONS.repeat(4);
+    const full = new BlockSplitter().append(answer).groups.length;
+    expect(full).toBeGreaterThan(GROUPS_AT_ONCE + 2);
+    const pinned: number[] = [];
+    const groupsDrawn = () => dom.container.querySelectorAll(':scope > .md-group').length;
+    act(() =>
+      dom.root.render(
+        <PinToEnd.Provider value={() => pinned.push(groupsDrawn())}>
+          <Markdown text={GrowingText.of(answer)} streaming={false} />
+        </PinToEnd.Provider>,
+      ),
+    );
+    // The last full groups and the group after them; its end is there, and a marker says so.
+    expect(groupsDrawn()).toBe(GROUPS_AT_ONCE + 1);
+    expect(spaced(dom.container.textContent!)).toMatch(/Section 39\s*Text 39 with code\.[^]*const x = 39;$/);
+    expect(dom.container.querySelector('[data-drawn-from]')!.getAttribute('data-drawn-from')).toBe(String(full - GROUPS_AT_ONCE));
+    expect(pinned).toEqual([]);
+    // The next frame draws the rest and tells the column to keep its end in view.
+    nextFrame();
+    expect(groupsDrawn()).toBe(full + 1);
+    expect(pinned).toEqual([full + 1]);
+    expect(dom.container.querySelector('[data-drawn-from]')).toBeNull();
+    expect(frames.size).toBe(0);
+    expect(spaced(dom.container.textContent!)).toBe(spaced(ungrouped(renderedWhole(answer)).textContent!));
+  });
+
+  it('draws an answer first drawn while it streams whole, as it arrives', () => {
+    render(GrowingText.of(SECTIONS.repeat(4)), true);
+    expect(dom.container.querySelectorAll(':scope > .md-group').length).toBe(
+      new BlockSplitter().append(SECTIONS.repeat(4)).groups.length + 1,
+    );
   });
 });

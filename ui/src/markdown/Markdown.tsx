@@ -7,6 +7,7 @@ import type { GrowingText } from '../state/growingText';
 import { BlockSplitter, prepareOpenBlock } from './blocks';
 import { ChunkedBlockView } from './ChunkedBlockView';
 import { BlockChunker } from './chunks';
+import { drawnFromMarker, useDrawnFrom } from './drawnFromEnd';
 import { useLazyGroups } from './lazyGroups';
 import { renderMarkdown } from './render';
 import './Markdown.css';
@@ -63,12 +64,21 @@ export function Markdown({ text, streaming }: MarkdownProps) {
   const [splitter] = useState(() => new BlockSplitter());
   const { groups, rest, open, generation } = useMemo(() => splitter.update(text), [splitter, text]);
   const isLazy = useLazyGroups(groups.length, rest.length);
-  const elements = groups.map((blocks, i) => <BlockGroup key={i} blocks={blocks} open="" streaming={false} lazy={isLazy(i)} />);
+  // Complete when first drawn: its end first, the groups above it a frame later (drawnFromEnd.ts).
+  const from = useDrawnFrom(groups.length, streaming);
+  const elements = groups
+    .slice(from)
+    .map((blocks, i) => <BlockGroup key={from + i} blocks={blocks} open="" streaming={false} lazy={isLazy(from + i)} />);
   // The group being filled, in the same list: it keeps its key, and so its blocks, when it fills.
   if (rest.length > 0 || open !== '') {
     const blocks = rest.length > 0 ? rest : NO_BLOCKS;
     elements.push(<BlockGroup key={groups.length} blocks={blocks} open={open} streaming={streaming} lazy={false} />);
   }
   // A text that was replaced rather than extended is drawn afresh (new blocks, new chunkers).
-  return <Fragment key={generation}>{elements}</Fragment>;
+  return (
+    <Fragment key={generation}>
+      {drawnFromMarker(from)}
+      {elements}
+    </Fragment>
+  );
 }
