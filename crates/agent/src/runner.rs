@@ -122,6 +122,20 @@ impl Agent {
         controls: RunControls,
         messages: Option<UnboundedSender<Message>>,
     ) -> RunOutcome {
+        self.run_prompt(run_id, history, Message::user(prompt), events, controls, messages).await
+    }
+
+    /// [`Agent::run_with`] for a prompt given as its message: a [`Message::User`] with the
+    /// files attached to it.
+    pub async fn run_prompt(
+        &self,
+        run_id: &str,
+        history: &[Message],
+        prompt: Message,
+        events: UnboundedSender<Event>,
+        controls: RunControls,
+        messages: Option<UnboundedSender<Message>>,
+    ) -> RunOutcome {
         let mut transcript = Transcript::new(history, messages);
         let emitter = Emitter::new(run_id, events);
         emitter.emit(EventKind::RunStarted {
@@ -129,7 +143,7 @@ impl Agent {
             model: self.provider.model().to_owned(),
             started_at: emitter.started_at_ms(),
         });
-        transcript.push(Message::User { text: prompt.to_owned() });
+        transcript.push(prompt);
         self.drive(emitter, transcript, controls).await
     }
 

@@ -86,9 +86,9 @@ mod tests {
     #[test]
     fn each_new_message_reaches_the_sink_once_and_the_history_does_not() {
         let (tx, mut rx) = unbounded_channel();
-        let old = Message::User { text: "earlier".into() };
+        let old = Message::user("earlier");
         let mut transcript = Transcript::new(std::slice::from_ref(&old), Some(tx));
-        let prompt = Message::User { text: "now".into() };
+        let prompt = Message::user("now");
         transcript.push(prompt.clone());
         let result = Message::Tool {
             call_id: "c".into(),
@@ -109,7 +109,7 @@ mod tests {
     fn an_answer_that_continues_a_cut_off_one_becomes_one_message() {
         let (tx, mut rx) = unbounded_channel();
         let cut = |text: &str| Message::Assistant { text: text.into(), tool_calls: vec![] };
-        let history = [Message::User { text: "tell me".into() }, cut("Once upon")];
+        let history = [Message::user("tell me"), cut("Once upon")];
         let mut transcript = Transcript::new(&history, Some(tx));
         assert_eq!(transcript.cut_off_text(), Some("Once upon"));
         transcript.push_answer(cut(" a time."));

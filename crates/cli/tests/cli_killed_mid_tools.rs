@@ -138,7 +138,7 @@ async fn a_run_killed_while_a_tool_runs_keeps_the_completed_messages_and_continu
         output: "391".into(),
     };
     assert_eq!(stored.len(), 3, "{stored:?}");
-    assert_eq!(stored[0], Message::User { text: "add them up".into() });
+    assert_eq!(stored[0], Message::user("add them up"));
     assert!(matches!(&stored[1], Message::Assistant { tool_calls, .. } if tool_calls.len() == 2));
     assert_eq!(stored[2], sum);
 

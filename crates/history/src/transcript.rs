@@ -82,7 +82,7 @@ impl History {
                     let answer: String =
                         self.conn.query_row(ANSWER_SQL, [&run_id], |r| r.get(0))?;
                     if !answer.is_empty() {
-                        messages.push(Message::User { text: prompt });
+                        messages.push(Message::user(prompt));
                         messages.push(Message::Assistant { text: answer, tool_calls: vec![] });
                     }
                 }

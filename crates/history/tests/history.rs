@@ -95,7 +95,7 @@ fn messages_continue_a_conversation_including_an_interrupted_partial_answer() {
     let id = fixed_conversation(&history);
     let messages = history.messages(&id).unwrap();
     assert_eq!(messages.len(), 4 + 2 + 2);
-    assert_eq!(messages[6], Message::User { text: "Tell me a long story about Tokyo".into() });
+    assert_eq!(messages[6], Message::user("Tell me a long story about Tokyo"));
     assert_eq!(
         messages[7],
         Message::Assistant {
@@ -281,7 +281,7 @@ fn a_history_in_memory_records_runs_through_its_own_recorders_and_writes_no_file
         kind: EventKind::Token { text: "hi there".into() },
     });
     let said = vec![
-        Message::User { text: "hello".into() },
+        Message::user("hello"),
         Message::Assistant { text: "hi there".into(), tool_calls: vec![] },
     ];
     said.iter().for_each(|message| recorder.record_message(message));

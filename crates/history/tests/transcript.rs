@@ -51,7 +51,7 @@ impl Crashed {
 }
 
 fn prompt() -> Message {
-    Message::User { text: "what time?".into() }
+    Message::user("what time?")
 }
 
 fn asked(text: &str, ids: &[&str]) -> Message {

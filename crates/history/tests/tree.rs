@@ -22,13 +22,13 @@ fn answered(
     for event in events(run_id, T0, vec![token(answer), finished(FinishReason::Completed)]) {
         recorder.record(&event);
     }
-    recorder.record_message(&Message::User { text: prompt.into() });
+    recorder.record_message(&Message::user(prompt));
     recorder.record_message(&Message::Assistant { text: answer.into(), tool_calls: vec![] });
     recorder.finish().unwrap();
 }
 
 fn user(text: &str) -> Message {
-    Message::User { text: text.into() }
+    Message::user(text)
 }
 
 fn assistant(text: &str) -> Message {

@@ -93,7 +93,7 @@ fn a_failed_write_is_retried_reported_once_and_written_later_without_a_gap() {
     // The disk has room again: the rest of the run, and what failed, is written in order.
     history.connection().execute_batch("DROP TRIGGER injected_failure").unwrap();
     run[6..].iter().for_each(|event| recorder.record(event));
-    recorder.record_message(&Message::User { text: "hello".into() });
+    recorder.record_message(&Message::user("hello"));
     let stats = recorder.finish().expect("everything written in the end");
     assert!(stats.failed_writes >= 3, "one attempt and two retries: {stats:?}");
     assert!(failures.try_recv().is_err(), "reported once");

@@ -4,10 +4,12 @@
 //! The TypeScript types the UI uses are generated from these definitions
 //! ([`typescript::bindings`]); a test fails when the committed file is stale.
 
+mod attachment;
 mod event;
 mod message;
 pub mod typescript;
 
+pub use attachment::{megabytes, Attachment, AttachmentError, AttachmentKind};
 pub use event::{BudgetKind, ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage};
 pub use message::{Message, ToolCall};
 

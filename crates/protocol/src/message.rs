@@ -4,11 +4,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::Attachment;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "role", rename_all = "snake_case")]
 pub enum Message {
     User {
         text: String,
+        /// Files sent with the prompt (images, PDFs, text), in the order attached.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     Assistant {
         text: String,
@@ -21,6 +26,13 @@ pub enum Message {
         ok: bool,
         output: String,
     },
+}
+
+impl Message {
+    /// A prompt with no attachments.
+    pub fn user(text: impl Into<String>) -> Self {
+        Message::User { text: text.into(), attachments: Vec::new() }
+    }
 }
 
 /// A complete call the model asked for.

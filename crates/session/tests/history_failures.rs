@@ -95,7 +95,7 @@ async fn a_history_that_fails_mid_run_stops_the_run_and_says_why() {
     assert_eq!(summary, RunSummary { reason: FinishReason::Completed, history_error: None });
     assert!(events.iter().any(|e| matches!(e.kind, EventKind::RunStarted { .. })));
     let messages = store.lock().unwrap().messages("c1").unwrap();
-    assert!(messages.contains(&Message::User { text: "What is 2+2?".into() }), "{messages:?}");
+    assert!(messages.contains(&Message::user("What is 2+2?")), "{messages:?}");
     assert!(
         matches!(messages.last(), Some(Message::Assistant { text, .. }) if text.starts_with("2+2 = 4"))
     );

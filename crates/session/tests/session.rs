@@ -75,7 +75,7 @@ async fn a_run_is_recorded_and_the_next_run_continues_the_conversation() {
     assert_eq!(detail.runs[0].status, RunStatus::Completed);
     assert_eq!(detail.runs[0].events.len(), events.len(), "every event was recorded");
     let messages = session.store().lock().unwrap().messages("c1").unwrap();
-    assert!(matches!(&messages[0], Message::User { text } if text == "What is 2+2?"));
+    assert!(matches!(&messages[0], Message::User { text, .. } if text == "What is 2+2?"));
     assert!(matches!(messages.last(), Some(Message::Assistant { .. })));
 
     collect(session.start_run(request("c1", "r2", "and 3+3?")).unwrap().events).await;

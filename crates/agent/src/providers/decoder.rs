@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use reqwest::header::{HeaderMap, ACCEPT};
-use telltale_protocol::{ToolCall, Usage};
+use telltale_protocol::{AttachmentKind, ErrorCode, Message, ToolCall, Usage};
 
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 use crate::providers::endpoint::Endpoint;
@@ -119,8 +119,31 @@ impl<W: Wire> Provider for HttpProvider<W> {
                 .json(&body)
         };
         tracing::debug!(provider = W::ID, url = %endpoint.shown_url, model = %endpoint.model, "request");
-        stream_step(self, endpoint, make, sink).await
+        stream_step(self, endpoint, make, sink)
+            .await
+            .map_err(|error| with_attachment_hint(error, &endpoint.model, request.messages))
     }
+}
+
+/// A request refused (HTTP 4xx, not the key, the model's name or a rate limit) that carried
+/// images or PDFs: the model may take no such files, which the message says beside the
+/// provider's own words.
+fn with_attachment_hint(
+    mut error: ProviderError,
+    model: &str,
+    messages: &[Message],
+) -> ProviderError {
+    let files = messages.iter().any(|m| {
+        matches!(m, Message::User { attachments, .. }
+            if attachments.iter().any(|a| a.kind() != AttachmentKind::Text))
+    });
+    if files && error.code == ErrorCode::InvalidRequest {
+        error.message.push_str(&format!(
+            " The request carried images or PDFs: the model \"{model}\" may not take them. \
+             Choose a model that does, or send the prompt without them."
+        ));
+    }
+    error
 }
 
 /// What one step has streamed so far, in either provider's stream.

@@ -1,6 +1,7 @@
 //! Providers: the offline demo (no network, no key), OpenAI-compatible servers and Anthropic.
 
 pub mod anthropic;
+pub(crate) mod attached;
 mod decoder;
 mod endpoint;
 mod http_client;

@@ -32,7 +32,7 @@ pub fn tokens(events: &[Event]) -> String {
 pub async fn step(provider: &dyn Provider) -> (Result<StepResponse, ProviderError>, Vec<Event>) {
     let (tx, mut rx) = unbounded_channel();
     let sink = step_sink(Emitter::new("run-1", tx));
-    let messages = vec![Message::User { text: "hi".into() }];
+    let messages = vec![Message::user("hi")];
     let tools = ToolRegistry::builtin().specs();
     let result = provider.step(StepRequest { messages: &messages, tools: &tools }, &sink).await;
     drop(sink);

@@ -108,7 +108,7 @@ pub fn fixed_conversation(history: &History) -> String {
         ],
     );
     let messages1 = vec![
-        Message::User { text: prompt1.into() },
+        Message::user(prompt1),
         Message::Assistant {
             text: String::new(),
             tool_calls: vec![ToolCall { call_id: "c1".into(), name: "calculator".into(), args }],
@@ -139,7 +139,7 @@ pub fn fixed_conversation(history: &History) -> String {
         ],
     );
     let messages2 = vec![
-        Message::User { text: prompt2.into() },
+        Message::user(prompt2),
         Message::Assistant {
             text: "Here is <b>bold</b> & a fence:\n```\ncode\n```\n".into(),
             tool_calls: vec![],

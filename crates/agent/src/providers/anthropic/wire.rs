@@ -7,9 +7,10 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use telltale_protocol::Message;
+use telltale_protocol::{Attachment, AttachmentKind, Message};
 
 use super::delta::Delta;
+use crate::providers::attached::inline_file;
 use crate::tools::ToolSpec;
 
 /// One stream event.
@@ -92,6 +93,30 @@ impl StreamEvent<'_> {
     }
 }
 
+/// A prompt's content blocks: each file in the order attached (an image as an `image` block and
+/// a PDF as a `document` block, both with a base64 source; a text file inline in a `text`
+/// block headed by its name), then the prompt's text.
+fn user_blocks(text: &str, attachments: &[Attachment]) -> Vec<Value> {
+    let source = |file: &Attachment| json!({ "type": "base64", "media_type": file.media_type(), "data": file.base64() });
+    let mut blocks: Vec<Value> = attachments
+        .iter()
+        .map(|file| match file.kind() {
+            AttachmentKind::Image => json!({ "type": "image", "source": source(file) }),
+            AttachmentKind::Pdf => {
+                json!({ "type": "document", "source": source(file), "title": file.name() })
+            }
+            AttachmentKind::Text => json!({
+                "type": "text",
+                "text": inline_file(file.name(), "file", file.text().unwrap_or_default()),
+            }),
+        })
+        .collect();
+    if !text.is_empty() || blocks.is_empty() {
+        blocks.push(json!({ "type": "text", "text": text }));
+    }
+    blocks
+}
+
 /// The body of `POST /v1/messages` for a streamed step.
 pub(super) fn request_body(
     model: &str,
@@ -104,7 +129,7 @@ pub(super) fn request_body(
     let mut turns: Vec<(&str, Vec<Value>)> = Vec::new();
     for message in messages {
         let (role, blocks) = match message {
-            Message::User { text } => ("user", vec![json!({ "type": "text", "text": text })]),
+            Message::User { text, attachments } => ("user", user_blocks(text, attachments)),
             Message::Assistant { text, tool_calls } => {
                 let mut blocks = Vec::new();
                 if !text.is_empty() {

@@ -94,7 +94,7 @@ impl Provider for OfflineProvider {
                     )
                 },
             )?;
-        let Message::User { text: prompt } = &request.messages[last_user] else {
+        let Message::User { text: prompt, .. } = &request.messages[last_user] else {
             unreachable!("rposition found a user message")
         };
         let this_turn = &request.messages[last_user + 1..];

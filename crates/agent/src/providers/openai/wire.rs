@@ -7,8 +7,9 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 
 use crate::provider::CONTINUE_REQUEST;
+use crate::providers::attached::{inline_file, pdf_text};
 use crate::tools::ToolSpec;
-use telltale_protocol::Message;
+use telltale_protocol::{Attachment, AttachmentKind, Message};
 
 /// The body of `POST /chat/completions` for a streamed step.
 pub(crate) fn request_body(model: &str, messages: &[Message], tools: &[ToolSpec]) -> Value {
@@ -42,7 +43,12 @@ pub(crate) fn request_body(model: &str, messages: &[Message], tools: &[ToolSpec]
 
 fn message(message: &Message) -> Value {
     match message {
-        Message::User { text } => json!({ "role": "user", "content": text }),
+        Message::User { text, attachments } if attachments.is_empty() => {
+            json!({ "role": "user", "content": text })
+        }
+        Message::User { text, attachments } => {
+            json!({ "role": "user", "content": user_parts(text, attachments) })
+        }
         Message::Assistant { text, tool_calls } if tool_calls.is_empty() => {
             json!({ "role": "assistant", "content": text })
         }
@@ -65,6 +71,36 @@ fn message(message: &Message) -> Value {
             "content": if *ok { output.clone() } else { format!("Error: {output}") },
         }),
     }
+}
+
+/// A prompt with attachments as content parts: each file in the order attached (an image as an
+/// `image_url` part with a data URL; a PDF as its extracted text and a text file as itself,
+/// each in a text part headed by its name), then the prompt's text.
+fn user_parts(text: &str, attachments: &[Attachment]) -> Vec<Value> {
+    let mut parts: Vec<Value> = attachments
+        .iter()
+        .map(|file| match file.kind() {
+            AttachmentKind::Image => json!({
+                "type": "image_url",
+                "image_url": { "url": format!("data:{};base64,{}", file.media_type(), file.base64()) },
+            }),
+            AttachmentKind::Pdf => {
+                let text = match pdf_text(file.data()) {
+                    Ok(text) => text,
+                    Err(error) => format!("[Telltale could not extract this PDF's text: {error}]"),
+                };
+                json!({ "type": "text", "text": inline_file(file.name(), "PDF, as text", &text) })
+            }
+            AttachmentKind::Text => json!({
+                "type": "text",
+                "text": inline_file(file.name(), "file", file.text().unwrap_or_default()),
+            }),
+        })
+        .collect();
+    if !text.is_empty() {
+        parts.push(json!({ "type": "text", "text": text }));
+    }
+    parts
 }
 
 /// One `data:` chunk of the stream. The streamed text borrows from the event's data (copied only
