@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use telltale_serve::{check_bind, new_token, ServeConfig};
+use telltale_serve::{check_bind, new_token, CorsOrigin, ServeConfig};
 use telltale_session::{Session, Store};
 
 use crate::agent_args::AgentArgs;
@@ -28,6 +28,10 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 15, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..))]
     keepalive_s: u64,
+    /// Let browser pages from this origin call the API (CORS), e.g. https://app.example.com;
+    /// repeat for more [default: none, CORS closed]
+    #[arg(long, value_name = "URL")]
+    cors_origin: Vec<CorsOrigin>,
 }
 
 /// Serves until Ctrl-C; returns the process exit code.
@@ -58,6 +62,7 @@ pub async fn serve(args: ServeArgs) -> Result<i32> {
         keepalive: Duration::from_secs(args.keepalive_s),
         on_run_started: Some(on_run_started),
         choose_agent: Some(choose_agent),
+        cors_origins: args.cors_origin,
     };
     println!("listening on http://{address}");
     if generated {

@@ -14,6 +14,11 @@ pub enum ServeError {
          run the agent; pass --token TOKEN, or bind to 127.0.0.1"
     )]
     PublicWithoutToken(SocketAddr),
+    #[error(
+        "--cors-origin {0:?} is not an origin: give a scheme and a host, with a port if need be \
+         and nothing after, e.g. https://app.example.com or http://127.0.0.1:5173"
+    )]
+    CorsOrigin(String),
     #[error("the HTTP server failed: {0}")]
     Serve(#[source] std::io::Error),
 }

@@ -10,6 +10,7 @@ mod auth;
 mod bind;
 mod choose;
 mod conversations;
+mod cors;
 mod error;
 mod events;
 mod runs;
@@ -24,6 +25,7 @@ use tokio::net::TcpListener;
 
 pub use bind::{check_bind, new_token};
 pub use choose::AgentChooser;
+pub use cors::CorsOrigin;
 pub use error::ServeError;
 
 /// How long a stream may stay quiet before a `ping` is sent, unless configured otherwise.
@@ -43,6 +45,8 @@ pub struct ServeConfig {
     pub on_run_started: Option<RunHook>,
     /// None: every run uses the session's agent, and a run naming another is refused.
     pub choose_agent: Option<AgentChooser>,
+    /// The origins whose browser pages may call the API (CORS); none: CORS is closed.
+    pub cors_origins: Vec<CorsOrigin>,
 }
 
 impl ServeConfig {
@@ -54,6 +58,7 @@ impl ServeConfig {
             keepalive: DEFAULT_KEEPALIVE,
             on_run_started: None,
             choose_agent: None,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -68,16 +73,28 @@ pub(crate) struct AppState {
 
 /// The routes, behind the bearer-token check.
 pub fn router(config: ServeConfig) -> Router {
-    let ServeConfig { session, token, keepalive, on_run_started, choose_agent } = config;
+    let ServeConfig { session, token, keepalive, on_run_started, choose_agent, cors_origins } =
+        config;
     let state = Arc::new(AppState { session, keepalive, on_run_started, choose_agent });
-    Router::new()
+    let routes = Router::new()
         .route("/v1/runs", post(runs::create))
         .route("/v1/runs/{run_id}/events", get(events::stream))
         .route("/v1/runs/{run_id}/cancel", post(runs::cancel))
         .route("/v1/conversations", get(conversations::list))
         .route("/v1/conversations/{conversation_id}", get(conversations::read))
         .with_state(state)
-        .layer(axum::middleware::from_fn_with_state(Arc::new(token), auth::require_token))
+        .layer(axum::middleware::from_fn_with_state(Arc::new(token), auth::require_token));
+    with_cors(routes, cors_origins)
+}
+
+/// The CORS layer (around the token check: a preflight carries no token) when origins are
+/// listed, kept to them by its gate.
+fn with_cors(routes: Router, origins: Vec<CorsOrigin>) -> Router {
+    if origins.is_empty() {
+        return routes;
+    }
+    let cors = Arc::new(cors::Cors::new(origins));
+    routes.layer(cors.layer()).layer(axum::middleware::from_fn_with_state(cors, cors::gate))
 }
 
 /// Serves `config` on `listener` until the process ends (or the server fails).

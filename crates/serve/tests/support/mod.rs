@@ -22,9 +22,14 @@ pub struct Server {
 /// Serves a session whose offline demo pauses `think` before answering and `word` between
 /// words; streams ping after `keepalive` of quiet.
 pub async fn start(think: Duration, word: Duration, keepalive: Duration) -> Server {
-    let provider = OfflineProvider::new(OfflinePace { think, word });
-    let session = session_of(Agent::new(Arc::new(provider), ToolRegistry::builtin(), quiet()));
+    let session = offline_session(think, word);
     serve(ServeConfig { keepalive, ..ServeConfig::new(session, TOKEN.into()) }).await
+}
+
+/// A session answering with the offline demo at this pace.
+pub fn offline_session(think: Duration, word: Duration) -> Session {
+    let provider = OfflineProvider::new(OfflinePace { think, word });
+    session_of(Agent::new(Arc::new(provider), ToolRegistry::builtin(), quiet()))
 }
 
 /// No pings from the agent itself: the stream's keep-alive is the server's.
@@ -95,6 +100,13 @@ impl Server {
         assert_eq!(response.status(), 200);
         SseReader::new(response)
     }
+}
+
+/// A prompt POSTed to `path` with the token from a browser page of `origin`.
+pub async fn post_from(server: &Server, origin: &str, path: &str) -> reqwest::Response {
+    let url = format!("{}{path}", server.base);
+    let request = server.client.post(url).bearer_auth(TOKEN).header("origin", origin);
+    request.json(&serde_json::json!({"prompt": "hello"})).send().await.unwrap()
 }
 
 /// One SSE event as it came over the wire.
