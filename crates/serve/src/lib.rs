@@ -82,6 +82,7 @@ pub fn router(config: ServeConfig) -> Router {
         .route("/v1/runs/{run_id}/cancel", post(runs::cancel))
         .route("/v1/conversations", get(conversations::list))
         .route("/v1/conversations/{conversation_id}", get(conversations::read))
+        .route("/v1/conversations/{conversation_id}/export", get(conversations::export))
         .with_state(state)
         .layer(axum::middleware::from_fn_with_state(Arc::new(token), auth::require_token));
     with_cors(routes, cors_origins)

@@ -89,6 +89,14 @@ impl Server {
         SseReader::new(response)
     }
 
+    /// Reads a run's stream to its end, then gives the session a moment to let the run go (its
+    /// conversation may take the next one).
+    pub async fn finish(&self, run_id: &str) -> Vec<SseEvent> {
+        let events = self.events(run_id, None).await.rest().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        events
+    }
+
     /// Opens a run's event stream, resuming after `last_event_id` when given.
     pub async fn events(&self, run_id: &str, last_event_id: Option<u64>) -> SseReader {
         let mut request =
