@@ -1,14 +1,16 @@
 //! `telltale serve`: the agent `run` would build, served over HTTP and Server-Sent Events
 //! (crates/serve, docs/http-api.md) until Ctrl-C. The token is the user's (`--token` or
-//! TELLTALE_SERVE_TOKEN) or a new random one printed once on stdout, nowhere else.
+//! TELLTALE_SERVE_TOKEN) or a new random one printed once on stdout, nowhere else, with the
+//! address that opens the chat in a browser (the built UI, found by `find_ui_dir` or `--ui-dir`).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use telltale_serve::{check_bind, new_token, CorsOrigin, ServeConfig};
+use telltale_serve::{check_bind, find_ui_dir, new_token, CorsOrigin, ServeConfig};
 use telltale_session::{Session, Store};
 
 use crate::agent_args::AgentArgs;
@@ -32,6 +34,9 @@ pub struct ServeArgs {
     /// repeat for more [default: none, CORS closed]
     #[arg(long, value_name = "URL")]
     cors_origin: Vec<CorsOrigin>,
+    /// The built UI to serve at / [default: `ui` beside the executable, else the source tree's ui/dist]
+    #[arg(long, value_name = "DIR")]
+    ui_dir: Option<PathBuf>,
 }
 
 /// Serves until Ctrl-C; returns the process exit code.
@@ -41,6 +46,14 @@ pub async fn serve(args: ServeArgs) -> Result<i32> {
         Some(token) if token.trim().is_empty() => anyhow::bail!("--token must not be empty"),
         Some(token) => (token, false),
         None => (new_token(), true),
+    };
+    let ui_dir = match args.ui_dir {
+        Some(dir) if dir.join("index.html").is_file() => Some(dir),
+        Some(dir) => anyhow::bail!(
+            "--ui-dir {} has no index.html (build it with npm run ui:build)",
+            dir.display()
+        ),
+        None => find_ui_dir(std::env::current_exe().ok().as_deref()),
     };
     let agent = args.agent.agent().await?;
     let choose_agent = args.agent.chooser(&agent)?;
@@ -63,10 +76,19 @@ pub async fn serve(args: ServeArgs) -> Result<i32> {
         on_run_started: Some(on_run_started),
         choose_agent: Some(choose_agent),
         cors_origins: args.cors_origin,
+        ui_dir: ui_dir.clone(),
     };
     println!("listening on http://{address}");
     if generated {
         println!("token: {token}");
+    }
+    // Every line on stdout: a script reading the address reads this one too.
+    match (&ui_dir, generated) {
+        (Some(_), true) => println!("the chat in a browser: http://{address}/?token={token}"),
+        (Some(_), false) => println!("the chat in a browser: http://{address}/?token=YOUR_TOKEN"),
+        (None, _) => {
+            println!("no built UI found (npm run ui:build, or --ui-dir DIR): the API only")
+        }
     }
     tokio::select! {
         served = telltale_serve::serve(listener, config) => served?,

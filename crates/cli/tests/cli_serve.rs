@@ -27,16 +27,20 @@ async fn serve_prints_a_token_and_streams_a_run_to_whoever_has_it() {
         .stdout(Stdio::piped());
     let mut server = Running(command.spawn().unwrap());
     let stdout = server.0.stdout.take().unwrap();
-    let (address, token) = tokio::task::spawn_blocking(move || {
+    let (address, token, browser) = tokio::task::spawn_blocking(move || {
         let mut lines = BufReader::new(stdout).lines();
         let mut next = || lines.next().unwrap().unwrap();
         let address = next().strip_prefix("listening on ").unwrap().to_owned();
         let token = next().strip_prefix("token: ").unwrap().to_owned();
-        (address, token)
+        let browser = next();
+        (address, token, browser)
     })
     .await
     .unwrap();
     assert_eq!(token.len(), 64);
+    // The address that opens the chat, when the UI is built (ui/dist in this tree).
+    let opens = format!("the chat in a browser: {address}/?token={token}");
+    assert!(browser == opens || browser.starts_with("no built UI found"), "{browser}");
 
     let client = reqwest::Client::new();
     let create = |auth: String| {

@@ -1,14 +1,15 @@
 //! `GET /v1/runs/{run_id}/events`: a run's events as Server-Sent Events, one SSE event per
 //! protocol event (`id:` its `seq`, `event:` its type, `data:` its JSON). A client that
 //! reconnects with `Last-Event-ID: N` gets every event after `N`, then the rest live, with no
-//! gap and nothing twice (the session's run log replays and follows under one lock); a run
+//! gap and nothing twice (the session's run log replays and follows under one lock); a new
+//! connection that cannot set that header (a browser's `EventSource`) says `?after=N` instead; a run
 //! that has ended is read whole from the history. A `ping` event with no id is sent whenever
 //! nothing else was for the keep-alive interval, so proxies never close a quiet stream.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::CACHE_CONTROL;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
@@ -23,9 +24,10 @@ use crate::AppState;
 pub(crate) async fn stream(
     State(state): State<Arc<AppState>>,
     Path(run_id): Path<String>,
+    Query(query): Query<EventsQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let from_seq = resume_from(&headers)?;
+    let from_seq = resume_from(&headers, query.after.as_deref())?;
     sse_response(&state, run_id, from_seq).await
 }
 
@@ -55,16 +57,29 @@ pub(crate) async fn sse_response(
 const X_ACCEL_BUFFERING: axum::http::HeaderName =
     axum::http::HeaderName::from_static("x-accel-buffering");
 
-/// The first `seq` to send: the one after `Last-Event-ID`, or 0.
-fn resume_from(headers: &HeaderMap) -> Result<u64, ApiError> {
-    let Some(value) = headers.get("last-event-id") else { return Ok(0) };
-    value
-        .to_str()
-        .ok()
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct EventsQuery {
+    /// The `seq` of the last event the client holds (a new connection's `Last-Event-ID`).
+    after: Option<String>,
+}
+
+/// The first `seq` to send: the one after `Last-Event-ID` (which a browser's `EventSource` sends
+/// on its own reconnections, so it wins), else after `?after=`, else 0.
+fn resume_from(headers: &HeaderMap, after: Option<&str>) -> Result<u64, ApiError> {
+    let given = match headers.get("last-event-id") {
+        Some(value) => value.to_str().ok(),
+        None => match after {
+            Some(after) => Some(after),
+            None => return Ok(0),
+        },
+    };
+    given
         .and_then(|text| text.trim().parse::<u64>().ok())
         .and_then(|seq| seq.checked_add(1))
         .ok_or_else(|| {
-            ApiError::bad_request("Last-Event-ID must be the seq of an event received".into())
+            ApiError::bad_request(
+                "Last-Event-ID (or ?after=) must be the seq of an event received".into(),
+            )
         })
 }
 

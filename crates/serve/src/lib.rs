@@ -4,17 +4,23 @@
 //! history), and stops it with `POST /v1/runs/{run_id}/cancel`; `GET /v1/conversations` and
 //! `GET /v1/conversations/{id}` read the history. Every request carries the server's bearer
 //! token. The runs are the session layer's (`telltale_session`): a client that goes away never
-//! stops one. See docs/http-api.md.
+//! stops one. The built UI is served at `/` (`ui.rs`), so a browser gets the same chat as the
+//! desktop window. See docs/http-api.md.
 
 mod auth;
 mod bind;
 mod choose;
+mod conversation_edits;
 mod conversations;
 mod cors;
 mod error;
 mod events;
+mod info;
 mod runs;
+mod runs_in_progress;
+mod ui;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,6 +33,7 @@ pub use bind::{check_bind, new_token};
 pub use choose::AgentChooser;
 pub use cors::CorsOrigin;
 pub use error::ServeError;
+pub use ui::find_ui_dir;
 
 /// How long a stream may stay quiet before a `ping` is sent, unless configured otherwise.
 pub const DEFAULT_KEEPALIVE: Duration = Duration::from_secs(15);
@@ -47,6 +54,8 @@ pub struct ServeConfig {
     pub choose_agent: Option<AgentChooser>,
     /// The origins whose browser pages may call the API (CORS); none: CORS is closed.
     pub cors_origins: Vec<CorsOrigin>,
+    /// The built UI served at `/` (none: a page there says how to build it).
+    pub ui_dir: Option<PathBuf>,
 }
 
 impl ServeConfig {
@@ -59,6 +68,7 @@ impl ServeConfig {
             on_run_started: None,
             choose_agent: None,
             cors_origins: Vec::new(),
+            ui_dir: None,
         }
     }
 }
@@ -73,18 +83,38 @@ pub(crate) struct AppState {
 
 /// The routes, behind the bearer-token check.
 pub fn router(config: ServeConfig) -> Router {
-    let ServeConfig { session, token, keepalive, on_run_started, choose_agent, cors_origins } =
-        config;
+    let ServeConfig {
+        session,
+        token,
+        keepalive,
+        on_run_started,
+        choose_agent,
+        cors_origins,
+        ui_dir,
+    } = config;
     let state = Arc::new(AppState { session, keepalive, on_run_started, choose_agent });
     let routes = Router::new()
-        .route("/v1/runs", post(runs::create))
+        .route("/v1/info", get(info::info))
+        .route("/v1/runs", post(runs::create).get(runs_in_progress::list))
         .route("/v1/runs/{run_id}/events", get(events::stream))
         .route("/v1/runs/{run_id}/cancel", post(runs::cancel))
         .route("/v1/conversations", get(conversations::list))
-        .route("/v1/conversations/{conversation_id}", get(conversations::read))
+        .route(
+            "/v1/conversations/{conversation_id}",
+            get(conversations::read)
+                .patch(conversation_edits::rename)
+                .delete(conversation_edits::delete),
+        )
+        .route("/v1/conversations/{conversation_id}/restore", post(conversation_edits::restore))
+        .route("/v1/search", get(conversation_edits::search))
+        .route("/v1/history/status", get(info::history_status))
         .route("/v1/conversations/{conversation_id}/export", get(conversations::export))
         .with_state(state)
-        .layer(axum::middleware::from_fn_with_state(Arc::new(token), auth::require_token));
+        .fallback_service(ui::files(ui_dir))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(auth::Auth::new(token)),
+            auth::require_token,
+        ));
     with_cors(routes, cors_origins)
 }
 

@@ -29,6 +29,12 @@ pub(crate) struct CreateRun {
     provider: Option<String>,
     /// Ask this model for this run only.
     model: Option<String>,
+    /// The client's id for the run (so it can show the run before this answer); none: a new one.
+    run_id: Option<String>,
+    /// Start `conversation_id` over: its first turn (the conversation is made with that id when
+    /// it does not exist yet) or a new version of it.
+    #[serde(default)]
+    root: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -53,11 +59,21 @@ pub(crate) async fn create(
     Query(query): Query<CreateQuery>,
     Json(body): Json<CreateRun>,
 ) -> Result<Response, ApiError> {
-    let CreateRun { prompt, conversation_id, parent_run_id, provider, model } = body;
+    let CreateRun { prompt, conversation_id, parent_run_id, provider, model, run_id, root } = body;
     let agent = agent_for(state.choose_agent.as_ref(), provider, model)?;
-    let run_id = telltale_agent::new_run_id();
+    let run_id = run_id.unwrap_or_else(telltale_agent::new_run_id);
     let session = &state.session;
     let request = match (conversation_id, parent_run_id) {
+        (_, Some(_)) | (None, _) if root => {
+            return Err(ApiError::bad_request(
+                "root starts a conversation over: give its conversation_id and no parent_run_id"
+                    .into(),
+            ))
+        }
+        (Some(conversation_id), None) if root => RunRequest {
+            parent: Parent::Root,
+            ..RunRequest::in_conversation(conversation_id, run_id.clone(), prompt)
+        },
         (None, None) => RunRequest {
             new_conversation: true,
             ..RunRequest::in_conversation(new_conversation_id(), run_id.clone(), prompt)

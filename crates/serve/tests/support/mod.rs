@@ -22,8 +22,18 @@ pub struct Server {
 /// Serves a session whose offline demo pauses `think` before answering and `word` between
 /// words; streams ping after `keepalive` of quiet.
 pub async fn start(think: Duration, word: Duration, keepalive: Duration) -> Server {
+    start_with_ui(think, word, keepalive, None).await
+}
+
+/// As `start`, serving the UI in `ui_dir` at `/`.
+pub async fn start_with_ui(
+    think: Duration,
+    word: Duration,
+    keepalive: Duration,
+    ui_dir: Option<std::path::PathBuf>,
+) -> Server {
     let session = offline_session(think, word);
-    serve(ServeConfig { keepalive, ..ServeConfig::new(session, TOKEN.into()) }).await
+    serve(ServeConfig { keepalive, ui_dir, ..ServeConfig::new(session, TOKEN.into()) }).await
 }
 
 /// A session answering with the offline demo at this pace.
