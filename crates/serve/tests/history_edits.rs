@@ -2,7 +2,6 @@
 //! and the history's status, a chat started with the client's own ids, rename, delete and
 //! restore, search.
 
-#[allow(dead_code)] // its SSE reader serves the stream tests
 mod support;
 
 use std::time::Duration;

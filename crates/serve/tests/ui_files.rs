@@ -3,7 +3,6 @@
 //! 401 page saying which address to open. `?token=` opens a `GET` only, and `?after=N` resumes
 //! an event stream as `Last-Event-ID` does.
 
-#[allow(dead_code)] // its SSE reader serves the stream tests
 mod support;
 
 use std::time::Duration;
