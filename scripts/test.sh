@@ -6,7 +6,8 @@
 #          cargo deny and npm audit (scripts/check-dependencies.sh)
 #   rust   protocol, agent, history, session and CLI (fast; no WebKitGTK needed)
 #   ui     TypeScript types, the reducer's unit tests, the production build
-#   browser  the built window (IPC mocked) in headless Chromium: every visual state, 5,000 tok/s
+#   browser  the built window (IPC mocked) in headless Chromium: every visual state, 5,000 tok/s;
+#          then the real UI served by `telltale serve` over HTTP and EventSource
 #   fuzz   libFuzzer on the SSE parser and both providers' stream decoders, FUZZ_SECONDS (30) each
 #   e2e    SLOW: builds the desktop app and drives its real window through WebDriver under Xvfb
 #   deb    SLOW: builds the release .deb, installs it, drives the installed app, uninstalls it
@@ -61,6 +62,10 @@ for s in "${stages[@]}"; do
       stage "browser: the built window in headless Chromium (Tauri IPC mocked); screenshots in artifacts/browser"
       npm run -s ui:build:mock
       npm run -s ui:browser-test
+      # The real UI served by a real `telltale serve` (the offline demo): EventSource, resume, 401.
+      cargo build --locked -p telltale-cli
+      npm run -s ui:build
+      npm run -s ui:serve-test
       ;;
     fuzz)
       stage "fuzz: SSE parser, OpenAI and Anthropic stream decoders, calculator, transcript import under libFuzzer, ${FUZZ_SECONDS:-30} s each"

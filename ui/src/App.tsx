@@ -12,6 +12,7 @@ import { ExportMenu } from './components/ExportMenu';
 import { SearchBox } from './components/SearchBox';
 import { Toast } from './components/Toast';
 import { useHistory } from './history/useHistory';
+import { useResume } from './history/useResume';
 import { useSettingsShortcut } from './settings/useSettingsShortcut';
 import { createEventQueue } from './eventQueue';
 import { conversationTitle, formatUsd } from './format';
@@ -242,6 +243,8 @@ export function App({ backend }: { backend: Backend }) {
 
   // The saved history: sidebar list, open/rename/delete, search, export, import.
   const saved = useHistory(backend.history, state, dispatch, sidebarConversations(state), newChat);
+  // Runs still in progress after a reload: opened and followed from the last seq held.
+  useResume(backend, ready && saved.enabled, dispatch);
 
   const providerTitle = info && info.model ? `${info.provider} · ${info.model}` : undefined;
   const cost = conversationCostUsd(state, conversation);

@@ -11,6 +11,12 @@ import type { AppInfo, ApprovalAnswer, LocalServer, RunParent } from './generate
 export type { AppInfo, ApprovalAnswer, RunParent };
 export { MENU_CHANNEL };
 
+/** A run in progress and its conversation. */
+export interface RunInProgress {
+  run_id: string;
+  conversation_id: string;
+}
+
 export interface StartRun {
   conversationId: string;
   runId: string;
@@ -31,6 +37,10 @@ export interface Backend {
   /** Continues a run cut off from its exact partial answer; its new events follow its last (absent: not offered). */
   continueRun?(args: ContinueRun): Promise<void>;
   stopRun(runId: string): Promise<void>;
+  /** Follows a run in progress from after `afterSeq` (null: its first event), its events to `onEvents` (absent: not offered). */
+  followRun?(runId: string, afterSeq: number | null): Promise<void>;
+  /** The runs in progress, to follow again after a reload (absent: not offered). */
+  runsInProgress?(): Promise<RunInProgress[]>;
   /** Answers a call waiting for approval; the run then sends `approval_resolved`. */
   resolveApproval(runId: string, callId: string, answer: ApprovalAnswer): Promise<void>;
   /** Cancels one running tool call (the run goes on); it then gets `tool_result {ok: false}`. */

@@ -6,13 +6,22 @@ import './base.css';
 import './buttons.css';
 import './fields.css';
 import { App } from './App';
-import { insideTauri, noBackend, tauriBackend } from './ipc';
+import { httpBackend } from './http/backend';
+import { takeToken } from './http/token';
+import { insideTauri, noBackend, tauriBackend, type Backend } from './ipc';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 
+/** The desktop shell's IPC; else, in a page `telltale serve` served, its HTTP API; else nothing. */
+function chooseBackend(): Backend {
+  if (insideTauri()) return tauriBackend;
+  const token = takeToken();
+  return token ? httpBackend(token) : noBackend;
+}
+
 createRoot(root).render(
   <StrictMode>
-    <App backend={insideTauri() ? tauriBackend : noBackend} />
+    <App backend={chooseBackend()} />
   </StrictMode>,
 );
