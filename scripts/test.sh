@@ -4,7 +4,8 @@
 #          a few seconds, network only to registry.npmjs.org)
 #   lint   rustfmt, clippy (warnings are errors; no unwrap/expect outside tests), ESLint and Prettier on ui/,
 #          cargo deny and npm audit (scripts/check-dependencies.sh)
-#   rust   protocol, agent, history, session and CLI (fast; no WebKitGTK needed)
+#   rust   protocol, agent, history, session and CLI (fast; no WebKitGTK needed), and
+#          @ag-ui/client's HttpAgent against the built `telltale serve`
 #   ui     TypeScript types, the reducer's unit tests, the production build
 #   browser  the built window (IPC mocked) in headless Chromium: every visual state, 5,000 tok/s;
 #          then the real UI served by `telltale serve` over HTTP and EventSource
@@ -49,8 +50,10 @@ for s in "${stages[@]}"; do
       scripts/check-dependencies.sh
       ;;
     rust)
-      stage "rust: protocol, agent, history, session, cli"
+      stage "rust: protocol, agent, history, session, cli; AG-UI's HttpAgent against telltale serve"
       cargo test --locked
+      # The CLI the tests above built, serving AG-UI to the npm package's own client.
+      timeout -k 10 120 node --test e2e/ag-ui.serve.test.mjs
       ;;
     ui)
       stage "ui: typecheck, unit tests, build"

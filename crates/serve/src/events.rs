@@ -54,7 +54,7 @@ pub(crate) async fn sse_response(
 }
 
 /// Tells nginx not to buffer the stream.
-const X_ACCEL_BUFFERING: axum::http::HeaderName =
+pub(crate) const X_ACCEL_BUFFERING: axum::http::HeaderName =
     axum::http::HeaderName::from_static("x-accel-buffering");
 
 #[derive(Debug, serde::Deserialize)]

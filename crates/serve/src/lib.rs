@@ -7,6 +7,7 @@
 //! stops one. The built UI is served at `/` (`ui.rs`), so a browser gets the same chat as the
 //! desktop window. See docs/http-api.md.
 
+mod ag_ui;
 mod auth;
 mod bind;
 mod choose;
@@ -109,6 +110,7 @@ pub fn router(config: ServeConfig) -> Router {
         .route("/v1/search", get(conversation_edits::search))
         .route("/v1/history/status", get(info::history_status))
         .route("/v1/conversations/{conversation_id}/export", get(conversations::export))
+        .route("/v1/ag-ui", post(ag_ui::run))
         .with_state(state)
         .fallback_service(ui::files(ui_dir))
         .layer(axum::middleware::from_fn_with_state(

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use telltale_agent::{Agent, Decision, Emitter, RunControls};
 use telltale_history::Parent;
-use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 use tokio::sync::{oneshot, watch};
@@ -44,6 +44,10 @@ pub struct RunRequest {
     pub parent: Parent,
     /// The agent of this run only (another provider or model); none: the session's.
     pub agent: Option<Arc<Agent>>,
+    /// Messages a new conversation starts with, before the prompt (an AG-UI client's earlier
+    /// messages): the provider gets them, and they are recorded as the first run's, so the
+    /// conversation's later runs send them too. Only for a new conversation.
+    pub context: Vec<Message>,
 }
 
 impl std::fmt::Debug for RunRequest {
@@ -56,6 +60,7 @@ impl std::fmt::Debug for RunRequest {
             .field("save", &self.save)
             .field("parent", &self.parent)
             .field("agent", &self.agent.as_ref().map(|agent| agent.provider().model().to_owned()))
+            .field("context", &self.context)
             .finish()
     }
 }
@@ -71,6 +76,7 @@ impl RunRequest {
             save: true,
             parent: Parent::Latest,
             agent: None,
+            context: Vec::new(),
         }
     }
 }
@@ -189,8 +195,16 @@ impl Session {
         controls: RunControls,
         log: &Arc<RunLog>,
     ) -> (String, RunSummary) {
-        let RunRequest { conversation_id, run_id, prompt, new_conversation, save, parent, .. } =
-            request;
+        let RunRequest {
+            conversation_id,
+            run_id,
+            prompt,
+            new_conversation,
+            save,
+            parent,
+            context,
+            ..
+        } = request;
         let (tx, events) = unbounded_channel();
         let (messages_tx, messages) = unbounded_channel();
         let mut output = RunOutput { events, messages };
@@ -204,8 +218,12 @@ impl Session {
                     (self.store.clone(), conversation_id.clone(), run_id.clone(), prompt.clone());
                 tokio::task::spawn_blocking(move || start_recording(&store, &c, &r, &p, config))
             });
+            // Recorded before the prompt, in order, as the first run's messages.
+            for message in &context {
+                let _ = messages_tx.send(message.clone());
+            }
             let run =
-                agent.run_with(&run_id, &[], &prompt, tx, controls.clone(), Some(messages_tx));
+                agent.run_with(&run_id, &context, &prompt, tx, controls.clone(), Some(messages_tx));
             let relay = relay_into_new(&mut output, setup, log, &controls);
             let (outcome, (recorder, setup_error, ending)) = tokio::join!(run, relay);
             let history_error = setup_error.or(finish_recording(recorder, &run_id).await);
@@ -276,6 +294,11 @@ fn validate(request: &RunRequest) -> Result<(), SessionError> {
     if request.new_conversation && request.parent != Parent::Latest {
         return Err(SessionError::InvalidRequest(
             "a new conversation has no run to continue".into(),
+        ));
+    }
+    if !request.new_conversation && !request.context.is_empty() {
+        return Err(SessionError::InvalidRequest(
+            "only a new conversation starts with messages of its own".into(),
         ));
     }
     if request.prompt.trim().is_empty() {
