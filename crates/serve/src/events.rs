@@ -16,7 +16,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, BoxStream, StreamExt};
 use telltale_protocol::Event;
-use telltale_session::Session;
+use telltale_session::RunEvents;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -38,14 +38,15 @@ pub(crate) async fn sse_response(
     run_id: String,
     from_seq: u64,
 ) -> Result<Response, ApiError> {
-    let events: BoxStream<'static, Event> = match state.session.subscribe(&run_id, from_seq) {
-        Some(receiver) => stream::unfold(receiver, |mut receiver| async move {
-            receiver.recv().await.map(|event| (event, receiver))
-        })
-        .boxed(),
-        // Not in progress: it has ended, and everything it sent is in the history.
-        None => stream::iter(recorded(&state.session, run_id, from_seq).await?).boxed(),
-    };
+    let events: BoxStream<'static, Event> =
+        match state.session.events_from(&run_id, from_seq).await? {
+            RunEvents::Live(reader) => stream::unfold(reader, |mut reader| async move {
+                reader.recv().await.map(|event| (event, reader))
+            })
+            .boxed(),
+            // Not in progress: it has ended, and everything it sent is in the history.
+            RunEvents::Ended(events) => stream::iter(events).boxed(),
+        };
     let keep_alive = KeepAlive::new()
         .interval(state.keepalive)
         .event(SseEvent::default().event("ping").data("{}"));
@@ -81,24 +82,6 @@ fn resume_from(headers: &HeaderMap, after: Option<&str>) -> Result<u64, ApiError
                 "Last-Event-ID (or ?after=) must be the seq of an event received".into(),
             )
         })
-}
-
-/// The events of an ended run from `from_seq` on, as recorded.
-async fn recorded(
-    session: &Session,
-    run_id: String,
-    from_seq: u64,
-) -> Result<Vec<Event>, ApiError> {
-    session
-        .store()
-        .call(move |db| {
-            let (conversation_id, _) = db.run_place(&run_id)?;
-            let detail = db.get(&conversation_id)?;
-            let run = detail.runs.into_iter().find(|run| run.run_id == run_id);
-            let events = run.map(|run| run.events).unwrap_or_default();
-            Ok::<_, ApiError>(events.into_iter().filter(|event| event.seq >= from_seq).collect())
-        })
-        .await
 }
 
 fn to_sse(event: Event) -> Result<SseEvent, Infallible> {

@@ -18,6 +18,7 @@
 mod agent_slot;
 mod continuation;
 mod error;
+mod follow;
 mod recording;
 mod relay;
 mod run_log;
@@ -28,6 +29,7 @@ mod store;
 pub use agent_slot::AgentSlot;
 pub use continuation::ContinueRequest;
 pub use error::SessionError;
+pub use follow::RunEvents;
 pub use run_log::{RunReader, NOTHING_TO_WAIT_FOR};
 pub use runs::RunInProgress;
 pub use session::{RunRequest, RunSummary, Session, StartedRun};
