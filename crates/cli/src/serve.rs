@@ -5,7 +5,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -14,7 +13,6 @@ use telltale_serve::{check_bind, find_ui_dir, new_token, CorsOrigin, ServeConfig
 use telltale_session::{Session, Store};
 
 use crate::agent_args::AgentArgs;
-use crate::approve::{answer_approvals, ApproveArg};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -42,6 +40,12 @@ pub struct ServeArgs {
 /// Serves until Ctrl-C; returns the process exit code.
 pub async fn serve(args: ServeArgs) -> Result<i32> {
     check_bind(args.bind, args.token.is_some())?;
+    if args.agent.approve.is_some() {
+        anyhow::bail!(
+            "telltale serve takes no --approve: each client answers its runs' approvals with \
+             POST /v1/runs/RUN_ID/approvals/CALL_ID (see docs/http-api.md)"
+        );
+    }
     let (token, generated) = match args.token {
         Some(token) if token.trim().is_empty() => anyhow::bail!("--token must not be empty"),
         Some(token) => (token, false),
@@ -63,17 +67,10 @@ pub async fn serve(args: ServeArgs) -> Result<i32> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let address = listener.local_addr()?;
-    // Calls that ask for approval: --approve decides; with no answer given, denied (nobody is
-    // at this terminal for each client's run).
-    let approve = args.agent.approve.unwrap_or(ApproveArg::None);
-    let on_run_started: telltale_serve::RunHook = Arc::new(move |session, run_id| {
-        tokio::spawn(answer_approvals(session.clone(), run_id.to_owned(), Some(approve)));
-    });
     let config = ServeConfig {
         session,
         token: token.clone(),
         keepalive: Duration::from_secs(args.keepalive_s),
-        on_run_started: Some(on_run_started),
         choose_agent: Some(choose_agent),
         cors_origins: args.cors_origin,
         ui_dir: ui_dir.clone(),

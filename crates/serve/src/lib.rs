@@ -1,13 +1,15 @@
 //! `telltale serve`: the agent over HTTP. A client starts a run with `POST /v1/runs`, reads its
 //! events as Server-Sent Events from `GET /v1/runs/{run_id}/events` (one SSE event per protocol
 //! event, `id` its `seq`; resumed with `Last-Event-ID`, a finished run replayed from the
-//! history), and stops it with `POST /v1/runs/{run_id}/cancel`; `GET /v1/conversations` and
-//! `GET /v1/conversations/{id}` read the history. Every request carries the server's bearer
+//! history), answers its approvals (`POST /v1/runs/{run_id}/approvals/{call_id}`), cancels one
+//! tool call, and stops it with `POST /v1/runs/{run_id}/cancel`; `GET /v1/conversations`,
+//! `GET /v1/conversations/{id}` and `…/export` read the history. Every request carries the server's bearer
 //! token. The runs are the session layer's (`telltale_session`): a client that goes away never
 //! stops one. The built UI is served at `/` (`ui.rs`), so a browser gets the same chat as the
 //! desktop window. See docs/http-api.md.
 
 mod ag_ui;
+mod approvals;
 mod auth;
 mod bind;
 mod choose;
@@ -39,18 +41,14 @@ pub use ui::find_ui_dir;
 /// How long a stream may stay quiet before a `ping` is sent, unless configured otherwise.
 pub const DEFAULT_KEEPALIVE: Duration = Duration::from_secs(15);
 
-/// Called with each run's id as it starts (the CLI answers its approvals this way).
-pub type RunHook = Arc<dyn Fn(&Session, &str) + Send + Sync>;
-
 /// What the server needs: the session its runs go through, the token every request must
-/// carry, the keep-alive interval of its event streams, what to do as a run starts, and how to
-/// make a run's agent when it names its own provider or model.
+/// carry, the keep-alive interval of its event streams, how to make a run's agent when it names
+/// its own provider or model, and the origins CORS lets in.
 #[derive(Clone)]
 pub struct ServeConfig {
     pub session: Session,
     pub token: String,
     pub keepalive: Duration,
-    pub on_run_started: Option<RunHook>,
     /// None: every run uses the session's agent, and a run naming another is refused.
     pub choose_agent: Option<AgentChooser>,
     /// The origins whose browser pages may call the API (CORS); none: CORS is closed.
@@ -66,7 +64,6 @@ impl ServeConfig {
             session,
             token,
             keepalive: DEFAULT_KEEPALIVE,
-            on_run_started: None,
             choose_agent: None,
             cors_origins: Vec::new(),
             ui_dir: None,
@@ -78,27 +75,20 @@ impl ServeConfig {
 pub(crate) struct AppState {
     pub session: Session,
     pub keepalive: Duration,
-    pub on_run_started: Option<RunHook>,
     pub choose_agent: Option<AgentChooser>,
 }
 
 /// The routes, behind the bearer-token check.
 pub fn router(config: ServeConfig) -> Router {
-    let ServeConfig {
-        session,
-        token,
-        keepalive,
-        on_run_started,
-        choose_agent,
-        cors_origins,
-        ui_dir,
-    } = config;
-    let state = Arc::new(AppState { session, keepalive, on_run_started, choose_agent });
+    let ServeConfig { session, token, keepalive, choose_agent, cors_origins, ui_dir } = config;
+    let state = Arc::new(AppState { session, keepalive, choose_agent });
     let routes = Router::new()
         .route("/v1/info", get(info::info))
         .route("/v1/runs", post(runs::create).get(runs_in_progress::list))
         .route("/v1/runs/{run_id}/events", get(events::stream))
         .route("/v1/runs/{run_id}/cancel", post(runs::cancel))
+        .route("/v1/runs/{run_id}/approvals/{call_id}", post(approvals::answer))
+        .route("/v1/runs/{run_id}/tool-calls/{call_id}/cancel", post(approvals::cancel_call))
         .route("/v1/conversations", get(conversations::list))
         .route(
             "/v1/conversations/{conversation_id}",
@@ -111,6 +101,7 @@ pub fn router(config: ServeConfig) -> Router {
         .route("/v1/history/status", get(info::history_status))
         .route("/v1/conversations/{conversation_id}/export", get(conversations::export))
         .route("/v1/ag-ui", post(ag_ui::run))
+        .route("/v1/openapi.json", get(openapi))
         .with_state(state)
         .fallback_service(ui::files(ui_dir))
         .layer(axum::middleware::from_fn_with_state(
@@ -128,6 +119,14 @@ fn with_cors(routes: Router, origins: Vec<CorsOrigin>) -> Router {
     }
     let cors = Arc::new(cors::Cors::new(origins));
     routes.layer(cors.layer()).layer(axum::middleware::from_fn_with_state(cors, cors::gate))
+}
+
+/// The OpenAPI 3.1 document of every endpoint (`src/openapi.json`, written by hand; a test
+/// checks it names every route of [`router`]).
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI)
 }
 
 /// Serves `config` on `listener` until the process ends (or the server fails).

@@ -105,9 +105,6 @@ pub(crate) async fn create(
     let conversation_id = request.conversation_id.clone();
     // The run goes on whether or not anyone reads it: its events are kept for the readers.
     let _started = session.start_run(request)?;
-    if let Some(hook) = &state.on_run_started {
-        hook(session, &run_id);
-    }
     tracing::info!(run_id, conversation_id, "run started over HTTP");
     if query.stream {
         let ids =

@@ -53,9 +53,6 @@ pub(crate) async fn run(
         ..RunRequest::in_conversation(thread_id.clone(), run_id.clone(), prompt)
     };
     let started = session.start_run(request)?;
-    if let Some(hook) = &state.on_run_started {
-        hook(session, &run_id);
-    }
     tracing::info!(run_id, conversation_id = thread_id, "AG-UI run started");
 
     let mut mapper = Mapper::new(thread_id, run_id);
