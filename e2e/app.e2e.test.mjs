@@ -72,6 +72,34 @@ test("asking shows the status at once, then the steps and the streamed answer", 
   await app.screenshot("e2e-03-completed-steps");
 });
 
+test("a window reloaded mid-answer follows the run on: its answer whole, nothing twice", async () => {
+  const turn = await ask("Tell me a long story about a lighthouse");
+  await until(turn, async () => (await textIn(turn, "answer")).split(" ").length > 3, "a few words of the answer");
+  await app.execute("location.reload()");
+  // The reloaded page opens the run's conversation from the history and follows the run from
+  // the last event the history held.
+  await app.waitFor('[data-testid="turn"]', async (els) => els.length > 0 && (await els.at(-1).attr("data-state")) === "completed", {
+    what: "the run followed to its end after the reload",
+    timeout: 30000,
+  });
+  const live = await textIn((await app.find('[data-testid="turn"]')).at(-1), "answer");
+  assert.ok(live.split(" ").length > 10, `the whole answer: ${live}`);
+  // Reloaded again after the run: the answer as the history recorded it is the one shown live.
+  const id = await app.execute(
+    'return document.querySelector(\'[data-testid="conversation-item"]:has([aria-current="page"])\')?.dataset.id ?? null',
+  );
+  assert.ok(id, "the conversation is the one shown");
+  await app.execute("location.reload()");
+  const [link] = await app.waitFor(`[data-testid="conversation-item"][data-id="${id}"] .conversation-link`, undefined, {
+    what: "the conversation in the sidebar",
+  });
+  await link.click();
+  await app.waitFor('[data-testid="turn"]', async (els) => els.length > 0 && (await els.at(-1).attr("data-state")) === "completed", {
+    what: "the conversation reopened",
+  });
+  assert.equal(await textIn((await app.find('[data-testid="turn"]')).at(-1), "answer"), live);
+});
+
 test("Stop ends the run mid-answer and keeps what streamed", async () => {
   const turn = await ask("Tell me a long story about dragons");
   await until(turn, async () => (await textIn(turn, "answer")).split(" ").length > 3, "a few words of the answer");

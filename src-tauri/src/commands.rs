@@ -3,7 +3,7 @@
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use telltale_ipc::{AppInfo, ApprovalAnswer, CommandError, RunParent};
-use telltale_session::{ContinueRequest, Parent, RunRequest, Session};
+use telltale_session::{ContinueRequest, Parent, RunEvents, RunInProgress, RunRequest, Session};
 
 use crate::forward::forward_to_channel;
 use crate::settings::commands::off_main_thread;
@@ -76,6 +76,46 @@ pub fn stop_run(session: State<'_, Session>, run_id: String) {
     if !session.stop_run(&run_id) {
         tracing::debug!(run_id, "stop for a run that is not in progress");
     }
+}
+
+/// The runs in progress, each with its conversation: a window reloaded mid-run follows them
+/// again (`follow_run`).
+#[tauri::command]
+pub fn runs_in_progress(session: State<'_, Session>) -> Vec<RunInProgress> {
+    session.runs_in_progress()
+}
+
+/// Sends a run's events after `after_seq` (the last one the window holds; none: all of them) to
+/// `on_event`: the rest of a run in progress as it streams, or what an ended run recorded. A
+/// window reloaded mid-run carries on with no gap and nothing twice.
+#[tauri::command]
+pub async fn follow_run(
+    session: State<'_, Session>,
+    run_id: String,
+    after_seq: Option<u64>,
+    on_event: Channel<Vec<telltale_protocol::Event>>,
+) -> Result<(), CommandError> {
+    let from_seq = after_seq.map_or(0, |seq| seq.saturating_add(1));
+    match session.events_from(&run_id, from_seq).await? {
+        RunEvents::Live(mut reader) => {
+            let (sender, events) = tokio::sync::mpsc::unbounded_channel();
+            tauri::async_runtime::spawn(async move {
+                while let Some(event) = reader.recv().await {
+                    if sender.send(event).is_err() {
+                        break;
+                    }
+                }
+            });
+            tauri::async_runtime::spawn(forward_to_channel(on_event, events));
+        }
+        RunEvents::Ended(events) if !events.is_empty() => {
+            if let Err(error) = on_event.send(events) {
+                tracing::warn!(%error, "could not send events to the window");
+            }
+        }
+        RunEvents::Ended(_) => {}
+    }
+    Ok(())
 }
 
 /// Answers a tool call that waits for the user's approval. "Always allow" is saved in the

@@ -43,6 +43,8 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::start_run,
+            commands::runs_in_progress,
+            commands::follow_run,
             commands::continue_run,
             commands::stop_run,
             commands::resolve_approval,

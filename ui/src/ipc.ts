@@ -6,16 +6,10 @@ import type { ConversationDetail, HistoryBackend, HistoryStatus, SavedConversati
 import type { McpServerStatus, Settings, SettingsBackend, SettingsView, TestResult } from './settings/types';
 
 import { Command, MENU_CHANNEL } from './generated/ipc';
-import type { AppInfo, ApprovalAnswer, LocalServer, RunParent } from './generated/ipc';
+import type { AppInfo, ApprovalAnswer, LocalServer, RunInProgress, RunParent } from './generated/ipc';
 
-export type { AppInfo, ApprovalAnswer, RunParent };
+export type { AppInfo, ApprovalAnswer, RunInProgress, RunParent };
 export { MENU_CHANNEL };
-
-/** A run in progress and its conversation. */
-export interface RunInProgress {
-  run_id: string;
-  conversation_id: string;
-}
 
 export interface StartRun {
   conversationId: string;
@@ -114,6 +108,10 @@ export const tauriBackend: Backend = {
   stopRun: async (runId) => {
     await invoke<null>(Command.stop_run, { runId });
   },
+  followRun: async (runId, afterSeq) => {
+    await invoke<null>(Command.follow_run, { runId, afterSeq, onEvent: eventChannel() });
+  },
+  runsInProgress: () => invoke<RunInProgress[]>(Command.runs_in_progress),
   resolveApproval: async (runId, callId, answer) => {
     await invoke<null>(Command.resolve_approval, { runId, callId, answer });
   },

@@ -8,6 +8,8 @@ pub mod command {
     pub const START_RUN: &str = "start_run";
     pub const CONTINUE_RUN: &str = "continue_run";
     pub const STOP_RUN: &str = "stop_run";
+    pub const RUNS_IN_PROGRESS: &str = "runs_in_progress";
+    pub const FOLLOW_RUN: &str = "follow_run";
     pub const RESOLVE_APPROVAL: &str = "resolve_approval";
     pub const CANCEL_TOOL_CALL: &str = "cancel_tool_call";
     pub const OPEN_EXTERNAL: &str = "open_external";
@@ -37,6 +39,8 @@ pub const COMMANDS: &[&str] = &[
     command::START_RUN,
     command::CONTINUE_RUN,
     command::STOP_RUN,
+    command::RUNS_IN_PROGRESS,
+    command::FOLLOW_RUN,
     command::RESOLVE_APPROVAL,
     command::CANCEL_TOOL_CALL,
     command::OPEN_EXTERNAL,

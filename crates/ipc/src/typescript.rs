@@ -13,6 +13,7 @@ use telltale_history::{
 };
 use telltale_mcp::{McpServer, McpServerStatus, ServerState};
 use telltale_protocol::typescript::module;
+use telltale_session::RunInProgress;
 
 use crate::answers::{AppInfo, ApprovalAnswer, HistoryStatus, RunParent};
 use crate::error::{CommandError, CommandErrorCode};
@@ -28,6 +29,7 @@ pub fn bindings() -> String {
         HistoryStatus,
         ApprovalAnswer,
         RunParent,
+        RunInProgress,
         CommandError,
         CommandErrorCode,
         Conversation,

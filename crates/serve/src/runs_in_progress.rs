@@ -6,21 +6,10 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::Json;
-use serde::Serialize;
+use telltale_session::RunInProgress;
 
 use crate::AppState;
 
-#[derive(Debug, Serialize)]
-pub(crate) struct InProgress {
-    run_id: String,
-    conversation_id: String,
-}
-
-pub(crate) async fn list(State(state): State<Arc<AppState>>) -> Json<Vec<InProgress>> {
-    let runs = state
-        .session
-        .runs_in_progress()
-        .into_iter()
-        .map(|run| InProgress { run_id: run.run_id, conversation_id: run.conversation_id });
-    Json(runs.collect())
+pub(crate) async fn list(State(state): State<Arc<AppState>>) -> Json<Vec<RunInProgress>> {
+    Json(state.session.runs_in_progress())
 }

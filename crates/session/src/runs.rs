@@ -9,8 +9,8 @@ use telltale_agent::RunControls;
 use crate::error::SessionError;
 use crate::run_log::RunLog;
 
-/// A run in progress, as a front end lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A run in progress, as a front end lists it (the window after a reload, `GET /v1/runs`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct RunInProgress {
     pub run_id: String,
     pub conversation_id: String,

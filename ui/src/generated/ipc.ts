@@ -9,6 +9,8 @@ export const Command = {
   start_run: 'start_run',
   continue_run: 'continue_run',
   stop_run: 'stop_run',
+  runs_in_progress: 'runs_in_progress',
+  follow_run: 'follow_run',
   resolve_approval: 'resolve_approval',
   cancel_tool_call: 'cancel_tool_call',
   open_external: 'open_external',
@@ -68,6 +70,8 @@ args?: Record<string, unknown>,
 always: boolean, };
 
 export type RunParent = { "kind": "latest" } | { "kind": "root" } | { "kind": "run", run_id: string, };
+
+export type RunInProgress = { run_id: string, conversation_id: string, };
 
 export type CommandError = { code: CommandErrorCode, message: string, 
 /**

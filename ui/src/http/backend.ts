@@ -84,11 +84,15 @@ export function httpBackend(token: string): Backend {
     stopRun: async (runId) => {
       await request('POST', `/v1/runs/${encodeURIComponent(runId)}/cancel`);
     },
-    resolveApproval: async () => {
-      throw new Error('Approvals are answered by telltale serve’s --approve in the browser.');
+    resolveApproval: async (runId, callId, answer) => {
+      const run = encodeURIComponent(runId);
+      // A denial carries nothing else (serve refuses arguments or "always" with one).
+      const body = answer.approved ? answer : { approved: false };
+      await request('POST', `/v1/runs/${run}/approvals/${encodeURIComponent(callId)}`, body);
     },
-    cancelToolCall: async () => {
-      throw new Error('Cancelling one tool call is in the desktop app.');
+    cancelToolCall: async (runId, callId) => {
+      const run = encodeURIComponent(runId);
+      await request('POST', `/v1/runs/${run}/tool-calls/${encodeURIComponent(callId)}/cancel`);
     },
     onEvents: async (handler) => {
       handlers.add(handler);
