@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use telltale_protocol::{Event, EventKind, FinishReason};
 use ts_rs::TS;
 
+use crate::attachments::AttachmentInfo;
 use crate::db::History;
 use crate::error::{Error, Result};
 use crate::recorder;
@@ -68,6 +69,8 @@ pub struct RunRecord {
     pub finished_at: Option<i64>,
     pub reason: Option<FinishReason>,
     pub status: RunStatus,
+    /// The files the prompt carried, in the order attached.
+    pub attachments: Vec<AttachmentInfo>,
     /// Every event, in `seq` order, exactly as it streamed.
     pub events: Vec<Event>,
 }
@@ -267,10 +270,12 @@ impl History {
             "SELECT run_id, prompt, provider, model, started_at, finished_at, reason, parent_run_id \
              FROM runs WHERE conversation_id = ?1 ORDER BY position",
         )?;
+        let mut files = self.prompt_files(id)?;
         let runs = statement
             .query_map([id], |row| {
                 let run_id: String = row.get(0)?;
                 let reason = parse_reason(row.get(6)?);
+                let attachments = files.remove(&run_id).unwrap_or_default();
                 Ok(RunRecord {
                     status: RunStatus::from_reason(reason, &self.path, &run_id),
                     run_id,
@@ -281,6 +286,7 @@ impl History {
                     started_at: row.get(4)?,
                     finished_at: row.get(5)?,
                     reason,
+                    attachments,
                     events: Vec::new(),
                 })
             })?

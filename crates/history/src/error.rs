@@ -30,6 +30,8 @@ pub enum Error {
     Sqlite(#[from] rusqlite::Error),
     #[error("corrupt history record: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("the attached file {name} cannot be read from the history: {why}")]
+    Attachment { name: String, why: String },
     #[error("the recorder stopped: {0}")]
     RecorderGone(String),
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 use telltale_protocol::Message;
 use telltale_protocol::PROTOCOL_VERSION;
 
+use crate::attachments::StoredMessage;
 use crate::conversations::{new_id, reason_str, Conversation};
 use crate::db::History;
 use crate::error::{ImportError, Result};
@@ -191,9 +192,12 @@ impl History {
         let mut counters: HashMap<&str, i64> = HashMap::new();
         for m in &file.messages {
             let idx = counters.entry(m.run_id.as_str()).or_insert(0);
+            let run_id = &new_run_ids[m.run_id.as_str()];
+            let stored = StoredMessage::of(&m.message)?;
+            stored.store_files(&tx, run_id)?;
             tx.execute(
                 "INSERT INTO messages (run_id, idx, json) VALUES (?1, ?2, ?3)",
-                params![new_run_ids[m.run_id.as_str()], *idx, serde_json::to_string(&m.message)?],
+                params![run_id, *idx, stored.json],
             )?;
             *idx += 1;
         }
@@ -210,6 +214,8 @@ impl History {
         let rows: Vec<(String, String)> = statement
             .query_map([conversation_id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        rows.into_iter().map(|(run_id, json)| Ok((run_id, serde_json::from_str(&json)?))).collect()
+        rows.into_iter()
+            .map(|(run_id, json)| Ok((run_id, self.load_message(conversation_id, &json)?)))
+            .collect()
     }
 }

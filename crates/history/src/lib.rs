@@ -12,6 +12,7 @@
 //! # Ok(()) }
 //! ```
 
+mod attachments;
 mod conversations;
 mod db;
 mod error;
@@ -26,6 +27,7 @@ mod search;
 mod transcript;
 mod tree;
 
+pub use attachments::AttachmentInfo;
 pub use conversations::{
     title_from_prompt, Conversation, ConversationDetail, RunRecord, RunStatus,
 };

@@ -20,6 +20,7 @@ use rusqlite::{params, Connection};
 use telltale_protocol::Message;
 use telltale_protocol::{Event, EventKind};
 
+use crate::attachments::StoredMessage;
 use crate::conversations::reason_str;
 use crate::db::{connect, History};
 use crate::error::{Error, Result};
@@ -119,8 +120,8 @@ pub struct RecorderStats {
 
 enum Msg {
     Rows(Vec<Row>),
-    /// One message of the run, completed (stored after the ones before it).
-    Message(String),
+    /// One message of the run, completed (stored after the ones before it), with its files.
+    Message(StoredMessage),
     Finish,
 }
 
@@ -347,10 +348,10 @@ impl Recorder {
     /// Queues one message of the run (for continuing the conversation), stored after the ones
     /// queued before it: the prompt, then each as it completes.
     pub fn record_message(&self, message: &Message) {
-        match serde_json::to_string(message) {
-            Ok(json) => {
+        match StoredMessage::of(message) {
+            Ok(stored) => {
                 if let Some(tx) = &self.tx {
-                    let _ = tx.send(Msg::Message(json));
+                    let _ = tx.send(Msg::Message(stored));
                 }
             }
             // Not reachable for protocol messages (plain data); said rather than dropped silently.

@@ -68,7 +68,19 @@ UPDATE runs SET parent_run_id = (
 CREATE INDEX runs_by_parent ON runs (parent_run_id);
 "#;
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+/// Version 4: the files attached to prompts, stored once per content (SHA-256) in their
+/// conversation and deleted with it; a stored prompt names its files by hash.
+const V4: &str = r#"
+CREATE TABLE attachments (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    sha256          TEXT NOT NULL,                -- of the content, lower-case hex
+    media_type      TEXT NOT NULL,
+    data            BLOB NOT NULL,
+    UNIQUE (conversation_id, sha256)
+);
+"#;
+
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The answer text of a run: its `token` texts in order (parameter 1: the run id).
 pub const ANSWER_SQL: &str =

@@ -75,7 +75,7 @@ impl History {
             }
             let run_messages: Vec<Message> = stored
                 .query_map([&run_id], |r| r.get::<_, String>(0))?
-                .map(|json| Ok(serde_json::from_str(&json?)?))
+                .map(|json| self.load_message(conversation_id, &json?))
                 .collect::<Result<_>>()?;
             if run_messages.is_empty() {
                 if reason.is_none() {

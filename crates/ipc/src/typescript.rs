@@ -9,7 +9,8 @@ use telltale_config::local_servers::LocalServer;
 use telltale_config::model::{Api, Preset, ProviderEntry, Settings};
 use telltale_config::service::{SettingsView, TestResult, ToolInfo};
 use telltale_history::{
-    Conversation, ConversationDetail, Format, RunRecord, RunStatus, SearchHit, SnippetPart,
+    AttachmentInfo, Conversation, ConversationDetail, Format, RunRecord, RunStatus, SearchHit,
+    SnippetPart,
 };
 use telltale_mcp::{McpServer, McpServerStatus, ServerState};
 use telltale_protocol::typescript::module;
@@ -36,6 +37,7 @@ pub fn bindings() -> String {
         ConversationDetail,
         RunRecord,
         RunStatus,
+        AttachmentInfo,
         SearchHit,
         SnippetPart,
         Format,
@@ -54,8 +56,9 @@ pub fn bindings() -> String {
         Budget,
         LocalServer,
     ];
-    let mut preamble =
-        String::from("import type { ErrorCode, Event, FinishReason } from './protocol';\n\n");
+    let mut preamble = String::from(
+        "import type { AttachmentKind, ErrorCode, Event, FinishReason } from './protocol';\n\n",
+    );
     preamble
         .push_str("/** Every command the shell registers, by the name the webview invokes. */\n");
     preamble.push_str("export const Command = {\n");

@@ -1,6 +1,8 @@
 //! Generates `ui/src/generated/protocol.ts` from the Rust types.
 
-use crate::{BudgetKind, ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage};
+use crate::{
+    AttachmentKind, BudgetKind, ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage,
+};
 
 #[doc(hidden)]
 pub use ts_rs;
@@ -20,8 +22,16 @@ pub const BINDINGS_PATH: &str = "ui/src/generated/protocol.ts";
 
 /// The whole TypeScript module, as it must be committed.
 pub fn bindings() -> String {
-    let decls =
-        crate::ts_decls![Event, EventKind, StatusIcon, BudgetKind, FinishReason, ErrorCode, Usage];
+    let decls = crate::ts_decls![
+        Event,
+        EventKind,
+        StatusIcon,
+        BudgetKind,
+        FinishReason,
+        ErrorCode,
+        Usage,
+        AttachmentKind
+    ];
     let version = format!("export const PROTOCOL_VERSION = {};", crate::PROTOCOL_VERSION);
     module("cargo run -p telltale-protocol --bin gen-ts", &version, &decls)
 }

@@ -112,3 +112,5 @@ export type FinishReason = "completed" | "cancelled" | "error";
 export type ErrorCode = "auth_failed" | "not_found" | "rate_limited" | "provider_unavailable" | "network" | "timeout" | "malformed_stream" | "provider_error" | "invalid_request" | "step_limit" | "budget" | "history_unavailable" | "internal";
 
 export type Usage = { input_tokens: number, output_tokens: number, };
+
+export type AttachmentKind = "image" | "pdf" | "text";

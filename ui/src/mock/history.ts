@@ -25,6 +25,7 @@ function run(
     run_id: id,
     parent_run_id: null,
     prompt,
+    attachments: [],
     provider: 'offline',
     model: 'demo',
     started_at: startedAt,
@@ -112,7 +113,15 @@ export function recordRun(conversationId: string, runId: string, prompt: string,
     store.push(detail);
   }
   detail.conversation.updated_at = at;
-  const record = { prompt, started_at: at, finished_at: null, reason: null, status: 'running' as const, events: [] };
+  const record = {
+    prompt,
+    attachments: [],
+    started_at: at,
+    finished_at: null,
+    reason: null,
+    status: 'running' as const,
+    events: [],
+  };
   // It continues the run the window named, else the latest run (the shell's default).
   const latest = detail.runs[detail.runs.length - 1]?.run_id ?? null;
   const parentRunId = parent?.kind === 'root' ? null : parent?.kind === 'run' ? parent.run_id : latest;

@@ -158,6 +158,7 @@ describe('load_conversation', () => {
           run_id: 'r',
           parent_run_id: null,
           prompt: 'p',
+          attachments: [],
           provider: null,
           model: null,
           started_at: 3,

@@ -5,7 +5,11 @@
 use std::fmt::Write;
 
 use super::format_time;
-use super::transcript::{status_label, tool_mark, write_runs, Layout, ToolOutcome};
+use std::collections::HashMap;
+
+use super::transcript::{
+    file_label, status_label, tool_mark, write_runs, Layout, ToolOutcome, Turn,
+};
 use crate::conversations::{ConversationDetail, RunStatus};
 
 /// Escapes text for HTML element content and attribute values.
@@ -49,34 +53,59 @@ pre { background: var(--code); border-radius: 8px; padding: .5rem .7rem; overflo
 .thought { white-space: pre-wrap; font-style: italic; }
 .ok { color: #15803d; } .fail { color: var(--error); }
 .error { color: var(--error); border: 1px solid var(--error); border-radius: 8px; padding: .4rem .6rem; margin: .4rem 0; }
+.files { display: flex; flex-wrap: wrap; gap: .4rem; margin-top: .4rem; white-space: normal; }
+.files img { max-width: 12rem; max-height: 9rem; border-radius: 8px; border: 1px solid var(--border); }
+.file { font-size: .8rem; border: 1px solid var(--border); border-radius: 8px; padding: .15rem .5rem; background: var(--panel); }
 .badge { display: inline-block; font-size: .75rem; border: 1px solid var(--border); border-radius: 999px; padding: 0 .5rem; color: var(--muted); margin-top: .4rem; }
 "#;
 
-pub fn render(detail: &ConversationDetail) -> String {
+/// The document; `images` holds each attached image shown as a data URL, by its SHA-256 (an
+/// image missing from it is listed as a file).
+pub fn render(detail: &ConversationDetail, images: &HashMap<String, String>) -> String {
     let c = &detail.conversation;
     let mut out = String::new();
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
          <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n\
          <div class=\"meta\">Exported from Telltale · started {created} · last activity {updated}</div>\n",
         title = escape(c.title.trim()),
         created = format_time(c.created_at),
         updated = format_time(c.updated_at),
     );
-    write_runs(&mut out, &detail.runs, &Html);
+    write_runs(&mut out, &detail.runs, &Html { images });
     out.push_str("</main>\n</body>\n</html>\n");
     out
 }
 
-struct Html;
+struct Html<'a> {
+    images: &'a HashMap<String, String>,
+}
 
-impl Layout for Html {
-    fn turn_start(&self, out: &mut String, prompt: &str, who: Option<(&str, &str)>) {
+impl Layout for Html<'_> {
+    fn turn_start(&self, out: &mut String, turn: &Turn<'_>) {
+        let Turn { prompt, files, who } = *turn;
         let prompt = escape(prompt.trim_end());
-        let _ = writeln!(out, "<section class=\"turn\">\n<div class=\"user\">{prompt}</div>");
+        let _ = write!(out, "<section class=\"turn\">\n<div class=\"user\">{prompt}");
+        if !files.is_empty() {
+            out.push_str("<div class=\"files\">");
+            for file in files {
+                let label = escape(&file_label(file));
+                match self.images.get(&file.sha256) {
+                    Some(url) => {
+                        let _ =
+                            write!(out, "<img src=\"{url}\" alt=\"{label}\" title=\"{label}\">");
+                    }
+                    None => {
+                        let _ = write!(out, "<span class=\"file\">{label}</span>");
+                    }
+                }
+            }
+            out.push_str("</div>");
+        }
+        out.push_str("</div>\n");
         let who = who.map_or_else(
             || "Assistant".to_owned(),
             |(provider, model)| format!("{} · {}", escape(provider), escape(model)),

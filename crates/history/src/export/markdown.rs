@@ -4,7 +4,9 @@
 use std::fmt::Write;
 
 use super::format_time;
-use super::transcript::{status_label, tool_mark, write_runs, Layout, ToolOutcome};
+use super::transcript::{
+    file_label, status_label, tool_mark, write_runs, Layout, ToolOutcome, Turn,
+};
 use crate::conversations::{ConversationDetail, RunStatus};
 
 /// A fenced code block whose fence is longer than any backtick run inside.
@@ -52,8 +54,16 @@ pub fn render(detail: &ConversationDetail) -> String {
 struct Markdown;
 
 impl Layout for Markdown {
-    fn turn_start(&self, out: &mut String, prompt: &str, who: Option<(&str, &str)>) {
+    fn turn_start(&self, out: &mut String, turn: &Turn<'_>) {
+        let Turn { prompt, files, who } = *turn;
         let _ = writeln!(out, "---\n\n### You\n\n{}\n", quote(prompt));
+        if !files.is_empty() {
+            out.push_str("Attached files:\n\n");
+            for file in files {
+                let _ = writeln!(out, "- {}", file_label(file));
+            }
+            out.push('\n');
+        }
         let who =
             who.map_or_else(String::new, |(provider, model)| format!(" · {provider} · {model}"));
         let _ = writeln!(out, "### Assistant{who}\n");

@@ -6,6 +6,10 @@ pub mod json;
 pub mod markdown;
 mod transcript;
 
+use std::collections::HashMap;
+
+use telltale_protocol::{Attachment, AttachmentKind};
+
 use crate::db::History;
 use crate::error::Result;
 
@@ -54,12 +58,37 @@ impl History {
         }
         Ok(match format {
             Format::Markdown => markdown::render(&detail),
-            Format::Html => html::render(&detail),
+            Format::Html => html::render(&detail, &self.image_urls(conversation_id, &detail)?),
             Format::Json => {
                 let messages = self.stored_messages(conversation_id)?;
                 json::render(&detail, &messages)?
             }
         })
+    }
+}
+
+impl History {
+    /// The images the runs of `detail` carried, as data URLs by SHA-256: what the HTML export
+    /// embeds.
+    fn image_urls(
+        &self,
+        conversation_id: &str,
+        detail: &crate::ConversationDetail,
+    ) -> Result<HashMap<String, String>> {
+        let mut urls = HashMap::new();
+        let images = detail.runs.iter().flat_map(|run| &run.attachments);
+        for file in images.filter(|file| file.kind == AttachmentKind::Image) {
+            if urls.contains_key(&file.sha256) {
+                continue;
+            }
+            let data = self.attachment_data(conversation_id, &file.sha256)?;
+            let image = Attachment::new(file.name.clone(), data).map_err(|e| {
+                crate::Error::Attachment { name: file.name.clone(), why: e.to_string() }
+            })?;
+            let url = format!("data:{};base64,{}", image.media_type(), image.base64());
+            urls.insert(file.sha256.clone(), url);
+        }
+        Ok(urls)
     }
 }
 

@@ -4,6 +4,7 @@
 
 use telltale_protocol::{ErrorCode, EventKind};
 
+use crate::attachments::AttachmentInfo;
 use crate::conversations::{RunRecord, RunStatus};
 
 /// A piece of a run as the exports show it; `Steps` are status messages in a row, in order,
@@ -35,6 +36,11 @@ pub fn code_name(code: ErrorCode) -> String {
     serde_json::to_value(code).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
+/// `red.png (image/png, 73 bytes)`: a file as an export lists it.
+pub fn file_label(file: &AttachmentInfo) -> String {
+    format!("{} ({}, {})", file.name, file.media_type, telltale_protocol::megabytes(file.size))
+}
+
 pub fn status_label(status: RunStatus) -> &'static str {
     match status {
         RunStatus::Running => "running",
@@ -45,10 +51,18 @@ pub fn status_label(status: RunStatus) -> &'static str {
     }
 }
 
+/// What starts a turn: the prompt, the files it carried, and who answered it (provider and
+/// model, when both are known).
+pub struct Turn<'a> {
+    pub prompt: &'a str,
+    pub files: &'a [AttachmentInfo],
+    pub who: Option<(&'a str, &'a str)>,
+}
+
 /// How an export format writes each part of a conversation's runs; [`write_runs`] walks them.
 pub trait Layout {
-    /// A run's prompt, and who answered it (provider and model, when both are known).
-    fn turn_start(&self, out: &mut String, prompt: &str, who: Option<(&str, &str)>);
+    /// A run's prompt with the files it carried, and who answered it.
+    fn turn_start(&self, out: &mut String, turn: &Turn<'_>);
     /// Status messages in a row, in order.
     fn steps(&self, out: &mut String, steps: &[String]);
     fn thought(&self, out: &mut String, text: &str);
@@ -64,7 +78,8 @@ pub trait Layout {
 pub fn write_runs(out: &mut String, runs: &[RunRecord], layout: &impl Layout) {
     for run in runs {
         let who = run.provider.as_deref().zip(run.model.as_deref());
-        layout.turn_start(out, &run.prompt, who);
+        let turn = Turn { prompt: &run.prompt, files: &run.attachments, who };
+        layout.turn_start(out, &turn);
         for block in blocks(run) {
             match block {
                 Block::Steps(steps) => layout.steps(out, &steps),

@@ -188,11 +188,12 @@ fn write_batch(
                         apply_effect(&tx, run_id, &row.effect, answer)?;
                     }
                 }
-                Msg::Message(json) => {
+                Msg::Message(stored) => {
+                    stored.store_files(&tx, run_id)?;
                     let mut insert = tx.prepare_cached(
                         "INSERT INTO messages (run_id, idx, json) VALUES (?1, ?2, ?3)",
                     )?;
-                    insert.execute(params![run_id, next_message + messages, json])?;
+                    insert.execute(params![run_id, next_message + messages, stored.json])?;
                     messages += 1;
                 }
                 Msg::Finish => {}
