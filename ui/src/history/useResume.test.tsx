@@ -27,6 +27,7 @@ describe('resume after a reload', () => {
           {
             run_id: 'r1',
             parent_run_id: null,
+            attachments: [],
             prompt: 'Tell me a story',
             provider: 'offline',
             model: 'demo',
