@@ -2,7 +2,7 @@
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
-use telltale_ipc::{AppInfo, ApprovalAnswer, CommandError, RunParent};
+use telltale_ipc::{AppInfo, ApprovalAnswer, BudgetAnswer, CommandError, RunParent};
 use telltale_session::{ContinueRequest, Parent, RunEvents, RunInProgress, RunRequest, Session};
 
 use crate::forward::forward_to_channel;
@@ -24,7 +24,7 @@ pub fn app_info(session: State<'_, Session>) -> AppInfo {
 /// Starts a run of `prompt` in a conversation, continuing `parent` (left out: its latest run;
 /// another run makes a new branch, e.g. an answer regenerated). The webview picks `run_id`, so
 /// it can show the run before any event arrives; events go only to the window that asked, over
-/// `on_event`.
+/// `on_event`. A budget the run reaches pauses it until `resolve_budget` answers.
 #[tauri::command]
 pub fn start_run(
     session: State<'_, Session>,
@@ -36,6 +36,7 @@ pub fn start_run(
 ) -> Result<(), CommandError> {
     let request = RunRequest {
         parent: parent.map_or(Parent::Latest, Parent::from),
+        pause_at_budget: true,
         ..RunRequest::in_conversation(conversation_id, run_id, prompt)
     };
     let started = session.start_run(request)?;
@@ -53,7 +54,8 @@ pub async fn continue_run(
     run_id: String,
     on_event: Channel<Vec<telltale_protocol::Event>>,
 ) -> Result<(), CommandError> {
-    let started = session.continue_run(ContinueRequest { conversation_id, run_id }).await?;
+    let request = ContinueRequest { conversation_id, run_id, pause_at_budget: true };
+    let started = session.continue_run(request).await?;
     tauri::async_runtime::spawn(forward_to_channel(on_event, started.events));
     Ok(())
 }
@@ -136,6 +138,16 @@ pub async fn resolve_approval<R: Runtime>(
         Ok(())
     })
     .await
+}
+
+/// Answers a run paused at its budget: continue past that budget, or stop keeping what it wrote.
+#[tauri::command]
+pub fn resolve_budget(
+    session: State<'_, Session>,
+    run_id: String,
+    answer: BudgetAnswer,
+) -> Result<(), CommandError> {
+    Ok(session.resolve_budget(&run_id, answer.into())?)
 }
 
 /// Cancels one running tool call; the run goes on with the other results.

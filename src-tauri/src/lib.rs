@@ -49,6 +49,7 @@ pub fn run() {
             commands::stop_run,
             commands::resolve_approval,
             commands::cancel_tool_call,
+            commands::resolve_budget,
             commands::open_external,
             settings::commands::get_settings,
             settings::commands::save_settings,

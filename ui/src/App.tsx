@@ -229,6 +229,7 @@ export function App({ backend }: { backend: Backend }) {
       },
       resolveApproval: (runId, callId, answer) => backend.resolveApproval(runId, callId, answer),
       cancelToolCall: (runId, callId) => backend.cancelToolCall(runId, callId),
+      resolveBudget: (runId, answer) => backend.resolveBudget(runId, answer),
     }),
     [backend],
   );

@@ -6,9 +6,9 @@ import type { ConversationDetail, HistoryBackend, HistoryStatus, SavedConversati
 import type { McpServerStatus, Settings, SettingsBackend, SettingsView, TestResult } from './settings/types';
 
 import { Command, MENU_CHANNEL } from './generated/ipc';
-import type { AppInfo, ApprovalAnswer, LocalServer, RunInProgress, RunParent } from './generated/ipc';
+import type { AppInfo, ApprovalAnswer, BudgetAnswer, LocalServer, RunInProgress, RunParent } from './generated/ipc';
 
-export type { AppInfo, ApprovalAnswer, RunInProgress, RunParent };
+export type { AppInfo, ApprovalAnswer, BudgetAnswer, RunInProgress, RunParent };
 export { MENU_CHANNEL };
 
 export interface StartRun {
@@ -39,6 +39,8 @@ export interface Backend {
   resolveApproval(runId: string, callId: string, answer: ApprovalAnswer): Promise<void>;
   /** Cancels one running tool call (the run goes on); it then gets `tool_result {ok: false}`. */
   cancelToolCall(runId: string, callId: string): Promise<void>;
+  /** Answers a run paused at its budget: `continue` lifts that budget for the rest of the run, `stop` ends it. */
+  resolveBudget(runId: string, answer: BudgetAnswer): Promise<void>;
   /** Resolves once the listener is registered, with the function that removes it. */
   onEvents(handler: (events: Event[]) => void): Promise<() => void>;
   /** Opens an http(s) or mailto link in the system's browser or mail app, never in the window. */
@@ -118,6 +120,9 @@ export const tauriBackend: Backend = {
   cancelToolCall: async (runId, callId) => {
     await invoke<null>(Command.cancel_tool_call, { runId, callId });
   },
+  resolveBudget: async (runId, answer) => {
+    await invoke<null>(Command.resolve_budget, { runId, answer });
+  },
   onEvents: async (handler) => {
     eventHandlers.add(handler);
     return () => eventHandlers.delete(handler);
@@ -140,6 +145,7 @@ export const noBackend: Backend = {
   // Nothing runs here, so nothing can wait for an answer or be cancelled.
   resolveApproval: async () => {},
   cancelToolCall: async () => {},
+  resolveBudget: async () => {},
   onEvents: async () => () => {},
   openExternal: async (url) => {
     window.open(url, '_blank', 'noopener,noreferrer');

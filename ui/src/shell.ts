@@ -1,6 +1,6 @@
 // What components deep in the tree need from the shell, without passing the backend down.
 import { createContext } from 'react';
-import type { ApprovalAnswer } from './generated/ipc';
+import type { ApprovalAnswer, BudgetAnswer } from './generated/ipc';
 
 export interface ShellActions {
   /** Opens a link outside the app (checked again by the shell: http, https, mailto only). */
@@ -9,6 +9,8 @@ export interface ShellActions {
   resolveApproval(runId: string, callId: string, answer: ApprovalAnswer): Promise<void>;
   /** Cancels one running tool call; rejects with the shell's error. */
   cancelToolCall(runId: string, callId: string): Promise<void>;
+  /** Answers a run paused at its budget; rejects with the shell's error. */
+  resolveBudget(runId: string, answer: BudgetAnswer): Promise<void>;
 }
 
 const notConnected = () => Promise.reject(new Error('Not connected to the Telltale app.'));
@@ -17,6 +19,7 @@ export const ShellContext = createContext<ShellActions>({
   openExternal: () => {},
   resolveApproval: notConnected,
   cancelToolCall: notConnected,
+  resolveBudget: notConnected,
 });
 
 /** Puts text on the clipboard; resolves to whether it worked. */

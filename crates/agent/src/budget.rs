@@ -1,16 +1,20 @@
 //! A run's budgets (time, tool calls, output tokens, cost) and the meter that watches them.
 //! Reaching one emits `budget_reached` and stops the run with a `budget` error; what streamed is
-//! kept, as when the user stops it.
+//! kept, as when the user stops it. A run whose controls pause at a budget (the window's) waits
+//! instead for the user's answer (`pause.rs`): go on with that budget lifted, or stop.
+
+mod pause;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use telltale_protocol::{BudgetKind, ErrorCode, EventKind, Usage};
+use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
 use ts_rs::TS;
 
-use crate::controls::RunControls;
+use crate::controls::{BudgetDecision, RunControls};
 use crate::emitter::Emitter;
 use crate::pricing::Price;
 use crate::provider::ProviderError;
@@ -65,6 +69,8 @@ struct Inner {
     emitter: Emitter,
     controls: RunControls,
     state: Mutex<State>,
+    /// Whether the run is paused at a budget, waiting for the user's answer.
+    paused: watch::Sender<bool>,
 }
 
 #[derive(Default)]
@@ -75,7 +81,23 @@ struct State {
     output: u64,
     /// The estimate for the step streaming now.
     streaming: u64,
+    /// A budget was reached and the run is stopping (a run that does not pause).
     reached: bool,
+    /// The budget a paused run waits at, and where the user's answer comes (taken by the wait).
+    pause: Option<(BudgetKind, Option<oneshot::Receiver<BudgetDecision>>)>,
+    /// The budgets the user let the run go past.
+    lifted: Vec<BudgetKind>,
+}
+
+/// What reaching a budget did.
+#[derive(Debug, PartialEq)]
+enum Reach {
+    /// The run pauses, or stops, now (or stopped already).
+    Done,
+    /// The user let the run go past this budget.
+    Lifted,
+    /// The run is paused at another budget: try again once it is answered.
+    Busy,
 }
 
 impl Meter {
@@ -86,7 +108,9 @@ impl Meter {
         controls: RunControls,
     ) -> Self {
         let state = Mutex::new(State::default());
-        let inner = Inner { budget, price, started: Instant::now(), emitter, controls, state };
+        let paused = watch::Sender::new(false);
+        let started = Instant::now();
+        let inner = Inner { budget, price, started, emitter, controls, state, paused };
         Meter { inner: Arc::new(inner) }
     }
 
@@ -127,12 +151,14 @@ impl Meter {
     }
 
     /// Counts a step's `calls`; false (and the budget reached) when they would take the run
-    /// past its tool-call budget: none of them may run.
+    /// past its tool-call budget: none of them may run (a run that pauses may ask again once
+    /// the user answered).
     pub(crate) fn allow_tool_calls(&self, calls: usize) -> bool {
         let over = {
             let mut state = self.lock();
             let wanted = state.tool_calls + calls as u64;
-            match self.inner.budget.max_tool_calls {
+            let limit = self.inner.budget.max_tool_calls;
+            match limit.filter(|_| !state.lifted.contains(&BudgetKind::ToolCalls)) {
                 Some(limit) if wanted > u64::from(limit) => Some((wanted, limit)),
                 _ => {
                     state.tool_calls = wanted;
@@ -160,30 +186,57 @@ impl Meter {
             return;
         };
         tokio::time::sleep_until(self.inner.started + Duration::from_secs(limit)).await;
-        let used = self.inner.started.elapsed().as_secs_f64();
-        self.reach(BudgetKind::Seconds, used, limit as f64);
+        loop {
+            let used = self.inner.started.elapsed().as_secs_f64();
+            if self.reach(BudgetKind::Seconds, used, limit as f64) != Reach::Busy {
+                return;
+            }
+            // Paused at another budget: once that is answered, the time is still over.
+            let _ = self.inner.paused.subscribe().wait_for(|paused| !paused).await;
+        }
     }
 
     fn over_tokens_or_cost(&self, state: &State) -> Option<(BudgetKind, f64, f64)> {
         let budget = &self.inner.budget;
+        let kept = |kind| !state.lifted.contains(&kind);
         let output = state.output + state.streaming;
-        if let Some(limit) = budget.max_output_tokens.filter(|l| output > u64::from(*l)) {
+        let tokens = budget.max_output_tokens.filter(|_| kept(BudgetKind::OutputTokens));
+        if let Some(limit) = tokens.filter(|l| output > u64::from(*l)) {
             return Some((BudgetKind::OutputTokens, output as f64, f64::from(limit)));
         }
         let cost = self.inner.price.map(|price| price.cost(state.input, output))?;
-        let limit = budget.max_cost_usd.filter(|limit| cost > *limit)?;
+        let limit =
+            budget.max_cost_usd.filter(|limit| cost > *limit && kept(BudgetKind::CostUsd))?;
         Some((BudgetKind::CostUsd, cost, limit))
     }
 
-    /// Says the budget `kind` was reached (once a run) and stops the run with a `budget` error.
-    fn reach(&self, kind: BudgetKind, used: f64, limit: f64) {
-        if std::mem::replace(&mut self.lock().reached, true) {
-            return;
+    /// Says the budget `kind` was reached, then stops the run with a `budget` error (once a
+    /// run), or pauses it until the user answers (see `pause.rs`).
+    fn reach(&self, kind: BudgetKind, used: f64, limit: f64) -> Reach {
+        let pauses = self.inner.controls.pauses_at_budget();
+        {
+            let mut state = self.lock();
+            if state.lifted.contains(&kind) {
+                return Reach::Lifted;
+            }
+            if pauses && state.pause.is_some() {
+                return Reach::Busy;
+            }
+            if pauses {
+                state.pause = Some((kind, Some(self.inner.controls.wait_for_budget())));
+            } else if std::mem::replace(&mut state.reached, true) {
+                return Reach::Done;
+            }
         }
-        tracing::info!(?kind, used, limit, "budget reached");
+        tracing::info!(?kind, used, limit, pauses, "budget reached");
         self.inner.emitter.emit(EventKind::BudgetReached { kind, used, limit });
-        let message = describe(kind, used, limit);
-        self.inner.controls.fail(ProviderError::new(ErrorCode::Budget, message, false));
+        if pauses {
+            self.inner.paused.send_replace(true);
+        } else {
+            let message = describe(kind, used, limit);
+            self.inner.controls.fail(ProviderError::new(ErrorCode::Budget, message, false));
+        }
+        Reach::Done
     }
 }
 

@@ -1,6 +1,6 @@
 //! What a front end can do to a run while it streams: stop it, answer a tool call that waits for
-//! approval, or cancel one running tool call while the others go on. One `RunControls` per run;
-//! clones share it.
+//! approval, cancel one running tool call while the others go on, or answer a run paused at its
+//! budget. One `RunControls` per run; clones share it.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -23,6 +23,15 @@ pub enum Decision {
     Deny,
 }
 
+/// A user's answer to a run paused at one of its budgets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetDecision {
+    /// Go on, with that budget lifted for the rest of the run.
+    Continue,
+    /// End the run, keeping what it wrote so far.
+    Stop,
+}
+
 /// Why a control did nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ControlError {
@@ -30,6 +39,8 @@ pub enum ControlError {
     NotWaiting(String),
     #[error("no tool call {0} is running")]
     NotRunning(String),
+    #[error("the run is not paused at a budget")]
+    NotPaused,
 }
 
 #[derive(Default)]
@@ -40,6 +51,8 @@ struct Inner {
     approvals: HashMap<String, (String, oneshot::Sender<Decision>)>,
     calls: HashMap<String, CancellationToken>,
     always_allowed: HashSet<String>,
+    /// Where the answer goes while the run is paused at a budget.
+    budget: Option<oneshot::Sender<BudgetDecision>>,
 }
 
 #[derive(Clone, Default)]
@@ -48,12 +61,26 @@ pub struct RunControls {
     inner: Arc<Mutex<Inner>>,
     /// Nobody can answer approvals: calls that ask are denied at once.
     unattended: bool,
+    /// A budget reached pauses the run until the user answers, rather than failing it.
+    pause_at_budget: bool,
 }
 
 impl RunControls {
     /// Controls whose [`RunControls::stop`] cancels `cancel`.
     pub fn new(cancel: CancellationToken) -> Self {
-        RunControls { cancel, inner: Arc::default(), unattended: false }
+        RunControls { cancel, inner: Arc::default(), unattended: false, pause_at_budget: false }
+    }
+
+    /// These controls, for a run that pauses at a budget it reaches (`budget_reached`, then
+    /// waiting for [`resolve_budget`](Self::resolve_budget)) rather than failing with a
+    /// `budget` error: for a front end where someone can answer (the window).
+    pub fn pausing_at_budget(self) -> Self {
+        RunControls { pause_at_budget: true, ..self }
+    }
+
+    /// Whether a budget reached pauses the run (someone can answer) rather than failing it.
+    pub(crate) fn pauses_at_budget(&self) -> bool {
+        self.pause_at_budget && !self.unattended
     }
 
     /// Controls for a run nobody watches: every call that asks for approval is denied.
@@ -109,6 +136,30 @@ impl RunControls {
             }
             None => Err(ControlError::NotRunning(call_id.to_owned())),
         }
+    }
+
+    /// Answers the run paused at its budget: go on past it, or stop.
+    pub fn resolve_budget(&self, decision: BudgetDecision) -> Result<(), ControlError> {
+        let waiting = self.lock().budget.take();
+        match waiting.map(|sender| sender.send(decision)) {
+            Some(Ok(())) => Ok(()),
+            _ => Err(ControlError::NotPaused),
+        }
+    }
+
+    /// Whether the run waits for an answer on a budget it reached.
+    pub fn paused_at_budget(&self) -> bool {
+        self.lock().budget.as_ref().is_some_and(|sender| !sender.is_closed())
+    }
+
+    pub(crate) fn wait_for_budget(&self) -> oneshot::Receiver<BudgetDecision> {
+        let (sender, receiver) = oneshot::channel();
+        self.lock().budget = Some(sender);
+        receiver
+    }
+
+    pub(crate) fn forget_budget(&self) {
+        self.lock().budget = None;
     }
 
     /// The call ids waiting for approval now.
@@ -174,6 +225,22 @@ mod tests {
             controls.resolve_approval("c1", Decision::Deny),
             Err(ControlError::NotWaiting("c1".into()))
         );
+    }
+
+    #[tokio::test]
+    async fn a_budget_answer_reaches_the_paused_run_once() {
+        let controls = RunControls::default().pausing_at_budget();
+        assert!(controls.pauses_at_budget());
+        assert_eq!(controls.resolve_budget(BudgetDecision::Continue), Err(ControlError::NotPaused));
+        let waiting = controls.wait_for_budget();
+        assert!(controls.paused_at_budget());
+        controls.resolve_budget(BudgetDecision::Stop).unwrap();
+        assert_eq!(waiting.await.unwrap(), BudgetDecision::Stop);
+        assert!(!controls.paused_at_budget());
+        assert_eq!(controls.resolve_budget(BudgetDecision::Stop), Err(ControlError::NotPaused));
+        // Nobody can answer an unattended run: it never pauses.
+        let unattended = RunControls::unattended(CancellationToken::new()).pausing_at_budget();
+        assert!(!unattended.pauses_at_budget() && !RunControls::default().pauses_at_budget());
     }
 
     #[test]

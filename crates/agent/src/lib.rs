@@ -19,7 +19,7 @@ pub mod tools;
 mod transcript;
 pub mod urls;
 
-pub use controls::{ControlError, Decision, RunControls};
+pub use controls::{BudgetDecision, ControlError, Decision, RunControls};
 pub use emitter::Emitter;
 pub use provider::{
     Provider, ProviderError, StepRequest, StepResponse, StepSink, CONTINUE_REQUEST,

@@ -187,6 +187,8 @@ impl Agent {
 
         stop_pings.cancel();
         clock.abort();
+        // A pause the run ended before it waited at (its answer was complete) takes no answer.
+        controls.forget_budget();
         let end = match (end, controls.failure()) {
             (StepsEnd::Cancelled, Some(failure)) => StepsEnd::Failed(failure),
             (end, _) => end,
@@ -222,6 +224,10 @@ impl Agent {
         let cancel = controls.cancel_token();
         let specs = tools.specs();
         for step in 0..self.config.max_steps {
+            // Paused at a budget meanwhile (the time, while tools ran): the user answers first.
+            if !meter.hold(cancel).await {
+                return StepsEnd::Cancelled;
+            }
             let (message, icon) = match step {
                 0 => ("Planning…", StatusIcon::Planning),
                 _ => ("Reading the results…", StatusIcon::Thinking),
@@ -240,10 +246,18 @@ impl Agent {
             }
             .metered(meter.clone());
             let request = StepRequest { messages: messages.messages(), tools: &specs };
-            let result = tokio::select! {
-                biased;
-                _ = cancel.cancelled() => None,
-                result = self.provider.step(request, &sink) => Some(result),
+            // Paused at a budget, the stream is not read (the server waits) until the user answers.
+            let result = {
+                let step = self.provider.step(request, &sink);
+                tokio::pin!(step);
+                loop {
+                    tokio::select! {
+                        biased;
+                        _ = cancel.cancelled() => break None,
+                        result = &mut step => break Some(result),
+                        _ = meter.paused() => if !meter.hold(cancel).await { break None },
+                    }
+                }
             };
             let response = match result {
                 None | Some(Err(_)) => {
@@ -274,7 +288,12 @@ impl Agent {
             if calls.is_empty() {
                 return StepsEnd::Completed;
             }
-            if meter.is_reached() || !meter.allow_tool_calls(calls.len()) {
+            let mut allowed = meter.allow_tool_calls(calls.len());
+            // Paused at the tool calls (or another budget): the user may let them run.
+            while !allowed && meter.is_paused() && meter.hold(cancel).await {
+                allowed = meter.allow_tool_calls(calls.len());
+            }
+            if meter.is_reached() || !allowed {
                 // Past a budget: the calls do not run, and each says so (the history stays whole).
                 for call in &calls {
                     let output = "not run: the run reached its budget".to_owned();

@@ -25,7 +25,8 @@ pub async fn continue_run(args: ContinueArgs) -> Result<i32> {
     let (run_id, conversation_id) = crate::history::run_in(&history, None, &args.run)?;
     let agent = args.agent.agent().await?;
     let session = Session::new(agent, Store::on_disk(history), tokio::runtime::Handle::current());
-    let request = ContinueRequest { conversation_id, run_id: run_id.clone() };
+    let request =
+        ContinueRequest { conversation_id, run_id: run_id.clone(), pause_at_budget: false };
     let started = session.continue_run(request).await?;
     watch(&session, started, &run_id, &args.agent).await
 }

@@ -38,10 +38,12 @@ impl LiveView {
             }
             EventKind::Status { message, .. } => self.side_line(out, &format!("◦ {message}")),
             EventKind::Thought { text } => self.side_line(out, &format!("  ✎ {text}")),
-            // The `error` that follows says which budget and how far.
+            // The `error` that follows says which budget and how far (the CLI's runs never
+            // pause at a budget, so nothing resolves one).
             EventKind::ToolCallDelta { .. }
             | EventKind::Ping { .. }
-            | EventKind::BudgetReached { .. } => Ok(()),
+            | EventKind::BudgetReached { .. }
+            | EventKind::BudgetResolved { .. } => Ok(()),
             EventKind::ToolCall { name, args, .. } => {
                 self.side_line(out, &format!("  → {name} {args}"))
             }

@@ -142,7 +142,8 @@ pub struct Settings {
     /// table shipped with the app (`crates/config/prices.json`).
     pub prices: BTreeMap<String, Price>,
     /// What one run in the window may use (time, tool calls, output tokens, cost); reaching it
-    /// stops the run with a `budget` error. No limits by default.
+    /// pauses the run until the user continues past it or stops it (the CLI, which takes the
+    /// same budgets, stops with a `budget` error). No limits by default.
     pub budget: Budget,
 }
 

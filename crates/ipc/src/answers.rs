@@ -63,6 +63,25 @@ impl ApprovalAnswer {
     }
 }
 
+/// The user's answer to a run paused at its budget (`resolve_budget`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetAnswer {
+    /// Continue anyway: that budget is lifted for the rest of the run.
+    Continue,
+    /// Stop the run, keeping what it wrote.
+    Stop,
+}
+
+impl From<BudgetAnswer> for telltale_agent::BudgetDecision {
+    fn from(answer: BudgetAnswer) -> Self {
+        match answer {
+            BudgetAnswer::Continue => telltale_agent::BudgetDecision::Continue,
+            BudgetAnswer::Stop => telltale_agent::BudgetDecision::Stop,
+        }
+    }
+}
+
 /// Which run a new run continues (`start_run`'s `parent`; left out: the conversation's latest
 /// run). A run that already has a continuation gets a second one: a new branch, e.g. an answer
 /// regenerated (the same prompt from the same parent) or a prompt edited.

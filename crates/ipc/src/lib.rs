@@ -9,6 +9,6 @@ mod error;
 mod names;
 pub mod typescript;
 
-pub use answers::{AppInfo, ApprovalAnswer, HistoryStatus, RunParent};
+pub use answers::{AppInfo, ApprovalAnswer, BudgetAnswer, HistoryStatus, RunParent};
 pub use error::{CommandError, CommandErrorCode};
 pub use names::{command, COMMANDS, MENU_CHANNEL};

@@ -12,6 +12,7 @@ pub mod command {
     pub const FOLLOW_RUN: &str = "follow_run";
     pub const RESOLVE_APPROVAL: &str = "resolve_approval";
     pub const CANCEL_TOOL_CALL: &str = "cancel_tool_call";
+    pub const RESOLVE_BUDGET: &str = "resolve_budget";
     pub const OPEN_EXTERNAL: &str = "open_external";
     pub const GET_SETTINGS: &str = "get_settings";
     pub const SAVE_SETTINGS: &str = "save_settings";
@@ -43,6 +44,7 @@ pub const COMMANDS: &[&str] = &[
     command::FOLLOW_RUN,
     command::RESOLVE_APPROVAL,
     command::CANCEL_TOOL_CALL,
+    command::RESOLVE_BUDGET,
     command::OPEN_EXTERNAL,
     command::GET_SETTINGS,
     command::SAVE_SETTINGS,

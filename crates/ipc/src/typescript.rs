@@ -16,7 +16,7 @@ use telltale_mcp::{McpServer, McpServerStatus, ServerState};
 use telltale_protocol::typescript::module;
 use telltale_session::RunInProgress;
 
-use crate::answers::{AppInfo, ApprovalAnswer, HistoryStatus, RunParent};
+use crate::answers::{AppInfo, ApprovalAnswer, BudgetAnswer, HistoryStatus, RunParent};
 use crate::error::{CommandError, CommandErrorCode};
 use crate::names::{COMMANDS, MENU_CHANNEL};
 
@@ -29,6 +29,7 @@ pub fn bindings() -> String {
         AppInfo,
         HistoryStatus,
         ApprovalAnswer,
+        BudgetAnswer,
         RunParent,
         RunInProgress,
         CommandError,

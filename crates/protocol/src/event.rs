@@ -93,7 +93,9 @@ pub enum EventKind {
         waiting_for: Option<String>,
     },
     /// The run reached one of its budgets (set in Settings or by the CLI's `--max-*` flags).
-    /// What streamed so far is kept; an `error` with code `budget` follows when the run stops.
+    /// What streamed so far is kept. A run that stops at its budget (the CLI's) goes on with an
+    /// `error` with code `budget`; a run that pauses there (the window's) waits for the user's
+    /// answer, then `budget_resolved` follows.
     BudgetReached {
         kind: BudgetKind,
         /// How much the run used, or would use with what it asked for next (seconds, tool
@@ -101,6 +103,10 @@ pub enum EventKind {
         used: f64,
         limit: f64,
     },
+    /// The user's answer to a run paused at its budget: `continued`, the run goes on with that
+    /// budget lifted for the rest of the run; else it stops (`run_finished` with reason
+    /// `cancelled`), keeping what streamed.
+    BudgetResolved { kind: BudgetKind, continued: bool },
     /// Something went wrong; `message` says what the user can do about it.
     Error {
         code: ErrorCode,

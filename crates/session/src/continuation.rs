@@ -5,23 +5,26 @@
 
 use std::sync::Arc;
 
-use telltale_agent::{Emitter, RunControls};
+use telltale_agent::Emitter;
 use telltale_history::Resumed;
 use tokio::sync::mpsc::unbounded_channel;
 use tokio::sync::oneshot;
-use tokio_util::sync::CancellationToken;
 
 use crate::error::SessionError;
 use crate::recording::{finish_recording, publish_end, recorder_config};
 use crate::relay::{relay, RunOutput};
 use crate::run_log::RunLog;
-use crate::session::{check_ids, RunSummary, Session, StartedRun};
+use crate::session::{check_ids, controls_for, RunSummary, Session, StartedRun};
 
 /// What a front end asks for: continue run `run_id` of the conversation.
 #[derive(Debug, Clone)]
 pub struct ContinueRequest {
     pub conversation_id: String,
     pub run_id: String,
+    /// A budget the run reaches pauses it (see [`RunRequest::pause_at_budget`]).
+    ///
+    /// [`RunRequest::pause_at_budget`]: crate::RunRequest::pause_at_budget
+    pub pause_at_budget: bool,
 }
 
 impl Session {
@@ -29,9 +32,9 @@ impl Session {
     /// on). Refused, with nothing started, when the run completed, is running, or is not a run
     /// of the conversation.
     pub async fn continue_run(&self, request: ContinueRequest) -> Result<StartedRun, SessionError> {
-        let ContinueRequest { conversation_id, run_id } = request;
+        let ContinueRequest { conversation_id, run_id, pause_at_budget } = request;
         check_ids(&conversation_id, &run_id)?;
-        let controls = RunControls::new(CancellationToken::new());
+        let controls = controls_for(pause_at_budget);
         let log = Arc::new(RunLog::new());
         self.runs.begin(&conversation_id, &run_id, controls.clone(), log.clone())?;
         let config = recorder_config(&controls, &log);

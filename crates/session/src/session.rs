@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use telltale_agent::{Agent, Decision, Emitter, RunControls};
+use telltale_agent::{Agent, BudgetDecision, Decision, Emitter, RunControls};
 use telltale_history::Parent;
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 use tokio::runtime::Handle;
@@ -48,6 +48,9 @@ pub struct RunRequest {
     /// messages): the provider gets them, and they are recorded as the first run's, so the
     /// conversation's later runs send them too. Only for a new conversation.
     pub context: Vec<Message>,
+    /// A budget the run reaches pauses it until [`Session::resolve_budget`] answers (a front
+    /// end where someone can: the window); false stops it with a `budget` error (the CLI).
+    pub pause_at_budget: bool,
 }
 
 impl std::fmt::Debug for RunRequest {
@@ -61,6 +64,7 @@ impl std::fmt::Debug for RunRequest {
             .field("parent", &self.parent)
             .field("agent", &self.agent.as_ref().map(|agent| agent.provider().model().to_owned()))
             .field("context", &self.context)
+            .field("pause_at_budget", &self.pause_at_budget)
             .finish()
     }
 }
@@ -77,6 +81,7 @@ impl RunRequest {
             parent: Parent::Latest,
             agent: None,
             context: Vec::new(),
+            pause_at_budget: false,
         }
     }
 }
@@ -130,7 +135,7 @@ impl Session {
     /// [`subscribe`]: Self::subscribe
     pub fn start_run(&self, request: RunRequest) -> Result<StartedRun, SessionError> {
         validate(&request)?;
-        let controls = RunControls::new(CancellationToken::new());
+        let controls = controls_for(request.pause_at_budget);
         let log = Arc::new(RunLog::new());
         self.runs.begin(
             &request.conversation_id,
@@ -179,6 +184,16 @@ impl Session {
         controls
             .resolve_approval(call_id, decision)
             .map_err(|e| SessionError::NotFound(e.to_string()))
+    }
+
+    /// Answers `run_id`, paused at a budget it reached: go on past that budget, or stop.
+    pub fn resolve_budget(
+        &self,
+        run_id: &str,
+        decision: BudgetDecision,
+    ) -> Result<(), SessionError> {
+        let controls = self.runs.controls(run_id)?;
+        controls.resolve_budget(decision).map_err(|e| SessionError::NotFound(e.to_string()))
     }
 
     /// Cancels one running tool call of `run_id`; the run goes on with the other results.
@@ -270,6 +285,15 @@ impl Session {
                 (run_id, RunSummary { reason: FinishReason::Error, history_error: Some(error) })
             }
         }
+    }
+}
+
+/// A new run's controls: pausing at a budget it reaches, or failing there.
+pub(crate) fn controls_for(pause_at_budget: bool) -> RunControls {
+    let controls = RunControls::new(CancellationToken::new());
+    match pause_at_budget {
+        true => controls.pausing_at_budget(),
+        false => controls,
     }
 }
 

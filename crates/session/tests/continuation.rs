@@ -45,7 +45,11 @@ async fn rest(mut events: UnboundedReceiver<Event>) -> Vec<Event> {
 }
 
 fn continuing(conversation: &str, run: &str) -> ContinueRequest {
-    ContinueRequest { conversation_id: conversation.into(), run_id: run.into() }
+    ContinueRequest {
+        conversation_id: conversation.into(),
+        run_id: run.into(),
+        pause_at_budget: false,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,5 +1,6 @@
-// Settings › Budgets: what one run may use before it stops with a `budget` error, keeping what
-// it wrote (time, tool calls, answer tokens, cost). An empty field is no limit.
+// Settings › Budgets: what one run may use before it pauses and asks whether to go on (the
+// window's BudgetCard; the CLI stops with a `budget` error), keeping what it wrote (time, tool
+// calls, answer tokens, cost). An empty field is no limit.
 import type { Budget } from '../generated/ipc';
 import type { Settings } from '../settings/types';
 import { SettingsField } from './SettingsField';

@@ -3,33 +3,16 @@
 // the arguments, deny, always allow, invalid JSON, the answer shown after, Cancel and the live time.
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApprovalAnswer } from '../generated/ipc';
 import type { Event, EventKind } from '../generated/protocol';
 import { initialState, reducer } from '../state/reducer';
 import type { AppState, Turn } from '../state/types';
 import { ShellContext, type ShellActions } from '../shell';
 import { mountPerTest } from '../test-support/dom';
+import { fakeShell } from '../test-support/fakeShell';
 import { ToolTimeline } from './ToolTimeline';
 
 const ARGS = { path: 'notes/todo.md', content: 'buy milk' };
 const STARTED_AT = 1_700_000_000_000;
-
-function fakeShell() {
-  const calls = { approvals: [] as [string, string, ApprovalAnswer][], cancelled: [] as [string, string][] };
-  let fail: string | null = null;
-  const shell: ShellActions = {
-    openExternal: () => {},
-    resolveApproval: async (runId, callId, answer) => {
-      if (fail) throw { code: 'not_found', message: fail };
-      calls.approvals.push([runId, callId, answer]);
-    },
-    cancelToolCall: async (runId, callId) => {
-      if (fail) throw { code: 'not_found', message: fail };
-      calls.cancelled.push([runId, callId]);
-    },
-  };
-  return { shell, calls, failWith: (message: string) => (fail = message) };
-}
 
 /** Builds the run's turn event by event, as the window's reducer does. */
 function run() {

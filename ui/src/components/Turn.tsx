@@ -3,6 +3,7 @@ import { memo, useState } from 'react';
 import type { Turn as TurnValue } from '../state/types';
 import { AnswerBubble } from './AnswerBubble';
 import { AnswerCompare } from './AnswerCompare';
+import { BudgetCard } from './BudgetCard';
 import { RunMeta } from './RunMeta';
 import { ToolTimeline } from './ToolTimeline';
 import { TurnActions } from './TurnActions';
@@ -30,6 +31,7 @@ export const Turn = memo(function Turn({ turn, onRetry, onRegenerate, onContinue
     <article className="turn" data-testid="turn" data-state={turn.phase} aria-label="Assistant">
       <ToolTimeline turn={turn} showChip={!showError} />
       <AnswerBubble answer={turn.answer} phase={turn.phase} finished={turn.finish !== undefined} />
+      {turn.budget && <BudgetCard runId={turn.runId} budget={turn.budget} finished={turn.finish !== undefined} />}
       {showError && turn.error && (
         <TurnError error={turn.error} onRetry={onRetry && turn.finish ? () => onRetry(turn.prompt) : undefined} />
       )}

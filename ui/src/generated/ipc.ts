@@ -13,6 +13,7 @@ export const Command = {
   follow_run: 'follow_run',
   resolve_approval: 'resolve_approval',
   cancel_tool_call: 'cancel_tool_call',
+  resolve_budget: 'resolve_budget',
   open_external: 'open_external',
   get_settings: 'get_settings',
   save_settings: 'save_settings',
@@ -68,6 +69,8 @@ args?: Record<string, unknown>,
  * Run this tool without asking from now on (saved in the settings).
  */
 always: boolean, };
+
+export type BudgetAnswer = "continue" | "stop";
 
 export type RunParent = { "kind": "latest" } | { "kind": "root" } | { "kind": "run", run_id: string, };
 
@@ -180,7 +183,8 @@ mcp_servers: { [key in string]: McpServer },
 prices: { [key in string]: Price }, 
 /**
  * What one run in the window may use (time, tool calls, output tokens, cost); reaching it
- * stops the run with a `budget` error. No limits by default.
+ * pauses the run until the user continues past it or stops it (the CLI, which takes the
+ * same budgets, stops with a `budget` error). No limits by default.
  */
 budget: Budget, };
 

@@ -37,7 +37,7 @@ waiting_for?: string, } | { "type": "budget_reached", kind: BudgetKind,
  * How much the run used, or would use with what it asked for next (seconds, tool
  * calls, output tokens, US dollars).
  */
-used: number, limit: number, } | { "type": "error", code: ErrorCode, message: string, 
+used: number, limit: number, } | { "type": "budget_resolved", kind: BudgetKind, continued: boolean, } | { "type": "error", code: ErrorCode, message: string, 
 /**
  * Whether trying the same request again may succeed.
  */
@@ -87,7 +87,7 @@ waiting_for?: string, } | { "type": "budget_reached", kind: BudgetKind,
  * How much the run used, or would use with what it asked for next (seconds, tool
  * calls, output tokens, US dollars).
  */
-used: number, limit: number, } | { "type": "error", code: ErrorCode, message: string, 
+used: number, limit: number, } | { "type": "budget_resolved", kind: BudgetKind, continued: boolean, } | { "type": "error", code: ErrorCode, message: string, 
 /**
  * Whether trying the same request again may succeed.
  */

@@ -6,7 +6,8 @@
 // drive a run through `window.__telltaleMock`: send event batches over the run's channel (seq and
 // t_ms filled in as the shell does), or stream a long answer at a given rate. Some prompts play a
 // scripted run by themselves (scripted.ts: a write_file call that asks first, a slow web_fetch);
-// `resolve_approval` and `cancel_tool_call` answer as the shell does (toolCalls.ts).
+// `resolve_approval` and `cancel_tool_call` answer as the shell does (toolCalls.ts); `resolve_budget`
+// is recorded, and the test sends what the run does next.
 import type { Channel } from '@tauri-apps/api/core';
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import type { Event, EventKind } from '../generated/protocol';
@@ -50,6 +51,7 @@ function send(runId: string, events: Event[]): void {
 }
 const stopped: string[] = [];
 const opened: string[] = [];
+const budgetAnswers: [string, unknown][] = [];
 const seqs = new Map<string, number>();
 const clocks = new Map<string, number>();
 let autoFinishOnStop = true;
@@ -69,6 +71,7 @@ const api = {
   settingsCalls,
   approvalCalls,
   cancelCalls,
+  budgetAnswers,
   started,
   stopped,
   opened,
@@ -157,6 +160,9 @@ mockIPC(
         return resolveApproval(args);
       case Command.cancel_tool_call:
         return cancelToolCall(args);
+      case Command.resolve_budget:
+        budgetAnswers.push([String(args.runId), args.answer]);
+        return null;
       case Command.open_external:
         opened.push(String(args.url));
         return null;

@@ -341,6 +341,12 @@ function applyEvent(turn: Turn, event: Event): Turn {
     case 'ping':
       turn.waitingFor = event.waiting_for;
       break;
+    case 'budget_reached':
+      turn.budget = { kind: event.kind, used: event.used, limit: event.limit, state: 'waiting' };
+      break;
+    case 'budget_resolved':
+      if (turn.budget) turn.budget = { ...turn.budget, state: event.continued ? 'continued' : 'stopped' };
+      break;
     case 'error':
       turn.error = { code: event.code, message: event.message, retryable: event.retryable };
       turn.phase = 'error';

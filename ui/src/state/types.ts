@@ -1,5 +1,5 @@
 // The UI's state: conversations in memory, and one turn per run, keyed by run id.
-import type { ErrorCode, Event, FinishReason, StatusIcon, Usage } from '../generated/protocol';
+import type { BudgetKind, ErrorCode, Event, FinishReason, StatusIcon, Usage } from '../generated/protocol';
 import type { RunStatus } from '../generated/ipc';
 import type { GrowingText } from './growingText';
 
@@ -86,6 +86,17 @@ export interface TurnFinish {
   endMs?: number;
 }
 
+/**
+ * A budget the run reached (`budget_reached`) and what became of it: `waiting` for the user's
+ * answer while the run is paused, `continued` past it, or `stopped` there.
+ */
+export interface TurnBudget {
+  kind: BudgetKind;
+  used: number;
+  limit: number;
+  state: 'waiting' | 'continued' | 'stopped';
+}
+
 /** One assistant turn: everything the events of one run built up. */
 export interface Turn {
   runId: string;
@@ -119,6 +130,8 @@ export interface Turn {
   /** `t_ms` of the first answer token. */
   firstTokenMs?: number;
   error?: TurnError;
+  /** The latest budget the run reached. */
+  budget?: TurnBudget;
   finish?: TurnFinish;
   stopRequested: boolean;
   /** Highest `seq` applied so far (-1 before any event). */

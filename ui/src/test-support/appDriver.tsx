@@ -4,7 +4,7 @@ import { act } from 'react';
 import { expect } from 'vitest';
 import { App } from '../App';
 import type { Event, EventKind } from '../generated/protocol';
-import type { AppInfo, ApprovalAnswer, Backend, StartRun } from '../ipc';
+import type { AppInfo, ApprovalAnswer, Backend, BudgetAnswer, StartRun } from '../ipc';
 import type { Mounted } from './dom';
 
 /** A shell that records what the window asks of it and sends the events a test gives it. */
@@ -18,6 +18,7 @@ export function fakeBackend() {
     opened: [] as string[],
     approvals: [] as [string, string, ApprovalAnswer][],
     cancelled: [] as [string, string][],
+    budgets: [] as [string, BudgetAnswer][],
     unlistened: 0,
   };
   const backend: Backend = {
@@ -33,6 +34,9 @@ export function fakeBackend() {
     },
     cancelToolCall: async (runId, callId) => {
       calls.cancelled.push([runId, callId]);
+    },
+    resolveBudget: async (runId, answer) => {
+      calls.budgets.push([runId, answer]);
     },
     openExternal: async (url) => {
       calls.opened.push(url);

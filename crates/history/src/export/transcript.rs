@@ -144,8 +144,9 @@ pub fn blocks(run: &RunRecord) -> Vec<Block> {
             | EventKind::ToolCallDelta { .. }
             | EventKind::ApprovalRequired { .. }
             | EventKind::ToolProgress { .. }
-            // The `error` that follows says which budget and how far.
-            | EventKind::BudgetReached { .. } => {}
+            // The `error` that follows says which budget and how far (or the run went on past it).
+            | EventKind::BudgetReached { .. }
+            | EventKind::BudgetResolved { .. } => {}
             EventKind::ApprovalResolved { approved: false, .. } => {}
             EventKind::ApprovalResolved { call_id, args: Some(args), .. } => {
                 let slot = blocks.iter_mut().rev().find_map(|b| match b {
