@@ -137,10 +137,7 @@ async fn stop_ends_the_run_keeping_its_partial_answer() {
     let saved = store.lock().unwrap().messages("c-r1").unwrap();
     assert_eq!(
         saved,
-        [
-            Message::User { text: PROMPT.into() },
-            Message::Assistant { text: partial, tool_calls: vec![] }
-        ]
+        [Message::user(PROMPT), Message::Assistant { text: partial, tool_calls: vec![] }]
     );
 }
 

@@ -94,6 +94,10 @@ export function httpBackend(token: string): Backend {
       const run = encodeURIComponent(runId);
       await request('POST', `/v1/runs/${run}/tool-calls/${encodeURIComponent(callId)}/cancel`);
     },
+    // telltale serve's runs stop at a budget (an `error` with code `budget`): none waits for an answer.
+    resolveBudget: async () => {
+      throw new Error('Runs over HTTP stop at their budget; continuing past it is in the desktop app.');
+    },
     onEvents: async (handler) => {
       handlers.add(handler);
       return () => handlers.delete(handler);

@@ -17,6 +17,7 @@ const TYPES = {
   approval_required: true,
   approval_resolved: true,
   budget_reached: true,
+  budget_resolved: true,
   ping: true,
   error: true,
   run_finished: true,

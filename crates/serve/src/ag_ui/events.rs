@@ -166,7 +166,8 @@ impl Mapper {
             | EventKind::ApprovalResolved { .. }
             | EventKind::ToolProgress { .. }
             | EventKind::Ping { .. }
-            | EventKind::BudgetReached { .. } => out.push(custom(kind)),
+            | EventKind::BudgetReached { .. }
+            | EventKind::BudgetResolved { .. } => out.push(custom(kind)),
             EventKind::Error { code, message, .. } => {
                 self.close_all(out);
                 out.push(run_error(message, &name_of(code)));
