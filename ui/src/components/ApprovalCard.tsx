@@ -2,11 +2,12 @@
 // It stays until the run confirms the answer (`approval_resolved`), so a failed send can be retried.
 import { useContext, useId, useState, type KeyboardEvent } from 'react';
 import type { ApprovalAnswer } from '../generated/ipc';
-import { errorMessage } from '../ipc';
 import { ShellContext } from '../shell';
 import type { ToolStep } from '../state/types';
+import { AnswerNotSent } from './AnswerNotSent';
 import { argsChanged, parseArgs, prettyArgs } from './approvalArgs';
 import { StatusIcon } from './StatusIcon';
+import { useSendOnce } from './useSendOnce';
 import './ApprovalCard.css';
 
 export interface ApprovalCardProps {
@@ -30,8 +31,7 @@ export function ApprovalCard({ runId, step, onAnswered }: ApprovalCardProps) {
   const shell = useContext(ShellContext);
   const ids = useId();
   const [text, setText] = useState(() => prettyArgs(step.args));
-  const [sending, setSending] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { sending, failure, send } = useSendOnce();
   const parsed = parseArgs(text);
   const edited = argsChanged(parsed, step.args);
   const name = step.name || 'tool';
@@ -44,13 +44,8 @@ export function ApprovalCard({ runId, step, onAnswered }: ApprovalCardProps) {
     const reply: ApprovalAnswer = { approved, always };
     // Unchanged arguments are not sent back: the shell runs the call as the model made it.
     if (approved && edited && parsed.ok) reply.args = parsed.args;
-    setSending(true);
-    setFailure(null);
     onAnswered?.(step.id);
-    shell.resolveApproval(runId, step.id, reply).catch((error: unknown) => {
-      setSending(false);
-      setFailure(errorMessage(error));
-    });
+    send(() => shell.resolveApproval(runId, step.id, reply));
   };
 
   // Ctrl/Cmd+Enter in the arguments approves, as Enter sends in the composer.
@@ -108,11 +103,7 @@ export function ApprovalCard({ runId, step, onAnswered }: ApprovalCardProps) {
           </button>
         ))}
       </div>
-      {failure && (
-        <p className="field-error" role="alert">
-          Couldn&apos;t send your answer: {failure}
-        </p>
-      )}
+      <AnswerNotSent failure={failure} />
     </div>
   );
 }

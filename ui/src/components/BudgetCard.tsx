@@ -2,13 +2,14 @@
 // budget is lifted for the rest of the run) or Stop (the run ends, keeping what it wrote). It
 // stays until the run confirms the answer (`budget_resolved`), so a failed send can be retried;
 // after it, a quiet line says what became of the budget.
-import { useContext, useId, useState } from 'react';
+import { useContext, useId } from 'react';
 import type { BudgetAnswer } from '../generated/ipc';
 import type { BudgetKind } from '../generated/protocol';
-import { errorMessage } from '../ipc';
 import { ShellContext } from '../shell';
 import type { TurnBudget } from '../state/types';
+import { AnswerNotSent } from './AnswerNotSent';
 import { StatusIcon } from './StatusIcon';
+import { useSendOnce } from './useSendOnce';
 // The amber card of waiting on the user, as a call that asks first has.
 import './ApprovalCard.css';
 import './BudgetCard.css';
@@ -45,8 +46,7 @@ export function budgetUsage(kind: BudgetKind, used: number, limit: number): stri
 export function BudgetCard({ runId, budget, finished }: BudgetCardProps) {
   const shell = useContext(ShellContext);
   const titleId = useId();
-  const [sending, setSending] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { sending, failure, send } = useSendOnce();
   const name = NAMES[budget.kind];
 
   if (budget.state !== 'waiting' || finished) {
@@ -59,15 +59,7 @@ export function BudgetCard({ runId, budget, finished }: BudgetCardProps) {
     );
   }
 
-  const answer = (reply: BudgetAnswer) => {
-    if (sending) return;
-    setSending(true);
-    setFailure(null);
-    shell.resolveBudget(runId, reply).catch((error: unknown) => {
-      setSending(false);
-      setFailure(errorMessage(error));
-    });
-  };
+  const answer = (reply: BudgetAnswer) => send(() => shell.resolveBudget(runId, reply));
 
   return (
     <div className="approval" role="group" aria-labelledby={titleId} data-testid="budget-card">
@@ -93,11 +85,7 @@ export function BudgetCard({ runId, budget, finished }: BudgetCardProps) {
           Stop
         </button>
       </div>
-      {failure && (
-        <p className="field-error" role="alert">
-          Couldn&apos;t send your answer: {failure}
-        </p>
-      )}
+      <AnswerNotSent failure={failure} />
     </div>
   );
 }

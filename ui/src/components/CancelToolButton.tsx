@@ -1,7 +1,7 @@
 // Cancels one running tool call; the run goes on without its result (`cancel_tool_call`).
-import { useContext, useState } from 'react';
-import { errorMessage } from '../ipc';
+import { useContext } from 'react';
 import { ShellContext } from '../shell';
+import { useSendOnce } from './useSendOnce';
 
 export interface CancelToolButtonProps {
   runId: string;
@@ -11,17 +11,8 @@ export interface CancelToolButtonProps {
 
 export function CancelToolButton({ runId, callId, name }: CancelToolButtonProps) {
   const shell = useContext(ShellContext);
-  const [sending, setSending] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
-  const cancel = () => {
-    if (sending) return;
-    setSending(true);
-    setFailure(null);
-    shell.cancelToolCall(runId, callId).catch((error: unknown) => {
-      setSending(false);
-      setFailure(errorMessage(error));
-    });
-  };
+  const { sending, failure, send } = useSendOnce();
+  const cancel = () => send(() => shell.cancelToolCall(runId, callId));
   return (
     <>
       <button
