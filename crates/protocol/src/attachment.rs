@@ -93,7 +93,7 @@ impl Attachment {
     ) -> Result<Self, AttachmentError> {
         let name = name.into();
         let data = data.into();
-        let Some((kind, media_type)) = detect(&data) else {
+        let Some((kind, media_type)) = detect(&data, true) else {
             let reason = if data.is_empty() {
                 "it is empty"
             } else {
@@ -106,6 +106,13 @@ impl Attachment {
             return Err(AttachmentError::TooLarge { name, kind, size });
         }
         Ok(Attachment { name, kind, media_type, data })
+    }
+
+    /// The kind of a file whose content begins with `head` (its first few KB), as far as they
+    /// tell: for refusing a file too large to read whole by its kind's limit, or a binary one,
+    /// before reading it. Text is judged on `head` alone (a character cut at its end allowed).
+    pub fn kind_of_start(head: &[u8]) -> Option<AttachmentKind> {
+        detect(head, false).map(|(kind, _)| kind)
     }
 
     /// The file's name (no folder).
@@ -154,8 +161,9 @@ fn without_bom(text: &str) -> &str {
     text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
-/// The kind and media type the content's first bytes say, or text for UTF-8 without NUL bytes.
-fn detect(data: &[u8]) -> Option<(AttachmentKind, &'static str)> {
+/// The kind and media type the content's first bytes say, or text for UTF-8 without NUL bytes;
+/// `data` is the whole content when `complete`, else its start (which may end mid-character).
+fn detect(data: &[u8], complete: bool) -> Option<(AttachmentKind, &'static str)> {
     const IMAGES: &[(&[u8], &str)] = &[
         (b"\x89PNG\r\n\x1a\n", "image/png"),
         (b"\xff\xd8\xff", "image/jpeg"),
@@ -171,7 +179,12 @@ fn detect(data: &[u8]) -> Option<(AttachmentKind, &'static str)> {
     if data.starts_with(b"%PDF-") {
         return Some((AttachmentKind::Pdf, "application/pdf"));
     }
-    let text = !data.is_empty() && !data.contains(&0) && std::str::from_utf8(data).is_ok();
+    let utf8 = match std::str::from_utf8(data) {
+        Ok(_) => true,
+        // The start of a file may cut its last character: only an invalid byte refuses it.
+        Err(error) => !complete && error.error_len().is_none(),
+    };
+    let text = !data.is_empty() && !data.contains(&0) && utf8;
     text.then_some((AttachmentKind::Text, "text/plain"))
 }
 
@@ -265,6 +278,17 @@ mod tests {
         let mut pdf = b"%PDF-1.4".to_vec();
         pdf.resize(20_000_000, b' ');
         assert!(Attachment::new("book.pdf", pdf).is_ok(), "exactly the limit is allowed");
+    }
+
+    #[test]
+    fn the_start_of_a_file_tells_its_kind() {
+        assert_eq!(Attachment::kind_of_start(PNG), Some(AttachmentKind::Image));
+        assert_eq!(Attachment::kind_of_start(b"%PDF-1.7"), Some(AttachmentKind::Pdf));
+        let cut_mid_character = "café".as_bytes();
+        let cut_mid_character = &cut_mid_character[..cut_mid_character.len() - 1];
+        assert_eq!(Attachment::kind_of_start(cut_mid_character), Some(AttachmentKind::Text));
+        assert!(Attachment::new("cut.txt", cut_mid_character).is_err(), "a whole file is whole");
+        assert_eq!(Attachment::kind_of_start(b"MZ\x90\0\x03"), None);
     }
 
     #[test]

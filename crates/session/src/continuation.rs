@@ -13,8 +13,9 @@ use tokio::sync::oneshot;
 use crate::error::SessionError;
 use crate::recording::{finish_recording, publish_end, recorder_config};
 use crate::relay::{relay, RunOutput};
+use crate::request::check_ids;
 use crate::run_log::RunLog;
-use crate::session::{check_ids, controls_for, RunSummary, Session, StartedRun};
+use crate::session::{controls_for, RunSummary, Session, StartedRun};
 
 /// What a front end asks for: continue run `run_id` of the conversation.
 #[derive(Debug, Clone)]

@@ -16,22 +16,26 @@
 //! ```
 
 mod agent_slot;
+mod attachment_file;
 mod continuation;
 mod error;
 mod follow;
 mod recording;
 mod relay;
+mod request;
 mod run_log;
 mod runs;
 mod session;
 mod store;
 
 pub use agent_slot::AgentSlot;
+pub use attachment_file::{read_attachment, AttachFileError};
 pub use continuation::ContinueRequest;
 pub use error::SessionError;
 pub use follow::RunEvents;
+pub use request::RunRequest;
 pub use run_log::{RunReader, NOTHING_TO_WAIT_FOR};
 pub use runs::RunInProgress;
-pub use session::{RunRequest, RunSummary, Session, StartedRun};
+pub use session::{RunSummary, Session, StartedRun};
 pub use store::{Store, StoreStatus};
 pub use telltale_history::Parent;

@@ -8,8 +8,7 @@
 use std::sync::Arc;
 
 use telltale_agent::{Agent, BudgetDecision, Decision, Emitter, RunControls};
-use telltale_history::Parent;
-use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
+use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 use tokio::sync::{oneshot, watch};
@@ -21,70 +20,10 @@ use crate::recording::{
     finish_recording, prepare, publish_end, recorder_config, start_recording, Prepare,
 };
 use crate::relay::{relay, relay_into_new, RunOutput};
+use crate::request::{validate, RunRequest};
 use crate::run_log::{RunLog, RunReader};
 use crate::runs::{RunInProgress, Runs};
 use crate::store::Store;
-
-/// What a front end asks for: run `prompt` in a conversation (made if it does not exist yet).
-/// The front end picks the ids, so it can show the run before any event arrives.
-#[derive(Clone)]
-pub struct RunRequest {
-    pub conversation_id: String,
-    pub run_id: String,
-    pub prompt: String,
-    /// The conversation is new: the run starts at once, with nothing to read first, and the
-    /// conversation is made in the history beside the request (the first token never waits
-    /// for the database).
-    pub new_conversation: bool,
-    /// Record the run and store its messages; false reads the conversation and adds nothing.
-    pub save: bool,
-    /// Which run this one continues: the conversation's latest run by default (as it reads);
-    /// another makes a new branch when it has a continuation already (an answer regenerated,
-    /// a prompt edited). The run sends the messages of that run's branch only.
-    pub parent: Parent,
-    /// The agent of this run only (another provider or model); none: the session's.
-    pub agent: Option<Arc<Agent>>,
-    /// Messages a new conversation starts with, before the prompt (an AG-UI client's earlier
-    /// messages): the provider gets them, and they are recorded as the first run's, so the
-    /// conversation's later runs send them too. Only for a new conversation.
-    pub context: Vec<Message>,
-    /// A budget the run reaches pauses it until [`Session::resolve_budget`] answers (a front
-    /// end where someone can: the window); false stops it with a `budget` error (the CLI).
-    pub pause_at_budget: bool,
-}
-
-impl std::fmt::Debug for RunRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunRequest")
-            .field("conversation_id", &self.conversation_id)
-            .field("run_id", &self.run_id)
-            .field("prompt", &self.prompt)
-            .field("new_conversation", &self.new_conversation)
-            .field("save", &self.save)
-            .field("parent", &self.parent)
-            .field("agent", &self.agent.as_ref().map(|agent| agent.provider().model().to_owned()))
-            .field("context", &self.context)
-            .field("pause_at_budget", &self.pause_at_budget)
-            .finish()
-    }
-}
-
-impl RunRequest {
-    /// A run in a conversation that may exist already, recorded (the window's runs).
-    pub fn in_conversation(conversation_id: String, run_id: String, prompt: String) -> Self {
-        RunRequest {
-            conversation_id,
-            run_id,
-            prompt,
-            new_conversation: false,
-            save: true,
-            parent: Parent::Latest,
-            agent: None,
-            context: Vec::new(),
-            pause_at_budget: false,
-        }
-    }
-}
 
 /// A run just started: its events, and how it ended once it has.
 #[derive(Debug)]
@@ -210,6 +149,7 @@ impl Session {
         controls: RunControls,
         log: &Arc<RunLog>,
     ) -> (String, RunSummary) {
+        let prompt_message = request.prompt_message();
         let RunRequest {
             conversation_id,
             run_id,
@@ -237,8 +177,14 @@ impl Session {
             for message in &context {
                 let _ = messages_tx.send(message.clone());
             }
-            let run =
-                agent.run_with(&run_id, &context, &prompt, tx, controls.clone(), Some(messages_tx));
+            let run = agent.run_prompt(
+                &run_id,
+                &context,
+                prompt_message,
+                tx,
+                controls.clone(),
+                Some(messages_tx),
+            );
             let relay = relay_into_new(&mut output, setup, log, &controls);
             let (outcome, (recorder, setup_error, ending)) = tokio::join!(run, relay);
             let history_error = setup_error.or(finish_recording(recorder, &run_id).await);
@@ -253,8 +199,14 @@ impl Session {
             .await;
         match prepared {
             Ok((history, recorder)) => {
-                let run =
-                    agent.run_with(&run_id, &history, &prompt, tx, controls, Some(messages_tx));
+                let run = agent.run_prompt(
+                    &run_id,
+                    &history,
+                    prompt_message,
+                    tx,
+                    controls,
+                    Some(messages_tx),
+                );
                 let relay = relay(&mut output, recorder.as_ref(), log);
                 let (outcome, ending) = tokio::join!(run, relay);
                 let history_error = finish_recording(recorder, &run_id).await;
@@ -295,38 +247,4 @@ pub(crate) fn controls_for(pause_at_budget: bool) -> RunControls {
         true => controls.pausing_at_budget(),
         false => controls,
     }
-}
-
-/// Refuses ids that may not name a conversation or a run: each must be 1–128 letters, digits,
-/// `-` or `_`.
-pub(crate) fn check_ids(conversation_id: &str, run_id: &str) -> Result<(), SessionError> {
-    let valid_id = |id: &str| {
-        !id.is_empty()
-            && id.len() <= 128
-            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    };
-    if !valid_id(conversation_id) || !valid_id(run_id) {
-        return Err(SessionError::InvalidRequest(
-            "conversation and run ids must be 1–128 letters, digits, - or _".into(),
-        ));
-    }
-    Ok(())
-}
-
-fn validate(request: &RunRequest) -> Result<(), SessionError> {
-    check_ids(&request.conversation_id, &request.run_id)?;
-    if request.new_conversation && request.parent != Parent::Latest {
-        return Err(SessionError::InvalidRequest(
-            "a new conversation has no run to continue".into(),
-        ));
-    }
-    if !request.new_conversation && !request.context.is_empty() {
-        return Err(SessionError::InvalidRequest(
-            "only a new conversation starts with messages of its own".into(),
-        ));
-    }
-    if request.prompt.trim().is_empty() {
-        return Err(SessionError::InvalidRequest("type a message first".into()));
-    }
-    Ok(())
 }
