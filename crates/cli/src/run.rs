@@ -1,11 +1,13 @@
 //! `telltale run`: one prompt, one run, its events on stdout; and how a run started by `run`
 //! or `continue` is watched to its end.
 
+use std::path::PathBuf;
+
 use anyhow::{Context, Result};
 use clap::Args;
 use telltale_history::History;
-use telltale_protocol::FinishReason;
-use telltale_session::{RunRequest, Session, StartedRun, Store};
+use telltale_protocol::{Attachment, FinishReason};
+use telltale_session::{read_attachment, RunRequest, Session, StartedRun, Store};
 use tokio_util::sync::CancellationToken;
 
 use crate::agent_args::AgentArgs;
@@ -29,15 +31,33 @@ pub struct RunArgs {
     /// The run sends that run's branch only. Implies its conversation.
     #[arg(long, value_name = "RUN_ID")]
     parent: Option<String>,
-    /// What to ask.
-    #[arg(required = true, num_args = 1.., trailing_var_arg = true)]
+    /// Send this file with the prompt (repeatable): an image (PNG, JPEG, WebP, GIF; at most
+    /// 5 MB), a PDF (20 MB) or a text or code file (UTF-8, 1 MB). Each is checked before
+    /// anything is sent.
+    #[arg(long = "attach", value_name = "FILE")]
+    attach: Vec<PathBuf>,
+    /// What to ask (files attached with --attach may go without).
+    #[arg(required_unless_present = "attach", num_args = 1.., trailing_var_arg = true)]
     prompt: Vec<String>,
+}
+
+/// The files of `--attach`, read and checked; the first that cannot be sent stops the command
+/// with its code (`attachment_missing`, `attachment_unreadable`, `attachment_too_large`,
+/// `attachment_unsupported`) before anything is sent.
+fn read_attachments(paths: &[PathBuf]) -> Result<Vec<Attachment>> {
+    paths
+        .iter()
+        .map(|path| {
+            read_attachment(path).map_err(|error| anyhow::anyhow!("{error} ({})", error.code()))
+        })
+        .collect()
 }
 
 /// Runs the agent through a session; returns the process exit code: 0 completed, 1 error, 130
 /// interrupted.
 pub async fn run(args: RunArgs) -> Result<i32> {
     let prompt = args.prompt.join(" ");
+    let attachments = read_attachments(&args.attach)?;
     let run_id = telltale_agent::new_run_id();
 
     // Where the run is saved: nowhere (--no-save), in the conversation it continues (its messages
@@ -83,6 +103,7 @@ pub async fn run(args: RunArgs) -> Result<i32> {
             (store, request)
         }
     };
+    let request = RunRequest { attachments, ..request };
     let agent = args.agent.agent().await?;
     let announce = request.new_conversation && request.save && !args.agent.json;
     let conversation_id = request.conversation_id.clone();
