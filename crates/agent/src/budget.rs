@@ -65,6 +65,9 @@ pub(crate) struct Meter {
 struct Inner {
     budget: Budget,
     price: Option<Price>,
+    /// Whether the run has a budget that tokens count against (output tokens, or a cost with a
+    /// price); without one, no token is counted.
+    counts_tokens: bool,
     started: Instant,
     emitter: Emitter,
     controls: RunControls,
@@ -110,7 +113,10 @@ impl Meter {
         let state = Mutex::new(State::default());
         let paused = watch::Sender::new(false);
         let started = Instant::now();
-        let inner = Inner { budget, price, started, emitter, controls, state, paused };
+        let counts_tokens = budget.max_output_tokens.is_some()
+            || (budget.max_cost_usd.is_some() && price.is_some());
+        let inner =
+            Inner { budget, price, counts_tokens, started, emitter, controls, state, paused };
         Meter { inner: Arc::new(inner) }
     }
 
@@ -118,8 +124,16 @@ impl Meter {
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Whether tokens count against the run's budget: when not, a step's sink needs no meter.
+    pub(crate) fn counts_tokens(&self) -> bool {
+        self.inner.counts_tokens
+    }
+
     /// Counts streamed output (answer, thought or tool-argument text).
     pub(crate) fn streamed(&self, text: &str) {
+        if !self.inner.counts_tokens {
+            return;
+        }
         let over = {
             let mut state = self.lock();
             state.streaming += estimate_tokens(text);
@@ -133,6 +147,9 @@ impl Meter {
     /// A step ended: its estimate gives way to the provider's `usage` when it sent one. A step
     /// that ends the run (`last`) finished its answer: its count no longer stops anything.
     pub(crate) fn settle(&self, usage: Option<Usage>, last: bool) {
+        if !self.inner.counts_tokens {
+            return;
+        }
         let over = {
             let mut state = self.lock();
             let streamed = std::mem::take(&mut state.streaming);
@@ -347,6 +364,26 @@ mod tests {
         assert_eq!((kind, limit), (BudgetKind::Seconds, 2.0));
         assert!((2.0..2.1).contains(&used), "{used}");
         assert!(controls.cancel_token().is_cancelled());
+    }
+
+    #[test]
+    fn tokens_are_counted_only_against_an_output_token_or_a_priced_cost_budget() {
+        let price = Some(Price::new(10.0, 40.0));
+        let counts = |budget, price| metered(budget, price).0.counts_tokens();
+        assert!(!counts(Budget::default(), price));
+        assert!(!counts(
+            Budget { max_tool_calls: Some(3), max_seconds: Some(9), ..Budget::default() },
+            price
+        ));
+        assert!(!counts(Budget { max_cost_usd: Some(0.01), ..Budget::default() }, None));
+        assert!(counts(Budget { max_cost_usd: Some(0.01), ..Budget::default() }, price));
+        assert!(counts(Budget { max_output_tokens: Some(10), ..Budget::default() }, None));
+        // A run without one is stopped by none of its tokens.
+        let (meter, controls, mut rx) =
+            metered(Budget { max_tool_calls: Some(3), ..Budget::default() }, price);
+        meter.streamed(&"x".repeat(100_000));
+        meter.settle(Some(Usage { input_tokens: 1_000_000, output_tokens: 1_000_000 }), false);
+        assert!(reached(&mut rx).is_empty() && controls.failure().is_none());
     }
 
     #[test]

@@ -81,9 +81,10 @@ impl StepSink {
         StepSink { emitter, streamed: Mutex::new(String::new()), continues: None, meter: None }
     }
 
-    /// This sink, counting what streams against the run's budget with `meter`.
-    pub(crate) fn metered(self, meter: Meter) -> Self {
-        StepSink { meter: Some(meter), ..self }
+    /// This sink, counting what streams against the run's budget with `meter` (when tokens count
+    /// against it: otherwise nothing is counted as it streams).
+    pub(crate) fn metered(self, meter: &Meter) -> Self {
+        StepSink { meter: meter.counts_tokens().then(|| meter.clone()), ..self }
     }
 
     fn count(&self, text: &str) {

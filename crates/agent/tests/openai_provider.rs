@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use server::{fixture_bytes, fixture_expected, Chunking, Ending, Reply, TestServer};
+use telltale_agent::budget::Budget;
 use telltale_agent::pricing::Price;
 use telltale_agent::providers::OpenAiProvider;
 use telltale_agent::AgentConfig;
@@ -278,7 +279,9 @@ async fn a_two_step_run_sends_the_tool_result_back_in_openai_format() {
         _ => Reply::sse_fixture("openai_chat_text.sse").chunked(Chunking::Random(7)),
     })
     .await;
+    // No budget: nothing is metered while it streams, and the run still reports its usage and cost.
     let config = AgentConfig { price: Some(Price::new(2.5, 10.0)), ..AgentConfig::default() };
+    assert_eq!(config.budget, Budget::default());
     let (outcome, events) =
         runs::run_configured(provider(&server.base_url()), "What is 17 * 23?", config).await;
     assert_eq!(outcome.reason, FinishReason::Completed, "{:?}", outcome.error);

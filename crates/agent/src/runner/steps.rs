@@ -56,7 +56,7 @@ impl Agent {
                 Some(before) => StepSink::continuing(emitter.clone(), before),
                 None => StepSink::new(emitter.clone()),
             }
-            .metered(meter.clone());
+            .metered(meter);
             let request = StepRequest { messages: messages.messages(), tools: &specs };
             // Paused at a budget, the stream is not read (the server waits) until the user answers.
             let result = {
