@@ -49,6 +49,15 @@ fn conversation_with_files(history: &History) -> (String, Vec<Message>) {
     (id, vec![first, second])
 }
 
+/// A history on disk (in the folder returned with it) holding [`conversation_with_files`]: its
+/// id and its two prompts.
+fn history_with_files() -> (tempfile::TempDir, History, String, Vec<Message>) {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let (id, prompts) = conversation_with_files(&history);
+    (dir, history, id, prompts)
+}
+
 fn stored_files(history: &History) -> i64 {
     let conn = Connection::open(history.path()).expect("opens");
     conn.query_row("SELECT count(*) FROM attachments", [], |r| r.get(0)).expect("counts")
@@ -56,9 +65,7 @@ fn stored_files(history: &History) -> i64 {
 
 #[test]
 fn files_are_stored_once_per_content_and_read_back_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = open(&dir);
-    let (id, prompts) = conversation_with_files(&history);
+    let (_dir, history, id, prompts) = history_with_files();
     assert_eq!(stored_files(&history), 3, "the image twice is stored once");
 
     let messages = history.messages(&id).expect("messages");
@@ -77,9 +84,7 @@ fn files_are_stored_once_per_content_and_read_back_whole() {
 
 #[test]
 fn json_exports_carry_files_as_base64_and_reimport_exactly() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = open(&dir);
-    let (id, prompts) = conversation_with_files(&history);
+    let (_dir, history, id, prompts) = history_with_files();
     let json = history.export(&id, Format::Json).expect("exports");
     let file: serde_json::Value = serde_json::from_str(&json).expect("JSON");
     let first = &file["messages"][0]["attachments"][0];
@@ -102,9 +107,7 @@ fn json_exports_carry_files_as_base64_and_reimport_exactly() {
 
 #[test]
 fn html_embeds_images_and_markdown_lists_the_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = open(&dir);
-    let (id, _) = conversation_with_files(&history);
+    let (_dir, history, id, _) = history_with_files();
     let html = history.export(&id, Format::Html).expect("HTML");
     let url = format!("data:image/png;base64,{}", png().base64());
     assert!(html.contains(&format!("<img src=\"{url}\" alt=\"red.png (image/png, 73 bytes)\"")));
@@ -120,9 +123,7 @@ fn html_embeds_images_and_markdown_lists_the_files() {
 
 #[test]
 fn files_go_with_their_conversation_when_it_is_purged() {
-    let dir = tempfile::tempdir().unwrap();
-    let history = open(&dir);
-    let (id, _) = conversation_with_files(&history);
+    let (_dir, history, id, _) = history_with_files();
     let other = history.create_conversation("Kept").expect("created").id;
     record_prompt(&history, &other, "run-3", &prompt("Keep", vec![png()]));
     history.delete(&id).expect("deletes");

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
-use telltale_history::SearchHit;
+use telltale_history::{History, SearchHit};
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -24,31 +24,35 @@ pub(crate) struct Rename {
 }
 
 pub(crate) async fn rename(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-    Json(body): Json<Rename>,
-) -> Result<StatusCode, ApiError> {
+    state: State<Arc<AppState>>,
+    id: Path<String>,
+    body: Json<Rename>,
+) -> Edited {
     let title = body.title.trim().to_owned();
     if title.is_empty() {
         return Err(ApiError::bad_request("a title cannot be empty".into()));
     }
-    state.session.store().call(move |db| db.rename(&id, &title).map_err(ApiError::from)).await?;
-    Ok(StatusCode::NO_CONTENT)
+    edit(state, id, move |db, id| db.rename(id, &title)).await
 }
 
-pub(crate) async fn delete(
-    State(state): State<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    state.session.store().call(move |db| db.delete(&id).map_err(ApiError::from)).await?;
-    Ok(StatusCode::NO_CONTENT)
+pub(crate) async fn delete(state: State<Arc<AppState>>, id: Path<String>) -> Edited {
+    edit(state, id, History::delete).await
 }
 
-pub(crate) async fn restore(
+pub(crate) async fn restore(state: State<Arc<AppState>>, id: Path<String>) -> Edited {
+    edit(state, id, History::undelete).await
+}
+
+/// What an edit answers: 204 No Content once it is done.
+type Edited = Result<StatusCode, ApiError>;
+
+/// Makes `change` to the conversation `id` in the history.
+async fn edit(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    state.session.store().call(move |db| db.undelete(&id).map_err(ApiError::from)).await?;
+    change: impl FnOnce(&History, &str) -> telltale_history::Result<()> + Send + 'static,
+) -> Edited {
+    state.session.store().call(move |db| change(db, &id).map_err(ApiError::from)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -94,6 +94,14 @@ fn budget_events(events: &[Event]) -> Vec<EventKind> {
         .collect()
 }
 
+/// The budget events of a run paused at [`FEW_TOKENS`] and answered (`continued` or stopped).
+fn paused_at_few_tokens(continued: bool) -> [EventKind; 2] {
+    [
+        EventKind::BudgetReached { kind: BudgetKind::OutputTokens, used: 0.0, limit: 4.0 },
+        EventKind::BudgetResolved { kind: BudgetKind::OutputTokens, continued },
+    ]
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn continue_anyway_lifts_the_budget_and_the_run_goes_on_to_its_end() {
     let store = Store::on_disk(History::open_in_memory().unwrap());
@@ -104,13 +112,7 @@ async fn continue_anyway_lifts_the_budget_and_the_run_goes_on_to_its_end() {
     ));
     let (events, reason) = run(&session, request("r1", true), BudgetDecision::Continue).await;
     assert_eq!(reason, FinishReason::Completed);
-    assert_eq!(
-        budget_events(&events),
-        [
-            EventKind::BudgetReached { kind: BudgetKind::OutputTokens, used: 0.0, limit: 4.0 },
-            EventKind::BudgetResolved { kind: BudgetKind::OutputTokens, continued: true },
-        ]
-    );
+    assert_eq!(budget_events(&events), paused_at_few_tokens(true));
     // The whole answer: the same as a run with no budget gives.
     let free =
         offline_session(Store::on_disk(History::open_in_memory().unwrap()), Budget::default());
@@ -125,13 +127,7 @@ async fn stop_ends_the_run_keeping_its_partial_answer() {
     let session = offline_session(store.clone(), FEW_TOKENS);
     let (events, reason) = run(&session, request("r1", true), BudgetDecision::Stop).await;
     assert_eq!(reason, FinishReason::Cancelled);
-    assert_eq!(
-        budget_events(&events),
-        [
-            EventKind::BudgetReached { kind: BudgetKind::OutputTokens, used: 0.0, limit: 4.0 },
-            EventKind::BudgetResolved { kind: BudgetKind::OutputTokens, continued: false },
-        ]
-    );
+    assert_eq!(budget_events(&events), paused_at_few_tokens(false));
     let partial = tokens(&events);
     assert!(!partial.is_empty());
     let saved = store.lock().unwrap().messages("c-r1").unwrap();

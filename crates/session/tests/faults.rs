@@ -96,12 +96,12 @@ fn threads() -> usize {
 
 /// Plays `fault` in a conversation of its own, then runs again in it.
 async fn play(fault: &Fault, store: &Store, round: usize) {
-    let server = OwnServer::faulty(fault.reply).await;
+    let server = OwnServer::faulty(fault.reply.clone()).await;
     let session = session(&server.base_url(), store.clone());
     let slug: String =
         fault.name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     let conversation = format!("c-{slug}-{round}");
-    let name = fault.name;
+    let name = &fault.name;
 
     let events =
         run(&session, &conversation, &format!("{conversation}-r1"), "Tell me something").await;
@@ -205,7 +205,7 @@ async fn a_refused_connection_is_a_network_error_and_the_conversation_goes_on() 
     assert_eq!(store.lock().unwrap().get("c1").unwrap().runs[0].events, events);
 
     // The server is back (the settings now point at it): the conversation continues.
-    let server = OwnServer::faulty(|| Reply::openai_text("unused")).await;
+    let server = OwnServer::faulty(Arc::new(|| Reply::openai_text("unused"))).await;
     let agent = Agent::new(
         Arc::new(provider(&server.base_url())),
         ToolRegistry::builtin(),

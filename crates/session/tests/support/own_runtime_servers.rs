@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::provider_faults::text_chunk;
+use crate::provider_faults::{text_chunk, FaultyReply};
 use crate::server::{self, Reply, TestServer};
 
 /// A [`TestServer`] on a runtime of its own, so that the session's runtime counts only what the
@@ -30,7 +30,7 @@ impl OwnServer {
     }
 
     /// The first request gets `fault`, the next ones an answer.
-    pub async fn faulty(fault: fn() -> Reply) -> OwnServer {
+    pub async fn faulty(fault: FaultyReply) -> OwnServer {
         OwnServer::start(
             move |n, _| if n == 0 { fault() } else { Reply::openai_text("All good again.") },
         )

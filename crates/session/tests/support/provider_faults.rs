@@ -2,6 +2,7 @@
 //! it: the replies, the moment each fault comes, and what the run shows before it.
 #![allow(dead_code)]
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
@@ -53,9 +54,12 @@ pub fn api_error(status: u16) -> Reply {
     Reply::json(status, &json!({"error": {"message": format!("injected {status}"), "type": "x"}}))
 }
 
+/// What the server answers the run's first request with.
+pub type FaultyReply = Arc<dyn Fn() -> Reply + Send + Sync>;
+
 pub struct Fault {
-    pub name: &'static str,
-    pub reply: fn() -> Reply,
+    pub name: String,
+    pub reply: FaultyReply,
     pub code: ErrorCode,
     /// The answer's text the run shows (and saves) before the fault.
     pub partial: &'static str,
@@ -65,39 +69,69 @@ impl Fault {
     /// A fault before the answer's first token (before the first byte, or while a tool call's
     /// arguments stream): the run shows no answer.
     pub fn early(name: &'static str, reply: fn() -> Reply, code: ErrorCode) -> Fault {
-        Fault { name, reply, code, partial: "" }
+        Fault { name: name.into(), reply: Arc::new(reply), code, partial: "" }
+    }
+
+    /// The server answers at once with the HTTP `status` (an API error in OpenAI's shape).
+    fn status(status: u16, code: ErrorCode) -> Fault {
+        let reply = Arc::new(move || api_error(status));
+        Fault { name: status.to_string(), reply, code, partial: "" }
     }
 
     /// A fault after some tokens: the run shows [`PARTIAL`].
     pub fn after_tokens(name: &'static str, reply: fn() -> Reply, code: ErrorCode) -> Fault {
-        Fault { name, reply, code, partial: PARTIAL }
+        Fault { name: name.into(), reply: Arc::new(reply), code, partial: PARTIAL }
+    }
+
+    /// The stream breaks after `before` (the run showing `partial`), each way under its name:
+    /// the connection reset, a stall past the idle timeout, an end without the terminator.
+    fn breaks(
+        before: fn() -> String,
+        partial: &'static str,
+        names: [&'static str; 3],
+    ) -> [Fault; 3] {
+        let [reset, stall, truncated] = names;
+        let fault = |name, code, reply: fn(String) -> Reply| Fault {
+            name: String::from(name),
+            reply: Arc::new(move || reply(before())),
+            code,
+            partial,
+        };
+        [
+            fault(reset, ErrorCode::Network, cut),
+            fault(stall, ErrorCode::Timeout, stalled),
+            fault(truncated, ErrorCode::MalformedStream, stream),
+        ]
     }
 }
 
 /// Every provider failure of issue 14, each at the moment it hurts.
 pub fn faults() -> Vec<Fault> {
-    let mut faults: Vec<Fault> = vec![
-        // Before the first byte of an answer.
-        Fault::early("401", || api_error(401), ErrorCode::AuthFailed),
-        Fault::early("403", || api_error(403), ErrorCode::AuthFailed),
-        Fault::early("404", || api_error(404), ErrorCode::NotFound),
-        Fault::early("408", || api_error(408), ErrorCode::Timeout),
+    // Before the first byte of an answer.
+    let statuses = [
+        (401, ErrorCode::AuthFailed),
+        (403, ErrorCode::AuthFailed),
+        (404, ErrorCode::NotFound),
+        (408, ErrorCode::Timeout),
+        (500, ErrorCode::ProviderUnavailable),
+        (502, ErrorCode::ProviderUnavailable),
+        (503, ErrorCode::ProviderUnavailable),
+        (529, ErrorCode::ProviderUnavailable),
+    ];
+    let mut faults: Vec<Fault> = statuses.map(|(status, code)| Fault::status(status, code)).into();
+    faults.extend([
         Fault::early(
             "429 with Retry-After",
             || api_error(429).header("retry-after", "120"),
             ErrorCode::RateLimited,
         ),
-        Fault::early("500", || api_error(500), ErrorCode::ProviderUnavailable),
-        Fault::early("502", || api_error(502), ErrorCode::ProviderUnavailable),
-        Fault::early("503", || api_error(503), ErrorCode::ProviderUnavailable),
-        Fault::early("529", || api_error(529), ErrorCode::ProviderUnavailable),
         Fault::early(
             "HTML instead of SSE",
             || Reply::new(200, "text/html", "<!doctype html><html><body>Login</body></html>"),
             ErrorCode::MalformedStream,
         ),
         Fault::early("stall before the first byte", || stalled(String::new()), ErrorCode::Timeout),
-    ];
+    ]);
     // After some tokens.
     faults.extend([
         Fault::after_tokens(
@@ -109,20 +143,9 @@ pub fn faults() -> Vec<Fault> {
             },
             ErrorCode::ProviderError,
         ),
-        Fault::after_tokens("reset mid-stream", || cut(some_tokens()), ErrorCode::Network),
-        Fault::after_tokens(
-            "stall past the idle timeout",
-            || stalled(some_tokens()),
-            ErrorCode::Timeout,
-        ),
         Fault::after_tokens(
             "malformed chunk",
             || stream(format!("{}data: {{\"choices\": [{{\"delta\": \n\n", some_tokens())),
-            ErrorCode::MalformedStream,
-        ),
-        Fault::after_tokens(
-            "truncated without terminator",
-            || stream(some_tokens()),
             ErrorCode::MalformedStream,
         ),
         Fault::after_tokens(
@@ -131,19 +154,12 @@ pub fn faults() -> Vec<Fault> {
             ErrorCode::MalformedStream,
         ),
     ]);
+    let mid_stream =
+        ["reset mid-stream", "stall past the idle timeout", "truncated without terminator"];
+    faults.extend(Fault::breaks(some_tokens, PARTIAL, mid_stream));
     // While a tool call's arguments stream.
-    faults.extend([
-        Fault::early("reset in tool arguments", || cut(tool_arguments_begun()), ErrorCode::Network),
-        Fault::early(
-            "stall in tool arguments",
-            || stalled(tool_arguments_begun()),
-            ErrorCode::Timeout,
-        ),
-        Fault::early(
-            "tool arguments truncated",
-            || stream(tool_arguments_begun()),
-            ErrorCode::MalformedStream,
-        ),
-    ]);
+    let in_arguments =
+        ["reset in tool arguments", "stall in tool arguments", "tool arguments truncated"];
+    faults.extend(Fault::breaks(tool_arguments_begun, "", in_arguments));
     faults
 }
