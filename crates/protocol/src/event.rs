@@ -6,8 +6,11 @@ use ts_rs::TS;
 /// One event of one run. Every event carries where it belongs (`run_id`), its place in the
 /// run (`seq`: 0, 1, 2, … with no gaps) and when it was created (`t_ms`: milliseconds since
 /// the run started, with microsecond precision). What happened is in `kind`, flattened into
-/// the same JSON object and tagged by `"type"`.
+/// the same JSON object and tagged by `"type"`. In TypeScript it is its own fields `&`
+/// [`EventKind`] (ts-rs would write out every kind again in place of a flattened field); a test
+/// checks that this names every field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(type = "{ run_id: string, seq: number, t_ms: number, } & EventKind")]
 pub struct Event {
     pub run_id: String,
     #[ts(type = "number")]
@@ -210,4 +213,27 @@ pub enum ErrorCode {
 pub struct Usage {
     pub input_tokens: u32,
     pub output_tokens: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_typescript_event_names_every_field_of_its_own() {
+        let cfg = ts_rs::Config::new();
+        let decl = Event::decl(&cfg);
+        let kind = EventKind::Token { text: "t".into() };
+        let event = Event { run_id: "r".into(), seq: 0, t_ms: 0.0, kind: kind.clone() };
+        let serde_json::Value::Object(fields) = serde_json::json!(event) else {
+            panic!("an object")
+        };
+        let serde_json::Value::Object(kind_fields) = serde_json::json!(kind) else {
+            panic!("an object")
+        };
+        for field in fields.keys().filter(|field| !kind_fields.contains_key(*field)) {
+            assert!(decl.contains(&format!(" {field}: ")), "{field} is missing from {decl}");
+        }
+        assert!(decl.ends_with("& EventKind;"), "{decl}");
+    }
 }

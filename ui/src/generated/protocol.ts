@@ -3,55 +3,7 @@
 
 export const PROTOCOL_VERSION = 1;
 
-export type Event = { run_id: string, seq: number, t_ms: number, } & ({ "type": "run_started", 
-/**
- * Which provider answers (`offline`, `openai`, `anthropic`).
- */
-provider: string, 
-/**
- * The model's name as the provider knows it.
- */
-model: string, 
-/**
- * Unix epoch milliseconds when the run started: an event's wall-clock time is
- * `started_at + t_ms`.
- */
-started_at: number, } | { "type": "status", message: string, icon?: StatusIcon, } | { "type": "thought", text: string, } | { "type": "tool_call_delta", call_id: string, name: string, args_delta: string, } | { "type": "tool_call", call_id: string, name: string, args: Record<string, unknown>, } | { "type": "approval_required", call_id: string, name: string, args: Record<string, unknown>, } | { "type": "approval_resolved", call_id: string, approved: boolean, 
-/**
- * The arguments the call runs with, when the user edited them.
- */
-args?: Record<string, unknown>, 
-/**
- * The user allowed this tool without asking again.
- */
-always: boolean, } | { "type": "tool_progress", call_id: string, progress: number, 
-/**
- * What `progress` counts up to, when the tool knows.
- */
-total?: number, message?: string, } | { "type": "tool_result", call_id: string, ok: boolean, output: string, duration_ms: number, } | { "type": "token", text: string, } | { "type": "ping", 
-/**
- * What the run is waiting on (the model, a tool by name).
- */
-waiting_for?: string, } | { "type": "budget_reached", kind: BudgetKind, 
-/**
- * How much the run used, or would use with what it asked for next (seconds, tool
- * calls, output tokens, US dollars).
- */
-used: number, limit: number, } | { "type": "budget_resolved", kind: BudgetKind, continued: boolean, } | { "type": "error", code: ErrorCode, message: string, 
-/**
- * Whether trying the same request again may succeed.
- */
-retryable: boolean, } | { "type": "run_finished", reason: FinishReason, usage?: Usage, 
-/**
- * Milliseconds from the start of the run to the first answer token.
- */
-ttft_ms?: number, 
-/**
- * What the run cost in US dollars, from `usage` and the model's price (the price table
- * shipped with the app, or the user's own in Settings); absent when either is unknown.
- * Models on this computer cost 0.
- */
-cost_usd?: number, });
+export type Event = { run_id: string, seq: number, t_ms: number, } & EventKind;
 
 export type EventKind = { "type": "run_started", 
 /**
