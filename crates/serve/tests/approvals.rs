@@ -13,7 +13,6 @@ use std::time::Duration;
 use serde_json::json;
 use server::{Recorded, Reply, TestServer};
 use support::{serve, session_of, SseEvent, SseReader, TOKEN};
-use telltale_agent::providers::{ProviderKind, ProviderSettings};
 use telltale_agent::Agent;
 use telltale_serve::ServeConfig;
 use test_tools::{tool, tools_in, Act};
@@ -47,15 +46,9 @@ struct Setup {
 async fn setup() -> Setup {
     let model = TestServer::start(model).await;
     let dir = tempfile::tempdir().unwrap();
-    let settings = ProviderSettings {
-        kind: ProviderKind::Openai,
-        model: Some("m".into()),
-        base_url: Some(model.base_url()),
-        ..ProviderSettings::default()
-    };
     let mut tools = tools_in(dir.path());
     tools.add(tool("slow", Act::Sleep(Duration::from_secs(600), "never")));
-    let agent = Agent::new(settings.build().unwrap(), tools, support::quiet());
+    let agent = Agent::new(support::openai_at(model.base_url()), tools, support::quiet());
     let server = serve(ServeConfig::new(session_of(agent), TOKEN.into())).await;
     Setup { server, dir, model }
 }

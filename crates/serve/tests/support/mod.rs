@@ -2,13 +2,16 @@
 //! A real server on 127.0.0.1 (the offline demo answering, at a pace the test picks, the history
 //! in memory) and a client that reads its Server-Sent Events field by field.
 
+pub mod idle_proxy;
+pub mod raw;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use telltale_agent::providers::offline::{OfflinePace, OfflineProvider};
 use telltale_agent::providers::{ProviderKind, ProviderSettings};
-use telltale_agent::{Agent, AgentConfig, ToolRegistry};
+use telltale_agent::{Agent, AgentConfig, Provider, ToolRegistry};
 use telltale_serve::{AgentChooser, ServeConfig};
 use telltale_session::{AgentSlot, Session, Store};
 
@@ -60,6 +63,17 @@ pub async fn serve(config: ServeConfig) -> Server {
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(telltale_serve::serve(listener, config));
     Server { base, client: reqwest::Client::new() }
+}
+
+/// The provider for an OpenAI-format server at `base_url` (a test server), as model `m`.
+pub fn openai_at(base_url: String) -> Arc<dyn Provider> {
+    let settings = ProviderSettings {
+        kind: ProviderKind::Openai,
+        model: Some("m".into()),
+        base_url: Some(base_url),
+        ..ProviderSettings::default()
+    };
+    settings.build().unwrap()
 }
 
 /// Makes a run's agent as the CLI does: the offline demo unless the run names another kind,
@@ -152,19 +166,24 @@ impl SseReader {
 
     /// The next event (comments skipped); `None` once the server has ended the stream.
     pub async fn next(&mut self) -> Option<SseEvent> {
+        self.try_next().await.unwrap()
+    }
+
+    /// The next event, `None` at the stream's end, or the error that cut the stream short.
+    pub async fn try_next(&mut self) -> reqwest::Result<Option<SseEvent>> {
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();
                 if let Some(event) = parse(&block) {
-                    return Some(event);
+                    return Ok(Some(event));
                 }
                 continue;
             }
             let chunk = tokio::time::timeout(Duration::from_secs(20), self.body.next())
                 .await
-                .expect("the stream went quiet for 20 s")?
-                .unwrap();
-            self.buffer.push_str(std::str::from_utf8(&chunk).unwrap());
+                .expect("the stream went quiet for 20 s");
+            let Some(chunk) = chunk else { return Ok(None) };
+            self.buffer.push_str(std::str::from_utf8(&chunk?).unwrap());
         }
     }
 
@@ -178,6 +197,11 @@ impl SseReader {
         }
         events
     }
+}
+
+/// Every event in a whole stream's text (comments skipped).
+pub fn parse_events(text: &str) -> Vec<SseEvent> {
+    text.split("\n\n").filter_map(parse).collect()
 }
 
 fn parse(block: &str) -> Option<SseEvent> {
