@@ -13,15 +13,18 @@ use telltale_history::{
     SnippetPart,
 };
 use telltale_mcp::{McpServer, McpServerStatus, ServerState};
-use telltale_protocol::typescript::module;
+use telltale_protocol::typescript::Generated;
 use telltale_session::RunInProgress;
 
 use crate::answers::{AppInfo, ApprovalAnswer, BudgetAnswer, HistoryStatus, RunParent};
 use crate::error::{CommandError, CommandErrorCode};
 use crate::names::{COMMANDS, MENU_CHANNEL};
 
-/// Where the generated file lives, relative to the repository root.
-pub const BINDINGS_PATH: &str = "ui/src/generated/ipc.ts";
+/// The generated file of what crosses the IPC besides the event stream.
+pub const IPC_TS: Generated = Generated {
+    path: "ui/src/generated/ipc.ts",
+    command: "cargo run -p telltale-ipc --bin gen-ipc-ts",
+};
 
 /// The whole TypeScript module, as it must be committed.
 pub fn bindings() -> String {
@@ -73,13 +76,12 @@ pub fn bindings() -> String {
         "/** The Tauri event that carries native menu actions (e.g. `\"new_chat\"`) to the window. */\n",
     );
     preamble.push_str(&format!("export const MENU_CHANNEL = '{MENU_CHANNEL}';"));
-    module("cargo run -p telltale-ipc --bin gen-ipc-ts", &preamble, &decls)
+    IPC_TS.module(&preamble, &decls)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use telltale_protocol::typescript::is_fresh;
 
     #[test]
     fn export_formats_are_named_as_the_window_asks() {
@@ -92,10 +94,6 @@ mod tests {
 
     #[test]
     fn committed_typescript_bindings_are_fresh() {
-        assert!(
-            is_fresh(BINDINGS_PATH, &bindings()),
-            "{BINDINGS_PATH} is stale: a type that crosses the IPC changed. \
-             Regenerate it with `cargo run -p telltale-ipc --bin gen-ipc-ts` and commit the result."
-        );
+        assert_eq!(IPC_TS.check_fresh(&bindings()), Ok(()), "a type that crosses the IPC changed");
     }
 }

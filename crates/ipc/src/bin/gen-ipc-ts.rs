@@ -1,8 +1,7 @@
 //! Writes the IPC's TypeScript bindings: `cargo run -p telltale-ipc --bin gen-ipc-ts`.
 
-use telltale_ipc::typescript::{bindings, BINDINGS_PATH};
-use telltale_protocol::typescript::write;
+use telltale_ipc::typescript::{bindings, IPC_TS};
 
 fn main() -> std::io::Result<()> {
-    write(BINDINGS_PATH, &bindings())
+    IPC_TS.write(&bindings())
 }

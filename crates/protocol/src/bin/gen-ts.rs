@@ -1,7 +1,7 @@
 //! Writes the TypeScript bindings the UI imports: `cargo run -p telltale-protocol --bin gen-ts`.
 
-use telltale_protocol::typescript::{bindings, write, BINDINGS_PATH};
+use telltale_protocol::typescript::{bindings, PROTOCOL_TS};
 
 fn main() -> std::io::Result<()> {
-    write(BINDINGS_PATH, &bindings())
+    PROTOCOL_TS.write(&bindings())
 }
