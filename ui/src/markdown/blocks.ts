@@ -104,18 +104,12 @@ export class BlockSplitter {
     return this.result;
   }
 
-  /** Forgets everything read: what comes next is a new text. */
+  /** Forgets everything read: what comes next is a new text (its result a new generation). */
   reset(): void {
-    this.seen = null;
-    this.rest = '';
-    this.blocks = new Groups<string>(GROUP_BLOCKS);
-    this.completed = 0;
-    this.openStart = 0;
-    this.pos = 0;
-    this.fence = null;
-    this.hasContent = false;
-    this.afterBlank = false;
-    this.result = { groups: [], rest: [], open: '', generation: this.result.generation + 1 };
+    const generation = this.result.generation + 1;
+    // Every field as a new splitter has it, so that none can be left over from the old text.
+    Object.assign(this, new BlockSplitter());
+    this.result = { ...this.result, generation };
   }
 
   private startsNewBlock(line: string): boolean {

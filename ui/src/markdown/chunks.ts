@@ -120,21 +120,9 @@ export class BlockChunker {
     return this.result;
   }
 
+  /** Starts over: every field as a new chunker has it, so that none can be left from the old text. */
   private reset(): void {
-    this.text = '';
-    this.kind = 'undecided';
-    this.chunks = new Groups<string>(CHUNK_GROUP);
-    this.cuts = 0;
-    this.chunkStart = 0;
-    this.pos = 0;
-    this.result = WHOLE;
-    this.info = '';
-    this.fence = '';
-    this.closed = false;
-    this.lines = 0;
-    this.marker = '';
-    this.items = 0;
-    this.resetDelimiters();
+    Object.assign(this, new BlockChunker());
   }
 
   private decide(): void {
