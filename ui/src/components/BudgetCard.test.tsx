@@ -4,26 +4,18 @@
 // send retried, and a run that stopped at its budget without asking (the CLI's) showing no card.
 import { act } from 'react';
 import { describe, expect, it } from 'vitest';
-import type { Event, EventKind } from '../generated/protocol';
-import { initialState, reducer } from '../state/reducer';
-import type { AppState, Turn as TurnValue } from '../state/types';
+import type { EventKind } from '../generated/protocol';
+import type { Turn as TurnValue } from '../state/types';
 import { ShellContext, type ShellActions } from '../shell';
 import { mountPerTest } from '../test-support/dom';
 import { fakeShell } from '../test-support/fakeShell';
+import { turnAfterKinds } from '../test-support/runEvents';
 import { budgetUsage } from './BudgetCard';
 import { Turn } from './Turn';
 
 const REACHED: EventKind = { type: 'budget_reached', kind: 'output_tokens', used: 212, limit: 200 };
 
-/** The turn of run `r` after these events, as the window's reducer builds it. */
-function turnAfter(...kinds: EventKind[]): TurnValue {
-  let state: AppState = reducer(initialState('c', 0), { type: 'submit', conversationId: 'c', runId: 'r', prompt: 'p', now: 0 });
-  const events: Event[] = kinds.map((kind, seq) => ({ run_id: 'r', seq, t_ms: seq * 10, ...kind }));
-  state = reducer(state, { type: 'events', events });
-  return state.turns.r!;
-}
-
-const paused = (...more: EventKind[]) => turnAfter({ type: 'token', text: 'Once upon a time' }, REACHED, ...more);
+const paused = (...more: EventKind[]) => turnAfterKinds([{ type: 'token', text: 'Once upon a time' }, REACHED, ...more]);
 
 const dom = mountPerTest();
 const $ = dom.byTestId;

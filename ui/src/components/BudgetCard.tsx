@@ -28,6 +28,11 @@ const NAMES: Record<BudgetKind, string> = {
   cost_usd: 'cost',
 };
 
+/** What a run paused at a budget of `kind` is, in words (the card's title and the chip's). */
+export function pausedAt(kind: BudgetKind): string {
+  return `Paused at its ${NAMES[kind]} budget`;
+}
+
 /** How much of `kind` a run used against its limit, in words. */
 export function budgetUsage(kind: BudgetKind, used: number, limit: number): string {
   switch (kind) {
@@ -65,7 +70,7 @@ export function BudgetCard({ runId, budget, finished }: BudgetCardProps) {
     <div className="approval" role="group" aria-labelledby={titleId} data-testid="budget-card">
       <p className="approval-title" id={titleId}>
         <StatusIcon name="waiting" className="approval-icon" />
-        <span>Paused at its {name} budget</span>
+        <span>{pausedAt(budget.kind)}</span>
       </p>
       <p className="field-hint" data-testid="budget-usage">
         The run used {budgetUsage(budget.kind, budget.used, budget.limit)}. What it wrote so far is kept.

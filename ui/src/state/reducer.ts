@@ -342,7 +342,7 @@ function applyEvent(turn: Turn, event: Event): Turn {
       turn.waitingFor = event.waiting_for;
       break;
     case 'budget_reached':
-      turn.budget = { kind: event.kind, used: event.used, limit: event.limit, state: 'waiting' };
+      turn.budget = { kind: event.kind, used: event.used, limit: event.limit, state: 'waiting', sinceMs: event.t_ms };
       break;
     case 'budget_resolved':
       if (turn.budget) turn.budget = { ...turn.budget, state: event.continued ? 'continued' : 'stopped' };

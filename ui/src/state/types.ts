@@ -95,6 +95,8 @@ export interface TurnBudget {
   used: number;
   limit: number;
   state: 'waiting' | 'continued' | 'stopped';
+  /** `t_ms` of `budget_reached`: when the pause began, in the run's own clock. */
+  sinceMs: number;
 }
 
 /** One assistant turn: everything the events of one run built up. */

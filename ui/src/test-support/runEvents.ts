@@ -53,3 +53,13 @@ export function turnOf(state: AppState, runId = RUN): Turn {
   if (!turn) throw new Error(`no turn ${runId}`);
   return turn;
 }
+
+/**
+ * The turn of run `r` (prompt `p` in conversation `c`) after events of these kinds, numbered from
+ * 0 and `everyMs` apart in the run's clock, as the window's reducer builds it.
+ */
+export function turnAfterKinds(kinds: EventKind[], everyMs = 10): Turn {
+  const state = reducer(initialState('c', 0), { type: 'submit', conversationId: 'c', runId: 'r', prompt: 'p', now: 0 });
+  const events: Event[] = kinds.map((kind, seq) => ({ run_id: 'r', seq, t_ms: seq * everyMs, ...kind }));
+  return turnOf(apply(state, events), 'r');
+}
