@@ -8,7 +8,7 @@ use telltale_protocol::{ErrorCode, EventKind, StatusIcon, Usage};
 use crate::budget::Meter;
 use crate::emitter::Emitter;
 use crate::tools::ToolSpec;
-use telltale_protocol::{Message, ToolCall};
+use telltale_protocol::{Message, ThinkingBlock, ToolCall};
 
 /// What a provider that cannot continue its own answer (OpenAI-compatible servers) is told
 /// after an answer that was cut off, which it is sent as its last message: Anthropic takes that
@@ -30,6 +30,8 @@ pub struct StepResponse {
     /// Tool calls to run before the next step; none means the answer is final.
     pub tool_calls: Vec<ToolCall>,
     pub usage: Option<Usage>,
+    /// The model's reasoning blocks, to go back with this answer (Anthropic's extended thinking).
+    pub thinking: Vec<ThinkingBlock>,
 }
 
 /// A provider failure, typed for the UI and CLI, with a message the user can act on.

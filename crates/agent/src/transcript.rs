@@ -42,7 +42,9 @@ impl Transcript {
     /// message with no tool calls), which a step now continues.
     pub(crate) fn cut_off_text(&self) -> Option<&str> {
         match self.messages.last() {
-            Some(Message::Assistant { text, tool_calls }) if tool_calls.is_empty() => Some(text),
+            Some(Message::Assistant { text, tool_calls, .. }) if tool_calls.is_empty() => {
+                Some(text)
+            }
             _ => None,
         }
     }
@@ -55,14 +57,17 @@ impl Transcript {
             return self.push(message);
         }
         let (
-            Some(Message::Assistant { text: before, .. }),
-            Message::Assistant { text, tool_calls },
+            Some(Message::Assistant { text: before, thinking: earlier, .. }),
+            Message::Assistant { text, tool_calls, thinking },
         ) = (self.messages.last(), &message)
         else {
             return self.push(message);
         };
-        let whole =
-            Message::Assistant { text: format!("{before}{text}"), tool_calls: tool_calls.clone() };
+        let whole = Message::Assistant {
+            text: format!("{before}{text}"),
+            tool_calls: tool_calls.clone(),
+            thinking: earlier.iter().chain(thinking).cloned().collect(),
+        };
         self.messages.pop();
         self.history_len = self.history_len.min(self.messages.len());
         self.push(whole);
@@ -108,7 +113,7 @@ mod tests {
     #[test]
     fn an_answer_that_continues_a_cut_off_one_becomes_one_message() {
         let (tx, mut rx) = unbounded_channel();
-        let cut = |text: &str| Message::Assistant { text: text.into(), tool_calls: vec![] };
+        let cut = |text: &str| Message::assistant(text, vec![]);
         let history = [Message::user("tell me"), cut("Once upon")];
         let mut transcript = Transcript::new(&history, Some(tx));
         assert_eq!(transcript.cut_off_text(), Some("Once upon"));

@@ -131,7 +131,7 @@ async fn offline_run_calls_both_tools_and_streams_the_answer() {
         5,
         "user, assistant with 2 calls, 2 tool results, answer"
     );
-    assert_eq!(outcome.new_messages.last(), Some(&Message::Assistant { text, tool_calls: vec![] }));
+    assert_eq!(outcome.new_messages.last(), Some(&Message::assistant(text, vec![])));
 }
 
 #[tokio::test]
@@ -208,10 +208,7 @@ async fn stop_ends_the_run_within_100ms_and_keeps_the_partial_answer() {
     let partial = runs::tokens(&seen);
     assert!(!partial.is_empty());
     assert_eq!(outcome.reason, FinishReason::Cancelled);
-    assert_eq!(
-        outcome.new_messages.last(),
-        Some(&Message::Assistant { text: partial, tool_calls: vec![] })
-    );
+    assert_eq!(outcome.new_messages.last(), Some(&Message::assistant(partial, vec![])));
 }
 
 /// An agent whose provider calls `slow` once (or, `forever`, at every step), then answers "ok".
@@ -283,10 +280,7 @@ async fn a_provider_error_keeps_what_streamed_and_ends_with_error() {
     let types = check_invariants(&events);
     assert_eq!(&types[types.len() - 2..], ["error", "run_finished"]);
     assert_eq!(tokens(&events), "Hello wor");
-    assert_eq!(
-        outcome.new_messages.last(),
-        Some(&Message::Assistant { text: "Hello wor".into(), tool_calls: vec![] })
-    );
+    assert_eq!(outcome.new_messages.last(), Some(&Message::assistant("Hello wor", vec![])));
     assert_eq!(outcome.error.map(|e| e.code), Some(ErrorCode::ProviderUnavailable));
 }
 

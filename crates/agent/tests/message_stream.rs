@@ -48,7 +48,7 @@ async fn each_message_is_sent_as_it_completes_while_the_run_goes_on() {
     });
 
     assert_eq!(next(&mut rx).await, Message::user("go"), "the prompt, at once");
-    assert_eq!(next(&mut rx).await, Message::Assistant { text: String::new(), tool_calls: calls });
+    assert_eq!(next(&mut rx).await, Message::assistant(String::new(), calls));
     let fast = tool_result("c2", "fast", true, "quick result");
     assert_eq!(next(&mut rx).await, fast, "the second call's result, as soon as it ended");
     assert!(!run.is_finished(), "while the first call still runs");

@@ -7,7 +7,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use telltale_agent::providers::settings::{
-    BASE_URL_VAR, IDLE_TIMEOUT_VAR, MODEL_VAR, PROVIDER_VAR,
+    parse_thinking_budget, BASE_URL_VAR, IDLE_TIMEOUT_VAR, MODEL_VAR, PROVIDER_VAR,
+    THINKING_BUDGET_VAR,
 };
 use telltale_agent::providers::{OfflinePace, ProviderKind, ProviderSettings, SettingsError};
 use telltale_agent::{Agent, AgentConfig, Secrets, ToolRegistry};
@@ -47,7 +48,7 @@ impl From<ProviderArg> for ProviderKind {
 }
 
 /// Each flag left out is taken from its environment variable (TELLTALE_PROVIDER, TELLTALE_MODEL,
-/// TELLTALE_BASE_URL, TELLTALE_IDLE_TIMEOUT_S), as the desktop app reads them; with no provider
+/// TELLTALE_BASE_URL, TELLTALE_IDLE_TIMEOUT_S, TELLTALE_THINKING_BUDGET), as the desktop app reads them; with no provider
 /// named either way, the provider chosen in the app's saved settings answers (with its stored
 /// key), else the offline demo.
 #[derive(Args)]
@@ -64,6 +65,9 @@ pub struct AgentArgs {
     /// Give up on the provider when it sends nothing for this many seconds [default: TELLTALE_IDLE_TIMEOUT_S, else 60]
     #[arg(long, value_name = "N")]
     pub(crate) idle_timeout_s: Option<u64>,
+    /// Ask Anthropic for extended thinking with this many tokens of reasoning per step (1024 or more; other providers ignore it) [default: TELLTALE_THINKING_BUDGET, else no thinking]
+    #[arg(long, value_name = "N")]
+    pub(crate) thinking_budget: Option<u32>,
     /// Print every event as one line of JSON (the protocol, nothing else) instead of the live view.
     #[arg(long)]
     pub(crate) json: bool,
@@ -134,6 +138,7 @@ impl AgentArgs {
             (MODEL_VAR, self.model.clone()),
             (BASE_URL_VAR, self.base_url.clone()),
             (IDLE_TIMEOUT_VAR, self.idle_timeout_s.map(|s| s.to_string())),
+            (THINKING_BUDGET_VAR, self.thinking_budget.map(|n| n.to_string())),
         ];
         let lookup = |name: &str| match flags.iter().find(|(var, _)| *var == name) {
             Some((_, Some(flag))) => Some(flag.clone()),
@@ -162,6 +167,10 @@ impl AgentArgs {
                     })?;
                     saved.idle_timeout = Duration::from_secs(secs);
                 }
+                saved.thinking_budget = lookup(THINKING_BUDGET_VAR)
+                    .filter(|v| !v.trim().is_empty())
+                    .map(parse_thinking_budget)
+                    .transpose()?;
                 saved
             }
             None => ProviderSettings::from_lookup(lookup)?,

@@ -110,7 +110,7 @@ async fn the_time_budget_stops_a_slow_answer_and_keeps_what_streamed() {
     assert_eq!(saved_events, printed, "the history holds the run as it was printed");
     assert_eq!(
         messages.last(),
-        Some(&Message::Assistant { text: partial, tool_calls: vec![] }),
+        Some(&Message::assistant(partial, vec![])),
         "the partial answer is the conversation's last message"
     );
 }

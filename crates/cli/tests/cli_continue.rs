@@ -134,7 +134,7 @@ async fn cut_off_then_continued(signal: &'static str, status: RunStatus) {
     assert!(run.finished_at.unwrap() >= run.started_at);
     assert_eq!(
         history.messages(&conversation).unwrap(),
-        [Message::user("Tell me"), Message::Assistant { text: WHOLE.into(), tool_calls: vec![] },],
+        [Message::user("Tell me"), Message::assistant(WHOLE, vec![]),],
         "one answer, extended"
     );
     assert_eq!(history.search("its end", 5).unwrap()[0].run_id, run_id, "searchable whole");

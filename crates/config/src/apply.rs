@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use telltale_agent::providers::settings::{is_local, IDLE_TIMEOUT_VAR, PROVIDER_VAR};
+use telltale_agent::providers::settings::{
+    is_local, parse_thinking_budget, IDLE_TIMEOUT_VAR, PROVIDER_VAR, THINKING_BUDGET_VAR,
+};
 use telltale_agent::providers::{
     ApiKey, OfflinePace, OfflineProvider, ProviderKind, ProviderSettings, SettingsError,
 };
@@ -82,6 +84,7 @@ pub fn provider_settings(
         api_key,
         idle_timeout: Duration::from_secs(settings.idle_timeout_s),
         offline_pace: OfflinePace::default(),
+        thinking_budget: None,
     })
 }
 
@@ -154,6 +157,10 @@ pub fn build_agent(
                     env_value(env, IDLE_TIMEOUT_VAR).and_then(|v| v.parse::<u64>().ok())
                 {
                     s.idle_timeout = Duration::from_secs(secs);
+                }
+                if let Some(budget) = env_value(env, THINKING_BUDGET_VAR) {
+                    s.thinking_budget =
+                        Some(parse_thinking_budget(budget).map_err(|e| e.to_string())?);
                 }
                 s.offline_pace = pace;
                 config.price = crate::prices::price_for(&s, &settings.prices);

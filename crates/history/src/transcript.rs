@@ -83,7 +83,7 @@ impl History {
                         self.conn.query_row(ANSWER_SQL, [&run_id], |r| r.get(0))?;
                     if !answer.is_empty() {
                         messages.push(Message::user(prompt));
-                        messages.push(Message::Assistant { text: answer, tool_calls: vec![] });
+                        messages.push(Message::assistant(answer, vec![]));
                     }
                 }
                 continue;
@@ -141,7 +141,7 @@ impl History {
             let text: String =
                 self.conn.query_row(ANSWER_AFTER_TOOLS_SQL, [run_id], |r| r.get(0))?;
             if !text.is_empty() {
-                out.push(Message::Assistant { text, tool_calls: vec![] });
+                out.push(Message::assistant(text, vec![]));
             }
         }
         Ok(out)

@@ -30,7 +30,7 @@ fn record_prompt(history: &History, conversation: &str, run_id: &str, message: &
         recorder.record(&event);
     }
     recorder.record_message(message);
-    recorder.record_message(&Message::Assistant { text: "Seen.".into(), tool_calls: vec![] });
+    recorder.record_message(&Message::assistant("Seen.", vec![]));
     recorder.finish().expect("finishes");
 }
 

@@ -96,13 +96,7 @@ fn messages_continue_a_conversation_including_an_interrupted_partial_answer() {
     let messages = history.messages(&id).unwrap();
     assert_eq!(messages.len(), 4 + 2 + 2);
     assert_eq!(messages[6], Message::user("Tell me a long story about Tokyo"));
-    assert_eq!(
-        messages[7],
-        Message::Assistant {
-            text: "Once upon a time, in Tokyo, a lantern".into(),
-            tool_calls: vec![]
-        }
-    );
+    assert_eq!(messages[7], Message::assistant("Once upon a time, in Tokyo, a lantern", vec![]));
 }
 
 #[test]
@@ -280,10 +274,7 @@ fn a_history_in_memory_records_runs_through_its_own_recorders_and_writes_no_file
         t_ms: 1.0,
         kind: EventKind::Token { text: "hi there".into() },
     });
-    let said = vec![
-        Message::user("hello"),
-        Message::Assistant { text: "hi there".into(), tool_calls: vec![] },
-    ];
+    let said = vec![Message::user("hello"), Message::assistant("hi there", vec![])];
     said.iter().for_each(|message| recorder.record_message(message));
     recorder.finish().unwrap();
     assert_eq!(history.messages(&conversation.id).unwrap(), said);

@@ -55,11 +55,11 @@ fn prompt() -> Message {
 }
 
 fn asked(text: &str, ids: &[&str]) -> Message {
-    Message::Assistant { text: text.into(), tool_calls: ids.iter().map(|id| call(id)).collect() }
+    Message::assistant(text, ids.iter().map(|id| call(id)).collect())
 }
 
 fn answer(text: &str) -> Message {
-    Message::Assistant { text: text.into(), tool_calls: vec![] }
+    Message::assistant(text, vec![])
 }
 
 #[test]

@@ -23,7 +23,7 @@ fn answered(
         recorder.record(&event);
     }
     recorder.record_message(&Message::user(prompt));
-    recorder.record_message(&Message::Assistant { text: answer.into(), tool_calls: vec![] });
+    recorder.record_message(&Message::assistant(answer, vec![]));
     recorder.finish().unwrap();
 }
 
@@ -32,7 +32,7 @@ fn user(text: &str) -> Message {
 }
 
 fn assistant(text: &str) -> Message {
-    Message::Assistant { text: text.into(), tool_calls: vec![] }
+    Message::assistant(text, vec![])
 }
 
 /// a → b → c, and a → b2 (b regenerated) → d, and a root r2 (the first prompt edited).

@@ -11,7 +11,7 @@ pub mod typescript;
 
 pub use attachment::{megabytes, Attachment, AttachmentError, AttachmentKind};
 pub use event::{BudgetKind, ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage};
-pub use message::{Message, ToolCall};
+pub use message::{Message, ThinkingBlock, ToolCall};
 
 /// The protocol's version, written into exports and printed by the CLI.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -131,10 +131,7 @@ async fn stop_ends_the_run_keeping_its_partial_answer() {
     let partial = tokens(&events);
     assert!(!partial.is_empty());
     let saved = store.lock().unwrap().messages("c-r1").unwrap();
-    assert_eq!(
-        saved,
-        [Message::user(PROMPT), Message::Assistant { text: partial, tool_calls: vec![] }]
-    );
+    assert_eq!(saved, [Message::user(PROMPT), Message::assistant(partial, vec![])]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -20,21 +20,21 @@ use telltale_session::{RunRequest, Session, SessionError, Store};
 fn context() -> Vec<Message> {
     vec![
         Message::user("My name is Ada. What is 6 * 7?"),
-        Message::Assistant {
-            text: String::new(),
-            tool_calls: vec![ToolCall {
+        Message::assistant(
+            String::new(),
+            vec![ToolCall {
                 call_id: "c1".into(),
                 name: "calculator".into(),
                 args: json!({"expression": "6 * 7"}),
             }],
-        },
+        ),
         Message::Tool {
             call_id: "c1".into(),
             name: "calculator".into(),
             ok: true,
             output: "42".into(),
         },
-        Message::Assistant { text: "42, Ada.".into(), tool_calls: vec![] },
+        Message::assistant("42, Ada.", vec![]),
     ]
 }
 
@@ -73,7 +73,7 @@ async fn a_new_conversation_sends_and_records_its_context_before_the_prompt() {
     let recorded = session.store().lock().unwrap().messages("c").unwrap();
     let mut expected = context();
     expected.push(Message::user("What is my name?"));
-    expected.push(Message::Assistant { text: "Your name is Ada.".into(), tool_calls: vec![] });
+    expected.push(Message::assistant("Your name is Ada.", vec![]));
     assert_eq!(recorded, expected);
     let detail = session.store().lock().unwrap().get("c").unwrap();
     assert_eq!(detail.runs[0].prompt, "What is my name?", "the run's prompt is the prompt alone");

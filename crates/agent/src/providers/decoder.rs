@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use reqwest::header::{HeaderMap, ACCEPT};
-use telltale_protocol::{AttachmentKind, ErrorCode, Message, ToolCall, Usage};
+use telltale_protocol::{AttachmentKind, ErrorCode, Message, ThinkingBlock, ToolCall, Usage};
 
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
 use crate::providers::endpoint::Endpoint;
@@ -153,6 +153,9 @@ pub struct StepState {
     /// Tool calls in the order they started.
     pub(crate) calls: Vec<PartialCall>,
     pub(crate) usage: Option<Usage>,
+    /// Reasoning blocks that go back with the answer (Anthropic's thinking and redacted
+    /// thinking), each with the stream's number for it, in the order they started.
+    pub(crate) thinking: Vec<(Option<u64>, ThinkingBlock)>,
 }
 
 /// A tool call whose arguments are still streaming.
@@ -203,7 +206,8 @@ fn end_step(
         let args = http_stream::parse_args(&ctx, &call.name, &call.args)?;
         tool_calls.push(ToolCall { call_id: call.id, name: call.name, args });
     }
-    Ok(StepResponse { text: step.text, tool_calls, usage: step.usage })
+    let thinking = step.thinking.into_iter().map(|(_, block)| block).collect();
+    Ok(StepResponse { text: step.text, tool_calls, usage: step.usage, thinking })
 }
 
 /// How a provider turns its stream into a step.

@@ -6,6 +6,8 @@
 //! - `TELLTALE_PROVIDER`: `offline` (default), `openai` or `anthropic`
 //! - `TELLTALE_MODEL`, `TELLTALE_BASE_URL` (the vendor's by default)
 //! - `TELLTALE_IDLE_TIMEOUT_S`: give up on a silent stream after this many seconds (default 60)
+//! - `TELLTALE_THINKING_BUDGET`: ask Anthropic for extended thinking with this many tokens of
+//!   reasoning per step (1024 or more; unset: no thinking). Other providers ignore it.
 //! - the key: `TELLTALE_API_KEY`, else `OPENAI_API_KEY` / `ANTHROPIC_API_KEY` by kind. A server
 //!   on this machine (localhost) may go without one, and a key goes over plain http only to
 //!   this machine (anywhere else needs https).
@@ -27,6 +29,9 @@ pub const MODEL_VAR: &str = "TELLTALE_MODEL";
 pub const BASE_URL_VAR: &str = "TELLTALE_BASE_URL";
 pub const IDLE_TIMEOUT_VAR: &str = "TELLTALE_IDLE_TIMEOUT_S";
 pub const API_KEY_VAR: &str = "TELLTALE_API_KEY";
+pub const THINKING_BUDGET_VAR: &str = "TELLTALE_THINKING_BUDGET";
+/// The least `budget_tokens` Anthropic takes for extended thinking.
+pub const MIN_THINKING_BUDGET: u32 = 1024;
 
 /// Which provider answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -107,6 +112,8 @@ pub enum SettingsError {
     UnknownProvider { value: String },
     #[error("the idle timeout \"{value}\" is not a whole number of seconds: set TELLTALE_IDLE_TIMEOUT_S (or --idle-timeout-s) to e.g. 60")]
     InvalidIdleTimeout { value: String },
+    #[error("the thinking budget \"{value}\" is not a whole number of tokens from {MIN_THINKING_BUDGET} up: set TELLTALE_THINKING_BUDGET (or --thinking-budget) to e.g. 4096, or leave it unset for no extended thinking")]
+    InvalidThinkingBudget { value: String },
     #[error("the offline provider has one model, \"{}\", not \"{model}\"", OfflineProvider::MODEL)]
     OfflineModel { model: String },
     #[error("no model is set for {}: set TELLTALE_MODEL (or --model) to the model to ask", kind.display_name())]
@@ -138,6 +145,8 @@ pub struct ProviderSettings {
     pub idle_timeout: Duration,
     /// How fast the offline demo types.
     pub offline_pace: OfflinePace,
+    /// Extended thinking's budget in tokens per step, for Anthropic (none: no thinking).
+    pub thinking_budget: Option<u32>,
 }
 
 impl Default for ProviderSettings {
@@ -149,6 +158,7 @@ impl Default for ProviderSettings {
             api_key: None,
             idle_timeout: openai::DEFAULT_IDLE_TIMEOUT,
             offline_pace: OfflinePace::default(),
+            thinking_budget: None,
         }
     }
 }
@@ -182,6 +192,7 @@ impl ProviderSettings {
             api_key,
             idle_timeout,
             offline_pace: OfflinePace::default(),
+            thinking_budget: get(THINKING_BUDGET_VAR).map(parse_thinking_budget).transpose()?,
         })
     }
 
@@ -246,16 +257,29 @@ impl ProviderSettings {
             )))
         };
         let provider: Arc<dyn Provider> = match self.kind {
-            ProviderKind::Anthropic => Arc::new(
-                AnthropicProvider::new(base_url, model, key)
+            ProviderKind::Anthropic => {
+                let provider = AnthropicProvider::new(base_url, model, key)
                     .map_err(refused)?
-                    .with_idle_timeout(idle),
-            ),
+                    .with_idle_timeout(idle);
+                Arc::new(match self.thinking_budget {
+                    Some(budget) => provider.with_thinking(budget),
+                    None => provider,
+                })
+            }
             _ => Arc::new(
                 OpenAiProvider::new(base_url, model, key).map_err(refused)?.with_idle_timeout(idle),
             ),
         };
         Ok(provider)
+    }
+}
+
+/// A thinking budget as `TELLTALE_THINKING_BUDGET` or `--thinking-budget` gives it: a whole
+/// number of tokens, at least [`MIN_THINKING_BUDGET`].
+pub fn parse_thinking_budget(value: String) -> Result<u32, SettingsError> {
+    match value.trim().parse::<u32>() {
+        Ok(budget) if budget >= MIN_THINKING_BUDGET => Ok(budget),
+        _ => Err(SettingsError::InvalidThinkingBudget { value }),
     }
 }
 

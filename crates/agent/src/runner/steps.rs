@@ -75,8 +75,7 @@ impl Agent {
                 None | Some(Err(_)) => {
                     let partial = sink.streamed_text();
                     if !partial.is_empty() {
-                        messages
-                            .push_answer(Message::Assistant { text: partial, tool_calls: vec![] });
+                        messages.push_answer(Message::assistant(partial, vec![]));
                     }
                     return match result {
                         Some(Err(error)) => StepsEnd::Failed(error),
@@ -96,7 +95,8 @@ impl Agent {
                 Some(_) => sink.streamed_text(),
                 None => response.text,
             };
-            messages.push_answer(Message::Assistant { text, tool_calls: calls.clone() });
+            let thinking = response.thinking;
+            messages.push_answer(Message::Assistant { text, tool_calls: calls.clone(), thinking });
             if calls.is_empty() {
                 return StepsEnd::Completed;
             }

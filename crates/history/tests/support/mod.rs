@@ -109,17 +109,17 @@ pub fn fixed_conversation(history: &History) -> String {
     );
     let messages1 = vec![
         Message::user(prompt1),
-        Message::Assistant {
-            text: String::new(),
-            tool_calls: vec![ToolCall { call_id: "c1".into(), name: "calculator".into(), args }],
-        },
+        Message::assistant(
+            String::new(),
+            vec![ToolCall { call_id: "c1".into(), name: "calculator".into(), args }],
+        ),
         Message::Tool {
             call_id: "c1".into(),
             name: "calculator".into(),
             ok: true,
             output: "391".into(),
         },
-        Message::Assistant { text: "17 * 23 = **391**.".into(), tool_calls: vec![] },
+        Message::assistant("17 * 23 = **391**.", vec![]),
     ];
     record(history, &id, prompt1, &run1, Some(messages1));
 
@@ -140,10 +140,7 @@ pub fn fixed_conversation(history: &History) -> String {
     );
     let messages2 = vec![
         Message::user(prompt2),
-        Message::Assistant {
-            text: "Here is <b>bold</b> & a fence:\n```\ncode\n```\n".into(),
-            tool_calls: vec![],
-        },
+        Message::assistant("Here is <b>bold</b> & a fence:\n```\ncode\n```\n", vec![]),
     ];
     record(history, &id, prompt2, &run2, Some(messages2));
 

@@ -90,10 +90,10 @@ impl RunAgentInput {
 fn convert(message: &InputMessage, before: &[Message]) -> Result<Option<Message>, ApiError> {
     Ok(Some(match message.role.as_str() {
         "user" => Message::user(text_of(message)?),
-        "assistant" => Message::Assistant {
-            text: text_of(message)?,
-            tool_calls: message.tool_calls.iter().map(tool_call).collect::<Result<_, _>>()?,
-        },
+        "assistant" => Message::assistant(
+            text_of(message)?,
+            message.tool_calls.iter().map(tool_call).collect::<Result<_, _>>()?,
+        ),
         "tool" => {
             let call_id = message.tool_call_id.clone().ok_or_else(|| {
                 ApiError::bad_request(format!("tool message {} has no toolCallId", message.id))

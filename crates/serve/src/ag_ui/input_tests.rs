@@ -35,21 +35,21 @@ fn the_last_user_message_is_the_prompt_and_the_earlier_ones_its_context() {
             prompt: "And in Quito?".into(),
             earlier: vec![
                 Message::user("Time in Lima?"),
-                Message::Assistant {
-                    text: String::new(),
-                    tool_calls: vec![ToolCall {
+                Message::assistant(
+                    String::new(),
+                    vec![ToolCall {
                         call_id: "k1".into(),
                         name: "clock".into(),
                         args: json!({"timezone": "America/Lima"}),
                     }],
-                },
+                ),
                 Message::Tool {
                     call_id: "k1".into(),
                     name: "clock".into(),
                     ok: false,
                     output: "09:00".into(),
                 },
-                Message::Assistant { text: "Nine.".into(), tool_calls: vec![] },
+                Message::assistant("Nine.", vec![]),
             ],
         }
     );

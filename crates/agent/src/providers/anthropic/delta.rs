@@ -19,6 +19,8 @@ pub(super) struct Delta<'a> {
     pub text: Option<Cow<'a, str>>,
     pub thinking: Option<Cow<'a, str>>,
     pub partial_json: Option<Cow<'a, str>>,
+    /// A thinking block's signature (`signature_delta`).
+    pub signature: Option<Cow<'a, str>>,
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Delta<'a> {
@@ -36,6 +38,7 @@ impl<'de: 'a, 'a> Lenient<'de> for Delta<'a> {
                 Some("text") => &mut delta.text,
                 Some("thinking") => &mut delta.thinking,
                 Some("partial_json") => &mut delta.partial_json,
+                Some("signature") => &mut delta.signature,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     continue;

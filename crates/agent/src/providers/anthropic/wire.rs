@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use telltale_protocol::{Attachment, AttachmentKind, Message};
+use telltale_protocol::{Attachment, AttachmentKind, Message, ThinkingBlock};
 
 use super::delta::Delta;
 use crate::providers::attached::inline_file;
@@ -75,6 +75,23 @@ impl StreamEvent<'_> {
             .then(|| ToolUseStart { id: str_field(block, "id"), name: str_field(block, "name") })
     }
 
+    /// The reasoning block a `content_block_start` opens, if its block is `thinking` (its text
+    /// and signature then stream in deltas) or `redacted_thinking` (whole: its opaque `data`).
+    pub fn thinking_start(&self) -> Option<ThinkingBlock> {
+        let block = self.content_block.as_ref();
+        let field = |name| str_field(block, name).unwrap_or_default();
+        match str_field(block, "type").as_deref() {
+            Some("thinking") => Some(ThinkingBlock::Thinking {
+                thinking: field("thinking"),
+                signature: field("signature"),
+            }),
+            Some("redacted_thinking") => {
+                Some(ThinkingBlock::RedactedThinking { data: field("data") })
+            }
+            _ => None,
+        }
+    }
+
     /// The usage `message_start` (in its message) or `message_delta` reports.
     pub fn usage(&self) -> Option<UsageReport> {
         match self.kind.as_ref() {
@@ -117,6 +134,18 @@ fn user_blocks(text: &str, attachments: &[Attachment]) -> Vec<Value> {
     blocks
 }
 
+/// A reasoning block as Anthropic takes it back.
+fn thinking_block(block: &ThinkingBlock) -> Value {
+    match block {
+        ThinkingBlock::Thinking { thinking, signature } => {
+            json!({ "type": "thinking", "thinking": thinking, "signature": signature })
+        }
+        ThinkingBlock::RedactedThinking { data } => {
+            json!({ "type": "redacted_thinking", "data": data })
+        }
+    }
+}
+
 /// The body of `POST /v1/messages` for a streamed step.
 pub(super) fn request_body(
     model: &str,
@@ -130,8 +159,9 @@ pub(super) fn request_body(
     for message in messages {
         let (role, blocks) = match message {
             Message::User { text, attachments } => ("user", user_blocks(text, attachments)),
-            Message::Assistant { text, tool_calls } => {
-                let mut blocks = Vec::new();
+            Message::Assistant { text, tool_calls, thinking } => {
+                // Reasoning blocks first, exactly as they came (their signatures vouch for them).
+                let mut blocks: Vec<Value> = thinking.iter().map(thinking_block).collect();
                 if !text.is_empty() {
                     blocks.push(json!({ "type": "text", "text": text }));
                 }
@@ -208,6 +238,19 @@ mod tests {
         let odd =
             event(r#"{"type":"content_block_start","content_block":{"type":"tool_use","id":7}}"#);
         assert_eq!(odd.tool_use_start().map(|t| t.id), Some(None), "a number is no id");
+
+        let thinking = event(
+            r#"{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}"#,
+        );
+        let empty = ThinkingBlock::Thinking { thinking: String::new(), signature: String::new() };
+        assert_eq!(thinking.thinking_start(), Some(empty));
+        assert!(thinking.tool_use_start().is_none());
+        let redacted = event(
+            r#"{"type":"content_block_start","index":1,"content_block":{"type":"redacted_thinking","data":"EmwK"}}"#,
+        );
+        let data = ThinkingBlock::RedactedThinking { data: "EmwK".into() };
+        assert_eq!(redacted.thinking_start(), Some(data));
+        assert_eq!(start.thinking_start(), None, "a tool_use block is no reasoning");
 
         let usage = event(
             r#"{"type":"message_start","message":{"usage":{"input_tokens":12,"output_tokens":"x"}}}"#,

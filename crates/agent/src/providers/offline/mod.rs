@@ -116,12 +116,12 @@ impl Provider for OfflineProvider {
                     }
                 }
                 let tool_calls = calls.into_iter().map(|(call, _)| call).collect();
-                return Ok(StepResponse { text: String::new(), tool_calls, usage: None });
+                return Ok(StepResponse { tool_calls, ..StepResponse::default() });
             }
         }
         let text = answer::compose(&intents, this_turn);
         self.stream(sink, &text).await;
-        Ok(StepResponse { text, tool_calls: vec![], usage: None })
+        Ok(StepResponse { text, ..StepResponse::default() })
     }
 }
 

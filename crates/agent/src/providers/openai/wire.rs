@@ -49,10 +49,10 @@ fn message(message: &Message) -> Value {
         Message::User { text, attachments } => {
             json!({ "role": "user", "content": user_parts(text, attachments) })
         }
-        Message::Assistant { text, tool_calls } if tool_calls.is_empty() => {
+        Message::Assistant { text, tool_calls, .. } if tool_calls.is_empty() => {
             json!({ "role": "assistant", "content": text })
         }
-        Message::Assistant { text, tool_calls } => json!({
+        Message::Assistant { text, tool_calls, .. } => json!({
             "role": "assistant",
             // With tool calls and no text, OpenAI wants null rather than "".
             "content": if text.is_empty() { Value::Null } else { Value::from(text.as_str()) },

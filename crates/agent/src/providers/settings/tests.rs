@@ -219,3 +219,15 @@ fn a_run_may_name_its_own_model_or_kind_without_taking_another_vendors_key() {
     let offline = configured.for_run(Some(ProviderKind::Offline), Some("nope".into()), no_env);
     assert!(matches!(offline.build().err(), Some(SettingsError::OfflineModel { .. })));
 }
+
+#[test]
+fn a_thinking_budget_is_read_from_1024_tokens_up_and_anything_else_says_what_to_set() {
+    assert_eq!(settings(&[]).unwrap().thinking_budget, None);
+    let s = settings(&[(THINKING_BUDGET_VAR, " 4096 ")]).unwrap();
+    assert_eq!(s.thinking_budget, Some(4096));
+    for bad in ["512", "lots", "-2048", "4096.5"] {
+        let error = settings(&[(THINKING_BUDGET_VAR, bad)]).unwrap_err();
+        assert_eq!(error, SettingsError::InvalidThinkingBudget { value: bad.into() });
+        assert!(error.to_string().contains("TELLTALE_THINKING_BUDGET"), "{error}");
+    }
+}
