@@ -89,6 +89,23 @@ async fn read_file_reads_text_and_line_ranges() {
 }
 
 #[tokio::test]
+async fn arguments_that_do_not_fit_are_refused_saying_which() {
+    let f = fixture();
+    for (args, says) in [
+        (json!({}), "path"),
+        (json!({"path": 7}), "\"path\": invalid type: integer `7`, expected a string"),
+        (json!({"path": "README.md", "start_line": 0}), "nonzero"),
+        (json!({"path": "README.md", "end_line": "2"}), "end_line"),
+    ] {
+        let error = f.call("read_file", args.clone()).await.unwrap_err();
+        assert!(matches!(error, ToolError::InvalidArgs(_)), "{args}: {error:?}");
+        assert!(error.to_string().contains(says), "{args}: {error}");
+    }
+    // No arguments at all: list_files lists the workspace.
+    assert!(f.call("list_files", Value::Null).await.unwrap().contains("README.md"));
+}
+
+#[tokio::test]
 async fn a_big_file_comes_back_in_parts_that_say_how_to_go_on() {
     let f = fixture();
     let ws = f.outside.parent().unwrap().join("ws");

@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 use telltale_protocol::StatusIcon;
 
-use super::{optional_string, FileOp, Workspace};
+use super::{FileOp, Workspace};
 use crate::tools::{status_naming, ToolError, ToolSpec};
 
 /// Most entries one call lists; the rest are counted.
@@ -14,7 +15,15 @@ pub const MAX_ENTRIES: usize = 400;
 
 pub struct ListFiles;
 
+#[derive(Deserialize)]
+pub struct ListArgs {
+    /// The folder to list (none: the workspace itself).
+    path: Option<String>,
+}
+
 impl FileOp for ListFiles {
+    type Args = ListArgs;
+
     fn spec() -> ToolSpec {
         let path = "A folder relative to the workspace; the workspace itself when left out.";
         ToolSpec::object(
@@ -32,8 +41,8 @@ impl FileOp for ListFiles {
         status_naming(args, "path", named, "Listing the workspace's files…", StatusIcon::Tool)
     }
 
-    fn run(workspace: &Workspace, args: &Value) -> Result<String, ToolError> {
-        list(workspace, &optional_string(args, "path")?.unwrap_or_default())
+    fn run(workspace: &Workspace, args: ListArgs) -> Result<String, ToolError> {
+        list(workspace, &args.path.unwrap_or_default())
     }
 }
 

@@ -13,6 +13,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use telltale_protocol::StatusIcon;
 
@@ -24,15 +25,19 @@ pub use write::WriteFile;
 
 use super::{Tool, ToolError, ToolSpec};
 
-/// One file operation: what the model is told, the status line, whether it asks first, and the
-/// work itself (run on a blocking thread by [`FileTool`]).
+/// One file operation: what the model is told, the status line, whether it asks first, its
+/// arguments, and the work itself (run on a blocking thread by [`FileTool`]).
 pub trait FileOp: Send + Sync + 'static {
+    /// Its arguments as the model sends them (a JSON object; none: `{}`), read by serde: what
+    /// does not fit is refused before the work starts.
+    type Args: DeserializeOwned + Send + 'static;
     fn spec() -> ToolSpec;
+    /// The status line, from the arguments as they are (the call may not have run yet).
     fn status(args: &Value) -> (String, StatusIcon);
     fn asks_first() -> bool {
         false
     }
-    fn run(workspace: &Workspace, args: &Value) -> Result<String, ToolError>;
+    fn run(workspace: &Workspace, args: Self::Args) -> Result<String, ToolError>;
 }
 
 /// The tool that does `Op` in a workspace.
@@ -62,8 +67,9 @@ impl<Op: FileOp> Tool for FileTool<Op> {
     }
 
     async fn call(&self, args: Value) -> Result<String, ToolError> {
+        let args = arguments::<Op::Args>(args)?;
         let workspace = self.workspace.clone();
-        tokio::task::spawn_blocking(move || Op::run(&workspace, &args))
+        tokio::task::spawn_blocking(move || Op::run(&workspace, args))
             .await
             .unwrap_or_else(|e| Err(ToolError::Crashed(e.to_string())))
     }
@@ -90,26 +96,14 @@ pub fn specs() -> Vec<(ToolSpec, bool)> {
     ]
 }
 
-/// An optional string argument (absent or null: `None`).
-fn optional_string(args: &Value, name: &str) -> Result<Option<String>, ToolError> {
-    match args.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(ToolError::InvalidArgs(format!("\"{name}\" must be a string"))),
-    }
-}
-
-/// An optional line number (1 or more).
-fn optional_line(args: &Value, name: &str) -> Result<Option<usize>, ToolError> {
-    match args.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => value
-            .as_u64()
-            .filter(|&n| n >= 1)
-            .and_then(|n| usize::try_from(n).ok())
-            .map(Some)
-            .ok_or_else(|| {
-                ToolError::InvalidArgs(format!("\"{name}\" must be a line number (1 or more)"))
-            }),
-    }
+/// A call's `args` as `A` (none: `{}`); what does not fit is refused naming the argument.
+fn arguments<A: DeserializeOwned>(args: Value) -> Result<A, ToolError> {
+    let args = if args.is_null() { Value::Object(serde_json::Map::new()) } else { args };
+    serde_path_to_error::deserialize(args).map_err(|e| {
+        let (path, error) = (e.path().to_string(), e.into_inner());
+        ToolError::InvalidArgs(match path.as_str() {
+            "." => error.to_string(),
+            _ => format!("\"{path}\": {error}"),
+        })
+    })
 }

@@ -2,12 +2,14 @@
 //! small, else the lines asked for (or the first ones, saying how to ask for more).
 
 use std::io::Read;
+use std::num::NonZeroUsize;
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 use telltale_protocol::StatusIcon;
 
-use super::{list::human_size, optional_line, FileOp, Workspace};
-use crate::tools::{status_naming, string_arg, ToolError, ToolSpec};
+use super::{list::human_size, FileOp, Workspace};
+use crate::tools::{status_naming, ToolError, ToolSpec};
 
 /// Files larger than this are not read at all.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -16,7 +18,16 @@ pub const MAX_OUTPUT_BYTES: usize = 64 * 1024;
 
 pub struct ReadFile;
 
+#[derive(Deserialize)]
+pub struct ReadArgs {
+    path: String,
+    start_line: Option<NonZeroUsize>,
+    end_line: Option<NonZeroUsize>,
+}
+
 impl FileOp for ReadFile {
+    type Args = ReadArgs;
+
     fn spec() -> ToolSpec {
         ToolSpec::object(
             "read_file",
@@ -36,14 +47,13 @@ impl FileOp for ReadFile {
         status_naming(args, "path", named, "Reading a file…", StatusIcon::Tool)
     }
 
-    fn run(workspace: &Workspace, args: &Value) -> Result<String, ToolError> {
-        let path = string_arg(args, "path")?;
-        let start = optional_line(args, "start_line")?.unwrap_or(1);
-        let end = optional_line(args, "end_line")?;
+    fn run(workspace: &Workspace, args: ReadArgs) -> Result<String, ToolError> {
+        let start = args.start_line.map_or(1, NonZeroUsize::get);
+        let end = args.end_line.map(NonZeroUsize::get);
         if end.is_some_and(|end| end < start) {
             return Err(ToolError::InvalidArgs("end_line comes before start_line".into()));
         }
-        read(workspace, &path, start, end)
+        read(workspace, &args.path, start, end)
     }
 }
 

@@ -4,11 +4,12 @@
 
 use grep_regex::RegexMatcherBuilder;
 use grep_searcher::{sinks::Lossy, BinaryDetection, SearcherBuilder};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use telltale_protocol::StatusIcon;
 
-use super::{optional_string, read::MAX_FILE_BYTES, FileOp, Workspace};
-use crate::tools::{status_naming, string_arg, ToolError, ToolSpec};
+use super::{read::MAX_FILE_BYTES, FileOp, Workspace};
+use crate::tools::{status_naming, ToolError, ToolSpec};
 
 /// Most matching lines one call returns.
 pub const MAX_MATCHES: usize = 200;
@@ -17,7 +18,16 @@ const MAX_LINE_CHARS: usize = 240;
 
 pub struct SearchFiles;
 
+#[derive(Deserialize)]
+pub struct SearchArgs {
+    query: String,
+    /// Where to search (none: the whole workspace).
+    path: Option<String>,
+}
+
 impl FileOp for SearchFiles {
+    type Args = SearchArgs;
+
     fn spec() -> ToolSpec {
         ToolSpec::object(
             "search_files",
@@ -37,12 +47,11 @@ impl FileOp for SearchFiles {
         status_naming(args, "query", named, "Searching the files…", StatusIcon::Tool)
     }
 
-    fn run(workspace: &Workspace, args: &Value) -> Result<String, ToolError> {
-        let query = string_arg(args, "query")?;
-        if query.is_empty() {
+    fn run(workspace: &Workspace, args: SearchArgs) -> Result<String, ToolError> {
+        if args.query.is_empty() {
             return Err(ToolError::InvalidArgs("\"query\" is empty".into()));
         }
-        search(workspace, &query, &optional_string(args, "path")?.unwrap_or_default())
+        search(workspace, &args.query, &args.path.unwrap_or_default())
     }
 }
 

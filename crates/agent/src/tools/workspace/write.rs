@@ -4,18 +4,27 @@
 
 use std::io::Write;
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 use telltale_protocol::StatusIcon;
 
 use super::{list::human_size, FileOp, Workspace};
-use crate::tools::{status_naming, string_arg, ToolError, ToolSpec};
+use crate::tools::{status_naming, ToolError, ToolSpec};
 
 /// Largest content one call writes.
 pub const MAX_WRITE_BYTES: usize = 1024 * 1024;
 
 pub struct WriteFile;
 
+#[derive(Deserialize)]
+pub struct WriteArgs {
+    path: String,
+    content: String,
+}
+
 impl FileOp for WriteFile {
+    type Args = WriteArgs;
+
     fn spec() -> ToolSpec {
         ToolSpec::object(
             "write_file",
@@ -39,9 +48,10 @@ impl FileOp for WriteFile {
         true
     }
 
-    fn run(workspace: &Workspace, args: &Value) -> Result<String, ToolError> {
-        let path = string_arg(args, "path")?;
-        let content = string_arg(args, "content")?;
+    fn run(
+        workspace: &Workspace,
+        WriteArgs { path, content }: WriteArgs,
+    ) -> Result<String, ToolError> {
         if content.len() > MAX_WRITE_BYTES {
             return Err(ToolError::InvalidArgs(format!(
                 "the content is {}, more than the {} one call may write",
