@@ -70,11 +70,7 @@ async fn the_decoder_keeps_each_thinking_block_with_its_signature_and_redacted_b
 
 #[tokio::test]
 async fn a_tool_run_with_thinking_sends_the_reasoning_back_first_in_the_tool_call_s_turn() {
-    let server = TestServer::start(|index, _| match index {
-        0 => Reply::sse_fixture("anthropic_thinking_tools.sse"),
-        _ => Reply::sse_fixture("anthropic_text.sse"),
-    })
-    .await;
+    let server = TestServer::fixtures("anthropic_thinking_tools.sse", "anthropic_text.sse").await;
     let (outcome, _) = run(provider(&server.base_url()).with_thinking(BUDGET), "27 * 453?").await;
     assert_eq!(outcome.reason, FinishReason::Completed, "{:?}", outcome.error);
 

@@ -231,6 +231,14 @@ impl TestServer {
         TestServer::start(move |_, _| reply.clone()).await
     }
 
+    /// Serves the fixture `first` to the first request and `then` to every later one (a tool
+    /// call, then the answer).
+    pub async fn fixtures(first: &str, then: &str) -> Self {
+        let (first, then) = (Reply::sse_fixture(first), Reply::sse_fixture(then));
+        TestServer::start(move |index, _| if index == 0 { first.clone() } else { then.clone() })
+            .await
+    }
+
     /// `http://127.0.0.1:PORT/v1`
     pub fn base_url(&self) -> String {
         format!("http://{}/v1", self.addr)
