@@ -11,7 +11,7 @@ use telltale_agent::{Tool, ToolSource};
 use tokio::runtime::Handle;
 use ts_rs::TS;
 
-use crate::config::{tool_name, McpServer};
+use crate::config::McpServer;
 use crate::connection::{connect, Connection};
 use crate::tool::McpTool;
 
@@ -97,9 +97,9 @@ impl McpManager {
             match result {
                 Ok(connection) => {
                     let connection = Arc::new(connection);
-                    let tools = tools_of(&name, &entry.config, &connection)
+                    let tools = McpTool::offered(&name, &entry.config, &connection)
                         .iter()
-                        .map(|t| t.name.clone())
+                        .map(|t| t.name().to_owned())
                         .collect();
                     tracing::info!(server = %name, "MCP server ready");
                     entry.state = ServerState::Ready { tools };
@@ -150,7 +150,7 @@ impl ToolSource for McpManager {
                 dead.push(name.clone());
                 continue;
             }
-            for tool in tools_of(name, &entry.config, connection) {
+            for tool in McpTool::offered(name, &entry.config, connection) {
                 tools.push(Arc::new(tool));
             }
         }
@@ -160,27 +160,4 @@ impl ToolSource for McpManager {
         }
         tools
     }
-}
-
-/// The tools `connection` offers that the user did not turn off, named for the model; a tool
-/// whose name cannot fit is left out, and said why.
-fn tools_of(name: &str, config: &McpServer, connection: &Arc<Connection>) -> Vec<McpTool> {
-    connection
-        .tools
-        .iter()
-        .filter(|def| !config.disabled_tools.iter().any(|off| off.as_str() == def.name))
-        .filter_map(|def| match tool_name(name, &def.name) {
-            Ok(model_name) => Some(McpTool {
-                server: name.to_owned(),
-                name: model_name,
-                def: def.clone(),
-                connection: connection.clone(),
-                timeout: config.timeout_s.map(Duration::from_secs),
-            }),
-            Err(error) => {
-                tracing::warn!("{error}");
-                None
-            }
-        })
-        .collect()
 }

@@ -18,15 +18,51 @@ use serde_json::Value;
 use telltale_agent::{ProgressSink, Tool, ToolError, ToolSpec};
 use telltale_protocol::StatusIcon;
 
+use crate::config::{tool_name, McpServer};
 use crate::connection::Connection;
 
 pub struct McpTool {
-    pub server: String,
+    server: String,
     /// The name the model calls it by (`<server>__<tool>`).
-    pub name: String,
-    pub def: ToolDef,
-    pub connection: Arc<Connection>,
-    pub timeout: Option<Duration>,
+    name: String,
+    def: ToolDef,
+    connection: Arc<Connection>,
+    timeout: Option<Duration>,
+}
+
+impl McpTool {
+    /// The tools `connection` (the server `server`, configured as `config`) offers that the user
+    /// did not turn off, named for the model; a tool whose name cannot fit is left out, and said
+    /// why.
+    pub(crate) fn offered(
+        server: &str,
+        config: &McpServer,
+        connection: &Arc<Connection>,
+    ) -> Vec<McpTool> {
+        connection
+            .tools
+            .iter()
+            .filter(|def| !config.disabled_tools.iter().any(|off| off.as_str() == def.name))
+            .filter_map(|def| match tool_name(server, &def.name) {
+                Ok(name) => Some(McpTool {
+                    server: server.to_owned(),
+                    name,
+                    def: def.clone(),
+                    connection: connection.clone(),
+                    timeout: config.timeout_s.map(Duration::from_secs),
+                }),
+                Err(error) => {
+                    tracing::warn!("{error}");
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// The name the model calls it by.
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 #[async_trait]
