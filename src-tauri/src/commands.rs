@@ -99,16 +99,9 @@ pub async fn follow_run(
 ) -> Result<(), CommandError> {
     let from_seq = after_seq.map_or(0, |seq| seq.saturating_add(1));
     match session.events_from(&run_id, from_seq).await? {
-        RunEvents::Live(mut reader) => {
-            let (sender, events) = tokio::sync::mpsc::unbounded_channel();
-            tauri::async_runtime::spawn(async move {
-                while let Some(event) = reader.recv().await {
-                    if sender.send(event).is_err() {
-                        break;
-                    }
-                }
-            });
-            tauri::async_runtime::spawn(forward_to_channel(on_event, events));
+        // Read from the run's log as the window takes them: nothing queues on the way.
+        RunEvents::Live(reader) => {
+            tauri::async_runtime::spawn(forward_to_channel(on_event, reader));
         }
         RunEvents::Ended(events) if !events.is_empty() => {
             if let Err(error) = on_event.send(events) {

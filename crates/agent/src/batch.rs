@@ -4,32 +4,44 @@
 //! token is sent as it comes (no added wait); at thousands of tokens a second the window gets at
 //! most one message per `min_gap`, well within what its IPC takes (~7,000 messages a second).
 
+use std::future::Future;
 use std::time::Duration;
 
 use telltale_protocol::{Event, EventKind};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
+/// What a forwarder reads a run's events from: the channel of the front end that started the
+/// run, or a reader of the run's log that joined later (the session's `RunReader`).
+pub trait EventSource: Send {
+    /// The next event, or `None` once there are no more. Dropping the future before it is ready
+    /// must lose no event: the forwarder waits for it with a deadline.
+    fn next_event(&mut self) -> impl Future<Output = Option<Event>> + Send;
+}
+
+impl EventSource for UnboundedReceiver<Event> {
+    fn next_event(&mut self) -> impl Future<Output = Option<Event>> + Send {
+        self.recv()
+    }
+}
+
 /// The least time between two messages of tokens: a quarter of a 60 Hz frame, so a frame's worth
 /// of tokens arrives in a few messages and the window applies them all before its next paint.
 pub const MIN_GAP: Duration = Duration::from_millis(4);
 
-/// Reads `events` until the channel closes and calls `send` with batches in order.
-pub async fn forward_batched<F>(
-    mut events: UnboundedReceiver<Event>,
-    min_gap: Duration,
-    mut send: F,
-) where
+/// Reads `events` until they end and calls `send` with batches in order.
+pub async fn forward_batched<F>(mut events: impl EventSource, min_gap: Duration, mut send: F)
+where
     F: FnMut(Vec<Event>),
 {
     let mut batch: Vec<Event> = Vec::new();
     let mut last_flush: Option<Instant> = None;
     loop {
         let next = if batch.is_empty() {
-            events.recv().await
+            events.next_event().await
         } else {
             let deadline = last_flush.map_or_else(Instant::now, |t| t + min_gap);
-            match tokio::time::timeout_at(deadline, events.recv()).await {
+            match tokio::time::timeout_at(deadline, events.next_event()).await {
                 Ok(next) => next,
                 Err(_) => {
                     send(std::mem::take(&mut batch));

@@ -31,22 +31,31 @@ pub(crate) async fn stream(
     sse_response(&state, run_id, from_seq).await
 }
 
-/// The events of `run_id` from `from_seq` on as an SSE response: read from the run's log while
-/// it is in progress (each reader a cursor into it, never a queue), else from the history.
+/// The events of `run_id` from `from_seq` on: read from the run's log while it is in progress
+/// (each reader a cursor into it, read as the connection takes more, never a queue), else from
+/// the history.
+pub(crate) async fn run_events(
+    state: &AppState,
+    run_id: &str,
+    from_seq: u64,
+) -> Result<BoxStream<'static, Event>, ApiError> {
+    Ok(match state.session.events_from(run_id, from_seq).await? {
+        RunEvents::Live(reader) => stream::unfold(reader, |mut reader| async move {
+            reader.recv().await.map(|event| (event, reader))
+        })
+        .boxed(),
+        // Not in progress: it has ended, and everything it sent is in the history.
+        RunEvents::Ended(events) => stream::iter(events).boxed(),
+    })
+}
+
+/// The events of `run_id` from `from_seq` on as an SSE response ([`run_events`]).
 pub(crate) async fn sse_response(
     state: &AppState,
     run_id: String,
     from_seq: u64,
 ) -> Result<Response, ApiError> {
-    let events: BoxStream<'static, Event> =
-        match state.session.events_from(&run_id, from_seq).await? {
-            RunEvents::Live(reader) => stream::unfold(reader, |mut reader| async move {
-                reader.recv().await.map(|event| (event, reader))
-            })
-            .boxed(),
-            // Not in progress: it has ended, and everything it sent is in the history.
-            RunEvents::Ended(events) => stream::iter(events).boxed(),
-        };
+    let events = run_events(state, &run_id, from_seq).await?;
     let keep_alive = KeepAlive::new()
         .interval(state.keepalive)
         .event(SseEvent::default().event("ping").data("{}"));

@@ -139,7 +139,8 @@ pub struct RunReader {
 }
 
 impl RunReader {
-    /// The next event, or `None` once the run has ended and every event was read.
+    /// The next event, or `None` once the run has ended and every event was read. Dropping the
+    /// future before it is ready loses nothing: the reader moves on only when it hands one out.
     pub async fn recv(&mut self) -> Option<Event> {
         loop {
             // Registered before looking, so an event published in between still wakes it.
@@ -158,6 +159,12 @@ impl RunReader {
             }
             published.await;
         }
+    }
+}
+
+impl telltale_agent::batch::EventSource for RunReader {
+    fn next_event(&mut self) -> impl std::future::Future<Output = Option<Event>> + Send {
+        self.recv()
     }
 }
 
@@ -226,6 +233,31 @@ mod tests {
         }
         assert_eq!(seqs, (0..1000).collect::<Vec<_>>());
         assert!(log.reader(5).recv().await.is_some_and(|event| event.seq == 5));
+    }
+
+    #[tokio::test]
+    async fn a_reader_forwarded_in_batches_hands_on_every_event_in_order() {
+        let log = Arc::new(RunLog::new());
+        let (sent, mut out) = unbounded_channel();
+        // A short gap, so the forwarder often gives up waiting for the next event mid-read.
+        let gap = std::time::Duration::from_millis(1);
+        let forward = tokio::spawn(telltale_agent::batch::forward_batched(
+            log.reader(0),
+            gap,
+            move |batch| {
+                let _ = sent.send(batch.iter().map(|event| event.seq).collect::<Vec<_>>());
+            },
+        ));
+        for seq in 0..500 {
+            log.publish(token(seq));
+            if seq % 50 == 0 {
+                tokio::time::sleep(gap * 2).await;
+            }
+        }
+        log.close();
+        forward.await.unwrap();
+        let seqs: Vec<u64> = std::iter::from_fn(|| out.try_recv().ok()).flatten().collect();
+        assert_eq!(seqs, (0..500).collect::<Vec<_>>(), "nothing lost, repeated or reordered");
     }
 
     #[test]

@@ -52,14 +52,14 @@ pub(crate) async fn run(
         context: if known { Vec::new() } else { earlier },
         ..RunRequest::in_conversation(thread_id.clone(), run_id.clone(), prompt)
     };
-    let started = session.start_run(request)?;
+    // Its events are read from its log like any reader's (a slow client holds no queue), so
+    // the channel the session hands the starter goes unread.
+    drop(session.start_run(request)?);
     tracing::info!(run_id, conversation_id = thread_id, "AG-UI run started");
 
+    let events = crate::events::run_events(&state, &run_id, 0).await?;
     let mut mapper = Mapper::new(thread_id, run_id);
-    let events = stream::unfold(started.events, |mut events| async move {
-        events.recv().await.map(|event| (event, events))
-    })
-    .flat_map(move |event| {
+    let events = events.flat_map(move |event| {
         let mapped = if mapper.is_over() { Vec::new() } else { mapper.map(&event) };
         stream::iter(mapped.into_iter().map(to_sse))
     });
