@@ -4,47 +4,22 @@
 // run continues the thread, and a wrong token fails. Run by scripts/test.sh's rust stage.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { HttpAgent } from '@ag-ui/client';
+import { startServe } from './serve.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const TARGET = resolve(ROOT, process.env.CARGO_TARGET_DIR ?? 'target');
-const CLI = process.env.TELLTALE_CLI ?? join(TARGET, 'debug/telltale');
 const TOKEN = 'ag-ui-test-token-0123456789';
 const PROMPT = 'What is 17 * 23 and what time is it in Tokyo?';
 
-let server;
+let served;
 let base;
-let dataDir;
 
 before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'telltale-ag-ui-'));
-  server = spawn(CLI, ['serve', '--provider', 'offline', '--pace-ms', '0', '--bind', '127.0.0.1:0', '--token', TOKEN], {
-    env: { ...process.env, TELLTALE_DATA_DIR: dataDir, TELLTALE_PROVIDER: '', TELLTALE_MODEL: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const failed = new Promise((_, fail) => server.once('error', fail));
-  failed.catch(() => {});
-  const lines = createInterface({ input: server.stdout });
-  const listening = (async () => {
-    for await (const line of lines) {
-      if (line.startsWith('listening on ')) return line.slice('listening on '.length);
-    }
-  })();
-  base = await Promise.race([listening, failed]);
-  assert.ok(base, 'telltale serve printed its address');
+  served = await startServe({ token: TOKEN });
+  base = served.base;
 });
 
-after(async () => {
-  server?.kill();
-  await rm(dataDir, { recursive: true, force: true });
-});
+after(() => served?.stop());
 
 function agent(threadId, token = TOKEN) {
   return new HttpAgent({

@@ -5,7 +5,7 @@
 #   lint   rustfmt, clippy (warnings are errors; no unwrap/expect outside tests), ESLint and Prettier on ui/,
 #          cargo deny and npm audit (scripts/check-dependencies.sh)
 #   rust   protocol, agent, history, session and CLI (fast; no WebKitGTK needed), and
-#          @ag-ui/client's HttpAgent against the built `telltale serve`
+#          @ag-ui/client's HttpAgent and curl -N against the built `telltale serve`
 #   ui     TypeScript types, the reducer's unit tests, the production build
 #   browser  the built window (IPC mocked) in headless Chromium: every visual state, 5,000 tok/s;
 #          then the real UI served by `telltale serve` over HTTP and EventSource
@@ -50,10 +50,11 @@ for s in "${stages[@]}"; do
       scripts/check-dependencies.sh
       ;;
     rust)
-      stage "rust: protocol, agent, history, session, cli; AG-UI's HttpAgent against telltale serve"
+      stage "rust: protocol, agent, history, session, cli; AG-UI's HttpAgent and curl -N against telltale serve"
       cargo test --locked
-      # The CLI the tests above built, serving AG-UI to the npm package's own client.
-      timeout -k 10 120 node --test e2e/ag-ui.serve.test.mjs
+      # The CLI the tests above built, serving AG-UI to the npm package's own client, and its
+      # event streams to curl -N.
+      timeout -k 10 120 node --test e2e/ag-ui.serve.test.mjs e2e/curl.serve.test.mjs
       ;;
     ui)
       stage "ui: typecheck, unit tests, build"

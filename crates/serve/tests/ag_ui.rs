@@ -8,18 +8,10 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use support::ag_ui::{answer, data_events, input, user};
 use support::{start, TOKEN};
 
 const LONG: Duration = Duration::from_secs(15);
-
-fn input(thread: &str, run: &str, messages: Value) -> Value {
-    json!({ "threadId": thread, "runId": run, "messages": messages, "tools": [], "context": [],
-            "state": {}, "forwardedProps": {} })
-}
-
-fn user(text: &str) -> Value {
-    json!({ "id": "m", "role": "user", "content": text })
-}
 
 async fn post(server: &support::Server, body: &Value) -> reqwest::Response {
     server
@@ -37,14 +29,7 @@ async fn events(response: reqwest::Response) -> Vec<Value> {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     assert_eq!(response.headers()["x-accel-buffering"], "no");
-    let body = response.text().await.unwrap();
-    body.split("\n\n")
-        .filter(|block| !block.trim().is_empty())
-        .map(|block| {
-            let data = block.strip_prefix("data: ").expect("only data: lines");
-            serde_json::from_str(data).unwrap()
-        })
-        .collect()
+    data_events(&response.text().await.unwrap())
 }
 
 #[tokio::test]
@@ -62,11 +47,7 @@ async fn a_run_streams_ag_ui_events_and_is_recorded_under_the_thread_and_run_ids
         (&last["type"], &last["outcome"]),
         (&json!("RUN_FINISHED"), &json!({"type": "success"}))
     );
-    let answer: String = events
-        .iter()
-        .filter(|event| event["type"] == "TEXT_MESSAGE_CONTENT")
-        .map(|event| event["delta"].as_str().unwrap())
-        .collect();
+    let answer = answer(&events);
     assert!(!answer.is_empty());
 
     // Ended: the run of that id is read back from the history.

@@ -27,17 +27,9 @@ const TOKENS: usize = 50_000;
 const PAUSED_READERS: usize = 10;
 const PAUSE: Duration = Duration::from_secs(10);
 
-/// An OpenAI-format stream of `count` tokens, one a chunk.
-fn many_tokens(count: usize) -> Reply {
-    let mut body = String::new();
-    for n in 0..count {
-        let delta = json!({"choices": [{"index": 0, "delta": {"content": format!("w{n} ")},
-            "finish_reason": null}]});
-        body.push_str(&format!("data: {delta}\n\n"));
-    }
-    let end = json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]});
-    body.push_str(&format!("data: {end}\n\ndata: [DONE]\n\n"));
-    Reply::new(200, "text/event-stream", body)
+/// The words of the model's answer: 50,000 tokens.
+fn words() -> Vec<String> {
+    (0..TOKENS).map(|n| format!("w{n} ")).collect()
 }
 
 /// The model: first a call of `write_file` (which waits for approval: the readers join while
@@ -50,13 +42,6 @@ fn model(tokens: Reply) -> impl Fn(usize, &Recorded) -> Reply + Send + Sync + 's
         }
         Reply::openai_tool_call("call_w", "write_file", &json!({"path": "a.txt", "content": "x"}))
     }
-}
-
-/// This process's resident memory, in KiB (Linux; none elsewhere).
-fn rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find_map(|line| line.strip_prefix("VmRSS:"))?;
-    line.trim().trim_end_matches("kB").trim().parse().ok()
 }
 
 fn json_of(events: &[SseEvent]) -> Vec<serde_json::Value> {
@@ -97,7 +82,7 @@ async fn run_with_paused_readers(server: &support::Server, readers: usize) -> Pa
         assert!(stream.head.starts_with("HTTP/1.1 200"), "{}", stream.head);
     }
     let paused_at = Instant::now();
-    let before = rss_kib();
+    let before = support::rss_kib();
 
     let call_id = asked.data["call_id"].as_str().unwrap();
     let approve = format!("/v1/runs/{run_id}/approvals/{call_id}");
@@ -111,23 +96,15 @@ async fn run_with_paused_readers(server: &support::Server, readers: usize) -> Pa
     assert_eq!(last.unwrap().data["reason"], "completed");
     assert_eq!(tokens, TOKENS, "every token streamed");
     let finished_after = paused_at.elapsed();
-    // The run has left the runs in progress (the session lets it go just after its end).
-    let mut in_progress = json!(null);
-    for _ in 0..200 {
-        let response = server.client.get(format!("{}/v1/runs", server.base)).bearer_auth(TOKEN);
-        in_progress = response.send().await.unwrap().json().await.unwrap();
-        if in_progress.as_array().is_some_and(Vec::is_empty) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let in_progress = server.runs_once_none_in_progress().await;
     assert_eq!(in_progress, json!([]), "the run ended while its readers were paused");
-    Paused { run_id, streams, paused_at, finished_after, rss: (before, rss_kib()) }
+    Paused { run_id, streams, paused_at, finished_after, rss: (before, support::rss_kib()) }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readers_paused_for_10_s_while_50_000_tokens_stream_cost_no_queue_and_get_every_event() {
-    let model = TestServer::start(model(many_tokens(TOKENS))).await;
+    let model =
+        TestServer::start(model(Reply::openai_tokens(words().iter().map(String::as_str)))).await;
     let dir = tempfile::tempdir().unwrap();
     let tools = test_tools::tools_in(dir.path());
     let agent = Agent::new(support::openai_at(model.base_url()), tools, support::quiet());
@@ -156,7 +133,7 @@ async fn readers_paused_for_10_s_while_50_000_tokens_stream_cost_no_queue_and_ge
         paused.finished_after,
         paused.grown_kib(),
         paused.rss.0,
-        rss_kib()
+        support::rss_kib()
     );
     if let (Some(alone), Some(with_paused)) = (control.grown_kib(), paused.grown_kib()) {
         // A queue per paused reader holds most of a copy of the run each (39 MB for these ten

@@ -150,6 +150,20 @@ impl Reply {
         )
     }
 
+    /// An OpenAI-style stream that answers `texts`, each in a chunk of its own.
+    pub fn openai_tokens<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut body = String::new();
+        for text in texts {
+            let chunk = serde_json::json!({"choices": [{"index": 0,
+                "delta": {"content": text}, "finish_reason": null}]});
+            body.push_str(&format!("data: {chunk}\n\n"));
+        }
+        let end =
+            serde_json::json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]});
+        body.push_str(&format!("data: {end}\n\ndata: [DONE]\n\n"));
+        Reply::new(200, "text/event-stream", body)
+    }
+
     pub fn json(status: u16, body: &serde_json::Value) -> Self {
         Reply::new(status, "application/json", body.to_string())
     }

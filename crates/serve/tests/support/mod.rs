@@ -2,6 +2,7 @@
 //! A real server on 127.0.0.1 (the offline demo answering, at a pace the test picks, the history
 //! in memory) and a client that reads its Server-Sent Events field by field.
 
+pub mod ag_ui;
 pub mod idle_proxy;
 pub mod raw;
 
@@ -132,6 +133,30 @@ impl Server {
         assert_eq!(response.status(), 200);
         SseReader::new(response)
     }
+}
+
+impl Server {
+    /// The runs in progress once there are none, or as they are after about 10 s of asking (the
+    /// session lets a run go just after its end).
+    pub async fn runs_once_none_in_progress(&self) -> serde_json::Value {
+        let mut runs = serde_json::Value::Null;
+        for _ in 0..200 {
+            let request = self.client.get(format!("{}/v1/runs", self.base)).bearer_auth(TOKEN);
+            runs = request.send().await.unwrap().json().await.unwrap();
+            if runs.as_array().is_some_and(Vec::is_empty) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        runs
+    }
+}
+
+/// This process's resident memory, in KiB (Linux; none elsewhere).
+pub fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|line| line.strip_prefix("VmRSS:"))?;
+    line.trim().trim_end_matches("kB").trim().parse().ok()
 }
 
 /// A prompt POSTed to `path` with the token from a browser page of `origin`.

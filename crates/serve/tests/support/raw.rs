@@ -19,11 +19,25 @@ impl RawStream {
     /// Sends `GET path` with the token to the server at `base` (`http://HOST:PORT`) and reads
     /// the response's head, nothing more.
     pub async fn get(base: &str, path: &str) -> RawStream {
+        RawStream::send(base, &format!("GET {path}"), "").await
+    }
+
+    /// Sends `POST path` with `body` as JSON, and reads the response's head.
+    pub async fn post(base: &str, path: &str, body: &serde_json::Value) -> RawStream {
+        RawStream::send(base, &format!("POST {path}"), &body.to_string()).await
+    }
+
+    async fn send(base: &str, method_and_path: &str, body: &str) -> RawStream {
         let host = base.strip_prefix("http://").unwrap();
         let mut stream = TcpStream::connect(host).await.unwrap();
+        let content = if body.is_empty() {
+            String::new()
+        } else {
+            format!("Content-Type: application/json\r\nContent-Length: {}\r\n", body.len())
+        };
         let request = format!(
-            "GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {TOKEN}\r\n\
-             Accept: text/event-stream\r\nConnection: close\r\n\r\n"
+            "{method_and_path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {TOKEN}\r\n\
+             Accept: text/event-stream\r\n{content}Connection: close\r\n\r\n{body}"
         );
         stream.write_all(request.as_bytes()).await.unwrap();
         let mut buffer = Vec::new();
@@ -43,11 +57,16 @@ impl RawStream {
 
     /// Reads the rest of the response until the server closes, and parses its events
     /// (keep-alive pings and all).
-    pub async fn events(mut self) -> Vec<SseEvent> {
+    pub async fn events(self) -> Vec<SseEvent> {
+        parse_events(&self.text().await)
+    }
+
+    /// Reads the rest of the response until the server closes: its body's text.
+    pub async fn text(mut self) -> String {
         self.stream.read_to_end(&mut self.body).await.unwrap();
         let chunked = self.head.to_ascii_lowercase().contains("transfer-encoding: chunked");
         let body = if chunked { dechunk(&self.body) } else { self.body };
-        parse_events(std::str::from_utf8(&body).unwrap())
+        String::from_utf8(body).unwrap()
     }
 }
 
