@@ -121,12 +121,7 @@ fn history_with_reasoning() -> Vec<Message> {
         name: "calculator".into(),
         args: json!({ "expression": "2 + 2" }),
     };
-    let result = Message::Tool {
-        call_id: "toolu_1".into(),
-        name: "calculator".into(),
-        ok: true,
-        output: "4".into(),
-    };
+    let result = Message::tool_result(&call, true, "4");
     vec![
         Message::user("2 + 2?"),
         Message::Assistant {

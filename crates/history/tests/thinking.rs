@@ -19,7 +19,7 @@ fn with_reasoning() -> Vec<Message> {
         Message::user("27 * 453?"),
         Message::Assistant {
             text: "Let me check.".into(),
-            tool_calls: vec![call],
+            tool_calls: vec![call.clone()],
             thinking: vec![
                 ThinkingBlock::Thinking {
                     thinking: "27 * 453 = 12,231\n".into(),
@@ -28,12 +28,7 @@ fn with_reasoning() -> Vec<Message> {
                 ThinkingBlock::RedactedThinking { data: "EmwKAhgBEgy3va3pzix/LafPsn4a".into() },
             ],
         },
-        Message::Tool {
-            call_id: "toolu_1".into(),
-            name: "calculator".into(),
-            ok: true,
-            output: "12231".into(),
-        },
+        Message::tool_result(&call, true, "12231"),
         Message::Assistant {
             text: "12,231.".into(),
             tool_calls: vec![],

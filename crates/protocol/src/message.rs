@@ -42,6 +42,16 @@ impl Message {
     pub fn assistant(text: impl Into<String>, tool_calls: Vec<ToolCall>) -> Self {
         Message::Assistant { text: text.into(), tool_calls, thinking: Vec::new() }
     }
+
+    /// The tool message that answers `call`: whether it succeeded, and its output.
+    pub fn tool_result(call: &ToolCall, ok: bool, output: impl Into<String>) -> Self {
+        Message::Tool {
+            call_id: call.call_id.clone(),
+            name: call.name.clone(),
+            ok,
+            output: output.into(),
+        }
+    }
 }
 
 /// A block of a model's reasoning that goes back to it exactly as it came: its JSON is

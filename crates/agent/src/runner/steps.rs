@@ -108,7 +108,8 @@ impl Agent {
             if meter.is_reached() || !allowed {
                 // Past a budget: the calls do not run, and each says so (the history stays whole).
                 for call in &calls {
-                    let result = tool_result(call, false, "not run: the run reached its budget");
+                    let result =
+                        Message::tool_result(call, false, "not run: the run reached its budget");
                     messages.send(&result);
                     messages.push_sent(result);
                 }
@@ -191,7 +192,7 @@ impl Agent {
             match joined {
                 None => break,
                 Some(Ok((index, ok, output))) => {
-                    let message = tool_result(&calls[index], ok, output);
+                    let message = Message::tool_result(&calls[index], ok, output);
                     transcript.send(&message);
                     outcomes[index] = Some(message);
                 }
@@ -209,22 +210,12 @@ impl Agent {
                     } else {
                         "the tool crashed"
                     };
-                    let message = tool_result(call, false, why);
+                    let message = Message::tool_result(call, false, why);
                     transcript.send(&message);
                     message
                 })
             })
             .collect();
         (results, cancelled)
-    }
-}
-
-/// The tool message that answers `call`.
-fn tool_result(call: &ToolCall, ok: bool, output: impl Into<String>) -> Message {
-    Message::Tool {
-        call_id: call.call_id.clone(),
-        name: call.name.clone(),
-        ok,
-        output: output.into(),
     }
 }

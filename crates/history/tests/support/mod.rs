@@ -107,18 +107,11 @@ pub fn fixed_conversation(history: &History) -> String {
             finished(FinishReason::Completed),
         ],
     );
+    let call = ToolCall { call_id: "c1".into(), name: "calculator".into(), args };
     let messages1 = vec![
         Message::user(prompt1),
-        Message::assistant(
-            String::new(),
-            vec![ToolCall { call_id: "c1".into(), name: "calculator".into(), args }],
-        ),
-        Message::Tool {
-            call_id: "c1".into(),
-            name: "calculator".into(),
-            ok: true,
-            output: "391".into(),
-        },
+        Message::assistant(String::new(), vec![call.clone()]),
+        Message::tool_result(&call, true, "391"),
         Message::assistant("17 * 23 = **391**.", vec![]),
     ];
     record(history, &id, prompt1, &run1, Some(messages1));
