@@ -136,8 +136,8 @@ async fn readers_paused_for_10_s_while_50_000_tokens_stream_cost_no_queue_and_ge
         support::rss_kib()
     );
     if let (Some(alone), Some(with_paused)) = (control.grown_kib(), paused.grown_kib()) {
-        // A queue per paused reader holds most of a copy of the run each (39 MB for these ten
-        // when the server was made to queue, against 6 MB reading by position).
+        // A queue per paused reader holds most of a copy of the run each (39 MB more for these
+        // ten when the server was made to queue, against 0 to 6 MB reading by position).
         let added = with_paused.saturating_sub(alone) as usize;
         assert!(
             added < run_kib * PAUSED_READERS / 3,
