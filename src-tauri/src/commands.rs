@@ -2,7 +2,9 @@
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
-use telltale_ipc::{AppInfo, ApprovalAnswer, BudgetAnswer, CommandError, RunParent};
+use telltale_ipc::{
+    AppInfo, ApprovalAnswer, AttachmentUpload, BudgetAnswer, CommandError, RunParent,
+};
 use telltale_session::{ContinueRequest, Parent, RunEvents, RunInProgress, RunRequest, Session};
 
 use crate::forward::forward_to_channel;
@@ -24,19 +26,26 @@ pub fn app_info(session: State<'_, Session>) -> AppInfo {
 /// Starts a run of `prompt` in a conversation, continuing `parent` (left out: its latest run;
 /// another run makes a new branch, e.g. an answer regenerated). The webview picks `run_id`, so
 /// it can show the run before any event arrives; events go only to the window that asked, over
-/// `on_event`. A budget the run reaches pauses it until `resolve_budget` answers.
+/// `on_event`. A budget the run reaches pauses it until `resolve_budget` answers. The prompt's
+/// files (`attachments`: bytes, or files the conversation stores) are checked first: one that
+/// cannot be sent refuses the run, with nothing sent.
 #[tauri::command]
-pub fn start_run(
+pub async fn start_run(
     session: State<'_, Session>,
     conversation_id: String,
     run_id: String,
     prompt: String,
     parent: Option<RunParent>,
+    attachments: Option<Vec<AttachmentUpload>>,
     on_event: Channel<Vec<telltale_protocol::Event>>,
 ) -> Result<(), CommandError> {
+    let uploads = attachments.unwrap_or_default();
+    let attachments =
+        telltale_ipc::prompt_files(session.store(), &conversation_id, uploads).await?;
     let request = RunRequest {
         parent: parent.map_or(Parent::Latest, Parent::from),
         pause_at_budget: true,
+        attachments,
         ..RunRequest::in_conversation(conversation_id, run_id, prompt)
     };
     let started = session.start_run(request)?;

@@ -26,13 +26,13 @@ async fn with_db<T: Send + 'static>(
 }
 
 /// A native file dialog titled `title`.
-fn file_dialog<R: Runtime>(app: &AppHandle<R>, title: &str) -> FileDialogBuilder<R> {
+pub(crate) fn file_dialog<R: Runtime>(app: &AppHandle<R>, title: &str) -> FileDialogBuilder<R> {
     app.dialog().file().set_title(title)
 }
 
 /// The local path of what the user chose in a file dialog (`None`: they cancelled); `cannot`
 /// completes the error when it is not a local file ("cannot save there").
-fn chosen_path(chosen: Option<FilePath>, cannot: &str) -> Result<Option<PathBuf>> {
+pub(crate) fn chosen_path(chosen: Option<FilePath>, cannot: &str) -> Result<Option<PathBuf>> {
     chosen
         .map(|chosen| {
             chosen.into_path().map_err(|e| {

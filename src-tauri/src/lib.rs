@@ -2,6 +2,7 @@
 //! events to the window that started it. Runs, the agent and the history live in
 //! `telltale-session`, shared with every other front end.
 
+mod attachment_commands;
 mod commands;
 mod external_link;
 mod forward;
@@ -68,7 +69,10 @@ pub fn run() {
             history_commands::undelete_conversation,
             history_commands::search_history,
             history_commands::export_conversation,
-            history_commands::import_conversation
+            history_commands::import_conversation,
+            attachment_commands::check_attachments,
+            attachment_commands::pick_attachments,
+            attachment_commands::attachment_data
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -1,6 +1,8 @@
 // The window: sidebar, header, reading column and composer, wired to the shell through `Backend`.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
+import { filesToSend, NO_FILES, storedFiles, type FilesToSend } from './attachments/toSend';
+import type { FileChecker, ReadyFile } from './attachments/useComposerFiles';
 import { Composer } from './components/Composer';
 import { DraftPanel } from './components/DraftPanel';
 import { LocalServersBanner } from './components/LocalServersBanner';
@@ -87,17 +89,18 @@ export function App({ backend }: { backend: Backend }) {
     if (import.meta.env.MODE === 'mock') (window as { __telltaleState?: unknown }).__telltaleState = state;
   });
 
-  /** Runs `prompt` after `parentRunId` (`null`: as a first turn) in the active chat. */
+  /** Runs `prompt` with its files after `parentRunId` (`null`: as a first turn) in the active chat. */
   const startAfter = useCallback(
-    (prompt: string, parentRunId: string | null) => {
+    (prompt: string, parentRunId: string | null, files: FilesToSend = NO_FILES) => {
       const { state: now, running: busy } = latest.current;
       if (busy) return;
       const conversationId = now.activeConversationId;
       const runId = newId();
-      dispatch({ type: 'submit', conversationId, runId, prompt, now: Date.now(), parentRunId });
+      const attachments = files.infos;
+      dispatch({ type: 'submit', conversationId, runId, prompt, now: Date.now(), parentRunId, attachments });
       const parent: RunParent = parentRunId === null ? { kind: 'root' } : { kind: 'run', run_id: parentRunId };
       backend
-        .startRun({ conversationId, runId, prompt, parent })
+        .startRun({ conversationId, runId, prompt, parent, attachments: files.uploads })
         .catch((error: unknown) => dispatch({ type: 'start_failed', runId, message: errorMessage(error) }));
     },
     [backend],
@@ -105,12 +108,16 @@ export function App({ backend }: { backend: Backend }) {
 
   // A prompt continues the branch on screen, from its last answer.
   const send = useCallback(
-    (prompt: string) => {
+    (prompt: string, files?: ReadyFile[]) => {
       const { state: now } = latest.current;
       const chat = now.conversations[now.activeConversationId];
-      startAfter(prompt, chat ? parentForNext(chat, now.turns) : null);
+      startAfter(prompt, chat ? parentForNext(chat, now.turns) : null, files ? filesToSend(files) : NO_FILES);
     },
     [startAfter],
+  );
+  const fileChecker = useMemo<FileChecker>(
+    () => ({ check: (files) => backend.checkAttachments(files), pick: backend.pickAttachments?.bind(backend) }),
+    [backend],
   );
 
   // Another version of an answer: its prompt again, after the same run.
@@ -119,7 +126,7 @@ export function App({ backend }: { backend: Backend }) {
       const { state: now } = latest.current;
       const turn = now.turns[runId];
       const chat = turn && now.conversations[turn.conversationId];
-      if (turn && chat) startAfter(turn.prompt, parentOf(chat, now.turns, runId));
+      if (turn && chat) startAfter(turn.prompt, parentOf(chat, now.turns, runId), storedFiles(turn.attachments));
     },
     [startAfter],
   );
@@ -130,7 +137,7 @@ export function App({ backend }: { backend: Backend }) {
       const { state: now } = latest.current;
       const turn = now.turns[runId];
       const chat = turn && now.conversations[turn.conversationId];
-      if (turn && chat) startAfter(prompt, parentOf(chat, now.turns, runId));
+      if (turn && chat) startAfter(prompt, parentOf(chat, now.turns, runId), storedFiles(turn.attachments));
     },
     [startAfter],
   );
@@ -230,6 +237,7 @@ export function App({ backend }: { backend: Backend }) {
       resolveApproval: (runId, callId, answer) => backend.resolveApproval(runId, callId, answer),
       cancelToolCall: (runId, callId) => backend.cancelToolCall(runId, callId),
       resolveBudget: (runId, answer) => backend.resolveBudget(runId, answer),
+      attachmentData: backend.attachmentData?.bind(backend),
     }),
     [backend],
   );
@@ -317,6 +325,7 @@ export function App({ backend }: { backend: Backend }) {
                 onSend={send}
                 onStop={stop}
                 conversationId={state.activeConversationId}
+                files={fileChecker}
               />
             </div>
           </div>

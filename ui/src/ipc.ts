@@ -6,9 +6,18 @@ import type { ConversationDetail, HistoryBackend, HistoryStatus, SavedConversati
 import type { McpServerStatus, Settings, SettingsBackend, SettingsView, TestResult } from './settings/types';
 
 import { Command, MENU_CHANNEL } from './generated/ipc';
-import type { AppInfo, ApprovalAnswer, BudgetAnswer, LocalServer, RunInProgress, RunParent } from './generated/ipc';
+import type {
+  AppInfo,
+  ApprovalAnswer,
+  AttachmentCheck,
+  AttachmentUpload,
+  BudgetAnswer,
+  LocalServer,
+  RunInProgress,
+  RunParent,
+} from './generated/ipc';
 
-export type { AppInfo, ApprovalAnswer, BudgetAnswer, RunInProgress, RunParent };
+export type { AppInfo, ApprovalAnswer, AttachmentCheck, AttachmentUpload, BudgetAnswer, RunInProgress, RunParent };
 export { MENU_CHANNEL };
 
 export interface StartRun {
@@ -17,6 +26,8 @@ export interface StartRun {
   prompt: string;
   /** The run this one continues; left out, the conversation's latest run. */
   parent?: RunParent;
+  /** The prompt's files: their bytes, or files the conversation stores (a prompt sent again). */
+  attachments?: AttachmentUpload[];
 }
 
 /** A run cut off (stopped, failed, interrupted) to go on with, in the same run. */
@@ -41,6 +52,12 @@ export interface Backend {
   cancelToolCall(runId: string, callId: string): Promise<void>;
   /** Answers a run paused at its budget: `continue` lifts that budget for the rest of the run, `stop` ends it. */
   resolveBudget(runId: string, answer: BudgetAnswer): Promise<void>;
+  /** Checks files the window read (dropped, pasted, chosen): each ready to send, or refused with why. */
+  checkAttachments(files: AttachmentUpload[]): Promise<AttachmentCheck[]>;
+  /** The shell's native open dialog: each file chosen, checked, with its bytes (absent: the window's file input). */
+  pickAttachments?(): Promise<AttachmentCheck[]>;
+  /** The bytes (base64) of a file a saved conversation stores, by SHA-256: its thumbnail (absent: none shown). */
+  attachmentData?(conversationId: string, sha256: string): Promise<string>;
   /** Resolves once the listener is registered, with the function that removes it. */
   onEvents(handler: (events: Event[]) => void): Promise<() => void>;
   /** Opens an http(s) or mailto link in the system's browser or mail app, never in the window. */
@@ -101,9 +118,12 @@ function eventChannel(): Channel<Event[]> {
 
 export const tauriBackend: Backend = {
   appInfo: () => invoke<AppInfo>(Command.app_info),
-  startRun: async ({ conversationId, runId, prompt, parent }) => {
-    await invoke<null>(Command.start_run, { conversationId, runId, prompt, parent, onEvent: eventChannel() });
+  startRun: async ({ conversationId, runId, prompt, parent, attachments }) => {
+    await invoke<null>(Command.start_run, { conversationId, runId, prompt, parent, attachments, onEvent: eventChannel() });
   },
+  checkAttachments: (files) => invoke<AttachmentCheck[]>(Command.check_attachments, { files }),
+  pickAttachments: () => invoke<AttachmentCheck[]>(Command.pick_attachments),
+  attachmentData: (conversationId, sha256) => invoke<string>(Command.attachment_data, { conversationId, sha256 }),
   continueRun: async ({ conversationId, runId }) => {
     await invoke<null>(Command.continue_run, { conversationId, runId, onEvent: eventChannel() });
   },
@@ -142,6 +162,12 @@ export const noBackend: Backend = {
     throw new Error('Not connected to the Telltale app, so nothing can run here.');
   },
   stopRun: async () => {},
+  checkAttachments: async (files) =>
+    files.map(({ name }) => ({
+      status: 'refused',
+      name,
+      error: { code: 'invalid_request', message: 'Not connected to the Telltale app, so nothing can be sent here.' },
+    })),
   // Nothing runs here, so nothing can wait for an answer or be cancelled.
   resolveApproval: async () => {},
   cancelToolCall: async () => {},

@@ -11,6 +11,8 @@ export interface ShellActions {
   cancelToolCall(runId: string, callId: string): Promise<void>;
   /** Answers a run paused at its budget; rejects with the shell's error. */
   resolveBudget(runId: string, answer: BudgetAnswer): Promise<void>;
+  /** A file a saved conversation stores, as base64, for its thumbnail (absent: none shown). */
+  attachmentData?: ((conversationId: string, sha256: string) => Promise<string>) | undefined;
 }
 
 const notConnected = () => Promise.reject(new Error('Not connected to the Telltale app.'));

@@ -32,6 +32,14 @@ pub enum CommandErrorCode {
     /// for: nothing was saved, and the key must be entered again for the new origin
     /// (`provider` says whose).
     KeyForAnotherOrigin,
+    /// A file attached to a prompt is larger than its kind allows (the message says the limit).
+    AttachmentTooLarge,
+    /// A file attached to a prompt is of no kind Telltale sends (an image, a PDF, UTF-8 text).
+    AttachmentUnsupported,
+    /// A file attached by its path does not exist.
+    AttachmentMissing,
+    /// A file attached by its path cannot be read (a folder, no permission).
+    AttachmentUnreadable,
 }
 
 /// `{code, message}`, and the provider whose settings are wrong when the error is about one.

@@ -5,10 +5,14 @@
 //! stale).
 
 mod answers;
+mod attachments;
 mod error;
 mod names;
 pub mod typescript;
 
 pub use answers::{AppInfo, ApprovalAnswer, BudgetAnswer, HistoryStatus, RunParent};
+pub use attachments::{
+    attachments, check_uploads, prompt_files, AttachmentCheck, AttachmentUpload,
+};
 pub use error::{CommandError, CommandErrorCode};
 pub use names::{command, COMMANDS, MENU_CHANNEL};

@@ -32,6 +32,9 @@ pub mod command {
     pub const SEARCH_HISTORY: &str = "search_history";
     pub const EXPORT_CONVERSATION: &str = "export_conversation";
     pub const IMPORT_CONVERSATION: &str = "import_conversation";
+    pub const CHECK_ATTACHMENTS: &str = "check_attachments";
+    pub const PICK_ATTACHMENTS: &str = "pick_attachments";
+    pub const ATTACHMENT_DATA: &str = "attachment_data";
 }
 
 /// Every command, in the order the TypeScript lists them.
@@ -64,6 +67,9 @@ pub const COMMANDS: &[&str] = &[
     command::SEARCH_HISTORY,
     command::EXPORT_CONVERSATION,
     command::IMPORT_CONVERSATION,
+    command::CHECK_ATTACHMENTS,
+    command::PICK_ATTACHMENTS,
+    command::ATTACHMENT_DATA,
 ];
 
 /// The Tauri event that carries native menu actions (e.g. `"new_chat"`) to the window.

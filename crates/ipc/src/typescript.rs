@@ -14,9 +14,11 @@ use telltale_history::{
 };
 use telltale_mcp::{McpServer, McpServerStatus, ServerState};
 use telltale_protocol::typescript::Generated;
+use telltale_protocol::AttachmentKind;
 use telltale_session::RunInProgress;
 
 use crate::answers::{AppInfo, ApprovalAnswer, BudgetAnswer, HistoryStatus, RunParent};
+use crate::attachments::{AttachmentCheck, AttachmentUpload};
 use crate::error::{CommandError, CommandErrorCode};
 use crate::names::{COMMANDS, MENU_CHANNEL};
 
@@ -42,6 +44,8 @@ pub fn bindings() -> String {
         RunRecord,
         RunStatus,
         AttachmentInfo,
+        AttachmentUpload,
+        AttachmentCheck,
         SearchHit,
         SnippetPart,
         Format,
@@ -75,7 +79,17 @@ pub fn bindings() -> String {
     preamble.push_str(
         "/** The Tauri event that carries native menu actions (e.g. `\"new_chat\"`) to the window. */\n",
     );
-    preamble.push_str(&format!("export const MENU_CHANNEL = '{MENU_CHANNEL}';"));
+    preamble.push_str(&format!("export const MENU_CHANNEL = '{MENU_CHANNEL}';\n\n"));
+    preamble.push_str(
+        "/** The largest file of each kind a prompt may carry, in bytes (checked again by the shell). */\n",
+    );
+    let limit = |kind: AttachmentKind| kind.limit();
+    preamble.push_str(&format!(
+        "export const ATTACHMENT_LIMITS: Record<AttachmentKind, number> = {{ image: {}, pdf: {}, text: {} }};",
+        limit(AttachmentKind::Image),
+        limit(AttachmentKind::Pdf),
+        limit(AttachmentKind::Text),
+    ));
     IPC_TS.module(&preamble, &decls)
 }
 

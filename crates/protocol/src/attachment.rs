@@ -73,6 +73,11 @@ pub fn megabytes(bytes: u64) -> String {
     }
 }
 
+/// `data` as base64 (standard alphabet, padded): how JSON carries a file's bytes.
+pub fn to_base64(data: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(data)
+}
+
 /// A file sent with a prompt. In JSON its bytes are base64 (`data`); reading one back checks it
 /// as [`Attachment::new`] does, so every `Attachment` has a kind its content confirms.
 #[derive(Clone, PartialEq)]
@@ -108,6 +113,19 @@ impl Attachment {
         Ok(Attachment { name, kind, media_type, data })
     }
 
+    /// [`Attachment::new`] for content given as base64 (standard alphabet, padded), as a front
+    /// end sends a file over JSON; refused as unsupported when it is not base64.
+    pub fn from_base64(name: impl Into<String>, data: &str) -> Result<Self, AttachmentError> {
+        let name = name.into();
+        match base64::engine::general_purpose::STANDARD.decode(data.as_bytes()) {
+            Ok(data) => Attachment::new(name, data),
+            Err(error) => Err(AttachmentError::Unsupported {
+                name,
+                reason: format!("what was sent is not base64 ({error})"),
+            }),
+        }
+    }
+
     /// The kind of a file whose content begins with `head` (its first few KB), as far as they
     /// tell: for refusing a file too large to read whole by its kind's limit, or a binary one,
     /// before reading it. Text is judged on `head` alone (a character cut at its end allowed).
@@ -135,7 +153,7 @@ impl Attachment {
 
     /// The content as base64 (standard alphabet, padded).
     pub fn base64(&self) -> String {
-        base64::engine::general_purpose::STANDARD.encode(&self.data)
+        to_base64(&self.data)
     }
 
     /// The content as text, for a text file (`None` for an image or a PDF).
@@ -307,5 +325,9 @@ mod tests {
         let mut garbled = json;
         garbled["data"] = "not base64!".into();
         assert!(serde_json::from_value::<Attachment>(garbled).is_err());
+
+        assert_eq!(Attachment::from_base64("dot.png", &png.base64()), Ok(png));
+        let error = Attachment::from_base64("dot.png", "not base64!").expect_err("garbled");
+        assert_eq!(error.code(), "attachment_unsupported");
     }
 }

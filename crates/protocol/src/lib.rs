@@ -9,7 +9,7 @@ mod event;
 mod message;
 pub mod typescript;
 
-pub use attachment::{megabytes, Attachment, AttachmentError, AttachmentKind};
+pub use attachment::{megabytes, to_base64, Attachment, AttachmentError, AttachmentKind};
 pub use event::{BudgetKind, ErrorCode, Event, EventKind, FinishReason, StatusIcon, Usage};
 pub use message::{Message, ThinkingBlock, ToolCall};
 

@@ -10,6 +10,7 @@
 
 mod ag_ui;
 mod approvals;
+mod attachments;
 mod auth;
 mod bind;
 mod choose;
@@ -27,6 +28,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use telltale_session::Session;
@@ -84,7 +86,17 @@ pub fn router(config: ServeConfig) -> Router {
     let state = Arc::new(AppState { session, keepalive, choose_agent });
     let routes = Router::new()
         .route("/v1/info", get(info::info))
-        .route("/v1/runs", post(runs::create).get(runs_in_progress::list))
+        .route(
+            "/v1/runs",
+            post(runs::create)
+                .layer(DefaultBodyLimit::max(attachments::BODY_LIMIT))
+                .get(runs_in_progress::list),
+        )
+        .route(
+            "/v1/attachments/check",
+            post(attachments::check).layer(DefaultBodyLimit::max(attachments::BODY_LIMIT)),
+        )
+        .route("/v1/conversations/{conversation_id}/attachments/{sha256}", get(attachments::data))
         .route("/v1/runs/{run_id}/events", get(events::stream))
         .route("/v1/runs/{run_id}/cancel", post(runs::cancel))
         .route("/v1/runs/{run_id}/approvals/{call_id}", post(approvals::answer))

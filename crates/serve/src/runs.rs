@@ -10,8 +10,10 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use telltale_ipc::AttachmentUpload;
 use telltale_session::{Parent, RunRequest};
 
+use crate::attachments::prompt_files;
 use crate::choose::agent_for;
 use crate::error::ApiError;
 use crate::AppState;
@@ -35,6 +37,10 @@ pub(crate) struct CreateRun {
     /// it does not exist yet) or a new version of it.
     #[serde(default)]
     root: bool,
+    /// Files sent with the prompt: `{name, data}` with the content as base64, or `{name,
+    /// sha256}` for a file the conversation stores (a prompt sent again).
+    #[serde(default)]
+    attachments: Vec<AttachmentUpload>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -59,7 +65,16 @@ pub(crate) async fn create(
     Query(query): Query<CreateQuery>,
     Json(body): Json<CreateRun>,
 ) -> Result<Response, ApiError> {
-    let CreateRun { prompt, conversation_id, parent_run_id, provider, model, run_id, root } = body;
+    let CreateRun {
+        prompt,
+        conversation_id,
+        parent_run_id,
+        provider,
+        model,
+        run_id,
+        root,
+        attachments,
+    } = body;
     let agent = agent_for(state.choose_agent.as_ref(), provider, model)?;
     let run_id = run_id.unwrap_or_else(telltale_agent::new_run_id);
     let session = &state.session;
@@ -101,7 +116,8 @@ pub(crate) async fn create(
             RunRequest::in_conversation(conversation_id, run_id.clone(), prompt)
         }
     };
-    let request = RunRequest { agent, ..request };
+    let attachments = prompt_files(&state, &request.conversation_id, attachments).await?;
+    let request = RunRequest { agent, attachments, ..request };
     let conversation_id = request.conversation_id.clone();
     // The run goes on whether or not anyone reads it: its events are kept for the readers.
     let _started = session.start_run(request)?;

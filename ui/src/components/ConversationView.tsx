@@ -142,6 +142,8 @@ export function ConversationView({
                 {prompt && (
                   <UserMessage
                     text={prompt.text}
+                    files={turn.attachments}
+                    conversationId={conversation.id}
                     onResend={onEdit ? (text) => onEdit(runId, text) : undefined}
                     branches={
                       branches.ids.length > 1 && onPickBranch

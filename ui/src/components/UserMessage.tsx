@@ -2,18 +2,24 @@
 // in its place: a new branch forks at this prompt (the turns after it stay on the old branch,
 // reachable through the "‹ 1 / 2 ›" picker beside it).
 import { memo, useState } from 'react';
+import { PromptFiles } from '../attachments/FileChips';
+import type { AttachmentInfo } from '../attachments/files';
 import { VersionPicker, type VersionPickerProps } from './VersionPicker';
 import './UserMessage.css';
 
 export interface UserMessageProps {
   text: string;
+  /** The files sent with the prompt (thumbnails for images, chips for other files). */
+  files?: readonly AttachmentInfo[] | undefined;
+  /** The conversation whose history stores the files. */
+  conversationId?: string;
   /** Sends an edited prompt in this one's place; absent while a run is in progress. */
   onResend?: ((prompt: string) => void) | undefined;
   /** The branches forking at this prompt (it was edited), when there are several. */
   branches?: Omit<VersionPickerProps, 'of'> | undefined;
 }
 
-export const UserMessage = memo(function UserMessage({ text, onResend, branches }: UserMessageProps) {
+export const UserMessage = memo(function UserMessage({ text, files, conversationId = '', onResend, branches }: UserMessageProps) {
   const [draft, setDraft] = useState<string | null>(null);
 
   if (draft !== null) {
@@ -65,22 +71,27 @@ export const UserMessage = memo(function UserMessage({ text, onResend, branches 
   }
 
   return (
-    <div className="user-row">
-      <div className="user-bubble" data-testid="user-message">
-        {text}
+    <>
+      {files && files.length > 0 && <PromptFiles conversationId={conversationId} files={files} />}
+      <div className="user-row">
+        {text && (
+          <div className="user-bubble" data-testid="user-message">
+            {text}
+          </div>
+        )}
+        {onResend && (
+          <button
+            type="button"
+            className="link-button user-edit-button"
+            data-testid="edit-message"
+            aria-label="Edit this message and send it again"
+            onClick={() => setDraft(text)}
+          >
+            Edit
+          </button>
+        )}
+        {branches && <VersionPicker {...branches} of="prompt" />}
       </div>
-      {onResend && (
-        <button
-          type="button"
-          className="link-button user-edit-button"
-          data-testid="edit-message"
-          aria-label="Edit this message and send it again"
-          onClick={() => setDraft(text)}
-        >
-          Edit
-        </button>
-      )}
-      {branches && <VersionPicker {...branches} of="prompt" />}
-    </div>
+    </>
   );
 });

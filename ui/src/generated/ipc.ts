@@ -33,12 +33,18 @@ export const Command = {
   search_history: 'search_history',
   export_conversation: 'export_conversation',
   import_conversation: 'import_conversation',
+  check_attachments: 'check_attachments',
+  pick_attachments: 'pick_attachments',
+  attachment_data: 'attachment_data',
 } as const;
 
 export type CommandName = (typeof Command)[keyof typeof Command];
 
 /** The Tauri event that carries native menu actions (e.g. `"new_chat"`) to the window. */
 export const MENU_CHANNEL = 'telltale://menu';
+
+/** The largest file of each kind a prompt may carry, in bytes (checked again by the shell). */
+export const ATTACHMENT_LIMITS: Record<AttachmentKind, number> = { image: 5000000, pdf: 20000000, text: 1000000 };
 
 export type AppInfo = { provider: string, model: string, 
 /**
@@ -83,7 +89,7 @@ export type CommandError = { code: CommandErrorCode, message: string,
  */
 provider?: string, };
 
-export type CommandErrorCode = "invalid_request" | "busy" | "not_found" | "import_invalid" | "file" | "database" | "storage" | "invalid_base_url" | "insecure_base_url" | "key_for_another_origin";
+export type CommandErrorCode = "invalid_request" | "busy" | "not_found" | "import_invalid" | "file" | "database" | "storage" | "invalid_base_url" | "insecure_base_url" | "key_for_another_origin" | "attachment_too_large" | "attachment_unsupported" | "attachment_missing" | "attachment_unreadable";
 
 export type Conversation = { id: string, title: string, 
 /**
@@ -118,6 +124,15 @@ export type AttachmentInfo = { name: string, kind: AttachmentKind, media_type: s
  * The content's SHA-256, in lower-case hex: its key in the conversation.
  */
 sha256: string, };
+
+export type AttachmentUpload = { name: string, data: string, } | { name: string, sha256: string, };
+
+export type AttachmentCheck = { "status": "ready", file: AttachmentInfo, 
+/**
+ * Its content as base64, when the window does not have it yet (a file picked in the
+ * shell's dialog); left out when the window sent it.
+ */
+data?: string, } | { "status": "refused", name: string, error: CommandError, };
 
 export type SearchHit = { conversation_id: string, title: string, run_id: string, 
 /**

@@ -34,6 +34,7 @@ export function toLoaded(detail: ConversationDetail): LoadedConversation {
       runId: run.run_id,
       parentRunId: run.parent_run_id,
       prompt: run.prompt,
+      attachments: run.attachments,
       startedAt: run.started_at,
       status: run.status,
       events: run.events,

@@ -5,7 +5,8 @@
 // continuing a cut-off run, which have no endpoint.
 import type { Event } from '../generated/protocol';
 import type { ConversationDetail, ExportFormat, HistoryBackend, HistoryStatus, SavedConversation, SearchHit } from '../history/types';
-import type { AppInfo, Backend } from '../ipc';
+import { readBase64 } from '../attachments/files';
+import type { AppInfo, AttachmentCheck, Backend } from '../ipc';
 import { followEvents } from './events';
 
 /** What a request that failed says: the server's `{code, message}`, or its status. */
@@ -72,14 +73,20 @@ export function httpBackend(token: string): Backend {
 
   return {
     appInfo: () => json<AppInfo>('/v1/info'),
-    startRun: async ({ conversationId, runId, prompt, parent }) => {
+    startRun: async ({ conversationId, runId, prompt, parent, attachments }) => {
       const body: Record<string, unknown> = { prompt, conversation_id: conversationId, run_id: runId };
+      if (attachments?.length) body.attachments = attachments;
       if (parent?.kind === 'root') body.root = true;
       if (parent?.kind === 'run') body.parent_run_id = parent.run_id;
       await request('POST', '/v1/runs', body);
       follow(runId, null);
     },
     followRun: async (runId, afterSeq) => follow(runId, afterSeq),
+    checkAttachments: async (files) => (await request('POST', '/v1/attachments/check', files)).json() as Promise<AttachmentCheck[]>,
+    attachmentData: async (conversationId, sha256) => {
+      const response = await request('GET', `${conversation(conversationId)}/attachments/${encodeURIComponent(sha256)}`);
+      return readBase64(await response.blob());
+    },
     runsInProgress: () => json('/v1/runs'),
     stopRun: async (runId) => {
       await request('POST', `/v1/runs/${encodeURIComponent(runId)}/cancel`);

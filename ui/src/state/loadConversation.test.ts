@@ -151,6 +151,7 @@ describe('load_conversation', () => {
   });
 
   it('reads the shell’s open_conversation answer', () => {
+    const FILE = { name: 'a.png', kind: 'image', media_type: 'image/png', size: 3, sha256: 'abc' } as const;
     const detail: ConversationDetail = {
       conversation: { id: 'x', title: 'T', created_at: 1, updated_at: 2 },
       runs: [
@@ -158,7 +159,7 @@ describe('load_conversation', () => {
           run_id: 'r',
           parent_run_id: null,
           prompt: 'p',
-          attachments: [],
+          attachments: [FILE],
           provider: null,
           model: null,
           started_at: 3,
@@ -173,7 +174,10 @@ describe('load_conversation', () => {
       id: 'x',
       title: 'T',
       createdAt: 1,
-      runs: [{ runId: 'r', parentRunId: null, prompt: 'p', startedAt: 3, status: 'interrupted', events: [] }],
+      runs: [{ runId: 'r', parentRunId: null, prompt: 'p', attachments: [FILE], startedAt: 3, status: 'interrupted', events: [] }],
     });
+    // The prompt's files come back with its turn.
+    const state = reducer(initialState('c-1', NOW), { type: 'load_conversation', conversation: toLoaded(detail), select: true });
+    expect(state.turns['r']!.attachments).toEqual([FILE]);
   });
 });

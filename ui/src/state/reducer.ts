@@ -120,6 +120,7 @@ function loadConversation(state: AppState, loaded: LoadedConversation, select: b
     items.push({ role: 'assistant', runId: run.runId });
     let turn = cloneTurn(newTurn(run.runId, loaded.id, run.prompt, run.startedAt));
     if (run.parentRunId !== undefined) turn.parentRunId = run.parentRunId;
+    if (run.attachments?.length) turn.attachments = run.attachments;
     for (const event of [...run.events].sort((a, b) => a.seq - b.seq)) {
       if (event.seq <= turn.lastSeq) continue;
       // A run continued after it was cut off has events after its first `run_finished`.
@@ -162,11 +163,12 @@ function interrupt(turn: Turn): Turn {
 }
 
 function submit(state: AppState, action: Extract<Action, { type: 'submit' }>): AppState {
-  const { conversationId, runId, prompt, now, parentRunId } = action;
+  const { conversationId, runId, prompt, now, parentRunId, attachments } = action;
   if (state.turns[runId]) return state;
   const existing = state.conversations[conversationId];
   const conversation = existing ?? emptyConversation(conversationId, now);
   const turn = newTurn(runId, conversationId, prompt, now);
+  if (attachments?.length) turn.attachments = attachments;
   const updated: Conversation = {
     ...conversation,
     title: conversation.title || prompt.trim(),

@@ -1,6 +1,6 @@
 // The UI's state: conversations in memory, and one turn per run, keyed by run id.
 import type { BudgetKind, ErrorCode, Event, FinishReason, StatusIcon, Usage } from '../generated/protocol';
-import type { RunStatus } from '../generated/ipc';
+import type { AttachmentInfo, RunStatus } from '../generated/ipc';
 import type { GrowingText } from './growingText';
 
 /** One event kind, with the common fields (`run_id`, `seq`, `t_ms`). */
@@ -106,6 +106,8 @@ export interface Turn {
   /** The run this one continues (`null`: a first turn); absent when not known (then the run before it). */
   parentRunId?: string | null;
   prompt: string;
+  /** The files the prompt carried, in the order attached. */
+  attachments?: AttachmentInfo[];
   /** Wall clock (epoch ms) when the user pressed Send. */
   submittedAt: number;
   phase: TurnPhase;
@@ -166,7 +168,16 @@ export interface AppState {
 
 export type Action =
   /** `parentRunId`: the run this one continues (`null`: a first turn), as the shell was asked. */
-  | { type: 'submit'; conversationId: string; runId: string; prompt: string; now: number; parentRunId?: string | null }
+  | {
+      type: 'submit';
+      conversationId: string;
+      runId: string;
+      prompt: string;
+      now: number;
+      parentRunId?: string | null;
+      /** The files sent with the prompt. */
+      attachments?: AttachmentInfo[];
+    }
   /** Shows this version of an answer (and the branch after it) where its run forks. */
   | { type: 'show_version'; runId: string }
   /** The run, cut off, is being continued: its turn takes the events that follow its last. */
@@ -191,6 +202,8 @@ export interface LoadedRun {
   /** The run it continues (`null`: a first turn). */
   parentRunId?: string | null;
   prompt: string;
+  /** The files the prompt carried. */
+  attachments?: AttachmentInfo[];
   /** Epoch ms. */
   startedAt: number;
   status: SavedRunStatus;

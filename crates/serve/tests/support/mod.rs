@@ -98,6 +98,17 @@ impl Server {
         self.client.post(url).bearer_auth(TOKEN).json(body).send().await.unwrap()
     }
 
+    /// GETs `path` with the token.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        let url = format!("{}{path}", self.base);
+        self.client.get(url).bearer_auth(TOKEN).send().await.unwrap()
+    }
+
+    /// GETs `path` with the token and reads the answer as JSON.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        self.get(path).await.json().await.unwrap()
+    }
+
     /// Starts a run; returns (run_id, conversation_id).
     pub async fn create(&self, body: serde_json::Value) -> (String, String) {
         let response = self.post("/v1/runs", &body).await;
