@@ -13,17 +13,14 @@ use crate::tools::{status_naming, ToolError, ToolSpec};
 /// Most entries one call lists; the rest are counted.
 pub const MAX_ENTRIES: usize = 400;
 
-pub struct ListFiles;
-
+/// A `list_files` call.
 #[derive(Deserialize)]
-pub struct ListArgs {
+pub struct ListFiles {
     /// The folder to list (none: the workspace itself).
     path: Option<String>,
 }
 
 impl FileOp for ListFiles {
-    type Args = ListArgs;
-
     fn spec() -> ToolSpec {
         let path = "A folder relative to the workspace; the workspace itself when left out.";
         ToolSpec::object(
@@ -41,8 +38,8 @@ impl FileOp for ListFiles {
         status_naming(args, "path", named, "Listing the workspace's files…", StatusIcon::Tool)
     }
 
-    fn run(workspace: &Workspace, args: ListArgs) -> Result<String, ToolError> {
-        list(workspace, &args.path.unwrap_or_default())
+    fn run(self, workspace: &Workspace) -> Result<String, ToolError> {
+        list(workspace, &self.path.unwrap_or_default())
     }
 }
 

@@ -25,19 +25,18 @@ pub use write::WriteFile;
 
 use super::{Tool, ToolError, ToolSpec};
 
-/// One file operation: what the model is told, the status line, whether it asks first, its
-/// arguments, and the work itself (run on a blocking thread by [`FileTool`]).
-pub trait FileOp: Send + Sync + 'static {
-    /// Its arguments as the model sends them (a JSON object; none: `{}`), read by serde: what
-    /// does not fit is refused before the work starts.
-    type Args: DeserializeOwned + Send + 'static;
+/// One file operation, a value of which is one call's arguments as the model sends them (a JSON
+/// object; none: `{}`), read by serde so that what does not fit is refused before the work
+/// starts: what the model is told, the status line, whether it asks first, and the work itself
+/// (run on a blocking thread by [`FileTool`]).
+pub trait FileOp: DeserializeOwned + Send + Sync + 'static {
     fn spec() -> ToolSpec;
     /// The status line, from the arguments as they are (the call may not have run yet).
     fn status(args: &Value) -> (String, StatusIcon);
     fn asks_first() -> bool {
         false
     }
-    fn run(workspace: &Workspace, args: Self::Args) -> Result<String, ToolError>;
+    fn run(self, workspace: &Workspace) -> Result<String, ToolError>;
 }
 
 /// The tool that does `Op` in a workspace.
@@ -67,9 +66,9 @@ impl<Op: FileOp> Tool for FileTool<Op> {
     }
 
     async fn call(&self, args: Value) -> Result<String, ToolError> {
-        let args = arguments::<Op::Args>(args)?;
+        let op: Op = arguments(args)?;
         let workspace = self.workspace.clone();
-        tokio::task::spawn_blocking(move || Op::run(&workspace, args))
+        tokio::task::spawn_blocking(move || op.run(&workspace))
             .await
             .unwrap_or_else(|e| Err(ToolError::Crashed(e.to_string())))
     }

@@ -16,18 +16,15 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Most text one call returns.
 pub const MAX_OUTPUT_BYTES: usize = 64 * 1024;
 
-pub struct ReadFile;
-
+/// A `read_file` call.
 #[derive(Deserialize)]
-pub struct ReadArgs {
+pub struct ReadFile {
     path: String,
     start_line: Option<NonZeroUsize>,
     end_line: Option<NonZeroUsize>,
 }
 
 impl FileOp for ReadFile {
-    type Args = ReadArgs;
-
     fn spec() -> ToolSpec {
         ToolSpec::object(
             "read_file",
@@ -47,13 +44,13 @@ impl FileOp for ReadFile {
         status_naming(args, "path", named, "Reading a file…", StatusIcon::Tool)
     }
 
-    fn run(workspace: &Workspace, args: ReadArgs) -> Result<String, ToolError> {
-        let start = args.start_line.map_or(1, NonZeroUsize::get);
-        let end = args.end_line.map(NonZeroUsize::get);
+    fn run(self, workspace: &Workspace) -> Result<String, ToolError> {
+        let start = self.start_line.map_or(1, NonZeroUsize::get);
+        let end = self.end_line.map(NonZeroUsize::get);
         if end.is_some_and(|end| end < start) {
             return Err(ToolError::InvalidArgs("end_line comes before start_line".into()));
         }
-        read(workspace, &args.path, start, end)
+        read(workspace, &self.path, start, end)
     }
 }
 

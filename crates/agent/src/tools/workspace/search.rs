@@ -16,18 +16,15 @@ pub const MAX_MATCHES: usize = 200;
 /// Longest part of a matching line shown.
 const MAX_LINE_CHARS: usize = 240;
 
-pub struct SearchFiles;
-
+/// A `search_files` call.
 #[derive(Deserialize)]
-pub struct SearchArgs {
+pub struct SearchFiles {
     query: String,
     /// Where to search (none: the whole workspace).
     path: Option<String>,
 }
 
 impl FileOp for SearchFiles {
-    type Args = SearchArgs;
-
     fn spec() -> ToolSpec {
         ToolSpec::object(
             "search_files",
@@ -47,11 +44,11 @@ impl FileOp for SearchFiles {
         status_naming(args, "query", named, "Searching the files…", StatusIcon::Tool)
     }
 
-    fn run(workspace: &Workspace, args: SearchArgs) -> Result<String, ToolError> {
-        if args.query.is_empty() {
+    fn run(self, workspace: &Workspace) -> Result<String, ToolError> {
+        if self.query.is_empty() {
             return Err(ToolError::InvalidArgs("\"query\" is empty".into()));
         }
-        search(workspace, &args.query, &args.path.unwrap_or_default())
+        search(workspace, &self.query, &self.path.unwrap_or_default())
     }
 }
 

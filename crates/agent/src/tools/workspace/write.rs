@@ -14,17 +14,14 @@ use crate::tools::{status_naming, ToolError, ToolSpec};
 /// Largest content one call writes.
 pub const MAX_WRITE_BYTES: usize = 1024 * 1024;
 
-pub struct WriteFile;
-
+/// A `write_file` call.
 #[derive(Deserialize)]
-pub struct WriteArgs {
+pub struct WriteFile {
     path: String,
     content: String,
 }
 
 impl FileOp for WriteFile {
-    type Args = WriteArgs;
-
     fn spec() -> ToolSpec {
         ToolSpec::object(
             "write_file",
@@ -48,10 +45,8 @@ impl FileOp for WriteFile {
         true
     }
 
-    fn run(
-        workspace: &Workspace,
-        WriteArgs { path, content }: WriteArgs,
-    ) -> Result<String, ToolError> {
+    fn run(self, workspace: &Workspace) -> Result<String, ToolError> {
+        let WriteFile { path, content } = self;
         if content.len() > MAX_WRITE_BYTES {
             return Err(ToolError::InvalidArgs(format!(
                 "the content is {}, more than the {} one call may write",
