@@ -32,7 +32,13 @@ export function ComposerFileChips({ files, onRemove }: { files: readonly Compose
                 {f.message}
               </span>
             )}
-            <button type="button" className="file-chip-remove" aria-label={`Remove ${name}`} title="Remove" onClick={() => onRemove(f.key)}>
+            <button
+              type="button"
+              className="icon-button file-chip-remove"
+              aria-label={`Remove ${name}`}
+              title="Remove"
+              onClick={() => onRemove(f.key)}
+            >
               ×
             </button>
           </li>
