@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, settled, useServer, withApp } from './harness.mjs';
+import { ROOT, settled, serverEnv, useServer, withApp } from './harness.mjs';
 import { ENTER } from './webdriver.mjs';
 
 const bodies = [];
@@ -44,12 +44,7 @@ const chipStates = async (app) => Promise.all((await app.find('[data-testid="com
 
 test('an image dropped on the window reaches the model with the prompt; a refused file says why first', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'telltale-e2e-attach-'));
-  const env = {
-    TELLTALE_DATA_DIR: dataDir,
-    TELLTALE_PROVIDER: 'openai',
-    TELLTALE_BASE_URL: `http://127.0.0.1:${server.port}/v1`,
-    TELLTALE_MODEL: 'm',
-  };
+  const env = serverEnv(server, dataDir);
   await withApp(env, async (app) => {
     const [input] = await app.waitFor('[data-testid="composer-input"]', async ([el]) => (await el.attr('disabled')) === null, {
       what: 'the composer to be ready',

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ask, settled, useServer, withApp } from "./harness.mjs";
+import { ask, settled, serverEnv, useServer, withApp } from "./harness.mjs";
 import { appsEnded, ENTER } from "./webdriver.mjs";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
@@ -46,12 +46,7 @@ const server = useServer(handle);
 const withServer = (settings, body) => {
   const dataDir = mkdtempSync(join(tmpdir(), "telltale-e2e-branches-"));
   writeFileSync(join(dataDir, "settings.json"), JSON.stringify({ settings }));
-  const env = {
-    TELLTALE_DATA_DIR: dataDir,
-    TELLTALE_PROVIDER: "openai",
-    TELLTALE_BASE_URL: `http://127.0.0.1:${server.port}/v1`,
-    TELLTALE_MODEL: "m",
-  };
+  const env = serverEnv(server, dataDir);
   return withApp(env, async (app) => {
     await body(app);
     await app.close();

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { APP, ask, useServer, withApp } from './harness.mjs';
+import { APP, ask, serverEnv, useServer, withApp } from './harness.mjs';
 import { startDriver, Session } from './webdriver.mjs';
 
 const KILLS = Number(process.env.TELLTALE_CRASH_KILLS ?? 20);
@@ -65,12 +65,7 @@ const textOf = (app, el) => app.execute('return arguments[0].textContent', [{ 'e
 test(`the app killed ${KILLS} times mid-stream keeps a whole database and every answer it showed`, { timeout: 600000 }, async () => {
   const data = mkdtempSync(join(tmpdir(), 'telltale-crash-e2e-'));
   const db = join(data, 'history.sqlite3');
-  const env = {
-    TELLTALE_DATA_DIR: data,
-    TELLTALE_PROVIDER: 'openai',
-    TELLTALE_BASE_URL: `http://127.0.0.1:${server.port}/v1`,
-    TELLTALE_MODEL: 'm',
-  };
+  const env = serverEnv(server, data);
   const next = random(0x5eedc0de);
   const lost = [];
   try {

@@ -27,6 +27,16 @@ export function useServer(handle) {
   return server;
 }
 
+/** The app's environment to answer from `server` (a useServer one, OpenAI-compatible; model "m"), its data in `dataDir`. */
+export function serverEnv(server, dataDir) {
+  return {
+    TELLTALE_DATA_DIR: dataDir,
+    TELLTALE_PROVIDER: "openai",
+    TELLTALE_BASE_URL: `http://127.0.0.1:${server.port}/v1`,
+    TELLTALE_MODEL: "m",
+  };
+}
+
 /**
  * Starts tauri-driver and the app with `env`, runs `body(app)`, and always closes both: the app
  * allows one instance, so sessions run one after another. No key is set anywhere.

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ask, settled, useServer, withApp } from "./harness.mjs";
+import { ask, settled, serverEnv, useServer, withApp } from "./harness.mjs";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -52,12 +52,7 @@ writeFileSync(join(dataDir, "settings.json"), JSON.stringify({ settings: { works
 
 const withWorkspace = (body) =>
   withApp(
-    {
-      TELLTALE_DATA_DIR: dataDir,
-      TELLTALE_PROVIDER: "openai",
-      TELLTALE_BASE_URL: `http://127.0.0.1:${server.port}/v1`,
-      TELLTALE_MODEL: "m",
-    },
+    serverEnv(server, dataDir),
     body,
   );
 

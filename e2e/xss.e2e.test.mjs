@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ALL, NOTHING_RAN, PAYLOADS, isSafeUrl, readSentinels } from "../fixtures/xss.mjs";
-import { ask, settled, useServer, withApp } from "./harness.mjs";
+import { ask, settled, serverEnv, useServer, withApp } from "./harness.mjs";
 
 /** Writes an OpenAI-style event stream of `chunks`, a few milliseconds apart, so that it streams. */
 async function stream(res, chunks) {
@@ -135,10 +135,7 @@ const answerText = async (app, turn) => {
 
 test(`none of the ${PAYLOADS.length} payloads runs in the real window, as answer, thought or tool output`, async () => {
   const env = {
-    TELLTALE_DATA_DIR: dataDir,
-    TELLTALE_PROVIDER: "openai",
-    TELLTALE_BASE_URL: `http://127.0.0.1:${server.port}/v1`,
-    TELLTALE_MODEL: "m",
+    ...serverEnv(server, dataDir),
     PATH: `${bin}:${process.env.PATH}`,
   };
   await withApp(env, async (app) => {
