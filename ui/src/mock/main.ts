@@ -7,11 +7,13 @@
 // t_ms filled in as the shell does), or stream a long answer at a given rate. Some prompts play a
 // scripted run by themselves (scripted.ts: a write_file call that asks first, a slow web_fetch);
 // `resolve_approval` and `cancel_tool_call` answer as the shell does (toolCalls.ts); `resolve_budget`
-// is recorded, and the test sends what the run does next.
+// is recorded, and the test sends what the run does next. Files are checked as the tests' fake
+// shell checks them (test-support/fakeChecks.ts); the Attach dialog hands over `pickable`.
 import type { Channel } from '@tauri-apps/api/core';
 import { mockIPC, mockWindows } from '@tauri-apps/api/mocks';
 import type { Event, EventKind } from '../generated/protocol';
-import type { StartRun } from '../ipc';
+import type { AttachmentUpload, StartRun } from '../ipc';
+import { fakeChecks } from '../test-support/fakeChecks';
 import { historyCalls, historyCommand, recordEvents, recordRun } from './history';
 import { playScript, stopScript } from './scripted';
 import { settingsCalls, settingsCommand } from './settings';
@@ -67,6 +69,8 @@ function nextEvents(runId: string, kinds: readonly (EventKind & { t_ms?: number 
 }
 
 const api = {
+  /** The files the Attach button's dialog (`pick_attachments`) hands over; a test sets them. */
+  pickable: [] as AttachmentUpload[],
   historyCalls,
   settingsCalls,
   approvalCalls,
@@ -163,6 +167,10 @@ mockIPC(
       case Command.resolve_budget:
         budgetAnswers.push([String(args.runId), args.answer]);
         return null;
+      case Command.check_attachments:
+        return fakeChecks(args.files as AttachmentUpload[]);
+      case Command.pick_attachments:
+        return fakeChecks(api.pickable, true);
       case Command.open_external:
         opened.push(String(args.url));
         return null;

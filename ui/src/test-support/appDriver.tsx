@@ -4,7 +4,8 @@ import { act } from 'react';
 import { expect } from 'vitest';
 import { App } from '../App';
 import type { Event, EventKind } from '../generated/protocol';
-import type { AppInfo, ApprovalAnswer, AttachmentCheck, AttachmentUpload, Backend, BudgetAnswer, StartRun } from '../ipc';
+import type { AppInfo, ApprovalAnswer, AttachmentUpload, Backend, BudgetAnswer, StartRun } from '../ipc';
+import { fakeChecks } from './fakeChecks';
 import type { Mounted } from './dom';
 
 /** A shell that records what the window asks of it and sends the events a test gives it. */
@@ -27,28 +28,9 @@ export function fakeBackend() {
     startRun: async (args) => {
       calls.started.push(args);
     },
-    // As the shell answers: files named `refused…` are refused, the others ready (kind from the name).
     checkAttachments: async (files) => {
       calls.checked.push(files);
-      return files.map((upload, i): AttachmentCheck => {
-        if (upload.name.startsWith('refused')) {
-          return {
-            status: 'refused',
-            name: upload.name,
-            error: { code: 'attachment_unsupported', message: `${upload.name} cannot be attached` },
-          };
-        }
-        const image = upload.name.endsWith('.png');
-        const size = 'data' in upload ? atob(upload.data).length : 0;
-        const file = {
-          name: upload.name,
-          kind: image ? 'image' : 'text',
-          media_type: image ? 'image/png' : 'text/plain',
-          size,
-          sha256: `sha-${i}-${upload.name}`,
-        } as const;
-        return { status: 'ready', file };
-      });
+      return fakeChecks(files);
     },
     stopRun: async (runId) => {
       calls.stopped.push(runId);
