@@ -167,10 +167,10 @@ impl AgentArgs {
                     })?;
                     saved.idle_timeout = Duration::from_secs(secs);
                 }
-                saved.thinking_budget = lookup(THINKING_BUDGET_VAR)
-                    .filter(|v| !v.trim().is_empty())
-                    .map(parse_thinking_budget)
-                    .transpose()?;
+                // The flag or the variable wins for this run over the saved budget.
+                if let Some(budget) = lookup(THINKING_BUDGET_VAR).filter(|v| !v.trim().is_empty()) {
+                    saved.thinking_budget = Some(parse_thinking_budget(budget)?);
+                }
                 saved
             }
             None => ProviderSettings::from_lookup(lookup)?,

@@ -64,3 +64,43 @@ async fn a_budget_under_1024_tokens_is_refused_naming_the_flag_and_nothing_is_se
     }
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn the_saved_budget_asks_for_thinking_and_the_flag_or_variable_overrides_it_for_one_run() {
+    let server = TestServer::always(Reply::sse_fixture("anthropic_text.sse")).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = json!({ "settings": {
+        "default_provider": "anthropic",
+        "providers": [{
+            "id": "anthropic", "base_url": server.base_url(), "model": "claude-saved",
+            "thinking_budget": 4096,
+        }],
+    }});
+    std::fs::write(dir.path().join("settings.json"), settings.to_string()).expect("settings");
+    // `telltale run` with the data folder `dir` and no provider named anywhere.
+    let saved = |extra: &[&str], variable: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+        command.env("TELLTALE_DATA_DIR", dir.path()).env("TELLTALE_KEY_STORE", "file");
+        for var in ["PROVIDER", "MODEL", "BASE_URL", "API_KEY", "THINKING_BUDGET"] {
+            command.env_remove(format!("TELLTALE_{var}"));
+        }
+        command.env_remove("ANTHROPIC_API_KEY");
+        if let Some(budget) = variable {
+            command.env("TELLTALE_THINKING_BUDGET", budget);
+        }
+        command.args(["run", "--json", "--keepalive-ms", "0", "--no-save"]).args(extra).arg("hi");
+        command
+    };
+    for (extra, variable, asked) in [
+        (&[][..], None, 4096),
+        (&["--thinking-budget", "2048"][..], None, 2048),
+        (&[][..], Some("3000"), 3000),
+        (&["--thinking-budget", "1024"][..], Some("3000"), 1024),
+    ] {
+        let out = output(saved(extra, variable)).await;
+        assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+        let request = server.requests().last().expect("a request").json();
+        assert_eq!(request["model"], "claude-saved");
+        assert_eq!(request["thinking"], json!({ "type": "enabled", "budget_tokens": asked }));
+    }
+}

@@ -84,7 +84,7 @@ pub fn provider_settings(
         api_key,
         idle_timeout: Duration::from_secs(settings.idle_timeout_s),
         offline_pace: OfflinePace::default(),
-        thinking_budget: None,
+        thinking_budget: entry.thinking_budget.filter(|_| kind == ProviderKind::Anthropic),
     })
 }
 

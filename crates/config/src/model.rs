@@ -101,6 +101,12 @@ pub struct ProviderEntry {
     pub base_url: String,
     #[serde(default)]
     pub model: String,
+    /// Extended thinking's budget in tokens per step, for an Anthropic-format provider only
+    /// (none: no extended thinking; at least `MIN_THINKING_BUDGET`). `TELLTALE_THINKING_BUDGET`
+    /// and `telltale run --thinking-budget` override it for one run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub thinking_budget: Option<u32>,
 }
 
 pub const DEFAULT_KEEPALIVE_MS: u64 = 1000;
@@ -194,12 +200,17 @@ impl Settings {
                 id: preset.id.to_owned(),
                 base_url: preset.base_url.to_owned(),
                 model: String::new(),
+                thinking_budget: None,
             });
             entry.base_url = entry.base_url.trim().trim_end_matches('/').to_owned();
             entry.model = entry.model.trim().to_owned();
             if preset.api == Api::Offline {
                 entry.base_url.clear();
                 entry.model = telltale_agent::providers::OfflineProvider::MODEL.to_owned();
+            }
+            // Only Anthropic's Messages API takes extended thinking.
+            if preset.api != Api::Anthropic {
+                entry.thinking_budget = None;
             }
             providers.push(entry);
         }
@@ -313,8 +324,24 @@ mod tests {
         s.budget.max_seconds = Some(120);
         s.budget.max_cost_usd = Some(0.25);
         s.prices.insert("my-model".into(), Price::new(0.5, 1.5));
+        s.providers[2].thinking_budget = Some(4096);
         let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["providers"][2]["thinking_budget"], 4096);
+        assert!(json["providers"][1].get("thinking_budget").is_none(), "off is left out");
         assert_eq!(Settings::from_json(Some(json)), s);
+    }
+
+    #[test]
+    fn only_an_anthropic_format_provider_keeps_a_thinking_budget() {
+        let s = Settings::from_json(Some(json!({
+            "providers": [
+                {"id": "anthropic", "base_url": "https://api.anthropic.com", "thinking_budget": 2048},
+                {"id": "openai", "base_url": "https://api.openai.com/v1", "thinking_budget": 2048},
+            ],
+        })));
+        assert_eq!(s.provider("anthropic").unwrap().thinking_budget, Some(2048));
+        assert_eq!(s.provider("openai").unwrap().thinking_budget, None);
+        assert_eq!(Settings::default().provider("anthropic").unwrap().thinking_budget, None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! words. A provider that sends a key needs an https base URL unless the server is on this
 //! computer (the key would otherwise cross the network readable by anyone on the way).
 
+use telltale_agent::providers::settings::MIN_THINKING_BUDGET;
 use telltale_agent::urls::{is_plain_http_to_another_computer, origin, without_userinfo};
 
 use crate::model::{
@@ -37,6 +38,12 @@ pub enum InvalidSettings {
         key_origin: Option<String>,
         url_origin: String,
     },
+    /// An extended thinking budget Anthropic would refuse (it takes 1024 tokens or more).
+    #[error(
+        "the extended thinking budget of {name} must be {MIN_THINKING_BUDGET} tokens or more \
+         ({value} is too few), or turned off"
+    )]
+    ThinkingBudgetTooSmall { provider_id: String, name: String, value: u32 },
     #[error("{0}")]
     Other(String),
 }
@@ -49,7 +56,8 @@ impl InvalidSettings {
             | InvalidSettings::BaseUrlSpaces { provider_id, .. }
             | InvalidSettings::BaseUrlMissing { provider_id, .. }
             | InvalidSettings::InsecureBaseUrl { provider_id, .. }
-            | InvalidSettings::KeyForAnotherOrigin { provider_id, .. } => Some(provider_id),
+            | InvalidSettings::KeyForAnotherOrigin { provider_id, .. }
+            | InvalidSettings::ThinkingBudgetTooSmall { provider_id, .. } => Some(provider_id),
             InvalidSettings::Other(_) => None,
         }
     }
@@ -89,6 +97,9 @@ impl Settings {
                 return Err(InvalidSettings::Other(format!("unknown provider \"{}\"", entry.id)));
             };
             let (provider_id, name) = (preset.id.to_owned(), preset.name.to_owned());
+            if let Some(value) = entry.thinking_budget.filter(|v| *v < MIN_THINKING_BUDGET) {
+                return Err(InvalidSettings::ThinkingBudgetTooSmall { provider_id, name, value });
+            }
             let url = entry.base_url.trim();
             if !url.is_empty() && !url.starts_with("http://") && !url.starts_with("https://") {
                 return Err(InvalidSettings::BaseUrlNotHttp { provider_id, name });
@@ -208,6 +219,33 @@ mod tests {
         let mut s = Settings::default();
         s.budget.max_tool_calls = Some(0);
         assert!(wrong(s).contains("tool-call budget must be more than 0"));
+    }
+
+    #[test]
+    fn a_thinking_budget_under_1024_tokens_is_refused_naming_its_provider() {
+        let mut s = Settings::default();
+        let anthropic = s.providers.iter_mut().find(|p| p.id == "anthropic").unwrap();
+        anthropic.thinking_budget = Some(1023);
+        let error = s.validate(&no_keys).unwrap_err();
+        assert_eq!(
+            error,
+            InvalidSettings::ThinkingBudgetTooSmall {
+                provider_id: "anthropic".into(),
+                name: "Anthropic".into(),
+                value: 1023
+            }
+        );
+        assert_eq!(error.provider_id(), Some("anthropic"));
+        assert_eq!(
+            error.to_string(),
+            "the extended thinking budget of Anthropic must be 1024 tokens or more (1023 is too \
+             few), or turned off"
+        );
+        for fine in [Some(1024), Some(32_000), None] {
+            let anthropic = s.providers.iter_mut().find(|p| p.id == "anthropic").unwrap();
+            anthropic.thinking_budget = fine;
+            assert!(s.validate(&no_keys).is_ok(), "{fine:?}");
+        }
     }
 
     /// `settings` with the base URL of `id` set to `url`.

@@ -40,6 +40,9 @@ pub enum CommandErrorCode {
     AttachmentMissing,
     /// A file attached by its path cannot be read (a folder, no permission).
     AttachmentUnreadable,
+    /// A provider's extended thinking budget is under the 1024 tokens Anthropic takes
+    /// (`provider` says whose).
+    InvalidThinkingBudget,
 }
 
 /// `{code, message}`, and the provider whose settings are wrong when the error is about one.
@@ -103,6 +106,9 @@ impl From<SettingsCommandError> for CommandError {
             }
             SettingsCommandError::Invalid(I::KeyForAnotherOrigin { .. }) => {
                 CommandErrorCode::KeyForAnotherOrigin
+            }
+            SettingsCommandError::Invalid(I::ThinkingBudgetTooSmall { .. }) => {
+                CommandErrorCode::InvalidThinkingBudget
             }
             SettingsCommandError::Invalid(
                 I::BaseUrlNotHttp { .. } | I::BaseUrlSpaces { .. } | I::BaseUrlMissing { .. },
@@ -169,6 +175,17 @@ mod tests {
             serde_json::to_value(CommandError::from(SettingsCommandError::from(moved))).unwrap();
         assert_eq!(json["code"], "key_for_another_origin");
         assert_eq!(json["provider"], "openai");
+        let thinking = InvalidSettings::ThinkingBudgetTooSmall {
+            provider_id: "anthropic".into(),
+            name: "Anthropic".into(),
+            value: 100,
+        };
+        let thinking =
+            serde_json::to_value(CommandError::from(SettingsCommandError::from(thinking))).unwrap();
+        assert_eq!(
+            (&thinking["code"], &thinking["provider"]),
+            (&"invalid_thinking_budget".into(), &"anthropic".into())
+        );
         assert_eq!(
             json["message"],
             "the API key for OpenAI was entered for https://api.openai.com; enter it again for \

@@ -1,17 +1,17 @@
-// The Settings screen: providers (presets, base URL, model, write-only API key, "Test
-// connection"), the default provider, keep-alive, idle timeout, tools and MCP servers. Keys are sent to the
-// shell once and never come back: the screen shows only their masks.
+// The Settings screen: providers (preset, base URL, model, Anthropic's extended thinking, write-only API key,
+// "Test connection") and the sections below. Keys go to the shell once and never come back: only their masks show.
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { keepTabInside } from '../focusTrap';
 import { errorMessage } from '../ipc';
 import type { Preset, ProviderEntry, Settings, SettingsBackend, SettingsView, TestResult } from '../settings/types';
-import { fieldError, type FieldError } from '../settings/fieldError';
+import { commandMessage, fieldError, type FieldError } from '../settings/fieldError';
 import { SettingsBudgets } from './SettingsBudgets';
 import { SettingsPrices } from './SettingsPrices';
 import { SettingsLocalServers } from './SettingsLocalServers';
 import { SettingsAnswering } from './SettingsAnswering';
 import { SettingsKeyField } from './SettingsKeyField';
 import { mergeImported, SettingsMcp } from './SettingsMcp';
+import { SettingsThinking } from './SettingsThinking';
 import { SettingsTools } from './SettingsTools';
 import { SettingsField } from './SettingsField';
 import { SettingsSection } from './SettingsSection';
@@ -312,6 +312,16 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
                       ))}
                     </datalist>
                   </SettingsField>
+                  <SettingsThinking
+                    ids={ids}
+                    preset={preset}
+                    entry={current}
+                    error={errorAt('thinking_budget')}
+                    onChange={(thinking_budget) => {
+                      setFieldErr(null);
+                      editProvider({ thinking_budget });
+                    }}
+                  />
                   <SettingsKeyField
                     inputId={`${ids}-key`}
                     mask={mask}
@@ -386,10 +396,4 @@ export function SettingsDialog({ backend, onClose, onChanged }: SettingsDialogPr
       </div>
     </div>
   );
-}
-
-/** The message of a command error (`{code, message}` from the shell) or any other failure. */
-function commandMessage(error: unknown): string {
-  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') return error.message;
-  return errorMessage(error);
 }

@@ -89,7 +89,7 @@ export type CommandError = { code: CommandErrorCode, message: string,
  */
 provider?: string, };
 
-export type CommandErrorCode = "invalid_request" | "busy" | "not_found" | "import_invalid" | "file" | "database" | "storage" | "invalid_base_url" | "insecure_base_url" | "key_for_another_origin" | "attachment_too_large" | "attachment_unsupported" | "attachment_missing" | "attachment_unreadable";
+export type CommandErrorCode = "invalid_request" | "busy" | "not_found" | "import_invalid" | "file" | "database" | "storage" | "invalid_base_url" | "insecure_base_url" | "key_for_another_origin" | "attachment_too_large" | "attachment_unsupported" | "attachment_missing" | "attachment_unreadable" | "invalid_thinking_budget";
 
 export type Conversation = { id: string, title: string, 
 /**
@@ -157,7 +157,13 @@ base_url: string,
  */
 needs_key: boolean, };
 
-export type ProviderEntry = { id: string, base_url: string, model: string, };
+export type ProviderEntry = { id: string, base_url: string, model: string, 
+/**
+ * Extended thinking's budget in tokens per step, for an Anthropic-format provider only
+ * (none: no extended thinking; at least `MIN_THINKING_BUDGET`). `TELLTALE_THINKING_BUDGET`
+ * and `telltale run --thinking-budget` override it for one run.
+ */
+thinking_budget?: number, };
 
 export type Settings = { version: number, default_provider: string, 
 /**

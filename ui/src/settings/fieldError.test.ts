@@ -12,6 +12,12 @@ describe('fieldError', () => {
       field: 'api_key',
       message: 'the API key for OpenAI was entered for https://api.openai.com; enter it again for https://proxy.example',
     },
+    {
+      code: 'invalid_thinking_budget',
+      provider: 'anthropic',
+      field: 'thinking_budget',
+      message: 'the extended thinking budget of Anthropic must be 1024 tokens or more (512 is too few), or turned off',
+    },
   ])('places $code beside the $field of $provider', ({ code, provider, field, message }) => {
     expect(fieldError({ code, message, provider })).toEqual({ provider, field, message });
   });

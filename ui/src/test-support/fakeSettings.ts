@@ -62,12 +62,14 @@ export function fakeSettings() {
   };
   let mcp: McpServerStatus[] = [];
   let importRefusal: unknown = null;
+  let saveRefusal: unknown = null;
   let testResult: TestResult = { ok: true, code: null, message: 'OpenAI answered with gpt-4o-mini.' };
   const backend: SettingsBackend = {
     get: async () => view,
     save: async (settings, keys) => {
       calls.saved.push(settings);
       calls.savedKeys.push(keys);
+      if (saveRefusal) throw saveRefusal;
       view = { ...view, settings };
       return view;
     },
@@ -110,6 +112,8 @@ export function fakeSettings() {
     calls,
     setMcp: (list: McpServerStatus[]) => (mcp = list),
     refuseImport: (error: unknown) => (importRefusal = error),
+    /** Every later save is refused with `error` (null: saves again). */
+    refuseSave: (error: unknown) => (saveRefusal = error),
     setView: (v: SettingsView) => (view = v),
     failTestWith: (r: TestResult) => (testResult = r),
   };
