@@ -32,12 +32,25 @@ export function readBase64(file: Blob): Promise<string> {
   });
 }
 
+/** The file as a data URL (an image's thumbnail). */
+export function dataUrl(file: AttachmentInfo, base64: string): string {
+  return `data:${file.media_type};base64,${base64}`;
+}
+
+/** How many images' data URLs the window keeps (each up to ~7 MB); the oldest go first. */
+const KEPT_IMAGES = 24;
 const dataUrls = new Map<string, string>();
 
-/** Keeps an image's data URL for its thumbnails in the prompt just sent. */
+/** Keeps an image's data URL for its thumbnails (a prompt just sent, one shown before). */
 export function rememberImage(file: AttachmentInfo, base64: string): string {
-  const url = `data:${file.media_type};base64,${base64}`;
-  if (file.kind === 'image') dataUrls.set(file.sha256, url);
+  const url = dataUrl(file, base64);
+  if (file.kind !== 'image') return url;
+  dataUrls.delete(file.sha256);
+  dataUrls.set(file.sha256, url);
+  for (const oldest of dataUrls.keys()) {
+    if (dataUrls.size <= KEPT_IMAGES) break;
+    dataUrls.delete(oldest);
+  }
   return url;
 }
 

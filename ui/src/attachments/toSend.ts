@@ -1,6 +1,6 @@
 // What a run is sent with: its files as the turn shows them and as the shell takes them.
 import type { AttachmentUpload } from '../generated/ipc';
-import type { AttachmentInfo } from './files';
+import { rememberImage, type AttachmentInfo } from './files';
 import type { ReadyFile } from './useComposerFiles';
 
 export interface FilesToSend {
@@ -12,8 +12,9 @@ export interface FilesToSend {
 
 export const NO_FILES: FilesToSend = { infos: [], uploads: [] };
 
-/** Files from the composer: sent with their bytes. */
+/** Files from the composer: sent with their bytes (the images kept for the prompt's thumbnails). */
 export function filesToSend(files: readonly ReadyFile[]): FilesToSend {
+  for (const { file, data } of files) rememberImage(file, data);
   return { infos: files.map((f) => f.file), uploads: files.map((f) => ({ name: f.file.name, data: f.data })) };
 }
 

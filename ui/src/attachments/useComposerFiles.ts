@@ -3,7 +3,7 @@
 import { useCallback, useRef, useState } from 'react';
 import type { AttachmentCheck, AttachmentUpload } from '../generated/ipc';
 import { errorMessage } from '../ipc';
-import { formatSize, LARGEST_ATTACHMENT, readBase64, rememberImage, type AttachmentInfo } from './files';
+import { dataUrl, formatSize, LARGEST_ATTACHMENT, readBase64, type AttachmentInfo } from './files';
 
 /** A file in the composer: being read and checked, ready to send, or refused with why. */
 export type ComposerFile =
@@ -29,7 +29,7 @@ const key = () => `file-${nextKey++}`;
 function fromCheck(check: AttachmentCheck, fileKey: string, data?: string): ComposerFile {
   if (check.status === 'refused') return { key: fileKey, state: 'refused', name: check.name, message: check.error.message };
   const bytes = check.data ?? data ?? '';
-  const preview = check.file.kind === 'image' ? rememberImage(check.file, bytes) : undefined;
+  const preview = check.file.kind === 'image' ? dataUrl(check.file, bytes) : undefined;
   return { key: fileKey, state: 'ready', file: check.file, data: bytes, preview };
 }
 
