@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use telltale_protocol::{Attachment, AttachmentKind, Message};
 
 use crate::db::History;
@@ -34,13 +33,9 @@ impl AttachmentInfo {
             kind: attachment.kind(),
             media_type: attachment.media_type().to_owned(),
             size: attachment.data().len() as u64,
-            sha256: sha256_hex(attachment.data()),
+            sha256: attachment.sha256_hex(),
         }
     }
-}
-
-fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A message as the `messages` table holds it: its JSON, and the files to store beside it.

@@ -2,10 +2,11 @@
 //! content (magic bytes; text is UTF-8 without NUL bytes), never from its name alone, and each
 //! kind has a size limit, checked before anything is sent ([`Attachment::new`]).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 /// What an attachment is, as its content says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
@@ -80,13 +81,25 @@ pub fn to_base64(data: &[u8]) -> String {
 
 /// A file sent with a prompt. In JSON its bytes are base64 (`data`); reading one back checks it
 /// as [`Attachment::new`] does, so every `Attachment` has a kind its content confirms.
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Attachment {
     name: String,
     kind: AttachmentKind,
     media_type: &'static str,
     /// Shared: a run's transcript is cloned for each step.
     data: Arc<[u8]>,
+    /// The content's SHA-256, computed when first asked for and shared by the clones.
+    sha256: Arc<OnceLock<[u8; 32]>>,
+}
+
+impl PartialEq for Attachment {
+    fn eq(&self, other: &Self) -> bool {
+        // The hash follows from the data.
+        self.name == other.name
+            && self.kind == other.kind
+            && self.media_type == other.media_type
+            && self.data == other.data
+    }
 }
 
 impl Attachment {
@@ -110,7 +123,7 @@ impl Attachment {
         if size > kind.limit() {
             return Err(AttachmentError::TooLarge { name, kind, size });
         }
-        Ok(Attachment { name, kind, media_type, data })
+        Ok(Attachment { name, kind, media_type, data, sha256: Arc::default() })
     }
 
     /// [`Attachment::new`] for content given as base64 (standard alphabet, padded), as a front
@@ -149,6 +162,18 @@ impl Attachment {
 
     pub fn data(&self) -> &[u8] {
         &self.data
+    }
+
+    /// The content's SHA-256: what identifies it (the history stores a content once per
+    /// conversation by it; a provider keeps what it made of a file by it). Computed once for an
+    /// attachment and its clones.
+    pub fn sha256(&self) -> &[u8; 32] {
+        self.sha256.get_or_init(|| Sha256::digest(&self.data).into())
+    }
+
+    /// [`Attachment::sha256`] in lower-case hex.
+    pub fn sha256_hex(&self) -> String {
+        self.sha256().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The content as base64 (standard alphabet, padded).
@@ -273,6 +298,18 @@ mod tests {
         let code = Attachment::new("main.rs", &b"\xef\xbb\xbffn main() {}\n"[..]).expect("text");
         assert_eq!((code.kind(), code.text()), (AttachmentKind::Text, Some("fn main() {}\n")));
         assert_eq!(png.text(), None);
+    }
+
+    #[test]
+    fn the_hash_is_the_contents_sha256_whatever_the_name() {
+        let empty_line = Attachment::new("a.txt", &b"\n"[..]).expect("text");
+        assert_eq!(
+            empty_line.sha256_hex(),
+            "01ba4719c80b6fe911b091a7c05124b64eeece964e09c058ef8f9805daca546b"
+        );
+        let renamed = Attachment::new("b.txt", &b"\n"[..]).expect("text");
+        assert_eq!(renamed.sha256(), empty_line.clone().sha256());
+        assert_ne!(renamed, empty_line, "the name still sets files apart");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod http_errors;
 mod http_stream;
 pub mod offline;
 pub mod openai;
+mod pdf_texts;
 pub mod settings;
 
 pub use anthropic::AnthropicProvider;

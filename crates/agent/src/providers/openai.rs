@@ -16,6 +16,7 @@ use crate::providers::decoder::{HttpProvider, PartialCall, Step, Wire};
 use crate::providers::endpoint::{key_header, Endpoint, EndpointSpec};
 use crate::providers::http_errors::{self, ApiKey};
 use crate::providers::http_stream::{self, clamp, excerpt};
+use crate::providers::pdf_texts::PdfTexts;
 use crate::sse::SseEvent;
 
 /// Where requests go without a base URL.
@@ -26,8 +27,12 @@ pub use crate::providers::endpoint::DEFAULT_IDLE_TIMEOUT;
 /// Completes "Check the base URL…" when an HTML page came instead of a stream.
 const URL_HINT: &str = ": it usually ends in /v1";
 
-/// The Chat Completions wire format: what sets its requests apart.
-pub struct ChatCompletions;
+/// The Chat Completions wire format: what sets its requests apart, and the text of the PDFs
+/// sent (parsed once per content for the provider's runs and turns, `pdf_texts.rs`).
+#[derive(Debug, Default)]
+pub struct ChatCompletions {
+    pdfs: PdfTexts,
+}
 
 pub type OpenAiProvider = HttpProvider<ChatCompletions>;
 
@@ -46,7 +51,7 @@ impl OpenAiProvider {
         };
         Ok(HttpProvider {
             endpoint: Endpoint::new(&spec, base_url, model, key)?,
-            wire: ChatCompletions,
+            wire: ChatCompletions::default(),
         })
     }
 }
@@ -56,7 +61,7 @@ impl Wire for ChatCompletions {
     const END: &'static str = "its [DONE] marker";
 
     fn body(&self, model: &str, request: &StepRequest<'_>) -> serde_json::Value {
-        wire::request_body(model, request.messages, request.tools)
+        wire::request_body(model, request.messages, request.tools, &self.pdfs)
     }
 
     fn headers(&self, key: Option<&ApiKey>) -> Result<HeaderMap, ProviderError> {

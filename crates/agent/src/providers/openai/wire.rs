@@ -7,17 +7,23 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 
 use crate::provider::CONTINUE_REQUEST;
-use crate::providers::attached::{inline_file, pdf_text};
+use crate::providers::attached::inline_file;
+use crate::providers::pdf_texts::PdfTexts;
 use crate::tools::ToolSpec;
 use telltale_protocol::{Attachment, AttachmentKind, Message};
 
-/// The body of `POST /chat/completions` for a streamed step.
-pub(crate) fn request_body(model: &str, messages: &[Message], tools: &[ToolSpec]) -> Value {
+/// The body of `POST /chat/completions` for a streamed step; a PDF's text comes from `pdfs`.
+pub(crate) fn request_body(
+    model: &str,
+    messages: &[Message],
+    tools: &[ToolSpec],
+    pdfs: &PdfTexts,
+) -> Value {
     let mut body = json!({
         "model": model,
         "stream": true,
         "stream_options": { "include_usage": true },
-        "messages": messages.iter().map(message).collect::<Vec<_>>(),
+        "messages": messages.iter().map(|m| message(m, pdfs)).collect::<Vec<_>>(),
     });
     // An answer cut off (stopped, failed, crashed) is continued: the partial answer, then a
     // request to go on from its exact end.
@@ -41,13 +47,13 @@ pub(crate) fn request_body(model: &str, messages: &[Message], tools: &[ToolSpec]
     body
 }
 
-fn message(message: &Message) -> Value {
+fn message(message: &Message, pdfs: &PdfTexts) -> Value {
     match message {
         Message::User { text, attachments } if attachments.is_empty() => {
             json!({ "role": "user", "content": text })
         }
         Message::User { text, attachments } => {
-            json!({ "role": "user", "content": user_parts(text, attachments) })
+            json!({ "role": "user", "content": user_parts(text, attachments, pdfs) })
         }
         Message::Assistant { text, tool_calls, .. } if tool_calls.is_empty() => {
             json!({ "role": "assistant", "content": text })
@@ -76,7 +82,7 @@ fn message(message: &Message) -> Value {
 /// A prompt with attachments as content parts: each file in the order attached (an image as an
 /// `image_url` part with a data URL; a PDF as its extracted text and a text file as itself,
 /// each in a text part headed by its name), then the prompt's text.
-fn user_parts(text: &str, attachments: &[Attachment]) -> Vec<Value> {
+fn user_parts(text: &str, attachments: &[Attachment], pdfs: &PdfTexts) -> Vec<Value> {
     let mut parts: Vec<Value> = attachments
         .iter()
         .map(|file| match file.kind() {
@@ -85,10 +91,7 @@ fn user_parts(text: &str, attachments: &[Attachment]) -> Vec<Value> {
                 "image_url": { "url": format!("data:{};base64,{}", file.media_type(), file.base64()) },
             }),
             AttachmentKind::Pdf => {
-                let text = match pdf_text(file.data()) {
-                    Ok(text) => text,
-                    Err(error) => format!("[Telltale could not extract this PDF's text: {error}]"),
-                };
+                let text = pdfs.text_of(file);
                 json!({ "type": "text", "text": inline_file(file.name(), "PDF, as text", &text) })
             }
             AttachmentKind::Text => json!({
@@ -192,5 +195,33 @@ mod tests {
             serde_json::from_str::<Chunk>(r#"{"choices":[{"delta":{"content":5}}]}"#).is_err(),
             "a number is no text"
         );
+    }
+
+    #[test]
+    fn a_pdf_is_parsed_once_for_every_step_and_turn_that_sends_it() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/attachments/report.pdf");
+        let pdf = std::fs::read(path).expect("the fixture");
+        let prompt = |pdf: &[u8]| Message::User {
+            text: "Sum it up.".into(),
+            attachments: vec![Attachment::new("report.pdf", pdf).expect("a PDF")],
+        };
+        let pdfs = PdfTexts::default();
+        let mut messages = vec![prompt(&pdf)];
+        let first = request_body("m", &messages, &[], &pdfs);
+        // The second step sends the prompt again, with the first step's tool call and result.
+        let call = telltale_protocol::ToolCall {
+            call_id: "c1".into(),
+            name: "clock".into(),
+            args: json!({}),
+        };
+        messages.push(Message::assistant("", vec![call.clone()]));
+        messages.push(Message::tool_result(&call, true, "noon"));
+        let second = request_body("m", &messages, &[], &pdfs);
+        // A later turn reads the file back from the history: the same content, another copy.
+        let later = request_body("m", &[prompt(&pdf.clone())], &[], &pdfs);
+        assert_eq!(pdfs.extracted(), 1, "parsed once");
+        let sent = &first["messages"][0];
+        assert!(sent["content"][0]["text"].as_str().is_some_and(|t| t.contains("Quarterly")));
+        assert_eq!((&second["messages"][0], &later["messages"][0]), (sent, sent));
     }
 }
