@@ -135,6 +135,34 @@ describe('branches', () => {
     expect(shown(state)).toEqual(['a', 'e']);
   });
 
+  it('switching back to a branch on its prompt shows the version last picked there, not the newest', () => {
+    let state = initialState('c', 0);
+    state = answered(state, 'a', 'one?', null, 'A');
+    state = answered(state, 'b', 'two?', 'a', 'B');
+    state = answered(state, 'c1', 'three?', 'b', 'C');
+    state = answered(state, 'b2', 'two?', 'a', 'B again');
+    state = answered(state, 'e', '2?', 'a', 'E');
+    state = answered(state, 'e2', '2?', 'a', 'E again');
+    const chat = () => state.conversations.c!;
+    // The first version of the old branch picked under its answer, then the edited branch.
+    state = reducer(state, { type: 'show_version', runId: 'b' });
+    expect(promptBranchesOf(chat(), state.turns, 'b')).toEqual({ ids: ['b', 'e2'], index: 0 });
+    state = reducer(state, { type: 'show_version', runId: 'e' });
+    expect(shown(state)).toEqual(['a', 'e']);
+    // The prompt's picker goes back to the old branch: its version picked before, with its later turn.
+    const back = promptBranchesOf(chat(), state.turns, 'e');
+    expect(back).toEqual({ ids: ['b', 'e'], index: 1 });
+    state = reducer(state, { type: 'show_version', runId: back.ids[0]! });
+    expect(shown(state)).toEqual(['a', 'b', 'c1']);
+    // And forward again: the edited branch on the version picked there (e, not the newer e2).
+    state = reducer(state, { type: 'show_version', runId: promptBranchesOf(chat(), state.turns, 'b').ids[1]! });
+    expect(shown(state)).toEqual(['a', 'e']);
+    // A version regenerated on a branch is the one that branch opens on from then on.
+    state = answered(state, 'e3', '2?', 'a', 'E third');
+    state = reducer(state, { type: 'show_version', runId: 'b' });
+    expect(promptBranchesOf(chat(), state.turns, 'b').ids).toEqual(['b', 'e3']);
+  });
+
   it('forks at the first prompt too', () => {
     let state = answered(initialState('c', 0), 'a', 'one?', null, 'A');
     state = answered(state, 'b', 'two?', 'a', 'B');

@@ -2,7 +2,8 @@
 // a prompt edited and sent again is a second child of the same parent. Children with the same
 // prompt are versions of one answer (the picker under it); children with different prompts are
 // branches forking at that prompt (the picker on the prompt). The screen shows one branch: from
-// the first turn down, at each fork the run chosen (`Conversation.shown`), else the latest.
+// the first turn down, at each fork the run chosen (`Conversation.shown`), else the latest; a
+// branch picked again on its prompt opens on the version last shown on it (`Conversation.picked`).
 import type { Conversation, Turn } from './types';
 
 /** The runs of the conversation, in the order they started. */
@@ -67,18 +68,33 @@ export function versionsOf(conversation: Conversation, turns: Record<string, Tur
 
 /**
  * The branches that fork at `runId`'s prompt: one per prompt sent there (the first, then each
- * edit, in order), each given by the run it opens on (the latest version of its answer), and
- * which one `runId` is on. One branch: the prompt was never edited.
+ * edit, in order), each given by the run it opens on (the version of its answer last shown on it,
+ * else the latest), and which one `runId` is on. One branch: the prompt was never edited.
  */
 export function promptBranchesOf(conversation: Conversation, turns: Record<string, Turn>, runId: string): { ids: string[]; index: number } {
-  const latest = new Map<string, string>();
+  // Each prompt keeps the place it first came in, with its runs in order.
+  const byPrompt = new Map<string, string[]>();
   for (const id of siblingsOf(conversation, turns, runId)) {
     const prompt = turns[id]?.prompt ?? '';
-    // A prompt keeps the place it first came in; a later version of its answer takes its entry.
-    latest.set(prompt, id);
+    const runs = byPrompt.get(prompt);
+    if (runs) runs.push(id);
+    else byPrompt.set(prompt, [id]);
   }
-  const prompts = [...latest.keys()];
-  return { ids: [...latest.values()], index: prompts.indexOf(turns[runId]?.prompt ?? '') };
+  const ids = [...byPrompt.values()].map((runs) => {
+    const picked = conversation.picked?.[runs[0]!];
+    return picked && runs.includes(picked) ? picked : runs[runs.length - 1]!;
+  });
+  return { ids, index: [...byPrompt.keys()].indexOf(turns[runId]?.prompt ?? '') };
+}
+
+/**
+ * `conversation` showing `runId` where its run forks, and remembering it as the version picked on
+ * its branch (`Conversation.picked`), which that branch opens on when it is picked again.
+ */
+export function showing(conversation: Conversation, turns: Record<string, Turn>, runId: string): Conversation {
+  const key = parentOf(conversation, turns, runId) ?? '';
+  const branch = versionsOf(conversation, turns, runId).ids[0] ?? runId;
+  return { ...conversation, shown: { ...conversation.shown, [key]: runId }, picked: { ...conversation.picked, [branch]: runId } };
 }
 
 /**

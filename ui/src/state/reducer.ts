@@ -1,7 +1,7 @@
 // The one reducer of the window. Pure: time comes in with the actions, ids too.
 import type { Event } from '../generated/protocol';
 import { GrowingText } from './growingText';
-import { parentOf } from './branches';
+import { parentOf, showing } from './branches';
 import { releaseConversations } from './release';
 import { progressStep } from './selectors';
 import type { Action, AppState, Conversation, LoadedConversation, Step, ToolProgress, ToolStep, Turn, TurnStatus } from './types';
@@ -169,15 +169,15 @@ function submit(state: AppState, action: Extract<Action, { type: 'submit' }>): A
   const conversation = existing ?? emptyConversation(conversationId, now);
   const turn = newTurn(runId, conversationId, prompt, now);
   if (attachments?.length) turn.attachments = attachments;
-  const updated: Conversation = {
+  let updated: Conversation = {
     ...conversation,
     title: conversation.title || prompt.trim(),
     items: [...conversation.items, { role: 'user', id: `user-${runId}`, text: prompt, at: now }, { role: 'assistant', runId }],
   };
   if (parentRunId !== undefined) {
     turn.parentRunId = parentRunId;
-    // A new version (an answer regenerated) is the one shown.
-    updated.shown = { ...conversation.shown, [parentRunId ?? '']: runId };
+    // A new version (an answer regenerated) is the one shown, and the one its branch opens on.
+    updated = showing(updated, { ...state.turns, [runId]: turn }, runId);
   }
   return {
     ...state,
@@ -195,7 +195,7 @@ function showVersion(state: AppState, runId: string): AppState {
   if (!turn || !conversation) return state;
   const key = parentOf(conversation, state.turns, runId) ?? '';
   if (conversation.shown?.[key] === runId) return state;
-  const updated = { ...conversation, shown: { ...conversation.shown, [key]: runId } };
+  const updated = showing(conversation, state.turns, runId);
   return { ...state, conversations: { ...state.conversations, [conversation.id]: updated } };
 }
 

@@ -156,6 +156,11 @@ export interface Conversation {
   released?: boolean;
   /** Which version is on screen where runs fork: by parent run id (`''` for first turns); else the latest. */
   shown?: Record<string, string>;
+  /**
+   * The version last shown on each branch (the runs forking at one point with one prompt), by the
+   * branch's first run: picking that branch again on its prompt shows it; else its latest.
+   */
+  picked?: Record<string, string>;
 }
 
 export interface AppState {
