@@ -79,4 +79,32 @@ describe('Edit & resend', () => {
     expect(texts('user-message')).toEqual(['one?']);
     expect(fake.calls.started).toHaveLength(1);
   });
+
+  it('sends an edit only once its text differs: the same text again is what Regenerate is for', async () => {
+    const fake = await listeningApp();
+    const first = send(fake, 'Plan a day in Tokyo');
+    await answer(fake, first.runId, 'A');
+    act(() => byTestId('edit-message')!.click());
+    const sendButton = byTestId<HTMLButtonElement>('edit-send')!;
+    const hint = byTestId('edit-hint')!;
+    expect(sendButton.disabled).toBe(true);
+    expect(hint.textContent).toBe(
+      'Change the text to send it as a new branch. For another answer to the same text, use Regenerate under the answer.',
+    );
+    expect(sendButton.getAttribute('aria-describedby')).toBe(hint.id);
+    expect(byTestId('edit-input')!.getAttribute('aria-describedby')).toBe(hint.id);
+    // Only spaces added: the same prompt, sent neither by the button nor by Enter.
+    typeEdit('  Plan a day in Tokyo \n');
+    expect(sendButton.disabled).toBe(true);
+    act(() => {
+      byTestId('edit-input')!.dispatchEvent(new window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    });
+    expect(fake.calls.started).toHaveLength(1);
+
+    typeEdit('Plan a day in Kyoto');
+    expect(sendButton.disabled).toBe(false);
+    expect(byTestId('edit-hint')!.textContent).toBe('Sends a new branch from here; the turns after this message stay on the old one.');
+    act(() => sendButton.click());
+    expect(fake.calls.started.map((s) => s.prompt)).toEqual(['Plan a day in Tokyo', 'Plan a day in Kyoto']);
+  });
 });

@@ -1,7 +1,9 @@
 // The user's prompt, as a bubble on the right. "Edit" turns it into a field whose text is sent
 // in its place: a new branch forks at this prompt (the turns after it stay on the old branch,
-// reachable through the "‹ 1 / 2 ›" picker beside it).
-import { memo, useState } from 'react';
+// reachable through the "‹ 1 / 2 ›" picker beside it). Versions and branches are told apart by the
+// prompt's text (state/branches.ts), so the edit is sent only once its text differs: the same text
+// again would be another version of the answer, which is what Regenerate under it is for.
+import { memo, useId, useState } from 'react';
 import { PromptFiles } from '../attachments/FileChips';
 import type { AttachmentInfo } from '../attachments/files';
 import { VersionPicker, type VersionPickerProps } from './VersionPicker';
@@ -21,11 +23,13 @@ export interface UserMessageProps {
 
 export const UserMessage = memo(function UserMessage({ text, files, conversationId = '', onResend, branches }: UserMessageProps) {
   const [draft, setDraft] = useState<string | null>(null);
+  const hintId = useId();
 
   if (draft !== null) {
+    const unchanged = draft.trim() === text.trim();
     const send = () => {
       const prompt = draft.trim();
-      if (!prompt || !onResend) return;
+      if (!prompt || !onResend || unchanged) return;
       setDraft(null);
       onResend(prompt);
     };
@@ -36,6 +40,7 @@ export const UserMessage = memo(function UserMessage({ text, files, conversation
             className="user-edit-input"
             data-testid="edit-input"
             aria-label="Edit your message"
+            aria-describedby={hintId}
             value={draft}
             rows={Math.min(8, Math.max(2, draft.split('\n').length))}
             autoFocus
@@ -51,6 +56,11 @@ export const UserMessage = memo(function UserMessage({ text, files, conversation
               }
             }}
           />
+          <p className="field-hint" id={hintId} data-testid="edit-hint">
+            {unchanged
+              ? 'Change the text to send it as a new branch. For another answer to the same text, use Regenerate under the answer.'
+              : 'Sends a new branch from here; the turns after this message stay on the old one.'}
+          </p>
           <div className="user-edit-actions">
             <button type="button" className="link-button" onClick={() => setDraft(null)}>
               Cancel
@@ -60,7 +70,8 @@ export const UserMessage = memo(function UserMessage({ text, files, conversation
               className="button button-small"
               data-testid="edit-send"
               onClick={send}
-              disabled={!onResend || !draft.trim()}
+              aria-describedby={hintId}
+              disabled={!onResend || !draft.trim() || unchanged}
             >
               Send
             </button>
