@@ -191,13 +191,15 @@ type Body =
 pub struct SseReader {
     pub headers: reqwest::header::HeaderMap,
     body: Body,
-    buffer: String,
+    /// Bytes, not text: a network chunk may end inside a character. A whole event (up to its
+    /// blank line) ends on a `\n`, so it is whole text.
+    buffer: Vec<u8>,
 }
 
 impl SseReader {
     pub fn new(response: reqwest::Response) -> SseReader {
         let headers = response.headers().clone();
-        SseReader { headers, body: Box::pin(response.bytes_stream()), buffer: String::new() }
+        SseReader { headers, body: Box::pin(response.bytes_stream()), buffer: Vec::new() }
     }
 
     /// The next event (comments skipped); `None` once the server has ended the stream.
@@ -208,9 +210,9 @@ impl SseReader {
     /// The next event, `None` at the stream's end, or the error that cut the stream short.
     pub async fn try_next(&mut self) -> reqwest::Result<Option<SseEvent>> {
         loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                if let Some(event) = parse(&block) {
+            if let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
+                let block: Vec<u8> = self.buffer.drain(..end + 2).collect();
+                if let Some(event) = parse(std::str::from_utf8(&block).unwrap()) {
                     return Ok(Some(event));
                 }
                 continue;
@@ -219,7 +221,7 @@ impl SseReader {
                 .await
                 .expect("the stream went quiet for 20 s");
             let Some(chunk) = chunk else { return Ok(None) };
-            self.buffer.push_str(std::str::from_utf8(&chunk?).unwrap());
+            self.buffer.extend_from_slice(&chunk?);
         }
     }
 
