@@ -156,8 +156,8 @@ pub async fn export_conversation<R: Runtime>(
 }
 
 /// Imports a JSON export chosen in the native open dialog as a new conversation. Returns it, or
-/// `null` when the user cancelled. A file over 64 MiB, or a malformed or foreign one, changes
-/// nothing.
+/// `null` when the user cancelled. A file over 512 MiB (`MAX_IMPORT_BYTES`), or a malformed or
+/// foreign one, changes nothing.
 #[tauri::command]
 pub async fn import_conversation<R: Runtime>(
     app: AppHandle<R>,

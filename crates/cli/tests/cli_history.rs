@@ -109,13 +109,13 @@ fn run_records_then_list_export_and_import_share_the_history() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a Telltale conversation export"));
     assert_eq!(list(data.path()).len(), 2);
 
-    // A file over the 64 MiB limit (sparse: nothing is written, and nothing is read).
+    // A file over the 512 MiB limit (sparse: nothing is written, and nothing is read).
     let huge = data.path().join("huge.json");
-    std::fs::File::create(&huge).unwrap().set_len(64 * 1024 * 1024 + 1).unwrap();
+    std::fs::File::create(&huge).unwrap().set_len(512 * 1024 * 1024 + 1).unwrap();
     let out = telltale(data.path()).arg("import").arg(&huge).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("too large to import") && stderr.contains("up to 64 MiB"), "{stderr}");
+    assert!(stderr.contains("too large to import") && stderr.contains("up to 512 MiB"), "{stderr}");
     assert_eq!(list(data.path()).len(), 2);
 
     let out =

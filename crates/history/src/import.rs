@@ -12,8 +12,8 @@ use std::path::Path;
 
 use rusqlite::params;
 use serde_json::Value;
-use telltale_protocol::Message;
 use telltale_protocol::PROTOCOL_VERSION;
+use telltale_protocol::{AttachmentKind, Message};
 
 use crate::attachments::StoredMessage;
 use crate::conversations::{new_id, reason_str, Conversation};
@@ -22,9 +22,30 @@ use crate::error::{ImportError, Result};
 use crate::export::json::{ExportFile, FORMAT};
 use crate::recorder::index_answer;
 
-/// The largest export Telltale imports: 64 MiB (a conversation of several hundred thousand
-/// events; larger files are refused before they are read into memory).
-pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest export Telltale imports: 512 MiB, refused before it is read into memory. It
+/// covers what export writes for a long conversation with many files: [`IMPORT_TEXT_BYTES`] of
+/// events and text (several hundred thousand events) beside [`IMPORT_FULL_SIZE_PDFS`] PDFs at
+/// their 20 MB limit, each a third larger as base64.
+pub const MAX_IMPORT_BYTES: u64 = 512 * MIB;
+
+/// The events and text [`MAX_IMPORT_BYTES`] leaves room for beside the files.
+pub const IMPORT_TEXT_BYTES: u64 = 64 * MIB;
+
+/// How many PDFs at their size limit (each prompt carrying its own copy in an export) fit in
+/// [`MAX_IMPORT_BYTES`] beside [`IMPORT_TEXT_BYTES`].
+pub const IMPORT_FULL_SIZE_PDFS: u64 = 16;
+
+const MIB: u64 = 1024 * 1024;
+
+/// The length of `bytes` bytes as padded base64.
+const fn base64_len(bytes: u64) -> u64 {
+    bytes.div_ceil(3) * 4
+}
+
+const _: () = assert!(
+    IMPORT_TEXT_BYTES + IMPORT_FULL_SIZE_PDFS * base64_len(AttachmentKind::Pdf.limit())
+        <= MAX_IMPORT_BYTES
+);
 
 fn too_large(size: u64) -> ImportError {
     ImportError::TooLarge { size, limit: MAX_IMPORT_BYTES }

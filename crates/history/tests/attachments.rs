@@ -148,3 +148,27 @@ fn a_database_from_before_attachments_is_migrated_and_reads_as_before() {
     record_prompt(&history, "old", "r1", &prompt("now with a file", vec![png()]));
     assert_eq!(stored_files(&history), 1);
 }
+
+#[test]
+fn an_export_whose_files_pass_64_mib_as_base64_imports_whole() {
+    let (dir, history, _, _) = history_with_files();
+    let id = history.create_conversation("Reports").expect("created").id;
+    // One PDF at its 20 MB limit in four prompts: the export carries each prompt's copy.
+    let mut data = b"%PDF-1.4\n".to_vec();
+    data.resize(AttachmentKind::Pdf.limit() as usize, b'%');
+    let pdf = Attachment::new("book.pdf", data).expect("a PDF at its limit");
+    let prompts: Vec<Message> =
+        (1..=4).map(|n| prompt(&format!("Chapter {n}?"), vec![pdf.clone()])).collect();
+    for (n, message) in prompts.iter().enumerate() {
+        record_prompt(&history, &id, &format!("big-{n}"), message);
+    }
+    let json = history.export(&id, Format::Json).expect("exports");
+    assert!(json.len() > 64 << 20, "{} bytes", json.len());
+    let path = dir.path().join("reports.json");
+    std::fs::write(&path, &json).expect("written");
+
+    let imported = history.import_file(&path).expect("imports");
+    let messages = history.messages(&imported.id).expect("messages");
+    let read_prompts: Vec<&Message> = messages.iter().step_by(2).collect();
+    assert_eq!(read_prompts, prompts.iter().collect::<Vec<_>>());
+}

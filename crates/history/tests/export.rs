@@ -217,12 +217,18 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
     match history.import_file(&huge) {
         Err(Error::Import(error @ ImportError::TooLarge { size, limit })) => {
             assert_eq!((size, limit), (MAX_IMPORT_BYTES + 1, MAX_IMPORT_BYTES));
-            assert!(error.to_string().contains("up to 64 MiB"), "{error}");
+            assert!(
+                error.to_string().contains(
+                    "(512.0 MiB): Telltale imports conversation exports of up to 512 MiB"
+                ),
+                "{error}"
+            );
         }
         other => panic!("expected too large, got {:?}", other.map(|c| c.id)),
     }
-    // At the limit it is read, and refused for what it is (zeros are not JSON).
-    std::fs::File::create(&huge).unwrap().set_len(MAX_IMPORT_BYTES).unwrap();
+    // Under the limit (past the 64 MiB it once was) it is read, and refused for what it is
+    // (zeros are not JSON).
+    std::fs::File::create(&huge).unwrap().set_len(64 * 1024 * 1024 + 1).unwrap();
     assert!(matches!(history.import_file(&huge), Err(Error::Import(ImportError::NotJson(_)))));
     let missing = history.import_file(&dir.path().join("missing.json"));
     assert!(matches!(missing, Err(Error::Import(ImportError::Unreadable { .. }))));
