@@ -13,7 +13,9 @@ use std::process::Command;
 use runs::tokens;
 use serde_json::json;
 use server::{fixture_expected, Chunking, Reply, TestServer};
-use support::{events, output, telltale_command};
+use support::{
+    data_folder_with_default_provider, events, output, run_with_saved_settings, telltale_command,
+};
 use telltale_protocol::{ErrorCode, EventKind, FinishReason};
 
 const KEY: &str = "sk-cli-test-0b7e1d-secret";
@@ -181,26 +183,12 @@ async fn the_environment_chooses_the_provider_and_flags_override_it() {
 #[tokio::test]
 async fn with_no_provider_named_the_apps_saved_default_answers_with_its_stored_key() {
     let server = TestServer::always(Reply::sse_fixture("openai_chat_text.sse")).await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let settings = json!({ "settings": {
-        "default_provider": "openai",
-        "providers": [{ "id": "openai", "base_url": server.base_url(), "model": "saved-model" }],
-    }});
-    std::fs::write(dir.path().join("settings.json"), settings.to_string()).expect("settings");
+    let dir = data_folder_with_default_provider(
+        json!({ "id": "openai", "base_url": server.base_url(), "model": "saved-model" }),
+    );
     let keys = json!({ "keys": { "openai": KEY } });
     std::fs::write(dir.path().join("api-keys.json"), keys.to_string()).expect("keys");
-    // `telltale run` with the data folder `dir` and no provider named anywhere.
-    let unnamed = |extra: &[&str]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
-        command.env("TELLTALE_DATA_DIR", dir.path()).env("TELLTALE_KEY_STORE", "file");
-        for var in ["PROVIDER", "MODEL", "BASE_URL", "API_KEY"] {
-            command.env_remove(format!("TELLTALE_{var}"));
-        }
-        command.env_remove("OPENAI_API_KEY");
-        command.args(["run", "--json", "--keepalive-ms", "0", "--no-save"]).args(extra);
-        command.arg("hi");
-        command
-    };
+    let unnamed = |extra: &[&str]| run_with_saved_settings(dir.path(), extra, "hi");
     let out = output(unnamed(&[])).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     match &events(&out).first().expect("events").kind {

@@ -12,7 +12,9 @@ use std::process::Command;
 
 use serde_json::json;
 use server::{fixture_expected, Reply, TestServer};
-use support::{output, telltale_command};
+use support::{
+    data_folder_with_default_provider, output, run_with_saved_settings, telltale_command,
+};
 
 /// `telltale run --json --provider anthropic …` on "27 * 453?", not saved.
 fn telltale_anthropic(base_url: &str) -> Command {
@@ -68,27 +70,15 @@ async fn a_budget_under_1024_tokens_is_refused_naming_the_flag_and_nothing_is_se
 #[tokio::test]
 async fn the_saved_budget_asks_for_thinking_and_the_flag_or_variable_overrides_it_for_one_run() {
     let server = TestServer::always(Reply::sse_fixture("anthropic_text.sse")).await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let settings = json!({ "settings": {
-        "default_provider": "anthropic",
-        "providers": [{
-            "id": "anthropic", "base_url": server.base_url(), "model": "claude-saved",
-            "thinking_budget": 4096,
-        }],
-    }});
-    std::fs::write(dir.path().join("settings.json"), settings.to_string()).expect("settings");
-    // `telltale run` with the data folder `dir` and no provider named anywhere.
+    let dir = data_folder_with_default_provider(
+        json!({ "id": "anthropic", "base_url": server.base_url(), "model": "claude-saved",
+                "thinking_budget": 4096 }),
+    );
     let saved = |extra: &[&str], variable: Option<&str>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
-        command.env("TELLTALE_DATA_DIR", dir.path()).env("TELLTALE_KEY_STORE", "file");
-        for var in ["PROVIDER", "MODEL", "BASE_URL", "API_KEY", "THINKING_BUDGET"] {
-            command.env_remove(format!("TELLTALE_{var}"));
-        }
-        command.env_remove("ANTHROPIC_API_KEY");
+        let mut command = run_with_saved_settings(dir.path(), extra, "hi");
         if let Some(budget) = variable {
             command.env("TELLTALE_THINKING_BUDGET", budget);
         }
-        command.args(["run", "--json", "--keepalive-ms", "0", "--no-save"]).args(extra).arg("hi");
         command
     };
     for (extra, variable, asked) in [

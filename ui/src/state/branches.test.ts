@@ -19,14 +19,31 @@ function answered(state: AppState, runId: string, prompt: string, parentRunId: s
   });
 }
 
+/** A run answered: its id, its prompt, the run it continues, its answer. */
+type Answered = [string, string, string | null, string];
+
+/** Each of `runs` submitted and answered, in order. */
+function answeredInOrder(state: AppState, runs: Answered[]): AppState {
+  return runs.reduce((s, [runId, prompt, parent, text]) => answered(s, runId, prompt, parent, text), state);
+}
+
+/** Three turns, each after the one before: "one?" → A, "two?" → B, "three?" → C. */
+const threeTurns: Answered[] = [
+  ['a', 'one?', null, 'A'],
+  ['b', 'two?', 'a', 'B'],
+  ['c1', 'three?', 'b', 'C'],
+];
+
 const shown = (state: AppState) => visibleRuns(state.conversations.c!, state.turns);
 
 describe('branches', () => {
   it('shows one branch, the latest version at each fork unless another was picked', () => {
     let state = initialState('c', 0);
-    state = answered(state, 'a', 'one?', null, 'A');
-    state = answered(state, 'b', 'two?', 'a', 'B');
-    state = answered(state, 'b2', 'two?', 'a', 'B again');
+    state = answeredInOrder(state, [
+      ['a', 'one?', null, 'A'],
+      ['b', 'two?', 'a', 'B'],
+      ['b2', 'two?', 'a', 'B again'],
+    ]);
     expect(shown(state)).toEqual(['a', 'b2']);
     expect(versionsOf(state.conversations.c!, state.turns, 'b2')).toEqual({ ids: ['b', 'b2'], index: 1 });
     expect(versionsOf(state.conversations.c!, state.turns, 'a')).toEqual({ ids: ['a'], index: 0 });
@@ -110,9 +127,7 @@ describe('branches', () => {
 
   it('forks at an edited prompt: its branches on the prompt, each keeping its own versions and later turns', () => {
     let state = initialState('c', 0);
-    state = answered(state, 'a', 'one?', null, 'A');
-    state = answered(state, 'b', 'two?', 'a', 'B');
-    state = answered(state, 'c1', 'three?', 'b', 'C');
+    state = answeredInOrder(state, threeTurns);
     // "two?" edited to "2?" and sent: a new branch after the same run, shown at once.
     state = answered(state, 'e', '2?', 'a', 'E');
     const chat = () => state.conversations.c!;
@@ -137,12 +152,7 @@ describe('branches', () => {
 
   it('switching back to a branch on its prompt shows the version last picked there, not the newest', () => {
     let state = initialState('c', 0);
-    state = answered(state, 'a', 'one?', null, 'A');
-    state = answered(state, 'b', 'two?', 'a', 'B');
-    state = answered(state, 'c1', 'three?', 'b', 'C');
-    state = answered(state, 'b2', 'two?', 'a', 'B again');
-    state = answered(state, 'e', '2?', 'a', 'E');
-    state = answered(state, 'e2', '2?', 'a', 'E again');
+    state = answeredInOrder(state, [...threeTurns, ['b2', 'two?', 'a', 'B again'], ['e', '2?', 'a', 'E'], ['e2', '2?', 'a', 'E again']]);
     const chat = () => state.conversations.c!;
     // The first version of the old branch picked under its answer, then the edited branch.
     state = reducer(state, { type: 'show_version', runId: 'b' });

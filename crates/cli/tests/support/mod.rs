@@ -19,6 +19,34 @@ pub fn telltale_command() -> Command {
     command
 }
 
+/// A new data folder whose saved settings, as the app saves them, have `provider` (its JSON, `id`
+/// included) as the only provider and the default.
+pub fn data_folder_with_default_provider(provider: serde_json::Value) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = serde_json::json!({ "settings": {
+        "default_provider": provider["id"],
+        "providers": [provider],
+    }});
+    std::fs::write(dir.path().join("settings.json"), settings.to_string()).expect("settings");
+    dir
+}
+
+/// `telltale run --json --no-save … PROMPT` with the data folder `dir` and nothing chosen by the
+/// environment: no `TELLTALE_*` provider variable and no vendor key, so only what the app saved in
+/// `dir` (settings and keys) and the flags in `extra` decide.
+pub fn run_with_saved_settings(dir: &std::path::Path, extra: &[&str], prompt: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_telltale"));
+    command.env("TELLTALE_DATA_DIR", dir).env("TELLTALE_KEY_STORE", "file");
+    for var in ["PROVIDER", "MODEL", "BASE_URL", "API_KEY", "THINKING_BUDGET"] {
+        command.env_remove(format!("TELLTALE_{var}"));
+    }
+    for key in ["OPENAI_API_KEY", "ANTHROPIC_API_KEY"] {
+        command.env_remove(key);
+    }
+    command.args(["run", "--json", "--keepalive-ms", "0", "--no-save"]).args(extra).arg(prompt);
+    command
+}
+
 /// Runs `command` to its end on a blocking thread (the test's own runtime serves the fake server).
 pub async fn output(mut command: Command) -> Output {
     tokio::task::spawn_blocking(move || command.output())
