@@ -133,6 +133,15 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
     written.with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// The history's error, its code after the message when it has one (`export_too_large`): what
+/// a script matches on.
+fn with_code(error: telltale_history::Error) -> anyhow::Error {
+    match error.code() {
+        Some(code) => anyhow::anyhow!("{error} ({code})"),
+        None => error.into(),
+    }
+}
+
 pub fn export(args: ExportArgs) -> Result<i32> {
     let history = open()?;
     let id = history.resolve_id(&args.id)?;
@@ -145,7 +154,7 @@ pub fn export(args: ExportArgs) -> Result<i32> {
         Some(run) => Some(run_in(&history, Some(&id), run)?.0),
         None => None,
     };
-    let text = history.export_branch(&id, format, leaf.as_deref())?;
+    let text = history.export_branch(&id, format, leaf.as_deref()).map_err(with_code)?;
     match args.output {
         Some(path) => write_atomically(&path, &text)?,
         None => {
@@ -196,4 +205,19 @@ pub fn search(args: SearchArgs) -> Result<i32> {
             hit.snippet_marked("[", "]").replace('\n', " ")
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_too_large_to_import_says_so_with_its_code() {
+        let large = telltale_history::Error::ExportTooLarge { size: 600 << 20, limit: 512 << 20 };
+        let message = format!("{:#}", with_code(large));
+        assert!(message.starts_with("the JSON export would be 600.0 MiB"), "{message}");
+        assert!(message.ends_with(" (export_too_large)"), "{message}");
+        let missing = format!("{:#}", with_code(telltale_history::Error::NotFound("c1".into())));
+        assert_eq!(missing, "no conversation c1");
+    }
 }

@@ -32,6 +32,13 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("the attached file {name} cannot be read from the history: {why}")]
     Attachment { name: String, why: String },
+    #[error(
+        "the JSON export would be {:.1} MiB, more than the {} MiB Telltale imports: export it as \
+         Markdown or HTML instead, or go on in a new conversation without the large attachments",
+        *size as f64 / 1_048_576.0,
+        limit / 1_048_576
+    )]
+    ExportTooLarge { size: u64, limit: u64 },
     #[error("the recorder stopped: {0}")]
     RecorderGone(String),
 }
@@ -58,6 +65,16 @@ pub enum ImportError {
     TooLarge { size: u64, limit: u64 },
     #[error("cannot read {path}: {reason}")]
     Unreadable { path: String, reason: String },
+}
+
+impl Error {
+    /// A stable code for the errors a front end or script tells apart: `export_too_large`.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            Error::ExportTooLarge { .. } => Some("export_too_large"),
+            _ => None,
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

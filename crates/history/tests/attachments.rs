@@ -6,7 +6,7 @@ mod support;
 
 use rusqlite::Connection;
 use support::{events, finished, open, token, T0};
-use telltale_history::{AttachmentInfo, Format, History};
+use telltale_history::{AttachmentInfo, Error, Format, History};
 use telltale_protocol::{Attachment, AttachmentKind, FinishReason, Message};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -171,4 +171,29 @@ fn an_export_whose_files_pass_64_mib_as_base64_imports_whole() {
     let messages = history.messages(&imported.id).expect("messages");
     let read_prompts: Vec<&Message> = messages.iter().step_by(2).collect();
     assert_eq!(read_prompts, prompts.iter().collect::<Vec<_>>());
+}
+
+#[test]
+fn a_json_export_larger_than_import_takes_is_refused_with_its_size_and_the_limit() {
+    let (_dir, history, id, _) = history_with_files();
+    let json = history.export(&id, Format::Json).expect("exports");
+    let size = json.len() as u64;
+    // At the limit the export is whole and the same as `export`'s.
+    assert_eq!(history.export_json_within(&id, size).expect("fits"), json);
+    match history.export_json_within(&id, size - 1) {
+        Err(error @ Error::ExportTooLarge { .. }) => {
+            let Error::ExportTooLarge { size: told, limit } = error else { unreachable!() };
+            assert_eq!((told, limit), (size, size - 1));
+            assert_eq!(error.code(), Some("export_too_large"));
+            assert!(error.to_string().contains("export it as Markdown or HTML"), "{error}");
+        }
+        other => panic!("expected ExportTooLarge, got {other:?}"),
+    }
+    // The message names sizes in MiB.
+    let error = Error::ExportTooLarge { size: 600 << 20, limit: 512 << 20 };
+    assert!(error
+        .to_string()
+        .starts_with("the JSON export would be 600.0 MiB, more than the 512 MiB"));
+    // Markdown and HTML are not JSON and not limited by import.
+    assert!(history.export(&id, Format::Markdown).is_ok());
 }

@@ -21,6 +21,9 @@ pub enum CommandErrorCode {
     File,
     /// The history database failed.
     Database,
+    /// The conversation's JSON export would be larger than import takes (the message says the
+    /// size and the limit): nothing was written; Markdown and HTML exports are not limited.
+    ExportTooLarge,
     /// The settings could not be saved, or a key could not be stored.
     Storage,
     /// A provider's base URL cannot be used (not http(s), spaces, missing): `provider` says whose.
@@ -88,6 +91,7 @@ impl From<telltale_history::Error> for CommandError {
         let code = match &error {
             E::NotFound(_) => CommandErrorCode::NotFound,
             E::Import(_) => CommandErrorCode::ImportInvalid,
+            E::ExportTooLarge { .. } => CommandErrorCode::ExportTooLarge,
             _ => CommandErrorCode::Database,
         };
         CommandError::new(code, error.to_string())
@@ -132,6 +136,10 @@ mod tests {
         let json = serde_json::to_value(&import).unwrap();
         assert_eq!(json["code"], "import_invalid");
         assert!(json["message"].as_str().unwrap().contains("not a Telltale conversation export"));
+        let large = telltale_history::Error::ExportTooLarge { size: 600 << 20, limit: 512 << 20 };
+        let json = serde_json::to_value(CommandError::from(large)).unwrap();
+        assert_eq!(json["code"], "export_too_large");
+        assert!(json["message"].as_str().unwrap().contains("600.0 MiB"), "{json}");
         let busy: CommandError = SessionError::Busy("still answering".into()).into();
         assert_eq!(
             serde_json::to_value(&busy).unwrap(),

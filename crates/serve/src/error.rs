@@ -65,6 +65,11 @@ impl From<telltale_history::Error> for ApiError {
         match error {
             error @ (telltale_history::Error::RunNotFound(_)
             | telltale_history::Error::NotFound(_)) => ApiError::not_found(error.to_string()),
+            error @ telltale_history::Error::ExportTooLarge { .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "export_too_large",
+                error.to_string(),
+            ),
             other => SessionError::HistoryUnavailable(other.to_string()).into(),
         }
     }
@@ -74,5 +79,21 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "code": self.code, "message": self.message });
         (self.status, axum::Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_too_large_to_import_is_a_422_with_its_code() {
+        let large = telltale_history::Error::ExportTooLarge { size: 600 << 20, limit: 512 << 20 };
+        let error = ApiError::from(large);
+        assert_eq!(
+            (error.status, error.code),
+            (StatusCode::UNPROCESSABLE_ENTITY, "export_too_large")
+        );
+        assert!(error.message.contains("600.0 MiB, more than the 512 MiB"), "{}", error.message);
     }
 }

@@ -89,7 +89,7 @@ export type CommandError = { code: CommandErrorCode, message: string,
  */
 provider?: string, };
 
-export type CommandErrorCode = "invalid_request" | "busy" | "not_found" | "import_invalid" | "file" | "database" | "storage" | "invalid_base_url" | "insecure_base_url" | "key_for_another_origin" | "attachment_too_large" | "attachment_unsupported" | "attachment_missing" | "attachment_unreadable" | "invalid_thinking_budget";
+export type CommandErrorCode = "invalid_request" | "busy" | "not_found" | "import_invalid" | "file" | "database" | "export_too_large" | "storage" | "invalid_base_url" | "insecure_base_url" | "key_for_another_origin" | "attachment_too_large" | "attachment_unsupported" | "attachment_missing" | "attachment_unreadable" | "invalid_thinking_budget";
 
 export type Conversation = { id: string, title: string, 
 /**

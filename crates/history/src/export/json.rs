@@ -5,8 +5,10 @@ use serde::{Deserialize, Serialize};
 use telltale_protocol::Message;
 use telltale_protocol::{Event, FinishReason, PROTOCOL_VERSION};
 
+use std::io::Write;
+
 use crate::conversations::ConversationDetail;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 pub const FORMAT: &str = "telltale-conversation";
 
@@ -60,7 +62,15 @@ pub struct ExportMessage {
     pub message: Message,
 }
 
-pub fn render(detail: &ConversationDetail, messages: &[(String, Message)]) -> Result<String> {
+/// The export file's text, refused with [`Error::ExportTooLarge`] when it would be larger than
+/// `limit` bytes (what import takes: [`crate::import::MAX_IMPORT_BYTES`]). The text is kept only
+/// while it fits: past `limit` the rest is only counted, so a refused export never holds more
+/// than `limit` bytes.
+pub fn render(
+    detail: &ConversationDetail,
+    messages: &[(String, Message)],
+    limit: u64,
+) -> Result<String> {
     let c = &detail.conversation;
     let file = ExportFile {
         format: FORMAT.to_owned(),
@@ -94,7 +104,35 @@ pub fn render(detail: &ConversationDetail, messages: &[(String, Message)]) -> Re
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&file)?;
-    text.push('\n');
-    Ok(text)
+    let mut out = Capped { text: Vec::new(), size: 0, limit };
+    serde_json::to_writer_pretty(&mut out, &file)?;
+    out.write_all(b"\n").map_err(serde_json::Error::io)?;
+    if out.size > limit {
+        return Err(Error::ExportTooLarge { size: out.size, limit });
+    }
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out.text).map_err(|e| Error::Json(serde::ser::Error::custom(e)))
+}
+
+/// Keeps what is written while the total is at most `limit` bytes, then only counts.
+struct Capped {
+    text: Vec<u8>,
+    size: u64,
+    limit: u64,
+}
+
+impl Write for Capped {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.size += bytes.len() as u64;
+        if self.size <= self.limit {
+            self.text.extend_from_slice(bytes);
+        } else if self.text.capacity() > 0 {
+            self.text = Vec::new();
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

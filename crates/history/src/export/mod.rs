@@ -12,6 +12,7 @@ use telltale_protocol::{Attachment, AttachmentKind};
 
 use crate::db::History;
 use crate::error::Result;
+use crate::import::MAX_IMPORT_BYTES;
 
 /// The export formats, named as the window asks for them (`md`, `json`, `html`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize, ts_rs::TS)]
@@ -45,25 +46,34 @@ impl History {
     /// The conversation exported in `format`; Markdown and HTML show the branch that ends at
     /// run `leaf` (`None`: the latest run), the conversation as it reads on screen. JSON holds
     /// every run with its `parent_run_id`, whatever `leaf` is.
+    ///
+    /// A JSON export larger than import takes ([`MAX_IMPORT_BYTES`]) is refused with
+    /// [`crate::Error::ExportTooLarge`].
     pub fn export_branch(
         &self,
         conversation_id: &str,
         format: Format,
         leaf: Option<&str>,
     ) -> Result<String> {
-        let mut detail = self.get(conversation_id)?;
-        if format != Format::Json {
-            let branch = self.branch(conversation_id, leaf)?;
-            detail.runs.retain(|run| branch.contains(&run.run_id));
+        if format == Format::Json {
+            return self.export_json_within(conversation_id, MAX_IMPORT_BYTES);
         }
+        let mut detail = self.get(conversation_id)?;
+        let branch = self.branch(conversation_id, leaf)?;
+        detail.runs.retain(|run| branch.contains(&run.run_id));
         Ok(match format {
-            Format::Markdown => markdown::render(&detail),
             Format::Html => html::render(&detail, &self.image_urls(conversation_id, &detail)?),
-            Format::Json => {
-                let messages = self.stored_messages(conversation_id)?;
-                json::render(&detail, &messages)?
-            }
+            Format::Markdown | Format::Json => markdown::render(&detail),
         })
+    }
+
+    /// The JSON export, refused with [`crate::Error::ExportTooLarge`] when it would be larger
+    /// than `limit` bytes ([`export`](Self::export) takes [`MAX_IMPORT_BYTES`], what import
+    /// reads).
+    pub fn export_json_within(&self, conversation_id: &str, limit: u64) -> Result<String> {
+        let detail = self.get(conversation_id)?;
+        let messages = self.stored_messages(conversation_id)?;
+        json::render(&detail, &messages, limit)
     }
 }
 
