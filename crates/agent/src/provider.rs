@@ -57,6 +57,11 @@ pub trait Provider: Send + Sync {
     fn model(&self) -> &str;
     /// How the UI names this provider ("Offline demo — no model", "gpt-4o-mini via OpenAI").
     fn label(&self) -> String;
+    /// Where its requests go (the request URL without a `user:pass@`; none for the offline
+    /// demo): with `id` and `model`, which model at which server a session remembers things of.
+    fn address(&self) -> &str {
+        ""
+    }
     /// Streams one step into `sink` and returns what it produced. Dropping the future cancels it.
     async fn step(
         &self,

@@ -134,14 +134,21 @@ async fn a_model_that_refuses_images_says_so_with_the_providers_words() {
             _ => run(anthropic(&server), &server).await,
         };
         let error = outcome.error.expect("the run fails");
-        assert_eq!(error.code, ErrorCode::InvalidRequest, "{name}");
+        assert_eq!(error.code, ErrorCode::ModelTakesNoImages, "{name}");
         assert!(
             error.message.contains("image input is not supported for this model"),
             "{name}: {}",
             error.message
         );
-        assert!(error.message.contains("carried images or PDFs"), "{name}: {}", error.message);
+        assert!(error.message.contains("does not take images"), "{name}: {}", error.message);
     }
+    // A refusal of files whose words are not about images may be about something else: it
+    // stays an invalid request, with a hint.
+    let other = json!({"error": {"message": "temperature must be at most 2"}});
+    let server = TestServer::always(Reply::json(400, &other)).await;
+    let error = run(openai(&server), &server).await.0.error.expect("the run fails");
+    assert_eq!(error.code, ErrorCode::InvalidRequest);
+    assert!(error.message.contains("carried images or PDFs"), "{}", error.message);
     // A refusal of a prompt without such files says nothing about them.
     let server = TestServer::always(Reply::json(400, &refusal)).await;
     let (outcome, _) = runs::run(openai(&server), "hello").await;

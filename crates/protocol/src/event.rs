@@ -197,6 +197,9 @@ pub enum ErrorCode {
     ProviderError,
     /// The request was invalid (bad settings, unknown provider).
     InvalidRequest,
+    /// The model takes no images: its provider refused a request that carried some, or (once
+    /// refused in this session) the run was refused before anything was sent.
+    ModelTakesNoImages,
     /// The agent took more steps than it is allowed.
     StepLimit,
     /// The run reached one of its budgets (time, tool calls, output tokens, cost).

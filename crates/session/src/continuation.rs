@@ -67,7 +67,7 @@ impl Session {
         };
         let (events, saved) = (log.subscribe(0), log.saved());
         let (done, finished) = oneshot::channel();
-        let agent = self.agent.get();
+        let agent = self.image_refusals.guard(self.agent.get());
         let session = self.clone();
         self.runtime.spawn(async move {
             let Resumed { messages, next_seq, started_at, recorder, .. } = resumed;

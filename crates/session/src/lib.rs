@@ -20,6 +20,7 @@ mod attachment_file;
 mod continuation;
 mod error;
 mod follow;
+mod image_refusals;
 mod recording;
 mod relay;
 mod request;

@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::agent_slot::AgentSlot;
 use crate::error::SessionError;
+use crate::image_refusals::ImageRefusals;
 use crate::recording::{
     finish_recording, prepare, publish_end, recorder_config, start_recording, Prepare,
 };
@@ -51,12 +52,20 @@ pub struct Session {
     pub(crate) store: Store,
     pub(crate) runs: Runs,
     pub(crate) runtime: Handle,
+    /// The models that refused images: every run's agent goes through it.
+    pub(crate) image_refusals: ImageRefusals,
 }
 
 impl Session {
     /// A session whose runs are driven on `runtime`.
     pub fn new(agent: AgentSlot, store: Store, runtime: Handle) -> Session {
-        Session { agent, store, runs: Runs::default(), runtime }
+        Session {
+            agent,
+            store,
+            runs: Runs::default(),
+            runtime,
+            image_refusals: ImageRefusals::default(),
+        }
     }
 
     /// The agent new runs use (settings swap it; runs in progress keep theirs).
@@ -85,6 +94,7 @@ impl Session {
         let (events, saved) = (log.subscribe(0), log.saved());
         let (done, finished) = oneshot::channel();
         let agent = request.agent.clone().unwrap_or_else(|| self.agent.get());
+        let agent = self.image_refusals.guard(agent);
         let session = self.clone();
         self.runtime.spawn(async move {
             let summary = session.drive(agent, request, controls, &log).await;

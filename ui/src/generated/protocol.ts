@@ -61,7 +61,7 @@ export type BudgetKind = "seconds" | "tool_calls" | "output_tokens" | "cost_usd"
 
 export type FinishReason = "completed" | "cancelled" | "error";
 
-export type ErrorCode = "auth_failed" | "not_found" | "rate_limited" | "provider_unavailable" | "network" | "timeout" | "malformed_stream" | "provider_error" | "invalid_request" | "step_limit" | "budget" | "history_unavailable" | "internal";
+export type ErrorCode = "auth_failed" | "not_found" | "rate_limited" | "provider_unavailable" | "network" | "timeout" | "malformed_stream" | "provider_error" | "invalid_request" | "model_takes_no_images" | "step_limit" | "budget" | "history_unavailable" | "internal";
 
 export type Usage = { input_tokens: number, output_tokens: number, };
 

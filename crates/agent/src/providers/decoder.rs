@@ -101,6 +101,10 @@ impl<W: Wire> Provider for HttpProvider<W> {
         self.endpoint.label()
     }
 
+    fn address(&self) -> &str {
+        &self.endpoint.shown_url
+    }
+
     async fn step(
         &self,
         request: StepRequest<'_>,
@@ -127,17 +131,32 @@ impl<W: Wire> Provider for HttpProvider<W> {
 
 /// A request refused (HTTP 4xx, not the key, the model's name or a rate limit) that carried
 /// images or PDFs: the model may take no such files, which the message says beside the
-/// provider's own words.
+/// provider's own words. When it carried images and the provider's words are about them, the
+/// error is `model_takes_no_images` (the session then refuses images to that model at once).
 fn with_attachment_hint(
     mut error: ProviderError,
     model: &str,
     messages: &[Message],
 ) -> ProviderError {
-    let files = messages.iter().any(|m| {
-        matches!(m, Message::User { attachments, .. }
-            if attachments.iter().any(|a| a.kind() != AttachmentKind::Text))
-    });
-    if files && error.code == ErrorCode::InvalidRequest {
+    if error.code != ErrorCode::InvalidRequest {
+        return error;
+    }
+    let carries = |kind: AttachmentKind| {
+        messages.iter().any(|m| {
+            matches!(m, Message::User { attachments, .. }
+                if attachments.iter().any(|a| a.kind() == kind))
+        })
+    };
+    let said = error.message.to_lowercase();
+    let about_images =
+        ["image", "vision", "multimodal", "modalit"].iter().any(|w| said.contains(w));
+    if carries(AttachmentKind::Image) && about_images {
+        error.code = ErrorCode::ModelTakesNoImages;
+        error.message.push_str(&format!(
+            " The model \"{model}\" does not take images: remove them from the prompt, or pick \
+             a model that takes images (a vision model)."
+        ));
+    } else if carries(AttachmentKind::Image) || carries(AttachmentKind::Pdf) {
         error.message.push_str(&format!(
             " The request carried images or PDFs: the model \"{model}\" may not take them. \
              Choose a model that does, or send the prompt without them."
