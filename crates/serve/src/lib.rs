@@ -112,7 +112,7 @@ pub fn router(config: ServeConfig) -> Router {
         .route("/v1/search", get(conversation_edits::search))
         .route("/v1/history/status", get(info::history_status))
         .route("/v1/conversations/{conversation_id}/export", get(conversations::export))
-        .route("/v1/ag-ui", post(ag_ui::run))
+        .route("/v1/ag-ui", post(ag_ui::run).layer(DefaultBodyLimit::max(attachments::BODY_LIMIT)))
         .route("/v1/openapi.json", get(openapi))
         .with_state(state)
         .fallback_service(ui::files(ui_dir))

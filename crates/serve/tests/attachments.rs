@@ -1,8 +1,8 @@
 //! A prompt's files over real HTTP: `POST /v1/runs` with `attachments` (base64) reaches the
 //! provider (an OpenAI-compatible server on 127.0.0.1) as an `image_url` part, the conversation
 //! lists the file and answers its bytes, a prompt sent again names the stored file by its hash,
-//! and a file too large or of no kind Telltale sends is refused (also by the check) with nothing
-//! sent.
+//! a file too large or of no kind Telltale sends is refused (also by the check) with nothing
+//! sent, and an AG-UI prompt's inline image reaches the provider as `POST /v1/runs`'s does.
 
 #[path = "../../agent/tests/support/server.rs"]
 mod server;
@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 use server::{Reply, TestServer};
+use support::ag_ui::{data_events, input};
 use support::{serve, session_of, TOKEN};
 use telltale_agent::providers::OpenAiProvider;
 use telltale_agent::{Agent, ToolRegistry};
@@ -100,4 +101,38 @@ async fn files_that_cannot_be_sent_are_refused_by_the_check_and_by_the_run() {
     }
     assert!(provider.requests().is_empty(), "nothing was sent");
     assert!(Attachment::new("big.png", big).is_err());
+}
+
+#[tokio::test]
+async fn an_ag_ui_prompts_inline_image_reaches_the_provider_and_a_linked_one_is_refused() {
+    let provider = TestServer::always(Reply::openai_text("A red square.")).await;
+    let server = server_over(&provider).await;
+    let data = to_base64(&red_png());
+    let image = json!({"type": "image", "source": {"type": "data", "value": data, "mimeType": "image/png"}});
+    let message = json!({"id": "u1", "role": "user",
+        "content": [{"type": "text", "text": "What is this?"}, image]});
+    let response =
+        server.post("/v1/ag-ui", &input("thread-img", "run-img", json!([message]))).await;
+    assert_eq!(response.status(), 200);
+    let events = data_events(&response.text().await.unwrap());
+    assert_eq!(events.last().unwrap()["type"], "RUN_FINISHED", "{events:?}");
+    let sent = provider.requests()[0].json();
+    assert_eq!(image_url(&sent, 0), json!(format!("data:image/png;base64,{data}")), "{sent}");
+    let detail = server.get_json("/v1/conversations/thread-img").await;
+    let file = &detail["runs"][0]["attachments"][0];
+    assert_eq!((&file["name"], &file["kind"]), (&json!("image-1.png"), &json!("image")));
+
+    let linked = json!({"id": "u2", "role": "user", "content": [{"type": "image",
+        "source": {"type": "url", "value": "https://example.com/red.png"}}]});
+    let mut big = red_png();
+    big.resize(5_200_000, 0);
+    let too_large = json!({"id": "u3", "role": "user", "content": [{"type": "binary",
+        "mimeType": "image/png", "data": to_base64(&big), "filename": "big.png"}]});
+    for (message, code) in [(linked, "invalid_request"), (too_large, "attachment_too_large")] {
+        let refused = server.post("/v1/ag-ui", &input("thread-2", "run-2", json!([message]))).await;
+        assert_eq!(refused.status(), 400);
+        let error: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(error["code"], code, "{error}");
+    }
+    assert_eq!(provider.requests().len(), 1, "nothing more was sent");
 }

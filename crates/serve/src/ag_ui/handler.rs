@@ -18,6 +18,7 @@ use telltale_session::{RunRequest, SessionError};
 
 use super::events::Mapper;
 use super::input::{RunAgentInput, Turn};
+use crate::attachments::prompt_files;
 use crate::error::ApiError;
 use crate::events::X_ACCEL_BUFFERING;
 use crate::AppState;
@@ -26,7 +27,7 @@ pub(crate) async fn run(
     State(state): State<Arc<AppState>>,
     Json(input): Json<RunAgentInput>,
 ) -> Result<Response, ApiError> {
-    let Turn { prompt, earlier } = input.turn()?;
+    let Turn { prompt, files, earlier } = input.turn()?;
     let RunAgentInput { thread_id, run_id, .. } = input;
     let session = &state.session;
     let (conversation, run) = (thread_id.clone(), run_id.clone());
@@ -46,10 +47,12 @@ pub(crate) async fn run(
             "run {run_id} exists already: each AG-UI run needs a runId of its own"
         ))));
     }
+    let attachments = prompt_files(&state, &thread_id, files).await?;
     // A known thread goes on from its latest run: the history has its messages already.
     let request = RunRequest {
         new_conversation: !known,
         context: if known { Vec::new() } else { earlier },
+        attachments,
         ..RunRequest::in_conversation(thread_id.clone(), run_id.clone(), prompt)
     };
     // Its events are read from its log like any reader's (a slow client holds no queue), so

@@ -1,12 +1,14 @@
 //! AG-UI's `RunAgentInput` (camelCase JSON, as `@ag-ui/core` defines it), and what Telltale takes
 //! from it: the thread (a conversation), the run's id, the prompt (the last message, which must
-//! be the user's) and, for a new conversation, the messages before it. `tools`, `context`,
+//! be the user's) with its files (`parts.rs`) and, for a new conversation, the messages before it. `tools`, `context`,
 //! `state` and `forwardedProps` are accepted and not used: Telltale runs its own tools.
 
 use serde::Deserialize;
 use serde_json::Value;
+use telltale_ipc::AttachmentUpload;
 use telltale_protocol::{Message, ToolCall};
 
+use super::parts::{content_of, Content};
 use crate::error::ApiError;
 
 /// The request body of `POST /v1/ag-ui`: the fields Telltale uses. The others (`tools`,
@@ -56,6 +58,8 @@ pub(crate) struct InputFunction {
 #[derive(Debug, PartialEq)]
 pub(crate) struct Turn {
     pub prompt: String,
+    /// The prompt's files (images, documents), as base64: checked when the run starts.
+    pub files: Vec<AttachmentUpload>,
     /// The messages before the prompt, as Telltale's (system and developer messages, reasoning
     /// and activity left out).
     pub earlier: Vec<Message>,
@@ -75,14 +79,14 @@ impl RunAgentInput {
                 last.role
             )));
         }
-        let prompt = text_of(last)?;
+        let Content { text: prompt, files } = content_of(last, true)?;
         let mut earlier = Vec::new();
         for message in before {
             if let Some(message) = convert(message, &earlier)? {
                 earlier.push(message);
             }
         }
-        Ok(Turn { prompt, earlier })
+        Ok(Turn { prompt, files, earlier })
     }
 }
 
@@ -130,33 +134,10 @@ fn name_of_call(before: &[Message], call_id: &str) -> String {
         .unwrap_or_else(|| "tool".into())
 }
 
-/// A message's text: its string content, or its text parts joined by blank lines. Any other
-/// part (an image, a document) is refused rather than left out unseen.
+/// A message's text: its string content, or its text parts joined by blank lines. A file part
+/// is refused here (an earlier message's), rather than left out unseen.
 fn text_of(message: &InputMessage) -> Result<String, ApiError> {
-    match &message.content {
-        None | Some(Value::Null) => Ok(String::new()),
-        Some(Value::String(text)) => Ok(text.clone()),
-        Some(Value::Array(parts)) => {
-            let mut texts = Vec::with_capacity(parts.len());
-            for part in parts {
-                match (part.get("type").and_then(Value::as_str), part.get("text")) {
-                    (Some("text"), Some(Value::String(text))) => texts.push(text.as_str()),
-                    (kind, _) => {
-                        return Err(ApiError::bad_request(format!(
-                            "message {} has a {} part: Telltale takes text only",
-                            message.id,
-                            kind.unwrap_or("malformed")
-                        )))
-                    }
-                }
-            }
-            Ok(texts.join("\n\n"))
-        }
-        Some(_) => Err(ApiError::bad_request(format!(
-            "message {}'s content is neither text nor a list of parts",
-            message.id
-        ))),
-    }
+    content_of(message, false).map(|content| content.text)
 }
 
 #[cfg(test)]

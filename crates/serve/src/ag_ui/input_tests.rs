@@ -33,6 +33,7 @@ fn the_last_user_message_is_the_prompt_and_the_earlier_ones_its_context() {
         turn,
         Turn {
             prompt: "And in Quito?".into(),
+            files: vec![],
             earlier: vec![
                 Message::user("Time in Lima?"),
                 Message::assistant(
@@ -67,7 +68,28 @@ fn what_cannot_be_taken_is_refused_with_a_reason() {
     let image = refused(json!([{"id": "u", "role": "user", "content": [
         {"type": "image", "source": {"type": "url", "value": "https://example.com/a.png"}}
     ]}]));
-    assert!(image.contains("image part"), "{image}");
+    assert!(
+        image.contains("\"image\" part is given by url: Telltale takes only inline data"),
+        "{image}"
+    );
+    let by_id = refused(json!([{"id": "u", "role": "user", "content": [
+        {"type": "binary", "mimeType": "image/png", "id": "file-1"}
+    ]}]));
+    assert!(by_id.contains("\"binary\" part is given by id"), "{by_id}");
+    let earlier = refused(json!([
+        {"id": "u1", "role": "user", "content": [
+            {"type": "image", "source": {"type": "data", "value": "iVBORw0KGgo=", "mimeType": "image/png"}}
+        ]},
+        {"id": "u2", "role": "user", "content": "and now?"},
+    ]));
+    assert!(earlier.contains("message u1 has a part of type \"image\""), "{earlier}");
+    let audio = refused(json!([{"id": "u", "role": "user", "content": [
+        {"type": "audio", "source": {"type": "data", "value": "AAAA", "mimeType": "audio/wav"}}
+    ]}]));
+    assert!(
+        audio.contains("type \"audio\": Telltale takes text, and images and documents"),
+        "{audio}"
+    );
     let bad_args = refused(json!([
         {"id": "a", "role": "assistant", "toolCalls": [
             {"id": "c1", "type": "function", "function": {"name": "clock", "arguments": "{nope"}}
@@ -80,4 +102,32 @@ fn what_cannot_be_taken_is_refused_with_a_reason() {
         {"id": "u", "role": "user", "content": "hi"},
     ]));
     assert!(orphan.contains("no toolCallId"), "{orphan}");
+}
+
+#[test]
+fn the_prompts_inline_images_and_documents_are_its_files() {
+    let turn = input(json!([{"id": "u", "role": "user", "content": [
+        {"type": "text", "text": "Compare these."},
+        {"type": "image", "source": {"type": "data", "value": "AAAA", "mimeType": "image/png"}},
+        {"type": "document", "source": {"type": "data", "value": "BBBB", "mimeType": "application/pdf"},
+         "metadata": {"filename": "report.pdf"}},
+        {"type": "binary", "mimeType": "text/plain", "data": "CCCC", "filename": "notes.txt"},
+        {"type": "binary", "mimeType": "image/jpeg", "data": "DDDD"},
+    ]}]))
+    .turn()
+    .unwrap();
+    let file = |name: &str, data: &str| telltale_ipc::AttachmentUpload::Bytes {
+        name: name.into(),
+        data: data.into(),
+    };
+    assert_eq!(turn.prompt, "Compare these.");
+    assert_eq!(
+        turn.files,
+        vec![
+            file("image-1.png", "AAAA"),
+            file("report.pdf", "BBBB"),
+            file("notes.txt", "CCCC"),
+            file("file-4.jpg", "DDDD"),
+        ]
+    );
 }
