@@ -7,7 +7,24 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
-export async function startDriver({ port = 4444 + Math.floor(Math.random() * 1000) * 2, env = {} } = {}) {
+const randomPort = () => 4444 + Math.floor(Math.random() * 1000) * 2;
+
+/**
+ * Starts tauri-driver and waits until it answers. A driver that exits (its port taken, say) or is
+ * not up within 10 s is stopped and started again on another port, twice at most; the error then
+ * says how each attempt ended.
+ */
+export async function startDriver({ port, env = {} } = {}) {
+  const attempts = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const started = await startDriverOn(port ?? randomPort(), env);
+    if (started.ok) return started.driver;
+    attempts.push(started.why);
+  }
+  throw new Error(`tauri-driver did not start: ${attempts.join("; ")}`);
+}
+
+async function startDriverOn(port, env) {
   const args = ["--port", String(port), "--native-port", String(port + 1), "--native-driver", "/usr/bin/WebKitWebDriver"];
   // Each app under test keeps its history and settings in a fresh folder, never the user's.
   const dataDir = env.TELLTALE_DATA_DIR ?? mkdtempSync(join(tmpdir(), "telltale-e2e-"));
@@ -15,16 +32,18 @@ export async function startDriver({ port = 4444 + Math.floor(Math.random() * 100
     env: { ...process.env, TELLTALE_DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "inherit", "inherit"],
   });
+  let exited = null;
+  driver.on("exit", (code, signal) => (exited = `exited (${signal ?? code}) on port ${port}`));
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 100 && exited === null; i++) {
     try {
-      const r = await fetch(`${base}/status`);
-      if (r.ok) return { base, dataDir, stop: () => stopAll(driver, dataDir) };
+      const r = await fetch(`${base}/status`, { signal: AbortSignal.timeout(1000) });
+      if (r.ok) return { ok: true, driver: { base, dataDir, stop: () => stopAll(driver, dataDir) } };
     } catch {}
     await sleep(100);
   }
   stopAll(driver, dataDir);
-  throw new Error("tauri-driver did not start");
+  return { ok: false, why: exited ?? `no answer on port ${port} within 10 s` };
 }
 
 /**
