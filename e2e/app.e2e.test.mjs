@@ -90,10 +90,7 @@ test("a window reloaded mid-answer follows the run on: its answer whole, nothing
   );
   assert.ok(id, "the conversation is the one shown");
   await app.execute("location.reload()");
-  const [link] = await app.waitFor(`[data-testid="conversation-item"][data-id="${id}"] .conversation-link`, undefined, {
-    what: "the conversation in the sidebar",
-  });
-  await link.click();
+  await app.clickOn(`[data-testid="conversation-item"][data-id="${id}"] .conversation-link`, { what: "the conversation in the sidebar" });
   await app.waitFor('[data-testid="turn"]', async (els) => els.length > 0 && (await els.at(-1).attr("data-state")) === "completed", {
     what: "the conversation reopened",
   });

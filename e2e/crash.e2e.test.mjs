@@ -109,13 +109,13 @@ test(`the app killed ${KILLS} times mid-stream keeps a whole database and every 
     await withApp(env, async (app) => {
       // Listed (beside the fresh "New chat"), the latest first.
       const crashes = async (els) => (await Promise.all(els.map((e) => e.text()))).filter((t) => /\bcrash \d+\b/.test(t));
-      const items = await app.waitFor('[data-testid="conversation-item"]', async (els) => (await crashes(els)).length === KILLS, {
+      await app.waitFor('[data-testid="conversation-item"]', async (els) => (await crashes(els)).length === KILLS, {
         what: `${KILLS} conversations in the sidebar`,
       });
-      let last;
-      for (const item of items) if (new RegExp(`\\bcrash ${KILLS - 1}\\b`).test(await item.text())) last = item;
-      const [link] = await last.find('button.conversation-link');
-      await link.click();
+      await app.clickOn('[data-testid="conversation-item"] button.conversation-link', {
+        text: new RegExp(`\\bcrash ${KILLS - 1}\\b`),
+        what: `crash ${KILLS - 1} in the sidebar`,
+      });
       const [turn] = await app.waitFor(
         '[data-testid="turn"]',
         async (els) => els.length === 1 && (await els[0].attr('data-state')) === 'interrupted',

@@ -55,14 +55,11 @@ test("a conversation is saved, listed after a restart, and reopens with its answ
   // The app starts again, with the same data folder.
   app = await Session.create(driver.base, APP);
   await app.waitFor('[data-testid="composer-input"]', async ([el]) => (await el.attr("disabled")) === null);
-  const items = await app.waitFor('[data-testid="conversation-item"]', async (els) => {
+  await app.waitFor('[data-testid="conversation-item"]', async (els) => {
     const texts = await Promise.all(els.map((e) => e.text()));
     return texts.some((t) => t.includes("What is 17 * 23"));
   }, { what: "the saved conversation after the restart" });
-  let saved;
-  for (const item of items) if ((await item.text()).includes("What is 17 * 23")) saved = item;
-  const [link] = await saved.find("button.conversation-link");
-  await link.click();
+  await app.clickOn('[data-testid="conversation-item"] button.conversation-link', { text: /What is 17 \* 23/, what: "the saved conversation" });
 
   const [reopened] = await app.waitFor('[data-testid="turn"]', async (els) => els.length === 1 && (await els[0].attr("data-state")) === "completed", {
     what: "the reopened turn",

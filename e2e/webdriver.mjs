@@ -137,6 +137,29 @@ export class Session {
     }
     throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
   }
+  /**
+   * Clicks the first element that matches `css` (and whose text matches `text`, when given),
+   * found afresh until the click lands: a list that renders again between the find and the click
+   * replaces its nodes, and WebDriver then answers "stale element reference".
+   */
+  async clickOn(css, { text, timeout = 10000, what = css } = {}) {
+    const deadline = Date.now() + timeout;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        for (const el of await this.find(css)) {
+          if (text !== undefined && !text.test(await el.text())) continue;
+          await el.click();
+          return;
+        }
+      } catch (e) {
+        if (!/stale element/.test(e.message)) throw e;
+        last = e;
+      }
+      await sleep(50);
+    }
+    throw new Error(`timed out clicking ${what}${last ? `: ${last.message}` : ""}`);
+  }
   execute(script, args = []) {
     return this.cmd("POST", "/execute/sync", { script, args });
   }

@@ -173,13 +173,10 @@ test(`none of the ${PAYLOADS.length} payloads runs in the real window, as answer
     // Reopened from the history: the same text rendered again, from the database.
     const [fresh] = await app.find('[data-testid="new-chat"]');
     await fresh.click();
-    let item;
-    await app.waitFor('[data-testid="conversation-item"]', async (els) => {
-      for (const el of els) if ((await el.text()).includes("Answer with every payload")) item = el;
-      return item !== undefined;
-    }, { what: "the saved conversation" });
-    const [open] = await item.find("button.conversation-link");
-    await open.click();
+    await app.clickOn('[data-testid="conversation-item"] button.conversation-link', {
+      text: /Answer with every payload/,
+      what: "the saved conversation",
+    });
     const turns = await app.waitFor('[data-testid="turn"]', (els) => els.length === 2, { what: "the reopened conversation" });
     for (const reopened of turns) {
       await openSteps(app, reopened);
