@@ -1,6 +1,7 @@
-// ESLint for the webview UI (ui/), run by `npm run ui:lint` beside `prettier --check`: the
-// recommended rules of JavaScript and typescript-eslint everywhere in ui/, and in ui/src the React
-// hooks rules (the plugin's recommended set; rules-of-hooks and exhaustive-deps are errors).
+// ESLint for the webview UI (ui/), the end-to-end tests (e2e/) and the benchmarks (bench/), run by
+// `npm run ui:lint` beside `prettier --check`: the recommended rules of JavaScript everywhere,
+// typescript-eslint's in ui/, and in ui/src the React hooks rules (the plugin's recommended set;
+// rules-of-hooks and exhaustive-deps are errors).
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -35,5 +36,12 @@ export default defineConfig([
   {
     files: ['ui/vite.config.ts'],
     languageOptions: { globals: globals.node },
+  },
+  {
+    // The end-to-end tests and the benchmarks: Node scripts that also hand functions and scripts
+    // to a page (WebDriver's execute), so both sets of globals.
+    files: ['e2e/**/*.mjs', 'bench/**/*.{js,mjs}'],
+    extends: [js.configs.recommended],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 ]);

@@ -1,11 +1,11 @@
 // A minimal W3C WebDriver client over fetch, enough to drive the app through tauri-driver.
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 const randomPort = () => 4444 + Math.floor(Math.random() * 1000) * 2;
 
@@ -21,25 +21,27 @@ export async function startDriver({ port, env = {} } = {}) {
     if (started.ok) return started.driver;
     attempts.push(started.why);
   }
-  throw new Error(`tauri-driver did not start: ${attempts.join("; ")}`);
+  throw new Error(`tauri-driver did not start: ${attempts.join('; ')}`);
 }
 
 async function startDriverOn(port, env) {
-  const args = ["--port", String(port), "--native-port", String(port + 1), "--native-driver", "/usr/bin/WebKitWebDriver"];
+  const args = ['--port', String(port), '--native-port', String(port + 1), '--native-driver', '/usr/bin/WebKitWebDriver'];
   // Each app under test keeps its history and settings in a fresh folder, never the user's.
-  const dataDir = env.TELLTALE_DATA_DIR ?? mkdtempSync(join(tmpdir(), "telltale-e2e-"));
-  const driver = spawn("tauri-driver", args, {
+  const dataDir = env.TELLTALE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'telltale-e2e-'));
+  const driver = spawn('tauri-driver', args, {
     env: { ...process.env, TELLTALE_DATA_DIR: dataDir, ...env },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
   let exited = null;
-  driver.on("exit", (code, signal) => (exited = `exited (${signal ?? code}) on port ${port}`));
+  driver.on('exit', (code, signal) => (exited = `exited (${signal ?? code}) on port ${port}`));
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100 && exited === null; i++) {
     try {
       const r = await fetch(`${base}/status`, { signal: AbortSignal.timeout(1000) });
       if (r.ok) return { ok: true, driver: { base, dataDir, stop: () => stopAll(driver, dataDir) } };
-    } catch {}
+    } catch {
+      // Not answering yet: ask again.
+    }
     await sleep(100);
   }
   stopAll(driver, dataDir);
@@ -53,11 +55,11 @@ async function startDriverOn(port, env) {
 function processesUsing(dataDir) {
   const mark = `TELLTALE_DATA_DIR=${dataDir}`;
   const pids = [];
-  for (const name of readdirSync("/proc")) {
+  for (const name of readdirSync('/proc')) {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid === process.pid || pid === process.ppid) continue;
     try {
-      if (readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(mark)) pids.push(pid);
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(mark)) pids.push(pid);
     } catch {
       // Gone already, or not ours to read.
     }
@@ -74,7 +76,7 @@ function stopAll(driver, dataDir) {
   driver.kill();
   for (const pid of processesUsing(dataDir)) {
     try {
-      process.kill(pid, "SIGKILL");
+      process.kill(pid, 'SIGKILL');
     } catch {
       // It ended meanwhile.
     }
@@ -89,7 +91,7 @@ export async function appsEnded(driver, timeout = 5000) {
   const left = apps();
   for (const pid of left) {
     try {
-      process.kill(pid, "SIGKILL");
+      process.kill(pid, 'SIGKILL');
     } catch {
       // It ended meanwhile.
     }
@@ -99,16 +101,16 @@ export async function appsEnded(driver, timeout = 5000) {
 
 function commandOf(pid) {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "latin1");
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1');
   } catch {
-    return "";
+    return '';
   }
 }
 
 export class Session {
   static async create(base, application) {
-    const caps = { capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application } } } };
-    const value = await request(base, "POST", "/session", caps);
+    const caps = { capabilities: { alwaysMatch: { browserName: 'wry', 'tauri:options': { application } } } };
+    const value = await request(base, 'POST', '/session', caps);
     return new Session(base, value.sessionId);
   }
   constructor(base, id) {
@@ -119,7 +121,7 @@ export class Session {
     return request(this.base, method, `/session/${this.id}${path}`, body);
   }
   async find(css) {
-    const found = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    const found = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
     return found.map((e) => new Element(this, e[ELEMENT]));
   }
   /** Waits until `css` matches and `check(elements)` holds; returns the elements. */
@@ -135,7 +137,7 @@ export class Session {
       }
       await sleep(50);
     }
-    throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+    throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
   }
   /**
    * Clicks the first element that matches `css` (and whose text matches `text`, when given),
@@ -158,10 +160,10 @@ export class Session {
       }
       await sleep(50);
     }
-    throw new Error(`timed out clicking ${what}${last ? `: ${last.message}` : ""}`);
+    throw new Error(`timed out clicking ${what}${last ? `: ${last.message}` : ''}`);
   }
   execute(script, args = []) {
-    return this.cmd("POST", "/execute/sync", { script, args });
+    return this.cmd('POST', '/execute/sync', { script, args });
   }
   /**
    * The X screen as a user sees it (`import -window root`), not WebKitWebDriver's snapshot: the
@@ -169,13 +171,13 @@ export class Session {
    * WebKit's snapshot of a page that has stopped changing can wait forever for a paint.
    */
   async screenshot(name) {
-    mkdirSync("artifacts", { recursive: true });
+    mkdirSync('artifacts', { recursive: true });
     // Let the frame that the last command caused reach the screen.
     await sleep(100);
-    execFileSync("import", ["-window", "root", `artifacts/${name}.png`], { timeout: 10000 });
+    execFileSync('import', ['-window', 'root', `artifacts/${name}.png`], { timeout: 10000 });
   }
   close() {
-    return this.cmd("DELETE", "");
+    return this.cmd('DELETE', '');
   }
 }
 
@@ -186,27 +188,27 @@ export class Element {
   }
   /** The rendered text (innerText); WebKitWebDriver's own "element text" misses some elements. */
   text() {
-    return this.s.execute("return arguments[0].innerText", [{ [ELEMENT]: this.id }]);
+    return this.s.execute('return arguments[0].innerText', [{ [ELEMENT]: this.id }]);
   }
   async find(css) {
-    const found = await this.s.cmd("POST", `/element/${this.id}/elements`, { using: "css selector", value: css });
+    const found = await this.s.cmd('POST', `/element/${this.id}/elements`, { using: 'css selector', value: css });
     return found.map((e) => new Element(this.s, e[ELEMENT]));
   }
   attr(name) {
-    return this.s.cmd("GET", `/element/${this.id}/attribute/${name}`);
+    return this.s.cmd('GET', `/element/${this.id}/attribute/${name}`);
   }
   click() {
-    return this.s.cmd("POST", `/element/${this.id}/click`, {});
+    return this.s.cmd('POST', `/element/${this.id}/click`, {});
   }
   type(text) {
-    return this.s.cmd("POST", `/element/${this.id}/value`, { text });
+    return this.s.cmd('POST', `/element/${this.id}/value`, { text });
   }
 }
 
 async function request(base, method, path, body) {
   const r = await fetch(base + path, {
     method,
-    headers: { "content-type": "application/json" },
+    headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await r.json();
@@ -214,4 +216,4 @@ async function request(base, method, path, body) {
   return json.value;
 }
 
-export const ENTER = "\uE007";
+export const ENTER = '\uE007';

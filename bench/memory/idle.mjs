@@ -1,9 +1,9 @@
 // Idle memory: the app against minimal Tauri windows (the platform's floor), launched in turns,
 // each settled, then sampled a few times.
-import { readdirSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
-import { isolatedEnv, launch } from "./launch.mjs";
-import { samples } from "./stream.mjs";
+import { readdirSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isolatedEnv, launch } from './launch.mjs';
+import { samples } from './stream.mjs';
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -11,7 +11,7 @@ export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 export function stats(list) {
   const pss = list.map((s) => s.pss_mb);
   const med = (key) => median(list.map((s) => s[key]));
-  return { median: median(pss), min: Math.min(...pss), max: Math.max(...pss), anon_median: med("pss_anon_mb"), rss_median: med("rss_mb") };
+  return { median: median(pss), min: Math.min(...pss), max: Math.max(...pss), anon_median: med('pss_anon_mb'), rss_median: med('rss_mb') };
 }
 
 /** One launch of `binary`: its window up, `settleS` to settle, then three samples. */
@@ -32,13 +32,15 @@ async function idleOnce(binary, title, env, settleS) {
  * the minimal window drawing the same way, so that the ratio counts the app's own cost only.
  */
 function floors() {
-  const list = [{ label: "minimal Tauri window", env: {} }];
+  const list = [{ label: 'minimal Tauri window', env: {} }];
   let gpu = false;
   try {
-    gpu = readdirSync("/dev/dri").some((name) => name.startsWith("renderD"));
-  } catch {}
+    gpu = readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  } catch {
+    // No /dev/dri: no GPU.
+  }
   if (!gpu && process.env.WEBKIT_DISABLE_COMPOSITING_MODE === undefined) {
-    list.push({ label: "minimal window, compositing off (as the app)", env: { WEBKIT_DISABLE_COMPOSITING_MODE: "1" } });
+    list.push({ label: 'minimal window, compositing off (as the app)', env: { WEBKIT_DISABLE_COMPOSITING_MODE: '1' } });
   }
   return list;
 }
@@ -53,11 +55,11 @@ export async function idleComparison({ app, minimal, appEnv, rounds, settleS, lo
   const results = floors().map((floor) => ({ ...floor, samples: [], roundRatios: [] }));
   for (let round = 1; round <= rounds; round++) {
     log(`idle round ${round}: app`);
-    const appRound = await idleOnce(app, "Telltale", appEnv, settleS);
+    const appRound = await idleOnce(app, 'Telltale', appEnv, settleS);
     appSamples.push(...appRound);
     for (const floor of results) {
       log(`idle round ${round}: ${floor.label}`);
-      const floorRound = await idleOnce(minimal, "minimal window", floor.env, settleS);
+      const floorRound = await idleOnce(minimal, 'minimal window', floor.env, settleS);
       floor.samples.push(...floorRound);
       floor.roundRatios.push(stats(appRound).median / stats(floorRound).median);
     }

@@ -2,21 +2,23 @@
 // between the processes that map it, so the sum over processes counts every page once) and RSS,
 // per process and summed over a process and all its descendants (for a Tauri app on Linux: the
 // app itself, WebKit's WebKitWebProcess and WebKitNetworkProcess).
-import { readFileSync, readdirSync, readlinkSync } from "node:fs";
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 /** Every process as {pid, ppid, comm}; processes that vanish while being read are skipped. */
 export function processes() {
   const all = [];
-  for (const name of readdirSync("/proc")) {
+  for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       // The command name is in parentheses and may itself hold spaces or parentheses.
-      const close = stat.lastIndexOf(")");
-      const comm = stat.slice(stat.indexOf("(") + 1, close);
-      const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+      const close = stat.lastIndexOf(')');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
       all.push({ pid: Number(name), ppid, comm });
-    } catch {}
+    } catch {
+      // The process ended while the list was read.
+    }
   }
   return all;
 }
@@ -33,7 +35,7 @@ export function tree(root, all = processes()) {
 
 /** The executable of `pid`, also when it was rebuilt while running (the link then ends in " (deleted)"). */
 function exePath(pid) {
-  return readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, "");
+  return readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '');
 }
 
 /** Descendants of `ancestor` whose executable is `exe` (an absolute, resolved path). */
@@ -50,7 +52,7 @@ export function findByExe(ancestor, exe) {
 /** The executable's file name (the kernel's `comm` is cut at 15 characters: "WebKitWebProces"). */
 function exeName(p) {
   try {
-    return exePath(p.pid).split("/").pop();
+    return exePath(p.pid).split('/').pop();
   } catch {
     return p.comm;
   }
@@ -63,9 +65,9 @@ function exeName(p) {
  */
 export function rollup(pid) {
   try {
-    const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
-    return { pss: field("Pss"), pss_anon: field("Pss_Anon"), pss_file: field("Pss_File"), rss: field("Rss") };
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+    return { pss: field('Pss'), pss_anon: field('Pss_Anon'), pss_file: field('Pss_File'), rss: field('Rss') };
   } catch {
     return null;
   }
@@ -80,22 +82,29 @@ export function sample(root) {
   const all = processes();
   const mine = tree(root, all);
   // Other WebKit processes share library pages with ours, which lowers our PSS while they run.
-  const others = all.filter((p) => p.comm.startsWith("WebKit") && !mine.some((m) => m.pid === p.pid)).length;
+  const others = all.filter((p) => p.comm.startsWith('WebKit') && !mine.some((m) => m.pid === p.pid)).length;
   const procs = [];
   for (const p of mine) {
     const r = rollup(p.pid);
     if (r) {
       const mb = (kb) => kb / 1024;
-      procs.push({ pid: p.pid, name: exeName(p), pss_mb: mb(r.pss), pss_anon_mb: mb(r.pss_anon), pss_file_mb: mb(r.pss_file), rss_mb: mb(r.rss) });
+      procs.push({
+        pid: p.pid,
+        name: exeName(p),
+        pss_mb: mb(r.pss),
+        pss_anon_mb: mb(r.pss_anon),
+        pss_file_mb: mb(r.pss_file),
+        rss_mb: mb(r.rss),
+      });
     }
   }
   procs.sort((a, b) => b.pss_mb - a.pss_mb);
   const sum = (key) => procs.reduce((total, p) => total + p[key], 0);
   return {
     at: Date.now(),
-    pss_mb: sum("pss_mb"),
-    pss_anon_mb: sum("pss_anon_mb"),
-    rss_mb: sum("rss_mb"),
+    pss_mb: sum('pss_mb'),
+    pss_anon_mb: sum('pss_anon_mb'),
+    rss_mb: sum('rss_mb'),
     other_webkit_processes: others,
     processes: procs,
   };

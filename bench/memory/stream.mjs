@@ -1,11 +1,11 @@
 // Memory growth in the real window: the app driven through WebDriver (tauri-driver) streams long
 // answers from the stamp server; its memory is sampled before, after the first answer, after the
 // last one, and once a New Chat has taken the last answer off the screen.
-import { realpathSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
-import { startDriver, Session, ENTER } from "../../e2e/webdriver.mjs";
-import { findByExe, sample } from "./pss.mjs";
-import { stopTree } from "./launch.mjs";
+import { realpathSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startDriver, Session, ENTER } from '../../e2e/webdriver.mjs';
+import { findByExe, sample } from './pss.mjs';
+import { stopTree } from './launch.mjs';
 
 /** `count` samples of the tree under `pid`, `gapMs` apart (the first after `gapMs`). */
 export async function samples(pid, count, gapMs) {
@@ -18,11 +18,10 @@ export async function samples(pid, count, gapMs) {
 }
 
 async function composer(app) {
-  const [input] = await app.waitFor(
-    '[data-testid="composer-input"]',
-    async ([el]) => (await el.attr("disabled")) === null,
-    { what: "the composer to be ready", timeout: 30000 },
-  );
+  const [input] = await app.waitFor('[data-testid="composer-input"]', async ([el]) => (await el.attr('disabled')) === null, {
+    what: 'the composer to be ready',
+    timeout: 30000,
+  });
   return input;
 }
 
@@ -31,16 +30,21 @@ async function answer(app, prompt, lastToken, timeout) {
   const input = await composer(app);
   const before = (await app.find('[data-testid="turn"]')).length;
   await input.type(prompt + ENTER);
-  const turns = await app.waitFor('[data-testid="turn"]', (els) => els.length === before + 1, { what: "the new turn" });
+  const turns = await app.waitFor('[data-testid="turn"]', (els) => els.length === before + 1, { what: 'the new turn' });
   const turn = turns.at(-1);
   let state;
   // Polled gently: every WebDriver command runs on the page's main thread too.
-  await app.waitFor("body", async () => ["completed", "error", "cancelled"].includes((state = await turn.attr("data-state"))), {
-    what: "the answer to end",
+  await app.waitFor('body', async () => ['completed', 'error', 'cancelled'].includes((state = await turn.attr('data-state'))), {
+    what: 'the answer to end',
     timeout,
   });
   const [el] = await turn.find('[data-testid="answer"]');
-  const complete = el ? await app.execute("return arguments[0].textContent.includes(arguments[1])", [{ "element-6066-11e4-a52e-4f735466cecf": el.id }, lastToken]) : false;
+  const complete = el
+    ? await app.execute('return arguments[0].textContent.includes(arguments[1])', [
+        { 'element-6066-11e4-a52e-4f735466cecf': el.id },
+        lastToken,
+      ])
+    : false;
   return { state, complete };
 }
 
@@ -49,8 +53,10 @@ async function newChat(app) {
   const [button] = await app.find('[data-testid="new-chat"]');
   if (button) return button.click();
   const key = (type, value) => ({ type, value });
-  await app.cmd("POST", "/actions", {
-    actions: [{ type: "key", id: "kb", actions: [key("keyDown", "\uE009"), key("keyDown", "n"), key("keyUp", "n"), key("keyUp", "\uE009")] }],
+  await app.cmd('POST', '/actions', {
+    actions: [
+      { type: 'key', id: 'kb', actions: [key('keyDown', '\uE009'), key('keyDown', 'n'), key('keyUp', 'n'), key('keyUp', '\uE009')] },
+    ],
   });
 }
 
@@ -88,7 +94,9 @@ export async function streamGrowth({ appPath, env, answerTokens, eventsTarget, b
       const { pss_mb, processes } = sample(proc.pid);
       const byName = Object.fromEntries(processes.map((p) => [p.name, Math.round(p.pss_mb)]));
       answers.push({ tokens: answerTokens, seconds, state, complete, pss_mb_at_end: pss_mb, processes_at_end: byName });
-      log(`stream: answer ${answers.length}: ${answerTokens} tokens in ${seconds.toFixed(1)} s (${Math.round(answerTokens / seconds)} tokens/s), ${state}${complete ? "" : ", LAST TOKEN MISSING"}`);
+      log(
+        `stream: answer ${answers.length}: ${answerTokens} tokens in ${seconds.toFixed(1)} s (${Math.round(answerTokens / seconds)} tokens/s), ${state}${complete ? '' : ', LAST TOKEN MISSING'}`,
+      );
       if (answers.length === 1) afterFirst = await samples(proc.pid, 3, 2000);
     }
     const afterAll = answers.length > 1 ? await samples(proc.pid, 3, 2000) : afterFirst;

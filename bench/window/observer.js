@@ -362,7 +362,15 @@
         seenAt: full ? Array.from(m.seenAt, round) : undefined,
         latency: full ? Array.from(m.latency, round) : undefined,
         verify: m.n > 0 ? verify() : null,
-        scroll: s && { top: s.top, steps: s.steps, start: s.start, end: s.end ?? null, finalTop: s.el.scrollTop, startHeight: s.startHeight, answersInDom: document.querySelectorAll(ANSWER).length },
+        scroll: s && {
+          top: s.top,
+          steps: s.steps,
+          start: s.start,
+          end: s.end ?? null,
+          finalTop: s.el.scrollTop,
+          startHeight: s.startHeight,
+          answersInDom: document.querySelectorAll(ANSWER).length,
+        },
       };
     },
   };

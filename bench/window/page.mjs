@@ -1,12 +1,12 @@
 // The app's window as a user sees it, through WebDriver and the page observer (observer.js).
 // Only stable hooks are used: the composer, the answer, the Stop button, the conversation items
 // and the status chip (data-testid="status-chip").
-import { readFileSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
-import { ENTER } from "../../e2e/webdriver.mjs";
-import { timed } from "./harness.mjs";
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ENTER } from '../../e2e/webdriver.mjs';
+import { timed } from './harness.mjs';
 
-const OBSERVER = readFileSync(new URL("./observer.js", import.meta.url), "utf8");
+const OBSERVER = readFileSync(new URL('./observer.js', import.meta.url), 'utf8');
 export const COMPOSER = '[data-testid="composer-input"]';
 const CALL_MS = 20000;
 
@@ -22,39 +22,39 @@ export class Page {
     return this.exec(`${OBSERVER}\n;return { installedAt: window.__tb.installedAt, composerAtInstall: window.__tb.composerAtInstall };`);
   }
   arm(opts) {
-    return this.exec("return window.__tb.arm(arguments[0])", [opts]);
+    return this.exec('return window.__tb.arm(arguments[0])', [opts]);
   }
   progress(ms = CALL_MS) {
-    return this.exec("return window.__tb.progress()", [], ms);
+    return this.exec('return window.__tb.progress()', [], ms);
   }
   result(full = true) {
-    return this.exec("return window.__tb.result(arguments[0])", [full], 60000);
+    return this.exec('return window.__tb.result(arguments[0])', [full], 60000);
   }
   composerReadyAt() {
-    return this.exec("return window.__tb.composerReadyAt()");
+    return this.exec('return window.__tb.composerReadyAt()');
   }
 
   /** The composer, once it exists and is enabled. */
   async composer(timeout = 20000) {
     const [el] = await timed(
-      this.s.waitFor(COMPOSER, async ([e]) => e && (await e.attr("disabled")) === null, { timeout, what: "the composer to be ready" }),
+      this.s.waitFor(COMPOSER, async ([e]) => e && (await e.attr('disabled')) === null, { timeout, what: 'the composer to be ready' }),
       timeout + 5000,
-      "the composer",
+      'the composer',
     );
     return el;
   }
 
   /** Types the prompt, then presses Enter in a separate call so the prompt's typing is not timed. */
-  async send(prompt = "bench") {
+  async send(prompt = 'bench') {
     const input = await this.composer();
-    await timed(input.type(prompt), CALL_MS, "typing the prompt");
-    return { input, enter: () => timed(input.type(ENTER), CALL_MS, "pressing Enter") };
+    await timed(input.type(prompt), CALL_MS, 'typing the prompt');
+    return { input, enter: () => timed(input.type(ENTER), CALL_MS, 'pressing Enter') };
   }
 
   /** Ctrl+N (a real key press through WebDriver): a new, empty chat. */
   async newChat() {
     const input = await this.composer();
-    await timed(input.type("\uE009n\uE000"), CALL_MS, "pressing Ctrl+N");
+    await timed(input.type('\uE009n\uE000'), CALL_MS, 'pressing Ctrl+N');
     const deadline = Date.now() + 3000;
     while (Date.now() < deadline) {
       const n = await this.exec('return document.querySelectorAll(\'[data-testid="answer"]\').length');
@@ -99,14 +99,14 @@ export class Page {
         { timeout, what: `the saved conversation "${title}" in the sidebar` },
       ),
       timeout + 5000,
-      "the conversation item",
+      'the conversation item',
     );
     return found;
   }
 
   /** Clicks what opens the conversation: the item's first button (its link), else the item. */
   async open(item) {
-    const [button] = await item.find("button");
-    await timed((button ?? item).click(), CALL_MS, "clicking the conversation");
+    const [button] = await item.find('button');
+    await timed((button ?? item).click(), CALL_MS, 'clicking the conversation');
   }
 }

@@ -6,27 +6,32 @@
 //
 // Writes artifacts/bench/window.json and prints Markdown tables. Every process it starts is killed
 // on the way out, whatever happens. Not part of the test run: it prints figures, it never fails on them.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startXvfb, startServer } from "./harness.mjs";
-import { stopAll, killAllNow } from "./procs.mjs";
-import { cases } from "./scenarios.mjs";
-import { markdown } from "./report.mjs";
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startXvfb, startServer } from './harness.mjs';
+import { stopAll, killAllNow } from './procs.mjs';
+import { cases } from './scenarios.mjs';
+import { markdown } from './report.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function parseArgs(argv) {
-  const opts = { quick: false, only: null, out: join(ROOT, "artifacts/bench/window.json") };
+  const opts = { quick: false, only: null, out: join(ROOT, 'artifacts/bench/window.json') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--quick") opts.quick = true;
-    else if (a === "--only") opts.only = argv[++i].split(",").filter(Boolean);
-    else if (a === "--out") opts.out = resolve(argv[++i]);
-    else if (a === "--help" || a === "-h") {
-      console.log("usage: node bench/window/run.mjs [--quick] [--only NAME[,NAME…]] [--out FILE]\nnames: " + cases(false).map((c) => c.id).join(", "));
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--only') opts.only = argv[++i].split(',').filter(Boolean);
+    else if (a === '--out') opts.out = resolve(argv[++i]);
+    else if (a === '--help' || a === '-h') {
+      console.log(
+        'usage: node bench/window/run.mjs [--quick] [--only NAME[,NAME…]] [--out FILE]\nnames: ' +
+          cases(false)
+            .map((c) => c.id)
+            .join(', '),
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -38,7 +43,7 @@ const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11,
 function machine() {
   const sh = (cmd, args) => {
     try {
-      return execFileSync(cmd, args, { encoding: "utf8", cwd: ROOT }).trim();
+      return execFileSync(cmd, args, { encoding: 'utf8', cwd: ROOT }).trim();
     } catch {
       return null;
     }
@@ -47,9 +52,9 @@ function machine() {
     cpu: cpus()[0]?.model,
     cores: cpus().length,
     memGiB: Math.round(totalmem() / 2 ** 30),
-    webkitgtk: sh("dpkg-query", ["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"]),
-    kernel: sh("uname", ["-r"]),
-    commit: sh("git", ["rev-parse", "--short", "HEAD"]),
+    webkitgtk: sh('dpkg-query', ['-W', '-f=${Version}', 'libwebkit2gtk-4.1-0']),
+    kernel: sh('uname', ['-r']),
+    commit: sh('git', ['rev-parse', '--short', 'HEAD']),
     // Other work on a 2-core machine shows in every figure: say how busy it was.
     loadAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
   };
@@ -70,22 +75,22 @@ async function runCase(c, ctx) {
     } catch (e) {
       const error = String(e.message ?? e).slice(0, 500);
       log(`${c.id} failed: ${e.stack ?? e}`);
-      if (e.log !== undefined) log(`${c.id}: app ${e.appAlive ? "still running" : "gone"}; its last output:\n${e.log}`);
+      if (e.log !== undefined) log(`${c.id}: app ${e.appAlive ? 'still running' : 'gone'}; its last output:\n${e.log}`);
       const crashed = /page crash or hang/.test(error);
       const kernel = kernelLog(since).filter((l) => /segfault|oom|killed process|general protection/i.test(l));
       if (crashed) crashes.push({ attempt, error, kernel, appLog: e.log?.slice(-600) });
       if (!crashed || attempt >= 2) return { error, appAlive: e.appAlive, log: e.log, ...(crashes.length ? { crashes } : {}) };
-      log(`${c.id}: the window crashed (${kernel.join("; ") || "nothing in the kernel log"}); running it once more`);
+      log(`${c.id}: the window crashed (${kernel.join('; ') || 'nothing in the kernel log'}); running it once more`);
     }
   }
 }
 
-const uptimeSeconds = () => Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+const uptimeSeconds = () => Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
 
 /** The kernel's log lines since `since` (s after boot), where WebKit segfaults show; none if unreadable. */
 function kernelLog(since) {
   try {
-    const lines = execFileSync("dmesg", [], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n");
+    const lines = execFileSync('dmesg', [], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n');
     return lines.filter((l) => Number(/^\[\s*([\d.]+)\]/.exec(l)?.[1] ?? -1) >= since);
   } catch {
     return [];
@@ -94,11 +99,11 @@ function kernelLog(since) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const appPath = process.env.TELLTALE_APP ?? join(ROOT, "target/release/telltale-app");
-  const cliPath = process.env.TELLTALE_CLI ?? join(ROOT, "target/release/telltale");
+  const appPath = process.env.TELLTALE_APP ?? join(ROOT, 'target/release/telltale-app');
+  const cliPath = process.env.TELLTALE_CLI ?? join(ROOT, 'target/release/telltale');
   for (const p of [appPath, cliPath]) if (!existsSync(p)) throw new Error(`${p} is missing: build the release binaries first`);
 
-  const selected = cases(opts.quick).filter((c) => !opts.only || opts.only.some((name) => c.id === name || c.id.startsWith(name + "/")));
+  const selected = cases(opts.quick).filter((c) => !opts.only || opts.only.some((name) => c.id === name || c.id.startsWith(name + '/')));
   if (selected.length === 0) throw new Error(`--only ${opts.only} matches no scenario`);
 
   const results = {
@@ -132,7 +137,7 @@ async function main() {
   writeFileSync(opts.out, JSON.stringify(results, null, 1));
   const m = results.machine;
   process.stdout.write(
-    `## Real-window benchmark${opts.quick ? " (quick)" : ""}\n\n${m.cpu} × ${m.cores}, ${m.memGiB} GiB, WebKitGTK ${m.webkitgtk}, commit ${m.commit}; ` +
+    `## Real-window benchmark${opts.quick ? ' (quick)' : ''}\n\n${m.cpu} × ${m.cores}, ${m.memGiB} GiB, WebKitGTK ${m.webkitgtk}, commit ${m.commit}; ` +
       `release app built ${results.app.built}; ${results.seconds.total} s; load average ${m.loadAtStart[0]} at start, ${m.loadAtEnd[0]} at end\n\n` +
       markdown(results) +
       `\nJSON: ${opts.out}\n`,
@@ -140,19 +145,22 @@ async function main() {
 }
 
 // Whatever happens, leave no process behind; and never run for ever.
-process.on("exit", killAllNow);
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+process.on('exit', killAllNow);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     log(`${sig}: stopping`);
     killAllNow();
     process.exit(130);
   });
 }
-const watchdog = setTimeout(() => {
-  log("watchdog: the run took too long, stopping");
-  killAllNow();
-  process.exit(2);
-}, (process.argv.includes("--quick") ? 5 : 20) * 60 * 1000);
+const watchdog = setTimeout(
+  () => {
+    log('watchdog: the run took too long, stopping');
+    killAllNow();
+    process.exit(2);
+  },
+  (process.argv.includes('--quick') ? 5 : 20) * 60 * 1000,
+);
 watchdog.unref();
 
 main().then(

@@ -1,20 +1,26 @@
 // The scenarios: each launches the release app afresh (its own data folder, its own base URL on
 // the stamping server) and measures what the user sees through the page observer.
-import { rmSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
-import { launchApp, baseUrl, newDataDir, processStartEpochMs } from "./harness.mjs";
-import { Page } from "./page.mjs";
-import { alive } from "./procs.mjs";
-import { recordLongAnswer, recordManyTurns } from "./cli.mjs";
-import { latencySummary, frameSummary, gapsIn, median, spread, pct, max, min } from "./stats.mjs";
+import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { launchApp, baseUrl, newDataDir, processStartEpochMs } from './harness.mjs';
+import { Page } from './page.mjs';
+import { alive } from './procs.mjs';
+import { recordLongAnswer, recordManyTurns } from './cli.mjs';
+import { latencySummary, frameSummary, gapsIn, median, spread, pct, max, min } from './stats.mjs';
 
 /** The prompt the CLI records the saved conversations with (and so their title in the sidebar). */
-const PROMPT = "hello";
+const PROMPT = 'hello';
 
 /** Launches the app with `env` and a fresh (or given) data folder, runs `body(page, app)`, always cleans up. */
 async function withApp(ctx, { url, dataDir, keepData = false }, body) {
   const dir = dataDir ?? newDataDir();
-  const env = { TELLTALE_PROVIDER: "openai", TELLTALE_API_KEY: "x", TELLTALE_MODEL: "bench-model", TELLTALE_BASE_URL: url ?? baseUrl(ctx.port, "prose", 10, 0), TELLTALE_DATA_DIR: dir };
+  const env = {
+    TELLTALE_PROVIDER: 'openai',
+    TELLTALE_API_KEY: 'x',
+    TELLTALE_MODEL: 'bench-model',
+    TELLTALE_BASE_URL: url ?? baseUrl(ctx.port, 'prose', 10, 0),
+    TELLTALE_DATA_DIR: dir,
+  };
   let app;
   try {
     app = await launchApp({ appPath: ctx.appPath, display: ctx.display, env });
@@ -47,7 +53,7 @@ async function streamOnce(page, { n, timeoutMs, watchChip = false, full = true }
 }
 
 const round = (x, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 10 ** d) / 10 ** d);
-const roundAll = (o, d = 1) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "number" ? round(v, d) : v]));
+const roundAll = (o, d = 1) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? round(v, d) : v]));
 
 /** The figures every stream scenario reports; with `upto`, for tokens 0..upto-1 only. */
 function streamFigures(r, { n, delayMs, upto = n }) {
@@ -76,13 +82,13 @@ const streamTimeout = (n, delayMs) => Math.min(n * delayMs * 1.5 + 30000, 150000
 
 /** Enter → status chip painted, Enter → first token painted, the server answering at once. */
 async function enter(ctx, { sends, n = 20 }) {
-  return withApp(ctx, { url: baseUrl(ctx.port, "prose", n, 0) }, async (page) => {
+  return withApp(ctx, { url: baseUrl(ctx.port, 'prose', n, 0) }, async (page) => {
     const chip = [];
     const token = [];
     const problems = [];
     // One warm-up send first: the first run of a process pays for lazy initialisation.
     for (let i = 0; i <= sends; i++) {
-      if (i > 0 && !(await page.newChat())) problems.push("Ctrl+N did not open an empty chat");
+      if (i > 0 && !(await page.newChat())) problems.push('Ctrl+N did not open an empty chat');
       const r = await streamOnce(page, { n, timeoutMs: 15000, watchChip: true, full: false });
       if (!r.finished) throw new Error(`send ${i}: only ${r.seen} of ${n} tokens painted`);
       if (r.verify.missing || r.verify.outOfOrder || r.verify.duplicated) problems.push(`send ${i}: ${JSON.stringify(r.verify)}`);
@@ -167,7 +173,8 @@ async function startup(ctx, { launches }) {
           if (readyAt === null) await sleep(50);
         }
         // If the composer was already usable when the observer arrived, its time is only an upper bound.
-        if (installed.composerAtInstall) notes.add("the composer was already ready when the observer was injected: the figure is an upper bound");
+        if (installed.composerAtInstall)
+          notes.add('the composer was already ready when the observer was injected: the figure is an upper bound');
         // The idle window's frame rate: the ceiling every other frames/s figure is to be read against.
         await page.arm({ n: 0 });
         await sleep(IDLE_MS);
@@ -251,9 +258,9 @@ async function scroll(ctx, { turns, n, scrollMs }) {
       await page.open(item);
       const { finished: opened } = await page.until((p) => p.seen >= n, { timeoutMs: 30000, everyMs: 50 });
       const openR = await page.result(false);
-      if (!opened) throw new Error("the conversation did not open");
+      if (!opened) throw new Error('the conversation did not open');
       await sleep(1000);
-      const error = await page.exec("return window.__tb.startScroll(arguments[0])", [scrollMs]);
+      const error = await page.exec('return window.__tb.startScroll(arguments[0])', [scrollMs]);
       if (error) throw new Error(error);
       await sleep(scrollMs);
       const { finished } = await page.until((p) => p.scrollDone, { timeoutMs: scrollMs + 20000, everyMs: 500 });
@@ -279,24 +286,24 @@ async function scroll(ctx, { turns, n, scrollMs }) {
 export function cases(quick) {
   const list = [];
   const add = (id, run, params) => list.push({ id, run: (ctx) => run(ctx, params), params });
-  add("enter", enter, { sends: quick ? 3 : 20 });
+  add('enter', enter, { sends: quick ? 3 : 20 });
   const streams = quick
-    ? [["prose-100", "prose", 300, 10]]
+    ? [['prose-100', 'prose', 300, 10]]
     : [
-        ["prose-100", "prose", 1000, 10],
-        ["code-100", "code", 3000, 10],
+        ['prose-100', 'prose', 1000, 10],
+        ['code-100', 'code', 3000, 10],
       ];
   for (const [name, mode, n, delayMs] of streams) add(`stream/${name}`, stream, { mode, n, delayMs });
   // 1,000 tok/s: the first 20,000 tokens give the stream figures, the whole answer the growth check
   // (tokens ~500 vs ~50,000; the answer goes on past 50,000 so that window can widen both ways).
   const late = quick ? 5000 : 50000;
-  for (const mode of quick ? ["code"] : ["prose", "code", "list", "para"]) {
+  for (const mode of quick ? ['code'] : ['prose', 'code', 'list', 'para']) {
     const params = { mode, n: late + 1000, delayMs: 1, early: [400, 600], late: [late - 100, late + 100], prefix: quick ? 3000 : 20000 };
     add(`growth/${mode}`, growth, params);
   }
-  add("throughput/prose-5000", stream, { mode: "prose", n: quick ? 10000 : 300000, delayMs: 0.2 });
-  add("startup", startup, { launches: quick ? 2 : 5 });
-  add("reopen", reopen, { n: quick ? 1000 : 10000, launches: quick ? 1 : 3 });
-  add("scroll", scroll, { turns: quick ? 40 : 500, n: 60, scrollMs: quick ? 1500 : 3000 });
+  add('throughput/prose-5000', stream, { mode: 'prose', n: quick ? 10000 : 300000, delayMs: 0.2 });
+  add('startup', startup, { launches: quick ? 2 : 5 });
+  add('reopen', reopen, { n: quick ? 1000 : 10000, launches: quick ? 1 : 3 });
+  add('scroll', scroll, { turns: quick ? 40 : 500, n: 60, scrollMs: quick ? 1500 : 3000 });
   return list;
 }

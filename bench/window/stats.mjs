@@ -1,6 +1,6 @@
 // Percentiles and frame statistics (all times in ms).
 
-const finite = (xs) => xs.filter((x) => typeof x === "number" && Number.isFinite(x));
+const finite = (xs) => xs.filter((x) => typeof x === 'number' && Number.isFinite(x));
 
 /** The p-th percentile (0..100), linear between the closest ranks; null for no data. */
 export function pct(xs, p) {
