@@ -88,6 +88,17 @@ pub async fn rename_conversation(
     with_db(&session, move |db| Ok(db.rename(&id, &title)?)).await
 }
 
+/// Records the run the window shows the conversation at (the last run of the branch on screen),
+/// which it reopens on.
+#[tauri::command]
+pub async fn show_conversation_run(
+    session: State<'_, Session>,
+    id: String,
+    run_id: String,
+) -> Result<()> {
+    with_db(&session, move |db| Ok(db.show_run(&id, &run_id)?)).await
+}
+
 #[tauri::command]
 pub async fn delete_conversation(session: State<'_, Session>, id: String) -> Result<()> {
     with_db(&session, move |db| Ok(db.delete(&id)?)).await

@@ -65,6 +65,7 @@ pub fn run() {
             history_commands::list_conversations,
             history_commands::open_conversation,
             history_commands::rename_conversation,
+            history_commands::show_conversation_run,
             history_commands::delete_conversation,
             history_commands::undelete_conversation,
             history_commands::search_history,

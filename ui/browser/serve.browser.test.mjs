@@ -138,6 +138,38 @@ describe('telltale serve in a browser', () => {
     assert.deepEqual(errors, []);
     await context.close();
   });
+
+  test('a conversation reopens on the version of the answer the user left it on', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('[data-testid="composer-input"]:not([disabled])');
+    await page.fill('[data-testid="composer-input"]', 'Which version stays?');
+    await page.press('[data-testid="composer-input"]', 'Enter');
+    await page.waitForSelector('[data-testid="turn"][data-state="completed"]');
+    const versions = () => page.locator('[data-testid="version-picker"] .version-count').innerText();
+    await page.click('[data-testid="regenerate"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="version-picker"] .version-count')?.textContent === '2 / 2');
+    await page.waitForSelector('[data-testid="turn"][data-state="completed"]');
+    await page.click('[data-testid="version-picker"] button[aria-label="Previous version"]');
+    assert.equal(await versions(), '1 / 2');
+
+    // The history holds it (the window wrote it as the version changed)…
+    const api = (path) => fetch(server.base + path, { headers: { authorization: `Bearer ${server.token}` } }).then((r) => r.json());
+    const { id } = (await api('/v1/conversations')).find((c) => c.title === 'Which version stays?');
+    let detail;
+    const deadline = Date.now() + 5000;
+    while ((detail = await api(`/v1/conversations/${id}`)).shown_run_id !== detail.runs[0].run_id && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(detail.shown_run_id, detail.runs[0].run_id, 'the first version is the one shown');
+    // …so the page loaded again opens the conversation on it, not on the newest.
+    await page.reload();
+    await page.locator('[data-testid="conversation-item"] .conversation-link', { hasText: 'Which version stays?' }).click();
+    await page.waitForSelector('[data-testid="version-picker"] .version-count');
+    assert.equal(await versions(), '1 / 2');
+    await context.close();
+  });
 });
 
 test('a stream cut mid-run resumes with no gap and nothing twice', async () => {

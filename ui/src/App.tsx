@@ -15,6 +15,7 @@ import { SearchBox } from './components/SearchBox';
 import { Toast } from './components/Toast';
 import { useHistory } from './history/useHistory';
 import { useResume } from './history/useResume';
+import { useShownRun } from './history/useShownRun';
 import { useSettingsShortcut } from './settings/useSettingsShortcut';
 import { createEventQueue } from './eventQueue';
 import { conversationTitle, formatUsd } from './format';
@@ -254,6 +255,8 @@ export function App({ backend }: { backend: Backend }) {
   const saved = useHistory(backend.history, state, dispatch, sidebarConversations(state), newChat);
   // Runs still in progress after a reload: opened and followed from the last seq held.
   useResume(backend, ready && saved.enabled, dispatch);
+  // The branch and versions on screen, kept in the history: a conversation reopens on them.
+  useShownRun(backend.history, saved.enabled, state);
 
   const providerTitle = info && info.model ? `${info.provider} · ${info.model}` : undefined;
   const cost = conversationCostUsd(state, conversation);

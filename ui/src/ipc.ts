@@ -95,6 +95,9 @@ export const tauriHistory: HistoryBackend = {
   rename: async (id, title) => {
     await invoke<null>(Command.rename_conversation, { id, title });
   },
+  show: async (id, runId) => {
+    await invoke<null>(Command.show_conversation_run, { id, runId });
+  },
   remove: async (id) => {
     await invoke<null>(Command.delete_conversation, { id });
   },

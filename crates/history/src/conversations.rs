@@ -92,6 +92,11 @@ impl RunRecord {
 pub struct ConversationDetail {
     pub conversation: Conversation,
     pub runs: Vec<RunRecord>,
+    /// The run a window last showed it at (the last run of the branch on screen: see
+    /// [`History::show_run`]), when that is one of `runs`; absent: none recorded, the latest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub shown_run_id: Option<String>,
 }
 
 /// A title from a first prompt: its first line, at most 60 characters, cut at a word.
@@ -219,6 +224,14 @@ impl History {
         self.update_one("UPDATE conversations SET title = ?2 WHERE id = ?1", id, &title)
     }
 
+    /// Records `run_id` as the run the conversation is shown at: the last run of the branch on
+    /// screen, which it reopens on (the versions and branches above it picked as they were). A
+    /// view setting, not part of the conversation: not in exports, and ignored when it names no
+    /// run of the conversation (the run may not be recorded yet when the window names it).
+    pub fn show_run(&self, id: &str, run_id: &str) -> Result<()> {
+        self.update_one("UPDATE conversations SET shown_run_id = ?2 WHERE id = ?1", id, &run_id)
+    }
+
     /// Hides the conversation from the list and search; [`History::undelete`] brings it back.
     pub fn delete(&self, id: &str) -> Result<()> {
         self.update_one("UPDATE conversations SET deleted_at = ?2 WHERE id = ?1", id, &self.now())
@@ -261,7 +274,14 @@ impl History {
                 run.events.push(serde_json::from_str(&json?)?);
             }
         }
-        Ok(ConversationDetail { conversation, runs })
+        let shown: Option<String> = self.conn.query_row(
+            "SELECT shown_run_id FROM conversations WHERE id = ?1",
+            [id],
+            |row| row.get(0),
+        )?;
+        // A run written before its row (the window saves the run it shows as soon as it starts).
+        let shown_run_id = shown.filter(|run| runs.iter().any(|r| &r.run_id == run));
+        Ok(ConversationDetail { conversation, runs, shown_run_id })
     }
 
     /// The conversation's runs in the order they started, their events left out.

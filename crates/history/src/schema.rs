@@ -80,7 +80,11 @@ CREATE TABLE attachments (
 );
 "#;
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+/// Version 5: the run each conversation was last shown at in a window (the last run of the branch
+/// on screen), so that it reopens on the versions and the branch the user left it on.
+const V5: &str = "ALTER TABLE conversations ADD COLUMN shown_run_id TEXT;";
+
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The answer text of a run: its `token` texts in order (parameter 1: the run id).
 pub const ANSWER_SQL: &str =

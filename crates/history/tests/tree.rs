@@ -204,3 +204,44 @@ fn a_database_from_before_trees_gets_each_run_continuing_the_one_before() {
     assert_eq!(parents(&history, "two"), [("s0".into(), None)]);
     assert_eq!(history.messages("old").unwrap(), [user("p0"), user("p1"), user("p2")]);
 }
+
+#[test]
+fn the_run_a_conversation_is_shown_at_is_kept_and_read_back_while_it_is_one_of_its_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let id = branched(&history);
+    assert_eq!(history.get(&id).unwrap().shown_run_id, None, "none recorded: the latest");
+    let markdown = history.export(&id, Format::Markdown).unwrap();
+    assert!(markdown.contains("first, edited?") && !markdown.contains("third?"), "{markdown}");
+    history.show_run(&id, "c").unwrap();
+    assert_eq!(history.get(&id).unwrap().shown_run_id.as_deref(), Some("c"));
+    // Markdown and HTML export the branch on screen.
+    let markdown = history.export(&id, Format::Markdown).unwrap();
+    assert!(markdown.contains("third?") && !markdown.contains("first, edited?"), "{markdown}");
+    // Read again from another connection: it is on disk.
+    let again = History::open(dir.path().join("history.sqlite3")).unwrap();
+    assert_eq!(again.get(&id).unwrap().shown_run_id.as_deref(), Some("c"));
+    // A run named before its row is written (or another conversation's) is not given back.
+    history.show_run(&id, "not-yet").unwrap();
+    assert_eq!(history.get(&id).unwrap().shown_run_id, None);
+    answered(&history, &id, "not-yet", "fifth?", "E", Parent::Run("d".into()));
+    assert_eq!(history.get(&id).unwrap().shown_run_id.as_deref(), Some("not-yet"));
+    // Not part of the conversation: a JSON export does not carry it.
+    let json = history.export(&id, Format::Json).unwrap();
+    assert!(!json.contains("shown_run_id"), "{json}");
+    assert!(matches!(history.show_run("no-such", "c"), Err(Error::NotFound(_))));
+}
+
+#[test]
+fn a_database_from_before_shown_runs_opens_with_none_recorded() {
+    let (_dir, path) = older_database(
+        4,
+        "INSERT INTO conversations VALUES ('old', 'Old one', 1, 2, NULL);
+         INSERT INTO runs (run_id, conversation_id, position, prompt, started_at, reason)
+             VALUES ('r0', 'old', 0, 'p0', 1, 'completed');",
+    );
+    let history = History::open(&path).unwrap();
+    assert_eq!(history.get("old").unwrap().shown_run_id, None);
+    history.show_run("old", "r0").unwrap();
+    assert_eq!(history.get("old").unwrap().shown_run_id.as_deref(), Some("r0"));
+}

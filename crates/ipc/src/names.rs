@@ -27,6 +27,7 @@ pub mod command {
     pub const LIST_CONVERSATIONS: &str = "list_conversations";
     pub const OPEN_CONVERSATION: &str = "open_conversation";
     pub const RENAME_CONVERSATION: &str = "rename_conversation";
+    pub const SHOW_CONVERSATION_RUN: &str = "show_conversation_run";
     pub const DELETE_CONVERSATION: &str = "delete_conversation";
     pub const UNDELETE_CONVERSATION: &str = "undelete_conversation";
     pub const SEARCH_HISTORY: &str = "search_history";
@@ -62,6 +63,7 @@ pub const COMMANDS: &[&str] = &[
     command::LIST_CONVERSATIONS,
     command::OPEN_CONVERSATION,
     command::RENAME_CONVERSATION,
+    command::SHOW_CONVERSATION_RUN,
     command::DELETE_CONVERSATION,
     command::UNDELETE_CONVERSATION,
     command::SEARCH_HISTORY,

@@ -1,7 +1,8 @@
 //! What the window's sidebar does to the history, over HTTP: rename
 //! (`PATCH /v1/conversations/{id}` with `{"title"}`), delete (`DELETE`, kept for an undo),
-//! undo a delete (`POST /v1/conversations/{id}/restore`), and full-text search
-//! (`GET /v1/search?q=…`, the hits marked as the window shows them).
+//! undo a delete (`POST /v1/conversations/{id}/restore`), full-text search
+//! (`GET /v1/search?q=…`, the hits marked as the window shows them), and the run a conversation
+//! reopens on (`PUT /v1/conversations/{id}/shown` with `{"run_id"}`).
 
 use std::sync::Arc;
 
@@ -33,6 +34,22 @@ pub(crate) async fn rename(
         return Err(ApiError::bad_request("a title cannot be empty".into()));
     }
     edit(state, id, move |db, id| db.rename(id, &title)).await
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Shown {
+    run_id: String,
+}
+
+/// The run the window shows the conversation at (the last run of the branch on screen).
+pub(crate) async fn show_run(
+    state: State<Arc<AppState>>,
+    id: Path<String>,
+    body: Json<Shown>,
+) -> Edited {
+    let Json(Shown { run_id }) = body;
+    edit(state, id, move |db, id| db.show_run(id, &run_id)).await
 }
 
 pub(crate) async fn delete(state: State<Arc<AppState>>, id: Path<String>) -> Edited {

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use telltale_session::Session;
 use tokio::net::TcpListener;
@@ -109,6 +109,7 @@ pub fn router(config: ServeConfig) -> Router {
                 .delete(conversation_edits::delete),
         )
         .route("/v1/conversations/{conversation_id}/restore", post(conversation_edits::restore))
+        .route("/v1/conversations/{conversation_id}/shown", put(conversation_edits::show_run))
         .route("/v1/search", get(conversation_edits::search))
         .route("/v1/history/status", get(info::history_status))
         .route("/v1/conversations/{conversation_id}/export", get(conversations::export))

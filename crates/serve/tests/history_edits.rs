@@ -1,6 +1,6 @@
 //! What the browser UI needs besides runs, over real HTTP: the runs in progress, the provider
 //! and the history's status, a chat started with the client's own ids, rename, delete and
-//! restore, search.
+//! restore, search, the run a conversation is shown at.
 
 mod support;
 
@@ -55,6 +55,19 @@ async fn a_client_lists_runs_in_progress_and_edits_and_searches_the_history() {
     let restore = server.client.post(url("/v1/conversations/c-mine/restore")).bearer_auth(TOKEN);
     assert_eq!(restore.send().await.unwrap().status(), 204);
     assert_eq!(json(get("/v1/conversations")).await[0]["id"], "c-mine");
+
+    // The run the window shows it at: given back with the conversation, once it names one of its runs.
+    let show = |conversation: &str, run: &str| {
+        server
+            .client
+            .put(url(&format!("/v1/conversations/{conversation}/shown")))
+            .bearer_auth(TOKEN)
+            .json(&json!({"run_id": run}))
+    };
+    assert_eq!(json(get("/v1/conversations/c-mine")).await.get("shown_run_id"), None);
+    assert_eq!(show("c-mine", "r-mine").send().await.unwrap().status(), 204);
+    assert_eq!(json(get("/v1/conversations/c-mine")).await["shown_run_id"], "r-mine");
+    assert_eq!(show("c-other", "r-mine").send().await.unwrap().status(), 404);
 
     let rootless = json!({"prompt": "hi", "root": true});
     let refused = server.client.post(url("/v1/runs")).bearer_auth(TOKEN).json(&rootless);

@@ -28,6 +28,7 @@ export const Command = {
   list_conversations: 'list_conversations',
   open_conversation: 'open_conversation',
   rename_conversation: 'rename_conversation',
+  show_conversation_run: 'show_conversation_run',
   delete_conversation: 'delete_conversation',
   undelete_conversation: 'undelete_conversation',
   search_history: 'search_history',
@@ -101,7 +102,12 @@ created_at: number,
  */
 updated_at: number, deleted_at?: number, };
 
-export type ConversationDetail = { conversation: Conversation, runs: Array<RunRecord>, };
+export type ConversationDetail = { conversation: Conversation, runs: Array<RunRecord>, 
+/**
+ * The run a window last showed it at (the last run of the branch on screen: see
+ * [`History::show_run`]), when that is one of `runs`; absent: none recorded, the latest.
+ */
+shown_run_id?: string, };
 
 export type RunRecord = { run_id: string, 
 /**

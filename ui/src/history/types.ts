@@ -15,6 +15,8 @@ export interface HistoryBackend {
   list(): Promise<SavedConversation[]>;
   open(id: string): Promise<ConversationDetail>;
   rename(id: string, title: string): Promise<void>;
+  /** Records the run the window shows the conversation at (the last of the branch on screen): it reopens there. */
+  show(id: string, runId: string): Promise<void>;
   remove(id: string): Promise<void>;
   restore(id: string): Promise<void>;
   search(query: string): Promise<SearchHit[]>;
@@ -30,6 +32,7 @@ export function toLoaded(detail: ConversationDetail): LoadedConversation {
     id: detail.conversation.id,
     title: detail.conversation.title,
     createdAt: detail.conversation.created_at,
+    shownRunId: detail.shown_run_id,
     runs: detail.runs.map((run) => ({
       runId: run.run_id,
       parentRunId: run.parent_run_id,

@@ -43,6 +43,7 @@ describe('resume after a reload', () => {
         ],
       }),
       rename: async () => {},
+      show: async () => {},
       remove: async () => {},
       restore: async () => {},
       search: async () => [],

@@ -49,6 +49,9 @@ export function httpBackend(token: string): Backend {
     rename: async (id, title) => {
       await request('PATCH', conversation(id), { title });
     },
+    show: async (id, runId) => {
+      await request('PUT', `${conversation(id)}/shown`, { run_id: runId });
+    },
     remove: async (id) => {
       await request('DELETE', conversation(id));
     },

@@ -228,6 +228,9 @@ export function historyCommand(cmd: string, args: Record<string, unknown>): unkn
     case Command.rename_conversation:
       find().conversation.title = String(args.title);
       return null;
+    case Command.show_conversation_run:
+      find().shown_run_id = String(args.runId);
+      return null;
     case Command.delete_conversation:
       find();
       deleted.add(id);

@@ -173,6 +173,31 @@ describe('branches', () => {
     expect(promptBranchesOf(chat(), state.turns, 'b').ids).toEqual(['b', 'e3']);
   });
 
+  it('reopens a saved tree on the branch it was last shown at, with the versions shown then', () => {
+    const run = (runId: string, parentRunId: string | null, prompt: string): LoadedRun => ({
+      runId,
+      parentRunId,
+      prompt,
+      startedAt: 0,
+      status: 'completed',
+      events: events(runId, [{ type: 'token', text: runId.toUpperCase() }]),
+    });
+    // one? → (A | A again); two? under the first A → (B | B again); and a newer edit of two? under it.
+    const runs = [run('a', null, 'one?'), run('a2', null, 'one?'), run('b', 'a', 'two?'), run('b2', 'a', 'two?'), run('e', 'a', '2?')];
+    const load = (shownRunId?: string) => {
+      const conversation = { id: 'c', title: 'T', createdAt: 0, runs, ...(shownRunId === undefined ? {} : { shownRunId }) };
+      return reducer(initialState('blank', 0), { type: 'load_conversation', conversation, select: true });
+    };
+    expect(shown(load())).toEqual(['a2']); // nothing recorded: the latest at each fork
+    const state = load('b');
+    expect(shown(state)).toEqual(['a', 'b']);
+    // The versions picked are the ones each branch opens on: the old branch on b, not the newer b2.
+    expect(promptBranchesOf(state.conversations.c!, state.turns, 'e').ids).toEqual(['b', 'e']);
+    expect(shown(load('e'))).toEqual(['a', 'e']);
+    // A run that is not one of its runs (gone, or another conversation's) is ignored.
+    expect(shown(load('zz'))).toEqual(['a2']);
+  });
+
   it('forks at the first prompt too', () => {
     let state = answered(initialState('c', 0), 'a', 'one?', null, 'A');
     state = answered(state, 'b', 'two?', 'a', 'B');

@@ -98,6 +98,20 @@ export function showing(conversation: Conversation, turns: Record<string, Turn>,
 }
 
 /**
+ * `conversation` showing the branch that ends at `runId`: each run from it up to the first turn
+ * shown where it forks (a conversation reopened where it was last shown).
+ */
+export function showingBranchOf(conversation: Conversation, turns: Record<string, Turn>, runId: string): Conversation {
+  let updated = conversation;
+  const seen = new Set<string>();
+  for (let run: string | null = runId; run !== null && turns[run] && !seen.has(run); run = parentOf(conversation, turns, run)) {
+    seen.add(run);
+    updated = showing(updated, turns, run);
+  }
+  return updated;
+}
+
+/**
  * The run a new prompt continues: the last run of the branch shown that the history may hold. A
  * run that never started (`start_run` refused it, or its conversation could not be read) is not
  * in the history, so the prompt continues the run before it.

@@ -1,7 +1,7 @@
 // The one reducer of the window. Pure: time comes in with the actions, ids too.
 import type { Event } from '../generated/protocol';
 import { GrowingText } from './growingText';
-import { parentOf, showing } from './branches';
+import { parentOf, showing, showingBranchOf } from './branches';
 import { releaseConversations } from './release';
 import { progressStep } from './selectors';
 import type { Action, AppState, Conversation, LoadedConversation, Step, ToolProgress, ToolStep, Turn, TurnStatus } from './types';
@@ -131,9 +131,14 @@ function loadConversation(state: AppState, loaded: LoadedConversation, select: b
     turns[run.runId] = turn;
   }
   // A released one keeps what the window knew of it: its title, its place, the versions picked.
-  const conversation: Conversation = existing
+  // Else it opens on the branch it was last shown at, with the versions shown then.
+  let conversation: Conversation = existing
     ? { ...existing, items }
     : { id: loaded.id, title: loaded.title, createdAt: loaded.createdAt, items };
+  const shown = loaded.shownRunId;
+  if (!existing && shown !== undefined && items.some((item) => item.role === 'assistant' && item.runId === shown)) {
+    conversation = showingBranchOf(conversation, turns, shown);
+  }
   delete conversation.released;
   // Replace the untouched empty chat the window opened with, rather than keep a blank one.
   const active = state.conversations[state.activeConversationId];

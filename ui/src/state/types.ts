@@ -220,4 +220,6 @@ export interface LoadedConversation {
   title: string;
   createdAt: number;
   runs: readonly LoadedRun[];
+  /** The run it was last shown at (the last of the branch on screen); absent: the latest. */
+  shownRunId?: string;
 }

@@ -38,14 +38,16 @@ impl Format {
 
 impl History {
     /// The conversation exported in `format`: in JSON every run of every branch, in Markdown
-    /// and HTML the branch of the latest run (see [`export_branch`](Self::export_branch)).
+    /// and HTML the branch a window last showed, else the latest run's (see
+    /// [`export_branch`](Self::export_branch)).
     pub fn export(&self, conversation_id: &str, format: Format) -> Result<String> {
         self.export_branch(conversation_id, format, None)
     }
 
     /// The conversation exported in `format`; Markdown and HTML show the branch that ends at
-    /// run `leaf` (`None`: the latest run), the conversation as it reads on screen. JSON holds
-    /// every run with its `parent_run_id`, whatever `leaf` is.
+    /// run `leaf` (`None`: the run a window last showed it at, see [`History::show_run`], else
+    /// the latest run), the conversation as it reads on screen. JSON holds every run with its
+    /// `parent_run_id`, whatever `leaf` is.
     ///
     /// A JSON export larger than import takes ([`MAX_IMPORT_BYTES`]) is refused with
     /// [`crate::Error::ExportTooLarge`].
@@ -59,6 +61,7 @@ impl History {
             return self.export_json_within(conversation_id, MAX_IMPORT_BYTES);
         }
         let mut detail = self.get(conversation_id)?;
+        let leaf = leaf.or(detail.shown_run_id.as_deref());
         let branch = self.branch(conversation_id, leaf)?;
         detail.runs.retain(|run| branch.contains(&run.run_id));
         Ok(match format {
