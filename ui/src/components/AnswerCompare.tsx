@@ -3,11 +3,12 @@
 // only in this one are marked as added (<ins>), so the change reads without colour too.
 import { useId, useMemo, useState } from 'react';
 import { diffWords } from '../diff/wordDiff';
+import type { GrowingText } from '../state/growingText';
 import './AnswerCompare.css';
 
 export interface AnswerCompareProps {
-  /** Every version's answer text, in order. */
-  answers: readonly string[];
+  /** Every version's answer, in order (read only here, while compared). */
+  answers: readonly (GrowingText | string)[];
   /** 0-based: the version on screen. */
   index: number;
 }
@@ -26,8 +27,8 @@ const GRAIN_NOTE = {
 export function AnswerCompare({ answers, index }: AnswerCompareProps) {
   const [chosen, setChosen] = useState(() => defaultAgainst(index, answers.length));
   const against = chosen === index || chosen >= answers.length ? defaultAgainst(index, answers.length) : chosen;
-  const before = answers[against] ?? '';
-  const after = answers[index] ?? '';
+  const before = String(answers[against] ?? '');
+  const after = String(answers[index] ?? '');
   const { grain, parts } = useMemo(() => diffWords(before, after), [before, after]);
   const selectId = useId();
   return (

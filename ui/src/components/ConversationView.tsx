@@ -1,10 +1,11 @@
 // The reading column: the chat's messages, following the stream while the user is at the bottom.
 import { Fragment, useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
 import { PinToEnd } from '../markdown/drawnFromEnd';
-import { promptBranchesOf, versionsOf, visibleRuns } from '../state/branches';
+import { runTree, type RunTree } from '../state/branches';
+import { GrowingText } from '../state/growingText';
 import type { Conversation, Turn as TurnValue } from '../state/types';
-import { Turn } from './Turn';
-import { UserMessage } from './UserMessage';
+import { Turn, type TurnVersion } from './Turn';
+import { UserMessage, type UserMessageProps } from './UserMessage';
 import './ConversationView.css';
 
 export interface ConversationViewProps {
@@ -114,6 +115,9 @@ export function ConversationView({
     lastTop.current = el.scrollTop;
   };
 
+  const tree = runTree(conversation, turns);
+  const pickers = usePickers(tree, turns, onPickBranch);
+
   // The prompt of each run: the user item just before it (the branch shown is rebuilt from the runs).
   const prompts = new Map<string, { text: string }>();
   conversation.items.forEach((item, i) => {
@@ -131,12 +135,10 @@ export function ConversationView({
               <p>Telltale shows what it is doing while it works: the steps fold away, the answer streams in.</p>
             </div>
           )}
-          {visibleRuns(conversation, turns).map((runId) => {
+          {tree.visible().map((runId) => {
             const turn = turns[runId];
             const prompt = prompts.get(runId);
             if (!turn) return null;
-            const { ids, index } = versionsOf(conversation, turns, runId);
-            const branches = promptBranchesOf(conversation, turns, runId);
             return (
               <Fragment key={runId}>
                 {prompt && (
@@ -145,11 +147,7 @@ export function ConversationView({
                     files={turn.attachments}
                     conversationId={conversation.id}
                     onResend={onEdit ? (text) => onEdit(runId, text) : undefined}
-                    branches={
-                      branches.ids.length > 1 && onPickBranch
-                        ? { index: branches.index, count: branches.ids.length, onPick: (i) => onPickBranch(runId, i) }
-                        : undefined
-                    }
+                    branches={pickers.branches(runId)}
                   />
                 )}
                 <Turn
@@ -157,9 +155,7 @@ export function ConversationView({
                   onRetry={onRetry}
                   onRegenerate={onRegenerate}
                   onContinue={onContinue}
-                  version={
-                    ids.length > 1 ? { index, count: ids.length, answers: ids.map((id) => String(turns[id]?.answer ?? '')) } : undefined
-                  }
+                  version={pickers.version(runId)}
                   onPickVersion={onPickVersion}
                 />
               </Fragment>
@@ -174,4 +170,40 @@ export function ConversationView({
       </div>
     </PinToEnd.Provider>
   );
+}
+
+/**
+ * The version and branch pickers' props of each run on screen, the same objects from render to
+ * render while what they show is the same: the column renders on every frame of a stream, and a new
+ * object would render every turn with versions (and every prompt with branches) again each time.
+ */
+function usePickers(tree: RunTree, turns: Record<string, TurnValue>, onPickBranch: ((runId: string, index: number) => void) | undefined) {
+  const versionsKept = useRef(new Map<string, TurnVersion>());
+  const branchesKept = useRef(new Map<string, { props: NonNullable<UserMessageProps['branches']>; onPickBranch: unknown }>());
+  return {
+    version(runId: string): TurnVersion | undefined {
+      const { ids, index } = tree.versionsOf(runId);
+      if (ids.length < 2) return undefined;
+      // Each version's answer as it is (the text is read only when two are compared).
+      const answers = ids.map((id) => turns[id]?.answer ?? GrowingText.EMPTY);
+      const kept = versionsKept.current.get(runId);
+      if (kept && kept.index === index && sameItems(kept.answers ?? [], answers)) return kept;
+      const version = { index, count: ids.length, answers };
+      versionsKept.current.set(runId, version);
+      return version;
+    },
+    branches(runId: string): UserMessageProps['branches'] {
+      const { ids, index } = tree.promptBranchesOf(runId);
+      if (ids.length < 2 || !onPickBranch) return undefined;
+      const kept = branchesKept.current.get(runId);
+      if (kept && kept.props.index === index && kept.props.count === ids.length && kept.onPickBranch === onPickBranch) return kept.props;
+      const props = { index, count: ids.length, onPick: (i: number) => onPickBranch(runId, i) };
+      branchesKept.current.set(runId, { props, onPickBranch });
+      return props;
+    },
+  };
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }

@@ -1,5 +1,6 @@
 // One assistant turn: chip, steps row, answer, and the line after it.
 import { memo, useState } from 'react';
+import type { GrowingText } from '../state/growingText';
 import type { Turn as TurnValue } from '../state/types';
 import { AnswerBubble } from './AnswerBubble';
 import { AnswerCompare } from './AnswerCompare';
@@ -18,9 +19,16 @@ export interface TurnProps {
   onRegenerate?: ((runId: string) => void) | undefined;
   /** Goes on with this answer where it was cut off; absent while another run of the chat is going. */
   onContinue?: ((runId: string) => void) | undefined;
-  /** Which version of its answer this is, when there are several; `answers`: every version's text. */
-  version?: { index: number; count: number; answers?: readonly string[] | undefined } | undefined;
+  /** Which version of its answer this is, when there are several. */
+  version?: TurnVersion | undefined;
   onPickVersion?: ((runId: string, index: number) => void) | undefined;
+}
+
+/** Which version of its answer a turn is; `answers`: every version's answer (read when two are compared). */
+export interface TurnVersion {
+  index: number;
+  count: number;
+  answers?: readonly (GrowingText | string)[] | undefined;
 }
 
 export const Turn = memo(function Turn({ turn, onRetry, onRegenerate, onContinue, version, onPickVersion }: TurnProps) {

@@ -3,13 +3,13 @@
 // keeps it (`shown_run_id`), so the conversation reopens on the same branch with the same versions,
 // after a restart too.
 import { useEffect, useRef } from 'react';
-import { visibleRuns } from '../state/branches';
+import { runTree } from '../state/branches';
 import type { AppState } from '../state/types';
 import type { HistoryBackend } from './types';
 
 export function useShownRun(history: HistoryBackend | undefined, enabled: boolean, state: AppState): void {
   const conversation = state.conversations[state.activeConversationId];
-  const last = conversation ? visibleRuns(conversation, state.turns).at(-1) : undefined;
+  const last = conversation ? runTree(conversation, state.turns).visible().at(-1) : undefined;
   // Only a run the history has: one the shell has started.
   const shownRun = last !== undefined && state.turns[last]?.startedAt !== undefined ? last : undefined;
   const id = conversation?.id;

@@ -1,7 +1,7 @@
 // Versions and branches in the window's state, and a run continued after it was cut off.
 import { describe, expect, it } from 'vitest';
 import type { Event, EventKind } from '../generated/protocol';
-import { parentForNext, promptBranchesOf, versionsOf, visibleRuns } from './branches';
+import { parentForNext, promptBranchesOf, runTree, versionsOf, visibleRuns } from './branches';
 import { initialState, reducer } from './reducer';
 import type { AppState, LoadedRun } from './types';
 
@@ -205,5 +205,25 @@ describe('branches', () => {
     expect(shown(state)).toEqual(['x']);
     expect(promptBranchesOf(state.conversations.c!, state.turns, 'x')).toEqual({ ids: ['a', 'x'], index: 1 });
     expect(shown(reducer(state, { type: 'show_version', runId: 'a' }))).toEqual(['a', 'b']);
+  });
+
+  it('works the tree out once per change of the runs, not on every token', () => {
+    let state = answeredInOrder(initialState('c', 0), threeTurns);
+    state = reducer(state, { type: 'submit', conversationId: 'c', runId: 'd', prompt: 'four?', now: 0, parentRunId: 'c1' });
+    const tree = runTree(state.conversations.c!, state.turns);
+    expect(tree.visible()).toEqual(['a', 'b', 'c1', 'd']);
+    // Tokens change the streaming turn, not the conversation: the same tree answers.
+    const streamed = reducer(state, { type: 'events', events: events('d', [{ type: 'token', text: 'D' }]) });
+    expect(streamed.turns).not.toBe(state.turns);
+    expect(runTree(streamed.conversations.c!, streamed.turns)).toBe(tree);
+    // A new version is a new tree, with the new run on screen.
+    const regenerated = reducer(streamed, { type: 'submit', conversationId: 'c', runId: 'd2', prompt: 'four?', now: 0, parentRunId: 'c1' });
+    const after = runTree(regenerated.conversations.c!, regenerated.turns);
+    expect(after).not.toBe(tree);
+    expect(after.visible()).toEqual(['a', 'b', 'c1', 'd2']);
+    expect(after.versionsOf('d2')).toEqual({ ids: ['d', 'd2'], index: 1 });
+    // The same conversation with a run's parent told otherwise (turns from elsewhere) is worked out again.
+    const moved = { ...regenerated.turns, d2: { ...regenerated.turns.d2!, parentRunId: 'b' } };
+    expect(runTree(regenerated.conversations.c!, moved).parentOf('d2')).toBe('b');
   });
 });
