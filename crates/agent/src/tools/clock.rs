@@ -1,8 +1,11 @@
-//! `clock`: the current date and time in an IANA time zone (chrono-tz's database).
+//! `clock`: the current date and time in an IANA time zone: the system's time-zone database
+//! (/usr/share/zoneinfo, kept up to date by the system), else the copy built in (jiff's).
+//! (chrono-tz compiled its tables into the program: 29,000 start-up relocations on every
+//! `telltale run`, clock or not.)
 
 use async_trait::async_trait;
-use chrono::{DateTime, Offset, Utc};
-use chrono_tz::{OffsetName, Tz, TZ_VARIANTS};
+use jiff::tz::{self, TimeZone};
+use jiff::Timestamp;
 use serde_json::{json, Value};
 use telltale_protocol::StatusIcon;
 
@@ -45,25 +48,27 @@ const ALIASES: &[(&str, &str)] = &[
 
 /// Finds the time zone for an IANA name ("Asia/Tokyo"), a city that ends one ("Tokyo",
 /// "new york") or a well-known alias ("San Francisco"), ignoring case.
-pub fn resolve_zone(place: &str) -> Option<Tz> {
+pub fn resolve_zone(place: &str) -> Option<TimeZone> {
     let wanted = place.trim().to_lowercase().replace('_', " ");
     if wanted.is_empty() {
         return None;
     }
+    let db = tz::db();
     if let Some((_, name)) = ALIASES.iter().find(|(alias, _)| *alias == wanted) {
-        return name.parse().ok();
+        return db.get(name).ok();
     }
-    let full = TZ_VARIANTS.iter().find(|tz| tz.name().to_lowercase().replace('_', " ") == wanted);
-    let city = || {
-        TZ_VARIANTS.iter().find(|tz| {
-            let name = tz.name();
-            name.contains('/')
-                && !name.starts_with("Etc/")
-                && name.rsplit('/').next().map(|c| c.to_lowercase().replace('_', " "))
-                    == Some(wanted.clone())
-        })
-    };
-    full.or_else(city).copied()
+    // The database finds full names in any case.
+    if let Ok(zone) = db.get(&wanted.replace(' ', "_")) {
+        return Some(zone);
+    }
+    let city = db.available().find(|name| {
+        let name = name.as_str();
+        name.contains('/')
+            && !name.starts_with("Etc/")
+            && name.rsplit('/').next().map(|c| c.to_lowercase().replace('_', " ")).as_deref()
+                == Some(wanted.as_str())
+    })?;
+    db.get(city.as_str()).ok()
 }
 
 pub struct Clock;
@@ -92,15 +97,14 @@ impl Tool for Clock {
                 "unknown time zone \"{place}\"; use an IANA name such as Asia/Tokyo or Europe/Paris"
             ))
         })?;
-        Ok(describe(Utc::now(), zone).to_string())
+        Ok(describe(Timestamp::now(), &zone).to_string())
     }
 }
 
 /// The clock's answer for `now` in `zone`, as a JSON object that people and models both read.
-pub fn describe(now: DateTime<Utc>, zone: Tz) -> Value {
-    let local = now.with_timezone(&zone);
-    let offset = local.offset();
-    let seconds = offset.fix().local_minus_utc();
+pub fn describe(now: Timestamp, zone: &TimeZone) -> Value {
+    let local = now.to_zoned_datetime(zone.clone());
+    let seconds = local.offset().seconds();
     let utc_offset = format!(
         "{}{:02}:{:02}",
         if seconds < 0 { '-' } else { '+' },
@@ -108,11 +112,11 @@ pub fn describe(now: DateTime<Utc>, zone: Tz) -> Value {
         seconds.abs() % 3600 / 60
     );
     json!({
-        "timezone": zone.name(),
-        "iso": local.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-        "date": local.format("%A, %-d %B %Y").to_string(),
-        "time": local.format("%H:%M").to_string(),
-        "abbreviation": offset.abbreviation().unwrap_or(""),
+        "timezone": zone.iana_name().unwrap_or("UTC"),
+        "iso": local.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        "date": local.strftime("%A, %-d %B %Y").to_string(),
+        "time": local.strftime("%H:%M").to_string(),
+        "abbreviation": zone.to_offset_info(now).abbreviation(),
         "utc_offset": utc_offset,
     })
 }
@@ -120,7 +124,6 @@ pub fn describe(now: DateTime<Utc>, zone: Tz) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
     #[test]
     fn resolves_zones_cities_and_aliases() {
@@ -134,16 +137,17 @@ mod tests {
             ("europe/paris", "Europe/Paris"),
         ];
         for (place, zone) in cases {
-            assert_eq!(resolve_zone(place).map(|z| z.name()), Some(zone), "{place}");
+            let found = resolve_zone(place);
+            assert_eq!(found.as_ref().and_then(TimeZone::iana_name), Some(zone), "{place}");
         }
-        assert_eq!(resolve_zone("Atlantis"), None);
-        assert_eq!(resolve_zone(""), None);
+        assert!(resolve_zone("Atlantis").is_none());
+        assert!(resolve_zone("").is_none());
     }
 
     #[test]
     fn describes_a_moment_in_a_zone() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 23, 23, 20, 5).unwrap();
-        let tokyo = describe(now, chrono_tz::Asia::Tokyo);
+        let now: Timestamp = "2026-11-23T23:20:05Z".parse().unwrap();
+        let tokyo = describe(now, &resolve_zone("Asia/Tokyo").unwrap());
         assert_eq!(
             tokyo,
             json!({
@@ -155,7 +159,7 @@ mod tests {
                 "utc_offset": "+09:00",
             })
         );
-        let kolkata = describe(now, chrono_tz::Asia::Kolkata);
+        let kolkata = describe(now, &resolve_zone("Asia/Kolkata").unwrap());
         assert_eq!(kolkata["utc_offset"], "+05:30");
     }
 

@@ -160,7 +160,8 @@ fn plan_calls(
             Intent::Time { place } | Intent::Date { place } => {
                 // Like a model would: name the IANA zone when the place is a known city.
                 let zone = crate::tools::resolve_zone(place)
-                    .map_or_else(|| place.clone(), |tz| tz.name().to_owned());
+                    .and_then(|tz| tz.iana_name().map(str::to_owned))
+                    .unwrap_or_else(|| place.clone());
                 ("clock", vec![("timezone", zone)])
             }
             Intent::DraftEmail { to, topic } => {
