@@ -1,5 +1,5 @@
 // The reading column: the chat's messages, following the stream while the user is at the bottom.
-import { Fragment, useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
+import { Fragment, useCallback, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react';
 import { PinToEnd } from '../markdown/drawnFromEnd';
 import { runTree, type RunTree } from '../state/branches';
 import { GrowingText } from '../state/growingText';
@@ -116,7 +116,7 @@ export function ConversationView({
   };
 
   const tree = runTree(conversation, turns);
-  const pickers = usePickers(tree, turns, onPickBranch);
+  const pickers = usePickers(conversation.id, tree, turns, onPickBranch);
 
   // The prompt of each run: the user item just before it (the branch shown is rebuilt from the runs).
   const prompts = new Map<string, { text: string }>();
@@ -177,30 +177,43 @@ export function ConversationView({
  * render while what they show is the same: the column renders on every frame of a stream, and a new
  * object would render every turn with versions (and every prompt with branches) again each time.
  */
-function usePickers(tree: RunTree, turns: Record<string, TurnValue>, onPickBranch: ((runId: string, index: number) => void) | undefined) {
-  const versionsKept = useRef(new Map<string, TurnVersion>());
-  const branchesKept = useRef(new Map<string, { props: NonNullable<UserMessageProps['branches']>; onPickBranch: unknown }>());
+function usePickers(
+  conversationId: string,
+  tree: RunTree,
+  turns: Record<string, TurnValue>,
+  onPickBranch: ((runId: string, index: number) => void) | undefined,
+) {
+  // Only the chat on screen's: a version's answer kept here would outlive its chat's release (state/release.ts).
+  const { versions: versionsKept, branches: branchesKept } = useMemo(() => keptPickers(conversationId), [conversationId]);
   return {
     version(runId: string): TurnVersion | undefined {
       const { ids, index } = tree.versionsOf(runId);
       if (ids.length < 2) return undefined;
       // Each version's answer as it is (the text is read only when two are compared).
       const answers = ids.map((id) => turns[id]?.answer ?? GrowingText.EMPTY);
-      const kept = versionsKept.current.get(runId);
+      const kept = versionsKept.get(runId);
       if (kept && kept.index === index && sameItems(kept.answers ?? [], answers)) return kept;
       const version = { index, count: ids.length, answers };
-      versionsKept.current.set(runId, version);
+      versionsKept.set(runId, version);
       return version;
     },
     branches(runId: string): UserMessageProps['branches'] {
       const { ids, index } = tree.promptBranchesOf(runId);
       if (ids.length < 2 || !onPickBranch) return undefined;
-      const kept = branchesKept.current.get(runId);
+      const kept = branchesKept.get(runId);
       if (kept && kept.props.index === index && kept.props.count === ids.length && kept.onPickBranch === onPickBranch) return kept.props;
       const props = { index, count: ids.length, onPick: (i: number) => onPickBranch(runId, i) };
-      branchesKept.current.set(runId, { props, onPickBranch });
+      branchesKept.set(runId, { props, onPickBranch });
       return props;
     },
+  };
+}
+
+function keptPickers(conversationId: string) {
+  return {
+    conversationId,
+    versions: new Map<string, TurnVersion>(),
+    branches: new Map<string, { props: NonNullable<UserMessageProps['branches']>; onPickBranch: unknown }>(),
   };
 }
 
