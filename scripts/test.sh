@@ -103,7 +103,7 @@ for s in "${stages[@]}"; do
       cargo build --locked -p telltale-app
       cargo test --locked -p telltale-app
       mkdir -p artifacts
-      xvfb-run -a -s "-screen 0 1280x800x24" timeout -k 10 1200 node --test --test-concurrency=1 e2e/app.e2e.test.mjs e2e/providers.e2e.test.mjs e2e/history.e2e.test.mjs e2e/tools.e2e.test.mjs e2e/xss.e2e.test.mjs e2e/crash.e2e.test.mjs e2e/keyleak.e2e.test.mjs e2e/branches.e2e.test.mjs e2e/attachments.e2e.test.mjs
+      xvfb-run -a -s "-screen 0 1280x800x24" timeout -k 10 1200 node --test --test-concurrency=1 e2e/app.e2e.test.mjs e2e/providers.e2e.test.mjs e2e/history.e2e.test.mjs e2e/tools.e2e.test.mjs e2e/xss.e2e.test.mjs e2e/crash.e2e.test.mjs e2e/keyleak.e2e.test.mjs e2e/branches.e2e.test.mjs e2e/attachments.e2e.test.mjs e2e/highlight.e2e.test.mjs
       ;;
     deb)
       stage "deb (slow): build the .deb, install it, launch the installed app, uninstall it"

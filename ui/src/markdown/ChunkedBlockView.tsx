@@ -8,10 +8,21 @@ import './ChunkedBlock.css';
 import type { ChunkedBlock } from './chunks';
 import { drawnFromMarker, useDrawnFrom } from './drawnFromEnd';
 import { useLazyGroups } from './lazyGroups';
-import { codeClass, codeLabel, highlight, languageOf, renderInline, renderMarkdown } from './render';
+import { useHighlightedCode } from './offThreadHighlight';
+import { codeClass, codeLabel, languageOf, renderInline, renderMarkdown } from './render';
 
-const CodeChunk = memo(function CodeChunk({ code, language }: { code: string; language: string }) {
-  return <span className="code-chunk" dangerouslySetInnerHTML={{ __html: highlight(code, language) }} />;
+/**
+ * Lines of code: the coloured part, then the part not coloured yet (plain text). `streaming` (its
+ * block is): coloured on the highlighter's thread, so a new line first changes only the plain text.
+ */
+const CodeChunk = memo(function CodeChunk({ code, language, streaming }: { code: string; language: string; streaming: boolean }) {
+  const { html, plain } = useHighlightedCode(code, language, streaming);
+  return (
+    <span className="code-chunk">
+      <span dangerouslySetInnerHTML={{ __html: html }} />
+      {plain}
+    </span>
+  );
 });
 
 const InlineChunk = memo(function InlineChunk({ source }: { source: string }) {
@@ -41,24 +52,29 @@ function pieces({ chunks, tail }: GroupProps): readonly string[] {
   return tail === '' ? chunks : [...chunks, tail];
 }
 
+/**
+ * `streaming`: this is the group being filled of a streaming block (its tail's last line is plain
+ * text); `blockStreaming`: its block streams (chunks are coloured on the highlighter's thread).
+ */
 const CodeGroup = memo(function CodeGroup({
   chunks,
   tail,
   lazy,
   language,
   streaming,
-}: GroupProps & { language: string; streaming: boolean }) {
+  blockStreaming,
+}: GroupProps & { language: string; streaming: boolean; blockStreaming: boolean }) {
   // While the block streams, the tail's unfinished last line is plain text, and the lines before it
   // (their own chunk element, which becomes the cut chunk) are highlighted again only when a line
-  // ends, not on every token. (A line break ends a line of the code box in either element, so the
-  // two read as one.)
+  // ends, not on every token, on the highlighter's thread (offThreadHighlight.ts). (A line break
+  // ends a line of the code box in either element, so the two read as one.)
   const end = streaming ? tail.lastIndexOf('\n') + 1 : tail.length;
   const lines = tail.slice(0, end);
   const partial = tail.slice(end);
   return (
     <span className={groupClass(lazy, 'md-chunk-group')}>
       {pieces({ chunks, tail: lines, lazy }).map((code, i) => (
-        <CodeChunk key={i} code={code} language={language} />
+        <CodeChunk key={i} code={code} language={language} streaming={blockStreaming} />
       ))}
       {partial !== '' && <span className="code-chunk">{partial}</span>}
     </span>
@@ -115,7 +131,13 @@ export function ChunkedBlockView({ view, streaming }: { view: Chunked; streaming
           <pre>
             <code className={`${codeClass(view.info)} code-chunked`}>
               {groups((props, i) => (
-                <CodeGroup key={i} {...props} language={language} streaming={streaming && i === view.groups.length} />
+                <CodeGroup
+                  key={i}
+                  {...props}
+                  language={language}
+                  streaming={streaming && i === view.groups.length}
+                  blockStreaming={streaming}
+                />
               ))}
             </code>
           </pre>

@@ -9,8 +9,8 @@ import { mountPerTest } from '../test-support/dom';
 import { Markdown } from './Markdown';
 
 const calls = vi.hoisted(() => ({ highlight: 0 }));
-vi.mock('./render', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./render')>();
+vi.mock('./highlight', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./highlight')>();
   return {
     ...real,
     highlight: (code: string, language: string) => {

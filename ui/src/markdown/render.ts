@@ -5,24 +5,8 @@
 // against an allowlist of schemes (http, https, mailto) and anything else stays plain text; images
 // become links (no remote load from an answer); code is highlighted by highlight.js, which escapes it.
 // `markdown.test.ts` checks a list of XSS payloads against an allowlist of elements and attributes.
-import hljs from 'highlight.js/lib/core';
-import bash from 'highlight.js/lib/languages/bash';
-import css from 'highlight.js/lib/languages/css';
-import diff from 'highlight.js/lib/languages/diff';
-import go from 'highlight.js/lib/languages/go';
-import javascript from 'highlight.js/lib/languages/javascript';
-import json from 'highlight.js/lib/languages/json';
-import python from 'highlight.js/lib/languages/python';
-import rust from 'highlight.js/lib/languages/rust';
-import sql from 'highlight.js/lib/languages/sql';
-import typescript from 'highlight.js/lib/languages/typescript';
-import xml from 'highlight.js/lib/languages/xml';
-import yaml from 'highlight.js/lib/languages/yaml';
 import MarkdownIt from 'markdown-it';
-
-/** The languages a fence may name (by these names) and get highlighted. */
-const LANGUAGES = { bash, css, diff, go, javascript, json, python, rust, sql, typescript, xml, yaml };
-for (const [name, language] of Object.entries(LANGUAGES)) hljs.registerLanguage(name, language);
+import { highlight } from './highlight';
 
 /** The schemes a link in an answer may have; they open in the system browser. */
 const SAFE_URL = /^(https?:\/\/|mailto:)/i;
@@ -83,17 +67,6 @@ export function languageOf(info: string): string {
 /** What a code block's header says: the first word of its info string. */
 export function codeLabel(info: string): string {
   return info.trim().split(/\s+/, 1)[0] ?? '';
-}
-
-export function highlight(code: string, language: string): string {
-  if (language && hljs.getLanguage(language)) {
-    try {
-      return hljs.highlight(code, { language, ignoreIllegals: true }).value;
-    } catch {
-      // fall through to plain text
-    }
-  }
-  return md.utils.escapeHtml(code);
 }
 
 // Code blocks: a header with the language and a Copy button (its label is CSS-generated, so the

@@ -1,0 +1,140 @@
+// @vitest-environment happy-dom
+// Colours for streaming code from the highlighter's thread: one request at a time, in order, only a
+// chunk's newest text worked on; plain text until the answer, the coloured part kept as the chunk
+// grows; a broken worker falls back to the window's thread. The worker here runs the real
+// highlighter in this thread when the test says so (the real Worker is used in Chromium:
+// ui/browser/highlight.browser.test.mjs).
+import { act } from 'react';
+import { describe, expect, it } from 'vitest';
+import { mountPerTest } from '../test-support/dom';
+import { highlight } from './highlight';
+import { Highlighter, useHighlightedCode, type HighlightRequest, type HighlightResult, type WorkerLike } from './offThreadHighlight';
+
+/** A worker that answers when told to, with the real highlighter. */
+class StepWorker implements WorkerLike {
+  onmessage: ((event: MessageEvent<HighlightResult>) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  readonly received: HighlightRequest[] = [];
+  private answered = 0;
+
+  postMessage(message: HighlightRequest): void {
+    this.received.push(message);
+  }
+
+  /** Answers the oldest request not answered yet. */
+  answer(): void {
+    const request = this.received[this.answered++];
+    if (!request) throw new Error('nothing to answer');
+    this.onmessage?.({ data: { id: request.id, html: highlight(request.code, request.language) } } as MessageEvent<HighlightResult>);
+  }
+
+  crash(): void {
+    this.onerror?.({ message: 'failed to load' } as ErrorEvent);
+  }
+}
+
+const A = 'x = 1\n';
+const B = 'x = 1\ny = "two"\n';
+const C = 'x = 1\ny = "two"\nz = 3  # three\n';
+
+describe('Highlighter', () => {
+  it('asks one at a time, in order, and never sends what was cancelled before it was sent', () => {
+    const worker = new StepWorker();
+    const highlighter = new Highlighter(worker);
+    const got: string[] = [];
+    highlighter.request(A, 'python', (html) => got.push(html));
+    const b = highlighter.request(B, 'python', (html) => got.push(html));
+    highlighter.request(C, 'python', (html) => got.push(html));
+    expect(worker.received.map((r) => r.code)).toEqual([A]);
+    b.cancel();
+    worker.answer();
+    expect(got).toEqual([highlight(A, 'python')]);
+    // B was dropped: C is the next one sent.
+    expect(worker.received.map((r) => r.code)).toEqual([A, C]);
+    worker.answer();
+    expect(got).toEqual([highlight(A, 'python'), highlight(C, 'python')]);
+    expect(got[1]).toContain('hljs-comment');
+  });
+
+  it('highlights here what it was asked when the worker fails, and everything after', () => {
+    const worker = new StepWorker();
+    const highlighter = new Highlighter(worker);
+    const got: string[] = [];
+    highlighter.request(A, 'python', (html) => got.push(html));
+    highlighter.request(B, 'python', (html) => got.push(html));
+    worker.crash();
+    expect(got).toEqual([highlight(A, 'python'), highlight(B, 'python')]);
+    highlighter.request(C, 'python', (html) => got.push(html));
+    expect(got.at(-1)).toBe(highlight(C, 'python'));
+    expect(worker.received).toHaveLength(1);
+  });
+});
+
+const dom = mountPerTest();
+
+function Code({ code, streaming, highlighter }: { code: string; streaming: boolean; highlighter: Highlighter | null }) {
+  const { html, plain } = useHighlightedCode(code, 'python', streaming, highlighter);
+  return (
+    <code>
+      <span dangerouslySetInnerHTML={{ __html: html }} />
+      {plain}
+    </code>
+  );
+}
+
+describe('useHighlightedCode', () => {
+  const shown = () => dom.container.querySelector('code')!;
+  /** The coloured part's element. */
+  const coloured = () => dom.container.querySelector('code > span')!;
+  /** `html` as the DOM writes it back. */
+  const asDom = (html: string) => {
+    const template = document.createElement('template');
+    template.innerHTML = html;
+    return template.innerHTML;
+  };
+  const draw = (code: string, streaming: boolean, highlighter: Highlighter | null) =>
+    act(() => dom.root.render(<Code code={code} streaming={streaming} highlighter={highlighter} />));
+
+  it('shows streaming code at once as plain text, coloured when the highlighter answers, and keeps the coloured part as it grows', () => {
+    const worker = new StepWorker();
+    const highlighter = new Highlighter(worker);
+    draw(A, true, highlighter);
+    expect(shown().textContent).toBe(A);
+    expect(coloured().innerHTML).toBe('');
+    act(() => worker.answer());
+    expect(coloured().innerHTML).toBe(asDom(highlight(A, 'python')));
+    expect(shown().textContent).toBe(A);
+
+    // A new line changes only the plain text: the coloured part is the same element, untouched.
+    const before = coloured().firstChild;
+    draw(B, true, highlighter);
+    expect(shown().textContent).toBe(B);
+    expect(coloured().firstChild).toBe(before);
+    expect(coloured().innerHTML).toBe(asDom(highlight(A, 'python')));
+    expect(shown().querySelector('.hljs-string')).toBeNull();
+    act(() => worker.answer());
+    expect(coloured().innerHTML).toBe(asDom(highlight(B, 'python')));
+    expect(shown().querySelector('.hljs-string')?.textContent).toBe('"two"');
+    expect(shown().textContent).toBe(B);
+  });
+
+  it('when the code stops streaming, uses the answer it has, or highlights here', () => {
+    const worker = new StepWorker();
+    const highlighter = new Highlighter(worker);
+    draw(A, true, highlighter);
+    act(() => worker.answer());
+    draw(A, false, highlighter);
+    expect(coloured().innerHTML).toBe(asDom(highlight(A, 'python')));
+    expect(worker.received).toHaveLength(1);
+
+    draw(C, true, highlighter);
+    draw(C, false, highlighter);
+    expect(coloured().innerHTML).toBe(asDom(highlight(C, 'python')));
+    expect(shown().textContent).toBe(C);
+  });
+
+  it('highlights on the window thread where there is no worker', () => {
+    draw(C, true, null);
+    expect(coloured().innerHTML).toBe(asDom(highlight(C, 'python')));
+  });
+});

@@ -1,0 +1,152 @@
+// Syntax colours for streaming code, worked out on another thread (highlight.worker.ts). While a code
+// block streams, the window shows what arrived at once, as plain text, and colours it when the
+// highlighter answers (a few milliseconds later); code that is drawn once (a finished answer, a
+// reopened conversation) is highlighted on the window's thread as before, reusing what the
+// highlighter already answered. Where there is no Worker (tests in Node) or it fails to start, all
+// highlighting is done on the window's thread.
+import { useEffect, useState } from 'react';
+import { canHighlight, highlight } from './highlight';
+
+export interface HighlightRequest {
+  id: number;
+  code: string;
+  language: string;
+}
+
+export interface HighlightResult {
+  id: number;
+  html: string;
+}
+
+/** What `Highlighter` needs of a Worker. */
+export interface WorkerLike {
+  postMessage(message: HighlightRequest): void;
+  onmessage: ((event: MessageEvent<HighlightResult>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+}
+
+/** A request waiting for its answer; `cancel()` drops it if it was not sent yet. */
+export interface HighlightJob {
+  cancel(): void;
+}
+
+interface Job extends HighlightRequest {
+  wanted: boolean;
+  done: (html: string) => void;
+}
+
+/**
+ * Sends requests to the worker one at a time, in order. A request cancelled before it was sent is
+ * never sent: while code streams faster than the worker colours it, each chunk's newest text is
+ * the only one worked on, so the worker never falls further behind than one request per chunk.
+ */
+export class Highlighter {
+  private readonly queue: Job[] = [];
+  private sent: Job | null = null;
+  private next = 1;
+  private broken = false;
+
+  constructor(private readonly worker: WorkerLike) {
+    worker.onmessage = (event) => this.answered(event.data);
+    worker.onerror = () => this.fail();
+  }
+
+  request(code: string, language: string, done: (html: string) => void): HighlightJob {
+    const job: Job = { id: this.next++, code, language, wanted: true, done };
+    if (this.broken) {
+      done(highlight(code, language));
+      return { cancel() {} };
+    }
+    this.queue.push(job);
+    this.sendNext();
+    return {
+      cancel() {
+        job.wanted = false;
+      },
+    };
+  }
+
+  private sendNext(): void {
+    if (this.sent !== null) return;
+    let job = this.queue.shift();
+    while (job !== undefined && !job.wanted) job = this.queue.shift();
+    if (job === undefined) return;
+    this.sent = job;
+    this.worker.postMessage({ id: job.id, code: job.code, language: job.language });
+  }
+
+  private answered(result: HighlightResult): void {
+    const job = this.sent;
+    if (job === null || job.id !== result.id) return;
+    this.sent = null;
+    job.done(result.html);
+    this.sendNext();
+  }
+
+  /** The worker could not start or threw: what it was asked is highlighted here, as is all that follows. */
+  private fail(): void {
+    this.broken = true;
+    const jobs = [...(this.sent ? [this.sent] : []), ...this.queue].filter((job) => job.wanted);
+    this.sent = null;
+    this.queue.length = 0;
+    for (const job of jobs) job.done(highlight(job.code, job.language));
+  }
+}
+
+let shared: Highlighter | null | undefined;
+
+/** The window's highlighter thread, started at the first streaming code; null where there is none. */
+function sharedHighlighter(): Highlighter | null {
+  if (shared === undefined) {
+    try {
+      shared =
+        typeof Worker === 'undefined'
+          ? null
+          : new Highlighter(new Worker(new URL('./highlight.worker.ts', import.meta.url), { type: 'module' }));
+    } catch {
+      shared = null;
+    }
+  }
+  return shared;
+}
+
+interface Coloured {
+  code: string;
+  language: string;
+  html: string;
+}
+
+/** Code to show: `html` coloured, then `plain` as plain text (not coloured yet). */
+export interface ShownCode {
+  html: string;
+  plain: string;
+}
+
+/**
+ * `code` to show. With `offThread` (the code is streaming) the colours come from the highlighter:
+ * until its answer for this text arrives, the part it already coloured (an earlier, shorter text
+ * of the same chunk) stays as it was and the rest is plain text, so that a line that arrives
+ * changes only the plain text, and an answer only the coloured part. Without it, the code is
+ * highlighted here and now unless the highlighter already answered for exactly this text.
+ * `highlighter` is for tests; by default the window's own.
+ */
+export function useHighlightedCode(
+  code: string,
+  language: string,
+  offThread: boolean,
+  highlighter: Highlighter | null = offThread && canHighlight(language) ? sharedHighlighter() : null,
+): ShownCode {
+  const [coloured, setColoured] = useState<Coloured | null>(null);
+  const current = coloured !== null && coloured.language === language ? coloured : null;
+  const answered = current !== null && current.code === code;
+  const asking = offThread && highlighter !== null && !answered;
+  useEffect(() => {
+    if (!asking || highlighter === null) return;
+    const job = highlighter.request(code, language, (html) => setColoured({ code, language, html }));
+    return () => job.cancel();
+  }, [asking, highlighter, code, language]);
+  if (answered) return { html: current.html, plain: '' };
+  if (!asking) return { html: highlight(code, language), plain: '' };
+  if (current !== null && code.startsWith(current.code)) return { html: current.html, plain: code.slice(current.code.length) };
+  return { html: '', plain: code };
+}
