@@ -45,14 +45,16 @@ const LIST = Array.from({ length: 150 }, (_, i) => `- item ${i} with *emphasis* 
 const ORDERED = Array.from({ length: 150 }, (_, i) => `${i + 1}. step ${i + 1} of the plan`).join('\n');
 
 describe('BlockChunker', () => {
-  it('leaves small blocks whole', () => {
-    expect(new BlockChunker().update('```py\nx = 1\n```')).toEqual({ kind: 'whole' });
+  it('leaves small blocks whole, but a code block from its fence line on', () => {
     expect(new BlockChunker().update('a'.repeat(CHUNKING_FROM - 1))).toEqual({ kind: 'whole' });
+    expect(new BlockChunker().update('- a\n- b')).toEqual({ kind: 'whole' });
+    expect(new BlockChunker().update('```py')).toEqual({ kind: 'whole' });
+    expect(new BlockChunker().update('```py\nx = 1\n```')).toEqual({ kind: 'code', info: 'py', groups: [], rest: [], tail: 'x = 1\n' });
   });
 
   it('cuts a long code block into whole lines; chunks and tail are always the code so far', () => {
     const end = stream(CODE, 7, (view, sofar) => {
-      if (view.kind === 'whole') return expect(sofar.length).toBeLessThan(CHUNKING_FROM);
+      if (view.kind === 'whole') return expect(sofar).not.toContain('\n');
       expect(view.kind).toBe('code');
       if (view.kind !== 'code') return;
       expect(view.info).toBe('python');

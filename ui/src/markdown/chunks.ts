@@ -1,10 +1,11 @@
 // A large block of a streaming answer (one long code block, list or paragraph) in stable chunks.
 //
 // Re-rendering a whole block on every frame costs in proportion to the block, so a long code block
-// makes the window fall behind the stream. Once a block is larger than CHUNKING_FROM characters,
-// its text is cut into chunks that never change once cut (rendered once, memoised) and a small
-// growing tail (the only part rendered per frame). Each update scans only the text added since the
-// last one, so the cost per token does not grow with the block.
+// makes the window fall behind the stream. A fenced code block from its first line on, and any
+// other block once it is larger than CHUNKING_FROM characters, is cut into chunks that never change
+// once cut (rendered once, memoised) and a small growing tail (the only part rendered per frame).
+// Each update scans only the text added since the last one, so the cost per token does not grow
+// with the block.
 //
 // Cuts are made only where rendering the pieces apart gives what rendering the whole would:
 //   code  after every CODE_LINES complete lines of a fenced block (the fence and language kept);
@@ -18,7 +19,7 @@
 import { Groups } from './groups';
 import { ownCopy } from './ownCopy';
 
-/** Blocks smaller than this render whole, exactly as the Markdown renderer would. */
+/** Blocks smaller than this, but code blocks, render whole, exactly as the Markdown renderer would. */
 export const CHUNKING_FROM = 2048;
 export const CODE_LINES = 16;
 export const LIST_ITEMS = 8;
@@ -65,6 +66,16 @@ const INTERRUPTS_PARAGRAPH =
 /** Column-0 lines that end a list or change it. */
 const INTERRUPTS_LIST = /^(?:#{1,6}(?:[ \t]|$)|>|`{3}|~{3}|<|\||=+[ \t]*$|-+[ \t]*$|(?:[-*_][ \t]*){3,}$)/;
 
+/**
+ * Whether `text` starts with a fence line (and its line break): a fenced code block is drawn in
+ * chunks from its first line, however short, so that while it streams a token changes only its
+ * last line's text and its colours come from the highlighter's thread (offThreadHighlight.ts).
+ */
+function opensCodeBlock(text: string): boolean {
+  const nl = text.indexOf('\n');
+  return nl >= 0 && FENCE_LINE.test(text.slice(0, nl));
+}
+
 /** Cuts one block into chunks as it grows; `update` takes the block's whole text each time. */
 export class BlockChunker {
   private text = '';
@@ -100,7 +111,7 @@ export class BlockChunker {
     if (!grewFrom(text, this.text)) this.reset();
     this.text = text;
     if (this.kind === 'undecided') {
-      if (text.length < CHUNKING_FROM) return WHOLE;
+      if (text.length < CHUNKING_FROM && !opensCodeBlock(text)) return WHOLE;
       this.decide();
     }
     const before = this.cuts;
