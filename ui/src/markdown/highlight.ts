@@ -21,8 +21,8 @@ for (const [name, language] of Object.entries(LANGUAGES)) hljs.registerLanguage(
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
-/** `text` as HTML text (what markdown-it's escapeHtml does). */
-export function escapeHtml(text: string): string {
+/** `text` as HTML text, as markdown-it's escapeHtml makes it (here so that the worker need not load markdown-it). */
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ESCAPES[c]!);
 }
 
