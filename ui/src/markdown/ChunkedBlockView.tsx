@@ -6,7 +6,7 @@
 import { memo, type ReactNode } from 'react';
 import './ChunkedBlock.css';
 import type { ChunkedBlock } from './chunks';
-import { drawnFromMarker, useDrawnFrom } from './drawnFromEnd';
+import { drawnFromMarker, drawnGroups, firstDrawn, useDrawnFrom } from './drawnFromEnd';
 import { useLazyGroups } from './lazyGroups';
 import { useHighlightedCode } from './offThreadHighlight';
 import { codeClass, codeLabel, languageOf, renderInline, renderMarkdown } from './render';
@@ -108,14 +108,15 @@ const ParaGroup = memo(function ParaGroup(props: GroupProps & { first: boolean }
 /** `streaming`: the block is the open block of an answer that is still streaming. */
 export function ChunkedBlockView({ view, streaming }: { view: Chunked; streaming: boolean }) {
   const isLazy = useLazyGroups(view.groups.length, view.rest.length);
-  // Complete when first drawn: its end first, the groups above it a frame later (drawnFromEnd.ts).
-  const from = useDrawnFrom(view.groups.length, streaming);
+  // Complete when first drawn: its end first, the rest above it a frame later (drawnFromEnd.ts).
+  const from = useDrawnFrom(streaming, () => firstDrawn(view.groups, view.rest, view.tail));
   /** The full groups, then the group being filled (it keeps its key, and so its chunks, when it fills). */
-  const groups = (group: (props: GroupProps, index: number) => ReactNode): ReactNode[] => {
-    const all: ReactNode[] = view.groups.slice(from).map((chunks, i) => group({ chunks, tail: '', lazy: isLazy(from + i) }, from + i));
-    if (from > 0) all.unshift(drawnFromMarker(from));
+  const groups = (group: (props: GroupProps, index: number, key: string) => ReactNode): ReactNode[] => {
+    const all: ReactNode[] = [drawnFromMarker(from)];
+    all.push(...drawnGroups(view.groups, from, (chunks, index, key) => group({ chunks, tail: '', lazy: isLazy(index) }, index, key)));
     if (view.rest.length > 0 || view.tail !== '') {
-      all.push(group({ chunks: view.rest, tail: view.tail, lazy: false }, view.groups.length));
+      const index = view.groups.length;
+      all.push(group({ chunks: view.rest, tail: view.tail, lazy: false }, index, String(index)));
     }
     return all;
   };
@@ -130,9 +131,9 @@ export function ChunkedBlockView({ view, streaming }: { view: Chunked; streaming
           </div>
           <pre>
             <code className={`${codeClass(view.info)} code-chunked`}>
-              {groups((props, i) => (
+              {groups((props, i, key) => (
                 <CodeGroup
-                  key={i}
+                  key={key}
                   {...props}
                   language={language}
                   streaming={streaming && i === view.groups.length}
@@ -148,16 +149,16 @@ export function ChunkedBlockView({ view, streaming }: { view: Chunked; streaming
   if (view.kind === 'list') {
     return (
       <div className="md-block md-list-chunks">
-        {groups((props, i) => (
-          <ListGroup key={i} {...props} />
+        {groups((props, _i, key) => (
+          <ListGroup key={key} {...props} />
         ))}
       </div>
     );
   }
   return (
     <div className="md-block">
-      {groups((props, i) => (
-        <ParaGroup key={i} {...props} first={i === 0} />
+      {groups((props, i, key) => (
+        <ParaGroup key={key} {...props} first={i === 0} />
       ))}
     </div>
   );

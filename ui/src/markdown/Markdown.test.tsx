@@ -9,7 +9,7 @@ import { GrowingText } from '../state/growingText';
 import { mountPerTest } from '../test-support/dom';
 import { BlockSplitter, GROUP_BLOCKS } from './blocks';
 import { CHUNK_GROUP } from './chunks';
-import { GROUPS_AT_ONCE, PinToEnd } from './drawnFromEnd';
+import { firstDrawn, PinToEnd } from './drawnFromEnd';
 import { Markdown } from './Markdown';
 import { renderMarkdown } from './render';
 
@@ -131,31 +131,52 @@ describe('Markdown', () => {
     expect(dom.container.innerHTML).toBe(streamed.replace(/ md-(chunk-)?group-lazy/g, ''));
   });
 
-  it('draws an answer complete when first drawn from its end: the last groups at once, the groups above in the next frame', () => {
-    const answer = SECTIONS.repeat(4);
-    const full = new BlockSplitter().append(answer).groups.length;
-    expect(full).toBeGreaterThan(GROUPS_AT_ONCE + 2);
+  it('draws an answer complete when first drawn from its end: a few screens of it at once, the rest above in the next frame', () => {
+    const answer = SECTIONS.repeat(8);
+    const split = new BlockSplitter().append(answer);
+    const first = firstDrawn(split.groups, split.rest, split.open);
+    // Cut inside a full group, with groups above it.
+    expect(first.group).toBeGreaterThan(0);
+    expect(first.item).toBeGreaterThan(0);
     const pinned: number[] = [];
-    const groupsDrawn = () => dom.container.querySelectorAll(':scope > .md-group').length;
+    const blocksDrawn = () => dom.container.querySelectorAll(':scope > .md-group > .md-block').length;
     act(() =>
       dom.root.render(
-        <PinToEnd.Provider value={() => pinned.push(groupsDrawn())}>
+        <PinToEnd.Provider value={() => pinned.push(blocksDrawn())}>
           <Markdown text={GrowingText.of(answer)} streaming={false} />
         </PinToEnd.Provider>,
       ),
     );
-    // The last full groups and the group after them; its end is there, and a marker says so.
-    expect(groupsDrawn()).toBe(GROUPS_AT_ONCE + 1);
+    // Its last blocks from the cut on; its end is there, and a marker says where it starts.
+    const all = blocksOf(answer).filter((b) => b !== '').length;
+    const drawnFirst = all - (first.group * GROUP_BLOCKS + first.item);
+    expect(blocksDrawn()).toBe(drawnFirst);
+    expect(drawnFirst).toBeLessThan(all / 4);
     expect(spaced(dom.container.textContent!)).toMatch(/Section 39\s*Text 39 with code\.[^]*const x = 39;$/);
-    expect(dom.container.querySelector('[data-drawn-from]')!.getAttribute('data-drawn-from')).toBe(String(full - GROUPS_AT_ONCE));
+    expect(dom.container.querySelector('[data-drawn-from]')!.getAttribute('data-drawn-from')).toBe(`${first.group}+${first.item}`);
     expect(pinned).toEqual([]);
     // The next frame draws the rest and tells the column to keep its end in view.
     nextFrame();
-    expect(groupsDrawn()).toBe(full + 1);
-    expect(pinned).toEqual([full + 1]);
+    expect(blocksDrawn()).toBe(all);
+    expect(pinned).toEqual([all]);
     expect(dom.container.querySelector('[data-drawn-from]')).toBeNull();
     expect(frames.size).toBe(0);
     expect(spaced(dom.container.textContent!)).toBe(spaced(ungrouped(renderedWhole(answer)).textContent!));
+  });
+
+  it('draws a long code block complete when first drawn from its last lines, the lines above in the next frame', () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => `x = ${i}`);
+    const answer = `\`\`\`python\n${lines.join('\n')}\n\`\`\`\n`;
+    render(GrowingText.of(answer), false);
+    const drawn = spaced(dom.container.querySelector('code')!.textContent!);
+    expect(drawn).toMatch(/x = 4999$/);
+    const linesDrawn = drawn.split(' x = ').length;
+    expect(linesDrawn).toBeGreaterThan(100);
+    expect(linesDrawn).toBeLessThan(400);
+    expect(dom.container.querySelector('[data-drawn-from]')).not.toBeNull();
+    drawAll();
+    expect(dom.container.querySelector('[data-drawn-from]')).toBeNull();
+    expect(dom.container.querySelector('code')!.textContent).toBe(`${lines.join('\n')}\n`);
   });
 
   it('draws an answer first drawn while it streams whole, as it arrives', () => {

@@ -7,7 +7,7 @@ import type { GrowingText } from '../state/growingText';
 import { BlockSplitter, prepareOpenBlock } from './blocks';
 import { ChunkedBlockView } from './ChunkedBlockView';
 import { BlockChunker } from './chunks';
-import { drawnFromMarker, useDrawnFrom } from './drawnFromEnd';
+import { drawnFromMarker, drawnGroups, firstDrawn, useDrawnFrom } from './drawnFromEnd';
 import { useLazyGroups } from './lazyGroups';
 import { renderMarkdown } from './render';
 import './Markdown.css';
@@ -64,11 +64,11 @@ export function Markdown({ text, streaming }: MarkdownProps) {
   const [splitter] = useState(() => new BlockSplitter());
   const { groups, rest, open, generation } = useMemo(() => splitter.update(text), [splitter, text]);
   const isLazy = useLazyGroups(groups.length, rest.length);
-  // Complete when first drawn: its end first, the groups above it a frame later (drawnFromEnd.ts).
-  const from = useDrawnFrom(groups.length, streaming);
-  const elements = groups
-    .slice(from)
-    .map((blocks, i) => <BlockGroup key={from + i} blocks={blocks} open="" streaming={false} lazy={isLazy(from + i)} />);
+  // Complete when first drawn: its end first, the rest above it a frame later (drawnFromEnd.ts).
+  const from = useDrawnFrom(streaming, () => firstDrawn(groups, rest, open));
+  const elements = drawnGroups(groups, from, (blocks, index, key) => (
+    <BlockGroup key={key} blocks={blocks} open="" streaming={false} lazy={isLazy(index)} />
+  ));
   // The group being filled, in the same list: it keeps its key, and so its blocks, when it fills.
   if (rest.length > 0 || open !== '') {
     const blocks = rest.length > 0 ? rest : NO_BLOCKS;
