@@ -21,6 +21,7 @@ import { createEventQueue } from './eventQueue';
 import { conversationTitle, formatUsd } from './format';
 import { newId } from './ids';
 import { errorMessage, type AppInfo, type Backend, type RunParent } from './ipc';
+import { WarmUp } from './markdown/WarmUp';
 import { ShellContext, type ShellActions } from './shell';
 import { parentForNext, parentOf, promptBranchesOf, versionsOf } from './state/branches';
 import { initialState, reducer } from './state/reducer';
@@ -320,6 +321,7 @@ export function App({ backend }: { backend: Backend }) {
               onPickBranch={pickBranch}
             />
           )}
+          {ready && (conversation === undefined || conversation.items.length === 0) && <WarmUp />}
           <div className="composer-bar">
             <div className="column">
               <Composer
