@@ -4,9 +4,10 @@
 // block's element is replaced while the answer grows (selection and find-in-page stay put).
 import { act } from 'react';
 import { createRoot } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GrowingText } from '../state/growingText';
 import { mountPerTest } from '../test-support/dom';
+import { framesPerTest } from '../test-support/frames';
 import { BlockSplitter, GROUP_BLOCKS } from './blocks';
 import { CHUNK_GROUP } from './chunks';
 import { firstDrawn, PinToEnd } from './drawnFromEnd';
@@ -53,31 +54,12 @@ function renderedWhole(answer: string): Element {
   return div;
 }
 
-/** Animation frames run by the test, one at a time (happy-dom's run on timers, several at once). */
-const frames = new Map<number, FrameRequestCallback>();
-let lastFrame = 0;
-beforeEach(() => {
-  vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => {
-    frames.set(++lastFrame, callback);
-    return lastFrame;
-  });
-  vi.stubGlobal('cancelAnimationFrame', (id: number) => frames.delete(id));
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  frames.clear();
-});
-
-/** Runs the callbacks waiting for the next frame. */
-function nextFrame() {
-  const waiting = [...frames.values()];
-  frames.clear();
-  act(() => waiting.forEach((callback) => callback(performance.now())));
-}
+const frames = framesPerTest();
+const nextFrame = () => frames.next();
 
 /** Until an answer drawn from its end has every group (a frame each). */
 function drawAll() {
-  while (frames.size > 0) nextFrame();
+  while (frames.waiting() > 0) nextFrame();
 }
 
 describe('Markdown', () => {
@@ -160,7 +142,7 @@ describe('Markdown', () => {
     expect(blocksDrawn()).toBe(all);
     expect(pinned).toEqual([all]);
     expect(dom.container.querySelector('[data-drawn-from]')).toBeNull();
-    expect(frames.size).toBe(0);
+    expect(frames.waiting()).toBe(0);
     expect(spaced(dom.container.textContent!)).toBe(spaced(ungrouped(renderedWhole(answer)).textContent!));
   });
 

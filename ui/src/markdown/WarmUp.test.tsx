@@ -5,33 +5,19 @@
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mountPerTest } from '../test-support/dom';
+import { framesPerTest } from '../test-support/frames';
 
 const dom = mountPerTest();
 
-/** Animation frames run by the test, one at a time. */
-const frames = new Map<number, FrameRequestCallback>();
-let lastFrame = 0;
+const frames = framesPerTest();
+const nextFrame = () => frames.next();
+
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-  vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => {
-    frames.set(++lastFrame, callback);
-    return lastFrame;
-  });
-  vi.stubGlobal('cancelAnimationFrame', (id: number) => frames.delete(id));
   // `WarmUp` remembers that the page is warm: each test loads it afresh.
   vi.resetModules();
 });
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllGlobals();
-  frames.clear();
-});
-
-function nextFrame() {
-  const waiting = [...frames.values()];
-  frames.clear();
-  act(() => waiting.forEach((callback) => callback(performance.now())));
-}
+afterEach(() => vi.useRealTimers());
 
 /** The next frame, then the task it queued. */
 function frameAndTask() {
@@ -55,7 +41,7 @@ describe('WarmUp', () => {
     for (const selector of ['h2', 'li', '.code-block .hljs-keyword', 'table']) expect(drawn!.querySelector(selector)).not.toBeNull();
     nextFrame();
     expect(sample()).toBeNull();
-    expect(frames.size).toBe(0);
+    expect(frames.waiting()).toBe(0);
   });
 
   it('draws it once per page', async () => {
