@@ -115,4 +115,34 @@ describe('following the stream', () => {
     assert.ok((await gap(page)) <= 1, 'follows again');
     await done;
   });
+
+  app.test(
+    'a batch that comes between a scroll and its scroll event does not undo the scroll',
+    { width: 900, height: 600 },
+    async ({ page }) => {
+      const runId = await ask(page, 'Write a long report');
+      const tokens = markdownTokens(3000, tokenize).map((text) => ({ type: 'token', text }));
+      await emit(page, runId, tokens.slice(0, 1000));
+      assert.ok((await gap(page)) <= 1, 'at the end');
+      const frames = () => page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+      for (let i = 0; i < 3; i++) {
+        // Two quiet frames: the next batch is applied at once, before the scroll's event is sent.
+        await frames();
+        const { before, after } = await page.evaluate(
+          ([id, batch]) => {
+            const el = document.querySelector('.conversation-scroller');
+            el.scrollBy(0, -20);
+            const before = el.scrollTop;
+            window.__telltaleMock.emit(id, batch);
+            return { before, after: el.scrollTop };
+          },
+          [runId, tokens.slice(1000 + i * 100, 1100 + i * 100)],
+        );
+        assert.equal(after, before, `scroll ${i + 1} kept by the batch after it`);
+      }
+      await settle(page);
+      await emit(page, runId, tokens.slice(1300));
+      await leftWhereTheUserIs(page);
+    },
+  );
 });

@@ -72,4 +72,45 @@ describe('ConversationView', () => {
     act(() => dom.root.render(view()));
     expect(dom.byTestId('compare-text')!.textContent).toContain('grown.');
   });
+
+  it('a scroll up whose scroll event has not come yet is not undone by the next batch', () => {
+    let state = submit(initialState('c', 0), 'a', 'long?', null);
+    let seq = 0;
+    const token = () => {
+      state = reducer(state, { type: 'events', events: events('a', [{ type: 'token', text: `w${seq} ` }], seq++) });
+    };
+    const view = () => <ConversationView conversation={state.conversations.c!} turns={state.turns} />;
+    token();
+    act(() => dom.root.render(view()));
+
+    // The column's geometry (the DOM here lays nothing out): 600 px shown, `height` in all.
+    const el = dom.container.querySelector<HTMLElement>('.conversation-scroller')!;
+    let height = 1000;
+    let top = 0;
+    Object.defineProperty(el, 'clientHeight', { get: () => 600 });
+    Object.defineProperty(el, 'scrollHeight', { get: () => height });
+    Object.defineProperty(el, 'scrollTop', {
+      get: () => top,
+      set: (value: number) => {
+        top = Math.max(0, Math.min(value, height - 600));
+      },
+    });
+    const batch = (grownBy: number) => {
+      height += grownBy;
+      token();
+      act(() => dom.root.render(view()));
+    };
+
+    batch(100);
+    expect(top).toBe(500); // following the stream
+
+    // The user scrolls up 20 px (a scroll bar, `scrollBy`); a batch comes before its scroll event.
+    el.scrollTop = 480;
+    batch(20);
+    expect(top).toBe(480);
+    act(() => void el.dispatchEvent(new Event('scroll', { bubbles: true })));
+    batch(100);
+    expect(top).toBe(480);
+    expect(dom.container.textContent).toContain('New text');
+  });
 });

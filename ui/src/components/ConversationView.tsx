@@ -54,13 +54,38 @@ export function ConversationView({
   }
   useLayoutEffect(() => {
     atBottom.current = true;
+    lastTop.current = 0;
   }, [conversation.id]);
+
+  /**
+   * Whether the column is higher than where it was last seen or put, and not at its very end: the
+   * user moved it. (Content that shrinks pulls the column up too, but then it is still at the very
+   * end.)
+   */
+  const movedUp = useCallback(
+    (el: HTMLElement) => el.scrollTop < lastTop.current - 1 && el.scrollHeight - el.scrollTop - el.clientHeight > 1,
+    [],
+  );
+
+  /**
+   * Before the column is put at its end: a scroll the user made since it was last seen (a scroll
+   * bar drag, `scrollBy`) whose scroll event has not come yet. A batch applied between that scroll
+   * and its event would undo it, and the event would then find the column at its end.
+   */
+  const noticeMoveUp = useCallback(
+    (el: HTMLElement) => {
+      // lastTop is left as it is: the scroll event, when it comes, finds the column moved up too.
+      if (atBottom.current && movedUp(el)) atBottom.current = false;
+    },
+    [movedUp],
+  );
 
   // Runs after every render that could have grown the content.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- runs after every render on purpose; it only sets newText to true, so it cannot loop
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    noticeMoveUp(el);
     if (atBottom.current) {
       el.scrollTop = el.scrollHeight;
       lastTop.current = el.scrollTop;
@@ -76,16 +101,13 @@ export function ConversationView({
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    const top = el.scrollTop;
-    const gap = el.scrollHeight - top - el.clientHeight;
-    // (Content that shrinks pulls the column up too, but then it is still at the very end.)
-    if (top < lastTop.current - 1 && gap > 1) {
+    if (movedUp(el)) {
       atBottom.current = false;
-    } else if (gap <= STICK_PX) {
+    } else if (el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_PX) {
       atBottom.current = true;
       setNewText(false);
     }
-    lastTop.current = top;
+    lastTop.current = el.scrollTop;
   };
 
   // The wheel and the keys say "up" before the scroll they cause is seen: a batch pinned to the end
@@ -101,10 +123,12 @@ export function ConversationView({
   // markdown/drawnFromEnd.ts): the column stays at its end if that is where the user is.
   const pinToEnd = useCallback(() => {
     const el = scroller.current;
-    if (!el || !atBottom.current) return;
+    if (!el) return;
+    noticeMoveUp(el);
+    if (!atBottom.current) return;
     el.scrollTop = el.scrollHeight;
     lastTop.current = el.scrollTop;
-  }, []);
+  }, [noticeMoveUp]);
 
   const toBottom = () => {
     const el = scroller.current;
