@@ -65,7 +65,9 @@ fn ctrl_c_cancels_prints_run_finished_and_exits_130() {
     assert!(killed.success());
     let started = Instant::now();
     let out = child.wait_with_output().expect("telltale exits");
-    assert!(started.elapsed() < Duration::from_secs(2));
+    // Far less than the rest of the story at 200 ms a word, with room for a loaded machine (how
+    // fast Stop is, is the `stop` benchmark's figure).
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
     assert_eq!(out.status.code(), Some(130));
     let events = events(&out);
     assert!(
