@@ -25,6 +25,16 @@ export interface ConversationViewProps {
 /** How close to the bottom (px) counts as "at the bottom" when the user scrolls down to it. */
 const STICK_PX = 48;
 
+/** Pixels between the bottom of the view and the end of the column. */
+const gapBelow = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight;
+
+/**
+ * Whether the column is higher than `lastTop` (where it was last seen or put) and not at its very
+ * end: the user moved it. (Content that shrinks pulls the column up too, but then it is still at
+ * the very end.)
+ */
+const movedUp = (el: HTMLElement, lastTop: number) => el.scrollTop < lastTop - 1 && gapBelow(el) > 1;
+
 /** Keys that scroll the column up. */
 const UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home']);
 
@@ -57,41 +67,27 @@ export function ConversationView({
     lastTop.current = 0;
   }, [conversation.id]);
 
-  /**
-   * Whether the column is higher than where it was last seen or put, and not at its very end: the
-   * user moved it. (Content that shrinks pulls the column up too, but then it is still at the very
-   * end.)
-   */
-  const movedUp = useCallback(
-    (el: HTMLElement) => el.scrollTop < lastTop.current - 1 && el.scrollHeight - el.scrollTop - el.clientHeight > 1,
-    [],
-  );
+  // Puts the column at its end if that is where the user is. First, a scroll up the user made since
+  // the column was last seen or put (a scroll bar drag, `scrollBy`) whose scroll event has not come
+  // yet: a batch applied between that scroll and its event would undo it here, and the event would
+  // then find the column at its end. (lastTop is left as it is: the event still reads as a move up.)
+  const pinToEnd = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (atBottom.current && movedUp(el, lastTop.current)) atBottom.current = false;
+    if (!atBottom.current) return;
+    el.scrollTop = el.scrollHeight;
+    lastTop.current = el.scrollTop;
+  }, []);
 
-  /**
-   * Before the column is put at its end: a scroll the user made since it was last seen (a scroll
-   * bar drag, `scrollBy`) whose scroll event has not come yet. A batch applied between that scroll
-   * and its event would undo it, and the event would then find the column at its end.
-   */
-  const noticeMoveUp = useCallback(
-    (el: HTMLElement) => {
-      // lastTop is left as it is: the scroll event, when it comes, finds the column moved up too.
-      if (atBottom.current && movedUp(el)) atBottom.current = false;
-    },
-    [movedUp],
-  );
-
-  // Runs after every render that could have grown the content.
+  // Runs after every render that could have grown the content. (Groups of a long answer drawn above
+  // what the column shows, markdown/drawnFromEnd.ts, call pinToEnd through PinToEnd.)
   // eslint-disable-next-line react-hooks/exhaustive-deps -- runs after every render on purpose; it only sets newText to true, so it cannot loop
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    noticeMoveUp(el);
-    if (atBottom.current) {
-      el.scrollTop = el.scrollHeight;
-      lastTop.current = el.scrollTop;
-    } else if (el.scrollHeight - el.scrollTop - el.clientHeight > STICK_PX) {
-      setNewText(true);
-    }
+    pinToEnd();
+    if (!atBottom.current && gapBelow(el) > STICK_PX) setNewText(true);
   });
 
   // Following stops as soon as the user scrolls up, by any amount; it starts again when they come
@@ -101,9 +97,9 @@ export function ConversationView({
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    if (movedUp(el)) {
+    if (movedUp(el, lastTop.current)) {
       atBottom.current = false;
-    } else if (el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_PX) {
+    } else if (gapBelow(el) <= STICK_PX) {
       atBottom.current = true;
       setNewText(false);
     }
@@ -118,17 +114,6 @@ export function ConversationView({
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (UP_KEYS.has(e.key) || (e.key === ' ' && e.shiftKey)) atBottom.current = false;
   };
-
-  // Groups of a long answer drawn above what the column shows (an answer drawn from its end,
-  // markdown/drawnFromEnd.ts): the column stays at its end if that is where the user is.
-  const pinToEnd = useCallback(() => {
-    const el = scroller.current;
-    if (!el) return;
-    noticeMoveUp(el);
-    if (!atBottom.current) return;
-    el.scrollTop = el.scrollHeight;
-    lastTop.current = el.scrollTop;
-  }, [noticeMoveUp]);
 
   const toBottom = () => {
     const el = scroller.current;
