@@ -5,10 +5,17 @@
 // highlighter in this thread when the test says so (the real Worker is used in Chromium:
 // ui/browser/highlight.browser.test.mjs).
 import { act } from 'react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mountPerTest } from '../test-support/dom';
 import { highlight } from './highlight';
-import { Highlighter, useHighlightedCode, type HighlightRequest, type HighlightResult, type WorkerLike } from './offThreadHighlight';
+import {
+  Highlighter,
+  RECOLOUR_MS,
+  useHighlightedCode,
+  type HighlightRequest,
+  type HighlightResult,
+  type WorkerLike,
+} from './offThreadHighlight';
 
 /** A worker that answers when told to, with the real highlighter. */
 class StepWorker implements WorkerLike {
@@ -36,6 +43,7 @@ class StepWorker implements WorkerLike {
 const A = 'x = 1\n';
 const B = 'x = 1\ny = "two"\n';
 const C = 'x = 1\ny = "two"\nz = 3  # three\n';
+const D = 'x = 1\ny = "two"\nz = 3  # three\nw = None\n';
 
 describe('Highlighter', () => {
   it('asks one at a time, in order, and never sends what was cancelled before it was sent', () => {
@@ -83,6 +91,13 @@ function Code({ code, streaming, highlighter }: { code: string; streaming: boole
 }
 
 describe('useHighlightedCode', () => {
+  // Date and timers are the test's: a chunk is coloured again at most every RECOLOUR_MS.
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
   const shown = () => dom.container.querySelector('code')!;
   /** The coloured part's element. */
   const coloured = () => dom.container.querySelector('code > span')!;
@@ -112,10 +127,37 @@ describe('useHighlightedCode', () => {
     expect(coloured().firstChild).toBe(before);
     expect(coloured().innerHTML).toBe(asDom(highlight(A, 'python')));
     expect(shown().querySelector('.hljs-string')).toBeNull();
+    // Asked again once RECOLOUR_MS have passed since the last answer.
+    expect(worker.received).toHaveLength(1);
+    act(() => vi.advanceTimersByTime(RECOLOUR_MS));
+    expect(worker.received.map((r) => r.code)).toEqual([A, B]);
     act(() => worker.answer());
     expect(coloured().innerHTML).toBe(asDom(highlight(B, 'python')));
     expect(shown().querySelector('.hljs-string')?.textContent).toBe('"two"');
     expect(shown().textContent).toBe(B);
+  });
+
+  it('while lines come faster than RECOLOUR_MS, colours a chunk at most once per RECOLOUR_MS, with its newest text', () => {
+    const worker = new StepWorker();
+    const highlighter = new Highlighter(worker);
+    draw(A, true, highlighter);
+    act(() => worker.answer());
+    // Three lines within the interval: none is asked for until it is due; then only the newest.
+    act(() => vi.advanceTimersByTime(RECOLOUR_MS / 4));
+    draw(B, true, highlighter);
+    act(() => vi.advanceTimersByTime(RECOLOUR_MS / 4));
+    draw(C, true, highlighter);
+    act(() => vi.advanceTimersByTime(RECOLOUR_MS / 4));
+    draw(D, true, highlighter);
+    expect(worker.received.map((r) => r.code)).toEqual([A]);
+    expect(shown().textContent).toBe(D);
+    act(() => vi.advanceTimersByTime(RECOLOUR_MS / 4 - 1));
+    expect(worker.received).toHaveLength(1);
+    act(() => vi.advanceTimersByTime(1));
+    expect(worker.received.map((r) => r.code)).toEqual([A, D]);
+    act(() => worker.answer());
+    expect(coloured().innerHTML).toBe(asDom(highlight(D, 'python')));
+    expect(shown().textContent).toBe(D);
   });
 
   it('when the code stops streaming, uses the answer it has, or highlights here', () => {
