@@ -12,6 +12,7 @@ use reqwest::header::{HeaderMap, ACCEPT};
 use telltale_protocol::{AttachmentKind, ErrorCode, Message, ThinkingBlock, ToolCall, Usage};
 
 use crate::provider::{Provider, ProviderError, StepRequest, StepResponse, StepSink};
+use crate::providers::cpu_work::without_holding_workers;
 use crate::providers::endpoint::Endpoint;
 use crate::providers::http_errors::ApiKey;
 use crate::providers::http_stream::{self, Ended, RetryPolicy, StepLimits};
@@ -112,7 +113,17 @@ impl<W: Wire> Provider for HttpProvider<W> {
     ) -> Result<StepResponse, ProviderError> {
         let endpoint = &self.endpoint;
         sink.waiting_for(&endpoint.model);
-        let body = self.wire.body(&endpoint.model, &request);
+        // Files make the body slow to build (a PDF's text, images in base64): done without
+        // holding up the runtime's other tasks.
+        let carries_files = request
+            .messages
+            .iter()
+            .any(|m| matches!(m, Message::User { attachments, .. } if !attachments.is_empty()));
+        let body = if carries_files {
+            without_holding_workers(|| self.wire.body(&endpoint.model, &request))
+        } else {
+            self.wire.body(&endpoint.model, &request)
+        };
         let headers = self.wire.headers(endpoint.key.as_ref())?;
         let make = || {
             endpoint

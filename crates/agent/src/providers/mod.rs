@@ -2,6 +2,7 @@
 
 pub mod anthropic;
 pub(crate) mod attached;
+mod cpu_work;
 mod decoder;
 mod endpoint;
 mod http_client;
