@@ -84,7 +84,25 @@ CREATE TABLE attachments (
 /// on screen), so that it reopens on the versions and the branch the user left it on.
 const V5: &str = "ALTER TABLE conversations ADD COLUMN shown_run_id TEXT;";
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+/// Version 6: a run's messages in a table with row ids, its `(run_id, idx)` key in an index of its
+/// own. As a `WITHOUT ROWID` table every message (a whole answer, a tool's output: megabytes) was
+/// part of the key, so a lookup compared against messages copied whole off their overflow pages:
+/// after a few long answers, finding where a new run's messages go took milliseconds on the way
+/// to its first token.
+const V6: &str = r#"
+CREATE TABLE messages_v6 (
+    id      INTEGER PRIMARY KEY,
+    run_id  TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    idx     INTEGER NOT NULL,
+    json    TEXT NOT NULL,                        -- a telltale_protocol::Message
+    UNIQUE (run_id, idx)
+);
+INSERT INTO messages_v6 (run_id, idx, json) SELECT run_id, idx, json FROM messages ORDER BY run_id, idx;
+DROP TABLE messages;
+ALTER TABLE messages_v6 RENAME TO messages;
+"#;
+
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The answer text of a run: its `token` texts in order (parameter 1: the run id).
 pub const ANSWER_SQL: &str =

@@ -287,3 +287,40 @@ fn a_history_in_memory_records_runs_through_its_own_recorders_and_writes_no_file
     let name = uri.trim_start_matches("file:").split('?').next().unwrap();
     assert!(!history.path().exists() && !std::path::Path::new(name).exists(), "no file: {uri}");
 }
+
+#[test]
+fn an_upgrade_keeps_the_runs_messages_in_a_table_whose_key_is_not_the_message() {
+    // A version-5 database with a finished run and its two messages.
+    let user = serde_json::to_string(&Message::user("about giraffes")).unwrap();
+    let answer = serde_json::to_string(&Message::assistant("tall necks", vec![])).unwrap();
+    let (_dir, path) = older_database(
+        5,
+        &format!(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('old', 'Old one', 1, 2);
+             INSERT INTO runs (run_id, conversation_id, position, prompt, started_at, reason)
+                 VALUES ('r', 'old', 0, 'about giraffes', 1, 'completed');
+             INSERT INTO messages VALUES ('r', 1, '{answer}'), ('r', 0, '{user}');"
+        ),
+    );
+    let history = History::open(&path).unwrap();
+    assert_eq!(
+        history.messages_before("old", &telltale_history::Parent::Latest).unwrap(),
+        [Message::user("about giraffes"), Message::assistant("tall necks", vec![])]
+    );
+    // Every message (a whole answer, a tool's output) was part of the key of a table without row
+    // ids, so each lookup copied the messages it compared against off their overflow pages.
+    let sql: String = history
+        .connection()
+        .query_row("SELECT sql FROM sqlite_schema WHERE name = 'messages'", [], |r| r.get(0))
+        .unwrap();
+    assert!(!sql.contains("WITHOUT ROWID"), "{sql}");
+    let key: Vec<String> = history
+        .connection()
+        .prepare("SELECT name FROM pragma_index_info((SELECT name FROM pragma_index_list('messages') WHERE \"unique\"))")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(key, ["run_id", "idx"]);
+}
