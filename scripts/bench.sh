@@ -37,7 +37,10 @@ else
   rm -rf ui/dist && mkdir -p ui/dist && cp -R "$fresh_ui"/. ui/dist/
 fi
 rm -rf "$fresh_ui"
-cargo build --release --locked -p telltale-app -p telltale-cli -p telltale-peers-adapter
+cargo build --release --locked -p telltale-app
+# The CLI and the adapter as bench/peers/run.sh builds them (built with the app, they get its
+# dependencies' features, and the peers stage would build them again: ~5 minutes with LTO).
+cargo build --release --locked -p telltale-cli -p telltale-peers-adapter
 cargo build --release --locked -p telltale-app --example minimal_window
 cargo build --release --locked -p telltale-agent --example stop_latency
 echo "[build] took ${SECONDS}s"
