@@ -37,8 +37,8 @@ pub use db::{
 pub use error::{Error, ImportError, Result};
 pub use export::{format_time, Format};
 pub use recorder::{
-    is_recording, CommitHook, FailureHook, RecordBatch, Recorder, RecorderConfig, RecorderStats,
-    RETRY_DELAYS,
+    is_recording, CommitHook, FailureHook, Indexing, RecordBatch, Recorder, RecorderConfig,
+    RecorderStats, RETRY_DELAYS,
 };
 pub use resume::Resumed;
 pub use search::{SearchHit, SnippetPart};

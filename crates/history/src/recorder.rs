@@ -5,13 +5,18 @@
 //! still in the channel; reading the conversation back repairs what a crash cut short (see
 //! `transcript.rs`).
 //!
+//! The run's answer goes into the search index after everything else is written, in a
+//! transaction of its own: its end is shown without waiting for that ([`Recorder::finish_writing`]
+//! returns first, with the [`Indexing`] to wait for), and an answer a crash left unindexed is
+//! indexed when the history is next opened.
+//!
 //! A caller that has the events' JSON already (the CLI prints it) hands it over in a
 //! [`RecordBatch`]: the event is not serialized twice, and a burst costs the writer one wake-up
 //! rather than one per event.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Sender};
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -212,7 +217,38 @@ impl RecordBatch {
 pub struct Recorder {
     run_id: String,
     tx: Option<Sender<Msg>>,
-    writer: Option<JoinHandle<Result<RecorderStats>>>,
+    /// The writer's result, sent once everything queued is written (before the answer is indexed).
+    written: Option<Mutex<Receiver<Result<RecorderStats>>>>,
+    writer: Option<JoinHandle<()>>,
+}
+
+/// A finished run's answer being put into the search index, after everything of the run was
+/// written. Wait for it before the process exits: an exit cuts it short (nothing is lost; the
+/// history indexes the answer when it is next opened). Dropped, it waits too.
+#[must_use = "dropping it waits for the index; wait off the async workers"]
+pub struct Indexing {
+    writer: Option<JoinHandle<()>>,
+}
+
+impl Indexing {
+    /// Blocks until the answer is in the search index (or indexing it failed, said in the log).
+    pub fn wait(mut self) {
+        self.join();
+    }
+
+    fn join(&mut self) {
+        if let Some(writer) = self.writer.take() {
+            if writer.join().is_err() {
+                tracing::error!("the history's writer panicked while indexing an answer");
+            }
+        }
+    }
+}
+
+impl Drop for Indexing {
+    fn drop(&mut self) {
+        self.join();
+    }
 }
 
 impl History {
@@ -279,9 +315,9 @@ impl History {
             return Err(Error::DuplicateRun(run_id.to_owned()));
         }
         tx.execute(
-            "INSERT INTO runs (run_id, conversation_id, position, prompt, started_at, parent_run_id) \
+            "INSERT INTO runs (run_id, conversation_id, position, prompt, started_at, parent_run_id, answer_indexed) \
              VALUES (?1, ?2, (SELECT coalesce(max(position) + 1, 0) FROM runs WHERE conversation_id = ?2), \
-             ?3, ?4, ?5)",
+             ?3, ?4, ?5, 0)",
             params![run_id, conversation_id, prompt, now, parent],
         )?;
         tx.execute(
@@ -305,18 +341,29 @@ impl Recorder {
         config: RecorderConfig,
     ) -> Result<Recorder> {
         let (tx, rx) = channel();
+        let (written_tx, written) = channel();
         set_recording(path, run_id, true);
         let id = run_id.to_owned();
         let db = path.to_path_buf();
         let writer = std::thread::Builder::new()
             .name("telltale-history-recorder".into())
             .spawn(move || {
-                let result = write_loop(conn, &id, rx, config);
+                let (result, index) = write_loop(conn, &id, rx, config);
+                // Written: the run reads back as it ended (indexing it again meanwhile, as an
+                // open of the history might, changes nothing).
                 set_recording(&db, &id, false);
-                result
+                let _ = written_tx.send(result);
+                if let Some(index) = index {
+                    index.write();
+                }
             })
             .map_err(|e| Error::RecorderGone(e.to_string()))?;
-        Ok(Recorder { run_id: run_id.to_owned(), tx: Some(tx), writer: Some(writer) })
+        Ok(Recorder {
+            run_id: run_id.to_owned(),
+            tx: Some(tx),
+            written: Some(Mutex::new(written)),
+            writer: Some(writer),
+        })
     }
 
     pub fn run_id(&self) -> &str {
@@ -359,21 +406,33 @@ impl Recorder {
         }
     }
 
-    /// Waits until everything queued is written. Returns what the writer did, or the first
-    /// write error.
-    pub fn finish(mut self) -> Result<RecorderStats> {
+    /// Waits until everything queued is written and the finished run's answer is in the search
+    /// index. Returns what the writer did, or the first write error.
+    pub fn finish(self) -> Result<RecorderStats> {
+        let (result, indexing) = self.finish_writing();
+        indexing.wait();
+        result
+    }
+
+    /// Waits until everything queued is written; returns what the writer did, or the first write
+    /// error, while the finished run's answer is still being indexed: a front end shows the
+    /// run's end at once, and waits for the [`Indexing`] before it exits.
+    pub fn finish_writing(mut self) -> (Result<RecorderStats>, Indexing) {
         if let Some(tx) = self.tx.take() {
             let _ = tx.send(Msg::Finish);
         }
-        self.join()
+        let result = self.written();
+        (result, Indexing { writer: self.writer.take() })
     }
 
-    fn join(&mut self) -> Result<RecorderStats> {
+    fn written(&mut self) -> Result<RecorderStats> {
         self.tx = None;
-        match self.writer.take() {
-            Some(writer) => {
-                writer.join().map_err(|_| Error::RecorderGone("the writer panicked".into()))?
-            }
+        match self.written.take() {
+            Some(written) => written
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .recv()
+                .unwrap_or_else(|_| Err(Error::RecorderGone("the writer panicked".into()))),
             None => Ok(RecorderStats::default()),
         }
     }
@@ -381,10 +440,11 @@ impl Recorder {
 
 impl Drop for Recorder {
     fn drop(&mut self) {
-        if self.writer.is_some() {
-            if let Err(error) = self.join() {
+        if self.written.is_some() {
+            if let Err(error) = self.written() {
                 tracing::warn!(%error, run_id = self.run_id, "recording the run failed");
             }
         }
+        drop(Indexing { writer: self.writer.take() });
     }
 }

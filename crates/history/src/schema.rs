@@ -102,7 +102,13 @@ DROP TABLE messages;
 ALTER TABLE messages_v6 RENAME TO messages;
 "#;
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+/// Version 7: whether a run's answer is in the search index yet. A run's end is written first, so
+/// that its `run_finished` is not held back by indexing a long answer, and its answer indexed in
+/// a transaction of its own right after; a run whose indexing a crash cut short is indexed when
+/// the history is next opened. The runs before this version were indexed with their end.
+const V7: &str = "ALTER TABLE runs ADD COLUMN answer_indexed INTEGER NOT NULL DEFAULT 1;";
+
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The answer text of a run: its `token` texts in order (parameter 1: the run id).
 pub const ANSWER_SQL: &str =

@@ -324,3 +324,73 @@ fn an_upgrade_keeps_the_runs_messages_in_a_table_whose_key_is_not_the_message() 
         .unwrap();
     assert_eq!(key, ["run_id", "idx"]);
 }
+
+/// A run's end is committed (and `on_commit` told) before its answer is indexed, so a long
+/// answer's indexing never holds back its `run_finished`; the answer is searchable once the
+/// recorder has finished.
+#[test]
+fn a_runs_end_is_committed_before_its_answer_is_indexed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let history = History::open(&path).unwrap();
+    let c = history.create_conversation("c").unwrap();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let looking = seen.clone();
+    let reader = std::sync::Mutex::new(rusqlite::Connection::open(&path).unwrap());
+    let config = RecorderConfig {
+        on_commit: Some(Arc::new(move |_through: u64| {
+            let reader = reader.lock().unwrap();
+            let state: (Option<String>, i64) = reader
+                .query_row("SELECT reason, answer_indexed FROM runs WHERE run_id = 'r1'", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .unwrap();
+            looking.lock().unwrap().push(state);
+        })),
+        ..RecorderConfig::default()
+    };
+    let recorder = history.start_run_with(&c.id, "r1", "p", config).unwrap();
+    let kinds = vec![token("an okapi "), token("in the forest"), finished(FinishReason::Completed)];
+    let mut batch = telltale_history::RecordBatch::new();
+    for event in events("r1", T0, kinds) {
+        batch.push(&event).unwrap();
+    }
+    recorder.record_batch(batch);
+    let (written, indexing) = recorder.finish_writing();
+    assert_eq!(written.unwrap().events, 4);
+    assert_eq!(history.get(&c.id).unwrap().runs[0].status, RunStatus::Completed);
+    indexing.wait();
+    // One write held every event: when it was told, the run had ended and was not yet indexed.
+    assert_eq!(*seen.lock().unwrap(), [(Some("completed".to_owned()), 0)]);
+    let indexed: i64 = history
+        .connection()
+        .query_row("SELECT answer_indexed FROM runs WHERE run_id = 'r1'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(indexed, 1);
+    assert_eq!(history.search("okapi", 5).unwrap()[0].conversation_id, c.id);
+}
+
+#[test]
+fn a_finished_run_whose_indexing_a_crash_cut_short_is_indexed_when_reopened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let id = {
+        let history = History::open(&path).unwrap();
+        let c = history.create_conversation("c").unwrap();
+        let recorder = history.start_run(&c.id, "r1", "prompt").unwrap();
+        let kinds = vec![token("a quagga"), finished(FinishReason::Completed)];
+        for event in events("r1", T0, kinds) {
+            recorder.record(&event);
+        }
+        recorder.finish().unwrap();
+        // What a crash between the run's end and its indexing leaves.
+        history
+            .connection()
+            .execute_batch("UPDATE run_text SET answer = ''; UPDATE runs SET answer_indexed = 0;")
+            .unwrap();
+        assert!(history.search("quagga", 5).unwrap().is_empty());
+        c.id
+    };
+    let history = History::open(&path).unwrap();
+    assert_eq!(history.search("quagga", 5).unwrap()[0].conversation_id, id);
+}

@@ -11,7 +11,7 @@ use tokio::sync::mpsc::unbounded_channel;
 use tokio::sync::oneshot;
 
 use crate::error::SessionError;
-use crate::recording::{finish_recording, publish_end, recorder_config};
+use crate::recording::{finish_indexing, finish_recording, publish_end, recorder_config};
 use crate::relay::{relay, RunOutput};
 use crate::request::check_ids;
 use crate::run_log::RunLog;
@@ -78,11 +78,12 @@ impl Session {
             let run = agent.continue_with(emitter, &messages, controls, Some(messages_tx));
             let relay = relay(&mut output, Some(&recorder), &log);
             let (outcome, ending) = tokio::join!(run, relay);
-            let history_error = finish_recording(Some(recorder), &run_id).await;
+            let (history_error, indexing) = finish_recording(Some(recorder), &run_id).await;
             let reason =
                 publish_end(&log, ending, history_error.as_deref()).unwrap_or(outcome.reason);
             session.runs.end(&run_id);
             log.close();
+            finish_indexing(indexing).await;
             let _ = done.send(RunSummary { reason, history_error });
         });
         Ok(StartedRun { events, saved, finished })

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use telltale_agent::{ProviderError, RunControls};
-use telltale_history::{title_from_prompt, History, Parent, Recorder, RecorderConfig};
+use telltale_history::{title_from_prompt, History, Indexing, Parent, Recorder, RecorderConfig};
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason, Message};
 
 use crate::error::SessionError;
@@ -91,16 +91,30 @@ pub(crate) fn prepare(
     Ok((messages, Some(recorder)))
 }
 
-/// Waits for everything to be written (off the async workers); returns why it was not.
-pub(crate) async fn finish_recording(recorder: Option<Recorder>, run_id: &str) -> Option<String> {
-    let recorder = recorder?;
-    let error = match tokio::task::spawn_blocking(move || recorder.finish()).await {
-        Ok(Ok(_)) => return None,
-        Ok(Err(error)) => error.to_string(),
-        Err(error) => format!("the recording task failed: {error}"),
-    };
+/// Waits for everything to be written (off the async workers); returns why it was not, and the
+/// answer's indexing, which goes on meanwhile (wait for it with [`finish_indexing`] once the
+/// run's end is published).
+pub(crate) async fn finish_recording(
+    recorder: Option<Recorder>,
+    run_id: &str,
+) -> (Option<String>, Option<Indexing>) {
+    let Some(recorder) = recorder else { return (None, None) };
+    let (error, indexing) =
+        match tokio::task::spawn_blocking(move || recorder.finish_writing()).await {
+            Ok((Ok(_), indexing)) => return (None, Some(indexing)),
+            Ok((Err(error), indexing)) => (error.to_string(), Some(indexing)),
+            Err(error) => (format!("the recording task failed: {error}"), None),
+        };
     tracing::warn!(%error, run_id, "recording the run failed");
-    Some(error)
+    (Some(error), indexing)
+}
+
+/// Waits (off the async workers) until the run's answer is in the search index: a front end
+/// that exits when the run returns then leaves nothing for the next start to index.
+pub(crate) async fn finish_indexing(indexing: Option<Indexing>) {
+    if let Some(indexing) = indexing {
+        let _ = tokio::task::spawn_blocking(move || indexing.wait()).await;
+    }
 }
 
 /// Publishes the run's kept-back `run_finished`. When the history failed and the run did not

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use telltale_agent::{Agent, BudgetDecision, Decision, Emitter, RunControls};
+use telltale_history::Indexing;
 use telltale_protocol::{ErrorCode, Event, EventKind, FinishReason};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
@@ -18,7 +19,8 @@ use crate::agent_slot::AgentSlot;
 use crate::error::SessionError;
 use crate::image_refusals::ImageRefusals;
 use crate::recording::{
-    finish_recording, prepare, publish_end, recorder_config, start_recording, Prepare,
+    finish_indexing, finish_recording, prepare, publish_end, recorder_config, start_recording,
+    Prepare,
 };
 use crate::relay::{relay, relay_into_new, RunOutput};
 use crate::request::{validate, RunRequest};
@@ -97,10 +99,11 @@ impl Session {
         let agent = self.image_refusals.guard(agent);
         let session = self.clone();
         self.runtime.spawn(async move {
-            let summary = session.drive(agent, request, controls, &log).await;
-            session.runs.end(&summary.0);
+            let (id, summary, indexing) = session.drive(agent, request, controls, &log).await;
+            session.runs.end(&id);
             log.close();
-            let _ = done.send(summary.1);
+            finish_indexing(indexing).await;
+            let _ = done.send(summary);
         });
         Ok(StartedRun { events, saved, finished })
     }
@@ -151,14 +154,15 @@ impl Session {
         controls.cancel_call(call_id).map_err(|e| SessionError::NotFound(e.to_string()))
     }
 
-    /// Runs the request to its end; returns the run id and how it went.
+    /// Runs the request to its end; returns the run id, how it went, and the indexing of its
+    /// answer, still going on.
     async fn drive(
         &self,
         agent: Arc<Agent>,
         request: RunRequest,
         controls: RunControls,
         log: &Arc<RunLog>,
-    ) -> (String, RunSummary) {
+    ) -> (String, RunSummary, Option<Indexing>) {
         let prompt_message = request.prompt_message();
         let RunRequest {
             conversation_id,
@@ -197,10 +201,11 @@ impl Session {
             );
             let relay = relay_into_new(&mut output, setup, log, &controls);
             let (outcome, (recorder, setup_error, ending)) = tokio::join!(run, relay);
-            let history_error = setup_error.or(finish_recording(recorder, &run_id).await);
+            let (recording_error, indexing) = finish_recording(recorder, &run_id).await;
+            let history_error = setup_error.or(recording_error);
             let reason =
                 publish_end(log, ending, history_error.as_deref()).unwrap_or(outcome.reason);
-            return (run_id, RunSummary { reason, history_error });
+            return (run_id, RunSummary { reason, history_error }, indexing);
         }
         let (c, r, p) = (conversation_id.clone(), run_id.clone(), prompt.clone());
         let prepared = self
@@ -219,10 +224,10 @@ impl Session {
                 );
                 let relay = relay(&mut output, recorder.as_ref(), log);
                 let (outcome, ending) = tokio::join!(run, relay);
-                let history_error = finish_recording(recorder, &run_id).await;
+                let (history_error, indexing) = finish_recording(recorder, &run_id).await;
                 let reason =
                     publish_end(log, ending, history_error.as_deref()).unwrap_or(outcome.reason);
-                (run_id, RunSummary { reason, history_error })
+                (run_id, RunSummary { reason, history_error }, indexing)
             }
             Err(Prepare(error)) => {
                 // Never run without the conversation's context: say why nothing was sent.
@@ -244,7 +249,9 @@ impl Session {
                 });
                 drop((emitter, messages_tx));
                 relay(&mut output, None, log).await;
-                (run_id, RunSummary { reason: FinishReason::Error, history_error: Some(error) })
+                let summary =
+                    RunSummary { reason: FinishReason::Error, history_error: Some(error) };
+                (run_id, summary, None)
             }
         }
     }

@@ -1,6 +1,6 @@
 //! The recorder's writer thread: appends whatever events have arrived in one small
-//! transaction, applies what each changes in its run's row, and keeps the search index of
-//! answers up to date (also for runs a crash interrupted).
+//! transaction, applies what each changes in its run's row, and puts the run's answer into the
+//! search index once its end is written (also for runs a crash interrupted).
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Instant;
@@ -17,7 +17,7 @@ pub(super) fn write_loop(
     run_id: &str,
     rx: Receiver<Msg>,
     config: RecorderConfig,
-) -> Result<RecorderStats> {
+) -> (Result<RecorderStats>, Option<PendingIndex>) {
     let mut stats = RecorderStats::default();
     let mut reported = false;
     let mut report = |error: &Error| {
@@ -29,6 +29,8 @@ pub(super) fn write_loop(
         }
     };
     let mut finished = false;
+    // The run's `run_finished` is written: its answer is indexed once everything else is.
+    let mut ended = false;
     // The answer so far, as committed: what ANSWER_SQL reads back (a continued run has one).
     // Where the run's next message goes (a run starts with none).
     let start = conn
@@ -39,7 +41,7 @@ pub(super) fn write_loop(
         Ok(start) => start,
         Err(error) => {
             report(&error);
-            return Err(error);
+            return (Err(error), None);
         }
     };
     // What a failed write held, written first next time (never dropped: no gap in `seq`).
@@ -79,6 +81,7 @@ pub(super) fn write_loop(
                 if let (Some(hook), Some(seq)) = (&config.on_commit, last_seq(&batch)) {
                     hook(seq + 1);
                 }
+                ended |= ends_run(&batch);
             }
             Err(error) => {
                 report(&error);
@@ -97,10 +100,43 @@ pub(super) fn write_loop(
             last_error.get_or_insert(error);
         }
     }
-    match last_error {
+    let result = match last_error {
         Some(error) => Err(error),
         None => Ok(stats),
+    };
+    let index = ended.then(|| PendingIndex { conn, run_id: run_id.to_owned(), answer });
+    (result, index)
+}
+
+/// A finished run's answer, to put into the search index once everything of the run is written
+/// (and its front ends told): for a long answer that takes a while (a tenth of a second for
+/// 50,000 distinct words), and the run's end should not wait for it.
+pub(super) struct PendingIndex {
+    conn: Connection,
+    run_id: String,
+    answer: String,
+}
+
+impl PendingIndex {
+    pub(super) fn write(mut self) {
+        let tx = self.conn.transaction().map_err(Error::from);
+        let indexed = tx.and_then(|tx| {
+            set_answer(&tx, &self.run_id, &self.answer)?;
+            Ok(tx.commit()?)
+        });
+        if let Err(error) = indexed {
+            // Nothing is lost: the answer is indexed when the history is next opened.
+            tracing::warn!(%error, run_id = self.run_id, "cannot index the run's answer yet");
+        }
     }
+}
+
+/// Whether `batch` holds the run's `run_finished`.
+fn ends_run(batch: &[Msg]) -> bool {
+    batch.iter().any(|msg| match msg {
+        Msg::Rows(rows) => rows.iter().any(|row| matches!(row.effect, Effect::Finished { .. })),
+        Msg::Message(_) | Msg::Finish => false,
+    })
 }
 
 /// The `seq` of the last event in `batch`, if it holds any (events come in `seq` order).
@@ -231,7 +267,6 @@ fn apply_effect(
                  WHERE id = (SELECT conversation_id FROM runs WHERE run_id = ?1)",
                 [run_id],
             )?;
-            set_answer(tx, run_id, answer)?;
         }
     }
     Ok(())
@@ -243,20 +278,25 @@ pub(crate) fn index_answer(conn: &Connection, run_id: &str) -> Result<()> {
     set_answer(conn, run_id, &answer)
 }
 
-/// Puts `answer` into the search index as the run's answer.
+/// Puts `answer` into the search index as the run's answer, then marks it indexed (the mark
+/// second: a crash in between leaves the run to be indexed again, which changes nothing).
 fn set_answer(conn: &Connection, run_id: &str, answer: &str) -> Result<()> {
     conn.execute(
         "UPDATE run_text SET answer = ?2 WHERE rowid = (SELECT id FROM runs WHERE run_id = ?1)",
         params![run_id, answer],
     )?;
+    conn.execute("UPDATE runs SET answer_indexed = 1 WHERE run_id = ?1", [run_id])?;
     Ok(())
 }
 
 impl History {
-    /// Indexes the partial answers of runs that never finished (interrupted by a crash), so that
-    /// search finds them. Runs at open; cheap (only unfinished runs).
+    /// Indexes the answers of runs that never finished (interrupted by a crash: what they have)
+    /// and of runs whose indexing after their end a crash cut short, so that search finds them.
+    /// Runs at open; cheap (only those runs).
     pub(crate) fn index_unfinished_runs(&self) -> Result<()> {
-        let mut statement = self.conn.prepare("SELECT run_id FROM runs WHERE reason IS NULL")?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT run_id FROM runs WHERE reason IS NULL OR answer_indexed = 0")?;
         let ids: Vec<String> =
             statement.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         for run_id in ids.iter().filter(|id| !is_recording(&self.path, id)) {
