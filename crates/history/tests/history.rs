@@ -131,23 +131,34 @@ fn search_finds_prompts_and_answers_with_highlighted_hits_but_not_deleted_conver
     assert!(history.search("lantern", 10).unwrap().is_empty());
 }
 
-#[test]
-fn an_unfinished_run_is_indexed_when_the_database_is_reopened() {
-    let dir = tempfile::tempdir().unwrap();
+/// Records run `r1` of `kinds` in a new history, leaves on it what a crash would (`crash_sql`),
+/// and opens it again; returns it with the conversation's id.
+fn reopened_after_a_crash(
+    dir: &tempfile::TempDir,
+    kinds: Vec<EventKind>,
+    crash_sql: &str,
+) -> (History, String) {
     let path = dir.path().join("h.sqlite3");
     let id = {
         let history = History::open(&path).unwrap();
         let c = history.create_conversation("c").unwrap();
         let recorder = history.start_run(&c.id, "r1", "prompt").unwrap();
-        for event in events("r1", T0, vec![token("a partial zebra")]) {
+        for event in events("r1", T0, kinds) {
             recorder.record(&event);
         }
-        drop(recorder);
-        // What a crash leaves: events written, the search row's answer never updated.
-        history.connection().execute("UPDATE run_text SET answer = ''", []).unwrap();
+        recorder.finish().unwrap();
+        history.connection().execute_batch(crash_sql).unwrap();
         c.id
     };
-    let history = History::open(&path).unwrap();
+    (History::open(&path).unwrap(), id)
+}
+
+#[test]
+fn an_unfinished_run_is_indexed_when_the_database_is_reopened() {
+    let dir = tempfile::tempdir().unwrap();
+    // What a crash leaves: events written, the search row's answer never updated.
+    let kinds = vec![token("a partial zebra")];
+    let (history, id) = reopened_after_a_crash(&dir, kinds, "UPDATE run_text SET answer = '';");
     assert_eq!(history.search("zebra", 5).unwrap()[0].conversation_id, id);
 }
 
@@ -373,24 +384,9 @@ fn a_runs_end_is_committed_before_its_answer_is_indexed() {
 #[test]
 fn a_finished_run_whose_indexing_a_crash_cut_short_is_indexed_when_reopened() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("h.sqlite3");
-    let id = {
-        let history = History::open(&path).unwrap();
-        let c = history.create_conversation("c").unwrap();
-        let recorder = history.start_run(&c.id, "r1", "prompt").unwrap();
-        let kinds = vec![token("a quagga"), finished(FinishReason::Completed)];
-        for event in events("r1", T0, kinds) {
-            recorder.record(&event);
-        }
-        recorder.finish().unwrap();
-        // What a crash between the run's end and its indexing leaves.
-        history
-            .connection()
-            .execute_batch("UPDATE run_text SET answer = ''; UPDATE runs SET answer_indexed = 0;")
-            .unwrap();
-        assert!(history.search("quagga", 5).unwrap().is_empty());
-        c.id
-    };
-    let history = History::open(&path).unwrap();
+    // What a crash between the run's end and its indexing leaves.
+    let kinds = vec![token("a quagga"), finished(FinishReason::Completed)];
+    let crash = "UPDATE run_text SET answer = ''; UPDATE runs SET answer_indexed = 0;";
+    let (history, id) = reopened_after_a_crash(&dir, kinds, crash);
     assert_eq!(history.search("quagga", 5).unwrap()[0].conversation_id, id);
 }
