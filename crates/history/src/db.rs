@@ -160,7 +160,7 @@ impl History {
         // Interrupted runs' answers go into the search index here. It is a write, so on a full
         // disk it fails: the history still opens (reading needs no room), and the next open
         // tries again.
-        if let Err(error) = history.index_unfinished_runs() {
+        if let Err(error) = history.index_unindexed_runs() {
             tracing::warn!(%error, "interrupted runs are not searchable yet");
         }
         Ok(history)

@@ -10,9 +10,12 @@
 //! returns first, with the [`Indexing`] to wait for), and an answer a crash left unindexed is
 //! indexed when the history is next opened.
 //!
-//! A caller that has the events' JSON already (the CLI prints it) hands it over in a
-//! [`RecordBatch`]: the event is not serialized twice, and a burst costs the writer one wake-up
-//! rather than one per event.
+//! A caller that has the events' JSON already can hand it over in a [`RecordBatch`]: the event
+//! is not serialized twice, and a burst costs the writer one wake-up rather than one per event.
+//! (The session hands over one event at a time: batching its bursts measured no faster.)
+//!
+//! Here: the recorder's API and the run's row; `recorder/batch.rs` what it hands the writer,
+//! `recorder/writer.rs` the writer thread, `recorder/indexing.rs` the answer's search index.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -22,18 +25,22 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rusqlite::{params, Connection};
+use telltale_protocol::Event;
 use telltale_protocol::Message;
-use telltale_protocol::{Event, EventKind};
 
 use crate::attachments::StoredMessage;
-use crate::conversations::reason_str;
 use crate::db::{connect, History};
 use crate::error::{Error, Result};
 use crate::tree::Parent;
 
+mod batch;
+mod indexing;
 mod writer;
 
-pub(crate) use writer::index_answer;
+use batch::Msg;
+pub use batch::RecordBatch;
+pub(crate) use indexing::index_answer;
+pub use indexing::Indexing;
 use writer::write_loop;
 
 /// The runs this process is recording, by database file and run id (two databases may hold
@@ -123,94 +130,6 @@ pub struct RecorderStats {
     pub max_write: Duration,
 }
 
-enum Msg {
-    Rows(Vec<Row>),
-    /// One message of the run, completed (stored after the ones before it), with its files.
-    Message(StoredMessage),
-    Finish,
-}
-
-/// One event as the writer stores it: its number, its protocol JSON, and what it changes in
-/// the run's own row.
-struct Row {
-    seq: i64,
-    json: String,
-    effect: Effect,
-}
-
-/// What an event changes besides its own row.
-enum Effect {
-    None,
-    /// The answer's search text grows (the writer keeps it, rather than reading every event
-    /// back out of the database when the run finishes).
-    Token(String),
-    Started {
-        provider: String,
-        model: String,
-        started_at: i64,
-    },
-    Finished {
-        reason: String,
-        t_ms: i64,
-    },
-}
-
-impl Row {
-    fn new(event: &Event, json: String) -> Row {
-        let effect = match &event.kind {
-            EventKind::RunStarted { provider, model, started_at } => Effect::Started {
-                provider: provider.clone(),
-                model: model.clone(),
-                started_at: *started_at as i64,
-            },
-            EventKind::RunFinished { reason, .. } => {
-                Effect::Finished { reason: reason_str(*reason), t_ms: event.t_ms.round() as i64 }
-            }
-            EventKind::Token { text } => Effect::Token(text.clone()),
-            _ => Effect::None,
-        };
-        Row { seq: event.seq as i64, json, effect }
-    }
-}
-
-/// Events to record together, in order.
-#[derive(Default)]
-pub struct RecordBatch {
-    rows: Vec<Row>,
-}
-
-impl RecordBatch {
-    pub fn new() -> RecordBatch {
-        RecordBatch::default()
-    }
-
-    /// Adds `event` with its JSON exactly as `serde_json::to_string(event)` writes it (what the
-    /// protocol streams); the caller vouches that `json` is that.
-    pub fn push_json(&mut self, event: &Event, json: String) {
-        self.rows.push(Row::new(event, json));
-    }
-
-    /// Adds `event`, serializing it.
-    pub fn push(&mut self, event: &Event) -> Result<()> {
-        let json = serde_json::to_string(event)?;
-        self.push_json(event, json);
-        Ok(())
-    }
-
-    /// Moves `other`'s events after these.
-    pub fn append(&mut self, mut other: RecordBatch) {
-        self.rows.append(&mut other.rows);
-    }
-
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-}
-
 /// Records one run. [`Recorder::record`] and [`Recorder::record_message`] never block;
 /// [`Recorder::finish`] waits for everything to be written. Dropped without `finish`, it writes
 /// what it has and the run reads back as interrupted unless its `run_finished` arrived.
@@ -220,35 +139,6 @@ pub struct Recorder {
     /// The writer's result, sent once everything queued is written (before the answer is indexed).
     written: Option<Mutex<Receiver<Result<RecorderStats>>>>,
     writer: Option<JoinHandle<()>>,
-}
-
-/// A finished run's answer being put into the search index, after everything of the run was
-/// written. Wait for it before the process exits: an exit cuts it short (nothing is lost; the
-/// history indexes the answer when it is next opened). Dropped, it waits too.
-#[must_use = "dropping it waits for the index; wait off the async workers"]
-pub struct Indexing {
-    writer: Option<JoinHandle<()>>,
-}
-
-impl Indexing {
-    /// Blocks until the answer is in the search index (or indexing it failed, said in the log).
-    pub fn wait(mut self) {
-        self.join();
-    }
-
-    fn join(&mut self) {
-        if let Some(writer) = self.writer.take() {
-            if writer.join().is_err() {
-                tracing::error!("the history's writer panicked while indexing an answer");
-            }
-        }
-    }
-}
-
-impl Drop for Indexing {
-    fn drop(&mut self) {
-        self.join();
-    }
 }
 
 impl History {
@@ -422,7 +312,7 @@ impl Recorder {
             let _ = tx.send(Msg::Finish);
         }
         let result = self.written();
-        (result, Indexing { writer: self.writer.take() })
+        (result, Indexing::new(self.writer.take()))
     }
 
     fn written(&mut self) -> Result<RecorderStats> {
@@ -445,6 +335,6 @@ impl Drop for Recorder {
                 tracing::warn!(%error, run_id = self.run_id, "recording the run failed");
             }
         }
-        drop(Indexing { writer: self.writer.take() });
+        drop(Indexing::new(self.writer.take()));
     }
 }

@@ -1,14 +1,16 @@
 //! The recorder's writer thread: appends whatever events have arrived in one small
-//! transaction, applies what each changes in its run's row, and puts the run's answer into the
-//! search index once its end is written (also for runs a crash interrupted).
+//! transaction, applies what each changes in its run's row, and hands back the run's answer to
+//! index once its end is written (indexing.rs); a run that ended without its `run_finished` has
+//! its partial answer indexed here.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Instant;
 
 use rusqlite::{params, Connection};
 
-use super::{is_recording, Effect, Msg, RecorderConfig, RecorderStats};
-use crate::db::History;
+use super::batch::{Effect, Msg};
+use super::indexing::{set_answer, PendingIndex};
+use super::{RecorderConfig, RecorderStats};
 use crate::error::{Error, Result};
 use crate::schema::ANSWER_SQL;
 
@@ -75,13 +77,13 @@ pub(super) fn write_loop(
             &config,
             &mut stats,
         ) {
-            Ok(messages) => {
-                next_message += messages;
+            Ok(written) => {
+                next_message += written.messages;
                 last_error = None;
                 if let (Some(hook), Some(seq)) = (&config.on_commit, last_seq(&batch)) {
                     hook(seq + 1);
                 }
-                ended |= ends_run(&batch);
+                ended |= written.ended_run;
             }
             Err(error) => {
                 report(&error);
@@ -108,37 +110,6 @@ pub(super) fn write_loop(
     (result, index)
 }
 
-/// A finished run's answer, to put into the search index once everything of the run is written
-/// (and its front ends told): for a long answer that takes a while (a tenth of a second for
-/// 50,000 distinct words), and the run's end should not wait for it.
-pub(super) struct PendingIndex {
-    conn: Connection,
-    run_id: String,
-    answer: String,
-}
-
-impl PendingIndex {
-    pub(super) fn write(mut self) {
-        let tx = self.conn.transaction().map_err(Error::from);
-        let indexed = tx.and_then(|tx| {
-            set_answer(&tx, &self.run_id, &self.answer)?;
-            Ok(tx.commit()?)
-        });
-        if let Err(error) = indexed {
-            // Nothing is lost: the answer is indexed when the history is next opened.
-            tracing::warn!(%error, run_id = self.run_id, "cannot index the run's answer yet");
-        }
-    }
-}
-
-/// Whether `batch` holds the run's `run_finished`.
-fn ends_run(batch: &[Msg]) -> bool {
-    batch.iter().any(|msg| match msg {
-        Msg::Rows(rows) => rows.iter().any(|row| matches!(row.effect, Effect::Finished { .. })),
-        Msg::Message(_) | Msg::Finish => false,
-    })
-}
-
 /// The `seq` of the last event in `batch`, if it holds any (events come in `seq` order).
 fn last_seq(batch: &[Msg]) -> Option<u64> {
     batch.iter().rev().find_map(|msg| match msg {
@@ -148,7 +119,7 @@ fn last_seq(batch: &[Msg]) -> Option<u64> {
 }
 
 /// Writes `batch` (see [`write_batch`]), trying again after each of the configured delays while
-/// it fails. Returns how many messages it wrote, or the last failure.
+/// it fails. Returns what it wrote, or the last failure.
 fn write_retrying(
     conn: &mut Connection,
     run_id: &str,
@@ -157,20 +128,21 @@ fn write_retrying(
     next_message: i64,
     config: &RecorderConfig,
     stats: &mut RecorderStats,
-) -> Result<i64> {
+) -> Result<Written> {
     let mut delays = config.retry_delays.iter();
     loop {
         let started = Instant::now();
         let committed = answer.len();
         match write_batch(conn, run_id, batch, answer, next_message) {
-            Ok((events, messages)) => {
+            Ok(written) => {
                 let took = started.elapsed();
+                let events = written.events;
                 stats.events += events;
                 stats.transactions += 1;
                 stats.max_events_per_transaction = stats.max_events_per_transaction.max(events);
                 stats.total_write += took;
                 stats.max_write = stats.max_write.max(took);
-                return Ok(messages);
+                return Ok(written);
             }
             Err(error) => {
                 // Rolled back: its tokens are not in the database, so not in the answer either.
@@ -188,6 +160,15 @@ fn write_retrying(
     }
 }
 
+/// What one transaction wrote.
+#[derive(Default)]
+struct Written {
+    events: usize,
+    messages: i64,
+    /// It held the run's `run_finished`.
+    ended_run: bool,
+}
+
 /// The index the run's next message gets.
 fn first_free_index(conn: &Connection, run_id: &str) -> Result<i64> {
     let next = conn.query_row(
@@ -199,18 +180,17 @@ fn first_free_index(conn: &Connection, run_id: &str) -> Result<i64> {
 }
 
 /// Writes `batch` in one transaction, its messages from index `next_message` on, appending its
-/// token texts to `answer` (the caller takes them off again when this fails). Returns how many
-/// events and messages it wrote.
+/// token texts to `answer` (the caller takes them off again when this fails). Returns what it
+/// wrote.
 fn write_batch(
     conn: &mut Connection,
     run_id: &str,
     batch: &[Msg],
     answer: &mut String,
     next_message: i64,
-) -> Result<(usize, i64)> {
+) -> Result<Written> {
     let tx = conn.transaction()?;
-    let mut events = 0;
-    let mut messages = 0;
+    let mut written = Written::default();
     {
         // Prepared once per transaction, not looked up again for every event of a burst.
         let mut insert_event =
@@ -219,9 +199,9 @@ fn write_batch(
             match msg {
                 Msg::Rows(rows) => {
                     for row in rows {
-                        events += 1;
+                        written.events += 1;
                         insert_event.execute(params![run_id, row.seq, row.json])?;
-                        apply_effect(&tx, run_id, &row.effect, answer)?;
+                        written.ended_run |= apply_effect(&tx, run_id, &row.effect, answer)?;
                     }
                 }
                 Msg::Message(stored) => {
@@ -229,24 +209,29 @@ fn write_batch(
                     let mut insert = tx.prepare_cached(
                         "INSERT INTO messages (run_id, idx, json) VALUES (?1, ?2, ?3)",
                     )?;
-                    insert.execute(params![run_id, next_message + messages, stored.json])?;
-                    messages += 1;
+                    insert.execute(params![
+                        run_id,
+                        next_message + written.messages,
+                        stored.json
+                    ])?;
+                    written.messages += 1;
                 }
                 Msg::Finish => {}
             }
         }
     }
     tx.commit()?;
-    Ok((events, messages))
+    Ok(written)
 }
 
-/// What `run_started` and `run_finished` change in the run's row.
+/// What `run_started` and `run_finished` change in the run's row. Returns whether the run
+/// ended (`run_finished`).
 fn apply_effect(
     tx: &rusqlite::Transaction<'_>,
     run_id: &str,
     effect: &Effect,
     answer: &mut String,
-) -> Result<()> {
+) -> Result<bool> {
     match effect {
         Effect::None => {}
         Effect::Token(text) => answer.push_str(text),
@@ -267,41 +252,8 @@ fn apply_effect(
                  WHERE id = (SELECT conversation_id FROM runs WHERE run_id = ?1)",
                 [run_id],
             )?;
+            return Ok(true);
         }
     }
-    Ok(())
-}
-
-/// Puts the run's answer (its token texts so far, read from the database) into the search index.
-pub(crate) fn index_answer(conn: &Connection, run_id: &str) -> Result<()> {
-    let answer: String = conn.query_row(ANSWER_SQL, [run_id], |r| r.get(0))?;
-    set_answer(conn, run_id, &answer)
-}
-
-/// Puts `answer` into the search index as the run's answer, then marks it indexed (the mark
-/// second: a crash in between leaves the run to be indexed again, which changes nothing).
-fn set_answer(conn: &Connection, run_id: &str, answer: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE run_text SET answer = ?2 WHERE rowid = (SELECT id FROM runs WHERE run_id = ?1)",
-        params![run_id, answer],
-    )?;
-    conn.execute("UPDATE runs SET answer_indexed = 1 WHERE run_id = ?1", [run_id])?;
-    Ok(())
-}
-
-impl History {
-    /// Indexes the answers of runs that never finished (interrupted by a crash: what they have)
-    /// and of runs whose indexing after their end a crash cut short, so that search finds them.
-    /// Runs at open; cheap (only those runs).
-    pub(crate) fn index_unfinished_runs(&self) -> Result<()> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT run_id FROM runs WHERE reason IS NULL OR answer_indexed = 0")?;
-        let ids: Vec<String> =
-            statement.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        for run_id in ids.iter().filter(|id| !is_recording(&self.path, id)) {
-            index_answer(&self.conn, run_id)?;
-        }
-        Ok(())
-    }
+    Ok(false)
 }

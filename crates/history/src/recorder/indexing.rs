@@ -1,0 +1,103 @@
+//! A finished run's answer goes into the search index after everything else of the run is
+//! written, in a transaction of its own, so that the run's end is shown without waiting for it;
+//! the history indexes what a crash left unindexed when it is next opened.
+
+use std::thread::JoinHandle;
+
+use rusqlite::{params, Connection};
+
+use super::is_recording;
+use crate::db::History;
+use crate::error::{Error, Result};
+use crate::schema::ANSWER_SQL;
+
+/// A finished run's answer being put into the search index, after everything of the run was
+/// written. Wait for it before the process exits: an exit cuts it short (nothing is lost; the
+/// history indexes the answer when it is next opened). Dropped, it waits too.
+#[must_use = "dropping it waits for the index; wait off the async workers"]
+pub struct Indexing {
+    writer: Option<JoinHandle<()>>,
+}
+
+impl Indexing {
+    /// The indexing `writer` (the recorder's thread) does once it has written the run.
+    pub(super) fn new(writer: Option<JoinHandle<()>>) -> Indexing {
+        Indexing { writer }
+    }
+
+    /// Blocks until the answer is in the search index (or indexing it failed, said in the log).
+    pub fn wait(mut self) {
+        self.join();
+    }
+
+    fn join(&mut self) {
+        if let Some(writer) = self.writer.take() {
+            if writer.join().is_err() {
+                tracing::error!("the history's writer panicked while indexing an answer");
+            }
+        }
+    }
+}
+
+impl Drop for Indexing {
+    fn drop(&mut self) {
+        self.join();
+    }
+}
+
+/// A finished run's answer, to put into the search index once everything of the run is written
+/// (and its front ends told): for a long answer that takes a while (a tenth of a second for
+/// 50,000 distinct words), and the run's end should not wait for it.
+pub(super) struct PendingIndex {
+    pub(super) conn: Connection,
+    pub(super) run_id: String,
+    pub(super) answer: String,
+}
+
+impl PendingIndex {
+    pub(super) fn write(mut self) {
+        let tx = self.conn.transaction().map_err(Error::from);
+        let indexed = tx.and_then(|tx| {
+            set_answer(&tx, &self.run_id, &self.answer)?;
+            Ok(tx.commit()?)
+        });
+        if let Err(error) = indexed {
+            // Nothing is lost: the answer is indexed when the history is next opened.
+            tracing::warn!(%error, run_id = self.run_id, "cannot index the run's answer yet");
+        }
+    }
+}
+
+/// Puts the run's answer (its token texts so far, read from the database) into the search index.
+pub(crate) fn index_answer(conn: &Connection, run_id: &str) -> Result<()> {
+    let answer: String = conn.query_row(ANSWER_SQL, [run_id], |r| r.get(0))?;
+    set_answer(conn, run_id, &answer)
+}
+
+/// Puts `answer` into the search index as the run's answer, then marks it indexed (the mark
+/// second: a crash in between leaves the run to be indexed again, which changes nothing).
+pub(super) fn set_answer(conn: &Connection, run_id: &str, answer: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE run_text SET answer = ?2 WHERE rowid = (SELECT id FROM runs WHERE run_id = ?1)",
+        params![run_id, answer],
+    )?;
+    conn.execute("UPDATE runs SET answer_indexed = 1 WHERE run_id = ?1", [run_id])?;
+    Ok(())
+}
+
+impl History {
+    /// Indexes the answers of runs that never finished (interrupted by a crash: what they have)
+    /// and of runs whose indexing after their end a crash cut short, so that search finds them.
+    /// Runs at open; cheap (only those runs).
+    pub(crate) fn index_unindexed_runs(&self) -> Result<()> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT run_id FROM runs WHERE reason IS NULL OR answer_indexed = 0")?;
+        let ids: Vec<String> =
+            statement.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        for run_id in ids.iter().filter(|id| !is_recording(&self.path, id)) {
+            index_answer(&self.conn, run_id)?;
+        }
+        Ok(())
+    }
+}
