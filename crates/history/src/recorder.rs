@@ -34,11 +34,13 @@ use crate::error::{Error, Result};
 use crate::tree::Parent;
 
 mod batch;
+mod checkpoint;
 mod indexing;
 mod writer;
 
 use batch::Msg;
 pub use batch::RecordBatch;
+use checkpoint::Checkpointer;
 pub(crate) use indexing::index_answer;
 pub use indexing::Indexing;
 use writer::write_loop;
@@ -235,10 +237,11 @@ impl Recorder {
         set_recording(path, run_id, true);
         let id = run_id.to_owned();
         let db = path.to_path_buf();
+        let mut checkpoints = Checkpointer::attach(&conn, path);
         let writer = std::thread::Builder::new()
             .name("telltale-history-recorder".into())
             .spawn(move || {
-                let (result, index) = write_loop(conn, &id, rx, config);
+                let (result, index) = write_loop(conn, &id, rx, config, &mut checkpoints);
                 // Written: the run reads back as it ended (indexing it again meanwhile, as an
                 // open of the history might, changes nothing).
                 set_recording(&db, &id, false);
@@ -246,6 +249,7 @@ impl Recorder {
                 if let Some(index) = index {
                     index.write();
                 }
+                checkpoints.finish();
             })
             .map_err(|e| Error::RecorderGone(e.to_string()))?;
         Ok(Recorder {

@@ -1,7 +1,8 @@
 //! The recorder's writer thread: appends whatever events have arrived in one small
-//! transaction, applies what each changes in its run's row, and hands back the run's answer to
-//! index once its end is written (indexing.rs); a run that ended without its `run_finished` has
-//! its partial answer indexed here.
+//! transaction, applies what each changes in its run's row, leaves the log's checkpoints to a
+//! thread of their own (checkpoint.rs), and hands back the run's answer to index once its end is
+//! written (indexing.rs); a run that ended without its `run_finished` has its partial answer
+//! indexed here.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Instant;
@@ -9,6 +10,7 @@ use std::time::Instant;
 use rusqlite::{params, Connection};
 
 use super::batch::{Effect, Msg};
+use super::checkpoint::Checkpointer;
 use super::indexing::{set_answer, PendingIndex};
 use super::{RecorderConfig, RecorderStats};
 use crate::error::{Error, Result};
@@ -19,6 +21,7 @@ pub(super) fn write_loop(
     run_id: &str,
     rx: Receiver<Msg>,
     config: RecorderConfig,
+    checkpoints: &mut Checkpointer,
 ) -> (Result<RecorderStats>, Option<PendingIndex>) {
     let mut stats = RecorderStats::default();
     let mut reported = false;
@@ -84,6 +87,7 @@ pub(super) fn write_loop(
                     hook(seq + 1);
                 }
                 ended |= written.ended_run;
+                checkpoints.committed(&conn);
             }
             Err(error) => {
                 report(&error);
