@@ -15,7 +15,8 @@
 //! (The session hands over one event at a time: batching its bursts measured no faster.)
 //!
 //! Here: the recorder's API and the run's row; `recorder/batch.rs` what it hands the writer,
-//! `recorder/writer.rs` the writer thread, `recorder/indexing.rs` the answer's search index.
+//! `recorder/writer.rs` the writer thread, `recorder/checkpoint.rs` the log's checkpoints (off
+//! the writer's path), `recorder/indexing.rs` the answer's search index.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -172,19 +173,6 @@ impl History {
     ) -> Result<Recorder> {
         self.insert_run(conversation_id, run_id, prompt, parent)?;
         Recorder::spawn(connect(&self.path)?, &self.path, run_id, config)
-    }
-
-    /// Like [`start_run`](Self::start_run), for a caller that opened the history only to record
-    /// this run (the CLI): the recorder writes on this history's connection instead of opening
-    /// another, which saves the work of a second open on the way to the first token.
-    pub fn into_recorder(
-        self,
-        conversation_id: &str,
-        run_id: &str,
-        prompt: &str,
-    ) -> Result<Recorder> {
-        self.insert_run(conversation_id, run_id, prompt, &Parent::Latest)?;
-        Recorder::spawn(self.conn, &self.path, run_id, RecorderConfig::default())
     }
 
     /// Adds the run (no events yet) to the conversation, continuing `parent`.
