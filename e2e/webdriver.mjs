@@ -124,13 +124,17 @@ export class Session {
     const found = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
     return found.map((e) => new Element(this, e[ELEMENT]));
   }
-  /** Waits until `css` matches and `check(elements)` holds; returns the elements. */
+  /**
+   * Waits until `css` matches and `check(elements)` holds; returns the elements. A find that
+   * fails is tried again until the deadline: during a navigation (a reload) WebKitWebDriver
+   * answers "no such frame" to a find that crosses the page's unload.
+   */
   async waitFor(css, check = (els) => els.length > 0, { timeout = 10000, what = css } = {}) {
     const deadline = Date.now() + timeout;
     let last;
     while (Date.now() < deadline) {
-      const els = await this.find(css);
       try {
+        const els = await this.find(css);
         if (await check(els)) return els;
       } catch (e) {
         last = e;
@@ -142,7 +146,8 @@ export class Session {
   /**
    * Clicks the first element that matches `css` (and whose text matches `text`, when given),
    * found afresh until the click lands: a list that renders again between the find and the click
-   * replaces its nodes, and WebDriver then answers "stale element reference".
+   * replaces its nodes, and WebDriver then answers "stale element reference" (or "no such frame"
+   * while a reload unloads the page).
    */
   async clickOn(css, { text, timeout = 10000, what = css } = {}) {
     const deadline = Date.now() + timeout;
@@ -155,7 +160,7 @@ export class Session {
           return;
         }
       } catch (e) {
-        if (!/stale element/.test(e.message)) throw e;
+        if (!/stale element|no such frame/.test(e.message)) throw e;
         last = e;
       }
       await sleep(50);
