@@ -19,7 +19,7 @@ pub enum ApproveArg {
 
 /// Answers every approval the run `run_id` asks for, until the run ends.
 pub async fn answer_approvals(session: Session, run_id: String, mode: Option<ApproveArg>) {
-    let Some(mut events) = session.subscribe(&run_id, 0) else { return };
+    let Some(mut events) = session.approval_requests(&run_id) else { return };
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     while let Some(event) = events.recv().await {
         let EventKind::ApprovalRequired { call_id, name, args } = event.kind else { continue };

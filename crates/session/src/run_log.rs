@@ -40,9 +40,30 @@ impl Default for RunLog {
 struct Inner {
     /// Every event so far, in `seq` order.
     events: Vec<Event>,
-    subscribers: Vec<UnboundedSender<Event>>,
+    subscribers: Vec<Subscriber>,
     /// The run has ended: no more events, and new subscribers get only what is kept.
     closed: bool,
+}
+
+/// A channel that gets the events its `wants` picks (every one, for a front end's stream).
+struct Subscriber {
+    tx: UnboundedSender<Event>,
+    wants: fn(&Event) -> bool,
+}
+
+impl Subscriber {
+    /// Sends `event` if it is wanted; false once the receiver has gone.
+    fn offer(&self, event: &Event) -> bool {
+        if (self.wants)(event) {
+            self.tx.send(event.clone()).is_ok()
+        } else {
+            !self.tx.is_closed()
+        }
+    }
+}
+
+fn every(_: &Event) -> bool {
+    true
 }
 
 impl RunLog {
@@ -57,7 +78,7 @@ impl RunLog {
     /// Keeps `event` and hands it to every subscriber still listening.
     pub fn publish(&self, event: Event) {
         let mut inner = self.lock();
-        inner.subscribers.retain(|subscriber| subscriber.send(event.clone()).is_ok());
+        inner.subscribers.retain(|subscriber| subscriber.offer(&event));
         inner.events.push(event);
         drop(inner);
         self.published.notify_waiters();
@@ -73,15 +94,26 @@ impl RunLog {
     /// The run's events from `from_seq` on: those already streamed at once, then the rest as
     /// they come. The receiver ends when the run has ended.
     pub fn subscribe(&self, from_seq: u64) -> UnboundedReceiver<Event> {
+        self.subscribe_where(from_seq, every)
+    }
+
+    /// Like [`subscribe`](Self::subscribe), but only the events `wants` picks: a listener for
+    /// one kind of event (the CLI's approvals) is neither woken nor handed a copy for each of
+    /// the others (every token of the answer).
+    pub fn subscribe_where(
+        &self,
+        from_seq: u64,
+        wants: fn(&Event) -> bool,
+    ) -> UnboundedReceiver<Event> {
         let (tx, rx) = unbounded_channel();
         let mut inner = self.lock();
         let start = inner.events.partition_point(|event| event.seq < from_seq);
-        for event in &inner.events[start..] {
+        for event in inner.events[start..].iter().filter(|event| wants(event)) {
             // The receiver is in hand: sending cannot fail.
             let _ = tx.send(event.clone());
         }
         if !inner.closed {
-            inner.subscribers.push(tx);
+            inner.subscribers.push(Subscriber { tx, wants });
         }
         rx
     }
@@ -124,7 +156,7 @@ impl RunLog {
     #[cfg(test)]
     pub fn subscriber_count(&self) -> usize {
         let mut inner = self.lock();
-        inner.subscribers.retain(|subscriber| !subscriber.is_closed());
+        inner.subscribers.retain(|subscriber| !subscriber.tx.is_closed());
         inner.subscribers.len()
     }
 }
@@ -258,6 +290,21 @@ mod tests {
         forward.await.unwrap();
         let seqs: Vec<u64> = std::iter::from_fn(|| out.try_recv().ok()).flatten().collect();
         assert_eq!(seqs, (0..500).collect::<Vec<_>>(), "nothing lost, repeated or reordered");
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_for_some_events_gets_only_those_kept_and_to_come() {
+        let log = RunLog::new();
+        let even = |event: &Event| event.seq.is_multiple_of(2);
+        (0..5).for_each(|seq| log.publish(token(seq)));
+        let mut rx = log.subscribe_where(1, even);
+        let gone = log.subscribe_where(0, even);
+        drop(gone);
+        (5..9).for_each(|seq| log.publish(token(seq)));
+        assert_eq!(drain(&mut rx), vec![2, 4, 6, 8]);
+        assert_eq!(log.subscriber_count(), 1, "one that went away is not counted");
+        log.close();
+        assert!(rx.recv().await.is_none(), "the receiver ends with the run");
     }
 
     #[test]

@@ -115,6 +115,15 @@ impl Session {
         self.runs.log(run_id).map(|log| log.reader(from_seq))
     }
 
+    /// The tool calls of `run_id` that wait for the user's approval, as their
+    /// `approval_required` events (any asked already first), until the run ends; `None` when the
+    /// run is not in progress. Only those events: the listener is not woken by every token.
+    pub fn approval_requests(&self, run_id: &str) -> Option<UnboundedReceiver<Event>> {
+        self.runs.log(run_id).map(|log| {
+            log.subscribe_where(0, |event| matches!(event.kind, EventKind::ApprovalRequired { .. }))
+        })
+    }
+
     /// Stops a run; what streamed so far stays. False when no such run is in progress.
     pub fn stop_run(&self, run_id: &str) -> bool {
         self.runs.stop(run_id)
