@@ -39,8 +39,8 @@ mod checkpoint;
 mod indexing;
 mod writer;
 
-use batch::Msg;
 pub use batch::RecordBatch;
+use batch::{Msg, Row};
 use checkpoint::Checkpointer;
 pub(crate) use indexing::index_answer;
 pub use indexing::Indexing;
@@ -254,9 +254,11 @@ impl Recorder {
 
     /// Queues one event for writing.
     pub fn record(&self, event: &Event) {
-        let mut batch = RecordBatch::new();
-        match batch.push(event) {
-            Ok(()) => self.record_batch(batch),
+        let Some(tx) = &self.tx else { return };
+        match serde_json::to_string(event) {
+            Ok(json) => {
+                let _ = tx.send(Msg::Row(Row::new(event, json)));
+            }
             // Not reachable for protocol events (plain data); said rather than dropped silently.
             Err(error) => {
                 tracing::error!(%error, seq = event.seq, run_id = self.run_id, "cannot record an event")

@@ -8,6 +8,8 @@ use crate::conversations::reason_str;
 use crate::error::Result;
 
 pub(super) enum Msg {
+    /// One event (what the session hands over for each event as it streams: no list to make).
+    Row(Row),
     Rows(Vec<Row>),
     /// One message of the run, completed (stored after the ones before it), with its files.
     Message(StoredMessage),
@@ -40,7 +42,7 @@ pub(super) enum Effect {
 }
 
 impl Row {
-    fn new(event: &Event, json: String) -> Row {
+    pub(super) fn new(event: &Event, json: String) -> Row {
         let effect = match &event.kind {
             EventKind::RunStarted { provider, model, started_at } => Effect::Started {
                 provider: provider.clone(),

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use rusqlite::{params, Connection};
 
-use super::batch::{Effect, Msg};
+use super::batch::{Effect, Msg, Row};
 use super::checkpoint::Checkpointer;
 use super::indexing::{set_answer, PendingIndex};
 use super::{RecorderConfig, RecorderStats};
@@ -117,6 +117,7 @@ pub(super) fn write_loop(
 /// The `seq` of the last event in `batch`, if it holds any (events come in `seq` order).
 fn last_seq(batch: &[Msg]) -> Option<u64> {
     batch.iter().rev().find_map(|msg| match msg {
+        Msg::Row(row) => u64::try_from(row.seq).ok(),
         Msg::Rows(rows) => rows.last().and_then(|row| u64::try_from(row.seq).ok()),
         Msg::Message(_) | Msg::Finish => None,
     })
@@ -199,13 +200,18 @@ fn write_batch(
         // Prepared once per transaction, not looked up again for every event of a burst.
         let mut insert_event =
             tx.prepare_cached("INSERT INTO events (run_id, seq, json) VALUES (?1, ?2, ?3)")?;
+        let mut write_row = |row: &Row, written: &mut Written| -> Result<()> {
+            written.events += 1;
+            insert_event.execute(params![run_id, row.seq, row.json])?;
+            written.ended_run |= apply_effect(&tx, run_id, &row.effect, answer)?;
+            Ok(())
+        };
         for msg in batch {
             match msg {
+                Msg::Row(row) => write_row(row, &mut written)?,
                 Msg::Rows(rows) => {
                     for row in rows {
-                        written.events += 1;
-                        insert_event.execute(params![run_id, row.seq, row.json])?;
-                        written.ended_run |= apply_effect(&tx, run_id, &row.effect, answer)?;
+                        write_row(row, &mut written)?;
                     }
                 }
                 Msg::Message(stored) => {
