@@ -48,16 +48,24 @@ fn note_log_pages(_: &Wal, pages: c_int) -> rusqlite::Result<()> {
 /// The checkpoints of one recorder's log.
 pub(super) struct Checkpointer {
     path: PathBuf,
-    /// Asks the thread for a checkpoint.
-    ask: Option<SyncSender<()>>,
     /// The thread is checkpointing (asked and not done yet).
     busy: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-    /// The thread was started (or could not be): it is started once.
-    started: bool,
+    thread: Thread,
     /// The log's length when a checkpoint was last asked for since the log last started again,
     /// and whether the one that catches up with what was written meanwhile was asked for too.
     asked_at: Option<(c_int, bool)>,
+}
+
+/// The checkpointer thread, made the first time the log grows long.
+enum Thread {
+    NotStarted,
+    Running {
+        ask: SyncSender<()>,
+        handle: JoinHandle<()>,
+    },
+    /// It could not be started, or it could not open the database: the writer's own checkpoint
+    /// keeps the log bounded, later than SQLite's would have. Nothing is lost.
+    Unavailable,
 }
 
 impl Checkpointer {
@@ -66,10 +74,8 @@ impl Checkpointer {
         conn.wal_hook(Some(note_log_pages));
         Checkpointer {
             path: path.to_path_buf(),
-            ask: None,
             busy: Arc::new(AtomicBool::new(false)),
-            thread: None,
-            started: false,
+            thread: Thread::NotStarted,
             asked_at: None,
         }
     }
@@ -101,21 +107,20 @@ impl Checkpointer {
             Some((at, true)) if pages >= at + CHECKPOINT_PAGES => (pages, false),
             Some(_) => return,
         };
-        if !std::mem::replace(&mut self.started, true) {
-            self.start();
+        if matches!(self.thread, Thread::NotStarted) {
+            self.thread = self.start();
         }
-        if let Some(ask) = &self.ask {
-            self.busy.store(true, Ordering::Release);
-            if ask.try_send(()).is_err() {
-                // The thread has gone (it could not open the database): the writer's own
-                // checkpoint keeps the log bounded.
-                self.ask = None;
-            }
-            self.asked_at = Some(asked_at);
+        let Thread::Running { ask, .. } = &self.thread else { return };
+        self.busy.store(true, Ordering::Release);
+        // Never full (nothing is asked while the thread is busy): an error means it has gone.
+        if ask.try_send(()).is_err() {
+            self.stop();
+            return;
         }
+        self.asked_at = Some(asked_at);
     }
 
-    fn start(&mut self) {
+    fn start(&self) -> Thread {
         let (ask, asked) = sync_channel(1);
         let path = self.path.clone();
         let busy = self.busy.clone();
@@ -123,23 +128,29 @@ impl Checkpointer {
             .name("telltale-history-checkpoint".into())
             .spawn(move || checkpoint_loop(&path, asked, &busy));
         match thread {
-            Ok(thread) => {
-                self.ask = Some(ask);
-                self.thread = Some(thread);
+            Ok(handle) => Thread::Running { ask, handle },
+            Err(error) => {
+                tracing::warn!(%error, "cannot start the history's checkpoint thread");
+                Thread::Unavailable
             }
-            // The writer then checkpoints itself, later than SQLite would have: nothing is lost.
-            Err(error) => tracing::warn!(%error, "cannot start the history's checkpoint thread"),
+        }
+    }
+
+    /// Ends the thread once a checkpoint under way is done.
+    fn stop(&mut self) {
+        if let Thread::Running { ask, handle } =
+            std::mem::replace(&mut self.thread, Thread::Unavailable)
+        {
+            drop(ask);
+            if handle.join().is_err() {
+                tracing::error!("the history's checkpoint thread panicked");
+            }
         }
     }
 
     /// Waits for a checkpoint under way (there is nothing more to ask for).
     pub(super) fn finish(mut self) {
-        self.ask = None;
-        if let Some(thread) = self.thread.take() {
-            if thread.join().is_err() {
-                tracing::error!("the history's checkpoint thread panicked");
-            }
-        }
+        self.stop();
     }
 }
 
@@ -162,11 +173,8 @@ fn checkpoint_loop(path: &Path, asked: Receiver<()>, busy: &AtomicBool) {
 /// connection is checkpointing) or short of the end (a reader holds an older snapshot): the next
 /// request, or the last connection's close, does the rest.
 fn passive_checkpoint(conn: &Connection) {
-    let result: rusqlite::Result<(i64, i64, i64)> =
-        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        });
-    if let Err(error) = result {
+    // Its row (busy, log pages, pages copied) says how far it got; nothing here needs it.
+    if let Err(error) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
         tracing::debug!(%error, "a checkpoint of the history did not run");
     }
 }
