@@ -13,7 +13,7 @@ mod rendering;
 mod replay;
 mod settings;
 
-use telltale_session::{Session, Store};
+use telltale_session::{Session, Store, LIVE_VIEW_COMMIT_GAP};
 
 pub fn run() {
     rendering::choose();
@@ -37,7 +37,11 @@ pub fn run() {
             let runtime = tauri::async_runtime::handle().inner().clone();
             let settings = settings::init(runtime.clone());
             let store = Store::open_default()?;
-            app.manage(Session::new(settings.agent_slot(), store, runtime));
+            // The window shows events before they are saved: the history need not commit each
+            // token of a fast stream on its own, CPU WebKit needs for its frames.
+            let session = Session::new(settings.agent_slot(), store, runtime)
+                .with_history_commit_gap(LIVE_VIEW_COMMIT_GAP);
+            app.manage(session);
             app.manage(settings);
             Ok(())
         })

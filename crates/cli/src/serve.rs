@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Args;
 use telltale_serve::{check_bind, find_ui_dir, new_token, CorsOrigin, ServeConfig};
-use telltale_session::{Session, Store};
+use telltale_session::{Session, Store, LIVE_VIEW_COMMIT_GAP};
 
 use crate::agent_args::AgentArgs;
 
@@ -62,7 +62,9 @@ pub async fn serve(args: ServeArgs) -> Result<i32> {
     let agent = args.agent.agent().await?;
     let choose_agent = args.agent.chooser(&agent)?;
     let store = Store::open_default().context("cannot open the history")?;
-    let session = Session::new(agent, store, tokio::runtime::Handle::current());
+    // Clients see events before they are saved: no commit per token of a fast stream.
+    let session = Session::new(agent, store, tokio::runtime::Handle::current())
+        .with_history_commit_gap(LIVE_VIEW_COMMIT_GAP);
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;

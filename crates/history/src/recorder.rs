@@ -84,9 +84,13 @@ pub const RETRY_DELAYS: &[Duration] =
 /// How the writer groups events into transactions, and what it does when a write fails.
 #[derive(Clone)]
 pub struct RecorderConfig {
-    /// After the first event of a batch, wait this long for more before committing (zero: commit
-    /// whatever is queued at once).
-    pub coalesce: Duration,
+    /// The least time from the end of one commit to the start of the next: what arrives
+    /// meanwhile is written together once it is over, while an event that comes after a quiet
+    /// spell at least this long is written at once. A fast stream then costs one commit per gap
+    /// rather than one per event (each a log append and a wake-up of the writer). Zero: every
+    /// commit as soon as there is something to write (what a front end that shows an event only
+    /// once it is saved wants).
+    pub commit_gap: Duration,
     /// The waits before each new attempt at a failed write ([`RETRY_DELAYS`] by default). When
     /// every attempt failed, what it held is not dropped: it goes first into the next write, so
     /// the run's events never have a gap (a `seq` missing would make its export unreadable).
@@ -102,7 +106,7 @@ pub struct RecorderConfig {
 impl Default for RecorderConfig {
     fn default() -> Self {
         RecorderConfig {
-            coalesce: Duration::ZERO,
+            commit_gap: Duration::ZERO,
             retry_delays: RETRY_DELAYS,
             on_failure: None,
             on_commit: None,
@@ -113,7 +117,7 @@ impl Default for RecorderConfig {
 impl std::fmt::Debug for RecorderConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RecorderConfig")
-            .field("coalesce", &self.coalesce)
+            .field("commit_gap", &self.commit_gap)
             .field("retry_delays", &self.retry_delays)
             .field("on_failure", &self.on_failure.is_some())
             .field("on_commit", &self.on_commit.is_some())
@@ -255,9 +259,9 @@ impl Recorder {
     /// Queues one event for writing.
     pub fn record(&self, event: &Event) {
         let Some(tx) = &self.tx else { return };
-        match serde_json::to_string(event) {
-            Ok(json) => {
-                let _ = tx.send(Msg::Row(Row::new(event, json)));
+        match Row::of(event) {
+            Ok(row) => {
+                let _ = tx.send(Msg::Row(row));
             }
             // Not reachable for protocol events (plain data); said rather than dropped silently.
             Err(error) => {

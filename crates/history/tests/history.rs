@@ -216,7 +216,7 @@ fn the_database_runs_in_wal_mode_with_foreign_keys() {
 }
 
 /// Measures the recorder at a fast model's pace (an event every 2 ms) with group commit and with
-/// a 100 ms coalescing window. Prints the figures (`cargo test -- --nocapture`).
+/// a 5 ms gap after each commit. Prints the figures (`cargo test -- --nocapture`).
 #[test]
 fn recorder_write_latency() {
     let dir = tempfile::tempdir().unwrap();
@@ -224,8 +224,8 @@ fn recorder_write_latency() {
     for (label, config) in [
         ("group commit", RecorderConfig::default()),
         (
-            "100 ms window",
-            RecorderConfig { coalesce: Duration::from_millis(100), ..RecorderConfig::default() },
+            "5 ms gap",
+            RecorderConfig { commit_gap: Duration::from_millis(5), ..RecorderConfig::default() },
         ),
     ] {
         let c = history.create_conversation(label).unwrap();
@@ -249,6 +249,42 @@ fn recorder_write_latency() {
         // loaded machine may take a few hundred ms to checkpoint the WAL to disk).
         assert!(stats.max_write < Duration::from_secs(5), "{stats:?}");
     }
+}
+
+/// With a gap after each commit, an event with no commit just before it is written at once,
+/// and what comes within the gap is written together when it is over, everything in order.
+#[test]
+fn a_commit_gap_writes_a_lone_event_at_once_and_a_burst_in_one_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = open(&dir);
+    let c = history.create_conversation("c").unwrap();
+    let (told, commits) = std::sync::mpsc::channel();
+    let config = RecorderConfig {
+        commit_gap: Duration::from_secs(2),
+        on_commit: Some(Arc::new(move |through: u64| {
+            let _ = told.send(through);
+        })),
+        ..RecorderConfig::default()
+    };
+    let recorder = history.start_run_with(&c.id, "r1", "p", config).unwrap();
+    let mut kinds: Vec<EventKind> = (0..50).map(|i| token(&format!("w{i} "))).collect();
+    kinds.push(finished(FinishReason::Completed));
+    let events = events("r1", T0, kinds);
+    recorder.record(&events[0]);
+    // Not a timing: a bound on a hang (the write itself takes a millisecond).
+    assert_eq!(commits.recv_timeout(Duration::from_secs(60)).unwrap(), 1);
+    // Spaced out, but all well within the gap after that commit (about 50 ms of 2 s): without
+    // the gap each would be a commit of its own.
+    for event in &events[1..] {
+        recorder.record(event);
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let stats = recorder.finish().unwrap();
+    assert_eq!((stats.events, stats.transactions, stats.max_events_per_transaction), (52, 2, 51));
+    assert_eq!(commits.try_iter().collect::<Vec<_>>(), [52]);
+    let answer: String = (0..50).map(|i| format!("w{i} ")).collect();
+    let run = &history.get(&c.id).unwrap().runs[0];
+    assert_eq!((run.status, run.events.len(), run.answer()), (RunStatus::Completed, 52, answer));
 }
 
 /// The app and several CLI processes may open a new database and record at the same moment.

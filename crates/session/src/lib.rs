@@ -37,6 +37,6 @@ pub use follow::RunEvents;
 pub use request::RunRequest;
 pub use run_log::{RunReader, NOTHING_TO_WAIT_FOR};
 pub use runs::RunInProgress;
-pub use session::{RunSummary, Session, StartedRun};
+pub use session::{RunSummary, Session, StartedRun, LIVE_VIEW_COMMIT_GAP};
 pub use store::{Store, StoreStatus};
 pub use telltale_history::Parent;

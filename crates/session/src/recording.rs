@@ -3,6 +3,7 @@
 //! run's end published only once the history has it, or replaced with the history's error.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use telltale_agent::{ProviderError, RunControls};
 use telltale_history::{title_from_prompt, History, Indexing, Parent, Recorder, RecorderConfig};
@@ -28,8 +29,13 @@ pub(crate) fn history_failure(reason: &str) -> ProviderError {
 
 /// How a run's recorder writes: when a write still fails after its retries, the run is stopped
 /// with [`history_failure`] (the user sees why, and nothing goes on unsaved). Each committed write
-/// moves `log`'s [`RunLog::saved`] on.
-pub(crate) fn recorder_config(controls: &RunControls, log: &Arc<RunLog>) -> RecorderConfig {
+/// moves `log`'s [`RunLog::saved`] on; `commit_gap` is the session's (see
+/// [`Session::with_history_commit_gap`](crate::Session::with_history_commit_gap)).
+pub(crate) fn recorder_config(
+    controls: &RunControls,
+    log: &Arc<RunLog>,
+    commit_gap: Duration,
+) -> RecorderConfig {
     let (controls, failed_log) = (controls.clone(), log.clone());
     RecorderConfig {
         on_failure: Some(Arc::new(move |error: &telltale_history::Error| {
@@ -38,6 +44,7 @@ pub(crate) fn recorder_config(controls: &RunControls, log: &Arc<RunLog>) -> Reco
             controls.fail(history_failure(&error.to_string()));
         })),
         on_commit: Some(log.commit_hook()),
+        commit_gap,
         ..RecorderConfig::default()
     }
 }

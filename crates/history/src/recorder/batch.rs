@@ -57,6 +57,11 @@ impl Row {
         };
         Row { seq: event.seq as i64, json, effect }
     }
+
+    /// `event` with its JSON, serialized here.
+    pub(super) fn of(event: &Event) -> Result<Row> {
+        Ok(Row::new(event, serde_json::to_string(event)?))
+    }
 }
 
 /// Events to record together, in order.
@@ -78,8 +83,7 @@ impl RecordBatch {
 
     /// Adds `event`, serializing it.
     pub fn push(&mut self, event: &Event) -> Result<()> {
-        let json = serde_json::to_string(event)?;
-        self.push_json(event, json);
+        self.rows.push(Row::of(event)?);
         Ok(())
     }
 

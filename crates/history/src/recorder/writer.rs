@@ -4,7 +4,7 @@
 //! written (indexing.rs); a run that ended without its `run_finished` has its partial answer
 //! indexed here.
 
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
 use rusqlite::{params, Connection};
@@ -52,24 +52,18 @@ pub(super) fn write_loop(
     // What a failed write held, written first next time (never dropped: no gap in `seq`).
     let mut pending: Vec<Msg> = Vec::new();
     let mut last_error = None;
+    // When the last write committed, while a gap follows each commit.
+    let mut committed_at: Option<Instant> = None;
     while !finished {
+        // Asleep rather than waiting on the channel: what the session sends meanwhile wakes
+        // nobody, and is all written in the next commit.
+        if let Some(at) = committed_at {
+            std::thread::sleep(config.commit_gap.saturating_sub(at.elapsed()));
+        }
         let Ok(first) = rx.recv() else { break };
         let mut batch = std::mem::take(&mut pending);
         batch.push(first);
-        if config.coalesce.is_zero() {
-            batch.extend(rx.try_iter());
-        } else {
-            let deadline = Instant::now() + config.coalesce;
-            loop {
-                if matches!(batch.last(), Some(Msg::Finish)) {
-                    break;
-                }
-                match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                    Ok(msg) => batch.push(msg),
-                    Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
-                }
-            }
-        }
+        batch.extend(rx.try_iter());
         finished = batch.iter().any(|m| matches!(m, Msg::Finish));
         match write_retrying(
             &mut conn,
@@ -88,6 +82,9 @@ pub(super) fn write_loop(
                 }
                 ended |= written.ended_run;
                 checkpoints.committed(&conn);
+                if !config.commit_gap.is_zero() {
+                    committed_at = Some(Instant::now());
+                }
             }
             Err(error) => {
                 report(&error);
