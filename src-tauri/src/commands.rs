@@ -49,7 +49,7 @@ pub async fn start_run(
         ..RunRequest::in_conversation(conversation_id, run_id, prompt)
     };
     let started = session.start_run(request)?;
-    tauri::async_runtime::spawn(forward_to_channel(on_event, started.events));
+    session.runtime().spawn(forward_to_channel(on_event, started.events));
     Ok(())
 }
 
@@ -65,7 +65,7 @@ pub async fn continue_run(
 ) -> Result<(), CommandError> {
     let request = ContinueRequest { conversation_id, run_id, pause_at_budget: true };
     let started = session.continue_run(request).await?;
-    tauri::async_runtime::spawn(forward_to_channel(on_event, started.events));
+    session.runtime().spawn(forward_to_channel(on_event, started.events));
     Ok(())
 }
 
@@ -110,7 +110,7 @@ pub async fn follow_run(
     match session.events_from(&run_id, from_seq).await? {
         // Read from the run's log as the window takes them: nothing queues on the way.
         RunEvents::Live(reader) => {
-            tauri::async_runtime::spawn(forward_to_channel(on_event, reader));
+            session.runtime().spawn(forward_to_channel(on_event, reader));
         }
         RunEvents::Ended(events) if !events.is_empty() => {
             if let Err(error) = on_event.send(events) {

@@ -11,6 +11,7 @@ mod menu;
 mod navigation;
 mod rendering;
 mod replay;
+mod runs_thread;
 mod settings;
 
 use telltale_session::{Session, Store, LIVE_VIEW_COMMIT_GAP};
@@ -35,11 +36,11 @@ pub fn run() {
         .setup(|app| {
             use tauri::Manager;
             let runtime = tauri::async_runtime::handle().inner().clone();
-            let settings = settings::init(runtime.clone());
+            let settings = settings::init(runtime);
             let store = Store::open_default()?;
             // The window shows events before they are saved: the history need not commit each
             // token of a fast stream on its own, CPU WebKit needs for its frames.
-            let session = Session::new(settings.agent_slot(), store, runtime)
+            let session = Session::new(settings.agent_slot(), store, runs_thread::start()?)
                 .with_history_commit_gap(LIVE_VIEW_COMMIT_GAP);
             app.manage(session);
             app.manage(settings);

@@ -98,6 +98,12 @@ impl Session {
         &self.agent
     }
 
+    /// The runtime the runs are driven on: a front end runs what forwards their events there
+    /// too, so an event is not handed between threads on its way.
+    pub fn runtime(&self) -> &Handle {
+        &self.runtime
+    }
+
     /// The history the runs are recorded in.
     pub fn store(&self) -> &Store {
         &self.store
