@@ -1,8 +1,11 @@
 //! Recording a run as it streams: events, and the run's messages as each completes, go through a
 //! channel to a writer thread with its own connection, which appends whatever has arrived in one
 //! small write transaction (group commit: one event per transaction at a model's pace, more when
-//! they come in a burst, and never a wait before writing). A process crash loses only what was
-//! still in the channel; reading the conversation back repairs what a crash cut short (see
+//! they come in a burst). By default it never waits before writing, for a front end that shows an
+//! event only once it is saved (the CLI); one that shows events first (the window, `serve`) asks
+//! for a gap after each commit ([`RecorderConfig::commit_gap`]), and a fast stream then costs one
+//! commit per gap. A process crash loses only what was still in the channel (and, with a gap,
+//! what came within it); reading the conversation back repairs what a crash cut short (see
 //! `transcript.rs`).
 //!
 //! The run's answer goes into the search index after everything else is written, in a

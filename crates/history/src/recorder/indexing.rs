@@ -86,13 +86,15 @@ pub(super) fn set_answer(conn: &Connection, run_id: &str, answer: &str) -> Resul
 }
 
 impl History {
-    /// Indexes the answers of runs that never finished (interrupted by a crash: what they have)
-    /// and of runs whose indexing after their end a crash cut short, so that search finds them.
-    /// Runs at open; cheap (only those runs).
+    /// Indexes the answers of runs that a crash cut short (what they have) and of runs whose
+    /// indexing after their end a crash cut short, so that search finds them. Runs at open, and
+    /// writes only for those runs, once: an interrupted run is marked indexed like any other, so
+    /// the next open neither writes nor waits for the log's first sync. (A run another process
+    /// is recording now gets its partial answer indexed here; that recorder indexes the whole
+    /// answer when the run ends.)
     pub(crate) fn index_unindexed_runs(&self) -> Result<()> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT run_id FROM runs WHERE reason IS NULL OR answer_indexed = 0")?;
+        let mut statement =
+            self.conn.prepare("SELECT run_id FROM runs WHERE answer_indexed = 0")?;
         let ids: Vec<String> =
             statement.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         for run_id in ids.iter().filter(|id| !is_recording(&self.path, id)) {
