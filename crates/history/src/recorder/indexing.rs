@@ -85,6 +85,10 @@ pub(super) fn set_answer(conn: &Connection, run_id: &str, answer: &str) -> Resul
     Ok(())
 }
 
+/// The runs whose answer is not in the search index (schema 8 keeps them in an index of their
+/// own, so that looking for them reads only them).
+const UNINDEXED_RUNS_SQL: &str = "SELECT run_id FROM runs WHERE answer_indexed = 0";
+
 impl History {
     /// Indexes the answers of runs that a crash cut short (what they have) and of runs whose
     /// indexing after their end a crash cut short, so that search finds them. Runs at open, and
@@ -93,13 +97,31 @@ impl History {
     /// is recording now gets its partial answer indexed here; that recorder indexes the whole
     /// answer when the run ends.)
     pub(crate) fn index_unindexed_runs(&self) -> Result<()> {
-        let mut statement =
-            self.conn.prepare("SELECT run_id FROM runs WHERE answer_indexed = 0")?;
+        let mut statement = self.conn.prepare(UNINDEXED_RUNS_SQL)?;
         let ids: Vec<String> =
             statement.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         for run_id in ids.iter().filter(|id| !is_recording(&self.path, id)) {
             index_answer(&self.conn, run_id)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UNINDEXED_RUNS_SQL;
+    use crate::db::History;
+
+    /// Every open looks for the runs left unindexed: through their own index, not by reading
+    /// every run with its prompt (a long history would slow every start).
+    #[test]
+    fn the_open_finds_the_runs_left_unindexed_through_their_own_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let history = History::open(dir.path().join("h.sqlite3")).unwrap();
+        let plan: String = history
+            .conn
+            .query_row(&format!("EXPLAIN QUERY PLAN {UNINDEXED_RUNS_SQL}"), [], |r| r.get(3))
+            .unwrap();
+        assert!(plan.contains("USING COVERING INDEX runs_unindexed"), "{plan}");
     }
 }
