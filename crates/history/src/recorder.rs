@@ -4,7 +4,10 @@
 //! they come in a burst). By default it never waits before writing, for a front end that shows an
 //! event only once it is saved (the CLI); one that shows events first (the window, `serve`) asks
 //! for a gap after each commit ([`RecorderConfig::commit_gap`]), and a fast stream then costs one
-//! commit per gap. A process crash loses only what was still in the channel (and, with a gap,
+//! commit per gap. A front end that shows an event once saved and has nothing else to do
+//! meanwhile (the CLI) may have no writer thread: the recorder queues what it is handed and the
+//! caller writes it, in one transaction, at each [`Recorder::flush`] ([`RecorderConfig::inline`]).
+//! A process crash loses only what was still in the channel (and, with a gap,
 //! what came within it); reading the conversation back repairs what a crash cut short (see
 //! `transcript.rs`).
 //!
@@ -18,8 +21,9 @@
 //! (The session hands over one event at a time: batching its bursts measured no faster.)
 //!
 //! Here: the recorder's API and the run's row; `recorder/batch.rs` what it hands the writer,
-//! `recorder/writer.rs` the writer thread, `recorder/checkpoint.rs` the log's checkpoints (off
-//! the writer's path), `recorder/indexing.rs` the answer's search index.
+//! `recorder/writer.rs` the writing (on the writer thread or inline), `recorder/checkpoint.rs`
+//! the log's checkpoints (off the writer's path), `recorder/indexing.rs` the answer's search
+//! index.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -44,10 +48,10 @@ mod writer;
 
 pub use batch::RecordBatch;
 use batch::{Msg, Row};
-use checkpoint::Checkpointer;
+use indexing::after_writing;
 pub(crate) use indexing::index_answer;
 pub use indexing::Indexing;
-use writer::write_loop;
+use writer::{write_loop, Writer};
 
 /// The runs this process is recording, by database file and run id (two databases may hold
 /// runs with the same id).
@@ -104,6 +108,12 @@ pub struct RecorderConfig {
     /// Called after each write that committed events, with the `seq` after the last one
     /// committed (a front end that must never show what a crash could lose waits for it).
     pub on_commit: Option<CommitHook>,
+    /// Write on the caller's thread, at each [`Recorder::flush`], instead of on a writer
+    /// thread: [`Recorder::record`] only queues. For a front end that shows an event only once
+    /// it is saved and has nothing else to do meanwhile (the CLI): no hand-over to a thread and
+    /// back for each event. `flush` then blocks for the write: a commit (an append to the log,
+    /// no sync), or, when a write fails, the retries' waits too. `commit_gap` is not used.
+    pub inline: bool,
 }
 
 impl Default for RecorderConfig {
@@ -113,6 +123,7 @@ impl Default for RecorderConfig {
             retry_delays: RETRY_DELAYS,
             on_failure: None,
             on_commit: None,
+            inline: false,
         }
     }
 }
@@ -124,6 +135,7 @@ impl std::fmt::Debug for RecorderConfig {
             .field("retry_delays", &self.retry_delays)
             .field("on_failure", &self.on_failure.is_some())
             .field("on_commit", &self.on_commit.is_some())
+            .field("inline", &self.inline)
             .finish()
     }
 }
@@ -145,10 +157,29 @@ pub struct RecorderStats {
 /// what it has and the run reads back as interrupted unless its `run_finished` arrived.
 pub struct Recorder {
     run_id: String,
-    tx: Option<Sender<Msg>>,
-    /// The writer's result, sent once everything queued is written (before the answer is indexed).
-    written: Option<Mutex<Receiver<Result<RecorderStats>>>>,
-    writer: Option<JoinHandle<()>>,
+    path: PathBuf,
+    sink: Sink,
+}
+
+/// Where a recorder's events go.
+enum Sink {
+    /// To the writer thread.
+    Thread {
+        tx: Option<Sender<Msg>>,
+        /// The writer's result, sent once everything queued is written (before the answer is
+        /// indexed).
+        written: Option<Mutex<Receiver<Result<RecorderStats>>>>,
+        writer: Option<JoinHandle<()>>,
+    },
+    /// Queued here, written by [`Recorder::flush`] ([`RecorderConfig::inline`]); `None` once
+    /// finished.
+    Inline(Box<Mutex<Option<Inline>>>),
+}
+
+/// An inline recorder's writing, and what is queued for its next flush.
+struct Inline {
+    writer: Writer,
+    queued: Vec<Msg>,
 }
 
 impl History {
@@ -227,31 +258,48 @@ impl Recorder {
         run_id: &str,
         config: RecorderConfig,
     ) -> Result<Recorder> {
+        if config.inline {
+            let writer = Writer::new(conn, path, run_id, config)?;
+            set_recording(path, run_id, true);
+            let inline = Inline { writer, queued: Vec::new() };
+            return Ok(Recorder {
+                run_id: run_id.to_owned(),
+                path: path.to_path_buf(),
+                sink: Sink::Inline(Box::new(Mutex::new(Some(inline)))),
+            });
+        }
         let (tx, rx) = channel();
         let (written_tx, written) = channel();
         set_recording(path, run_id, true);
         let id = run_id.to_owned();
         let db = path.to_path_buf();
-        let mut checkpoints = Checkpointer::attach(&conn, path);
         let writer = std::thread::Builder::new()
             .name("telltale-history-recorder".into())
             .spawn(move || {
-                let (result, index) = write_loop(conn, &id, rx, config, &mut checkpoints);
+                let done = match Writer::new(conn, &db, &id, config.clone()) {
+                    Ok(writer) => write_loop(writer, rx),
+                    Err(error) => {
+                        Writer::report(&config, &mut false, &id, &error);
+                        set_recording(&db, &id, false);
+                        let _ = written_tx.send(Err(error));
+                        return;
+                    }
+                };
                 // Written: the run reads back as it ended (indexing it again meanwhile, as an
                 // open of the history might, changes nothing).
                 set_recording(&db, &id, false);
-                let _ = written_tx.send(result);
-                if let Some(index) = index {
-                    index.write();
-                }
-                checkpoints.finish();
+                let _ = written_tx.send(done.result);
+                after_writing(done.index, done.checkpoints);
             })
             .map_err(|e| Error::RecorderGone(e.to_string()))?;
         Ok(Recorder {
             run_id: run_id.to_owned(),
-            tx: Some(tx),
-            written: Some(Mutex::new(written)),
-            writer: Some(writer),
+            path: path.to_path_buf(),
+            sink: Sink::Thread {
+                tx: Some(tx),
+                written: Some(Mutex::new(written)),
+                writer: Some(writer),
+            },
         })
     }
 
@@ -261,11 +309,8 @@ impl Recorder {
 
     /// Queues one event for writing.
     pub fn record(&self, event: &Event) {
-        let Some(tx) = &self.tx else { return };
         match Row::of(event) {
-            Ok(row) => {
-                let _ = tx.send(Msg::Row(row));
-            }
+            Ok(row) => self.queue(Msg::Row(row)),
             // Not reachable for protocol events (plain data); said rather than dropped silently.
             Err(error) => {
                 tracing::error!(%error, seq = event.seq, run_id = self.run_id, "cannot record an event")
@@ -275,11 +320,8 @@ impl Recorder {
 
     /// Queues events for writing, in order, with one hand-over to the writer.
     pub fn record_batch(&self, batch: RecordBatch) {
-        if batch.is_empty() {
-            return;
-        }
-        if let Some(tx) = &self.tx {
-            let _ = tx.send(Msg::Rows(batch.rows));
+        if !batch.is_empty() {
+            self.queue(Msg::Rows(batch.rows));
         }
     }
 
@@ -287,13 +329,42 @@ impl Recorder {
     /// queued before it: the prompt, then each as it completes.
     pub fn record_message(&self, message: &Message) {
         match StoredMessage::of(message) {
-            Ok(stored) => {
-                if let Some(tx) = &self.tx {
-                    let _ = tx.send(Msg::Message(stored));
-                }
-            }
+            Ok(stored) => self.queue(Msg::Message(stored)),
             // Not reachable for protocol messages (plain data); said rather than dropped silently.
             Err(error) => tracing::error!(%error, run_id = self.run_id, "cannot record a message"),
+        }
+    }
+
+    fn queue(&self, msg: Msg) {
+        match &self.sink {
+            Sink::Thread { tx: Some(tx), .. } => {
+                let _ = tx.send(msg);
+            }
+            Sink::Thread { tx: None, .. } => {}
+            Sink::Inline(inline) => {
+                if let Some(inline) = lock(inline).as_mut() {
+                    inline.queued.push(msg);
+                }
+            }
+        }
+    }
+
+    /// Whether this recorder writes inline ([`RecorderConfig::inline`]): only at [`flush`].
+    ///
+    /// [`flush`]: Self::flush
+    pub fn writes_inline(&self) -> bool {
+        matches!(self.sink, Sink::Inline(_))
+    }
+
+    /// Writes what is queued, on this thread, in one transaction, when the recorder writes
+    /// inline ([`RecorderConfig::inline`]); nothing otherwise (the writer thread writes as
+    /// events come). Blocks for the write.
+    pub fn flush(&self) {
+        let Sink::Inline(inline) = &self.sink else { return };
+        let mut inline = lock(inline);
+        let Some(Inline { writer, queued }) = inline.as_mut() else { return };
+        if !queued.is_empty() || writer.has_pending() {
+            writer.write(std::mem::take(queued));
         }
     }
 
@@ -309,33 +380,53 @@ impl Recorder {
     /// error, while the finished run's answer is still being indexed: a front end shows the
     /// run's end at once, and waits for the [`Indexing`] before it exits.
     pub fn finish_writing(mut self) -> (Result<RecorderStats>, Indexing) {
-        if let Some(tx) = self.tx.take() {
-            let _ = tx.send(Msg::Finish);
-        }
-        let result = self.written();
-        (result, Indexing::new(self.writer.take()))
+        self.written()
     }
 
-    fn written(&mut self) -> Result<RecorderStats> {
-        self.tx = None;
-        match self.written.take() {
-            Some(written) => written
-                .into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .recv()
-                .unwrap_or_else(|_| Err(Error::RecorderGone("the writer panicked".into()))),
-            None => Ok(RecorderStats::default()),
+    /// Ends the writing (once: later calls find nothing to do).
+    fn written(&mut self) -> (Result<RecorderStats>, Indexing) {
+        match &mut self.sink {
+            Sink::Thread { tx, written, writer } => {
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(Msg::Finish);
+                }
+                let result = match written.take() {
+                    Some(written) => written
+                        .into_inner()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .recv()
+                        .unwrap_or_else(|_| Err(Error::RecorderGone("the writer panicked".into()))),
+                    None => Ok(RecorderStats::default()),
+                };
+                (result, Indexing::on_writer(writer.take()))
+            }
+            Sink::Inline(inline) => {
+                let Some(Inline { mut writer, queued }) = lock(inline).take() else {
+                    return (Ok(RecorderStats::default()), Indexing::on_writer(None));
+                };
+                // Everything queued, and what a failed write left, goes in one last write.
+                if !queued.is_empty() || writer.has_pending() {
+                    writer.write(queued);
+                }
+                let done = writer.finish();
+                set_recording(&self.path, &self.run_id, false);
+                (done.result, Indexing::by_waiter(done.index, done.checkpoints))
+            }
         }
     }
 }
 
+/// An inline recorder's state, locked (a panic while it was held leaves it usable).
+fn lock(inline: &Mutex<Option<Inline>>) -> std::sync::MutexGuard<'_, Option<Inline>> {
+    inline.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Drop for Recorder {
     fn drop(&mut self) {
-        if self.written.is_some() {
-            if let Err(error) = self.written() {
-                tracing::warn!(%error, run_id = self.run_id, "recording the run failed");
-            }
+        let (result, indexing) = self.written();
+        if let Err(error) = result {
+            tracing::warn!(%error, run_id = self.run_id, "recording the run failed");
         }
-        drop(Indexing::new(self.writer.take()));
+        drop(indexing);
     }
 }

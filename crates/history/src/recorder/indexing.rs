@@ -6,6 +6,7 @@ use std::thread::JoinHandle;
 
 use rusqlite::{params, Connection};
 
+use super::checkpoint::Checkpointer;
 use super::is_recording;
 use crate::db::History;
 use crate::error::{Error, Result};
@@ -16,13 +17,26 @@ use crate::schema::ANSWER_SQL;
 /// history indexes the answer when it is next opened). Dropped, it waits too.
 #[must_use = "dropping it waits for the index; wait off the async workers"]
 pub struct Indexing {
-    writer: Option<JoinHandle<()>>,
+    work: Option<Work>,
+}
+
+/// Who indexes the answer.
+enum Work {
+    /// The recorder's thread, once it has written the run.
+    Writer(JoinHandle<()>),
+    /// Whoever waits: the run was written inline; its log's checkpoints are finished after.
+    Waiter(Box<(Option<PendingIndex>, Checkpointer)>),
 }
 
 impl Indexing {
     /// The indexing `writer` (the recorder's thread) does once it has written the run.
-    pub(super) fn new(writer: Option<JoinHandle<()>>) -> Indexing {
-        Indexing { writer }
+    pub(super) fn on_writer(writer: Option<JoinHandle<()>>) -> Indexing {
+        Indexing { work: writer.map(Work::Writer) }
+    }
+
+    /// The indexing of a run written inline, done by whoever waits for it.
+    pub(super) fn by_waiter(index: Option<PendingIndex>, checkpoints: Checkpointer) -> Indexing {
+        Indexing { work: Some(Work::Waiter(Box::new((index, checkpoints)))) }
     }
 
     /// Blocks until the answer is in the search index (or indexing it failed, said in the log).
@@ -31,10 +45,18 @@ impl Indexing {
     }
 
     fn join(&mut self) {
-        if let Some(writer) = self.writer.take() {
-            if writer.join().is_err() {
-                tracing::error!("the history's writer panicked while indexing an answer");
+        match self.work.take() {
+            Some(Work::Writer(writer)) => {
+                let panicked = writer.join().is_err();
+                if panicked {
+                    tracing::error!("the history's writer panicked while indexing an answer");
+                }
             }
+            Some(Work::Waiter(waiter)) => {
+                let (index, checkpoints) = *waiter;
+                after_writing(index, checkpoints);
+            }
+            None => {}
         }
     }
 }
@@ -43,6 +65,15 @@ impl Drop for Indexing {
     fn drop(&mut self) {
         self.join();
     }
+}
+
+/// What is left once a run is written: its answer indexed (when its end was written), then the
+/// log's checkpoint under way, if any, waited for.
+pub(super) fn after_writing(index: Option<PendingIndex>, checkpoints: Checkpointer) {
+    if let Some(index) = index {
+        index.write();
+    }
+    checkpoints.finish();
 }
 
 /// A finished run's answer, to put into the search index once everything of the run is written

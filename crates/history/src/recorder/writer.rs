@@ -1,9 +1,10 @@
-//! The recorder's writer thread: appends whatever events have arrived in one small
-//! transaction, applies what each changes in its run's row, leaves the log's checkpoints to a
+//! The recorder's writing, on its writer thread or on the caller's (inline): appends whatever
+//! events have arrived in one small transaction, applies what each changes in its run's row, leaves the log's checkpoints to a
 //! thread of their own (checkpoint.rs), and hands back the run's answer to index once its end is
 //! written (indexing.rs); a run that ended without its `run_finished` has its partial answer
 //! indexed here.
 
+use std::path::Path;
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
@@ -16,99 +17,163 @@ use super::{RecorderConfig, RecorderStats};
 use crate::error::{Error, Result};
 use crate::schema::ANSWER_SQL;
 
-pub(super) fn write_loop(
-    mut conn: Connection,
-    run_id: &str,
-    rx: Receiver<Msg>,
+/// A run's writing: its connection, what it has written, and what a failed write left to
+/// write next. Driven by the writer thread ([`write_loop`]), or by the recorder's caller when
+/// it writes inline ([`RecorderConfig::inline`]).
+pub(super) struct Writer {
+    conn: Connection,
+    run_id: String,
     config: RecorderConfig,
-    checkpoints: &mut Checkpointer,
-) -> (Result<RecorderStats>, Option<PendingIndex>) {
-    let mut stats = RecorderStats::default();
-    let mut reported = false;
-    let mut report = |error: &Error| {
+    checkpoints: Checkpointer,
+    stats: RecorderStats,
+    /// A failure was reported (once per run).
+    reported: bool,
+    /// The run's `run_finished` is written: its answer is indexed once everything else is.
+    ended: bool,
+    /// The answer so far, as committed: what ANSWER_SQL reads back (a continued run has one).
+    answer: String,
+    /// Where the run's next message goes (a run starts with none).
+    next_message: i64,
+    /// What a failed write held, written first next time (never dropped: no gap in `seq`).
+    pending: Vec<Msg>,
+    last_error: Option<Error>,
+}
+
+/// What is left once a run's writing is done: how it went, its answer to index (when its end
+/// was written), and its checkpoints to finish.
+pub(super) struct Done {
+    pub(super) result: Result<RecorderStats>,
+    pub(super) index: Option<PendingIndex>,
+    pub(super) checkpoints: Checkpointer,
+}
+
+impl Writer {
+    /// Ready to write run `run_id` on `conn` (the database at `path`): reads back its answer so
+    /// far and where its next message goes.
+    pub(super) fn new(
+        conn: Connection,
+        path: &Path,
+        run_id: &str,
+        config: RecorderConfig,
+    ) -> Result<Writer> {
+        let answer = conn.query_row(ANSWER_SQL, [run_id], |r| r.get::<_, String>(0))?;
+        let next_message = first_free_index(&conn, run_id)?;
+        let checkpoints = Checkpointer::attach(&conn, path);
+        Ok(Writer {
+            conn,
+            run_id: run_id.to_owned(),
+            config,
+            checkpoints,
+            stats: RecorderStats::default(),
+            reported: false,
+            ended: false,
+            answer,
+            next_message,
+            pending: Vec::new(),
+            last_error: None,
+        })
+    }
+
+    /// Says that the run cannot be written (the first time only, to the config's hook).
+    pub(super) fn report(
+        config: &RecorderConfig,
+        reported: &mut bool,
+        run_id: &str,
+        error: &Error,
+    ) {
         tracing::error!(%error, run_id, "cannot write the run to the history");
-        if !std::mem::replace(&mut reported, true) {
+        if !std::mem::replace(reported, true) {
             if let Some(hook) = &config.on_failure {
                 hook(error);
             }
         }
-    };
-    let mut finished = false;
-    // The run's `run_finished` is written: its answer is indexed once everything else is.
-    let mut ended = false;
-    // The answer so far, as committed: what ANSWER_SQL reads back (a continued run has one).
-    // Where the run's next message goes (a run starts with none).
-    let start = conn
-        .query_row(ANSWER_SQL, [run_id], |r| r.get::<_, String>(0))
-        .map_err(Error::from)
-        .and_then(|answer| Ok((answer, first_free_index(&conn, run_id)?)));
-    let (mut answer, mut next_message) = match start {
-        Ok(start) => start,
-        Err(error) => {
-            report(&error);
-            return (Err(error), None);
+    }
+
+    /// Whether a failed write left something to write.
+    pub(super) fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Writes what a failed write left, then `batch`, in one transaction (retrying as the
+    /// config says); tells the config's hook how far the run is saved. Returns whether it
+    /// committed.
+    pub(super) fn write(&mut self, batch: impl IntoIterator<Item = Msg>) -> bool {
+        let mut batch_all = std::mem::take(&mut self.pending);
+        batch_all.extend(batch);
+        let written = write_retrying(
+            &mut self.conn,
+            &self.run_id,
+            &batch_all,
+            &mut self.answer,
+            self.next_message,
+            &self.config,
+            &mut self.stats,
+        );
+        match written {
+            Ok(written) => {
+                self.next_message += written.messages;
+                self.last_error = None;
+                if let (Some(hook), Some(seq)) = (&self.config.on_commit, last_seq(&batch_all)) {
+                    hook(seq + 1);
+                }
+                self.ended |= written.ended_run;
+                self.checkpoints.committed(&self.conn);
+                true
+            }
+            Err(error) => {
+                Writer::report(&self.config, &mut self.reported, &self.run_id, &error);
+                self.last_error = Some(error);
+                self.pending = batch_all;
+                false
+            }
         }
-    };
-    // What a failed write held, written first next time (never dropped: no gap in `seq`).
-    let mut pending: Vec<Msg> = Vec::new();
-    let mut last_error = None;
+    }
+
+    /// Ends the writing: a run that ended without its `run_finished` (the recorder was
+    /// dropped) has its partial answer indexed now.
+    pub(super) fn finish(self) -> Done {
+        let Writer { conn, run_id, stats, ended, answer, mut last_error, checkpoints, .. } = self;
+        let finished_run: rusqlite::Result<bool> = conn.query_row(
+            "SELECT reason IS NOT NULL FROM runs WHERE run_id = ?1",
+            [&run_id],
+            |r| r.get(0),
+        );
+        if let Ok(false) = finished_run {
+            if let Err(error) = set_answer(&conn, &run_id, &answer) {
+                last_error.get_or_insert(error);
+            }
+        }
+        let result = match last_error {
+            Some(error) => Err(error),
+            None => Ok(stats),
+        };
+        let index = ended.then(|| PendingIndex { conn, run_id, answer });
+        Done { result, index, checkpoints }
+    }
+}
+
+/// The writer thread: writes whatever has arrived in one transaction, sleeping out the
+/// config's gap after each commit, until the recorder says the run is over.
+pub(super) fn write_loop(mut writer: Writer, rx: Receiver<Msg>) -> Done {
+    let gap = writer.config.commit_gap;
+    let mut finished = false;
     // When the last write committed, while a gap follows each commit.
     let mut committed_at: Option<Instant> = None;
     while !finished {
         // Asleep rather than waiting on the channel: what the session sends meanwhile wakes
         // nobody, and is all written in the next commit.
         if let Some(at) = committed_at {
-            std::thread::sleep(config.commit_gap.saturating_sub(at.elapsed()));
+            std::thread::sleep(gap.saturating_sub(at.elapsed()));
         }
         let Ok(first) = rx.recv() else { break };
-        let mut batch = std::mem::take(&mut pending);
-        batch.push(first);
+        let mut batch = vec![first];
         batch.extend(rx.try_iter());
         finished = batch.iter().any(|m| matches!(m, Msg::Finish));
-        match write_retrying(
-            &mut conn,
-            run_id,
-            &batch,
-            &mut answer,
-            next_message,
-            &config,
-            &mut stats,
-        ) {
-            Ok(written) => {
-                next_message += written.messages;
-                last_error = None;
-                if let (Some(hook), Some(seq)) = (&config.on_commit, last_seq(&batch)) {
-                    hook(seq + 1);
-                }
-                ended |= written.ended_run;
-                checkpoints.committed(&conn);
-                if !config.commit_gap.is_zero() {
-                    committed_at = Some(Instant::now());
-                }
-            }
-            Err(error) => {
-                report(&error);
-                last_error = Some(error);
-                pending = batch;
-            }
+        if writer.write(batch) && !gap.is_zero() {
+            committed_at = Some(Instant::now());
         }
     }
-    // Ended without its run_finished (the recorder was dropped): index the partial answer now.
-    let finished_run: rusqlite::Result<bool> =
-        conn.query_row("SELECT reason IS NOT NULL FROM runs WHERE run_id = ?1", [run_id], |r| {
-            r.get(0)
-        });
-    if let Ok(false) = finished_run {
-        if let Err(error) = set_answer(&conn, run_id, &answer) {
-            last_error.get_or_insert(error);
-        }
-    }
-    let result = match last_error {
-        Some(error) => Err(error),
-        None => Ok(stats),
-    };
-    let index = ended.then(|| PendingIndex { conn, run_id: run_id.to_owned(), answer });
-    (result, index)
+    writer.finish()
 }
 
 /// The `seq` of the last event in `batch`, if it holds any (events come in `seq` order).
