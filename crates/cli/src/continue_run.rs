@@ -3,10 +3,10 @@
 
 use anyhow::Result;
 use clap::Args;
-use telltale_session::{ContinueRequest, Session, Store};
+use telltale_session::{ContinueRequest, Store};
 
 use crate::agent_args::AgentArgs;
-use crate::run::watch;
+use crate::run::{cli_session, watch};
 
 /// `telltale continue`: the agent's flags (as for `run`) and the run to continue.
 #[derive(Args)]
@@ -24,7 +24,7 @@ pub async fn continue_run(args: ContinueArgs) -> Result<i32> {
     let history = crate::history::open()?;
     let (run_id, conversation_id) = crate::history::run_in(&history, None, &args.run)?;
     let agent = args.agent.agent().await?;
-    let session = Session::new(agent, Store::on_disk(history), tokio::runtime::Handle::current());
+    let session = cli_session(agent, Store::on_disk(history));
     let request =
         ContinueRequest { conversation_id, run_id: run_id.clone(), pause_at_budget: false };
     let started = session.continue_run(request).await?;

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use telltale_history::History;
 use telltale_protocol::{Attachment, FinishReason};
-use telltale_session::{read_attachment, RunRequest, Session, StartedRun, Store};
+use telltale_session::{read_attachment, AgentSlot, RunRequest, Session, StartedRun, Store};
 use tokio_util::sync::CancellationToken;
 
 use crate::agent_args::AgentArgs;
@@ -108,13 +108,20 @@ pub async fn run(args: RunArgs) -> Result<i32> {
     let announce = request.new_conversation && request.save && !args.agent.json;
     let conversation_id = request.conversation_id.clone();
 
-    let session = Session::new(agent, store, tokio::runtime::Handle::current());
+    let session = cli_session(agent, store);
     let started = session.start_run(request)?;
     let code = watch(&session, started, &run_id, &args.agent).await?;
     if announce {
         eprintln!("conversation {conversation_id}");
     }
     Ok(code)
+}
+
+/// The session of a `run` or `continue`: one run, on this (current-thread) runtime, each event
+/// printed once saved; the history is written by the task that relays the events, so an event
+/// is not handed to a writer thread and back on its way to stdout.
+pub fn cli_session(agent: AgentSlot, store: Store) -> Session {
+    Session::new(agent, store, tokio::runtime::Handle::current()).with_inline_history_writes()
 }
 
 /// Prints the run's events until it ends (Ctrl-C stops it; approvals are answered as the

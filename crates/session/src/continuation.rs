@@ -38,7 +38,7 @@ impl Session {
         let controls = controls_for(pause_at_budget);
         let log = Arc::new(RunLog::new());
         self.runs.begin(&conversation_id, &run_id, controls.clone(), log.clone())?;
-        let config = recorder_config(&controls, &log, self.commit_gap);
+        let config = recorder_config(&controls, &log, self.commit_gap, self.inline_history_writes);
         let (c, r) = (conversation_id.clone(), run_id.clone());
         let resumed = self
             .store

@@ -29,12 +29,14 @@ pub(crate) fn history_failure(reason: &str) -> ProviderError {
 
 /// How a run's recorder writes: when a write still fails after its retries, the run is stopped
 /// with [`history_failure`] (the user sees why, and nothing goes on unsaved). Each committed write
-/// moves `log`'s [`RunLog::saved`] on; `commit_gap` is the session's (see
-/// [`Session::with_history_commit_gap`](crate::Session::with_history_commit_gap)).
+/// moves `log`'s [`RunLog::saved`] on; `commit_gap` and `inline` are the session's (see
+/// [`Session::with_history_commit_gap`](crate::Session::with_history_commit_gap) and
+/// [`Session::with_inline_history_writes`](crate::Session::with_inline_history_writes)).
 pub(crate) fn recorder_config(
     controls: &RunControls,
     log: &Arc<RunLog>,
     commit_gap: Duration,
+    inline: bool,
 ) -> RecorderConfig {
     let (controls, failed_log) = (controls.clone(), log.clone());
     RecorderConfig {
@@ -45,6 +47,7 @@ pub(crate) fn recorder_config(
         })),
         on_commit: Some(log.commit_hook()),
         commit_gap,
+        inline,
         ..RecorderConfig::default()
     }
 }

@@ -2,6 +2,10 @@
 //! messages, as each completes, to the recorder. A run in a new conversation starts before its
 //! recorder exists; what it sends meanwhile waits, in order, for the recorder. A recorded run's
 //! `run_finished` is kept back until the history has the run (see `recording::publish_end`).
+//! A recorder that writes inline writes a burst in one commit, and its events are published
+//! once written (see `relay_batch`).
+
+use std::time::{Duration, Instant};
 
 use telltale_agent::RunControls;
 use telltale_history::Recorder;
@@ -38,6 +42,77 @@ impl RunOutput {
             else => None,
         }
     }
+
+    /// What the run sent next if it is already waiting (in [`next`](Self::next)'s order).
+    fn try_next(&mut self) -> Option<Item> {
+        match self.messages.try_recv() {
+            Ok(message) => Some(Item::Message(message)),
+            Err(_) => self.events.try_recv().ok().map(Item::Event),
+        }
+    }
+
+    /// `first`, then everything already waiting after it (at most [`DRAINED`] items).
+    fn drain(&mut self, first: Item) -> impl Iterator<Item = Item> + '_ {
+        std::iter::once(first).chain(std::iter::from_fn(|| self.try_next()).take(DRAINED - 1))
+    }
+}
+
+/// Most items relayed at once (a bound on how long the first of a burst waits for its write).
+const DRAINED: usize = 1024;
+
+/// Turns of the scheduler in a row that bring nothing before an inline recorder writes: the
+/// relay shares its task with the run, polled in turn (either may go first), so only after two
+/// turns has the run certainly had its chance to decode what has arrived since the first.
+const QUIET_TURNS: usize = 2;
+
+/// The longest the first item of a burst waits for the items after it before an inline recorder
+/// writes them all (a bound on the latency batching adds).
+const LONGEST_BATCH: Duration = Duration::from_millis(1);
+
+/// Relays `first` and whatever already waits after it: each is recorded (`record_one`), then
+/// published (`publish_one`). With a recorder that writes inline, it then lets the run go on a
+/// turn of the scheduler at a time, recording what it sent meanwhile, until [`QUIET_TURNS`]
+/// turns bring nothing (or [`DRAINED`] items are recorded, or [`LONGEST_BATCH`] has passed),
+/// writes them all in one commit, and only then publishes them: a subscriber is never woken
+/// for an event it would have to wait for. At a model's pace that is two turns and one commit
+/// per token; in a burst, which arrives an HTTP chunk per turn (the connection hands each over
+/// from its own task), one commit per batch rather than per chunk.
+async fn relay_batch(
+    output: &mut RunOutput,
+    first: Item,
+    recorder: Option<&Recorder>,
+    mut record_one: impl FnMut(&Item),
+    mut publish_one: impl FnMut(Item),
+) {
+    let Some(recorder) = recorder.filter(|recorder| recorder.writes_inline()) else {
+        for item in output.drain(first) {
+            record_one(&item);
+            publish_one(item);
+        }
+        return;
+    };
+    let mut held: Vec<Item> = Vec::new();
+    let mut next = Some(first);
+    let (mut quiet, started) = (0, Instant::now());
+    loop {
+        match next.take() {
+            Some(first) => {
+                for item in output.drain(first) {
+                    record_one(&item);
+                    held.push(item);
+                }
+                quiet = 0;
+            }
+            None => quiet += 1,
+        }
+        if quiet >= QUIET_TURNS || held.len() >= DRAINED || started.elapsed() >= LONGEST_BATCH {
+            break;
+        }
+        tokio::task::yield_now().await;
+        next = output.try_next();
+    }
+    recorder.flush();
+    held.into_iter().for_each(publish_one);
 }
 
 /// Hands `item` to the recorder.
@@ -79,11 +154,14 @@ pub(crate) async fn relay(
     log: &RunLog,
 ) -> Ending {
     let mut ending = Ending::default();
-    while let Some(item) = output.next().await {
-        if let Some(recorder) = recorder {
-            record(recorder, &item);
-        }
-        ending.publish(log, item, recorder.is_some());
+    while let Some(first) = output.next().await {
+        let record_one = |item: &Item| {
+            if let Some(recorder) = recorder {
+                record(recorder, item);
+            }
+        };
+        let publish_one = |item| ending.publish(log, item, recorder.is_some());
+        relay_batch(output, first, recorder, record_one, publish_one).await;
     }
     ending
 }
@@ -118,17 +196,19 @@ pub(crate) async fn relay_into_new(
                 }
                 if let Some(recorder) = &recorder {
                     waiting.iter().for_each(|item| record(recorder, item));
+                    recorder.flush();
                 }
                 waiting = Vec::new();
             }
             item = output.next() => {
-                let Some(item) = item else { break };
-                match &recorder {
-                    Some(recorder) => record(recorder, &item),
+                let Some(first) = item else { break };
+                let record_one = |item: &Item| match &recorder {
+                    Some(recorder) => record(recorder, item),
                     None if setup.is_some() => waiting.push(item.clone()),
                     None => {}
-                }
-                ending.publish(log, item, recorded);
+                };
+                let publish_one = |item| ending.publish(log, item, recorded);
+                relay_batch(output, first, recorder.as_ref(), record_one, publish_one).await;
             }
         }
     }
@@ -137,6 +217,7 @@ pub(crate) async fn relay_into_new(
         match wait_for(&mut setup).await {
             Ok(made) => {
                 waiting.iter().for_each(|item| record(&made, item));
+                made.flush();
                 recorder = Some(made);
             }
             Err(reason) => error = Some(reason),

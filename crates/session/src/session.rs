@@ -66,6 +66,9 @@ pub struct Session {
     /// The least time between two of a run's history commits (see
     /// [`with_history_commit_gap`](Self::with_history_commit_gap)).
     pub(crate) commit_gap: Duration,
+    /// Each run's history is written by the task that relays its events (see
+    /// [`with_inline_history_writes`](Self::with_inline_history_writes)).
+    pub(crate) inline_history_writes: bool,
 }
 
 impl Session {
@@ -78,6 +81,7 @@ impl Session {
             runtime,
             image_refusals: ImageRefusals::default(),
             commit_gap: Duration::ZERO,
+            inline_history_writes: false,
         }
     }
 
@@ -90,6 +94,19 @@ impl Session {
     /// it is saved (the CLI) wants, since it would wait for the gap.
     pub fn with_history_commit_gap(mut self, gap: Duration) -> Session {
         self.commit_gap = gap;
+        self
+    }
+
+    /// Writes each run's history on the task that relays the run's events, as soon as nothing
+    /// more is waiting to be relayed, instead of on a writer thread: for a front end that shows
+    /// an event only once it is saved and does nothing else meanwhile (the CLI, on a
+    /// current-thread runtime). An event then reaches the front end without being handed to a
+    /// thread and back (two thread wake-ups per token, the tail of its latency on a busy
+    /// machine). The relaying task blocks for each write: a commit (an append to the log, no
+    /// sync), longer when a write fails and is tried again (half a second at most). A burst is
+    /// still written in one commit: everything that waits is relayed before the write.
+    pub fn with_inline_history_writes(mut self) -> Session {
+        self.inline_history_writes = true;
         self
     }
 
@@ -215,7 +232,7 @@ impl Session {
         let (tx, events) = unbounded_channel();
         let (messages_tx, messages) = unbounded_channel();
         let mut output = RunOutput { events, messages };
-        let config = recorder_config(&controls, log, self.commit_gap);
+        let config = recorder_config(&controls, log, self.commit_gap, self.inline_history_writes);
         if !save {
             log.stop_waiting();
         }
