@@ -1,8 +1,8 @@
 //! The recorder's writing, on its writer thread or on the caller's (inline): appends whatever
-//! events have arrived in one small transaction, applies what each changes in its run's row, leaves the log's checkpoints to a
-//! thread of their own (checkpoint.rs), and hands back the run's answer to index once its end is
-//! written (indexing.rs); a run that ended without its `run_finished` has its partial answer
-//! indexed here.
+//! events have arrived in one small transaction, applies what each changes in its run's row,
+//! leaves the log's checkpoints to a thread of their own (checkpoint.rs), and hands back the
+//! run's answer to index once its end is written (indexing.rs); a run that ended without its
+//! `run_finished` has its partial answer indexed here.
 
 use std::path::Path;
 use std::sync::mpsc::Receiver;
