@@ -7,6 +7,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use crate::error::{Error, Result};
+use crate::log_at_close;
 use crate::migrations;
 use crate::private;
 
@@ -25,7 +26,7 @@ pub fn data_dir() -> Result<PathBuf> {
     }
 }
 
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Switches a database to WAL (once: the mode is persistent). Switching needs the database to
 /// itself, and SQLite does not wait for that, so several processes opening a new database at
@@ -101,6 +102,7 @@ pub(crate) fn connect(path: &Path) -> Result<Connection> {
     // A database in memory has no file to append a log to; it keeps its own journal.
     if !is_in_memory(path) {
         use_wal(&conn)?;
+        log_at_close::keep_log_at_close(&conn)?;
     }
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
@@ -195,5 +197,14 @@ impl History {
     /// The underlying connection, for checks such as `PRAGMA integrity_check`.
     pub fn connection(&self) -> &Connection {
         &self.conn
+    }
+}
+
+impl Drop for History {
+    /// Leaves the log ready for the next process's first write (see `log_at_close`).
+    fn drop(&mut self) {
+        if !self.is_in_memory() {
+            log_at_close::leave_log_started(&self.conn);
+        }
     }
 }

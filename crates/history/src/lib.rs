@@ -18,6 +18,7 @@ mod db;
 mod error;
 pub mod export;
 pub mod import;
+mod log_at_close;
 pub mod migrations;
 pub mod private;
 mod recorder;

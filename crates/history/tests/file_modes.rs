@@ -33,7 +33,7 @@ fn the_data_folder_and_database_files_are_private_when_made_and_when_found_loose
     }
 
     // Made by an older Telltale, or copied in, with a umask of 022 (the first history stays
-    // open: SQLite removes the -wal and -shm files when the last connection closes).
+    // open: older versions removed the -wal and -shm files when the last connection closed).
     set(&data, 0o755);
     for file in [&db, &wal, &shm] {
         set(file, 0o644);
