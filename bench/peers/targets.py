@@ -35,7 +35,8 @@ def main():
            "CPU µs/token: until the end of the stream (the contract's cpu_stream_s: adapter + telltale, "
            "every thread); whole process: also what telltale spends after the stream (finishing the "
            "history), until it exits. S3 spawn→1st tok includes the adapter's own start (it spawns "
-           "telltale); req→1st tok is telltale's own, from its spawn.", "",
+           "telltale); req→1st tok is telltale's own cold start, from its spawn to the first token "
+           "reaching the adapter: the one the target judges.", "",
            "| client | CPU µs/token (S2) | ÷ openai-node (%s µs) | whole process µs/token | ÷ openai-node "
            "| S1 lat p99 ms | S3 spawn→1st tok ms | S3 req→1st tok ms |" % show(node_cpu, 1),
            "|---|---|---|---|---|---|---|---|"]
@@ -45,11 +46,11 @@ def main():
             show(cold, 1), show(request, 1)))
     client, cpu, ratio, whole, whole_ratio, p99, cold, request = rows[0]
     verdict = lambda ok: "–" if ok is None else ("met" if ok else "MISSED")  # noqa: E731
-    out.append("| target (telltale) | | ≤ 0.33: %s | | ≤ 0.33: %s | ≤ 1: %s | ≤ 5: %s | |" % (
+    out.append("| target (telltale) | | ≤ 0.33: %s | | ≤ 0.33: %s | ≤ 1: %s | | ≤ 5: %s |" % (
         verdict(None if ratio is None else ratio <= 1 / 3),
         verdict(None if whole_ratio is None else whole_ratio <= 1 / 3),
         verdict(None if p99 is None else p99 <= 1.0),
-        verdict(None if cold is None else cold <= 5.0)))
+        verdict(None if request is None else request <= 5.0)))
     print("\n".join(out))
 
 
