@@ -35,21 +35,29 @@ pub(crate) async fn execute(ctx: CallContext, call: ToolCall) -> (bool, String) 
     let mut started = Instant::now();
     let token = ctx.controls.call_started(&call.call_id);
     let result = run(&ctx, &call, &token, &mut started).await;
-    ctx.controls.call_ended(&call.call_id);
+    // The tool's own time: not the wait for stored keys still being read (below).
+    let duration = started.elapsed();
     let (ok, output) = match result {
         Ok(output) => (true, output),
         Err(error) => (false, error.to_string()),
     };
-    let output = match ctx.secrets.redact(&output) {
-        std::borrow::Cow::Owned(redacted) => redacted,
-        std::borrow::Cow::Borrowed(_) => output,
+    // The output is checked for the user's keys once they are read (a keychain can be slow, or
+    // wait for the user to unlock it); Stop, or cancelling the call, ends the wait.
+    let (ok, output) = tokio::select! {
+        biased;
+        _ = ctx.secrets.loaded() => match ctx.secrets.redact(&output) {
+            std::borrow::Cow::Owned(redacted) => (ok, redacted),
+            std::borrow::Cow::Borrowed(_) => (ok, output),
+        },
+        _ = token.cancelled() => (false, ToolError::Cancelled.to_string()),
     };
+    ctx.controls.call_ended(&call.call_id);
     let output = limited(output);
     ctx.emitter.emit(EventKind::ToolResult {
         call_id: call.call_id.clone(),
         ok,
         output: output.clone(),
-        duration_ms: started.elapsed().as_micros() as f64 / 1000.0,
+        duration_ms: duration.as_micros() as f64 / 1000.0,
     });
     (ok, output)
 }

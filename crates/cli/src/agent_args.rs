@@ -122,9 +122,13 @@ impl AgentArgs {
         }
         let secrets = match settings.workspace.is_empty() {
             true => Secrets::default(),
+            // Read while the request goes out: only a tool's output needs them.
             false => {
-                let env = |name: &str| std::env::var(name).ok();
-                telltale_config::tools::stored_secrets(&KeyStore::detect(&dir, &env))
+                let dir = dir.clone();
+                Secrets::in_background(move || {
+                    let env = |name: &str| std::env::var(name).ok();
+                    telltale_config::tools::stored_keys(&KeyStore::detect(&dir, &env))
+                })
             }
         };
         let tools = telltale_config::tools::tools(&settings, &[dir]);

@@ -115,7 +115,7 @@ pub fn describe(name: &str, error: &SettingsError) -> String {
 /// tools join each run once they are ready.
 pub fn build_agent(
     settings: &Settings,
-    keys: &KeyStore,
+    keys: &Arc<KeyStore>,
     env: Env<'_>,
     protected: &[PathBuf],
     mcp: Option<&telltale_mcp::McpManager>,
@@ -124,7 +124,7 @@ pub fn build_agent(
     let mut config = AgentConfig {
         keepalive: Duration::from_millis(settings.keepalive_ms),
         tool_timeout: Duration::from_secs(settings.tool_timeout_s),
-        secrets: crate::tools::stored_secrets(keys),
+        secrets: crate::tools::stored_secrets(keys.clone()),
         budget: settings.budget,
         ..AgentConfig::default()
     };

@@ -7,7 +7,7 @@ mod connection;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use telltale_agent::{Agent, ToolRegistry};
@@ -104,7 +104,8 @@ pub type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 pub struct SettingsService {
     storage: Box<dyn Storage>,
-    keys: KeyStore,
+    /// Shared with the thread that reads every stored key for a new agent.
+    keys: Arc<KeyStore>,
     current: Mutex<Settings>,
     env: EnvLookup,
     /// Folders no tool may read or change (the data folder with the history and keys).
@@ -118,7 +119,7 @@ impl SettingsService {
         let settings = Settings::from_json(storage.load());
         SettingsService {
             storage,
-            keys,
+            keys: Arc::new(keys),
             current: Mutex::new(settings),
             env,
             protected: Vec::new(),

@@ -3,6 +3,7 @@
 //! folder), each switched on or off; and the keys to keep out of tool output.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use telltale_agent::tools::{NetworkPolicy, Workspace};
 use telltale_agent::{Secrets, ToolOptions, ToolRegistry};
@@ -36,7 +37,7 @@ pub fn tools(settings: &Settings, protected: &[PathBuf]) -> ToolRegistry {
 }
 
 /// Every key stored for a provider: none of them may reach a model through a tool's output.
-pub fn stored_secrets(keys: &KeyStore) -> Secrets {
+pub fn stored_keys(keys: &KeyStore) -> Vec<String> {
     let stored = PRESETS.iter().filter(|p| p.api != Api::Offline).filter_map(|p| {
         let stored = keys.get(p.id).unwrap_or_else(|e| {
             tracing::warn!(provider = p.id, "could not read the API key: {e}");
@@ -44,7 +45,14 @@ pub fn stored_secrets(keys: &KeyStore) -> Secrets {
         });
         stored.map(|stored| stored.key)
     });
-    Secrets::new(stored)
+    stored.collect()
+}
+
+/// The stored keys as the secrets of a run, read on a thread of their own: from a keychain that
+/// is a D-Bus round trip or more per provider, which no request should wait for (only a tool's
+/// output needs them).
+pub fn stored_secrets(keys: Arc<KeyStore>) -> Secrets {
+    Secrets::in_background(move || stored_keys(&keys))
 }
 
 #[cfg(test)]
@@ -97,7 +105,7 @@ mod tests {
         let keys = KeyStore::file_only(dir.path());
         keys.set("openai", "sk-openai-1234567", "https://api.openai.com").unwrap();
         keys.set("groq", "gsk-groq-7654321", "https://api.groq.com").unwrap();
-        let secrets = stored_secrets(&keys);
+        let secrets = stored_secrets(Arc::new(keys));
         assert_eq!(
             secrets.redact("a sk-openai-1234567 b gsk-groq-7654321"),
             "a [redacted] b [redacted]"

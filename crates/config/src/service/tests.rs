@@ -30,7 +30,7 @@ fn service(dir: &std::path::Path, memory: &Arc<Memory>) -> SettingsService {
 fn slot() -> AgentSlot {
     let (agent, label) = apply::build_agent(
         &Settings::default(),
-        &KeyStore::file_only(&temp_dir("unused")),
+        &Arc::new(KeyStore::file_only(&temp_dir("unused"))),
         &|_| None,
         &[],
         None,
