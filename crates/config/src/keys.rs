@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use telltale_history::private;
@@ -90,7 +90,9 @@ struct KeyFile {
 }
 
 pub struct KeyStore {
-    storage: KeyStorage,
+    /// Decided by the first read when not forced: asking a keychain costs a D-Bus connection and
+    /// a few round trips, so the read of a real entry is also the probe.
+    storage: OnceLock<KeyStorage>,
     file: PathBuf,
     /// One writer of the file at a time.
     lock: Mutex<()>,
@@ -99,28 +101,56 @@ pub struct KeyStore {
 impl KeyStore {
     /// Keys in `dir/api-keys.json` only.
     pub fn file_only(dir: &Path) -> Self {
-        KeyStore { storage: KeyStorage::File, file: dir.join(KEY_FILE), lock: Mutex::new(()) }
+        KeyStore {
+            storage: OnceLock::from(KeyStorage::File),
+            file: dir.join(KEY_FILE),
+            lock: Mutex::new(()),
+        }
     }
 
     /// The keychain if one answers (or `TELLTALE_KEY_STORE=keychain`), else the file in `dir`.
+    /// Whether one answers is found out when first needed, by the first read when that comes
+    /// first.
     pub fn detect(dir: &Path, env: &dyn Fn(&str) -> Option<String>) -> Self {
-        let mut store = KeyStore::file_only(dir);
+        let store =
+            KeyStore { storage: OnceLock::new(), file: dir.join(KEY_FILE), lock: Mutex::new(()) };
         let wanted = env(KEY_STORE_VAR).map(|v| v.trim().to_ascii_lowercase());
-        let use_keychain = match wanted.as_deref() {
-            Some("file") => false,
-            Some("keychain") => true,
-            _ => keychain_answers(),
-        };
-        if use_keychain {
-            store.storage = KeyStorage::Keychain;
-        } else {
-            tracing::info!(file = %store.file.display(), "no keychain answers: API keys are kept in a file readable only by this user");
+        match wanted.as_deref() {
+            Some("file") => _ = store.decide(KeyStorage::File),
+            Some("keychain") => _ = store.decide(KeyStorage::Keychain),
+            _ => {}
         }
         store
     }
 
+    /// Where keys are kept (asks the keychain if no read has yet).
     pub fn storage(&self) -> KeyStorage {
-        self.storage
+        if let Some(storage) = self.storage.get() {
+            return *storage;
+        }
+        let probe =
+            keyring::Entry::new(SERVICE, "telltale-probe").and_then(|entry| entry.get_password());
+        match probe {
+            Err(e @ keyring::Error::PlatformFailure(_)) => self.decide_unavailable(&e),
+            _ => self.decide(KeyStorage::Keychain),
+        }
+    }
+
+    fn decide(&self, storage: KeyStorage) -> KeyStorage {
+        *self.storage.get_or_init(|| {
+            if storage == KeyStorage::File {
+                tracing::info!(file = %self.file.display(), "no keychain answers: API keys are kept in a file readable only by this user");
+            }
+            storage
+        })
+    }
+
+    /// The keychain failed as one that is not there does (a machine without a Secret Service on
+    /// its bus, or no bus). A locked keychain, or its unlock prompt dismissed, is
+    /// `NoStorageAccess`: a keychain that is there.
+    fn decide_unavailable(&self, e: &keyring::Error) -> KeyStorage {
+        tracing::debug!(reason = %keychain_error(e), "keychain unavailable");
+        self.decide(KeyStorage::File)
     }
 
     pub fn file_path(&self) -> &Path {
@@ -129,11 +159,25 @@ impl KeyStore {
 
     /// The key stored for `provider_id` with its origin (the keychain first, then the file).
     pub fn get(&self, provider_id: &str) -> Result<Option<StoredKey>, KeyError> {
-        if self.storage == KeyStorage::Keychain {
-            match entry(provider_id)?.get_password() {
-                Ok(secret) => return Ok(Some(Record::from_secret(secret))),
-                Err(keyring::Error::NoEntry) => {}
-                Err(e) => return Err(keychain_error(&e)),
+        if self.storage.get() != Some(&KeyStorage::File) {
+            let read = entry(provider_id)?.get_password();
+            let decided = self.storage.get().copied();
+            match read {
+                Ok(secret) => {
+                    self.decide(KeyStorage::Keychain);
+                    return Ok(Some(Record::from_secret(secret)));
+                }
+                Err(keyring::Error::NoEntry) => {
+                    self.decide(KeyStorage::Keychain);
+                }
+                // The first read finds no keychain at all: the file, from now on.
+                Err(e @ keyring::Error::PlatformFailure(_)) if decided.is_none() => {
+                    self.decide_unavailable(&e);
+                }
+                Err(e) => {
+                    self.decide(KeyStorage::Keychain);
+                    return Err(keychain_error(&e));
+                }
             }
         }
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -143,7 +187,7 @@ impl KeyStore {
     /// Stores `key` for `provider_id`, to be sent only to `origin` (`scheme://host[:port]`).
     pub fn set(&self, provider_id: &str, key: &str, origin: &str) -> Result<(), KeyError> {
         let record = Record::bound(key, origin);
-        match self.storage {
+        match self.storage() {
             KeyStorage::Keychain => {
                 let secret = serde_json::to_string(&record)
                     .map_err(|_| KeyError::Keychain("the key could not be encoded".into()))?;
@@ -162,7 +206,7 @@ impl KeyStore {
 
     /// Forgets the key wherever it is; forgetting a key that is not there is fine.
     pub fn clear(&self, provider_id: &str) -> Result<(), KeyError> {
-        if self.storage == KeyStorage::Keychain {
+        if self.storage() == KeyStorage::Keychain {
             match entry(provider_id)?.delete_credential() {
                 Ok(()) | Err(keyring::Error::NoEntry) => {}
                 Err(e) => return Err(keychain_error(&e)),
@@ -245,20 +289,6 @@ fn keychain_error(e: &keyring::Error) -> KeyError {
         _ => "unknown error".to_owned(),
     };
     KeyError::Keychain(reason)
-}
-
-/// Whether a keychain answers here: reading an entry that need not exist succeeds or says
-/// "no entry" (a machine without a Secret Service fails).
-fn keychain_answers() -> bool {
-    let probe =
-        keyring::Entry::new(SERVICE, "telltale-probe").and_then(|entry| entry.get_password());
-    match probe {
-        Ok(_) | Err(keyring::Error::NoEntry) => true,
-        Err(e) => {
-            tracing::debug!(reason = %keychain_error(&e), "keychain unavailable");
-            false
-        }
-    }
 }
 
 #[cfg(test)]
