@@ -3,7 +3,7 @@
 # apt, or else from the npm registry into .tools: scripts/setup-node.sh), Rust, Node.js packages
 # and Rust crates. Safe to run again: it only installs what is missing.
 #   scripts/setup.sh          what building and running the app needs
-#   scripts/setup.sh --test   also what the tests need (Xvfb, WebKitWebDriver, tauri-driver)
+#   scripts/setup.sh --test   also what the tests need (Xvfb, WebKitWebDriver, tauri-driver, a keychain)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +16,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- system packages (Tauri v2 on Linux: WebKitGTK 4.1 and friends) ---
 packages=(build-essential pkg-config curl ca-certificates wget file libwebkit2gtk-4.1-dev libxdo-dev
           libssl-dev libayatana-appindicator3-dev librsvg2-dev)
-[ "$want_test" = 1 ] && packages+=(xvfb xauth imagemagick webkit2gtk-driver dbus chromium)
+# gnome-keyring and libsecret-tools: a real keychain for crates/cli/tests/cli_keychain.rs.
+[ "$want_test" = 1 ] && packages+=(xvfb xauth imagemagick webkit2gtk-driver dbus chromium gnome-keyring libsecret-tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
