@@ -16,15 +16,21 @@ const MIN_SECRET_LEN: usize = 8;
 /// What replaces a key.
 pub const REDACTED: &str = "[redacted]";
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Secrets {
     inner: Arc<Inner>,
+}
+
+/// No key to look for.
+impl Default for Secrets {
+    fn default() -> Self {
+        Secrets::new([])
+    }
 }
 
 /// Where the values come from, until they are first needed.
 type Load = Box<dyn FnOnce() -> Vec<String> + Send>;
 
-#[derive(Default)]
 struct Inner {
     /// The keys, longest first; set once.
     values: OnceLock<Box<[String]>>,
@@ -160,6 +166,7 @@ mod tests {
         assert_eq!(secrets.redact(text), "key=[redacted]\\nagain [redacted]; short stays");
         assert!(matches!(secrets.redact("nothing here"), Cow::Borrowed(_)));
         assert!(!format!("{secrets:?}").contains("sk-live"));
+        assert_eq!(format!("{:?}", Secrets::default()), "Secrets(0 kept out of tool output)");
     }
 
     #[test]
