@@ -4,14 +4,12 @@
 //! there (`key_origin`); a key saved before keys had origins reads back without one.
 //! Nothing here logs a key or puts one in an error.
 
-use std::collections::BTreeMap;
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
-use telltale_history::private;
+
+mod key_file;
 
 /// The keychain service name: the app's identifier.
 pub const SERVICE: &str = "app.telltale.desktop";
@@ -81,12 +79,6 @@ impl Record {
             _ => StoredKey { key: secret, origin: None },
         }
     }
-}
-
-#[derive(Default, Serialize, Deserialize)]
-struct KeyFile {
-    #[serde(default)]
-    keys: BTreeMap<String, Record>,
 }
 
 pub struct KeyStore {
@@ -214,60 +206,6 @@ impl KeyStore {
         }
         self.remove_from_file(provider_id)
     }
-
-    fn remove_from_file(&self, provider_id: &str) -> Result<(), KeyError> {
-        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        if !self.file.exists() {
-            return Ok(());
-        }
-        let mut file = self.read_file()?;
-        if file.keys.remove(provider_id).is_some() {
-            self.write_file(&file)?;
-        }
-        Ok(())
-    }
-
-    fn file_error(&self, what: &'static str, e: impl std::fmt::Display) -> KeyError {
-        KeyError::File { path: self.file.display().to_string(), what, reason: e.to_string() }
-    }
-
-    fn read_file(&self) -> Result<KeyFile, KeyError> {
-        let bytes = match fs::read(&self.file) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(KeyFile::default()),
-            Err(e) => return Err(self.file_error("read", e)),
-        };
-        restrict(&self.file).map_err(|e| self.file_error("made private", e))?;
-        // Only where it is wrong: serde_json's messages quote values ("invalid type: string
-        // \"sk-…\""), and this file holds keys.
-        serde_json::from_slice(&bytes).map_err(|e| {
-            let at = format!("not a key file (line {}, column {})", e.line(), e.column());
-            self.file_error("read", at)
-        })
-    }
-
-    /// Writes the whole file anew (a private temporary file renamed over the old one).
-    fn write_file(&self, file: &KeyFile) -> Result<(), KeyError> {
-        let dir = self.file.parent().unwrap_or(Path::new("."));
-        private::create_dir(dir).map_err(|e| self.file_error("written", e))?;
-        let tmp = self.file.with_extension("json.tmp");
-        let _ = fs::remove_file(&tmp);
-        let bytes = serde_json::to_vec_pretty(file).map_err(|e| self.file_error("written", e))?;
-        let written = private::create_file(&tmp).and_then(|mut out| {
-            out.write_all(&bytes)?;
-            out.sync_all()
-        });
-        if let Err(e) = written.and_then(|()| fs::rename(&tmp, &self.file)) {
-            let _ = fs::remove_file(&tmp);
-            return Err(self.file_error("written", e));
-        }
-        restrict(&self.file).map_err(|e| self.file_error("made private", e))
-    }
-}
-
-/// Only the owner may read or write `path` (0600).
-fn restrict(path: &Path) -> std::io::Result<()> {
-    private::restrict(path)
 }
 
 fn entry(provider_id: &str) -> Result<keyring::Entry, KeyError> {
@@ -294,6 +232,7 @@ fn keychain_error(e: &keyring::Error) -> KeyError {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use std::fs;
 
     /// A fresh empty folder under the system's temp folder.
     pub(crate) fn temp_dir(name: &str) -> PathBuf {
