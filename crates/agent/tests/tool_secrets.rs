@@ -55,11 +55,11 @@ async fn a_key_in_a_workspace_file_never_reaches_the_model() {
     assert!(!serde_json::to_string(&outcome.new_messages).unwrap().contains(KEY));
 }
 
-/// Keys read on a thread of their own (from a keychain, slow) hold nothing up before a tool's
-/// output: the request goes out and the tool runs while they are read; the output waits for them,
-/// is redacted, and the tool's time shown is its own, not the wait.
-#[tokio::test]
-async fn keys_still_being_read_hold_up_only_the_tool_output() {
+/// An agent whose model reads `config.env` (holding `KEY`) from its workspace, then answers; its
+/// stored keys are being read until the returned sender sends (or is dropped). The folder lives
+/// as long as the returned guard.
+fn agent_with_keys_still_being_read(
+) -> (Agent, Arc<Scripted>, std::sync::mpsc::Sender<()>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.env"), format!("KEY={KEY}\n")).unwrap();
     let options = ToolOptions {
@@ -74,12 +74,21 @@ async fn keys_still_being_read_hold_up_only_the_tool_output() {
     let config = AgentConfig {
         keepalive: Duration::ZERO,
         secrets: Secrets::in_background(move || {
-            released.recv().unwrap();
+            let _ = released.recv();
             vec![KEY.to_owned()]
         }),
         ..AgentConfig::default()
     };
     let agent = Agent::new(provider.clone(), ToolRegistry::standard(&options), config);
+    (agent, provider, release, dir)
+}
+
+/// Keys read on a thread of their own (from a keychain, slow) hold nothing up before a tool's
+/// output: the request goes out and the tool runs while they are read; the output waits for them,
+/// is redacted, and the tool's time shown is its own, not the wait.
+#[tokio::test]
+async fn keys_still_being_read_hold_up_only_the_tool_output() {
+    let (agent, provider, release, _workspace) = agent_with_keys_still_being_read();
     let (tx, mut rx) = unbounded_channel();
     let run = tokio::spawn(async move {
         agent.run("run-1", &[], "What key?", tx, CancellationToken::new()).await
@@ -122,26 +131,7 @@ async fn keys_still_being_read_hold_up_only_the_tool_output() {
 /// once, and the unchecked output goes nowhere.
 #[tokio::test]
 async fn stop_ends_the_wait_for_keys_and_the_unchecked_output_goes_nowhere() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.env"), format!("KEY={KEY}\n")).unwrap();
-    let options = ToolOptions {
-        workspace: Some(Workspace::new(dir.path(), &[]).unwrap()),
-        ..ToolOptions::default()
-    };
-    let provider = Arc::new(Scripted::new(vec![
-        Step::Calls(vec![call("c1", "read_file", json!({"path": "config.env"}))]),
-        Step::Answer("Done."),
-    ]));
-    let (release, released) = std::sync::mpsc::channel::<()>();
-    let config = AgentConfig {
-        keepalive: Duration::ZERO,
-        secrets: Secrets::in_background(move || {
-            let _ = released.recv();
-            vec![KEY.to_owned()]
-        }),
-        ..AgentConfig::default()
-    };
-    let agent = Agent::new(provider.clone(), ToolRegistry::standard(&options), config);
+    let (agent, provider, release, _workspace) = agent_with_keys_still_being_read();
     let (tx, mut rx) = unbounded_channel();
     let stop = CancellationToken::new();
     let run = tokio::spawn({
