@@ -5,11 +5,11 @@
 // prompt, reaches the server as an image_url part with its data URL, and shows with the prompt.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, settled, serverEnv, useServer, withApp } from './harness.mjs';
 import { ENTER } from './webdriver.mjs';
+import { tempDir } from './temp.mjs';
 
 const bodies = [];
 
@@ -43,7 +43,7 @@ const DROP = `
 const chipStates = async (app) => Promise.all((await app.find('[data-testid="composer-file"]')).map((chip) => chip.attr('data-state')));
 
 test('an image dropped on the window reaches the model with the prompt; a refused file says why first', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'telltale-e2e-attach-'));
+  const dataDir = tempDir('telltale-e2e-attach-');
   const env = serverEnv(server, dataDir);
   await withApp(env, async (app) => {
     const [input] = await app.waitFor('[data-testid="composer-input"]', async ([el]) => (await el.attr('disabled')) === null, {

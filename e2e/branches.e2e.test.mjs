@@ -6,11 +6,11 @@
 // pauses with Continue anyway and Stop.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ask, settled, serverEnv, useServer, withApp } from './harness.mjs';
 import { appsEnded, ENTER } from './webdriver.mjs';
+import { tempDir } from './temp.mjs';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 /** The words of the long answer the server streams for "story" prompts, one chunk each. */
@@ -44,7 +44,7 @@ const server = useServer(handle);
 
 /** The app answering from the test's server, its settings (e.g. a budget) saved beforehand. */
 const withServer = (settings, body) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'telltale-e2e-branches-'));
+  const dataDir = tempDir('telltale-e2e-branches-');
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ settings }));
   const env = serverEnv(server, dataDir);
   return withApp(env, async (app) => {

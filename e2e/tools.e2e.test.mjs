@@ -4,10 +4,10 @@
 // the file on disk is exactly what they decided.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ask, settled, serverEnv, useServer, withApp } from './harness.mjs';
+import { tempDir } from './temp.mjs';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
@@ -45,8 +45,8 @@ function handle(req, res) {
 
 const server = useServer(handle);
 
-const workspace = mkdtempSync(join(tmpdir(), 'telltale-e2e-workspace-'));
-const dataDir = mkdtempSync(join(tmpdir(), 'telltale-e2e-tools-'));
+const workspace = tempDir('telltale-e2e-workspace-');
+const dataDir = tempDir('telltale-e2e-tools-');
 writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ settings: { workspace } }));
 
 const withWorkspace = (body) => withApp(serverEnv(server, dataDir), body);

@@ -1,9 +1,8 @@
 // A minimal W3C WebDriver client over fetch, enough to drive the app through tauri-driver.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { tempDir } from './temp.mjs';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
@@ -27,7 +26,7 @@ export async function startDriver({ port, env = {} } = {}) {
 async function startDriverOn(port, env) {
   const args = ['--port', String(port), '--native-port', String(port + 1), '--native-driver', '/usr/bin/WebKitWebDriver'];
   // Each app under test keeps its history and settings in a fresh folder, never the user's.
-  const dataDir = env.TELLTALE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'telltale-e2e-'));
+  const dataDir = env.TELLTALE_DATA_DIR ?? tempDir('telltale-e2e-');
   const driver = spawn('tauri-driver', args, {
     env: { ...process.env, TELLTALE_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

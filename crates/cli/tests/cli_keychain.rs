@@ -51,8 +51,11 @@ impl Keychain {
         }
         let home = tempfile::tempdir().unwrap();
         std::fs::create_dir(home.path().join("run")).unwrap();
+        // The bus's socket in that home too, so that it goes with it (the session's default
+        // address would leave a socket file in /tmp behind each test).
+        let listen = format!("--address=unix:dir={}", home.path().join("run").display());
         let mut bus = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+            .args(["--session", "--nofork", "--nopidfile", "--print-address=1", &listen])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

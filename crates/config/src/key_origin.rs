@@ -151,7 +151,6 @@ mod tests {
         let custom = stored_key(&keys, &saved, "custom").unwrap().unwrap();
         assert_eq!(custom.origin, None);
         assert_eq!(keys.get("custom").unwrap().unwrap().origin, None);
-        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
@@ -181,6 +180,5 @@ mod tests {
         // A key entered for the new origin (stored before saving) goes there.
         keys.set("openai", KEY, "https://evil.example").unwrap();
         assert!(check_save(&keys, &saved, &moved, &none).is_ok());
-        std::fs::remove_dir_all(dir).unwrap();
     }
 }

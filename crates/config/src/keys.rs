@@ -234,18 +234,20 @@ pub(crate) mod tests {
     use super::*;
     use std::fs;
 
-    /// A fresh empty folder under the system's temp folder.
-    pub(crate) fn temp_dir(name: &str) -> PathBuf {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "telltale-{name}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
+    /// A fresh empty folder under the system's temp folder, removed with everything in it when
+    /// dropped (a test that fails leaves nothing behind either).
+    pub(crate) struct TestDir(tempfile::TempDir);
+
+    impl std::ops::Deref for TestDir {
+        type Target = Path;
+        fn deref(&self) -> &Path {
+            self.0.path()
+        }
+    }
+
+    pub(crate) fn temp_dir(name: &str) -> TestDir {
+        let dir = tempfile::Builder::new().prefix(&format!("telltale-{name}-")).tempdir();
+        TestDir(dir.unwrap())
     }
 
     const KEY: &str = "sk-test-secret-0123456789";
@@ -274,7 +276,6 @@ pub(crate) mod tests {
         again.clear("openai").unwrap();
         assert_eq!(store.get("openai").unwrap(), None);
         assert!(!dir.join("api-keys.json.tmp").exists());
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[cfg(unix)]
@@ -292,7 +293,6 @@ pub(crate) mod tests {
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(key(&store, "openai").as_deref(), Some(KEY));
         assert_eq!(mode(&path), 0o600);
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
@@ -312,7 +312,6 @@ pub(crate) mod tests {
         assert_eq!(json["keys"]["openai"], KEY);
         assert_eq!(json["keys"]["groq"]["origin"], "https://api.groq.com");
         assert!(!format!("{groq:?}").contains("gsk-"), "{groq:?}");
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
@@ -332,7 +331,6 @@ pub(crate) mod tests {
         assert_eq!(store.storage(), KeyStorage::File);
         assert_eq!(serde_json::to_string(&store.storage()).unwrap(), "\"file\"");
         assert_eq!(serde_json::to_string(&KeyStorage::Keychain).unwrap(), "\"keychain\"");
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
@@ -347,6 +345,5 @@ pub(crate) mod tests {
             let error = KeyStore::file_only(&dir).get("openai").unwrap_err().to_string();
             assert!(!error.contains(KEY) && error.contains("line 1"), "{error}");
         }
-        fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use super::*;
-use crate::keys::tests::temp_dir;
+use crate::keys::tests::{temp_dir, TestDir};
 use crate::validate::InvalidSettings;
 
 const KEY: &str = "sk-live-SECRET-abcdefghijklmnop-a1b2";
@@ -27,10 +27,10 @@ fn service(dir: &std::path::Path, memory: &Arc<Memory>) -> SettingsService {
     SettingsService::new(Box::new(memory.clone()), KeyStore::file_only(dir), Box::new(|_| None))
 }
 
-fn slot() -> AgentSlot {
+fn slot(keys: &std::path::Path) -> AgentSlot {
     let (agent, label) = apply::build_agent(
         &Settings::default(),
-        &Arc::new(KeyStore::file_only(&temp_dir("unused"))),
+        &Arc::new(KeyStore::file_only(keys)),
         &|_| None,
         &[],
         None,
@@ -41,7 +41,7 @@ fn slot() -> AgentSlot {
 /// A service with its own key folder and its settings stored in memory, and the agent slot
 /// it drives.
 struct Fixture {
-    dir: std::path::PathBuf,
+    dir: TestDir,
     memory: Arc<Memory>,
     slot: AgentSlot,
     svc: SettingsService,
@@ -51,7 +51,7 @@ fn fixture(name: &str) -> Fixture {
     let dir = temp_dir(name);
     let memory = Arc::new(Memory::default());
     let svc = service(&dir, &memory);
-    Fixture { dir, memory, slot: slot(), svc }
+    Fixture { slot: slot(&dir.join("unused")), dir, memory, svc }
 }
 
 /// `settings` with OpenAI's gpt-4o-mini as the default.
@@ -87,7 +87,7 @@ fn settings_round_trip_through_the_storage_and_swap_the_agent() {
 
 #[test]
 fn invalid_settings_are_refused_and_nothing_changes() {
-    let Fixture { memory, slot, svc, .. } = fixture("svc-invalid");
+    let Fixture { dir: _dir, memory, slot, svc, .. } = fixture("svc-invalid");
     let mut s = svc.settings();
     s.providers[1].base_url = "ftp://nope".into();
     let error = svc.save(s, &slot).unwrap_err();
@@ -99,7 +99,7 @@ fn invalid_settings_are_refused_and_nothing_changes() {
 
 #[test]
 fn a_remote_provider_without_a_key_falls_back_to_the_offline_demo_and_says_why() {
-    let Fixture { slot, svc, .. } = fixture("svc-nokey");
+    let Fixture { dir: _dir, slot, svc, .. } = fixture("svc-nokey");
     svc.save(openai_default(svc.settings()), &slot).unwrap();
     assert_eq!(slot.provider().id(), "offline");
     assert!(slot.label().contains("no API key for OpenAI"), "{}", slot.label());
@@ -129,7 +129,7 @@ fn the_environment_still_chooses_the_provider() {
 
 #[tokio::test]
 async fn no_command_response_contains_the_key() {
-    let Fixture { memory, slot, svc, .. } = fixture("svc-leak");
+    let Fixture { dir: _dir, memory, slot, svc, .. } = fixture("svc-leak");
     let mut s = openai_default(svc.settings());
     // Nothing listens here: requests fail fast with a typed error.
     s.providers[1].base_url = "http://127.0.0.1:9/v1".into();
@@ -162,7 +162,7 @@ async fn no_command_response_contains_the_key() {
 
 #[tokio::test]
 async fn the_offline_demo_passes_the_connection_test() {
-    let Fixture { svc, .. } = fixture("svc-offline");
+    let Fixture { dir: _dir, svc, .. } = fixture("svc-offline");
     let result = svc.test_connection("offline", None, None).await;
     assert!(result.ok, "{result:?}");
     assert_eq!(svc.list_models("offline", None).await, ["offline-demo"]);
@@ -173,7 +173,7 @@ async fn the_offline_demo_passes_the_connection_test() {
 
 #[test]
 fn a_key_goes_only_to_the_origin_it_was_entered_for() {
-    let Fixture { svc, .. } = fixture("svc-url");
+    let Fixture { dir: _dir, svc, .. } = fixture("svc-url");
     svc.keys.set("openai", KEY, "https://api.openai.com").unwrap();
     let settings = svc.settings();
     let at =
@@ -225,7 +225,7 @@ async fn mcp_servers_are_imported_saved_started_and_always_allow_is_saved() {
 
 #[test]
 fn a_key_goes_over_plain_http_only_to_this_computer() {
-    let Fixture { slot, svc, .. } = fixture("svc-https");
+    let Fixture { dir: _dir, slot, svc, .. } = fixture("svc-https");
     let with_url = |id: &str, url: &str| {
         let mut s = svc.settings();
         s.providers.iter_mut().find(|p| p.id == id).unwrap().base_url = url.into();
