@@ -40,7 +40,23 @@ export function frameSummary(frames, from, to) {
     gapP50: pct(gaps, 50),
     gapP99: pct(gaps, 99),
     gapMax: max(gaps),
+    // Frames that came more than two frames after the one before: when (s into [from, to], and
+    // epoch ms, to line up with the shell's log) and how long; the first 20.
+    longGaps: longGaps(frames, from, to),
   };
+}
+
+const LONG_GAP_MS = 2 * (1000 / 60);
+
+function longGaps(frames, from, to) {
+  const out = [];
+  for (let i = 1; i < frames.length && out.length < 20; i++) {
+    const gap = frames[i] - frames[i - 1];
+    if (frames[i] >= from && frames[i] <= to && gap > LONG_GAP_MS) {
+      out.push({ atS: Math.round(frames[i] - from) / 1000, epochMs: Math.round(frames[i]), ms: Math.round(gap * 10) / 10 });
+    }
+  }
+  return out;
 }
 
 /** Median and spread of repeated measurements. */
