@@ -12,6 +12,7 @@ import {
   Highlighter,
   RECOLOUR_MS,
   useHighlightedCode,
+  type AtFrame,
   type HighlightRequest,
   type HighlightResult,
   type WorkerLike,
@@ -40,6 +41,21 @@ class StepWorker implements WorkerLike {
   }
 }
 
+/** Animation frames the test draws itself: answers are handed over only when it does. */
+class Frames {
+  private due: (() => void)[] = [];
+  readonly atFrame: AtFrame = (apply) => {
+    this.due.push(apply);
+  };
+  draw(): void {
+    const due = this.due;
+    this.due = [];
+    for (const apply of due) apply();
+  }
+}
+
+const frames = new Frames();
+
 const A = 'x = 1\n';
 const B = 'x = 1\ny = "two"\n';
 const C = 'x = 1\ny = "two"\nz = 3  # three\n';
@@ -48,7 +64,7 @@ const D = 'x = 1\ny = "two"\nz = 3  # three\nw = None\n';
 describe('Highlighter', () => {
   it('asks one at a time, in order, and never sends what was cancelled before it was sent', () => {
     const worker = new StepWorker();
-    const highlighter = new Highlighter(worker);
+    const highlighter = new Highlighter(worker, frames.atFrame);
     const got: string[] = [];
     highlighter.request(A, 'python', (html) => got.push(html));
     const b = highlighter.request(B, 'python', (html) => got.push(html));
@@ -56,23 +72,30 @@ describe('Highlighter', () => {
     expect(worker.received.map((r) => r.code)).toEqual([A]);
     b.cancel();
     worker.answer();
+    // Handed over at the next frame; the next request goes to the worker at once.
+    expect(got).toEqual([]);
+    expect(worker.received.map((r) => r.code)).toEqual([A, C]);
+    frames.draw();
     expect(got).toEqual([highlight(A, 'python')]);
     // B was dropped: C is the next one sent.
     expect(worker.received.map((r) => r.code)).toEqual([A, C]);
     worker.answer();
+    frames.draw();
     expect(got).toEqual([highlight(A, 'python'), highlight(C, 'python')]);
     expect(got[1]).toContain('hljs-comment');
   });
 
   it('highlights here what it was asked when the worker fails, and everything after', () => {
     const worker = new StepWorker();
-    const highlighter = new Highlighter(worker);
+    const highlighter = new Highlighter(worker, frames.atFrame);
     const got: string[] = [];
     highlighter.request(A, 'python', (html) => got.push(html));
     highlighter.request(B, 'python', (html) => got.push(html));
     worker.crash();
+    frames.draw();
     expect(got).toEqual([highlight(A, 'python'), highlight(B, 'python')]);
     highlighter.request(C, 'python', (html) => got.push(html));
+    frames.draw();
     expect(got.at(-1)).toBe(highlight(C, 'python'));
     expect(worker.received).toHaveLength(1);
   });
@@ -107,16 +130,24 @@ describe('useHighlightedCode', () => {
     template.innerHTML = html;
     return template.innerHTML;
   };
+  /** The worker answers, and the next frame hands its answer over. */
+  const answer = (worker: StepWorker) => {
+    act(() => worker.answer());
+    act(() => frames.draw());
+  };
   const draw = (code: string, streaming: boolean, highlighter: Highlighter | null) =>
     act(() => dom.root.render(<Code code={code} streaming={streaming} highlighter={highlighter} />));
 
   it('shows streaming code at once as plain text, coloured when the highlighter answers, and keeps the coloured part as it grows', () => {
     const worker = new StepWorker();
-    const highlighter = new Highlighter(worker);
+    const highlighter = new Highlighter(worker, frames.atFrame);
     draw(A, true, highlighter);
     expect(shown().textContent).toBe(A);
     expect(coloured().innerHTML).toBe('');
+    // Not before the frame after the answer: it is painted with that frame's tokens.
     act(() => worker.answer());
+    expect(coloured().innerHTML).toBe('');
+    act(() => frames.draw());
     expect(coloured().innerHTML).toBe(asDom(highlight(A, 'python')));
     expect(shown().textContent).toBe(A);
 
@@ -131,7 +162,7 @@ describe('useHighlightedCode', () => {
     expect(worker.received).toHaveLength(1);
     act(() => vi.advanceTimersByTime(RECOLOUR_MS));
     expect(worker.received.map((r) => r.code)).toEqual([A, B]);
-    act(() => worker.answer());
+    answer(worker);
     expect(coloured().innerHTML).toBe(asDom(highlight(B, 'python')));
     expect(shown().querySelector('.hljs-string')?.textContent).toBe('"two"');
     expect(shown().textContent).toBe(B);
@@ -139,9 +170,9 @@ describe('useHighlightedCode', () => {
 
   it('while lines come faster than RECOLOUR_MS, colours a chunk at most once per RECOLOUR_MS, with its newest text', () => {
     const worker = new StepWorker();
-    const highlighter = new Highlighter(worker);
+    const highlighter = new Highlighter(worker, frames.atFrame);
     draw(A, true, highlighter);
-    act(() => worker.answer());
+    answer(worker);
     // Three lines within the interval: none is asked for until it is due; then only the newest.
     act(() => vi.advanceTimersByTime(RECOLOUR_MS / 4));
     draw(B, true, highlighter);
@@ -155,16 +186,16 @@ describe('useHighlightedCode', () => {
     expect(worker.received).toHaveLength(1);
     act(() => vi.advanceTimersByTime(1));
     expect(worker.received.map((r) => r.code)).toEqual([A, D]);
-    act(() => worker.answer());
+    answer(worker);
     expect(coloured().innerHTML).toBe(asDom(highlight(D, 'python')));
     expect(shown().textContent).toBe(D);
   });
 
   it('when the code stops streaming, uses the answer it has, or highlights here', () => {
     const worker = new StepWorker();
-    const highlighter = new Highlighter(worker);
+    const highlighter = new Highlighter(worker, frames.atFrame);
     draw(A, true, highlighter);
-    act(() => worker.answer());
+    answer(worker);
     draw(A, false, highlighter);
     expect(coloured().innerHTML).toBe(asDom(highlight(A, 'python')));
     expect(worker.received).toHaveLength(1);

@@ -5,6 +5,8 @@
 // highlighter already answered. Where there is no Worker (tests in Node) or it fails to start, all
 // highlighting is done on the window's thread.
 import { useEffect, useState } from 'react';
+import { flushSync } from 'react-dom';
+import { frameScheduler } from '../eventQueue';
 import { canHighlight, highlight } from './highlight';
 
 export interface HighlightRequest {
@@ -30,6 +32,29 @@ export interface HighlightJob {
   cancel(): void;
 }
 
+/**
+ * Runs `apply` in the window's next animation frame, before that frame is painted. An answer
+ * applied as it arrives would be painted in a frame of its own between two of the stream's
+ * (WebKitGTK without compositing draws as soon as something changed): a second layout and paint
+ * of the code's column in the same 16 ms, which the next token's frame then waits for.
+ */
+export type AtFrame = (apply: () => void) => void;
+
+/** The window's animation frames (with a timer as a backstop for a hidden window). */
+function animationFrames(): AtFrame {
+  const scheduler = frameScheduler();
+  let pending: (() => void)[] = [];
+  return (apply) => {
+    pending.push(apply);
+    if (pending.length > 1) return;
+    scheduler.request(() => {
+      const due = pending;
+      pending = [];
+      for (const run of due) run();
+    });
+  };
+}
+
 interface Job extends HighlightRequest {
   wanted: boolean;
   done: (html: string) => void;
@@ -46,7 +71,11 @@ export class Highlighter {
   private next = 1;
   private broken = false;
 
-  constructor(private readonly worker: WorkerLike) {
+  /** `atFrame`: where answers are handed over (tests pass their own frames). */
+  constructor(
+    private readonly worker: WorkerLike,
+    private readonly atFrame: AtFrame = animationFrames(),
+  ) {
     worker.onmessage = (event) => this.answered(event.data);
     worker.onerror = () => this.fail();
   }
@@ -54,7 +83,8 @@ export class Highlighter {
   request(code: string, language: string, done: (html: string) => void): HighlightJob {
     const job: Job = { id: this.next++, code, language, wanted: true, done };
     if (this.broken) {
-      done(highlight(code, language));
+      const html = highlight(code, language);
+      this.atFrame(() => done(html));
       return { cancel() {} };
     }
     this.queue.push(job);
@@ -79,7 +109,7 @@ export class Highlighter {
     const job = this.sent;
     if (job === null || job.id !== result.id) return;
     this.sent = null;
-    job.done(result.html);
+    this.atFrame(() => job.done(result.html));
     this.sendNext();
   }
 
@@ -89,7 +119,10 @@ export class Highlighter {
     const jobs = [...(this.sent ? [this.sent] : []), ...this.queue].filter((job) => job.wanted);
     this.sent = null;
     this.queue.length = 0;
-    for (const job of jobs) job.done(highlight(job.code, job.language));
+    for (const job of jobs) {
+      const html = highlight(job.code, job.language);
+      this.atFrame(() => job.done(html));
+    }
   }
 }
 
@@ -155,7 +188,8 @@ export function useHighlightedCode(
     if (!asking || highlighter === null) return;
     let job: HighlightJob | null = null;
     const ask = () => {
-      job = highlighter.request(code, language, (html) => setColoured({ code, language, html, at: Date.now() }));
+      // Handed over inside an animation frame: applied at once, so that frame paints it.
+      job = highlighter.request(code, language, (html) => flushSync(() => setColoured({ code, language, html, at: Date.now() })));
     };
     // The chunk's first colours are asked at once; then at most one colouring per RECOLOUR_MS,
     // with the newest text when it is due (the wait is counted from the last answer, so text
