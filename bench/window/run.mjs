@@ -38,6 +38,16 @@ function parseArgs(argv) {
   return opts;
 }
 
+/**
+ * The wall clock less the monotonic one, in ms. The server stamps tokens with the wall clock and
+ * the page times frames with its monotonic one (calibrated when each measurement starts), so when
+ * this moves during a scenario (a virtual machine's host paused it, or its clock was set) that
+ * scenario's latencies are off by as much.
+ */
+const wallOverMonotonic = () => Date.now() - (performance.timeOrigin + performance.now());
+/** A move of the wall clock against the monotonic one that makes a scenario's figures untrustworthy. */
+const CLOCK_JUMP_MS = 5;
+
 const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 function machine() {
@@ -113,6 +123,8 @@ async function main() {
     machine: machine(),
     scenarios: {},
     seconds: {},
+    // Scenarios during which the wall clock moved against the monotonic one: ms.
+    clockJumps: {},
   };
   const began = Date.now();
   const xvfb = await startXvfb();
@@ -122,9 +134,15 @@ async function main() {
   try {
     for (const c of selected) {
       const t0 = Date.now();
+      const clock0 = wallOverMonotonic();
       log(`${c.id} ${JSON.stringify(c.params)}`);
       results.scenarios[c.id] = await runCase(c, ctx);
       results.seconds[c.id] = Math.round((Date.now() - t0) / 100) / 10;
+      const jump = wallOverMonotonic() - clock0;
+      if (Math.abs(jump) > CLOCK_JUMP_MS) {
+        results.clockJumps[c.id] = Math.round(jump);
+        log(`${c.id}: the wall clock moved ${Math.round(jump)} ms against the monotonic clock meanwhile`);
+      }
       log(`${c.id} done in ${results.seconds[c.id]} s`);
     }
   } finally {
@@ -140,7 +158,18 @@ async function main() {
     `## Real-window benchmark${opts.quick ? ' (quick)' : ''}\n\n${m.cpu} × ${m.cores}, ${m.memGiB} GiB, WebKitGTK ${m.webkitgtk}, commit ${m.commit}; ` +
       `release app built ${results.app.built}; ${results.seconds.total} s; load average ${m.loadAtStart[0]} at start, ${m.loadAtEnd[0]} at end\n\n` +
       markdown(results) +
+      clockWarning(results.clockJumps) +
       `\nJSON: ${opts.out}\n`,
+  );
+}
+
+function clockWarning(jumps) {
+  const ids = Object.keys(jumps);
+  if (ids.length === 0) return '';
+  const list = ids.map((id) => `${id} (${jumps[id]} ms)`).join(', ');
+  return (
+    `\n**Not to be trusted:** the machine's wall clock moved against its monotonic clock during ${list} ` +
+    '(the machine was paused, or its clock was set): latencies are off by as much, and frame gaps may span the pause. Measure them again.\n'
   );
 }
 
