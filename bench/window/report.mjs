@@ -35,7 +35,7 @@ export function markdown(results) {
   const n = (x) => x.toLocaleString('en');
   const streamRows = (list) =>
     list.map(([id, s]) => {
-      if (s.error) return [id, `n/a`, '', '', '', '', '', '', fail(s)];
+      if (s.error) return [id, `n/a`, '', '', '', '', '', '', '', fail(s)];
       const l = s.latency;
       const what = s.upto ? `first ${n(s.upto)} tokens of the ${n(s.n)}-token growth run` : `n=${n(s.n)}`;
       return [
@@ -44,6 +44,7 @@ export function markdown(results) {
         f(l.p90),
         f(l.p99),
         f(l.max),
+        s.tail ? `${((100 * s.tail.over) / s.latency.count).toFixed(1)} % (${s.tail.afterLongGap})` : '–',
         f(s.frames.fps),
         f(s.frames.gapP99),
         f(s.frames.gapMax),
@@ -57,7 +58,26 @@ export function markdown(results) {
   ];
   if (streams.length) {
     out.push('### Send → painted');
-    out.push(table(['stream', 'p50', 'p90', 'p99', 'max', 'frames/s', 'gap p99', 'gap max', 'all there, in order'], streamRows(streams)));
+    out.push(
+      table(
+        [
+          'stream',
+          'p50',
+          'p90',
+          'p99',
+          'max',
+          'over 20 ms (of them after a long gap)',
+          'frames/s',
+          'gap p99',
+          'gap max',
+          'all there, in order',
+        ],
+        streamRows(streams),
+      ),
+    );
+    out.push(
+      'Over 20 ms: the share of tokens painted more than 20 ms after the server sent them, and how many of those were painted in a frame that came over 20 ms after the one before (the engine or the machine was busy); the rest reached the page too late for a frame and waited for the next.',
+    );
   }
 
   const gapCell = (w) => `${f(w.gap)} (tokens ${n(w.from)}–${n(w.to)}, ${w.frames} gap${w.frames === 1 ? '' : 's'})`;

@@ -6,7 +6,7 @@ import { launchApp, baseUrl, newDataDir, processStartEpochMs } from './harness.m
 import { Page } from './page.mjs';
 import { alive } from './procs.mjs';
 import { recordLongAnswer, recordManyTurns } from './cli.mjs';
-import { latencySummary, frameSummary, gapsIn, median, spread, pct, max, min } from './stats.mjs';
+import { latencySummary, frameSummary, gapsIn, median, spread, pct, max, min, tailOver } from './stats.mjs';
 
 /** The prompt the CLI records the saved conversations with (and so their title in the sidebar). */
 const PROMPT = 'hello';
@@ -69,6 +69,8 @@ function streamFigures(r, { n, delayMs, upto = n }) {
     painted: upto < n ? painted.length : r.seen,
     lastTokenPaintedAfterSendMs: upto < n ? undefined : round(r.lastTokenAt - r.lastStamp),
     latency: roundAll(latencySummary(r.latency.slice(0, upto))),
+    // The tokens over the 20 ms target, by the frame that painted them.
+    tail: tailOver(r.latency.slice(0, upto), seenAt, r.frames, 20),
     frames: roundAll(frames),
     verify: r.verify,
     ok: r.finished && r.verify.missing === 0 && r.verify.duplicated === 0 && r.verify.outOfOrder === 0 && r.verify.extra === 0,

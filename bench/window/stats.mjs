@@ -59,6 +59,24 @@ function longGaps(frames, from, to) {
   return out;
 }
 
+/**
+ * Where the tokens over `limitMs` were painted: in a frame that came after a long gap (over
+ * `limitMs` since the frame before: the page or the engine was busy, or the machine) or after an
+ * ordinary one (the token reached the page too late for the frame before, then waited a frame).
+ */
+export function tailOver(latency, seenAt, frames, limitMs) {
+  const gapBefore = new Map();
+  for (let i = 1; i < frames.length; i++) gapBefore.set(frames[i], frames[i] - frames[i - 1]);
+  let over = 0;
+  let afterLongGap = 0;
+  for (let i = 0; i < latency.length; i++) {
+    if (!(latency[i] > limitMs)) continue;
+    over++;
+    if ((gapBefore.get(seenAt[i]) ?? 0) > limitMs) afterLongGap++;
+  }
+  return { limitMs, over, afterLongGap, afterOrdinaryGap: over - afterLongGap };
+}
+
 /** Median and spread of repeated measurements. */
 export function spread(xs) {
   return { n: finite(xs).length, median: median(xs), min: min(xs), max: max(xs), p95: pct(xs, 95) };
