@@ -6,13 +6,13 @@
 //! (p99 5 ms against 13 ms at 1,000 messages a second) and more of them fit in a second.
 
 use tauri::ipc::Channel;
-use telltale_agent::batch::{forward_batched, EventSource, MIN_GAP};
+use telltale_agent::batch::{forward_batched, EventSource, WINDOW_PACING};
 use telltale_protocol::Event;
 
 /// Forwards `events` (the starting window's channel, or a `RunReader` of a run it follows again)
 /// until they end.
 pub async fn forward_to_channel(channel: Channel<Vec<Event>>, events: impl EventSource) {
-    forward_batched(events, MIN_GAP, |batch| {
+    forward_batched(events, WINDOW_PACING, |batch| {
         if let Err(error) = channel.send(batch) {
             tracing::warn!(%error, "could not send events to the window");
         }

@@ -1,8 +1,9 @@
 //! Batching for forwarders that pay per message (the webview's IPC): a token goes out at once when
-//! nothing went out for `min_gap`, else with the tokens that follow it `min_gap` after the last
-//! send; anything else goes out at once (after the tokens before it). At a model's pace every
-//! token is sent as it comes (no added wait); at thousands of tokens a second the window gets at
-//! most one message per `min_gap`, well within what its IPC takes (~7,000 messages a second).
+//! nothing went out for a gap, else with the tokens that follow it a gap after the last send;
+//! anything else goes out at once (after the tokens before it). At a model's pace every token is
+//! sent as it comes (no added wait); at thousands of tokens a second the window gets at most one
+//! message per gap, well within what its IPC takes (~7,000 messages a second). The gap is short
+//! while tokens come at up to a few thousand a second and longer beyond (`Pacing`).
 
 use std::future::Future;
 use std::time::Duration;
@@ -25,27 +26,95 @@ impl EventSource for UnboundedReceiver<Event> {
     }
 }
 
-/// The least time between two messages of tokens: a quarter of a 60 Hz frame, so a frame's worth
-/// of tokens arrives in a few messages and the window applies them all before its next paint.
-pub const MIN_GAP: Duration = Duration::from_millis(4);
+/// How often a forwarder sends tokens: at most one message per `gap`, or per `busy_gap` while
+/// they come at `busy_per_second` or faster (measured over the last message: its events over the
+/// time since the message before it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pacing {
+    pub gap: Duration,
+    pub busy_gap: Duration,
+    pub busy_per_second: u32,
+}
 
-/// Reads `events` until they end and calls `send` with batches in order.
-pub async fn forward_batched<F>(mut events: impl EventSource, min_gap: Duration, mut send: F)
+impl Pacing {
+    /// One gap, whatever the stream's pace.
+    pub const fn fixed(gap: Duration) -> Pacing {
+        Pacing { gap, busy_gap: gap, busy_per_second: u32::MAX }
+    }
+
+    /// The gap after a message of `events` events sent `since` after the message before it.
+    fn gap_after(&self, events: usize, since: Duration) -> Duration {
+        // events / since ≥ busy_per_second, without dividing by a zero duration.
+        let busy = events as f64 >= f64::from(self.busy_per_second) * since.as_secs_f64();
+        if busy {
+            self.busy_gap
+        } else {
+            self.gap
+        }
+    }
+}
+
+/// The window's pacing. A token is painted at the first frame after it reaches the page, so any
+/// wait here can make it miss a frame: at up to 2,500 tokens a second a message goes out at most
+/// every millisecond (one token, or two), which at 1,000 tokens a second took the tokens painted
+/// more than 20 ms after the server sent them from 1.4–4.9 % to 0.1–1.3 % (p99 20–22.5 →
+/// 17.7–20.7 ms in the real window, docs/benchmarks.md). Faster
+/// streams get at most one message per 4 ms, a quarter of a 60 Hz frame: each message costs the
+/// window's main thread and WebKit's, and a frame's worth of tokens still arrives in a few
+/// messages, all applied before the next paint.
+pub const WINDOW_PACING: Pacing = Pacing {
+    gap: Duration::from_millis(1),
+    busy_gap: Duration::from_millis(4),
+    busy_per_second: 2_500,
+};
+
+/// When the next message may go out: `gap` after the last one, the gap set by that message.
+struct Pacer {
+    pacing: Pacing,
+    last: Option<Instant>,
+    gap: Duration,
+}
+
+impl Pacer {
+    fn new(pacing: Pacing) -> Pacer {
+        Pacer { pacing, last: None, gap: pacing.gap }
+    }
+
+    fn due(&self) -> bool {
+        self.last.is_none_or(|t| t.elapsed() >= self.gap)
+    }
+
+    fn deadline(&self) -> Instant {
+        self.last.map_or_else(Instant::now, |t| t + self.gap)
+    }
+
+    /// A message of `events` events goes out now.
+    fn sending(&mut self, events: usize) {
+        let now = Instant::now();
+        self.gap = match self.last {
+            Some(before) => self.pacing.gap_after(events, now - before),
+            None => self.pacing.gap,
+        };
+        self.last = Some(now);
+    }
+}
+
+/// Reads `events` until they end and calls `send` with batches in order, paced by `pacing`.
+pub async fn forward_batched<F>(mut events: impl EventSource, pacing: Pacing, mut send: F)
 where
     F: FnMut(Vec<Event>),
 {
     let mut batch: Vec<Event> = Vec::new();
-    let mut last_flush: Option<Instant> = None;
+    let mut pacer = Pacer::new(pacing);
     loop {
         let next = if batch.is_empty() {
             events.next_event().await
         } else {
-            let deadline = last_flush.map_or_else(Instant::now, |t| t + min_gap);
-            match tokio::time::timeout_at(deadline, events.next_event()).await {
+            match tokio::time::timeout_at(pacer.deadline(), events.next_event()).await {
                 Ok(next) => next,
                 Err(_) => {
+                    pacer.sending(batch.len());
                     send(std::mem::take(&mut batch));
-                    last_flush = Some(Instant::now());
                     continue;
                 }
             }
@@ -53,10 +122,9 @@ where
         let Some(event) = next else { break };
         let urgent = !matches!(event.kind, EventKind::Token { .. });
         batch.push(event);
-        let due = last_flush.is_none_or(|t| t.elapsed() >= min_gap);
-        if urgent || due {
+        if urgent || pacer.due() {
+            pacer.sending(batch.len());
             send(std::mem::take(&mut batch));
-            last_flush = Some(Instant::now());
         }
     }
     if !batch.is_empty() {
@@ -84,10 +152,10 @@ mod tests {
     }
 
     impl Recorded {
-        fn start(gap: Duration) -> Recorded {
+        fn start(pacing: Pacing) -> Recorded {
             let (tx, rx) = unbounded_channel();
             let (out_tx, out) = unbounded_channel();
-            let forward = tokio::spawn(forward_batched(rx, gap, move |batch| {
+            let forward = tokio::spawn(forward_batched(rx, pacing, move |batch| {
                 let _ = out_tx.send((Instant::now(), batch.iter().map(|e| e.seq).collect()));
             }));
             Recorded { tx, forward, out }
@@ -106,7 +174,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn tokens_are_batched_per_gap_and_other_events_flush_at_once() {
-        let recorded = Recorded::start(GAP);
+        let recorded = Recorded::start(Pacing::fixed(GAP));
         let tx = &recorded.tx;
         let start = Instant::now();
         // 1 token then 9 more within the same gap; then a status; then tokens again.
@@ -130,7 +198,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_long_token_run_goes_out_once_per_gap() {
-        let recorded = Recorded::start(GAP);
+        let recorded = Recorded::start(Pacing::fixed(GAP));
         // 1,000 tokens at 5,000 per second: 200 ms, about 13 gaps of 16 ms.
         for ms in 0..200 {
             for i in 0..5 {
@@ -145,7 +213,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn tokens_at_a_models_pace_go_out_as_they_come() {
-        let recorded = Recorded::start(MIN_GAP);
+        let recorded = Recorded::start(WINDOW_PACING);
         // 100 tokens a second: one every 10 ms, longer than the gap.
         let mut sent = Vec::new();
         for seq in 0..20 {
@@ -159,5 +227,47 @@ mod tests {
             assert_eq!(seqs, &vec![seq as u64]);
             assert_eq!(*at, sent[seq], "token {seq} waited before it was sent");
         }
+    }
+
+    /// Sends `per_ms` tokens every millisecond for `ms` milliseconds, from `first` on.
+    async fn stream(
+        tx: &tokio::sync::mpsc::UnboundedSender<Event>,
+        first: u64,
+        per_ms: u64,
+        ms: u64,
+    ) {
+        for at in 0..ms {
+            for i in 0..per_ms {
+                tx.send(token(first + at * per_ms + i)).unwrap();
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_window_gets_each_token_within_a_millisecond_at_1000_a_second() {
+        let recorded = Recorded::start(WINDOW_PACING);
+        stream(&recorded.tx, 0, 1, 200).await;
+        let batches = recorded.finish().await;
+        let sizes: Vec<usize> = batches.iter().map(|(_, s)| s.len()).collect();
+        assert_eq!(sizes.iter().sum::<usize>(), 200);
+        assert!(sizes.iter().all(|&n| n <= 2), "{sizes:?}");
+        assert!(batches.len() >= 150, "{} messages for 200 tokens", batches.len());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_fast_stream_gets_the_longer_gap_and_a_slower_one_the_short_gap_again() {
+        let recorded = Recorded::start(WINDOW_PACING);
+        // 5,000 tokens a second for 200 ms, then 1,000 a second for 200 ms.
+        stream(&recorded.tx, 0, 5, 200).await;
+        let mark = Instant::now();
+        stream(&recorded.tx, 1000, 1, 200).await;
+        let batches = recorded.finish().await;
+        let seqs: Vec<u64> = batches.iter().flat_map(|(_, s)| s.clone()).collect();
+        assert_eq!(seqs, (0..1200).collect::<Vec<_>>(), "nothing lost, duplicated or reordered");
+        let fast = batches.iter().filter(|(at, _)| *at < mark).count();
+        assert!(fast <= 200 / 4 + 3, "{fast} messages for 200 ms at 5,000 tokens a second");
+        let slow = batches.iter().filter(|(at, _)| *at >= mark + Duration::from_millis(20)).count();
+        assert!(slow >= 150, "{slow} messages for the last 180 ms at 1,000 tokens a second");
     }
 }

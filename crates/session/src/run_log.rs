@@ -274,7 +274,7 @@ mod tests {
         let gap = std::time::Duration::from_millis(1);
         let forward = tokio::spawn(telltale_agent::batch::forward_batched(
             log.reader(0),
-            gap,
+            telltale_agent::batch::Pacing::fixed(gap),
             move |batch| {
                 let _ = sent.send(batch.iter().map(|event| event.seq).collect::<Vec<_>>());
             },
