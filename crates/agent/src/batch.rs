@@ -42,10 +42,13 @@ impl Pacing {
         Pacing { gap, busy_gap: gap, busy_per_second: u32::MAX }
     }
 
-    /// The gap after a message of `events` events sent `since` after the message before it.
+    /// The gap after a message of `events` events sent `since` after the message before it. The
+    /// pace is counted over at least `gap`: an event sent at once right after a message (a status
+    /// after a token) is not a fast stream.
     fn gap_after(&self, events: usize, since: Duration) -> Duration {
-        // events / since ≥ busy_per_second, without dividing by a zero duration.
-        let busy = events as f64 >= f64::from(self.busy_per_second) * since.as_secs_f64();
+        // events / over ≥ busy_per_second, without dividing.
+        let over = since.max(self.gap).as_secs_f64();
+        let busy = events as f64 >= f64::from(self.busy_per_second) * over;
         if busy {
             self.busy_gap
         } else {
@@ -247,10 +250,15 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_window_gets_each_token_within_a_millisecond_at_1000_a_second() {
         let recorded = Recorded::start(WINDOW_PACING);
-        stream(&recorded.tx, 0, 1, 200).await;
+        // The answer's start: a token, and a status sent at once after it.
+        recorded.tx.send(token(0)).unwrap();
+        tokio::task::yield_now().await;
+        recorded.tx.send(event(1, EventKind::Status { message: "x".into(), icon: None })).unwrap();
+        tokio::task::yield_now().await;
+        stream(&recorded.tx, 2, 1, 200).await;
         let batches = recorded.finish().await;
         let sizes: Vec<usize> = batches.iter().map(|(_, s)| s.len()).collect();
-        assert_eq!(sizes.iter().sum::<usize>(), 200);
+        assert_eq!(sizes.iter().sum::<usize>(), 202);
         assert!(sizes.iter().all(|&n| n <= 2), "{sizes:?}");
         assert!(batches.len() >= 150, "{} messages for 200 tokens", batches.len());
     }
