@@ -36,9 +36,9 @@ function inspect(db) {
 import json, sqlite3, sys
 c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
 runs = {}
-for run_id, prompt in c.execute("SELECT run_id, prompt FROM runs ORDER BY id"):
+for run, prompt in c.execute("SELECT id, prompt FROM runs ORDER BY id").fetchall():
     seqs, text, finished = [], "", False
-    for seq, raw in c.execute("SELECT seq, json FROM events WHERE run_id = ? ORDER BY seq", (run_id,)):
+    for seq, raw in c.execute("SELECT seq, json FROM events WHERE run = ? ORDER BY seq", (run,)):
         e = json.loads(raw)
         seqs.append(seq)
         text += e.get("text", "") if e["type"] == "token" else ""

@@ -61,10 +61,10 @@ impl Pacing {
 /// wait here can make it miss a frame: at up to 2,500 tokens a second a message goes out at most
 /// every millisecond (one token, or two), which at 1,000 tokens a second took the tokens painted
 /// more than 20 ms after the server sent them from 1.4–4.9 % to 0.1–1.3 % (p99 20–22.5 →
-/// 17.7–20.7 ms in the real window, docs/benchmarks.md). Faster
-/// streams get at most one message per 4 ms, a quarter of a 60 Hz frame: each message costs the
-/// window's main thread and WebKit's, and a frame's worth of tokens still arrives in a few
-/// messages, all applied before the next paint.
+/// 17.7–20.7 ms in the real window, docs/benchmarks.md). Faster streams get at most one message
+/// per 4 ms, a quarter of a 60 Hz frame: each message costs the window's main thread and
+/// WebKit's, and a frame's worth of tokens still arrives in a few messages, all applied before
+/// the next paint.
 pub const WINDOW_PACING: Pacing = Pacing {
     gap: Duration::from_millis(1),
     busy_gap: Duration::from_millis(4),

@@ -10,6 +10,8 @@ use crate::attachments::AttachmentInfo;
 use crate::db::History;
 use crate::error::{Error, Result};
 use crate::recorder;
+use crate::schema::events_of_run;
+use crate::stored_event;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Conversation {
@@ -266,12 +268,18 @@ impl History {
     pub fn get(&self, id: &str) -> Result<ConversationDetail> {
         let conversation = self.conversation(id)?;
         let mut runs = self.runs_without_events(id)?;
-        let mut events =
-            self.conn.prepare("SELECT json FROM events WHERE run_id = ?1 ORDER BY seq")?;
+        let mut events = self.conn.prepare(concat!(
+            "SELECT seq, json FROM events WHERE ",
+            events_of_run!(),
+            " ORDER BY seq"
+        ))?;
         for run in &mut runs {
-            let rows = events.query_map([&run.run_id], |row| row.get::<_, String>(0))?;
-            for json in rows {
-                run.events.push(serde_json::from_str(&json?)?);
+            let rows = events.query_map([&run.run_id], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (seq, json) = row?;
+                run.events.push(stored_event::from_stored(&run.run_id, seq, &json)?);
             }
         }
         let shown: Option<String> = self.conn.query_row(

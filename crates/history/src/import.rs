@@ -21,6 +21,7 @@ use crate::db::History;
 use crate::error::{ImportError, Result};
 use crate::export::json::{ExportFile, FORMAT};
 use crate::recorder::index_answer;
+use crate::stored_event;
 
 /// The largest export Telltale imports: 512 MiB, refused before it is read into memory. It
 /// covers what export writes for a long conversation with many files: [`IMPORT_TEXT_BYTES`] of
@@ -193,19 +194,18 @@ impl History {
                     parent
                 ],
             )?;
+            let run_key = tx.last_insert_rowid();
             tx.execute(
-                "INSERT INTO run_text (rowid, prompt, answer) VALUES (last_insert_rowid(), ?1, '')",
-                [&run.prompt],
+                "INSERT INTO run_text (rowid, prompt, answer) VALUES (?1, ?2, '')",
+                params![run_key, &run.prompt],
             )?;
             let mut insert =
-                tx.prepare_cached("INSERT INTO events (run_id, seq, json) VALUES (?1, ?2, ?3)")?;
+                tx.prepare_cached("INSERT INTO events (run, seq, json) VALUES (?1, ?2, ?3)")?;
             for event in &run.events {
-                let mut event = event.clone();
-                event.run_id = run_id.clone();
                 insert.execute(params![
-                    run_id,
+                    run_key,
                     event.seq as i64,
-                    serde_json::to_string(&event)?
+                    stored_event::to_stored(event)?
                 ])?;
             }
             index_answer(&tx, run_id)?;

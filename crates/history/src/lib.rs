@@ -25,6 +25,7 @@ mod recorder;
 mod resume;
 mod schema;
 mod search;
+mod stored_event;
 mod transcript;
 mod tree;
 

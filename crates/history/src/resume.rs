@@ -9,6 +9,7 @@ use crate::conversations::{parse_reason, RunStatus};
 use crate::db::{connect, History};
 use crate::error::{Error, Result};
 use crate::recorder::{Recorder, RecorderConfig};
+use crate::schema::events_of_run;
 
 /// A run taken up again: what to send, where its events go on, and its recorder.
 pub struct Resumed {
@@ -48,7 +49,7 @@ impl History {
         let messages = self.branch_messages(&conversation_id, Some(run_id))?;
         let tx = self.conn.unchecked_transaction()?;
         let next_seq: i64 = tx.query_row(
-            "SELECT coalesce(max(seq) + 1, 0) FROM events WHERE run_id = ?1",
+            concat!("SELECT coalesce(max(seq) + 1, 0) FROM events WHERE ", events_of_run!()),
             [run_id],
             |r| r.get(0),
         )?;

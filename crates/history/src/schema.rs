@@ -114,9 +114,38 @@ const V7: &str = "ALTER TABLE runs ADD COLUMN answer_indexed INTEGER NOT NULL DE
 /// way to the window's first paint and every `telltale run`'s first token.
 const V8: &str = "CREATE INDEX runs_unindexed ON runs (run_id) WHERE answer_indexed = 0;";
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
+/// Version 9: leaner events. Each event's row is keyed by its run's integer id (`runs.id`) and its
+/// number, and its JSON leaves out `run_id` and `seq`, which the key says (`stored_event.rs`).
+/// A token's row held the 36-character run id twice, in its key and in its JSON: two thirds of
+/// its bytes, written to the log and copied back into the database for every token streamed.
+const V9: &str = r#"
+CREATE TABLE events_v9 (
+    run     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,
+    json    TEXT NOT NULL,                        -- the protocol event without run_id and seq
+    PRIMARY KEY (run, seq)
+) WITHOUT ROWID;
+INSERT INTO events_v9 (run, seq, json)
+    SELECT r.id, e.seq, json_remove(e.json, '$.run_id', '$.seq')
+    FROM events e JOIN runs r ON r.run_id = e.run_id ORDER BY r.id, e.seq;
+DROP TABLE events;
+ALTER TABLE events_v9 RENAME TO events;
+"#;
+
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
+
+/// The events of the run whose `run_id` is parameter 1, in a `WHERE` clause.
+macro_rules! events_of_run {
+    () => {
+        "run = (SELECT id FROM runs WHERE run_id = ?1)"
+    };
+}
+pub(crate) use events_of_run;
 
 /// The answer text of a run: its `token` texts in order (parameter 1: the run id).
-pub const ANSWER_SQL: &str =
+pub const ANSWER_SQL: &str = concat!(
     "SELECT coalesce(group_concat(json_extract(json, '$.text'), '' ORDER BY seq), '') \
-     FROM events WHERE run_id = ?1 AND json_extract(json, '$.type') = 'token'";
+     FROM events WHERE ",
+    events_of_run!(),
+    " AND json_extract(json, '$.type') = 'token'"
+);

@@ -24,7 +24,8 @@ use telltale_protocol::{EventKind, Message, ToolCall};
 use crate::db::History;
 use crate::error::Result;
 use crate::recorder;
-use crate::schema::ANSWER_SQL;
+use crate::schema::{events_of_run, ANSWER_SQL};
+use crate::stored_event;
 use crate::tree::Parent;
 
 /// The output of a tool call whose result was never recorded (the process died while it ran).
@@ -33,11 +34,15 @@ pub const INTERRUPTED: &str =
 
 /// The answer text a run streamed after its last `tool_call` or `tool_result`: what the model
 /// said in the step after the tools (parameter 1: the run id).
-const ANSWER_AFTER_TOOLS_SQL: &str =
+const ANSWER_AFTER_TOOLS_SQL: &str = concat!(
     "SELECT coalesce(group_concat(json_extract(json, '$.text'), '' ORDER BY seq), '') \
-     FROM events WHERE run_id = ?1 AND json_extract(json, '$.type') = 'token' AND seq > \
-     coalesce((SELECT max(seq) FROM events WHERE run_id = ?1 \
-               AND json_extract(json, '$.type') IN ('tool_call', 'tool_result')), -1)";
+     FROM events WHERE ",
+    events_of_run!(),
+    " AND json_extract(json, '$.type') = 'token' AND seq > \
+     coalesce((SELECT max(seq) FROM events WHERE ",
+    events_of_run!(),
+    " AND json_extract(json, '$.type') IN ('tool_call', 'tool_result')), -1)"
+);
 
 impl History {
     /// The conversation's messages along the branch of its latest run, to continue it (see the
@@ -149,13 +154,17 @@ impl History {
 
     /// Every `tool_result` the run recorded, by call id: (ok, output).
     fn recorded_results(&self, run_id: &str) -> Result<HashMap<String, (bool, String)>> {
-        let mut statement = self.conn.prepare(
-            "SELECT json FROM events WHERE run_id = ?1 \
-             AND json_extract(json, '$.type') = 'tool_result' ORDER BY seq",
-        )?;
+        let mut statement = self.conn.prepare(concat!(
+            "SELECT seq, json FROM events WHERE ",
+            events_of_run!(),
+            " AND json_extract(json, '$.type') = 'tool_result' ORDER BY seq"
+        ))?;
         let mut results = HashMap::new();
-        for json in statement.query_map([run_id], |r| r.get::<_, String>(0))? {
-            let event: telltale_protocol::Event = serde_json::from_str(&json?)?;
+        for row in
+            statement.query_map([run_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        {
+            let (seq, json) = row?;
+            let event = stored_event::from_stored(run_id, seq, &json)?;
             if let EventKind::ToolResult { call_id, ok, output, .. } = event.kind {
                 results.insert(call_id, (ok, output));
             }

@@ -49,7 +49,7 @@ fn record_one_commit_per_event(tokens: usize, gap: Duration) -> u64 {
     let reopened = History::open(&path).unwrap();
     let kept: i64 = reopened
         .connection()
-        .query_row("SELECT count(*) FROM events WHERE run_id = 'r1'", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM events JOIN runs ON runs.id = events.run WHERE runs.run_id = 'r1'", [], |r| r.get(0))
         .unwrap();
     assert_eq!(kept, events.len() as i64);
     let last = format!("word{}", tokens - 1);

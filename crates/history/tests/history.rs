@@ -162,6 +162,56 @@ fn a_newer_app_upgrades_an_older_database_and_an_older_app_refuses_a_newer_one()
 }
 
 #[test]
+fn version_9_keeps_every_event_of_an_older_database_in_fewer_bytes() {
+    // A version-8 database: each event's row keyed by its run's text id, its JSON whole.
+    let json = [
+        r#"{"run_id":"r","seq":0,"t_ms":0.0,"type":"run_started","provider":"openai","model":"m","started_at":1}"#,
+        r#"{"run_id":"r","seq":1,"t_ms":1.5,"type":"tool_call","call_id":"c","name":"read_file","args":{"path":"a \"b\".txt","seq":7}}"#,
+        r#"{"run_id":"r","seq":2,"t_ms":2.25,"type":"token","text":"tall é necks"}"#,
+        r#"{"run_id":"r","seq":3,"t_ms":3.0,"type":"run_finished","reason":"completed"}"#,
+    ];
+    let inserts: String = json
+        .iter()
+        .enumerate()
+        .map(|(seq, json)| format!("INSERT INTO events VALUES ('r', {seq}, '{json}');"))
+        .collect();
+    let (_dir, path) = older_database(
+        8,
+        &format!(
+            "INSERT INTO conversations (id, title, created_at, updated_at) VALUES ('old', 'Old', 1, 2);
+             INSERT INTO runs (run_id, conversation_id, position, prompt, started_at, reason)
+                 VALUES ('other', 'old', 0, 'first', 1, 'completed');
+             INSERT INTO runs (run_id, conversation_id, position, prompt, started_at, reason)
+                 VALUES ('r', 'old', 1, 'about giraffes', 1, 'completed');
+             {inserts}"
+        ),
+    );
+    let history = History::open(&path).unwrap();
+    let expected: Vec<telltale_protocol::Event> =
+        json.iter().map(|json| serde_json::from_str(json).unwrap()).collect();
+    let runs = history.get("old").unwrap().runs;
+    assert_eq!(runs[1].events, expected);
+    assert!(runs[0].events.is_empty());
+    let stored: Vec<String> = history
+        .connection()
+        .prepare("SELECT json FROM events ORDER BY run, seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(stored[2], r#"{"t_ms":2.25,"type":"token","text":"tall é necks"}"#);
+    assert!(stored.iter().all(|json| !json.contains("\"run_id\"")), "{stored:?}");
+    assert_eq!(history.messages("old").unwrap().len(), 0);
+
+    history.delete("old").unwrap();
+    history.purge_deleted(i64::MAX).unwrap();
+    let left: i64 =
+        history.connection().query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0, "a conversation's events go with it");
+}
+
+#[test]
 fn the_database_runs_in_wal_mode_with_foreign_keys() {
     let dir = tempfile::tempdir().unwrap();
     let history = open(&dir);

@@ -38,7 +38,11 @@ fn inline_config() -> (RecorderConfig, Receiver<(u64, ThreadId)>, Receiver<Strin
 fn saved_events(history: &History, run_id: &str) -> i64 {
     history
         .connection()
-        .query_row("SELECT count(*) FROM events WHERE run_id = ?1", [run_id], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM events JOIN runs ON runs.id = events.run WHERE runs.run_id = ?1",
+            [run_id],
+            |r| r.get(0),
+        )
         .unwrap()
 }
 

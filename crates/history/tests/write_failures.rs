@@ -71,7 +71,7 @@ fn reimported(history: &History, conversation_id: &str) -> String {
 fn seqs(history: &History, run_id: &str) -> Vec<i64> {
     history
         .connection()
-        .prepare("SELECT seq FROM events WHERE run_id = ?1 ORDER BY seq")
+        .prepare("SELECT seq FROM events JOIN runs ON runs.id = events.run WHERE runs.run_id = ?1 ORDER BY seq")
         .unwrap()
         .query_map([run_id], |r| r.get(0))
         .unwrap()

@@ -58,7 +58,7 @@ fn assert_ends_with_history_error(events: &[Event]) {
 fn stored_seqs(store: &Store, run_id: &str) -> Vec<i64> {
     let db = store.lock().unwrap();
     let mut statement =
-        db.connection().prepare("SELECT seq FROM events WHERE run_id = ?1 ORDER BY seq").unwrap();
+        db.connection().prepare("SELECT seq FROM events JOIN runs ON runs.id = events.run WHERE runs.run_id = ?1 ORDER BY seq").unwrap();
     statement.query_map([run_id], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
 }
 

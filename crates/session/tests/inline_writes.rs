@@ -140,7 +140,7 @@ async fn a_history_that_fails_mid_run_stops_the_run_and_says_why() {
         let db = store.lock().unwrap();
         let mut statement = db
             .connection()
-            .prepare("SELECT seq FROM events WHERE run_id = 'r1' ORDER BY seq")
+            .prepare("SELECT seq FROM events JOIN runs ON runs.id = events.run WHERE runs.run_id = 'r1' ORDER BY seq")
             .unwrap();
         statement.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
     };

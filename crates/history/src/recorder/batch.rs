@@ -6,6 +6,7 @@ use telltale_protocol::{Event, EventKind};
 use crate::attachments::StoredMessage;
 use crate::conversations::reason_str;
 use crate::error::Result;
+use crate::stored_event;
 
 pub(super) enum Msg {
     /// One event (what the session hands over for each event as it streams: no list to make).
@@ -16,8 +17,8 @@ pub(super) enum Msg {
     Finish,
 }
 
-/// One event as the writer stores it: its number, its protocol JSON, and what it changes in
-/// the run's own row.
+/// One event as the writer stores it: its number, its stored JSON (`stored_event.rs`), and what
+/// it changes in the run's own row.
 pub(super) struct Row {
     pub(super) seq: i64,
     pub(super) json: String,
@@ -42,7 +43,8 @@ pub(super) enum Effect {
 }
 
 impl Row {
-    pub(super) fn new(event: &Event, json: String) -> Row {
+    /// `event` with its stored JSON `json`.
+    fn new(event: &Event, json: String) -> Row {
         let effect = match &event.kind {
             EventKind::RunStarted { provider, model, started_at } => Effect::Started {
                 provider: provider.clone(),
@@ -58,9 +60,9 @@ impl Row {
         Row { seq: event.seq as i64, json, effect }
     }
 
-    /// `event` with its JSON, serialized here.
+    /// `event`, serialized here.
     pub(super) fn of(event: &Event) -> Result<Row> {
-        Ok(Row::new(event, serde_json::to_string(event)?))
+        Ok(Row::new(event, stored_event::to_stored(event)?))
     }
 }
 
@@ -73,12 +75,6 @@ pub struct RecordBatch {
 impl RecordBatch {
     pub fn new() -> RecordBatch {
         RecordBatch::default()
-    }
-
-    /// Adds `event` with its JSON exactly as `serde_json::to_string(event)` writes it (what the
-    /// protocol streams); the caller vouches that `json` is that.
-    pub fn push_json(&mut self, event: &Event, json: String) {
-        self.rows.push(Row::new(event, json));
     }
 
     /// Adds `event`, serializing it.

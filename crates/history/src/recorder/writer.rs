@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::batch::{Effect, Msg, Row};
 use super::checkpoint::Checkpointer;
@@ -23,6 +23,8 @@ use crate::schema::ANSWER_SQL;
 pub(super) struct Writer {
     conn: Connection,
     run_id: String,
+    /// The run's integer id (`runs.id`), its events' key.
+    run_key: i64,
     config: RecorderConfig,
     checkpoints: Checkpointer,
     stats: RecorderStats,
@@ -56,12 +58,17 @@ impl Writer {
         run_id: &str,
         config: RecorderConfig,
     ) -> Result<Writer> {
+        let run_key = conn
+            .query_row("SELECT id FROM runs WHERE run_id = ?1", [run_id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::RunNotFound(run_id.to_owned()))?;
         let answer = conn.query_row(ANSWER_SQL, [run_id], |r| r.get::<_, String>(0))?;
         let next_message = first_free_index(&conn, run_id)?;
         let checkpoints = Checkpointer::attach(&conn, path);
         Ok(Writer {
             conn,
             run_id: run_id.to_owned(),
+            run_key,
             config,
             checkpoints,
             stats: RecorderStats::default(),
@@ -102,7 +109,7 @@ impl Writer {
         batch_all.extend(batch);
         let written = write_retrying(
             &mut self.conn,
-            &self.run_id,
+            RunKeys { id: &self.run_id, key: self.run_key },
             &batch_all,
             &mut self.answer,
             self.next_message,
@@ -189,7 +196,7 @@ fn last_seq(batch: &[Msg]) -> Option<u64> {
 /// it fails. Returns what it wrote, or the last failure.
 fn write_retrying(
     conn: &mut Connection,
-    run_id: &str,
+    run: RunKeys<'_>,
     batch: &[Msg],
     answer: &mut String,
     next_message: i64,
@@ -200,7 +207,7 @@ fn write_retrying(
     loop {
         let started = Instant::now();
         let committed = answer.len();
-        match write_batch(conn, run_id, batch, answer, next_message) {
+        match write_batch(conn, run, batch, answer, next_message) {
             Ok(written) => {
                 let took = started.elapsed();
                 let events = written.events;
@@ -217,7 +224,7 @@ fn write_retrying(
                 stats.failed_writes += 1;
                 match delays.next() {
                     Some(delay) => {
-                        tracing::warn!(%error, run_id, ?delay, "a history write failed; trying again");
+                        tracing::warn!(%error, run_id = run.id, ?delay, "a history write failed; trying again");
                         std::thread::sleep(*delay);
                     }
                     None => return Err(error),
@@ -225,6 +232,13 @@ fn write_retrying(
             }
         }
     }
+}
+
+/// The run being written: its id, and its integer id (`runs.id`), which keys its events.
+#[derive(Clone, Copy)]
+struct RunKeys<'a> {
+    id: &'a str,
+    key: i64,
 }
 
 /// What one transaction wrote.
@@ -251,7 +265,7 @@ fn first_free_index(conn: &Connection, run_id: &str) -> Result<i64> {
 /// wrote.
 fn write_batch(
     conn: &mut Connection,
-    run_id: &str,
+    RunKeys { id: run_id, key: run_key }: RunKeys<'_>,
     batch: &[Msg],
     answer: &mut String,
     next_message: i64,
@@ -261,10 +275,10 @@ fn write_batch(
     {
         // Prepared once per transaction, not looked up again for every event of a burst.
         let mut insert_event =
-            tx.prepare_cached("INSERT INTO events (run_id, seq, json) VALUES (?1, ?2, ?3)")?;
+            tx.prepare_cached("INSERT INTO events (run, seq, json) VALUES (?1, ?2, ?3)")?;
         let mut write_row = |row: &Row, written: &mut Written| -> Result<()> {
             written.events += 1;
-            insert_event.execute(params![run_id, row.seq, row.json])?;
+            insert_event.execute(params![run_key, row.seq, row.json])?;
             written.ended_run |= apply_effect(&tx, run_id, &row.effect, answer)?;
             Ok(())
         };
