@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every performance figure of issue 9, on this machine, in one run (not part of scripts/test.sh:
 # benchmarks print figures and never fail on them; they exit non-zero only when they cannot run).
-#   build    the release app, the CLI, the peers adapter, the minimal window, the stop benchmark
+#   build    what the stages need: the release app, the CLI, the peers adapter, the minimal
+#            window, the stop benchmark
 #   window   the real window (WebKitGTK under Xvfb): latency, frames, growth, throughput, startup,
 #            reopen, scroll                                          bench/window/run.mjs
 #   memory   PSS of all the app's processes, idle vs a minimal Tauri window, and after long
@@ -10,7 +11,7 @@
 #                                                                    bench/peers/run.sh
 #   parsers  SSE parsing and the providers' decoders: MB/s and allocations per event (criterion)
 #   stop     Stop → run_finished{cancelled}, and → the server sees the connection closed
-# `scripts/bench.sh window stop` runs only those stages (after `build`, which is always first).
+# `scripts/bench.sh window stop` runs only those stages (after building what they need).
 # About 14 minutes on 2 cores (and the build's, after a change: 2-3 more); tables go to stdout,
 # JSON and Markdown to artifacts/bench/.
 # Nothing else should run on the machine meanwhile: the figures are only as quiet as it is.
@@ -26,7 +27,7 @@ mkdir -p artifacts/bench
 stage() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 
 SECONDS=0
-stage "build: release app, CLI, peers adapter, minimal window, stop benchmark"
+stage "build: what the stages need (release app, CLI, peers adapter, minimal window, stop benchmark)"
 # The UI is built aside and copied in only when it changed: ui/dist written again (the same
 # bytes, new times) makes cargo rebuild and relink the app, two of this script's minutes.
 fresh_ui="$(mktemp -d)"
@@ -37,12 +38,14 @@ else
   rm -rf ui/dist && mkdir -p ui/dist && cp -R "$fresh_ui"/. ui/dist/
 fi
 rm -rf "$fresh_ui"
-cargo build --release --locked -p telltale-app
+# Only what the stages asked for need (each fat-LTO link takes minutes).
+wants() { for s in "${stages[@]}"; do for w in "$@"; do [ "$s" = "$w" ] && return 0; done; done; return 1; }
+if wants window memory; then cargo build --release --locked -p telltale-app; fi
 # The CLI and the adapter as bench/peers/run.sh builds them (built with the app, they get its
 # dependencies' features, and the peers stage would build them again: ~5 minutes with LTO).
-cargo build --release --locked -p telltale-cli -p telltale-peers-adapter
-cargo build --release --locked -p telltale-app --example minimal_window
-cargo build --release --locked -p telltale-agent --example stop_latency
+if wants peers; then cargo build --release --locked -p telltale-cli -p telltale-peers-adapter; fi
+if wants memory; then cargo build --release --locked -p telltale-app --example minimal_window; fi
+if wants stop; then cargo build --release --locked -p telltale-agent --example stop_latency; fi
 echo "[build] took ${SECONDS}s"
 
 total=0
