@@ -268,19 +268,9 @@ impl History {
     pub fn get(&self, id: &str) -> Result<ConversationDetail> {
         let conversation = self.conversation(id)?;
         let mut runs = self.runs_without_events(id)?;
-        let mut events = self.conn.prepare(concat!(
-            "SELECT seq, json FROM events WHERE ",
-            events_of_run!(),
-            " ORDER BY seq"
-        ))?;
+        let sql = concat!("SELECT seq, json FROM events WHERE ", events_of_run!(), " ORDER BY seq");
         for run in &mut runs {
-            let rows = events.query_map([&run.run_id], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
-            })?;
-            for row in rows {
-                let (seq, json) = row?;
-                run.events.push(stored_event::from_stored(&run.run_id, seq, &json)?);
-            }
+            run.events = stored_event::query(&self.conn, sql, &run.run_id)?;
         }
         let shown: Option<String> = self.conn.query_row(
             "SELECT shown_run_id FROM conversations WHERE id = ?1",

@@ -2,6 +2,7 @@
 //! the row's key already says (the run's integer id and the event's number). Every token of a
 //! long answer is a row, so the 36-character run id written twice in each was most of its bytes.
 
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use telltale_protocol::{Event, EventKind};
 
@@ -28,8 +29,21 @@ pub(crate) fn to_stored(event: &Event) -> Result<String> {
     Ok(serde_json::to_string(&StoredRef { t_ms: event.t_ms, kind: &event.kind })?)
 }
 
+/// The events of run `run_id` (parameter 1 of `sql`) that `sql` selects as `seq, json`, in its
+/// order.
+pub(crate) fn query(conn: &Connection, sql: &str, run_id: &str) -> Result<Vec<Event>> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let rows =
+        statement.query_map([run_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    rows.map(|row| {
+        let (seq, json) = row?;
+        from_stored(run_id, seq, &json)
+    })
+    .collect()
+}
+
 /// The event read back from its row: run `run_id`, number `seq`, stored JSON `json`.
-pub(crate) fn from_stored(run_id: &str, seq: i64, json: &str) -> Result<Event> {
+fn from_stored(run_id: &str, seq: i64, json: &str) -> Result<Event> {
     let Stored { t_ms, kind } = serde_json::from_str(json)?;
     Ok(Event { run_id: run_id.to_owned(), seq: seq as u64, t_ms, kind })
 }

@@ -154,17 +154,13 @@ impl History {
 
     /// Every `tool_result` the run recorded, by call id: (ok, output).
     fn recorded_results(&self, run_id: &str) -> Result<HashMap<String, (bool, String)>> {
-        let mut statement = self.conn.prepare(concat!(
+        let sql = concat!(
             "SELECT seq, json FROM events WHERE ",
             events_of_run!(),
             " AND json_extract(json, '$.type') = 'tool_result' ORDER BY seq"
-        ))?;
+        );
         let mut results = HashMap::new();
-        for row in
-            statement.query_map([run_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-        {
-            let (seq, json) = row?;
-            let event = stored_event::from_stored(run_id, seq, &json)?;
+        for event in stored_event::query(&self.conn, sql, run_id)? {
             if let EventKind::ToolResult { call_id, ok, output, .. } = event.kind {
                 results.insert(call_id, (ok, output));
             }
